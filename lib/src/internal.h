@@ -1,0 +1,61 @@
+/* Internal declarations shared by the library's sources; not installed. */
+#ifndef CRAMP_INTERNAL_H
+#define CRAMP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "cramp/filter.h"
+#include "cramp/simd.h"
+#include "cramp/status.h"
+
+/* Widest SIMD lane count any kernel uses; state arrays are padded to it. */
+#define CRAMP_MAX_LANES 8
+
+/* Frames a kernel moves through its double scratch block at a time. */
+#define CRAMP_KERNEL_BLOCK 256
+
+static inline size_t cramp__pad_channels(size_t channels)
+{
+    return (channels + CRAMP_MAX_LANES - 1) / CRAMP_MAX_LANES * CRAMP_MAX_LANES;
+}
+
+/* A biquad cascade kernel. Runs the n_sec sections of sos (transposed direct
+ * form II, as scipy.signal.sosfilt) over `frames` frames of `channels`
+ * interleaved channels. Frame i is read from in + i * step and written to
+ * out + i * step (step = channels forwards, -channels backwards over the same
+ * buffer); in == out is allowed. The state is
+ *   st[(s * 2 + j) * cpad + c]   (section s, delay j in {0,1}, channel c),
+ * cpad = cramp__pad_channels(channels). Every kernel performs, per sample,
+ * the same operations in the same order for a given path, so any split of a
+ * signal into calls gives bit-identical output. Allocates nothing. */
+typedef void (*cramp__biquad_kernel)(const cramp_biquad *sos, size_t n_sec, double *st,
+                                     size_t channels, const float *in, float *out,
+                                     ptrdiff_t step, size_t frames);
+
+void cramp__biquad_scalar(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                          const float *in, float *out, ptrdiff_t step, size_t frames);
+#if defined(CRAMP_HAVE_X86_KERNELS)
+void cramp__biquad_avx2(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                        const float *in, float *out, ptrdiff_t step, size_t frames);
+void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                          const float *in, float *out, ptrdiff_t step, size_t frames);
+#endif
+
+/* Resolves AUTO and checks availability; CRAMP_EUNSUPPORTED if s can't run here. */
+cramp_status cramp__simd_resolve(cramp_simd s, cramp_simd *out);
+cramp__biquad_kernel cramp__biquad_kernel_for(cramp_simd s);
+
+/* Steady-state (sosfilt_zi) state for a unit constant input: zi[2*s + j]. */
+void cramp__sos_zi(const cramp_biquad *sos, size_t n_sec, double *zi);
+
+/* Writes a formatted message into err (if not NULL) and returns status. */
+cramp_status cramp__fail(cramp_error *err, cramp_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* 1 if every section is finite. */
+int cramp__sos_finite(const cramp_biquad *sos, size_t n_sec);
+
+#endif
