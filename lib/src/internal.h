@@ -58,4 +58,13 @@ cramp_status cramp__fail(cramp_error *err, cramp_status status, const char *fmt,
 /* 1 if every section is finite. */
 int cramp__sos_finite(const cramp_biquad *sos, size_t n_sec);
 
+
+/* SciPy's odd extension: edge frames before x (2 x[0] - x[edge-j]) and after
+ * a signal of `frames` frames (2 x[T-1] - x[T-2-j]); ext holds edge frames. */
+void cramp__odd_extension_left(const float *x, size_t channels, size_t edge, float *ext);
+void cramp__odd_extension_right(const float *x, size_t frames, size_t channels, size_t edge,
+                                float *ext);
+/* Kernel state = zi[k] * x0[c] for every section/delay k and channel c. */
+void cramp__set_state(double *st, const double *zi, size_t n_sec, size_t channels,
+                      const float *x0);
 #endif

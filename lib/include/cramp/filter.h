@@ -166,9 +166,13 @@ cramp_status cramp_filtfilt(const cramp_biquad *sos, size_t n_sections, size_t c
  * the default tol = 1e-9 that is far below float32 resolution. The first and
  * last samples use SciPy's odd extension exactly as cramp_filtfilt does.
  *
- * Memory: (block_frames + overlap + padlen) * channels floats, fixed at
- * create. Output lags input by up to block_frames + overlap frames; finish()
- * returns the rest. */
+ * Memory: about (block_frames + overlap + 3 padlen + 512) * channels floats,
+ * fixed at create whatever the stream's length. Output lags input by up to
+ * block_frames + overlap frames; finish() returns the rest. A stream shorter
+ * than block_frames + overlap gives output bit-identical to cramp_filtfilt.
+ * create() simulates the cascade's zero-input response (allocates, and costs
+ * up to a few milliseconds for slow notches); process() and finish() allocate
+ * nothing. Not synchronised: one object per thread. */
 typedef struct cramp_zerophase cramp_zerophase;
 
 typedef struct cramp_zerophase_config {
