@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs the project into a temporary prefix and builds a consumer against
+# the installed files only: with find_package(cramp) + cramp::cramp, and with
+# pkg-config. Both the default static library and a shared one are checked,
+# and the installed cramp command must run.
+# Usage: tests/install/run.sh SOURCE_DIR WORK_DIR [C_COMPILER]
+set -euo pipefail
+
+SRC=$(cd "${1:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}" && pwd)
+WORK=${2:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}
+CC=${3:-${CC:-cc}}
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+# The consumer must not see the source tree or the build tree.
+unset CPATH C_INCLUDE_PATH LIBRARY_PATH
+
+check() { # check VARIANT CMAKE_ARGS...
+    local variant=$1
+    shift
+    local build=$WORK/$variant/build prefix=$WORK/$variant/prefix
+    echo "== $variant: build and install into $prefix"
+    cmake -S "$SRC" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Release \
+        -DBUILD_TESTING=OFF -DCRAMP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX="$prefix" "$@" >"$WORK/$variant.configure.log"
+    cmake --build "$build" -j"$JOBS" >"$WORK/$variant.build.log"
+    cmake --install "$build" >"$WORK/$variant.install.log"
+
+    local libdir
+    libdir=$(dirname "$(find "$prefix" -name 'cramp.pc' -path '*/pkgconfig/*' | head -1)")
+    libdir=$(dirname "$libdir")
+    test -f "$prefix/include/cramp/cramp.h"
+    test -f "$libdir/cmake/cramp/crampConfig.cmake"
+
+    echo "== $variant: installed cramp --version"
+    # A shared libcramp must be found through the tool's RPATH, not the environment.
+    env -u LD_LIBRARY_PATH "$prefix/bin/cramp" --version | tee "$WORK/$variant.version"
+    grep -Eq '^cramp [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/$variant.version"
+    env -u LD_LIBRARY_PATH "$prefix/bin/cramp" filter --quiet --synthetic 2 --notch 50 -o "$WORK/$variant.wav"
+    test -s "$WORK/$variant.wav"
+
+    echo "== $variant: consumer with find_package(cramp)"
+    cmake -S "$SRC/tests/install" -B "$WORK/$variant/consumer-cmake" -DCMAKE_C_COMPILER="$CC" \
+        -DCMAKE_PREFIX_PATH="$prefix" >"$WORK/$variant.consumer.log"
+    cmake --build "$WORK/$variant/consumer-cmake" >>"$WORK/$variant.consumer.log"
+    "$WORK/$variant/consumer-cmake/consumer" | tee "$WORK/$variant.cmake.out"
+    tail -1 "$WORK/$variant.cmake.out" | grep -qx OK
+
+    echo "== $variant: consumer with pkg-config"
+    local pc=(pkg-config)
+    # A static libcramp needs its own dependencies (libm) too: pkg-config
+    # gives them with --static, as for any static library.
+    if [ "$variant" = static ]; then pc+=(--static); fi
+    export PKG_CONFIG_PATH="$libdir/pkgconfig"
+    echo "$CC consumer.c $("${pc[@]}" --cflags --libs cramp)"
+    # shellcheck disable=SC2046
+    "$CC" -std=c17 -o "$WORK/$variant/consumer-pc" "$SRC/tests/install/consumer.c" \
+        $("${pc[@]}" --cflags --libs cramp)
+    if [ "$variant" = shared ]; then
+        LD_LIBRARY_PATH="$libdir" "$WORK/$variant/consumer-pc" | tee "$WORK/$variant.pc.out"
+    else
+        "$WORK/$variant/consumer-pc" | tee "$WORK/$variant.pc.out"
+    fi
+    tail -1 "$WORK/$variant.pc.out" | grep -qx OK
+    unset PKG_CONFIG_PATH
+}
+
+check static
+check shared -DBUILD_SHARED_LIBS=ON
+echo "install: 2 passed, 0 failed"

@@ -1,0 +1,131 @@
+/* Shared pieces of the cramp command: diagnostics and exit codes, option
+ * value parsing, block-wise audio input, atomic output files, progress.
+ *
+ * Exit codes: 0 success, 1 runtime failure (a file, a rate that does not fit),
+ * 2 usage error (bad option or value). Every message goes to stderr and starts
+ * with the command name ("cramp filter: ..."). */
+#ifndef CRAMP_TOOLS_COMMON_H
+#define CRAMP_TOOLS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sndfile.h>
+
+#include "cramp/cramp.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Frames read, processed and written at a time: memory use does not grow with
+ * the length of a recording. */
+#define CLI_BLOCK_FRAMES 4096
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+/* Name used as the prefix of messages, e.g. "cramp filter". */
+void cli_set_name(const char *name);
+const char *cli_name(void);
+
+/* "NAME: message" plus the one-line hint "Try 'NAME --help'."; returns CLI_USAGE. */
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "NAME: message"; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "NAME: message" (a note that is not a failure). */
+void cli_note(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Reports the option getopt_long rejected (it returned '?' or ':'); returns
+ * CLI_USAGE. argv and the getopt result c are those of the caller. */
+int cli_bad_option(char *const argv[], int c);
+
+/* Strict parsers: the whole string must be a finite number (an integer for
+ * the size parser). Return 0 on success, -1 otherwise. */
+int cli_parse_double(const char *s, double *out);
+int cli_parse_size(const char *s, size_t *out);
+/* "LO-HI" in Hz, both finite. */
+int cli_parse_band(const char *s, double *lo, double *hi);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+/* ---- input ------------------------------------------------------------- */
+
+typedef struct cli_reader {
+    const char *path;
+    SNDFILE *sf;
+    SF_INFO info;
+    sf_count_t frames_read;
+} cli_reader;
+
+/* Opens a sound file (WAV, W64, RF64, FLAC, ... whatever libsndfile reads).
+ * On failure prints a message naming the file and returns CLI_FAIL. */
+int cli_reader_open(cli_reader *r, const char *path);
+
+/* Reads up to max_frames interleaved frames into buf. Returns the number read
+ * (0 at the end), or -1 after printing a message naming the file (read error,
+ * or a NaN or infinite sample, whose frame and channel are given). */
+long cli_reader_read(cli_reader *r, float *buf, size_t max_frames);
+
+void cli_reader_close(cli_reader *r);
+
+/* ---- atomic output ----------------------------------------------------- */
+
+/* An output file written under a temporary name in the destination's folder
+ * and renamed over the destination only by cli_output_commit(), so a failed
+ * or interrupted run leaves no partial file (and leaves an existing file at
+ * the destination untouched). One may be open at a time (the temporary name
+ * is also removed on SIGINT, SIGTERM and SIGHUP). The path "-" writes
+ * straight to stdout (text outputs only). */
+typedef struct cli_output {
+    const char *path;   /* destination as given */
+    char *tmp_path;     /* malloc'd; NULL for stdout */
+    FILE *fp;           /* text outputs */
+    SNDFILE *sf;        /* sound outputs */
+} cli_output;
+
+/* Opens a text output. Prints a message and returns CLI_FAIL on failure. */
+int cli_output_open_text(cli_output *o, const char *path);
+
+/* Opens a float32 sound output for `frames_hint` frames (used to choose RF64
+ * over WAV when the data may exceed 4 GB). */
+int cli_output_open_sound(cli_output *o, const char *path, int samplerate, int channels,
+                          int64_t frames_hint);
+
+/* Writes frames to a sound output; prints a message and returns CLI_FAIL if
+ * fewer were written (disk full, ...). */
+int cli_output_write_sound(cli_output *o, const float *buf, size_t frames);
+
+/* Flushes, closes and renames into place. On failure removes the temporary
+ * file, prints a message and returns CLI_FAIL. */
+int cli_output_commit(cli_output *o);
+
+/* Closes and removes the temporary file (no message). Safe to call on an
+ * output that was never opened or already committed. */
+void cli_output_abort(cli_output *o);
+
+/* ---- progress ---------------------------------------------------------- */
+
+/* Progress on stderr, only when stderr is a terminal and not quiet. */
+typedef struct cli_progress {
+    int enabled;
+    double last;
+    int shown;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, int quiet);
+/* fraction in [0, 1], or negative when the total is unknown (shows frames). */
+void cli_progress_update(cli_progress *p, double fraction, int64_t frames);
+void cli_progress_done(cli_progress *p);
+
+/* ---- subcommands ------------------------------------------------------- */
+
+int cmd_filter(int argc, char *argv[]);
+void cmd_filter_help(FILE *out);
+int cmd_envelope(int argc, char *argv[]);
+void cmd_envelope_help(FILE *out);
+
+#endif

@@ -1,0 +1,88 @@
+/* cramp: command-line front end. One subcommand per source file; this file
+ * only dispatches and prints the top-level help and version. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+
+typedef struct subcommand {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char *argv[]);
+    void (*help)(FILE *out);
+} subcommand;
+
+static const subcommand commands[] = {
+    {"filter", "band-pass / notch filter a recording (or a synthetic test signal) to WAV",
+     cmd_filter, cmd_filter_help},
+    {"envelope", "amplitude envelope (RMS, MAV, linear, TKEO) of a recording to TSV",
+     cmd_envelope, cmd_envelope_help},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void help(FILE *out)
+{
+    fputs("Usage: cramp COMMAND [OPTIONS] ...\n"
+          "       cramp help COMMAND | --help | --version\n"
+          "\n"
+          "Surface EMG processing for muscle cramp studies.\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "'cramp COMMAND --help' describes a command's options.\n"
+          "Try: cramp filter --synthetic 10 --notch 50 -o demo.wav\n",
+          out);
+}
+
+static void version(void)
+{
+    printf("cramp %s\n", cramp_version_string());
+    printf("SIMD: %s (best on this machine)\n", cramp_simd_name(cramp_simd_best()));
+    printf("%s\n", sf_version_string());
+}
+
+static const subcommand *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+    cli_set_name("cramp");
+    if (argc < 2) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    const char *arg = argv[1];
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+        version();
+        return CLI_OK;
+    }
+    if (strcmp(arg, "help") == 0) {
+        if (argc == 2) {
+            help(stdout);
+            return CLI_OK;
+        }
+        const subcommand *sc = find(argv[2]);
+        if (!sc) return cli_usage_error("no command '%s'", argv[2]);
+        sc->help(stdout);
+        return CLI_OK;
+    }
+    if (arg[0] == '-') return cli_usage_error("unknown option '%s'", arg);
+    const subcommand *sc = find(arg);
+    if (!sc) return cli_usage_error("no command '%s'", arg);
+
+    static char name[64];
+    snprintf(name, sizeof name, "cramp %s", sc->name);
+    cli_set_name(name);
+    return sc->run(argc - 1, argv + 1);
+}
