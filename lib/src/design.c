@@ -33,6 +33,21 @@ static void remove_at(roots *r, size_t i)
 
 static int is_real(double complex x) { return cimag(x) == 0.0; }
 
+/* Complex division as Smith's algorithm with a reciprocal scale (the form
+ * NumPy uses). The C library's division rounds differently in the last bit,
+ * and for bands symmetric about fs/4 the pairing step compares pole radii that
+ * are equal in exact arithmetic, so the last bit decides the section order. */
+static double complex cdiv(double complex a, double complex b)
+{
+    const double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
+    if (fabs(br) >= fabs(bi)) {
+        const double rat = bi / br, scl = 1.0 / (br + bi * rat);
+        return CMPLX((ar + ai * rat) * scl, (ai - ar * rat) * scl);
+    }
+    const double rat = br / bi, scl = 1.0 / (bi + br * rat);
+    return CMPLX((ar * rat + ai) * scl, (ai * rat - ar) * scl);
+}
+
 size_t cramp_butter_sections(cramp_band_type type, int order)
 {
     if (order < 1 || order > CRAMP_BUTTER_MAX_ORDER) return 0;
@@ -279,12 +294,15 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
     /* Analog prototype: poles -exp(j pi m / 2N), m = -N+1, -N+3, ..., N-1. */
     roots z = {.n = 0}, p = {.n = 0};
     for (int m = -order + 1; m < order; m += 2)
-        push(&p, -cexp(CMPLX(0.0, PI * (double)m / (2.0 * order))));
+        push(&p, -cexp(CMPLX(0.0, PI * (double)m * (1.0 / (2.0 * order)))));
     double k = 1.0;
 
-    /* Pre-warp at an internal rate of 2 (cutoffs as fractions of Nyquist). */
-    const double warped[2] = {4.0 * tan(PI * (f[0] / nyq) / 2.0),
-                              4.0 * tan(PI * (f[1] / nyq) / 2.0)};
+    /* Pre-warp at an internal rate of 2 (cutoffs as fractions of Nyquist).
+     * Rounding is kept in SciPy's order (2 f / fs; the angle as pi m times
+     * 1 / 2N, the way NumPy divides a complex by a real) so that ties in the
+     * pairing break the same way. */
+    const double wn[2] = {2.0 * f[0] / fs, 2.0 * f[1] / fs};
+    const double warped[2] = {4.0 * tan(PI * wn[0] / 2.0), 4.0 * tan(PI * wn[1] / 2.0)};
     const size_t degree = p.n; /* no finite zeros in the prototype */
     switch (type) {
     case CRAMP_LOWPASS:
@@ -295,10 +313,10 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
         double complex prod = 1.0;
         for (size_t i = 0; i < p.n; i++) {
             prod *= -p.v[i];
-            p.v[i] = warped[0] / p.v[i];
+            p.v[i] = cdiv(warped[0], p.v[i]);
         }
         for (size_t i = 0; i < degree; i++) push(&z, 0.0);
-        k *= creal(1.0 / prod);
+        k *= creal(cdiv(1.0, prod));
         break;
     }
     case CRAMP_BANDPASS: {
@@ -323,17 +341,17 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
         double complex prod = 1.0;
         for (size_t i = 0; i < p.n; i++) prod *= -p.v[i];
         for (size_t i = 0; i < p.n; i++) {
-            const double complex ph = (bw / 2.0) / p.v[i];
+            const double complex ph = cdiv(bw / 2.0, p.v[i]);
             push(&q, ph + csqrt(ph * ph - wo * wo));
         }
         for (size_t i = 0; i < p.n; i++) {
-            const double complex ph = (bw / 2.0) / p.v[i];
+            const double complex ph = cdiv(bw / 2.0, p.v[i]);
             push(&q, ph - csqrt(ph * ph - wo * wo));
         }
         p = q;
         for (size_t i = 0; i < degree; i++) push(&z, CMPLX(0.0, wo));
         for (size_t i = 0; i < degree; i++) push(&z, CMPLX(0.0, -wo));
-        k *= creal(1.0 / prod);
+        k *= creal(cdiv(1.0, prod));
         break;
     }
     }
@@ -344,15 +362,15 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
         double complex num = 1.0, den = 1.0;
         for (size_t i = 0; i < z.n; i++) {
             num *= fs2 - z.v[i];
-            z.v[i] = (fs2 + z.v[i]) / (fs2 - z.v[i]);
+            z.v[i] = cdiv(fs2 + z.v[i], fs2 - z.v[i]);
         }
         for (size_t i = 0; i < p.n; i++) {
             den *= fs2 - p.v[i];
-            p.v[i] = (fs2 + p.v[i]) / (fs2 - p.v[i]);
+            p.v[i] = cdiv(fs2 + p.v[i], fs2 - p.v[i]);
         }
         const size_t extra = p.n - z.n;
         for (size_t i = 0; i < extra; i++) push(&z, -1.0);
-        k *= creal(num / den);
+        k *= creal(cdiv(num, den));
     }
 
     if (zpk_to_sos(&z, &p, k, sos, n_sections) != 0)

@@ -66,7 +66,8 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
 typedef enum cramp_clamp_flags {
     CRAMP_CLAMP_NONE = 0,
     CRAMP_CLAMP_HIGH_LOWERED = 1,  /* f_hi was lowered below Nyquist */
-    CRAMP_CLAMP_LOW_RAISED = 2     /* f_lo was raised above 0 */
+    CRAMP_CLAMP_LOW_RAISED = 2     /* f_lo was at or below 0 and is reported as 0: no
+                                      lower edge, design a low-pass at f_hi */
 } cramp_clamp_flags;
 
 /* Fits a requested band [f_lo, f_hi] (Hz) to a sampling rate fs: f_hi above
@@ -177,7 +178,8 @@ typedef struct cramp_zerophase cramp_zerophase;
 
 typedef struct cramp_zerophase_config {
     cramp_simd simd;
-    size_t block_frames;  /* frames per backward block; 0 = 8 * overlap, at least 4096 */
+    size_t block_frames;  /* frames per backward block; must exceed padlen (CRAMP_EINVAL
+                             otherwise); 0 = 8 * overlap, at least 4096 */
     double tol;           /* zero-input response bound defining overlap; default 1e-9 */
 } cramp_zerophase_config;
 
