@@ -117,8 +117,8 @@ static void test_design_errors(void)
     expect_error("order -3", try_butter(CRAMP_LOWPASS, -3, 1000, 20, 0, cap, &e), &e, "-3");
     expect_error("fs 0", try_butter(CRAMP_LOWPASS, 4, 0, 20, 0, cap, &e), &e, "0");
     expect_error("fs -250", try_butter(CRAMP_HIGHPASS, 4, -250, 20, 0, cap, &e), &e, "-250");
-    expect_error("fs NaN", try_butter(CRAMP_LOWPASS, 4, NAN, 20, 0, cap, &e), &e, "nan");
-    expect_error("fs inf", try_butter(CRAMP_LOWPASS, 4, INFINITY, 20, 0, cap, &e), &e, "inf");
+    expect_error("fs NaN", try_butter(CRAMP_LOWPASS, 4, (double)NAN, 20, 0, cap, &e), &e, "nan");
+    expect_error("fs inf", try_butter(CRAMP_LOWPASS, 4, (double)INFINITY, 20, 0, cap, &e), &e, "inf");
     expect_error("low-pass at Nyquist", try_butter(CRAMP_LOWPASS, 4, 1000, 500, 0, cap, &e), &e,
                  "500");
     expect_error("low-pass above Nyquist", try_butter(CRAMP_LOWPASS, 4, 1000, 612.5, 0, cap, &e),
@@ -126,7 +126,7 @@ static void test_design_errors(void)
     expect_error("high-pass at Nyquist", try_butter(CRAMP_HIGHPASS, 2, 200, 100, 0, cap, &e), &e,
                  "100");
     expect_error("high-pass at 0 Hz", try_butter(CRAMP_HIGHPASS, 2, 200, 0, 0, cap, &e), &e, "0");
-    expect_error("cutoff NaN", try_butter(CRAMP_LOWPASS, 2, 200, NAN, 0, cap, &e), &e, "nan");
+    expect_error("cutoff NaN", try_butter(CRAMP_LOWPASS, 2, 200, (double)NAN, 0, cap, &e), &e, "nan");
     /* The polysomnography case cramp_band_clamp exists for: 450 Hz at 200 Hz. */
     expect_error("band-pass upper edge above Nyquist",
                  try_butter(CRAMP_BANDPASS, 4, 200, 20, 450, cap, &e), &e, "450");
@@ -181,7 +181,7 @@ static void test_design_errors(void)
     memset(&e, 0, sizeof e);
     expect_error("notch q -2", cramp_notch_design(1000, 50, -2, &one, &e), &e, "-2");
     memset(&e, 0, sizeof e);
-    expect_error("notch fs NaN", cramp_notch_design(NAN, 50, 30, &one, &e), &e, "nan");
+    expect_error("notch fs NaN", cramp_notch_design((double)NAN, 50, 30, &one, &e), &e, "nan");
     memset(&e, 0, sizeof e);
     expect_error("notch f0 0", cramp_notch_design(1000, 0, 30, &one, &e), &e, "0");
     CHECK(cramp_notch_design(1000, 50, 30, NULL, NULL) != CRAMP_OK, "notch NULL sos accepted");
@@ -248,8 +248,8 @@ static void test_comb_sections(void)
     CHECK(cramp_comb_sections(0, 50) == 0, "fs 0");
     CHECK(cramp_comb_sections(1000, 0) == 0, "f0 0");
     CHECK(cramp_comb_sections(1000, -50) == 0, "f0 < 0");
-    CHECK(cramp_comb_sections(NAN, 50) == 0, "fs NaN");
-    CHECK(cramp_comb_sections(1000, NAN) == 0, "f0 NaN");
+    CHECK(cramp_comb_sections((double)NAN, 50) == 0, "fs NaN");
+    CHECK(cramp_comb_sections(1000, (double)NAN) == 0, "f0 NaN");
 
     /* The designed comb: one notch per harmonic, zero gain at each, unit DC gain. */
     const double fs = 2048, f0 = 60;
@@ -559,7 +559,7 @@ static void test_null_zero(void)
     f = junk;
     CHECK(cramp_filter_create(&f, sos, n, 0, NULL) != CRAMP_OK && f == NULL, "0 channels accepted");
     cramp_biquad bad = sos[0];
-    bad.a1 = NAN;
+    bad.a1 = (double)NAN;
     f = junk;
     CHECK(cramp_filter_create(&f, &bad, 1, 1, NULL) != CRAMP_OK && f == NULL, "NaN accepted");
     CHECK(cramp_filter_create(&f, sos, n, 2, NULL) == CRAMP_OK && f, "NULL cfg refused");

@@ -33,6 +33,18 @@ static void remove_at(roots *r, size_t i)
 
 static int is_real(double complex x) { return cimag(x) == 0.0; }
 
+/* A complex from its parts. CMPLX is not declared for every compiler (clang
+ * with glibc), and re + im * I promotes through float complex; a complex is
+ * laid out as two doubles (C17 6.2.5p13). */
+static double complex mkc(double re, double im)
+{
+    double complex z;
+    double *parts = (double *)&z;
+    parts[0] = re;
+    parts[1] = im;
+    return z;
+}
+
 /* Complex division as Smith's algorithm with a reciprocal scale (the form
  * NumPy uses). The C library's division rounds differently in the last bit,
  * and for bands symmetric about fs/4 the pairing step compares pole radii that
@@ -42,10 +54,10 @@ static double complex cdiv(double complex a, double complex b)
     const double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
     if (fabs(br) >= fabs(bi)) {
         const double rat = bi / br, scl = 1.0 / (br + bi * rat);
-        return CMPLX((ar + ai * rat) * scl, (ai - ar * rat) * scl);
+        return mkc((ar + ai * rat) * scl, (ai - ar * rat) * scl);
     }
     const double rat = br / bi, scl = 1.0 / (bi + br * rat);
-    return CMPLX((ar * rat + ai) * scl, (ai * rat - ar) * scl);
+    return mkc((ar * rat + ai) * scl, (ai * rat - ar) * scl);
 }
 
 size_t cramp_butter_sections(cramp_band_type type, int order)
@@ -106,7 +118,7 @@ static int complex_then_real(roots *r)
 static size_t idx_worst(const roots *r, int only_real)
 {
     size_t best = (size_t)-1;
-    double bd = INFINITY;
+    double bd = (double)INFINITY;
     for (size_t i = 0; i < r->n; i++) {
         if (only_real && !is_real(r->v[i])) continue;
         const double d = fabs(1.0 - cabs(r->v[i]));
@@ -124,7 +136,7 @@ enum which { ANY, REAL, COMPLEX };
 static size_t nearest(const roots *from, double complex to, enum which w)
 {
     size_t best = (size_t)-1;
-    double bd = INFINITY;
+    double bd = (double)INFINITY;
     for (size_t i = 0; i < from->n; i++) {
         const int r = is_real(from->v[i]);
         if ((w == REAL && !r) || (w == COMPLEX && r)) continue;
@@ -294,7 +306,7 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
     /* Analog prototype: poles -exp(j pi m / 2N), m = -N+1, -N+3, ..., N-1. */
     roots z = {.n = 0}, p = {.n = 0};
     for (int m = -order + 1; m < order; m += 2)
-        push(&p, -cexp(CMPLX(0.0, PI * (double)m * (1.0 / (2.0 * order)))));
+        push(&p, -cexp(mkc(0.0, PI * (double)m * (1.0 / (2.0 * order)))));
     double k = 1.0;
 
     /* Pre-warp at an internal rate of 2 (cutoffs as fractions of Nyquist).
@@ -349,8 +361,8 @@ cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *so
             push(&q, ph - csqrt(ph * ph - wo * wo));
         }
         p = q;
-        for (size_t i = 0; i < degree; i++) push(&z, CMPLX(0.0, wo));
-        for (size_t i = 0; i < degree; i++) push(&z, CMPLX(0.0, -wo));
+        for (size_t i = 0; i < degree; i++) push(&z, mkc(0.0, wo));
+        for (size_t i = 0; i < degree; i++) push(&z, mkc(0.0, -wo));
         k *= creal(cdiv(1.0, prod));
         break;
     }
