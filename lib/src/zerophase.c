@@ -47,40 +47,44 @@ void cramp_zerophase_config_default(cramp_zerophase_config *cfg)
 }
 
 /* The first n after which the zero-input response from every unit state
- * stays below tol. Each state component is started at 1 alone and the cascade
- * run on zeros until its whole state has decayed to below tol * 1e-3 (after
- * which no output can reach tol again for a stable cascade of this kind).
- * Returns 0 if the response does not decay within MAX_DECAY_FRAMES. */
+ * stays below tol. All 2 n_sec unit states are run at once (one column each,
+ * which the compiler vectorises) through the cascade on zero input until every
+ * state has decayed below tol * 1e-3, after which no output can reach tol
+ * again for a stable cascade of this kind. Returns 0 if the response does not
+ * decay within MAX_DECAY_FRAMES or memory runs out. */
 static size_t decay_length(const cramp_biquad *sos, size_t n_sec, double tol)
 {
-    size_t worst = 1;
-    double *st = malloc(2 * n_sec * sizeof *st);
-    if (!st) return 0;
-    for (size_t k = 0; k < 2 * n_sec; k++) {
-        memset(st, 0, 2 * n_sec * sizeof *st);
-        st[k] = 1.0;
-        size_t last_big = 0, n = 0;
-        for (; n < MAX_DECAY_FRAMES; n++) {
-            double v = 0.0, mag = 0.0;
-            for (size_t s = 0; s < n_sec; s++) {
-                const cramp_biquad *q = &sos[s];
-                const double y = q->b0 * v + st[2 * s];
-                st[2 * s] = q->b1 * v - q->a1 * y + st[2 * s + 1];
-                st[2 * s + 1] = q->b2 * v - q->a2 * y;
-                v = y;
-                mag = fmax(mag, fmax(fabs(st[2 * s]), fabs(st[2 * s + 1])));
+    const size_t K = 2 * n_sec;
+    /* z[(2 s + j) * K + k]: delay j of section s for the run started at unit
+     * state k; v[k]: the signal between sections. */
+    double *z = calloc(K * K + K, sizeof *z);
+    if (!z) return 0;
+    double *restrict v = z + K * K;
+    for (size_t k = 0; k < K; k++) z[k * K + k] = 1.0;
+    size_t last_big = 0, n = 0;
+    for (; n < MAX_DECAY_FRAMES; n++) {
+        for (size_t k = 0; k < K; k++) v[k] = 0.0;
+        double mag = 0.0;
+        for (size_t s = 0; s < n_sec; s++) {
+            const cramp_biquad q = sos[s];
+            double *restrict z0 = z + (2 * s) * K, *restrict z1 = z + (2 * s + 1) * K;
+            for (size_t k = 0; k < K; k++) {
+                const double y = q.b0 * v[k] + z0[k];
+                z0[k] = q.b1 * v[k] - q.a1 * y + z1[k];
+                z1[k] = q.b2 * v[k] - q.a2 * y;
+                v[k] = y;
+                const double m0 = fabs(z0[k]), m1 = fabs(z1[k]);
+                mag = m0 > mag ? m0 : mag;
+                mag = m1 > mag ? m1 : mag;
             }
-            if (fabs(v) >= tol) last_big = n;
-            if (mag < tol * 1e-3) break;
         }
-        if (n == MAX_DECAY_FRAMES) {
-            free(st);
-            return 0;
-        }
-        if (last_big + 1 > worst) worst = last_big + 1;
+        double out = 0.0;
+        for (size_t k = 0; k < K; k++) out = fabs(v[k]) > out ? fabs(v[k]) : out;
+        if (out >= tol) last_big = n;
+        if (mag < tol * 1e-3) break;
     }
-    free(st);
-    return worst;
+    free(z);
+    return n == MAX_DECAY_FRAMES ? 0 : (last_big + 1 > 1 ? last_big + 1 : 1);
 }
 
 cramp_status cramp_zerophase_create(cramp_zerophase **out, const cramp_biquad *sos,
