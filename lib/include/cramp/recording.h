@@ -1,0 +1,201 @@
+/* cramp: reading and writing recordings (WAV family through libsndfile;
+ * EDF, EDF+C, EDF+D, BDF, BDF+ through cramp's own reader and writer).
+ *
+ * A recording is opened, its header inspected, a set of channels that share
+ * one sampling rate (a "rate group") selected, and blocks of interleaved
+ * float32 frames read in constant memory. Values are in microvolts when the
+ * channel's unit is a voltage (EDF physical dimension uV/µV/mV/V/nV, or a WAV
+ * opened with a full-scale value in microvolts); otherwise in the channel's own
+ * physical unit (EDF) or as full-scale fractions (WAV without full scale), and
+ * the channel's `unit` says which. Nothing is resampled.
+ *
+ * EDF+D: data records that do not follow one another in time form separate
+ * segments; read() stops at the end of a segment (a short count) and the next
+ * read() starts the next one; cramp_recording_tell() gives the time of the
+ * next frame. Segments are never joined silently.
+ *
+ * Threads: a cramp_recording is not synchronised (one per thread); distinct
+ * recordings may be used from distinct threads at once (no global state; the
+ * EDF reader uses pread on its own descriptor).
+ * Errors: every failure names the file and, for a malformed header, the field
+ * (by its EDF name, e.g. "number of data records"), its value and what was
+ * expected, through cramp_error. */
+#ifndef CRAMP_RECORDING_H
+#define CRAMP_RECORDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cramp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cramp_rec_format {
+    CRAMP_REC_WAV = 0,   /* any libsndfile format: WAV, W64, RF64, FLAC, ... */
+    CRAMP_REC_EDF,       /* EDF (no "EDF+" in the reserved field) */
+    CRAMP_REC_EDFPLUS_C, /* EDF+ continuous */
+    CRAMP_REC_EDFPLUS_D, /* EDF+ discontinuous */
+    CRAMP_REC_BDF,       /* BioSemi 24-bit */
+    CRAMP_REC_BDFPLUS_C,
+    CRAMP_REC_BDFPLUS_D
+} cramp_rec_format;
+
+/* "WAV", "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D"; never NULL. */
+const char *cramp_rec_format_name(cramp_rec_format f);
+
+typedef struct cramp_channel_info {
+    char label[81];       /* trimmed; UTF-8 as stored */
+    char file_unit[17];   /* physical dimension as stored ("uV", "mV", ...); "" for WAV */
+    char unit[17];        /* unit of the values read(): "uV", file_unit, or "FS" */
+    double to_output;     /* factor from physical value to the value read() gives */
+    double fs;            /* sampling rate, Hz (EDF: samples per record / record duration) */
+    double phys_min, phys_max; /* physical range, in file_unit (WAV: -1, 1) */
+    int32_t dig_min, dig_max;  /* digital range (WAV: 0, 0) */
+    size_t samples_per_record; /* EDF/BDF; WAV: 0 */
+    char prefilter[81];
+    char transducer[81];
+    int is_annotation;    /* an "EDF Annotations"/"BDF Annotations" signal: never read() */
+} cramp_channel_info;
+
+typedef struct cramp_annotation {
+    double onset_s;       /* seconds from the recording's start (EDF+ TAL onset) */
+    double duration_s;    /* seconds; < 0 when the annotation gives none */
+    const char *text;     /* UTF-8, NUL-terminated; owned by the recording or the caller */
+    const char *channel;  /* optional (writer: "" or NULL = whole recording) */
+} cramp_annotation;
+
+typedef struct cramp_segment {
+    double onset_s;       /* start of the segment, seconds from the recording's start */
+    double duration_s;
+    size_t first_record;  /* EDF/BDF data record index; WAV: 0 */
+    size_t n_records;
+} cramp_segment;
+
+typedef struct cramp_rec_header {
+    cramp_rec_format format;
+    size_t n_channels;              /* including annotation signals */
+    const cramp_channel_info *channels;
+    int start_valid;                /* 0 if the start date/time fields are invalid (a warning) */
+    int year, month, day, hour, minute, second;
+    double start_subsecond;         /* EDF+: from the first TAL, 0 <= x < 1 */
+    double record_duration_s;       /* EDF/BDF; WAV: 0 */
+    size_t n_records;               /* EDF/BDF; WAV: 0 */
+    double duration_s;              /* total recorded time (sum of segment durations) */
+    size_t n_segments;              /* 1 unless EDF+D with gaps */
+    const cramp_segment *segments;
+    size_t n_annotations;           /* all annotation signals, in file order */
+    const cramp_annotation *annotations;
+    char patient[81];
+    char recording[81];
+    size_t n_warnings;              /* lenient readings (an invalid date, a trailing byte, ...) */
+    const char *const *warnings;    /* one message each, naming the field */
+} cramp_rec_header;
+
+typedef struct cramp_recording_options {
+    double wav_full_scale_uv; /* WAV: microvolts at full scale (1.0); 0 = leave as fractions */
+} cramp_recording_options;
+
+void cramp_recording_options_default(cramp_recording_options *opt);
+
+typedef struct cramp_recording cramp_recording;
+
+/* Opens path (EDF/BDF told by their first bytes, anything else handed to
+ * libsndfile) and reads its header and, for EDF+/BDF+, every annotation and
+ * record onset (one pass over the annotation bytes). opt may be NULL.
+ * Allocates; *out is NULL on failure. Thread-safe for distinct recordings. */
+cramp_status cramp_recording_open(cramp_recording **out, const char *path,
+                                  const cramp_recording_options *opt, cramp_error *err);
+
+/* The header; owned by r and valid until close. */
+const cramp_rec_header *cramp_recording_header(const cramp_recording *r);
+
+/* Chooses the channels read() delivers, in this order (indices into
+ * header->channels; no annotation signal; all with the same sampling rate,
+ * else CRAMP_EINVAL naming the two rates). Rewinds to the first frame.
+ * Allocates the read buffers (one data record's worth). */
+cramp_status cramp_recording_select(cramp_recording *r, const size_t *channels, size_t n,
+                                    cramp_error *err);
+
+/* Reads up to max_frames interleaved frames of the selected channels into
+ * out (max_frames * n selected floats) and their count to *frames. Returns
+ * fewer at the end of a segment (EDF+D) and 0 at the end of the recording.
+ * NaN or Inf samples in a float WAV are an error naming the frame and
+ * channel. Allocates nothing. */
+cramp_status cramp_recording_read(cramp_recording *r, float *out, size_t max_frames,
+                                  size_t *frames, cramp_error *err);
+
+/* Position of the next frame read() will return: its index among the
+ * selected group's frames and its time in seconds from the start (segment
+ * onset + offset; EDF+D gaps included). */
+void cramp_recording_tell(const cramp_recording *r, size_t *frame, double *time_s);
+
+/* Moves to frame (counted over all segments). */
+cramp_status cramp_recording_seek(cramp_recording *r, size_t frame, cramp_error *err);
+
+/* Closes; NULL is a no-op. */
+void cramp_recording_close(cramp_recording *r);
+
+/* ---- Writing ----------------------------------------------------------- */
+
+/* Copies an EDF/BDF recording to dst_path with annotations added (merged
+ * after the source's own, in a new or existing annotation signal), so that
+ * EDFbrowser shows them on the trace. The output is EDF+ (BDF+ for a BDF
+ * source); a plain EDF source becomes EDF+C. Written to a temporary file
+ * beside dst_path and renamed when complete: on failure nothing is left. */
+cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
+                                      const cramp_annotation *ann, size_t n_ann,
+                                      cramp_error *err);
+
+/* A streaming EDF+/BDF+ writer for generated or processed signals: all data
+ * channels share one sampling rate; annotations may be added at any time
+ * before close (they are written into the records' annotation signal at
+ * close). Written to a temporary file, renamed by close on success. */
+typedef struct cramp_edf_writer cramp_edf_writer;
+
+typedef struct cramp_edf_write_config {
+    int bdf;                    /* 1: BDF+ (24-bit), 0: EDF+ (16-bit) */
+    size_t channels;
+    const char *const *labels;  /* channels strings, <= 16 bytes each */
+    const char *unit;           /* physical dimension of the values given, e.g. "uV" */
+    double fs;                  /* Hz; fs * record_duration_s must be a whole number */
+    double record_duration_s;   /* default 1 */
+    double phys_min, phys_max;  /* range of the values given; outside it they clip */
+    const char *prefilter;      /* may be NULL */
+    const char *patient;        /* EDF+ patient field; may be NULL ("X X X X") */
+    const char *recording;      /* EDF+ recording field; may be NULL */
+    int year, month, day, hour, minute, second; /* start */
+} cramp_edf_write_config;
+
+void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
+
+cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
+                                     const cramp_edf_write_config *cfg, cramp_error *err);
+/* Appends interleaved frames (values in cfg->unit). Allocates nothing. */
+cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
+                                    cramp_error *err);
+/* Copies the annotation (text and channel) for writing at close. */
+cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotation *a,
+                                       cramp_error *err);
+/* Pads the last record with the last value, writes the annotations and the
+ * final header, renames into place, frees w. On failure removes the temporary
+ * file and frees w. */
+cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err);
+/* Abandons the output (temporary file removed) and frees w; NULL is a no-op. */
+void cramp_edf_writer_abort(cramp_edf_writer *w);
+
+/* A float WAV writer (W64 past 4 GB, or when asked), atomic like the above. */
+typedef struct cramp_wav_writer cramp_wav_writer;
+cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, size_t channels,
+                                     double fs, uint64_t expected_frames, cramp_error *err);
+cramp_status cramp_wav_writer_write(cramp_wav_writer *w, const float *frames, size_t n,
+                                    cramp_error *err);
+cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err);
+void cramp_wav_writer_abort(cramp_wav_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,36 @@
+/* Internal: the backends behind cramp_recording (one per file family). */
+#ifndef CRAMP_RECORDING_INTERNAL_H
+#define CRAMP_RECORDING_INTERNAL_H
+
+#include "cramp/recording.h"
+
+typedef struct cramp__rec_ops {
+    cramp_status (*select)(void *impl, const size_t *channels, size_t n, cramp_error *err);
+    cramp_status (*read)(void *impl, float *out, size_t max_frames, size_t *frames,
+                         cramp_error *err);
+    void (*tell)(const void *impl, size_t *frame, double *time_s);
+    cramp_status (*seek)(void *impl, size_t frame, cramp_error *err);
+    void (*close)(void *impl);
+} cramp__rec_ops;
+
+/* A backend's open: on success sets *impl, *header (owned by impl, valid
+ * until ops->close) and *ops. Messages name the file (path). */
+typedef cramp_status (*cramp__rec_open_fn)(const char *path, const cramp_recording_options *opt,
+                                           void **impl, const cramp_rec_header **header,
+                                           const cramp__rec_ops **ops, cramp_error *err);
+
+cramp_status cramp__edf_open(const char *path, const cramp_recording_options *opt, void **impl,
+                             const cramp_rec_header **header, const cramp__rec_ops **ops,
+                             cramp_error *err);
+cramp_status cramp__wav_open(const char *path, const cramp_recording_options *opt, void **impl,
+                             const cramp_rec_header **header, const cramp__rec_ops **ops,
+                             cramp_error *err);
+
+/* 1 if the first bytes are an EDF ("0       ") or BDF (0xFF "BIOSEMI") version field. */
+int cramp__edf_sniff(const unsigned char *head, size_t n);
+
+/* Temporary file beside dst for atomic writes: writes "<dir>/.<name>.XXXXXX"
+ * into buf (size cap) and opens it with mkstemp; returns the descriptor or -1. */
+int cramp__temp_beside(const char *dst, char *buf, size_t cap);
+
+#endif
