@@ -64,35 +64,42 @@ cramp_status cramp_filtfilt(const cramp_biquad *sos, size_t n_sections, size_t c
                            "zero-phase filter: the signal has %zu frames; it must be longer than "
                            "the %zu-frame edge padding these %zu sections need",
                            frames, edge, n_sections);
-    const size_t n_ext = frames + 2 * edge;
-    if (n_ext > ((size_t)-1) / sizeof(float) / channels)
-        return cramp__fail(err, CRAMP_ERANGE, "zero-phase filter: signal too large");
     const size_t cpad = cramp__pad_channels(channels);
-    float *ext = malloc(n_ext * channels * sizeof *ext);
+    if (edge > ((size_t)-1) / sizeof(float) / 2 / cpad)
+        return cramp__fail(err, CRAMP_ERANGE, "zero-phase filter: too many sections");
+    /* Only the two extensions need room of their own: the forward pass runs
+     * from in into out and the backward pass over out in place. The right
+     * extension is made first, since in == out may be the same buffer. */
+    float *pad = malloc(2 * edge * channels * sizeof *pad);
     double *state = malloc(2 * n_sections * cpad * sizeof *state);
     double *zi = malloc(2 * n_sections * sizeof *zi);
-    if (!ext || !state || !zi) {
-        free(ext);
+    if (!pad || !state || !zi) {
+        free(pad);
         free(state);
         free(zi);
-        return cramp__fail(err, CRAMP_ENOMEM, "zero-phase filter: out of memory for %zu frames",
-                           n_ext);
+        return cramp__fail(err, CRAMP_ENOMEM, "zero-phase filter: out of memory");
     }
-    cramp__odd_extension_left(in, channels, edge, ext);
-    memcpy(ext + edge * channels, in, frames * channels * sizeof *ext);
-    cramp__odd_extension_right(in, frames, channels, edge, ext + (edge + frames) * channels);
+    float *left = pad, *right = pad + edge * channels;
+    cramp__odd_extension_left(in, channels, edge, left);
+    cramp__odd_extension_right(in, frames, channels, edge, right);
     cramp__sos_zi(sos, n_sections, zi);
     const cramp__biquad_kernel kernel = cramp__biquad_kernel_for(path);
     const ptrdiff_t step = (ptrdiff_t)channels;
 
-    cramp__set_state(state, zi, n_sections, channels, ext);
-    kernel(sos, n_sections, state, channels, ext, ext, step, n_ext);
-    float *last = ext + (n_ext - 1) * channels;
+    /* Forward over left extension, signal, right extension. */
+    cramp__set_state(state, zi, n_sections, channels, left);
+    kernel(sos, n_sections, state, channels, left, left, step, edge);
+    kernel(sos, n_sections, state, channels, in, out, step, frames);
+    kernel(sos, n_sections, state, channels, right, right, step, edge);
+    /* Backward from the end of the right extension; the left extension's
+     * backward output would be discarded, so it is not computed. */
+    float *last = right + (edge - 1) * channels;
     cramp__set_state(state, zi, n_sections, channels, last);
-    kernel(sos, n_sections, state, channels, last, last, -step, n_ext);
+    kernel(sos, n_sections, state, channels, last, last, -step, edge);
+    float *out_last = out + (frames - 1) * channels;
+    kernel(sos, n_sections, state, channels, out_last, out_last, -step, frames);
 
-    memcpy(out, ext + edge * channels, frames * channels * sizeof *out);
-    free(ext);
+    free(pad);
     free(state);
     free(zi);
     return CRAMP_OK;

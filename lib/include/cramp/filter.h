@@ -147,7 +147,8 @@ size_t cramp_filtfilt_padlen(const cramp_biquad *sos, size_t n_sections);
  * of padlen samples at both ends, forward and backward passes started from
  * sosfilt_zi scaled by the first sample of each pass. frames must exceed
  * padlen (CRAMP_ERANGE otherwise, as SciPy raises). in == out allowed.
- * Allocates a work buffer of (frames + 2 padlen) * channels floats for the
+ * Works in out (the forward pass writes it, the backward pass runs over it in
+ * place) and allocates only 2 padlen * channels floats and the state for the
  * call; for signals larger than memory use cramp_zerophase. simd as for
  * cramp_filter. Thread-safe for distinct buffers. */
 cramp_status cramp_filtfilt(const cramp_biquad *sos, size_t n_sections, size_t channels,
