@@ -44,9 +44,12 @@ expect_no_file() { # expect_no_file PATH DESCRIPTION: also no temporary beside i
 # ---- help, version, usage errors -------------------------------------------
 run --help
 expect_rc 0 "cramp --help"
-if grep -q '^  filter ' out && grep -q '^  envelope ' out; then ok; else bad "--help lists filter and envelope"; fi
-for sub in info fatigue detect synth score batch plot; do
-    if grep -q "^  $sub " out; then bad "--help lists '$sub', which does not exist"; else ok; fi
+if grep -q '^  filter ' out && grep -q '^  envelope ' out && grep -q '^  info ' out; then ok; else bad "--help lists filter, envelope and info"; fi
+# Every subcommand --help lists must exist: no stubs (each answers --help
+# with exit 0 and prints a usage line).
+for sub in $(sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' out); do
+    if "$CRAMP" "$sub" --help >sub.out 2>sub.err && grep -qi "usage" sub.out; then ok
+    else bad "--help lists '$sub', but 'cramp $sub --help' fails"; fi
 done
 [ -s err ] && bad "--help wrote to stderr" || ok
 
@@ -119,7 +122,7 @@ expect_no_file out.wav "input that is not audio"
 : >empty.wav
 run filter empty.wav -o out.wav
 expect_rc 1 "empty input"
-expect_err "'empty.wav'" "empty input is named"
+expect_err "empty.wav" "empty input is named"
 expect_err "empty" "empty input is called empty"
 expect_no_file out.wav "empty input"
 
@@ -134,7 +137,8 @@ if compgen -G ".syn.wav.*" >/dev/null; then bad "temporary left after success"; 
 run envelope syn.wav --rate 50 -o env.tsv
 expect_rc 0 "envelope of the synthetic output"
 expect_err "150 rows at 50 Hz (1 frame in 20)" "envelope summary"
-if [ "$(head -1 env.tsv)" = "$(printf 'time_s\tch1\tch2\tch3')" ]; then ok; else bad "TSV header: $(head -1 env.tsv)"; fi
+# Columns are named by label and unit: a WAV has no unit, so FS (full-scale fractions).
+if [ "$(head -1 env.tsv)" = "$(printf 'time_s\tch1 [FS]\tch2 [FS]\tch3 [FS]')" ]; then ok; else bad "TSV header: $(head -1 env.tsv)"; fi
 if [ "$(tail -n +2 env.tsv | wc -l)" -eq 150 ]; then ok; else bad "TSV has 150 rows"; fi
 # Every row: 4 fields, finite numbers, RMS > 0; rows 1/50 s apart; the first
 # row centred on its window: (20 - 1) / 1000 - (250 - 1) / 2000 s.
@@ -214,7 +218,7 @@ printf '\000\000\300\177' | dd of=nan.wav bs=1 seek=$((header + 15000 * 4)) conv
 echo "keep me" >existing.wav
 run filter nan.wav -o existing.wav
 expect_rc 1 "NaN in the input"
-expect_err "'nan.wav' holds a NaN sample at frame 15000, channel 1" "NaN is located"
+expect_err "nan.wav: holds a NaN sample at frame 15000, channel 1" "NaN is located"
 if [ "$(cat existing.wav)" = "keep me" ]; then ok; else bad "failed run replaced the existing output"; fi
 if compgen -G ".existing.wav.*" >/dev/null; then bad "temporary left after NaN failure"; else ok; fi
 run filter --zero-phase nan.wav -o nanzp.wav
@@ -225,8 +229,13 @@ expect_rc 1 "envelope of a NaN input"
 expect_err "NaN" "envelope reports the NaN"
 expect_no_file nan.tsv "envelope of a NaN input"
 
-# A WAV header with no frames.
+# A WAV header with no frames (its data chunk size set to 0).
+setdatasize() { # setdatasize FILE BYTES: the data chunk size field ends the header
+    printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($2 & 255)) $(($2 >> 8 & 255)) $(($2 >> 16 & 255)) $(($2 >> 24 & 255)))" |
+        dd of="$1" bs=1 seek=$((header - 4)) conv=notrunc status=none
+}
 head -c "$header" one.wav >noframes.wav
+setdatasize noframes.wav 0
 run filter noframes.wav -o out.wav
 expect_rc 1 "WAV without frames"
 expect_err "'noframes.wav' holds no frames" "no frames message"
@@ -235,8 +244,16 @@ run envelope noframes.wav -o out.tsv
 expect_rc 1 "envelope of a WAV without frames"
 expect_no_file out.tsv "envelope of a WAV without frames"
 
+# A truncated WAV (its data chunk promises 20000 frames, 10 are there).
+head -c $((header + 10 * 4)) one.wav >trunc.wav
+run filter trunc.wav -o out.wav
+expect_rc 1 "truncated WAV"
+expect_err "trunc.wav: truncated: the data chunk declares 80000 bytes but 40 follow" "truncation is named"
+expect_no_file out.wav "truncated WAV"
+
 # Too short for zero-phase filtering's edge padding.
 head -c $((header + 10 * 4)) one.wav >short.wav
+setdatasize short.wav 40
 run filter --zero-phase short.wav -o out.wav
 expect_rc 1 "zero-phase of 10 frames"
 expect_err "too short" "short input message"

@@ -20,6 +20,7 @@ typedef struct envelope_opts {
     double lowpass;
     int lowpass_given;
     int quiet;
+    cli_input input;
 } envelope_opts;
 
 static const char *const kind_names[] = {"rms", "mav", "linear", "tkeo"};
@@ -28,12 +29,16 @@ void cmd_envelope_help(FILE *out)
 {
     fputs("Usage: cramp envelope [OPTIONS] IN -o OUT.tsv\n"
           "\n"
-          "Computes the amplitude envelope of every channel of a recording (WAV, W64,\n"
-          "RF64, FLAC, ...; band-pass it first with 'cramp filter') and writes it as a\n"
-          "tab-separated table: a header 'time_s ch1 ... chN', then one row per output\n"
-          "frame. time_s is the time of the input the row describes, in seconds from\n"
-          "the first frame (the envelope's delay is taken out, so the first rows may\n"
+          "Computes the amplitude envelope of the channels of a recording (EDF, EDF+,\n"
+          "BDF, BDF+, or WAV, W64, RF64, FLAC, ...; band-pass it first with 'cramp\n"
+          "filter') and writes it as a tab-separated table: a header 'time_s' then one\n"
+          "column per channel named 'LABEL [UNIT]' (WAV channels are ch1 ... chN; the\n"
+          "unit is uV, the file's own, or FS for full-scale fractions), then one row per\n"
+          "output frame. time_s is the time of the input the row describes, in seconds\n"
+          "from the first frame (the envelope's delay is taken out, so the first rows may\n"
           "have negative times: their window reaches before the recording, taken as 0).\n"
+          "The channels read must share one sampling rate: from a file with several,\n"
+          "choose one rate group with --channels.\n"
           "\n"
           "Options:\n"
           "  --kind KIND        rms (default), mav (mean absolute value), linear\n"
@@ -43,6 +48,7 @@ void cmd_envelope_help(FILE *out)
           "  --rate HZ          output rate (default 100); the envelope keeps one frame\n"
           "                     in round(fs / HZ), and the rate reached is reported\n"
           "  -o, --output FILE  output TSV file, '-' for stdout (required)\n"
+          CLI_INPUT_HELP
           "  --quiet            no summary on stderr\n"
           "  -h, --help         show this help\n"
           "\n"
@@ -53,7 +59,7 @@ void cmd_envelope_help(FILE *out)
           out);
 }
 
-enum { OPT_KIND = 256, OPT_WINDOW, OPT_RATE, OPT_LOWPASS, OPT_QUIET };
+enum { OPT_KIND = 256, OPT_WINDOW, OPT_RATE, OPT_LOWPASS, OPT_QUIET, OPT_CHANNELS, OPT_FULL_SCALE };
 
 static int parse_args(int argc, char *argv[], envelope_opts *o)
 {
@@ -63,6 +69,8 @@ static int parse_args(int argc, char *argv[], envelope_opts *o)
         {"rate", required_argument, NULL, OPT_RATE},
         {"lowpass", required_argument, NULL, OPT_LOWPASS},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"channels", required_argument, NULL, OPT_CHANNELS},
+        {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -109,6 +117,12 @@ static int parse_args(int argc, char *argv[], envelope_opts *o)
         case OPT_QUIET:
             o->quiet = 1;
             break;
+        case OPT_CHANNELS:
+            if (cli_input_channels(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_FULL_SCALE:
+            if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
         default:
             return cli_bad_option(argv, c);
         }
@@ -134,9 +148,9 @@ int cmd_envelope(int argc, char *argv[])
 
     const double t0 = cli_now();
     cli_reader rd;
-    if (cli_reader_open(&rd, o.in) != CLI_OK) return CLI_FAIL;
-    const double fs = (double)rd.info.samplerate;
-    const size_t ch = (size_t)rd.info.channels;
+    if (cli_reader_open_input(&rd, o.in, &o.input, o.quiet) != CLI_OK) return CLI_FAIL;
+    const double fs = rd.fs;
+    const size_t ch = rd.channels;
 
     cramp_envelope *env = NULL;
     float *buf = NULL, *ebuf = NULL;
@@ -185,12 +199,19 @@ int cmd_envelope(int argc, char *argv[])
 
     if (cli_output_open_text(&out, o.out) != CLI_OK) goto done;
     fputs("time_s", out.fp);
-    for (size_t c = 0; c < ch; c++) fprintf(out.fp, "\tch%zu", c + 1);
+    for (size_t c = 0; c < ch; c++) {
+        /* A tab in a label would split the column. */
+        fputc('\t', out.fp);
+        for (const char *l = cli_reader_label(&rd, c); *l; l++)
+            fputc(*l == '\t' || *l == '\n' || *l == '\r' ? ' ' : *l, out.fp);
+        const char *unit = cli_reader_unit(&rd, c);
+        if (unit[0]) fprintf(out.fp, " [%s]", unit);
+    }
     fputc('\n', out.fp);
 
     cli_progress prog;
     cli_progress_init(&prog, o.quiet);
-    const int64_t total = rd.info.frames > 0 && rd.info.frames < SF_COUNT_MAX ? (int64_t)rd.info.frames : -1;
+    const int64_t total = rd.frames > 0 ? rd.frames : -1;
     int64_t frames_in = 0;
     uint64_t rows = 0;
     for (;;) {
@@ -235,9 +256,9 @@ int cmd_envelope(int argc, char *argv[])
         double secs = cli_now() - t0;
         fprintf(stderr,
                 "cramp envelope: %lld frames x %zu channels at %g Hz, %s, %llu rows at %g Hz "
-                "(1 frame in %zu) -> %s in %.2f s\n",
+                "(1 frame in %zu) -> %s in %.2f s; values %s\n",
                 (long long)frames_in, ch, fs, what, (unsigned long long)rows, rate, dec,
-                strcmp(o.out, "-") == 0 ? "stdout" : o.out, secs);
+                strcmp(o.out, "-") == 0 ? "stdout" : o.out, secs, cli_reader_units_text(&rd));
     }
     rc = CLI_OK;
     goto done;

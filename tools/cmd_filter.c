@@ -33,6 +33,8 @@ typedef struct filter_opts {
     int fs_given;
     size_t channels;
     int channels_given;
+    const char *channels_arg;
+    cli_input input;
     uint64_t seed;
     int seed_given;
 } filter_opts;
@@ -42,8 +44,12 @@ void cmd_filter_help(FILE *out)
     fputs("Usage: cramp filter [OPTIONS] IN -o OUT.wav\n"
           "       cramp filter [OPTIONS] --synthetic SECONDS -o OUT.wav\n"
           "\n"
-          "Filters every channel of a recording (WAV, W64, RF64, FLAC, ... anything\n"
-          "libsndfile reads) and writes a 32-bit float WAV (RF64 past 4 GB). Memory use\n"
+          "Filters the channels of a recording (EDF, EDF+, BDF, BDF+, or WAV, W64, RF64,\n"
+          "FLAC, ... anything libsndfile reads) and writes them as a 32-bit float WAV\n"
+          "(W64 past 4 GB) in the unit they were read in: microvolts for EDF/BDF voltage\n"
+          "channels and for WAV with --full-scale-uv, else full-scale fractions (FS); the\n"
+          "summary says which. The output has one sampling rate: from a file whose\n"
+          "channels have several rates, choose one rate group with --channels. Memory use\n"
           "does not depend on the length of the recording. The output file appears only\n"
           "when the run succeeds.\n"
           "\n"
@@ -65,11 +71,12 @@ void cmd_filter_help(FILE *out)
           "  --simd PATH        auto, scalar, avx2 or avx512 (default auto)\n"
           "\n"
           "Input and output:\n"
-          "  -o, --output FILE  output WAV file (required)\n"
+          CLI_INPUT_HELP
+          "  -o, --output FILE  output WAV file (required; .w64 or .rf64 names those formats)\n"
           "  --synthetic SECONDS  filter a generated test signal instead of IN: white-noise\n"
           "                     EMG-like bursts plus 50 Hz hum and a DC offset\n"
           "  --fs HZ            sampling rate of the synthetic signal (default 2000)\n"
-          "  --channels N       channels of the synthetic signal (default 2)\n"
+          "  --channels N       with --synthetic: its number of channels (default 2)\n"
           "  --seed N           seed of the synthetic signal (default 1)\n"
           "  --quiet            no progress and no summary on stderr\n"
           "  -h, --help         show this help\n"
@@ -77,6 +84,7 @@ void cmd_filter_help(FILE *out)
           "Example:\n"
           "  cramp filter --synthetic 60 --notch 50 --harmonics -o demo.wav\n"
           "  cramp filter --band 20-450 --notch 50 --zero-phase leg.wav -o leg-filtered.wav\n"
+          "  cramp filter --channels 'EMG L,EMG R' --notch 50 night.edf -o emg.wav\n"
           "\n"
           "Exit status: 0 success, 1 failure (file, rate), 2 usage error.\n",
           out);
@@ -97,7 +105,8 @@ enum {
     OPT_SYNTHETIC,
     OPT_FS,
     OPT_CHANNELS,
-    OPT_SEED
+    OPT_SEED,
+    OPT_FULL_SCALE
 };
 
 static int parse_args(int argc, char *argv[], filter_opts *o)
@@ -118,6 +127,7 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         {"fs", required_argument, NULL, OPT_FS},
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"seed", required_argument, NULL, OPT_SEED},
+        {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -207,10 +217,13 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
             o->fs_given = 1;
             break;
         case OPT_CHANNELS:
-            if (cli_parse_size(optarg, &o->channels) != 0 || o->channels < 1 ||
-                o->channels > 1024)
-                return cli_usage_error("--channels wants 1 to 1024, not '%s'", optarg);
+            /* A count with --synthetic, a selection with an input file:
+             * decided once the positional arguments are known. */
+            o->channels_arg = optarg;
             o->channels_given = 1;
+            break;
+        case OPT_FULL_SCALE:
+            if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_SEED:
             if (cli_parse_size(optarg, &sz) != 0)
@@ -226,12 +239,22 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
     if (o->synthetic) {
         if (npos > 0)
             return cli_usage_error("give either an input file or --synthetic, not both");
+        if (o->channels_given &&
+            (cli_parse_size(o->channels_arg, &o->channels) != 0 || o->channels < 1 ||
+             o->channels > 1024))
+            return cli_usage_error("--channels with --synthetic wants a count from 1 to 1024, "
+                                   "not '%s'",
+                                   o->channels_arg);
+        if (o->input.full_scale_uv > 0)
+            return cli_usage_error("--full-scale-uv applies to an input file, not --synthetic");
     } else {
         if (npos == 0) return cli_usage_error("no input file (or use --synthetic SECONDS)");
         if (npos > 1) return cli_usage_error("one input file only; got '%s' too", argv[optind + 1]);
         o->in = argv[optind];
-        if (o->fs_given || o->channels_given || o->seed_given)
-            return cli_usage_error("--fs, --channels and --seed apply to --synthetic only");
+        if (o->fs_given || o->seed_given)
+            return cli_usage_error("--fs and --seed apply to --synthetic only");
+        if (o->channels_given && cli_input_channels(&o->input, o->channels_arg) != CLI_OK)
+            return CLI_USAGE;
     }
     if (!o->out) return cli_usage_error("no output file: give -o OUT.wav");
     if (o->band_given && (o->highpass_given || o->lowpass_given))
@@ -457,10 +480,10 @@ int cmd_filter(int argc, char *argv[])
         syn = cli_synth_create(fs, ch, o.seed);
         if (!syn) return cli_fail("out of memory");
     } else {
-        if (cli_reader_open(&rd, o.in) != CLI_OK) return CLI_FAIL;
-        fs = (double)rd.info.samplerate;
-        ch = (size_t)rd.info.channels;
-        total = rd.info.frames > 0 && rd.info.frames < SF_COUNT_MAX ? (int64_t)rd.info.frames : -1;
+        if (cli_reader_open_input(&rd, o.in, &o.input, o.quiet) != CLI_OK) return CLI_FAIL;
+        fs = rd.fs;
+        ch = rd.channels;
+        total = rd.frames > 0 ? rd.frames : -1;
     }
     const char *in_name = o.synthetic ? "the synthetic signal" : o.in;
 
@@ -522,7 +545,7 @@ int cmd_filter(int argc, char *argv[])
         goto done;
     }
 
-    if (cli_output_open_sound(&out, o.out, (int)fs, (int)ch, total > 0 ? total : 0) != CLI_OK)
+    if (cli_output_open_sound(&out, o.out, fs, ch, total > 0 ? total : 0) != CLI_OK)
         goto done;
 
     cli_progress prog;
@@ -595,9 +618,10 @@ int cmd_filter(int argc, char *argv[])
         double dur = (double)frames_in / fs;
         fprintf(stderr,
                 "cramp filter: %lld frames x %zu channels at %g Hz (%.1f s), %s, %s, %s -> %s "
-                "in %.2f s (%.0fx real time)\n",
+                "in %.2f s (%.0fx real time)%s%s\n",
                 (long long)frames_in, ch, fs, dur, d.text, o.zero_phase ? "zero-phase" : "causal",
-                cramp_simd_name(path), o.out, secs, secs > 0 ? dur / secs : 0.0);
+                cramp_simd_name(path), o.out, secs, secs > 0 ? dur / secs : 0.0,
+                syn ? "" : "; values ", syn ? "" : cli_reader_units_text(&rd));
         if (syn)
             fprintf(stderr,
                     "cramp filter: synthetic check: DC offset %.3g -> %.2g, %g Hz hum amplitude "

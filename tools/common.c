@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@ static const char *g_name = "cramp";
 
 void cli_set_name(const char *name) { g_name = name; }
 const char *cli_name(void) { return g_name; }
+
+static void vmessage(const char *fmt, va_list ap) CLI_PRINTF(1, 0);
 
 static void vmessage(const char *fmt, va_list ap)
 {
@@ -110,51 +113,264 @@ double cli_now(void)
 
 /* ---- input ------------------------------------------------------------- */
 
-int cli_reader_open(cli_reader *r, const char *path)
+int cli_input_channels(cli_input *in, const char *arg)
+{
+    if (!arg || !*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+        return cli_usage_error("--channels wants labels or 1-based indices separated by "
+                               "commas, not '%s'",
+                               arg ? arg : "");
+    in->channels = arg;
+    return CLI_OK;
+}
+
+int cli_input_full_scale(cli_input *in, const char *arg)
+{
+    if (cli_parse_double(arg, &in->full_scale_uv) != 0 || in->full_scale_uv <= 0)
+        return cli_usage_error("--full-scale-uv wants the microvolts at full scale (> 0), not "
+                               "'%s'",
+                               arg);
+    return CLI_OK;
+}
+
+/* Finds one item of --channels: a label first (exact, then ignoring case),
+ * then a 1-based index. Returns the header index or prints and returns -1. */
+static long find_channel(const cli_reader *r, const char *item)
+{
+    const cramp_rec_header *h = r->hdr;
+    for (int pass = 0; pass < 2; pass++) {
+        long found = -1;
+        for (size_t c = 0; c < h->n_channels; c++) {
+            const char *lab = h->channels[c].label;
+            if (pass == 0 ? strcmp(lab, item) != 0 : strcasecmp(lab, item) != 0) continue;
+            if (found >= 0) {
+                cli_fail("'%s': the label '%s' names channels %ld and %zu: choose by index",
+                         r->path, item, found + 1, c + 1);
+                return -1;
+            }
+            found = (long)c;
+        }
+        if (found >= 0) {
+            if (h->channels[found].is_annotation) {
+                cli_fail("'%s': channel %ld ('%s') holds annotations, not a signal", r->path,
+                         found + 1, item);
+                return -1;
+            }
+            return found;
+        }
+    }
+    size_t idx;
+    if (cli_parse_size(item, &idx) == 0 && idx >= 1 && idx <= h->n_channels) {
+        if (h->channels[idx - 1].is_annotation) {
+            cli_fail("'%s': channel %zu ('%s') holds annotations, not a signal", r->path, idx,
+                     h->channels[idx - 1].label);
+            return -1;
+        }
+        return (long)(idx - 1);
+    }
+    cli_fail("'%s' has no channel '%s' (labels: see 'cramp info %s'; indices 1 to %zu)",
+             r->path, item, r->path, h->n_channels);
+    return -1;
+}
+
+/* "20 Hz: a, b; 100 Hz: c" for the message about several rates. */
+static void describe_rates(const cramp_rec_header *h, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < h->n_channels && len + 1 < cap; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        if (ci->is_annotation) continue;
+        int first = 1;
+        for (size_t k = 0; k < c; k++)
+            if (!h->channels[k].is_annotation && h->channels[k].fs == ci->fs) first = 0;
+        if (!first) continue;
+        int n = snprintf(buf + len, cap - len, "%s%g Hz:", len ? "; " : "", ci->fs);
+        if (n < 0) return;
+        len += (size_t)n;
+        for (size_t k = c; k < h->n_channels && len + 1 < cap; k++) {
+            if (h->channels[k].is_annotation || h->channels[k].fs != ci->fs) continue;
+            n = snprintf(buf + len, cap - len, " %s", h->channels[k].label);
+            if (n < 0) return;
+            len += (size_t)n;
+        }
+        if (len >= cap) {
+            len = cap - 1;
+            if (cap > 4) memcpy(buf + cap - 4, "...", 4);
+        }
+    }
+}
+
+/* Prints the message, then closes r (the message may use its header). */
+static int reader_fail(cli_reader *r, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+static int reader_fail(cli_reader *r, const char *fmt, ...)
+{
+    fprintf(stderr, "%s: ", cli_name());
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    cli_reader_close(r);
+    return CLI_FAIL;
+}
+
+int cli_reader_open_input(cli_reader *r, const char *path, const cli_input *in, int quiet)
 {
     memset(r, 0, sizeof *r);
     r->path = path;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cli_fail("cannot open '%s': %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return cli_fail("cannot read '%s': it is a directory", path);
-    if (S_ISREG(st.st_mode) && st.st_size == 0)
-        return cli_fail("cannot read '%s': the file is empty", path);
-    r->sf = sf_open(path, SFM_READ, &r->info);
-    if (!r->sf)
-        return cli_fail("cannot read '%s' as a sound file: %s", path, sf_strerror(NULL));
-    if (r->info.channels <= 0 || r->info.samplerate <= 0) {
-        cli_reader_close(r);
-        return cli_fail("cannot read '%s': %d channels at %d Hz", path, r->info.channels,
-                        r->info.samplerate);
+    cramp_recording_options opt;
+    cramp_recording_options_default(&opt);
+    if (in) opt.wav_full_scale_uv = in->full_scale_uv;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    cramp_status st = cramp_recording_open(&r->rec, path, &opt, &err);
+    if (st != CRAMP_OK)
+        return cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+    r->hdr = cramp_recording_header(r->rec);
+    const cramp_rec_header *h = r->hdr;
+    if (in && in->full_scale_uv > 0 && h->format != CRAMP_REC_WAV) {
+        return reader_fail(r,
+                           "--full-scale-uv applies to WAV input; '%s' is %s, which carries "
+                           "its own units",
+                           path, cramp_rec_format_name(h->format));
     }
+    if (!quiet)
+        for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
+
+    r->sel = malloc((h->n_channels ? h->n_channels : 1) * sizeof *r->sel);
+    if (!r->sel) return reader_fail(r, "out of memory");
+    if (in && in->channels) {
+        const char *p = in->channels;
+        while (*p) {
+            const char *comma = strchr(p, ',');
+            const size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char item[128];
+            if (len >= sizeof item)
+                return reader_fail(r, "'%s' has no channel '%.*s'", path, (int)len, p);
+            memcpy(item, p, len);
+            item[len] = '\0';
+            const long c = find_channel(r, item);
+            if (c < 0) {
+                cli_reader_close(r);
+                return CLI_FAIL;
+            }
+            if (r->channels == h->n_channels)
+                return reader_fail(r,
+                                   "'%s': --channels names more channels than the file has (%zu)",
+                                   path, h->n_channels);
+            r->sel[r->channels++] = (size_t)c;
+            p = comma ? comma + 1 : p + len;
+        }
+        for (size_t i = 1; i < r->channels; i++)
+            if (h->channels[r->sel[i]].fs != h->channels[r->sel[0]].fs) {
+                cli_fail("'%s': channels '%s' (%g Hz) and '%s' (%g Hz) differ in sampling "
+                         "rate: a run processes one rate group; choose channels of one rate",
+                         path, h->channels[r->sel[0]].label, h->channels[r->sel[0]].fs,
+                         h->channels[r->sel[i]].label, h->channels[r->sel[i]].fs);
+                cli_reader_close(r); /* after the message: h belongs to r */
+                return CLI_FAIL;
+            }
+    } else {
+        for (size_t c = 0; c < h->n_channels; c++)
+            if (!h->channels[c].is_annotation) r->sel[r->channels++] = c;
+        if (r->channels == 0)
+            return reader_fail(r, "'%s' holds no signal channels (only annotations)", path);
+        for (size_t i = 1; i < r->channels; i++)
+            if (h->channels[r->sel[i]].fs != h->channels[r->sel[0]].fs) {
+                char rates[400];
+                describe_rates(h, rates, sizeof rates);
+                return reader_fail(r,
+                                   "'%s' has channels at several sampling rates (%s): a run "
+                                   "processes one rate group; choose its channels with "
+                                   "--channels",
+                                   path, rates);
+            }
+    }
+    if (h->n_segments > 1)
+        return reader_fail(r,
+                           "'%s' is %s with %zu segments separated by gaps in time: "
+                           "filtering or an envelope across a gap would join them; not "
+                           "supported yet",
+                           path, cramp_rec_format_name(h->format), h->n_segments);
+    const cramp_channel_info *c0 = &h->channels[r->sel[0]];
+    r->fs = c0->fs;
+    if (c0->samples_per_record > 0)
+        r->frames = (int64_t)(c0->samples_per_record * h->n_records);
+    else
+        r->frames = (int64_t)llround(h->duration_s * r->fs);
+    st = cramp_recording_select(r->rec, r->sel, r->channels, &err);
+    if (st != CRAMP_OK)
+        return reader_fail(r, "%s", err.message[0] ? err.message : cramp_strerror(st));
     return CLI_OK;
+}
+
+int cli_reader_open(cli_reader *r, const char *path)
+{
+    return cli_reader_open_input(r, path, NULL, 0);
+}
+
+const char *cli_reader_label(const cli_reader *r, size_t c)
+{
+    return r->hdr->channels[r->sel[c]].label;
+}
+
+const char *cli_reader_unit(const cli_reader *r, size_t c)
+{
+    return r->hdr->channels[r->sel[c]].unit;
+}
+
+const char *cli_reader_units_text(const cli_reader *r)
+{
+    static char buf[160];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "in ");
+    int fs = 0;
+    for (size_t c = 0; c < r->channels && len + 1 < sizeof buf; c++) {
+        const char *u = cli_reader_unit(r, c);
+        int seen = 0;
+        for (size_t k = 0; k < c; k++)
+            if (strcmp(cli_reader_unit(r, k), u) == 0) seen = 1;
+        if (seen) continue;
+        if (strcmp(u, "FS") == 0) fs = 1;
+        int n = snprintf(buf + len, sizeof buf - len, "%s%s", len > 3 ? ", " : "",
+                         u[0] ? u : "(no unit)");
+        if (n < 0) break;
+        len += (size_t)n;
+    }
+    if (fs && len + 1 < sizeof buf)
+        snprintf(buf + len, sizeof buf - len,
+                 " (full-scale fractions; --full-scale-uv X reads uV)");
+    return buf;
 }
 
 long cli_reader_read(cli_reader *r, float *buf, size_t max_frames)
 {
-    sf_count_t n = sf_readf_float(r->sf, buf, (sf_count_t)max_frames);
-    if (n < 0 || (n < (sf_count_t)max_frames && sf_error(r->sf) != SF_ERR_NO_ERROR)) {
-        cli_fail("error reading '%s': %s", r->path, sf_strerror(r->sf));
+    size_t got = 0;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    cramp_status st = cramp_recording_read(r->rec, buf, max_frames, &got, &err);
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
         return -1;
     }
-    size_t ch = (size_t)r->info.channels;
-    for (size_t i = 0; i < (size_t)n * ch; i++) {
-        if (!isfinite(buf[i])) {
-            cli_fail("'%s' holds a %s sample at frame %lld, channel %zu: not a valid recording",
-                     r->path, isnan(buf[i]) ? "NaN" : "infinite",
-                     (long long)(r->frames_read + (sf_count_t)(i / ch)), i % ch + 1);
-            return -1;
-        }
+    if (got < max_frames && r->frames_read + (int64_t)got < r->frames) {
+        /* A short read before the end: the end of an EDF+D segment (refused
+         * at open; kept as a guard) or a file shorter than its header says. */
+        cli_fail("'%s' ends at frame %lld of the %lld its header announces (a gap or a "
+                 "truncated file)",
+                 r->path, (long long)(r->frames_read + (int64_t)got), (long long)r->frames);
+        return -1;
     }
-    r->frames_read += n;
-    return (long)n;
+    r->frames_read += (int64_t)got;
+    return (long)got;
 }
 
 void cli_reader_close(cli_reader *r)
 {
-    if (r->sf) sf_close(r->sf);
-    r->sf = NULL;
+    cramp_recording_close(r->rec);
+    r->rec = NULL;
+    free(r->sel);
+    r->sel = NULL;
 }
 
 /* ---- atomic output ----------------------------------------------------- */
@@ -162,10 +378,29 @@ void cli_reader_close(cli_reader *r)
 /* The temporary file of the output being written, for the signal handler. */
 static char g_tmp[PATH_MAX + 64];
 static volatile sig_atomic_t g_tmp_set;
+/* A sound output is open: its temporary file is the library's, removed by
+ * cramp_wav_writer_abort outside the handler (g_pending holds the signal). */
+static volatile sig_atomic_t g_sound_open;
+static volatile sig_atomic_t g_pending;
 
 static void on_signal(int sig)
 {
+    if (g_sound_open) {
+        g_pending = sig;
+        return;
+    }
     if (g_tmp_set) unlink(g_tmp); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* After a signal arrived while a sound output was open: removes it and ends
+ * the process by that signal. */
+static void die_if_signalled(cli_output *o)
+{
+    if (!g_pending) return;
+    const int sig = g_pending;
+    cli_output_abort(o);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -249,42 +484,38 @@ int cli_output_open_text(cli_output *o, const char *path)
     return CLI_OK;
 }
 
-int cli_output_open_sound(cli_output *o, const char *path, int samplerate, int channels,
+int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t channels,
                           int64_t frames_hint)
 {
     memset(o, 0, sizeof *o);
     o->path = path;
     if (strcmp(path, "-") == 0)
         return cli_fail("writing sound to stdout is not supported; give a file name with -o");
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    info.samplerate = samplerate;
-    info.channels = channels;
-    /* A RIFF WAV's sizes are 32-bit: past 4 GB of data use RF64. */
-    double bytes = (double)frames_hint * (double)channels * 4.0;
-    int container = bytes > 4e9 ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
-    info.format = container | SF_FORMAT_FLOAT;
-    if (!sf_format_check(&info))
-        return cli_fail("cannot write '%s': %d channels at %d Hz is not a valid WAV format",
-                        path, channels, samplerate);
-    int fd = make_temp(o, path);
-    if (fd < 0) return CLI_FAIL;
-    o->sf = sf_open_fd(fd, SFM_WRITE, &info, 1);
-    if (!o->sf) {
-        const char *msg = sf_strerror(NULL);
-        close(fd);
-        cli_output_abort(o);
-        return cli_fail("cannot write '%s': %s", path, msg);
+    install_handlers();
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    g_pending = 0;
+    g_sound_open = 1;
+    cramp_status st = cramp_wav_writer_create(&o->wav, path, channels, fs,
+                                              frames_hint > 0 ? (uint64_t)frames_hint : 0, &err);
+    if (st != CRAMP_OK) {
+        g_sound_open = 0;
+        return err.message[0] ? cli_fail("%s", err.message)
+                              : cli_fail("cannot write '%s': %s", path, cramp_strerror(st));
     }
-    sf_command(o->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+    die_if_signalled(o);
     return CLI_OK;
 }
 
 int cli_output_write_sound(cli_output *o, const float *buf, size_t frames)
 {
-    sf_count_t n = sf_writef_float(o->sf, buf, (sf_count_t)frames);
-    if (n != (sf_count_t)frames) {
-        int rc = cli_fail("error writing '%s': %s", o->path, sf_strerror(o->sf));
+    die_if_signalled(o);
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    cramp_status st = cramp_wav_writer_write(o->wav, buf, frames, &err);
+    if (st != CRAMP_OK) {
+        int rc = err.message[0] ? cli_fail("%s", err.message)
+                                : cli_fail("error writing '%s': %s", o->path, cramp_strerror(st));
         cli_output_abort(o);
         return rc;
     }
@@ -306,6 +537,18 @@ static void forget_temp(void)
 
 int cli_output_commit(cli_output *o)
 {
+    if (o->wav) {
+        die_if_signalled(o);
+        cramp_error err;
+        memset(&err, 0, sizeof err);
+        cramp_status st = cramp_wav_writer_close(o->wav, &err); /* renames into place */
+        o->wav = NULL;
+        g_sound_open = 0;
+        if (st != CRAMP_OK)
+            return err.message[0] ? cli_fail("%s", err.message)
+                                  : cli_fail("error writing '%s': %s", o->path, cramp_strerror(st));
+        return CLI_OK;
+    }
     if (!o->tmp_path) {
         /* stdout */
         if (fflush(o->fp) != 0 || ferror(o->fp))
@@ -320,16 +563,6 @@ int cli_output_commit(cli_output *o)
         if (bad) {
             cli_output_abort(o);
             return cli_fail("error writing '%s': %s", o->path, strerror(saved ? saved : errno));
-        }
-    }
-    if (o->sf) {
-        sf_write_sync(o->sf);
-        int err = sf_error(o->sf);
-        int cerr = sf_close(o->sf);
-        o->sf = NULL;
-        if (err != SF_ERR_NO_ERROR || cerr != 0) {
-            cli_output_abort(o);
-            return cli_fail("error writing '%s': %s", o->path, sf_error_number(err ? err : cerr));
         }
     }
     /* mkstemp makes the file 0600; give it the mode a plain open would. */
@@ -351,8 +584,9 @@ void cli_output_abort(cli_output *o)
 {
     if (o->fp && o->fp != stdout) fclose(o->fp);
     o->fp = NULL;
-    if (o->sf) sf_close(o->sf);
-    o->sf = NULL;
+    if (o->wav) cramp_wav_writer_abort(o->wav);
+    o->wav = NULL;
+    g_sound_open = 0;
     if (o->tmp_path) {
         unlink(o->tmp_path);
         forget_temp();

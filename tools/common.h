@@ -1,5 +1,6 @@
 /* Shared pieces of the cramp command: diagnostics and exit codes, option
- * value parsing, block-wise audio input, atomic output files, progress.
+ * value parsing, block-wise input of recordings (through the library's
+ * cramp_recording: WAV family and EDF/BDF), atomic output files, progress.
  *
  * Exit codes: 0 success, 1 runtime failure (a file, a rate that does not fit),
  * 2 usage error (bad option or value). Every message goes to stderr and starts
@@ -11,9 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sndfile.h>
-
 #include "cramp/cramp.h"
+#include "cramp/recording.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -54,20 +54,57 @@ double cli_now(void);
 
 /* ---- input ------------------------------------------------------------- */
 
+/* How a command chooses what it reads from a recording (--channels,
+ * --full-scale-uv). */
+typedef struct cli_input {
+    const char *channels;  /* "LABEL,LABEL,..." or 1-based indices, mixed; NULL: every
+                              data channel (which must then share one rate) */
+    double full_scale_uv;  /* WAV: microvolts at full scale; 0: values stay fractions (FS) */
+} cli_input;
+
+/* The options above, for commands' getopt tables and help texts. */
+#define CLI_INPUT_HELP                                                                   \
+    "  --channels LIST    channels to read, by label or 1-based index, comma-separated\n" \
+    "                     (default all; they must share one sampling rate: a file\n"     \
+    "                     with several rates needs one rate group chosen here)\n"         \
+    "  --full-scale-uv X  WAV input: the microvolts at full scale, so values are read\n"  \
+    "                     in uV (without it they stay full-scale fractions, unit FS)\n"
+/* Parses --channels / --full-scale-uv values into in; returns CLI_OK or a
+ * usage error. */
+int cli_input_channels(cli_input *in, const char *arg);
+int cli_input_full_scale(cli_input *in, const char *arg);
+
 typedef struct cli_reader {
     const char *path;
-    SNDFILE *sf;
-    SF_INFO info;
-    sf_count_t frames_read;
+    cramp_recording *rec;
+    const cramp_rec_header *hdr;
+    size_t *sel;          /* header channel index of each column read */
+    size_t channels;      /* columns read */
+    double fs;            /* Hz, shared by the columns */
+    int64_t frames;       /* frames the columns hold */
+    int64_t frames_read;
 } cli_reader;
 
-/* Opens a sound file (WAV, W64, RF64, FLAC, ... whatever libsndfile reads).
- * On failure prints a message naming the file and returns CLI_FAIL. */
+/* Opens a recording (EDF/BDF, or WAV/W64/RF64/FLAC/... through libsndfile)
+ * and chooses its channels (in may be NULL: every data channel). Prints any
+ * header warnings unless quiet. On failure prints a message naming the file
+ * and returns CLI_FAIL (the reader is then closed). */
+int cli_reader_open_input(cli_reader *r, const char *path, const cli_input *in, int quiet);
+/* cli_reader_open_input(r, path, NULL, 0). */
 int cli_reader_open(cli_reader *r, const char *path);
+
+/* Label and unit of column c ("uV", a file's own unit, or "FS"). */
+const char *cli_reader_label(const cli_reader *r, size_t c);
+const char *cli_reader_unit(const cli_reader *r, size_t c);
+/* A phrase for summaries: "in uV", "in FS (full-scale fractions; ...)",
+ * "in uV, mV". Static buffer. */
+const char *cli_reader_units_text(const cli_reader *r);
 
 /* Reads up to max_frames interleaved frames into buf. Returns the number read
  * (0 at the end), or -1 after printing a message naming the file (read error,
- * or a NaN or infinite sample, whose frame and channel are given). */
+ * or a NaN or infinite sample, whose frame and channel are given). The end of
+ * an EDF+D segment before the end of the file is an error too: a gap cannot
+ * be filtered across. */
 long cli_reader_read(cli_reader *r, float *buf, size_t max_frames);
 
 void cli_reader_close(cli_reader *r);
@@ -77,22 +114,25 @@ void cli_reader_close(cli_reader *r);
 /* An output file written under a temporary name in the destination's folder
  * and renamed over the destination only by cli_output_commit(), so a failed
  * or interrupted run leaves no partial file (and leaves an existing file at
- * the destination untouched). One may be open at a time (the temporary name
- * is also removed on SIGINT, SIGTERM and SIGHUP). The path "-" writes
+ * the destination untouched). One may be open at a time. On SIGINT, SIGTERM
+ * or SIGHUP the temporary file goes too: a text output's at once, a sound
+ * output's at its next write or commit (the library owns its name), and the
+ * process then ends by the signal. The path "-" writes
  * straight to stdout (text outputs only). */
 typedef struct cli_output {
     const char *path;   /* destination as given */
     char *tmp_path;     /* malloc'd; NULL for stdout */
     FILE *fp;           /* text outputs */
-    SNDFILE *sf;        /* sound outputs */
+    cramp_wav_writer *wav; /* sound outputs */
 } cli_output;
 
 /* Opens a text output. Prints a message and returns CLI_FAIL on failure. */
 int cli_output_open_text(cli_output *o, const char *path);
 
-/* Opens a float32 sound output for `frames_hint` frames (used to choose RF64
- * over WAV when the data may exceed 4 GB). */
-int cli_output_open_sound(cli_output *o, const char *path, int samplerate, int channels,
+/* Opens a float32 sound output for `frames_hint` frames (0 if unknown): WAV,
+ * or W64 when the data may exceed 4 GB or the name ends in .w64 (RF64 for
+ * .rf64). fs must be a whole number of Hz. */
+int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t channels,
                           int64_t frames_hint);
 
 /* Writes frames to a sound output; prints a message and returns CLI_FAIL if
@@ -127,5 +167,7 @@ int cmd_filter(int argc, char *argv[]);
 void cmd_filter_help(FILE *out);
 int cmd_envelope(int argc, char *argv[]);
 void cmd_envelope_help(FILE *out);
+int cmd_info(int argc, char *argv[]);
+void cmd_info_help(FILE *out);
 
 #endif

@@ -33,4 +33,10 @@ int cramp__edf_sniff(const unsigned char *head, size_t n);
  * into buf (size cap) and opens it with mkstemp; returns the descriptor or -1. */
 int cramp__temp_beside(const char *dst, char *buf, size_t cap);
 
+/* libsndfile reports a failed open through process-wide variables: every
+ * sf_open* in cramp runs under this lock (wav_read.c, wav_write.c) so that
+ * concurrent opens in distinct threads each get their own message. */
+void cramp__sndfile_lock(void);
+void cramp__sndfile_unlock(void);
+
 #endif

@@ -4,7 +4,12 @@
 
 #include "cramp/envelope.h"
 #include "cramp/filter.h"
+#include "cramp/onset.h"
+#include "cramp/recording.h"
+#include "cramp/score.h"
 #include "cramp/simd.h"
+#include "cramp/spectral.h"
 #include "cramp/status.h"
+#include "cramp/synth.h"
 
 #endif

@@ -14,9 +14,28 @@
  * read() starts the next one; cramp_recording_tell() gives the time of the
  * next frame. Segments are never joined silently.
  *
+ * Time: annotation onsets, segment onsets and tell() count seconds from the
+ * first sample, i.e. from the header's start date/time plus start_subsecond
+ * (EDF+: the first data record's time-keeping TAL; EDFlib counts the same
+ * way; EDFbrowser's annotation list shows onset + start_subsecond).
+ *
+ * EDF/BDF decisions: a voltage unit is recognised case-sensitively, as SI
+ * prefixes are ("uV", "µV" in UTF-8 or Latin-1, "μV", "nV", "mV", "V"; "MV"
+ * or "UV" are left as they are, to_output 1). Digital values outside the
+ * header's digital range are scaled like the others, not clipped (EDFlib and
+ * EDFbrowser clip them). A BDF whose reserved field says "EDF+C"/"EDF+D" is
+ * read as BDF+; a plain EDF/BDF holding an "EDF Annotations" signal has its
+ * TALs read; an EDF+ without an annotation signal is read as plain EDF (EDF+D:
+ * an error, record times unknown); the Nihon Kohden time-keeping TAL without
+ * its NUL is read; each of these with a warning. Records whose onsets overlap
+ * are an error; a gap in EDF+C is kept as a gap (warning).
+ *
  * Threads: a cramp_recording is not synchronised (one per thread); distinct
- * recordings may be used from distinct threads at once (no global state; the
- * EDF reader uses pread on its own descriptor).
+ * recordings may be used from distinct threads at once (no shared state once
+ * open; the EDF reader uses pread on its own descriptor). Opening a WAV-family
+ * file, or creating a WAV writer, takes one internal mutex for the duration
+ * of libsndfile's open, because libsndfile reports a failed open through
+ * process-wide state.
  * Errors: every failure names the file and, for a malformed header, the field
  * (by its EDF name, e.g. "number of data records"), its value and what was
  * expected, through cramp_error. */
@@ -33,7 +52,8 @@ extern "C" {
 #endif
 
 typedef enum cramp_rec_format {
-    CRAMP_REC_WAV = 0,   /* any libsndfile format: WAV, W64, RF64, FLAC, ... */
+    CRAMP_REC_WAV = 0,   /* any libsndfile format: WAV, W64, RF64, FLAC, ... (not MPEG);
+                            header->recording names the container and encoding */
     CRAMP_REC_EDF,       /* EDF (no "EDF+" in the reserved field) */
     CRAMP_REC_EDFPLUS_C, /* EDF+ continuous */
     CRAMP_REC_EDFPLUS_D, /* EDF+ discontinuous */
@@ -50,7 +70,8 @@ typedef struct cramp_channel_info {
     char file_unit[17];   /* physical dimension as stored ("uV", "mV", ...); "" for WAV */
     char unit[17];        /* unit of the values read(): "uV", file_unit, or "FS" */
     double to_output;     /* factor from physical value to the value read() gives */
-    double fs;            /* sampling rate, Hz (EDF: samples per record / record duration) */
+    double fs;            /* sampling rate, Hz (EDF: samples per record / record duration;
+                             0 for the signals of an annotation-only file of 0 s records) */
     double phys_min, phys_max; /* physical range, in file_unit (WAV: -1, 1) */
     int32_t dig_min, dig_max;  /* digital range (WAV: 0, 0) */
     size_t samples_per_record; /* EDF/BDF; WAV: 0 */
@@ -60,14 +81,16 @@ typedef struct cramp_channel_info {
 } cramp_channel_info;
 
 typedef struct cramp_annotation {
-    double onset_s;       /* seconds from the recording's start (EDF+ TAL onset) */
+    double onset_s;       /* seconds from the first sample (see Time above) */
     double duration_s;    /* seconds; < 0 when the annotation gives none */
     const char *text;     /* UTF-8, NUL-terminated; owned by the recording or the caller */
-    const char *channel;  /* optional (writer: "" or NULL = whole recording) */
+    const char *channel;  /* optional (writer: "" or NULL = whole recording, else written
+                             as "text@@channel", EDFbrowser's convention); the reader
+                             gives "" and the text as stored */
 } cramp_annotation;
 
 typedef struct cramp_segment {
-    double onset_s;       /* start of the segment, seconds from the recording's start */
+    double onset_s;       /* start of the segment, seconds from the first sample */
     double duration_s;
     size_t first_record;  /* EDF/BDF data record index; WAV: 0 */
     size_t n_records;
@@ -77,24 +100,29 @@ typedef struct cramp_rec_header {
     cramp_rec_format format;
     size_t n_channels;              /* including annotation signals */
     const cramp_channel_info *channels;
-    int start_valid;                /* 0 if the start date/time fields are invalid (a warning) */
+    int start_valid;                /* 0 if the start date/time fields are invalid (EDF: a
+                                       warning) or absent (a WAV without a Broadcast WAV
+                                       'bext' chunk) */
     int year, month, day, hour, minute, second;
-    double start_subsecond;         /* EDF+: from the first TAL, 0 <= x < 1 */
+    double start_subsecond;         /* EDF+: from the first TAL, 0 <= x < 1 (whole seconds
+                                       of that onset move the start fields, a warning) */
     double record_duration_s;       /* EDF/BDF; WAV: 0 */
     size_t n_records;               /* EDF/BDF; WAV: 0 */
     double duration_s;              /* total recorded time (sum of segment durations) */
-    size_t n_segments;              /* 1 unless EDF+D with gaps */
+    size_t n_segments;              /* 1 unless EDF+D with gaps (0 when n_records is 0) */
     const cramp_segment *segments;
     size_t n_annotations;           /* all annotation signals, in file order */
     const cramp_annotation *annotations;
     char patient[81];
-    char recording[81];
+    char recording[81];             /* EDF+ recording field; WAV: container and encoding */
     size_t n_warnings;              /* lenient readings (an invalid date, a trailing byte, ...) */
     const char *const *warnings;    /* one message each, naming the field */
 } cramp_rec_header;
 
 typedef struct cramp_recording_options {
-    double wav_full_scale_uv; /* WAV: microvolts at full scale (1.0); 0 = leave as fractions */
+    double wav_full_scale_uv; /* WAV: microvolts at full scale (1.0); 0 = leave as fractions
+                                 (unit "FS", and a header warning says so); finite, >= 0,
+                                 else open fails with CRAMP_EINVAL */
 } cramp_recording_options;
 
 void cramp_recording_options_default(cramp_recording_options *opt);
@@ -143,7 +171,19 @@ void cramp_recording_close(cramp_recording *r);
  * after the source's own, in a new or existing annotation signal), so that
  * EDFbrowser shows them on the trace. The output is EDF+ (BDF+ for a BDF
  * source); a plain EDF source becomes EDF+C. Written to a temporary file
- * beside dst_path and renamed when complete: on failure nothing is left. */
+ * beside dst_path and renamed when complete: on failure nothing is left.
+ *
+ * EDF/BDF (this implementation): the source is read with the strict reader
+ * (its errors are returned); data records are copied byte for byte with one
+ * "EDF Annotations" signal appended, sized to hold ann; each TAL goes into
+ * the record that covers its onset, or a later one when that is full, so the
+ * file (and the reader's annotation list) holds them in record order. Onsets
+ * count from the first sample, as the reader gives them (start_subsecond is
+ * added back). Patient/recording fields without the EDF+ subfields become
+ * "X X X X <text>" / "Startdate dd-MMM-yyyy X X X <text>"; an invalid start
+ * date becomes 01.01.85 (EDF+'s "unknown"); header bytes outside printable
+ * ASCII become '_' ('µ' 'u'). Needs at least one data record. Allocates one
+ * record and the TALs; distinct copies may run in distinct threads. */
 cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
                                       const cramp_annotation *ann, size_t n_ann,
                                       cramp_error *err);
@@ -157,22 +197,33 @@ typedef struct cramp_edf_writer cramp_edf_writer;
 typedef struct cramp_edf_write_config {
     int bdf;                    /* 1: BDF+ (24-bit), 0: EDF+ (16-bit) */
     size_t channels;
-    const char *const *labels;  /* channels strings, <= 16 bytes each */
-    const char *unit;           /* physical dimension of the values given, e.g. "uV" */
+    const char *const *labels;  /* channels strings, <= 16 characters each (non-ASCII
+                                   written as '_', 'µ' as 'u') */
+    const char *unit;           /* physical dimension of the values given, e.g. "uV";
+                                   <= 8 characters */
     double fs;                  /* Hz; fs * record_duration_s must be a whole number */
-    double record_duration_s;   /* default 1 */
-    double phys_min, phys_max;  /* range of the values given; outside it they clip */
+    double record_duration_s;   /* default 1; must be exact in 8 characters */
+    double phys_min, phys_max;  /* range of the values given (default -5000..5000); outside
+                                   it they clip; written in 8 characters (EINVAL if they
+                                   do not fit) and quantised to the 16/24-bit range, so
+                                   a value reads back within half a step of it */
     const char *prefilter;      /* may be NULL */
-    const char *patient;        /* EDF+ patient field; may be NULL ("X X X X") */
-    const char *recording;      /* EDF+ recording field; may be NULL */
-    int year, month, day, hour, minute, second; /* start */
+    const char *patient;        /* EDF+ patient field; may be NULL ("X X X X"); text
+                                   without the subfields follows "X X X X " */
+    const char *recording;      /* EDF+ recording field; may be NULL; text without the
+                                   subfields follows "Startdate dd-MMM-yyyy X X X " */
+    int year, month, day, hour, minute, second; /* start; year 1985..2084, or 0: unknown
+                                   (written as 01.01.85 00.00.00, "Startdate X") */
 } cramp_edf_write_config;
 
 void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
 
 cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
                                      const cramp_edf_write_config *cfg, cramp_error *err);
-/* Appends interleaved frames (values in cfg->unit). Allocates nothing. */
+/* Appends interleaved frames (values in cfg->unit), writing each data record
+ * as it fills. A NaN is CRAMP_EINVAL; after any failure the writer is good
+ * only for close (which then fails and removes the file) or abort.
+ * Allocates nothing. */
 cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
                                     cramp_error *err);
 /* Copies the annotation (text and channel) for writing at close. */
@@ -180,18 +231,42 @@ cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotati
                                        cramp_error *err);
 /* Pads the last record with the last value, writes the annotations and the
  * final header, renames into place, frees w. On failure removes the temporary
- * file and frees w. */
+ * file and frees w. Annotations that do not fit the annotation signal's
+ * reserved room (120 bytes per record) make close rewrite the file once with
+ * a larger one (streamed, one record in memory). With annotations but no
+ * frames, one record of physical zero holds them. */
 cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err);
 /* Abandons the output (temporary file removed) and frees w; NULL is a no-op. */
 void cramp_edf_writer_abort(cramp_edf_writer *w);
 
-/* A float WAV writer (W64 past 4 GB, or when asked), atomic like the above. */
+/* A 32-bit float WAV writer, atomic like the above: written to a temporary
+ * file beside path ("<dir>/.<name>.XXXXXX") and renamed onto path by close;
+ * abort, or a failed close, removes it, and an existing file at path is left
+ * as it was. The values are stored as given (a WAV has no unit: the caller
+ * knows whether they are microvolts or full-scale fractions).
+ *
+ * Container: W64 when path ends in ".w64", RF64 for ".rf64" (any case);
+ * otherwise a RIFF WAV, or W64 when expected_frames * channels * 4 bytes
+ * exceed 4e9 - 4096 (a WAV's sizes are 32-bit). expected_frames 0 means
+ * "unknown": RF64 is written and turned into a plain WAV (WAVE_FORMAT_
+ * EXTENSIBLE) at close if it stayed under 4 GB. A plain WAV that would grow
+ * past its limit fails the write with CRAMP_ERANGE instead of wrapping.
+ * channels 1..1024; fs a whole number of Hz, 1..2147483647 (else
+ * CRAMP_EINVAL). create allocates (the writer, libsndfile's state) and
+ * opens the file; write and close allocate nothing of their own. One writer
+ * per thread; distinct writers may run at once. The file mode is 0666 less
+ * the process umask, as a plain open would give. */
 typedef struct cramp_wav_writer cramp_wav_writer;
 cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, size_t channels,
                                      double fs, uint64_t expected_frames, cramp_error *err);
+/* Appends n interleaved frames (n * channels floats). On failure (disk full,
+ * size limit) the writer stays valid only for abort. */
 cramp_status cramp_wav_writer_write(cramp_wav_writer *w, const float *frames, size_t n,
                                     cramp_error *err);
+/* Finishes the header, flushes to disk (fsync), renames into place and frees
+ * w, also on failure (then nothing is left at the temporary name). */
 cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err);
+/* Removes the temporary file and frees w; NULL is a no-op. */
 void cramp_wav_writer_abort(cramp_wav_writer *w);
 
 #ifdef __cplusplus

@@ -1,0 +1,100 @@
+/* Internal: the EDF/BDF reader's parsed file, shared by edf_read.c and the
+ * writer's copy (edf_write.c). Not installed. */
+#ifndef CRAMP_EDF_INTERNAL_H
+#define CRAMP_EDF_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cramp/recording.h"
+#include "cramp/simd.h"
+
+/* Largest data record (bytes over all signals) read or written: 256 MiB
+ * bounds the one-record buffer. Real records are kilobytes to a few tens of
+ * megabytes (256 channels x 30 s x 2 kHz x 2 bytes = 31 MB). */
+#define CRAMP__EDF_MAX_RECORD_BYTES ((uint64_t)1 << 28)
+
+/* Stored warnings per file; further ones are counted in a last message. */
+#define CRAMP__EDF_MAX_WARNINGS 32
+
+typedef struct cramp__edf_sig {
+    size_t spr;    /* samples per data record */
+    size_t offset; /* byte offset of this signal inside a data record */
+    double scale;  /* value read() gives = digital * scale + shift */
+    double shift;
+} cramp__edf_sig;
+
+/* Decodes frames [0, k) of four 16-bit signals: src[j] is channel j's first
+ * sample; value = digital * sc[j] + sh[j] in double, rounded to float, to
+ * out[i * stride + j]. Every path gives bit-identical output. */
+typedef void (*cramp__edf_dec16x4_fn)(const unsigned char *const src[4], const double sc[4],
+                                      const double sh[4], size_t k, float *out, size_t stride);
+/* The scalar reference, for frames [from, k). */
+void cramp__edf_dec16x4_scalar(const unsigned char *const src[4], const double sc[4],
+                               const double sh[4], size_t from, size_t k, float *out,
+                               size_t stride);
+#if defined(__SSE2__)
+void cramp__edf_dec16x4_sse2(const unsigned char *const src[4], const double sc[4],
+                             const double sh[4], size_t k, float *out, size_t stride);
+#endif
+#if defined(CRAMP_HAVE_X86_KERNELS)
+void cramp__edf_dec16x4_avx2(const unsigned char *const src[4], const double sc[4],
+                             const double sh[4], size_t k, float *out, size_t stride);
+#endif
+/* The fastest path this CPU and build run. Thread-safe. */
+cramp__edf_dec16x4_fn cramp__edf_dec16x4_best(void);
+
+typedef struct cramp__edf {
+    int fd;
+    char *path;
+    size_t bps; /* bytes per sample: 2 (EDF) or 3 (BDF) */
+    int bdf;
+    int plus;            /* annotation signals parsed as EDF+ TALs */
+    size_t header_bytes; /* 256 * (ns + 1) */
+    size_t record_bytes;
+    double t0;                 /* onset of record 0 after the header's start time, s */
+    unsigned char *raw_header; /* header_bytes bytes as stored */
+
+    cramp_rec_header hdr;
+    cramp_channel_info *ch;
+    cramp__edf_sig *sig;
+    cramp_segment *seg;
+    cramp_annotation *ann;
+    char *text; /* all annotation texts, NUL-separated */
+    char **warn;
+
+    /* selection and position */
+    size_t nsel;
+    size_t *sel;
+    double *sel_scale, *sel_shift;
+    size_t *sel_off; /* byte offset of each selected signal in buf */
+    size_t spr;      /* samples per record of the selected group */
+    double fs;
+    size_t span_lo, span_len; /* byte span of a record read into buf */
+    unsigned char *buf;
+    size_t loaded;  /* record held in buf; SIZE_MAX if none */
+    size_t pos;     /* next frame */
+    size_t cur_seg; /* segment holding pos */
+    cramp__edf_dec16x4_fn dec4;
+} cramp__edf;
+
+/* Opens and parses path (header, TALs, segments); *out owned by the caller
+ * (cramp__edf_free). Messages name the file and the field. */
+cramp_status cramp__edf_parse(const char *path, cramp__edf **out, cramp_error *err);
+void cramp__edf_free(cramp__edf *e);
+
+/* Reads n bytes at off from e's descriptor (pread, retried on EINTR/short
+ * reads); 0 on success, -1 with errno set (0 for end of file). */
+int cramp__pread_full(int fd, void *buf, size_t n, uint64_t off);
+
+/* Writes all n bytes (retried on EINTR/short writes); 0 or -1 with errno. */
+int cramp__write_full(int fd, const void *buf, size_t n);
+int cramp__pwrite_full(int fd, const void *buf, size_t n, uint64_t off);
+
+/* Parses [sign] digits [. digits] (at least one digit, nothing else) from
+ * s[0..n): sign_mode 0: optional, 1: required (TAL onsets), 2: not allowed
+ * (TAL durations). Locale-independent; exact up to 19 significant digits
+ * (correctly rounded below 2^53). Returns 1 and *v on success. */
+int cramp__edf_parse_decimal(const char *s, size_t n, int sign_mode, double *v);
+
+#endif

@@ -1,0 +1,384 @@
+/* cramp info: the header of one or more recordings (format, start, duration,
+ * channels, annotations), as text for people or JSON for programs. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+typedef struct info_opts {
+    int json;
+    int annotations;
+    cli_input input;
+} info_opts;
+
+void cmd_info_help(FILE *out)
+{
+    fputs("Usage: cramp info [OPTIONS] FILE...\n"
+          "\n"
+          "Prints what a recording holds: its format (EDF, EDF+C, EDF+D, BDF, BDF+C,\n"
+          "BDF+D, WAV), start date and time (to the subsecond for EDF+), duration, data\n"
+          "records, segments (EDF+D with gaps), and each channel: label, unit as stored\n"
+          "and as cramp reads it (uV for voltages; FS: full-scale fractions for a WAV\n"
+          "without --full-scale-uv), sampling rate, physical and digital range and\n"
+          "prefilter; then the number of annotations and any warnings about the header.\n"
+          "Several files are described one after the other; a file that cannot be read\n"
+          "is reported (naming it) and the others are still described.\n"
+          "\n"
+          "Options:\n"
+          "  --json             one JSON object per file (an array for several files);\n"
+          "                     a file that fails gives {\"file\": ..., \"error\": ...}\n"
+          "  --annotations      list the annotations (onset, duration, text)\n"
+          "  --full-scale-uv X  WAV: the microvolts at full scale\n"
+          "  -h, --help         show this help\n"
+          "\n"
+          "Example:\n"
+          "  cramp info night.edf\n"
+          "  cramp info --json --annotations *.edf > headers.json\n"
+          "\n"
+          "Exit status: 0 success, 1 if any file failed, 2 usage error.\n",
+          out);
+}
+
+enum { OPT_JSON = 256, OPT_ANNOTATIONS, OPT_FULL_SCALE };
+
+static int parse_args(int argc, char *argv[], info_opts *o)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        {"annotations", no_argument, NULL, OPT_ANNOTATIONS},
+        {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            cmd_info_help(stdout);
+            return -1;
+        case OPT_JSON:
+            o->json = 1;
+            break;
+        case OPT_ANNOTATIONS:
+            o->annotations = 1;
+            break;
+        case OPT_FULL_SCALE:
+            if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
+        default:
+            return cli_bad_option(argv, c);
+        }
+    }
+    if (optind >= argc) return cli_usage_error("no input file");
+    return 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+    const unsigned char c = s[0];
+    size_t n;
+    unsigned int cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; bytes
+ * that are not UTF-8 (EDF headers are meant to be ASCII, some hold Latin-1)
+ * taken as Latin-1, so the output is always valid JSON. */
+static void json_str(FILE *f, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    fputc('"', f);
+    while (*s) {
+        const unsigned char c = *s;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+            s++;
+        } else if (c < 0x20 || c == 0x7F) {
+            fprintf(f, "\\u%04x", c);
+            s++;
+        } else if (c < 0x80) {
+            fputc(c, f);
+            s++;
+        } else {
+            const size_t n = utf8_len(s);
+            if (n) {
+                fwrite(s, 1, n, f);
+                s += n;
+            } else {
+                fprintf(f, "\\u%04x", c);
+                s++;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs("null", f);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* "hh:mm:ss" plus ".fff..." when there is a subsecond part (trailing zeros
+ * dropped, 100 ns resolution as in EDF+ TALs). */
+static void clock_text(const cramp_rec_header *h, char *buf, size_t cap)
+{
+    int len = snprintf(buf, cap, "%02d:%02d:%02d", h->hour, h->minute, h->second);
+    double sub = h->start_subsecond;
+    if (len < 0 || !(sub > 0.0) || sub >= 1.0) return;
+    char frac[16];
+    snprintf(frac, sizeof frac, "%.7f", sub);
+    if (strncmp(frac, "0.", 2) != 0) return; /* rounded up to 1 */
+    size_t n = strlen(frac);
+    while (n > 2 && frac[n - 1] == '0') frac[--n] = '\0';
+    if (n > 2) snprintf(buf + len, cap - (size_t)len, "%s", frac + 1);
+}
+
+static void start_text(const cramp_rec_header *h, char *buf, size_t cap, int iso)
+{
+    if (!h->start_valid) {
+        snprintf(buf, cap, "unknown");
+        return;
+    }
+    char clk[32];
+    clock_text(h, clk, sizeof clk);
+    snprintf(buf, cap, "%04d-%02d-%02d%s%s", h->year, h->month, h->day, iso ? "T" : " ", clk);
+}
+
+/* Duration as seconds plus h:mm:ss for long recordings. */
+static void duration_text(double s, char *buf, size_t cap)
+{
+    if (s >= 60.0) {
+        const long long t = (long long)floor(s);
+        snprintf(buf, cap, "%.3f s (%lld:%02lld:%02lld)", s, t / 3600, t / 60 % 60, t % 60);
+    } else {
+        snprintf(buf, cap, "%.6g s", s);
+    }
+}
+
+static void print_text(const char *path, const cramp_rec_header *h, const info_opts *o)
+{
+    char buf[128];
+    printf("%s\n", path);
+    printf("  format       %s\n", cramp_rec_format_name(h->format));
+    start_text(h, buf, sizeof buf, 0);
+    printf("  start        %s\n", buf);
+    duration_text(h->duration_s, buf, sizeof buf);
+    printf("  duration     %s\n", buf);
+    if (h->n_records > 0)
+        printf("  records      %zu x %g s\n", h->n_records, h->record_duration_s);
+    if (h->n_segments > 1) {
+        printf("  segments     %zu (gaps in time between them)\n", h->n_segments);
+        for (size_t i = 0; i < h->n_segments; i++)
+            printf("    %zu  onset %.7g s  duration %.7g s  records %zu-%zu\n", i + 1,
+                   h->segments[i].onset_s, h->segments[i].duration_s,
+                   h->segments[i].first_record + 1,
+                   h->segments[i].first_record + h->segments[i].n_records);
+    }
+    if (h->patient[0]) printf("  patient      %s\n", h->patient);
+    if (h->recording[0]) printf("  recording    %s\n", h->recording);
+    printf("  channels     %zu\n", h->n_channels);
+    printf("    %3s  %-16s %-14s %10s  %-25s %-19s %s\n", "#", "label", "unit", "fs (Hz)",
+           "physical range", "digital range", "prefilter");
+    for (size_t c = 0; c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        if (ci->is_annotation) {
+            printf("    %3zu  %-16s (annotations)\n", c + 1, ci->label);
+            continue;
+        }
+        char unit[48], phys[64], dig[40];
+        /* A WAV stores no unit: its values are full-scale fractions. */
+        const char *funit = h->format == CRAMP_REC_WAV ? "FS" : ci->file_unit;
+        if (strcmp(funit, ci->unit) != 0)
+            snprintf(unit, sizeof unit, "%s -> %s", funit[0] ? funit : "-", ci->unit);
+        else
+            snprintf(unit, sizeof unit, "%s", ci->unit[0] ? ci->unit : "-");
+        snprintf(phys, sizeof phys, "%g .. %g %s", ci->phys_min, ci->phys_max, funit);
+        if (ci->dig_min == 0 && ci->dig_max == 0)
+            snprintf(dig, sizeof dig, "-");
+        else
+            snprintf(dig, sizeof dig, "%ld .. %ld", (long)ci->dig_min, (long)ci->dig_max);
+        printf("    %3zu  %-16s %-14s %10g  %-25s %-19s %s\n", c + 1, ci->label, unit, ci->fs,
+               phys, dig, ci->prefilter[0] ? ci->prefilter : "-");
+    }
+    printf("  annotations  %zu\n", h->n_annotations);
+    if (o->annotations)
+        for (size_t i = 0; i < h->n_annotations; i++) {
+            const cramp_annotation *a = &h->annotations[i];
+            char dur[32];
+            if (a->duration_s >= 0)
+                snprintf(dur, sizeof dur, "%.7g s", a->duration_s);
+            else
+                snprintf(dur, sizeof dur, "-");
+            printf("    %12.7g s  %-12s %s%s%s\n", a->onset_s, dur, a->text ? a->text : "",
+                   a->channel && a->channel[0] ? "  @" : "",
+                   a->channel && a->channel[0] ? a->channel : "");
+        }
+    for (size_t i = 0; i < h->n_warnings; i++) printf("  warning      %s\n", h->warnings[i]);
+}
+
+static void print_json(const char *path, const cramp_rec_header *h, const info_opts *o)
+{
+    char buf[128];
+    FILE *f = stdout;
+    fputs("{\"file\": ", f);
+    json_str(f, path);
+    fputs(", \"format\": ", f);
+    json_str(f, cramp_rec_format_name(h->format));
+    fputs(", \"start\": ", f);
+    if (h->start_valid) {
+        start_text(h, buf, sizeof buf, 1);
+        json_str(f, buf);
+    } else {
+        fputs("null", f);
+    }
+    fputs(", \"start_subsecond\": ", f);
+    json_num(f, h->start_subsecond);
+    fputs(", \"duration_s\": ", f);
+    json_num(f, h->duration_s);
+    fputs(", \"record_duration_s\": ", f);
+    json_num(f, h->record_duration_s);
+    fprintf(f, ", \"n_records\": %zu, \"segments\": [", h->n_records);
+    for (size_t i = 0; i < h->n_segments; i++) {
+        fputs(i ? ", {\"onset_s\": " : "{\"onset_s\": ", f);
+        json_num(f, h->segments[i].onset_s);
+        fputs(", \"duration_s\": ", f);
+        json_num(f, h->segments[i].duration_s);
+        fprintf(f, ", \"first_record\": %zu, \"n_records\": %zu}", h->segments[i].first_record,
+                h->segments[i].n_records);
+    }
+    fputs("], \"patient\": ", f);
+    json_str(f, h->patient);
+    fputs(", \"recording\": ", f);
+    json_str(f, h->recording);
+    fputs(", \"channels\": [", f);
+    for (size_t c = 0; c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        fprintf(f, "%s\n  {\"index\": %zu, \"label\": ", c ? "," : "", c + 1);
+        json_str(f, ci->label);
+        fprintf(f, ", \"annotation\": %s, \"file_unit\": ", ci->is_annotation ? "true" : "false");
+        json_str(f, ci->file_unit);
+        fputs(", \"unit\": ", f);
+        json_str(f, ci->unit);
+        fputs(", \"to_output\": ", f);
+        json_num(f, ci->to_output);
+        fputs(", \"fs\": ", f);
+        json_num(f, ci->fs);
+        fputs(", \"phys_min\": ", f);
+        json_num(f, ci->phys_min);
+        fputs(", \"phys_max\": ", f);
+        json_num(f, ci->phys_max);
+        fprintf(f, ", \"dig_min\": %ld, \"dig_max\": %ld, \"samples_per_record\": %zu",
+                (long)ci->dig_min, (long)ci->dig_max, ci->samples_per_record);
+        fputs(", \"prefilter\": ", f);
+        json_str(f, ci->prefilter);
+        fputs(", \"transducer\": ", f);
+        json_str(f, ci->transducer);
+        fputc('}', f);
+    }
+    fprintf(f, "], \"annotation_count\": %zu", h->n_annotations);
+    if (o->annotations) {
+        fputs(", \"annotations\": [", f);
+        for (size_t i = 0; i < h->n_annotations; i++) {
+            const cramp_annotation *a = &h->annotations[i];
+            fputs(i ? ",\n  {\"onset_s\": " : "\n  {\"onset_s\": ", f);
+            json_num(f, a->onset_s);
+            fputs(", \"duration_s\": ", f);
+            if (a->duration_s >= 0)
+                json_num(f, a->duration_s);
+            else
+                fputs("null", f);
+            fputs(", \"text\": ", f);
+            json_str(f, a->text);
+            fputs(", \"channel\": ", f);
+            json_str(f, a->channel);
+            fputc('}', f);
+        }
+        fputc(']', f);
+    }
+    fputs(", \"warnings\": [", f);
+    for (size_t i = 0; i < h->n_warnings; i++) {
+        if (i) fputs(", ", f);
+        json_str(f, h->warnings[i]);
+    }
+    fputs("]}", f);
+}
+
+int cmd_info(int argc, char *argv[])
+{
+    info_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc < 0) return CLI_OK; /* --help */
+    if (rc != 0) return rc;
+
+    const int nfiles = argc - optind;
+    int failed = 0;
+    if (o.json && nfiles > 1) fputs("[\n", stdout);
+    for (int i = 0; i < nfiles; i++) {
+        const char *path = argv[optind + i];
+        cramp_recording_options opt;
+        cramp_recording_options_default(&opt);
+        opt.wav_full_scale_uv = o.input.full_scale_uv;
+        cramp_recording *rec = NULL;
+        cramp_error err;
+        memset(&err, 0, sizeof err);
+        const cramp_status st = cramp_recording_open(&rec, path, &opt, &err);
+        if (o.json && i > 0) fputs(",\n", stdout);
+        if (st != CRAMP_OK) {
+            const char *msg = err.message[0] ? err.message : cramp_strerror(st);
+            cli_fail("%s", msg);
+            failed = 1;
+            if (o.json) {
+                fputs("{\"file\": ", stdout);
+                json_str(stdout, path);
+                fputs(", \"error\": ", stdout);
+                json_str(stdout, msg);
+                fputc('}', stdout);
+            }
+            continue;
+        }
+        const cramp_rec_header *h = cramp_recording_header(rec);
+        if (o.json) {
+            print_json(path, h, &o);
+        } else {
+            if (i > 0) putchar('\n');
+            print_text(path, h, &o);
+        }
+        cramp_recording_close(rec);
+    }
+    if (o.json) fputs(nfiles > 1 ? "\n]\n" : "\n", stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) return cli_fail("error writing to stdout");
+    return failed ? CLI_FAIL : CLI_OK;
+}
