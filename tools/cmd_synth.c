@@ -1,0 +1,389 @@
+/* cramp synth: a simulated night of leg sEMG (cramp/synth.h) written as EDF+
+ * (or BDF+) with its ground truth as annotations, and the same ground truth
+ * as a BIDS events TSV beside it. Both outputs are written under temporary
+ * names and renamed only when complete. */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd_synth.h"
+#include "common.h"
+#include "cramp/recording.h"
+#include "cramp/synth.h"
+
+typedef struct synth_opts {
+    const char *scenario;
+    const char *out;
+    const char *events;
+    int bdf, quiet, print;
+    int have_seed, have_minutes, have_fs, have_channels;
+    uint64_t seed;
+    double minutes, fs;
+    size_t channels;
+} synth_opts;
+
+void cmd_synth_help(FILE *out)
+{
+    fputs("Usage: cramp synth [SCENARIO] [OPTIONS] -o NIGHT.edf\n"
+          "\n"
+          "Simulates a night of leg surface EMG with a motor-unit model (Fuglevand, Winter\n"
+          "and Patla 1993) and writes it as EDF+ (or BDF+ with --bdf or a .bdf name), in\n"
+          "uV, with the ground truth as annotations, and the same ground truth as a BIDS\n"
+          "events table NIGHT.events.tsv (columns onset, duration, trial_type, channel,\n"
+          "detail; trial_type is cramp, plm, burst, movement or artefact). Without a\n"
+          "SCENARIO the built-in default night is used (datasets/default.scenario: 8 h,\n"
+          "4 channels L-GAS L-TA R-GAS R-TA at 2000 Hz). The same scenario and seed give\n"
+          "the same bytes.\n"
+          "\n"
+          "A scenario is a text file of 'key value...' lines ('#' starts a comment); keys\n"
+          "not given keep their defaults. For example:\n"
+          "\n"
+          "  duration_min 60          # length of the night\n"
+          "  fs 1000                  # sampling rate, Hz\n"
+          "  channels 2               # one muscle under each: L-GAS R-GAS\n"
+          "  seed 7\n"
+          "  noise_uv 5               # white noise floor, RMS uV\n"
+          "  mains_hz 60              # hum, with mains_uv and mains_harmonics\n"
+          "  cramp_per_hour 1         # random events: *_per_hour, *_duration_s LO HI, ...\n"
+          "  plm_series_per_hour 0\n"
+          "  channel 1 L-GAS gas left # INDEX LABEL KIND(ta gas sol foot thigh other) LEG\n"
+          "  event cramp 600 90 1     # KIND ONSET_S DURATION_S CHANNELS [excitation=PCT]\n"
+          "                           #   [amplitude=UV] [units=N]; kinds: cramp plm burst\n"
+          "                           #   movement motion pop clip lost\n"
+          "\n"
+          "'cramp synth --print-scenario' prints every key with its meaning and default;\n"
+          "datasets/README.md describes the model, the format and the benchmark suite.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output FILE   the EDF+ (or BDF+) file to write (required)\n"
+          "  --events FILE       the events table (default: FILE without .edf/.bdf,\n"
+          "                      plus .events.tsv)\n"
+          "  --seed N            random seed (overrides the scenario's)\n"
+          "  --minutes M         length of the night, minutes\n"
+          "  --fs HZ             sampling rate, Hz\n"
+          "  --channels N        number of channels (1-16; default layout per leg:\n"
+          "                      GAS, TA, SOL, AH, VL)\n"
+          "  --bdf               write BDF+ (24-bit) instead of EDF+ (16-bit)\n"
+          "  --print-scenario    print the scenario in effect (after the options) and exit\n"
+          "  --quiet             no progress or summary on stderr\n"
+          "  -h, --help          show this help\n"
+          "\n"
+          "Examples:\n"
+          "  cramp synth -o night.edf\n"
+          "  cramp synth datasets/suite/hard-psg-250hz.scenario --seed 3 -o hard3.edf\n"
+          "  cramp synth --minutes 10 --channels 1 --fs 1000 -o short.edf\n"
+          "\n"
+          "Exit status: 0 success, 1 failure (scenario, file), 2 usage error.\n",
+          out);
+}
+
+enum { OPT_EVENTS = 256, OPT_SEED, OPT_MINUTES, OPT_FS, OPT_CHANNELS, OPT_BDF, OPT_PRINT, OPT_QUIET };
+
+static int parse_args(int argc, char *argv[], synth_opts *o)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"events", required_argument, NULL, OPT_EVENTS},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"minutes", required_argument, NULL, OPT_MINUTES},
+        {"fs", required_argument, NULL, OPT_FS},
+        {"channels", required_argument, NULL, OPT_CHANNELS},
+        {"bdf", no_argument, NULL, OPT_BDF},
+        {"print-scenario", no_argument, NULL, OPT_PRINT},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            cmd_synth_help(stdout);
+            return -1;
+        case 'o':
+            o->out = optarg;
+            break;
+        case OPT_EVENTS:
+            o->events = optarg;
+            break;
+        case OPT_SEED: {
+            size_t v;
+            if (cli_parse_size(optarg, &v) != 0)
+                return cli_usage_error("--seed wants a whole number >= 0, not '%s'", optarg);
+            o->seed = (uint64_t)v;
+            o->have_seed = 1;
+            break;
+        }
+        case OPT_MINUTES:
+            if (cli_parse_double(optarg, &o->minutes) != 0 || o->minutes <= 0)
+                return cli_usage_error("--minutes wants a length in minutes > 0, not '%s'", optarg);
+            o->have_minutes = 1;
+            break;
+        case OPT_FS:
+            if (cli_parse_double(optarg, &o->fs) != 0 || o->fs <= 0)
+                return cli_usage_error("--fs wants a rate in Hz > 0, not '%s'", optarg);
+            o->have_fs = 1;
+            break;
+        case OPT_CHANNELS:
+            if (cli_parse_size(optarg, &o->channels) != 0 || o->channels < 1 ||
+                o->channels > CRAMP_SYNTH_MAX_CHANNELS)
+                return cli_usage_error("--channels wants a number from 1 to %d, not '%s'",
+                                       CRAMP_SYNTH_MAX_CHANNELS, optarg);
+            o->have_channels = 1;
+            break;
+        case OPT_BDF:
+            o->bdf = 1;
+            break;
+        case OPT_PRINT:
+            o->print = 1;
+            break;
+        case OPT_QUIET:
+            o->quiet = 1;
+            break;
+        default:
+            return cli_bad_option(argv, c);
+        }
+    }
+    int npos = argc - optind;
+    if (npos > 1) return cli_usage_error("one scenario file at most; got '%s' too", argv[optind + 1]);
+    if (npos == 1) o->scenario = argv[optind];
+    if (o->print) return 0;
+    if (!o->out) return cli_usage_error("no output file: give -o NIGHT.edf");
+    if (strcmp(o->out, "-") == 0)
+        return cli_usage_error("EDF cannot be written to stdout; give a file name with -o");
+    size_t n = strlen(o->out);
+    if (n > 4 && strcasecmp(o->out + n - 4, ".bdf") == 0) o->bdf = 1;
+    return 0;
+}
+
+/* Record duration (s) making fs * d a whole number, from a short list. */
+static double record_duration(double fs)
+{
+    static const double d[] = {1, 2, 4, 5, 8, 10, 0.5, 0.25, 0.2, 0.1};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+        double spr = fs * d[i];
+        if (fabs(spr - floor(spr + 0.5)) < 1e-9 * spr) return d[i];
+    }
+    return 0;
+}
+
+static char *default_events_path(const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 4 && (strcasecmp(out + n - 4, ".edf") == 0 || strcasecmp(out + n - 4, ".bdf") == 0))
+        n -= 4;
+    char *p = malloc(n + sizeof ".events.tsv");
+    if (!p) return NULL;
+    memcpy(p, out, n);
+    memcpy(p + n, ".events.tsv", sizeof ".events.tsv");
+    return p;
+}
+
+/* SIGINT/SIGTERM/SIGHUP while the EDF is written: noted here and acted on
+ * between blocks (the writer's temporary file is the library's to remove). */
+static volatile sig_atomic_t g_signal;
+static void on_signal(int sig) { g_signal = sig; }
+
+typedef struct saved_handlers {
+    struct sigaction act[3];
+} saved_handlers;
+static const int g_sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void catch_signals(saved_handlers *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++) sigaction(g_sigs[i], &sa, &old->act[i]);
+}
+
+static void restore_signals(const saved_handlers *old)
+{
+    for (int i = 0; i < 3; i++) sigaction(g_sigs[i], &old->act[i], NULL);
+}
+
+static int write_events(FILE *f, const cramp_synth *s)
+{
+    const size_t n = cramp_synth_event_count(s);
+    const cramp_synth_event *e = cramp_synth_events(s);
+    fputs("onset\tduration\ttrial_type\tchannel\tdetail\n", f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.6f\t%.6f\t%s\t%s\t%s\n", e[i].onset_s, e[i].duration_s,
+                cramp_event_type_name(e[i].type), e[i].channel, e[i].detail);
+    return ferror(f) ? -1 : 0;
+}
+
+int cmd_synth(int argc, char *argv[])
+{
+    synth_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc < 0) return CLI_OK; /* --help */
+    if (rc != 0) return rc;
+
+    cramp_scenario sc;
+    cramp_scenario_default(&sc);
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    if (o.scenario && cramp_scenario_load(&sc, o.scenario, &err) != CRAMP_OK)
+        return cli_fail("%s", err.message);
+    if (o.have_seed) sc.seed = o.seed;
+    if (o.have_minutes) sc.duration_min = o.minutes;
+    if (o.have_fs) sc.fs = o.fs;
+    if (o.have_channels) sc.channels = o.channels;
+    if (cramp_scenario_check(&sc, &err) != CRAMP_OK)
+        return cli_fail("%s%s%s", o.scenario ? o.scenario : "", o.scenario ? ": " : "",
+                        err.message);
+    if (o.print) {
+        size_t need = cramp_scenario_format(&sc, NULL, 0) + 1;
+        char *text = malloc(need);
+        if (!text) return cli_fail("out of memory");
+        cramp_scenario_format(&sc, text, need);
+        fputs(text, stdout);
+        free(text);
+        return fflush(stdout) == 0 ? CLI_OK : cli_fail("error writing to stdout");
+    }
+    const double rec_s = record_duration(sc.fs);
+    if (rec_s <= 0)
+        return cli_fail("%g Hz does not give a whole number of samples in an EDF data record of "
+                        "0.1-10 s; choose another --fs",
+                        sc.fs);
+
+    const double t0 = cli_now();
+    cramp_synth *s = NULL;
+    if (cramp_synth_create(&s, &sc, &err) != CRAMP_OK)
+        return cli_fail("cannot make the simulator: %s", err.message);
+    const size_t C = cramp_synth_channels(s);
+    char *events_path = o.events ? NULL : default_events_path(o.out);
+    const char *ev_out = o.events ? o.events : events_path;
+    float *buf = malloc(CLI_BLOCK_FRAMES * C * sizeof *buf);
+    cramp_edf_writer *w = NULL;
+    cli_output tsv;
+    memset(&tsv, 0, sizeof tsv);
+    saved_handlers old;
+    int caught = 0;
+    rc = CLI_FAIL;
+    if (!buf || !ev_out) {
+        cli_fail("out of memory");
+        goto done;
+    }
+    if (strcmp(ev_out, o.out) == 0) {
+        rc = cli_usage_error("the events table and the recording are both '%s'", o.out);
+        goto done;
+    }
+
+    /* The ground truth is known before the first sample: write it first,
+     * commit it after the recording. */
+    if (cli_output_open_text(&tsv, ev_out) != CLI_OK) goto done;
+    if (write_events(tsv.fp, s) != 0) {
+        cli_fail("error writing '%s'", ev_out);
+        goto done;
+    }
+
+    const char *labels[CRAMP_SYNTH_MAX_CHANNELS];
+    for (size_t c = 0; c < C; c++) labels[c] = cramp_synth_channel_label(s, c);
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.bdf = o.bdf;
+    cfg.channels = C;
+    cfg.labels = labels;
+    cfg.unit = "uV";
+    cfg.fs = sc.fs;
+    cfg.record_duration_s = rec_s;
+    cfg.phys_min = -sc.range_uv;
+    cfg.phys_max = sc.range_uv;
+    char recname[64];
+    snprintf(recname, sizeof recname, "%.50s", sc.name);
+    for (char *p = recname; *p; p++)
+        if (*p == ' ') *p = '_';
+    cfg.recording = recname;
+    cfg.year = sc.start[0];
+    cfg.month = sc.start[1];
+    cfg.day = sc.start[2];
+    cfg.hour = sc.start[3];
+    cfg.minute = sc.start[4];
+    cfg.second = sc.start[5];
+
+    catch_signals(&old);
+    caught = 1;
+    if (cramp_edf_writer_create(&w, o.out, &cfg, &err) != CRAMP_OK) {
+        w = NULL;
+        cli_fail("%s", err.message);
+        goto done;
+    }
+    const size_t ne = cramp_synth_event_count(s);
+    const cramp_synth_event *ev = cramp_synth_events(s);
+    for (size_t i = 0; i < ne; i++) {
+        cramp_annotation a = {ev[i].onset_s, ev[i].duration_s, cramp_event_type_name(ev[i].type),
+                              ev[i].channel};
+        if (cramp_edf_writer_annotate(w, &a, &err) != CRAMP_OK) {
+            cli_fail("%s", err.message);
+            goto done;
+        }
+    }
+
+    cli_progress prog;
+    cli_progress_init(&prog, o.quiet);
+    const uint64_t total = cramp_synth_total_frames(s);
+    size_t n;
+    while ((n = cramp_synth_generate(s, buf, CLI_BLOCK_FRAMES)) > 0) {
+        if (g_signal) break;
+        if (cramp_edf_writer_write(w, buf, n, &err) != CRAMP_OK) {
+            cli_progress_done(&prog);
+            cli_fail("%s", err.message);
+            goto done;
+        }
+        const uint64_t pos = cramp_synth_position(s);
+        cli_progress_update(&prog, total ? (double)pos / (double)total : 1.0, (int64_t)pos);
+    }
+    cli_progress_done(&prog);
+    if (g_signal) goto done;
+    cramp_status st = cramp_edf_writer_close(w, &err);
+    w = NULL;
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message);
+        goto done;
+    }
+    if (cli_output_commit(&tsv) != CLI_OK) {
+        /* The recording is in place but its truth is not: take it back. */
+        remove(o.out);
+        goto done;
+    }
+    rc = CLI_OK;
+    if (!o.quiet) {
+        size_t count[CRAMP_EVENT_TYPES] = {0};
+        for (size_t i = 0; i < ne; i++) count[ev[i].type]++;
+        const double dt = cli_now() - t0;
+        const double night_s = (double)total / sc.fs;
+        cli_note("wrote '%s' (%s, %zu channels at %g Hz, %.1f min) and '%s' (%zu events: %zu "
+                 "cramp, %zu plm, %zu burst, %zu movement, %zu artefact%s) in %.1f s, %.0f x real "
+                 "time",
+                 o.out, o.bdf ? "BDF+" : "EDF+", C, sc.fs, night_s / 60, ev_out, ne,
+                 count[CRAMP_EVENT_CRAMP], count[CRAMP_EVENT_PLM], count[CRAMP_EVENT_BURST],
+                 count[CRAMP_EVENT_MOVEMENT], count[CRAMP_EVENT_ARTEFACT],
+                 cramp_synth_dropped_events(s) ? "; some random events did not fit and were "
+                                                 "dropped"
+                                               : "",
+                 dt, dt > 0 ? night_s / dt : 0.0);
+    }
+
+done:
+    if (w) cramp_edf_writer_abort(w);
+    if (rc != CLI_OK) cli_output_abort(&tsv);
+    if (caught) restore_signals(&old);
+    cramp_synth_destroy(s);
+    free(buf);
+    free(events_path);
+    if (g_signal) {
+        /* Both outputs are gone: end by the signal, as its default would. */
+        const int sig = g_signal;
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    return rc;
+}
