@@ -25,6 +25,11 @@
 #include <unistd.h>
 
 #include "cramp/cramp.h"
+#include "cramp/recording.h"
+#include "cramp/onset.h"
+#ifdef CRAMP_HAVE_EDFLIB
+#include <edflib.h>
+#endif
 
 #ifndef CRAMP_BENCH_BUILD_TYPE
 #define CRAMP_BENCH_BUILD_TYPE "unknown"
@@ -44,6 +49,15 @@
 #define BENCH_RMS_S 0.25
 #define BENCH_ENV_RATE 100.0   /* Hz, envelope output rate of the pipeline */
 #define BENCH_MAX_SEC (CRAMP_BUTTER_MAX_SECTIONS + 1)
+/* spectral stages: Welch per epoch, Hann segments with 50 % overlap, every
+ * index (MNF, MDF, peak, FInsm5 8-500 Hz, entropy, moments, 3 band powers). */
+#define BENCH_SPEC_SEGMENT_S 0.5
+#define BENCH_SPEC_EPOCH_S 1.0
+
+/* FFTW planner for the spectral stage (--fft-effort). One per run: a timed
+ * plan leaves wisdom in the process that later ESTIMATE plans would use. */
+static cramp_fft_effort g_fft_effort = CRAMP_FFT_ESTIMATE;
+static const char *const fft_effort_names[] = {"estimate", "measure", "patient", "exhaustive"};
 
 /* ---- small utilities ---------------------------------------------------- */
 
@@ -155,6 +169,15 @@ typedef struct job {
     cramp_filter *filter;
     cramp_zerophase *zp;
     cramp_envelope *env;
+    cramp_spectral *spec;          /* spectral stages */
+    cramp_spectral_result *sres;   /* their results, for the whole signal */
+    size_t sres_cap;
+    char path[256];      /* wav_read: the file read */
+    unsigned runs;       /* wav_read: runs so far (the first one checks the values) */
+    double quant;        /* edf_read: quantisation step of the file written */
+    cramp_onset *onset;  /* onset_* stages */
+    cramp_onset_segment *segs;
+    size_t segs_cap, n_segs;
     char msg[CRAMP_ERROR_MESSAGE_SIZE + 64];
 } job;
 
@@ -444,6 +467,303 @@ static cramp_status pipe_zerophase_run(job *j)
     return st;
 }
 
+/* (6) reading a 32-bit float WAV of the signal through cramp_recording:
+ * open, select every channel, read blocks of BENCH_BLOCK frames into one
+ * block buffer, close, all timed. The file is written once at setup (in
+ * TMPDIR) and is in the page cache, so this measures the reader, not the
+ * disk. Memory is the block buffer, whatever the file's length. The warm-up
+ * run compares every value read with the signal written. */
+static cramp_status wavread_setup(job *j)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(j->path, sizeof j->path, "%s/cramp-bench-%ld-%zu.wav",
+             tmp && *tmp && strlen(tmp) < 160 ? tmp : "/tmp", (long)getpid(), j->channels);
+    cramp_error err;
+    err_init(&err);
+    cramp_wav_writer *w = NULL;
+    cramp_status st =
+        cramp_wav_writer_create(&w, j->path, j->channels, j->fs, j->frames, &err);
+    if (st != CRAMP_OK) {
+        j->path[0] = '\0';
+        return fail(j, st, "cramp_wav_writer_create", &err);
+    }
+    st = cramp_wav_writer_write(w, j->in, j->frames, &err);
+    if (st != CRAMP_OK) {
+        cramp_wav_writer_abort(w);
+        j->path[0] = '\0';
+        return fail(j, st, "cramp_wav_writer_write", &err);
+    }
+    st = cramp_wav_writer_close(w, &err);
+    if (st != CRAMP_OK) {
+        j->path[0] = '\0';
+        return fail(j, st, "cramp_wav_writer_close", &err);
+    }
+    return alloc_out(j, BENCH_BLOCK);
+}
+
+static cramp_status wavread_run(job *j)
+{
+    const size_t ch = j->channels;
+    cramp_error err;
+    err_init(&err);
+    cramp_recording *r = NULL;
+    cramp_status st = cramp_recording_open(&r, j->path, NULL, &err);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_recording_open", &err);
+    size_t sel[4096];
+    for (size_t c = 0; c < ch; c++) sel[c] = c;
+    st = cramp_recording_select(r, sel, ch, &err);
+    size_t pos = 0, got = 0;
+    const int check = j->runs++ == 0;
+    while (st == CRAMP_OK) {
+        st = cramp_recording_read(r, j->out, BENCH_BLOCK, &got, &err);
+        if (st != CRAMP_OK || got == 0) break;
+        if (check && (pos + got > j->frames ||
+                      memcmp(j->out, j->in + pos * ch, got * ch * sizeof *j->out) != 0)) {
+            cramp_recording_close(r);
+            return fail(j, CRAMP_EFORMAT, "wav_read: values read differ from those written",
+                        NULL);
+        }
+        pos += got;
+    }
+    cramp_recording_close(r);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_recording_read", &err);
+    if (pos != j->frames) return fail(j, CRAMP_EFORMAT, "wav_read: frame count differs", NULL);
+    j->out_frames = 0; /* nothing to compare across stages */
+    return CRAMP_OK;
+}
+
+/* (6b) reading a 16-bit EDF+ of the signal into float microvolts through
+ * cramp_recording (open, select every channel, blocks of BENCH_BLOCK, close,
+ * all timed), and (6c) the same file through EDFlib (Debian libedf-dev, when
+ * the build found it): edfopen_file_readonly without annotations, then
+ * edfread_physical_samples per signal in blocks of BENCH_BLOCK into doubles,
+ * EDFlib's own way to read. The file is written once at setup (cramp's EDF
+ * writer, physical range just covering the signal) and is in the page cache.
+ * The warm-up run of edf_read checks every value against the signal within
+ * half a quantisation step. */
+static cramp_status edfread_setup(job *j)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(j->path, sizeof j->path, "%s/cramp-bench-%ld-%zu.edf",
+             tmp && *tmp && strlen(tmp) < 160 ? tmp : "/tmp", (long)getpid(), j->channels);
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < j->frames * j->channels; i++) {
+        const double v = (double)j->in[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+    }
+    static char names[64][8];
+    const char *labels[64];
+    if (j->channels > 64) return fail(j, CRAMP_EINVAL, "edf_read: at most 64 channels", NULL);
+    for (size_t c = 0; c < j->channels; c++) {
+        snprintf(names[c], sizeof names[c], "EMG%zu", c + 1);
+        labels[c] = names[c];
+    }
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.channels = j->channels;
+    cfg.labels = labels;
+    cfg.unit = "uV";
+    cfg.fs = j->fs;
+    cfg.phys_min = floor(lo) - 1;
+    cfg.phys_max = ceil(hi) + 1;
+    cramp_error err;
+    err_init(&err);
+    cramp_edf_writer *w = NULL;
+    cramp_status st = cramp_edf_writer_create(&w, j->path, &cfg, &err);
+    if (st == CRAMP_OK) st = cramp_edf_writer_write(w, j->in, j->frames, &err);
+    if (st == CRAMP_OK) {
+        st = cramp_edf_writer_close(w, &err);
+    } else {
+        cramp_edf_writer_abort(w);
+    }
+    if (st != CRAMP_OK) {
+        j->path[0] = '\0';
+        return fail(j, st, "cramp_edf_writer", &err);
+    }
+    j->quant = (cfg.phys_max - cfg.phys_min) / 65535.0;
+    return alloc_out(j, BENCH_BLOCK);
+}
+
+static cramp_status edfread_run(job *j)
+{
+    const size_t ch = j->channels;
+    cramp_error err;
+    err_init(&err);
+    cramp_recording *r = NULL;
+    cramp_status st = cramp_recording_open(&r, j->path, NULL, &err);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_recording_open", &err);
+    size_t sel[64];
+    for (size_t c = 0; c < ch; c++) sel[c] = c;
+    st = cramp_recording_select(r, sel, ch, &err);
+    size_t pos = 0, got = 0;
+    const int check = j->runs++ == 0;
+    while (st == CRAMP_OK) {
+        st = cramp_recording_read(r, j->out, BENCH_BLOCK, &got, &err);
+        if (st != CRAMP_OK || got == 0) break;
+        for (size_t i = 0; check && i < got * ch; i++) {
+            const size_t f = pos + i / ch;
+            const double want = f < j->frames ? (double)j->in[pos * ch + i]
+                                              : (double)j->in[(j->frames - 1) * ch + i % ch];
+            if (!(fabs((double)j->out[i] - want) <= 0.5 * j->quant * 1.001 + 1e-3)) {
+                cramp_recording_close(r);
+                return fail(j, CRAMP_EFORMAT, "edf_read: a value read differs from the signal",
+                            NULL);
+            }
+        }
+        pos += got;
+    }
+    cramp_recording_close(r);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_recording_read", &err);
+    if (pos < j->frames) return fail(j, CRAMP_EFORMAT, "edf_read: frame count differs", NULL);
+    j->out_frames = 0; /* nothing to compare across stages */
+    return CRAMP_OK;
+}
+
+#ifdef CRAMP_HAVE_EDFLIB
+static cramp_status edflib_run(job *j)
+{
+    struct edf_hdr_struct *h = calloc(1, sizeof *h);
+    double *buf = malloc(BENCH_BLOCK * sizeof *buf);
+    if (!h || !buf) {
+        free(h);
+        free(buf);
+        return fail(j, CRAMP_ENOMEM, "edflib", NULL);
+    }
+    cramp_status st = CRAMP_OK;
+    if (edfopen_file_readonly(j->path, h, EDFLIB_DO_NOT_READ_ANNOTATIONS) != 0) {
+        st = fail(j, CRAMP_EIO, "edfopen_file_readonly failed", NULL);
+    } else {
+        long long total = 0;
+        for (int s = 0; s < h->edfsignals; s++) {
+            int got;
+            while ((got = edfread_physical_samples(h->handle, s, BENCH_BLOCK, buf)) > 0)
+                total += got;
+        }
+        edfclose_file(h->handle);
+        if (total < (long long)(j->frames * j->channels))
+            st = fail(j, CRAMP_EFORMAT, "edflib: sample count differs", NULL);
+    }
+    free(h);
+    free(buf);
+    j->out_frames = 0;
+    return st;
+}
+#endif
+
+/* (7) spectral fatigue indices: cramp_spectral over the raw signal in blocks
+ * of BENCH_BLOCK frames; the object (and its FFT plan, --fft-effort) is made
+ * before timing, as a program analysing many files would keep it. j->out
+ * receives each epoch's MNF per channel (as float), for the finiteness
+ * check. */
+static cramp_status spectral_setup(job *j)
+{
+    cramp_spectral_config cfg;
+    cramp_spectral_config_default(&cfg);
+    cfg.fs = j->fs;
+    cfg.segment_s = BENCH_SPEC_SEGMENT_S;
+    cfg.epoch_s = BENCH_SPEC_EPOCH_S;
+    cfg.effort = g_fft_effort;
+    cfg.simd = j->simd;
+    cfg.wisdom_path = ""; /* planned fresh: no file read or written */
+    cfg.n_bands = 3;
+    cfg.bands[0] = (cramp_freq_band){20.0, 80.0};
+    cfg.bands[1] = (cramp_freq_band){80.0, 150.0};
+    cfg.bands[2] = (cramp_freq_band){150.0, 450.0};
+    cramp_error err;
+    err_init(&err);
+    cramp_status st = cramp_spectral_create(&j->spec, j->channels, &cfg, &err);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_spectral_create", &err);
+    j->used = cramp_spectral_simd(j->spec);
+    j->sres_cap = cramp_spectral_max_output(j->spec, j->frames) +
+                  cramp_spectral_max_output(j->spec, BENCH_BLOCK);
+    j->sres = calloc(j->sres_cap, sizeof *j->sres);
+    if (!j->sres) return fail(j, CRAMP_ENOMEM, "result buffer", NULL);
+    return alloc_out(j, j->sres_cap / j->channels);
+}
+
+static cramp_status spectral_run(job *j)
+{
+    const size_t ch = j->channels;
+    size_t pos = 0, got = 0;
+    for (size_t f0 = 0; f0 < j->frames; f0 += BENCH_BLOCK) {
+        const size_t n = j->frames - f0 < BENCH_BLOCK ? j->frames - f0 : BENCH_BLOCK;
+        cramp_status st = cramp_spectral_process(j->spec, j->in + f0 * ch, n, j->sres + pos,
+                                                 j->sres_cap - pos, &got);
+        if (st != CRAMP_OK) return fail(j, st, "cramp_spectral_process", NULL);
+        pos += got;
+    }
+    for (size_t i = 0; i < pos; i++) j->out[i] = (float)j->sres[i].mnf_hz;
+    j->out_frames = pos / ch;
+    return CRAMP_OK;
+}
+
+static void spectral_reset(job *j) { cramp_spectral_reset(j->spec); }
+
+/* (onset_*) one onset detector with its defaults over the band-passed +
+ * notched signal (filtered once in setup, untimed), blocks of BENCH_BLOCK
+ * frames, segments through an array of 256, then finish. Output checked:
+ * none beyond the status (segments are not frames); the segment count goes
+ * to the table's "vs" column. */
+static cramp_status onset_setup(job *j, cramp_onset_method m)
+{
+    cramp_status st = design(j);
+    if (st != CRAMP_OK) return st;
+    st = alloc_tmp(j, j->frames);
+    if (st != CRAMP_OK) return st;
+    cramp_filter *f = NULL;
+    st = cramp_filter_create(&f, j->sos, j->nsec, j->channels, NULL);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_filter_create", NULL);
+    st = cramp_filter_process(f, j->in, j->tmp, j->frames);
+    cramp_filter_destroy(f);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_filter_process", NULL);
+    cramp_onset_config cfg;
+    cramp_onset_config_default(&cfg, m);
+    cfg.fs = j->fs;
+    cramp_error err;
+    err_init(&err);
+    st = cramp_onset_create(&j->onset, j->channels, &cfg, &err);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_onset_create", &err);
+    j->segs_cap = 256;
+    j->segs = malloc(j->segs_cap * sizeof *j->segs);
+    if (!j->segs) return fail(j, CRAMP_ENOMEM, "segment buffer", NULL);
+    j->used = CRAMP_SIMD_SCALAR;
+    return alloc_out(j, 1);
+}
+
+static cramp_status onset_run(job *j)
+{
+    const size_t ch = j->channels;
+    size_t pos = 0, got = 0, total = 0;
+    cramp_status st = CRAMP_OK;
+    while (pos < j->frames) {
+        size_t n = j->frames - pos < BENCH_BLOCK ? j->frames - pos : BENCH_BLOCK;
+        st = cramp_onset_process(j->onset, j->tmp + pos * ch, &n, j->segs, j->segs_cap, &got);
+        if (st != CRAMP_OK) return fail(j, st, "cramp_onset_process", NULL);
+        pos += n;
+        total += got;
+    }
+    do {
+        st = cramp_onset_finish(j->onset, j->segs, j->segs_cap, &got);
+        if (st != CRAMP_OK) return fail(j, st, "cramp_onset_finish", NULL);
+        total += got;
+    } while (got == j->segs_cap);
+    j->n_segs = total;
+    j->out_frames = 0;
+    return CRAMP_OK;
+}
+
+static void onset_reset(job *j) { cramp_onset_reset(j->onset); }
+
+static cramp_status onset_threshold_setup(job *j) { return onset_setup(j, CRAMP_ONSET_THRESHOLD); }
+static cramp_status onset_aasm_setup(job *j) { return onset_setup(j, CRAMP_ONSET_AASM); }
+static cramp_status onset_hodges_setup(job *j) { return onset_setup(j, CRAMP_ONSET_HODGES_BUI); }
+static cramp_status onset_bonato_setup(job *j) { return onset_setup(j, CRAMP_ONSET_BONATO); }
+static cramp_status onset_lidierth_setup(job *j) { return onset_setup(j, CRAMP_ONSET_LIDIERTH); }
+static cramp_status onset_tkeo_setup(job *j) { return onset_setup(j, CRAMP_ONSET_TKEO); }
+static cramp_status onset_londral_setup(job *j) { return onset_setup(j, CRAMP_ONSET_LONDRAL); }
+static cramp_status onset_cusum_setup(job *j) { return onset_setup(j, CRAMP_ONSET_CUSUM); }
+
 typedef struct stage_def {
     const char *name;
     const char *what;
@@ -470,6 +790,32 @@ static const stage_def STAGES[] = {
      pipe_filtfilt_setup, pipe_filtfilt_run, NULL},
     {"pipeline_zerophase", "zerophase + RMS 0.25 s at 100 Hz, end to end", 1, 0, "pipeline",
      pipe_zerophase_setup, pipe_zerophase_run, NULL},
+    {"wav_read", "float WAV -> cramp_recording blocks of 4096, open to close", 0, 1, "wav_read",
+     wavread_setup, wavread_run, NULL},
+    {"edf_read", "16-bit EDF+ -> float uV, cramp_recording blocks of 4096, open to close", 0, 1,
+     "edf_read", edfread_setup, edfread_run, NULL},
+#ifdef CRAMP_HAVE_EDFLIB
+    {"edf_read_edflib", "the same EDF+ through EDFlib edfread_physical_samples, open to close",
+     0, 1, "edf_read", edfread_setup, edflib_run, NULL},
+#endif
+    {"spectral", "Welch per 1 s epoch (Hann 0.5 s, 50 %) + all indices, blocks of 4096", 1, 1,
+     "spectral", spectral_setup, spectral_run, spectral_reset},
+    {"onset_threshold", "cramp_onset threshold (defaults) on the filtered signal", 0, 1,
+     "onset_threshold", onset_threshold_setup, onset_run, onset_reset},
+    {"onset_aasm", "cramp_onset AASM leg-movement rule", 0, 1, "onset_aasm", onset_aasm_setup,
+     onset_run, onset_reset},
+    {"onset_hodges_bui", "cramp_onset Hodges & Bui", 0, 1, "onset_hodges_bui",
+     onset_hodges_setup, onset_run, onset_reset},
+    {"onset_bonato", "cramp_onset Bonato double threshold", 0, 1, "onset_bonato",
+     onset_bonato_setup, onset_run, onset_reset},
+    {"onset_lidierth", "cramp_onset Lidierth", 0, 1, "onset_lidierth", onset_lidierth_setup,
+     onset_run, onset_reset},
+    {"onset_tkeo", "cramp_onset TKEO (Solnik)", 0, 1, "onset_tkeo", onset_tkeo_setup, onset_run,
+     onset_reset},
+    {"onset_londral", "cramp_onset Londral", 0, 1, "onset_londral", onset_londral_setup,
+     onset_run, onset_reset},
+    {"onset_cusum", "cramp_onset CUSUM / Page-Hinkley", 0, 1, "onset_cusum", onset_cusum_setup,
+     onset_run, onset_reset},
 };
 #define N_STAGES (sizeof STAGES / sizeof STAGES[0])
 
@@ -478,11 +824,21 @@ static void job_free(job *j)
     cramp_filter_destroy(j->filter);
     cramp_zerophase_destroy(j->zp);
     cramp_envelope_destroy(j->env);
+    cramp_spectral_destroy(j->spec);
+    free(j->sres);
+    cramp_onset_destroy(j->onset);
+    j->onset = NULL;
+    free(j->segs);
+    j->segs = NULL;
     free(j->out);
     free(j->tmp);
+    if (j->path[0]) unlink(j->path);
+    j->path[0] = '\0';
     j->filter = NULL;
     j->zp = NULL;
     j->env = NULL;
+    j->spec = NULL;
+    j->sres = NULL;
     j->out = j->tmp = NULL;
 }
 
@@ -599,6 +955,7 @@ static void measure(const stage_def *sd, const float *in, size_t channels, size_
             else (*n_refs)--;
             snprintf(r->reference, sizeof r->reference, "self");
         }
+        if (j.onset) snprintf(r->reference, sizeof r->reference, "%zu segments", j.n_segs);
     }
     job_free(&j);
     r->peak_rss_kib = peak_rss_kib();
@@ -706,9 +1063,12 @@ static void write_json(FILE *f, const run_info *ri, const result *res, size_t n)
             BENCH_FS, ri->seconds, ri->repeats, (unsigned long long)ri->seed, BENCH_BLOCK);
     json_str(f, ri->simd_request);
     fprintf(f, ", \"clock\": \"CLOCK_MONOTONIC\", \"filter\": \"butter(%d, [%g, %g], bandpass) "
-               "sos + iirnotch(%g, Q=%g)\", \"rms_window_s\": %g, \"envelope_rate_hz\": %g},\n",
+               "sos + iirnotch(%g, Q=%g)\", \"rms_window_s\": %g, \"envelope_rate_hz\": %g, "
+               "\"spectral\": \"Welch epoch %g s, hann segment %g s, 50%% overlap\", "
+               "\"fft_effort\": \"%s\"},\n",
             BENCH_BP_ORDER, BENCH_BP_LO, BENCH_BP_HI, BENCH_NOTCH_HZ, BENCH_NOTCH_Q, BENCH_RMS_S,
-            BENCH_ENV_RATE);
+            BENCH_ENV_RATE, BENCH_SPEC_EPOCH_S, BENCH_SPEC_SEGMENT_S,
+            fft_effort_names[g_fft_effort]);
     fprintf(f, "  \"peak_rss_kib\": %ld,\n  \"measurements\": [\n", peak_rss_kib());
     for (size_t i = 0; i < n; i++) {
         const result *r = &res[i];
@@ -790,9 +1150,13 @@ static void print_header(const run_info *ri)
            "wall time (CLOCK_MONOTONIC)\n",
            ri->seconds, BENCH_FS, (unsigned long long)ri->seed, ri->repeats);
     printf("filter: butter(%d, [%g, %g] Hz, bandpass) = 4 sos + iirnotch(%g Hz, Q %g); "
-           "RMS %g s; best SIMD here: %s\n\n",
+           "RMS %g s; best SIMD here: %s\n",
            BENCH_BP_ORDER, BENCH_BP_LO, BENCH_BP_HI, BENCH_NOTCH_HZ, BENCH_NOTCH_Q, BENCH_RMS_S,
            cramp_simd_name(cramp_simd_best()));
+    printf("spectral: Welch per %g s epoch, Hann %g s segments, 50 %% overlap, constant "
+           "detrend; MNF, MDF, peak, FInsm5, entropy, 4 moments, 3 band powers; FFTW plan: "
+           "%s\n\n",
+           BENCH_SPEC_EPOCH_S, BENCH_SPEC_SEGMENT_S, fft_effort_names[g_fft_effort]);
     printf("%-19s %3s %-7s %10s %10s %12s %11s %10s  %s\n", "stage", "ch", "simd", "median ms",
            "min ms", "M samples/s", "x realtime", "max|diff|", "vs");
 }
@@ -830,6 +1194,8 @@ static void usage(FILE *f)
             "  -t, --stages LIST    comma-separated subset of the stages below (default all)\n"
             "  -j, --json FILE      also write the results as JSON ('-' = stdout)\n"
             "      --seed N         signal seed (default 1)\n"
+            "      --fft-effort E   FFTW planner of the spectral stage: estimate (default),\n"
+            "                       measure, patient or exhaustive (planned before timing)\n"
             "  -l, --list-stages    list the stages and exit\n"
             "  -h, --help           this help\n"
             "  -V, --version        print the version\n\n"
@@ -867,12 +1233,13 @@ int main(int argc, char **argv)
     ri.simd_request = "all";
     const char *channels_arg = "1,8,16", *stages_arg = NULL, *json_path = NULL;
 
-    enum { OPT_SEED = 256 };
+    enum { OPT_SEED = 256, OPT_FFT_EFFORT };
     static const struct option opts[] = {
         {"seconds", required_argument, NULL, 's'},  {"repeats", required_argument, NULL, 'r'},
         {"channels", required_argument, NULL, 'c'}, {"simd", required_argument, NULL, 'm'},
         {"stages", required_argument, NULL, 't'},   {"json", required_argument, NULL, 'j'},
         {"seed", required_argument, NULL, OPT_SEED}, {"list-stages", no_argument, NULL, 'l'},
+        {"fft-effort", required_argument, NULL, OPT_FFT_EFFORT},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int o;
@@ -908,6 +1275,17 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case OPT_FFT_EFFORT: {
+            size_t k = 0;
+            while (k < 4 && strcmp(optarg, fft_effort_names[k]) != 0) k++;
+            if (k == 4) {
+                fprintf(stderr, "cramp-bench: --fft-effort wants estimate, measure, patient or "
+                                "exhaustive, got '%s'\n", optarg);
+                return 2;
+            }
+            g_fft_effort = (cramp_fft_effort)k;
+            break;
+        }
         case 'l':
             for (size_t i = 0; i < N_STAGES; i++)
                 printf("%-19s %s\n", STAGES[i].name, STAGES[i].what);
@@ -954,6 +1332,13 @@ int main(int argc, char **argv)
         for (const char *p = stages_arg; *p;) {
             const size_t len = strcspn(p, ",");
             const int k = stage_index(p, len);
+            if (k < 0 && len == 5 && strncmp(p, "onset", 5) == 0) { /* every onset_* stage */
+                for (size_t i = 0; i < N_STAGES; i++)
+                    if (strncmp(STAGES[i].name, "onset_", 6) == 0) want[i] = 1;
+                p += len;
+                if (*p == ',') p++;
+                continue;
+            }
             if (k < 0) {
                 fprintf(stderr, "cramp-bench: unknown stage '%.*s' (see --list-stages)\n",
                         (int)len, p);

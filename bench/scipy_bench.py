@@ -12,6 +12,8 @@ Stages (names as in cramp-bench):
   rms_100hz          moving RMS 0.25 s (trailing window), every 20th sample
   rms_d1             the same, every sample
   pipeline_filtfilt  design + filtfilt stage + rms_100hz, end to end
+  spectral           welch over 1 s epochs (Hann 0.5 s, 50 %) + every fatigue
+                     index of cramp/spectral.h, vectorised over epochs/channels
 The moving RMS is scipy.ndimage.uniform_filter1d of x**2 (--rms uniform, the
 default: the faster of the two, so the stronger baseline) or np.convolve of
 x**2 with a box, per channel (--rms convolve, as often seen in analysis code).
@@ -41,7 +43,10 @@ BP_ORDER, BP_LO, BP_HI = 4, 20.0, 450.0
 NOTCH_HZ, NOTCH_Q = 50.0, 30.0
 RMS_S = 0.25
 ENV_RATE = 100.0
-STAGES = ("causal", "filtfilt", "rms_100hz", "rms_d1", "pipeline_filtfilt")
+SPEC_SEGMENT_S, SPEC_EPOCH_S = 0.5, 1.0
+SPEC_FINSM5 = (8.0, 500.0)
+SPEC_BANDS = ((20.0, 80.0), (80.0, 150.0), (150.0, 450.0))
+STAGES = ("causal", "filtfilt", "rms_100hz", "rms_d1", "pipeline_filtfilt", "spectral")
 
 
 def make_signal(channels, frames, fs, seed):
@@ -89,6 +94,39 @@ def moving_rms(x, fs, decimation, method):
     return out
 
 
+def spectral_indices(x, fs):
+    """cramp_spectral's work, vectorised the NumPy way: the signal cut into
+    1 s epochs, one scipy.signal.welch call over all epochs and channels
+    (Hann 0.5 s segments, 50 % overlap, constant detrend, density), then every
+    index of cramp/spectral.h from the PSDs: total power, MNF, MDF
+    (interpolated), peak, FInsm5 8-500 Hz, entropy, moments 1-4, 3 bands."""
+    E, L = int(round(SPEC_EPOCH_S * fs)), int(round(SPEC_SEGMENT_S * fs))
+    ch, frames = x.shape
+    n_ep = frames // E
+    xe = x[:, :n_ep * E].reshape(ch, n_ep, E)
+    f, P = signal.welch(xe, fs=fs, window="hann", nperseg=L, noverlap=L // 2, axis=-1)
+    df = f[1] - f[0]
+    T = P.sum(-1)
+    out = {"total_power": T * df, "mnf": (P * f).sum(-1) / T}
+    for k in range(1, 5):
+        out["sm%d" % k] = (P * f ** k).sum(-1) * df
+    cum = np.cumsum(P, axis=-1)
+    half = 0.5 * T
+    k = np.argmax(cum >= half[..., None], axis=-1)
+    Pk = np.take_along_axis(P, k[..., None], -1)[..., 0]
+    before = np.take_along_axis(cum, k[..., None], -1)[..., 0] - Pk
+    out["mdf"] = np.clip(f[k] - df / 2 + (half - before) / Pk * df, f[0], f[-1])
+    out["peak_f"] = f[np.argmax(P, axis=-1)]
+    sel = (f >= SPEC_FINSM5[0]) & (f <= min(SPEC_FINSM5[1], fs / 2))
+    out["finsm5"] = (P[..., sel] / f[sel]).sum(-1) / (P[..., sel] * f[sel] ** 5).sum(-1)
+    p = P / T[..., None]
+    out["entropy"] = -(p * np.log(np.where(p > 0, p, 1.0))).sum(-1) / np.log(len(f))
+    for lo, hi in SPEC_BANDS:
+        s = (f >= lo) & (f <= min(hi, fs / 2))
+        out["power_%g_%g" % (lo, hi)] = P[..., s].sum(-1) * df
+    return out
+
+
 def run_stage(stage, x, fs, rms_method, filt):
     sos, b, a = filt
     d = int(round(fs / ENV_RATE))
@@ -107,6 +145,8 @@ def run_stage(stage, x, fs, rms_method, filt):
         y = signal.sosfiltfilt(sos, x, axis=-1)
         y = signal.filtfilt(b, a, y, axis=-1)
         return moving_rms(y, fs, d, rms_method)
+    if stage == "spectral":
+        return spectral_indices(x, fs)["mnf"]
     raise ValueError(stage)
 
 

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_fatigue.h"
+#include "cmd_synth.h"
 #include "common.h"
 
 typedef struct subcommand {
@@ -17,6 +19,14 @@ static const subcommand commands[] = {
      cmd_filter, cmd_filter_help},
     {"envelope", "amplitude envelope (RMS, MAV, linear, TKEO) of a recording to TSV",
      cmd_envelope, cmd_envelope_help},
+    {"info", "header of recordings (EDF/BDF, WAV): channels, units, rates, annotations",
+     cmd_info, cmd_info_help},
+    {"fatigue", "spectral fatigue indices (MNF, MDF, FInsm5, ...) per epoch, and their trends",
+     cmd_fatigue, cmd_fatigue_help},
+    {"synth", "simulate a night of leg sEMG with ground truth (EDF+ and events TSV)",
+     cmd_synth, cmd_synth_help},
+    {"score", "score detected events against ground truth (precision, recall, F1, errors)",
+     cmd_score, cmd_score_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -41,7 +51,6 @@ static void version(void)
 {
     printf("cramp %s\n", cramp_version_string());
     printf("SIMD: %s (best on this machine)\n", cramp_simd_name(cramp_simd_best()));
-    printf("%s\n", sf_version_string());
 }
 
 static const subcommand *find(const char *name)
