@@ -552,7 +552,7 @@ static cramp_status edfread_setup(job *j)
         if (v < lo) lo = v;
         if (v > hi) hi = v;
     }
-    static char names[64][8];
+    static char names[64][24];
     const char *labels[64];
     if (j->channels > 64) return fail(j, CRAMP_EINVAL, "edf_read: at most 64 channels", NULL);
     for (size_t c = 0; c < j->channels; c++) {

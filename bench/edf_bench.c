@@ -62,7 +62,7 @@ static int cmp_double(const void *a, const void *b)
 /* A seeded EMG-like signal: noise whose amplitude changes every half second. */
 static int generate(const char *path, double hours, size_t ch, double fs)
 {
-    static char names[64][8];
+    static char names[64][24];
     const char *labels[64];
     for (size_t c = 0; c < ch; c++) {
         snprintf(names[c], sizeof names[c], "EMG%zu", c + 1);
