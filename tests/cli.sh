@@ -77,9 +77,9 @@ for sub in filter envelope; do
     [ -s out ] && bad "usage error wrote to stdout" || ok
 done
 
-run detect x.wav
+run nosuchcommand x.wav
 expect_rc 2 "a command that does not exist"
-expect_err "no command 'detect'" "unknown command message"
+expect_err "no command 'nosuchcommand'" "unknown command message"
 run help nosuch
 expect_rc 2 "cramp help of an unknown command"
 run filter --order

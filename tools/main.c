@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_detect.h"
 #include "cmd_fatigue.h"
 #include "cmd_synth.h"
 #include "common.h"
@@ -25,6 +26,8 @@ static const subcommand commands[] = {
      cmd_fatigue, cmd_fatigue_help},
     {"synth", "simulate a night of leg sEMG with ground truth (EDF+ and events TSV)",
      cmd_synth, cmd_synth_help},
+    {"detect", "find cramps (and PLMs, bursts, movements, artefacts) in a night of leg sEMG",
+     cmd_detect, cmd_detect_help},
     {"score", "score detected events against ground truth (precision, recall, F1, errors)",
      cmd_score, cmd_score_help},
 };

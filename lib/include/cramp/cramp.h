@@ -2,6 +2,7 @@
 #ifndef CRAMP_H
 #define CRAMP_H
 
+#include "cramp/detect.h"
 #include "cramp/envelope.h"
 #include "cramp/filter.h"
 #include "cramp/onset.h"

@@ -1,0 +1,10 @@
+/* cramp detect: cramps and their confusers in a night of leg sEMG. */
+#ifndef CRAMP_TOOLS_CMD_DETECT_H
+#define CRAMP_TOOLS_CMD_DETECT_H
+
+#include <stdio.h>
+
+int cmd_detect(int argc, char *argv[]);
+void cmd_detect_help(FILE *out);
+
+#endif
