@@ -321,25 +321,6 @@ static void free_items(ann_item *a, size_t n)
 
 /* ---- temporary file ----------------------------------------------------- */
 
-/* The process's umask without changing it (umask() would, for every thread):
- * Linux reports it in /proc/self/status; 022 where it does not. */
-static mode_t current_umask(void)
-{
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return mask;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        unsigned int m;
-        if (sscanf(line, "Umask: %o", &m) == 1) {
-            mask = (mode_t)(m & 0777);
-            break;
-        }
-    }
-    fclose(f);
-    return mask;
-}
-
 typedef struct tmpfile_t {
     int fd;
     char *tmp;
@@ -374,7 +355,7 @@ static void tmp_discard(tmpfile_t *t)
 /* fsync, mode as a plain open would give, close, rename; discards on failure. */
 static cramp_status tmp_commit(tmpfile_t *t, const char *dst, cramp_error *err)
 {
-    const mode_t mode = (mode_t)(0666 & ~current_umask());
+    const mode_t mode = (mode_t)(0666 & ~cramp__current_umask());
     int e = 0;
     if (fchmod(t->fd, mode) != 0) e = errno;
     if (!e && fsync(t->fd) != 0) e = errno;

@@ -2,6 +2,8 @@
 #ifndef CRAMP_RECORDING_INTERNAL_H
 #define CRAMP_RECORDING_INTERNAL_H
 
+#include <sys/types.h>
+
 #include "cramp/recording.h"
 
 typedef struct cramp__rec_ops {
@@ -38,5 +40,9 @@ int cramp__temp_beside(const char *dst, char *buf, size_t cap);
  * concurrent opens in distinct threads each get their own message. */
 void cramp__sndfile_lock(void);
 void cramp__sndfile_unlock(void);
+
+/* The process's umask, read without changing it (umask() would, for every
+ * thread): the mode a finished output gets is 0666 & ~this. */
+mode_t cramp__current_umask(void);
 
 #endif

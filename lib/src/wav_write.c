@@ -46,25 +46,6 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* The process's umask without changing it (umask() would, for every thread):
- * Linux reports it in /proc/self/status; 022 where it does not. */
-static mode_t current_umask(void)
-{
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return mask;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        unsigned int m;
-        if (sscanf(line, "Umask: %o", &m) == 1) {
-            mask = (mode_t)(m & 0777);
-            break;
-        }
-    }
-    fclose(f);
-    return mask;
-}
-
 static void discard(cramp_wav_writer *w)
 {
     if (w->sf) sf_close(w->sf);
@@ -197,7 +178,7 @@ cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err)
         discard(w);
         return st;
     }
-    const mode_t mode = (mode_t)(0666 & ~current_umask());
+    const mode_t mode = (mode_t)(0666 & ~cramp__current_umask());
     int e = fsync(w->fd) != 0 ? errno : 0;
     if (!e && fchmod(w->fd, mode) != 0) e = errno;
     if (close(w->fd) != 0 && !e) e = errno;
