@@ -5,6 +5,7 @@
 # bad inputs give clear errors, exit codes 1/2 and no output file.
 # Usage: tests/cli_detect.sh PATH/TO/cramp
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_detect.sh PATH/TO/cramp}
 PY=/usr/bin/python3
 CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
@@ -12,20 +13,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-detect.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-    [ -s err ] && sed 's/^/  stderr: /' err | head -5 >&2
-}
-run() {
-    "$CRAMP" "$@" >out 2>err
-    rc=$?
-}
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
-expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
 
 cat >night.scenario <<'SC'
 duration_min 30

@@ -6,6 +6,7 @@
 # events, atomic outputs and the FFTW wisdom file.
 # Usage: tests/cli_fatigue.sh PATH/TO/cramp
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CRAMP=${1:?usage: cli_fatigue.sh PATH/TO/cramp}
 CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
@@ -16,20 +17,8 @@ cd "$WORK" || exit 1
 export XDG_CACHE_HOME="$WORK/cache"
 unset CRAMP_FFTW_WISDOM
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-    [ -s err ] && sed 's/^/  stderr: /' err | head -5 >&2
-}
-run() {
-    "$CRAMP" "$@" >out 2>err
-    rc=$?
-}
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
-expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
 expect_no_file() {
     local dir base
     dir=$(dirname "$1")

@@ -5,6 +5,7 @@
 # described, and the exit status says whether any failed.
 # Usage: tests/cli_info.sh PATH/TO/cramp [SHARED_DATA_DIR]
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CRAMP=${1:?usage: cli_info.sh PATH/TO/cramp [SHARED_DATA_DIR]}
 DATA=${2:-}
@@ -14,20 +15,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-info.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-    [ -s err ] && sed 's/^/  stderr: /' err | head -5 >&2
-}
-run() {
-    "$CRAMP" "$@" >out 2>err
-    rc=$?
-}
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
-expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
 expect_out() { if grep -qF -- "$1" out; then ok; else bad "$2: stdout lacks '$1'"; fi; }
 # py EXPR: evaluates a Python expression over the parsed JSON on stdout (j);
 # true when it is true.

@@ -7,6 +7,7 @@
 # itself and against an edited copy.
 # Usage: tests/synth_cli.sh PATH/TO/cramp PATH/TO/datasets
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CRAMP=${1:?usage: synth_cli.sh PATH/TO/cramp PATH/TO/datasets}
 DATASETS=${2:?usage: synth_cli.sh PATH/TO/cramp PATH/TO/datasets}
@@ -16,20 +17,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-synth-cli.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-    [ -s err ] && sed 's/^/  stderr: /' err | head -5 >&2
-}
-run() {
-    "$CRAMP" "$@" >out 2>err
-    rc=$?
-}
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
-expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
 # The folder holds exactly these names (nothing half-written, no temporaries).
 expect_only() {
     local dir=$1 want=$2 what=$3 got
