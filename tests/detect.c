@@ -220,7 +220,7 @@ static cramp_activity seg(size_t c, double on, double off, double rms)
     a.rms_uv = rms;
     a.rest_uv = 2;
     a.bp_excess_uv2 = rms * rms - 4;
-    a.mnf_start_hz = a.mnf_end_hz = a.mdf_start_hz = a.mdf_end_hz = NAN;
+    a.mnf_start_hz = a.mnf_end_hz = a.mdf_start_hz = a.mdf_end_hz = (double)NAN;
     return a;
 }
 

@@ -2,8 +2,10 @@
  * episode classifier (stage 2). The rules and their reasons are in
  * cramp/detect.h. */
 #include "cramp/detect.h"
+#include "internal.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,21 +15,14 @@
 #include "cramp/filter.h"
 #include "cramp/spectral.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define TICK_RING 1024u
 #define CHUNK 1024u
 #define MAX_SECTIONS 64
 
-static cramp_status fail(cramp_error *err, cramp_status st, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-        err->status = st;
-    }
-    return st;
-}
 
 void cramp_detect_config_default(cramp_detect_config *c)
 {
@@ -81,8 +76,8 @@ void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch
 {
     ch->leg = -1;
     ch->muscle = -1;
-    ch->phys_min = NAN;
-    ch->phys_max = NAN;
+    ch->phys_min = (double)NAN;
+    ch->phys_max = (double)NAN;
     if (!label) return;
     char buf[96];
     size_t n = 0;
@@ -124,12 +119,6 @@ void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch
 /* ---- stage 1 ------------------------------------------------------------ */
 
 typedef struct chan {
-    /* current tick: float sums over one tick (tens of samples; relative error
-       ~1e-6), moved into double per tick */
-    float t_bp, t_hp, t_lf;
-    float t_max;
-    uint32_t t_clip, t_flat;
-    float prev_raw;
     float rail_lo, rail_hi;
     int rails;
     /* EMG segment */
@@ -137,7 +126,7 @@ typedef struct chan {
     uint64_t on_tick, next_add, quiet_start, last_end_tick;
     size_t quiet_n;
     double rest, rest_lf, thr_on, thr_off;
-    double s_bp, s_hp, s_lf, env_peak;
+    double s_bp, s_lf, env_peak;
     float s_peak;
     uint64_t s_clip, s_flat, s_n;
     double mnf0, mdf0;
@@ -156,15 +145,29 @@ struct cramp_detector {
     size_t lag;          /* ticks an active segment's sums lag behind */
     size_t min_ticks, flat_ticks;
     size_t E;            /* spectral window, frames */
-    size_t R;            /* band-passed ring, frames */
+    size_t R;            /* band-passed history kept, frames */
+    size_t RB;           /* band-passed ring, frames: R + CHUNK (the band-pass
+                            writes a chunk ahead of the frames processed) */
     double lo_hz, hi_hz;
     size_t n_notch;
     cramp_filter *bp, *hp, *lf;
     cramp_baseline *base, *base_lf;
     cramp_spectral *spec;
-    float *raw, *xb, *xh, *xl;        /* CHUNK * C */
-    float *ring;                      /* C * R */
-    double *tk_bp, *tk_hp, *tk_lf;    /* C * TICK_RING */
+    float *raw, *xh, *xl;             /* CHUNK * C */
+    float *ring;                      /* RB * C, frame-major */
+    /* current tick, one lane per channel (structure of arrays, so the
+       per-sample loop runs channels innermost on whole vectors): float sums
+       over one tick (tens of samples; relative error ~1e-6), moved into
+       double per tick. accumulate starts the sums afresh on a tick's first
+       frame (pos == 0), so they are never zeroed separately */
+    float a_bp[CRAMP_DETECT_MAX_CHANNELS], a_lf[CRAMP_DETECT_MAX_CHANNELS],
+        a_max[CRAMP_DETECT_MAX_CHANNELS];
+    float a_prev[CRAMP_DETECT_MAX_CHANNELS];
+    float a_lo[CRAMP_DETECT_MAX_CHANNELS], a_hi[CRAMP_DETECT_MAX_CHANNELS]; /* rails */
+    uint32_t a_clip[CRAMP_DETECT_MAX_CHANNELS], a_flat[CRAMP_DETECT_MAX_CHANNELS];
+    int avx2;                         /* per-sample loop on AVX2 */
+    /* per-tick values, tick-major: [(j % TICK_RING) * C + c] */
+    double *tk_bp, *tk_lf;            /* C * TICK_RING */
     float *tk_max;
     uint32_t *tk_clip, *tk_flat;
     float *envv, *lfv;                /* C */
@@ -191,15 +194,18 @@ static void reset_front(cramp_detector *d)
         h->rail_lo = lo;
         h->rail_hi = hi;
         h->rails = rails;
-        h->mnf0 = h->mdf0 = NAN;
+        h->mnf0 = h->mdf0 = (double)NAN;
+        d->a_bp[c] = d->a_lf[c] = d->a_max[c] = d->a_prev[c] = 0;
+        d->a_clip[c] = d->a_flat[c] = 0;
+        d->a_lo[c] = rails ? lo : -HUGE_VALF;
+        d->a_hi[c] = rails ? hi : HUGE_VALF;
     }
     memset(d->tk_bp, 0, d->C * TICK_RING * sizeof *d->tk_bp);
-    memset(d->tk_hp, 0, d->C * TICK_RING * sizeof *d->tk_hp);
     memset(d->tk_lf, 0, d->C * TICK_RING * sizeof *d->tk_lf);
     memset(d->tk_max, 0, d->C * TICK_RING * sizeof *d->tk_max);
     memset(d->tk_clip, 0, d->C * TICK_RING * sizeof *d->tk_clip);
     memset(d->tk_flat, 0, d->C * TICK_RING * sizeof *d->tk_flat);
-    memset(d->ring, 0, d->C * d->R * sizeof *d->ring);
+    memset(d->ring, 0, d->C * d->RB * sizeof *d->ring);
     d->frames = 0;
     d->ticks = 0;
     d->pos = 0;
@@ -216,12 +222,10 @@ void cramp_detector_destroy(cramp_detector *d)
     cramp_baseline_destroy(d->base_lf);
     cramp_spectral_destroy(d->spec);
     free(d->raw);
-    free(d->xb);
     free(d->xh);
     free(d->xl);
     free(d->ring);
     free(d->tk_bp);
-    free(d->tk_hp);
     free(d->tk_lf);
     free(d->tk_max);
     free(d->tk_clip);
@@ -239,14 +243,14 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
                                    const cramp_detect_channel *chi, cramp_error *err)
 {
-    if (!out) return fail(err, CRAMP_EINVAL, "detector: out is NULL");
+    if (!out) return cramp__fail(err, CRAMP_EINVAL, "detector: out is NULL");
     *out = NULL;
-    if (!cfg) return fail(err, CRAMP_EINVAL, "detector: cfg is NULL");
+    if (!cfg) return cramp__fail(err, CRAMP_EINVAL, "detector: cfg is NULL");
     if (channels == 0 || channels > CRAMP_DETECT_MAX_CHANNELS)
-        return fail(err, CRAMP_EINVAL, "detector: channels %zu, expected 1..%d", channels,
+        return cramp__fail(err, CRAMP_EINVAL, "detector: channels %zu, expected 1..%d", channels,
                     CRAMP_DETECT_MAX_CHANNELS);
     const double fs = cfg->fs;
-    if (!pos_finite(fs)) return fail(err, CRAMP_EINVAL, "detector: fs %g, expected > 0", fs);
+    if (!pos_finite(fs)) return cramp__fail(err, CRAMP_EINVAL, "detector: fs %g, expected > 0", fs);
     struct {
         const char *name;
         double v;
@@ -256,20 +260,20 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                {"flat_min_s", cfg->flat_min_s},       {"spectral_window_s", cfg->spectral_window_s}};
     for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++)
         if (!pos_finite(pos[i].v))
-            return fail(err, CRAMP_EINVAL, "detector: %s %g, expected a number > 0", pos[i].name,
+            return cramp__fail(err, CRAMP_EINVAL, "detector: %s %g, expected a number > 0", pos[i].name,
                         pos[i].v);
     if (!(cfg->band_lo_hz >= 0) || !isfinite(cfg->band_lo_hz) || !(cfg->onset_k >= 0) ||
         !(cfg->offset_uv >= 0) || !(cfg->offset_k >= 0) || !(cfg->min_duration_s >= 0) ||
         !(cfg->mains_hz >= 0) || !isfinite(cfg->onset_k) || !isfinite(cfg->offset_k))
-        return fail(err, CRAMP_EINVAL,
+        return cramp__fail(err, CRAMP_EINVAL,
                     "detector: band_lo_hz, onset_k, offset_uv, offset_k, min_duration_s and "
                     "mains_hz must be finite and >= 0");
     if (cfg->band_order < 1 || cfg->band_order > 5)
-        return fail(err, CRAMP_EINVAL, "detector: band_order %d, expected 1..5",
+        return cramp__fail(err, CRAMP_EINVAL, "detector: band_order %d, expected 1..5",
                     cfg->band_order);
 
     cramp_detector *d = calloc(1, sizeof *d);
-    if (!d) return fail(err, CRAMP_ENOMEM, "detector: out of memory");
+    if (!d) return cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
     d->cfg = *cfg;
     d->C = channels;
     d->fs = fs;
@@ -284,7 +288,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->lag = d->hold + d->W + 4;
     cramp_status st = CRAMP_OK;
     if (d->lag + d->W + 8 > TICK_RING) {
-        st = fail(err, CRAMP_ERANGE,
+        st = cramp__fail(err, CRAMP_ERANGE,
                   "detector: off_hold_s + env_window_s span %zu ticks of %g s; at most %u",
                   d->lag + d->W, tick, TICK_RING - 8);
         goto bad;
@@ -292,6 +296,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->E = (size_t)round(cfg->spectral_window_s * fs);
     d->R = d->E + (d->lag + d->W + 4) * d->D;
     if (d->R < (size_t)(2 * fs)) d->R = (size_t)(2 * fs);
+    d->RB = d->R + CHUNK;
 
     /* band-pass + comb */
     cramp_biquad sos[MAX_SECTIONS];
@@ -320,7 +325,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     }
     st = cramp_filter_create(&d->bp, sos, ns, channels, NULL);
     if (st != CRAMP_OK) {
-        fail(err, st, "detector: band-pass filter: %s", cramp_strerror(st));
+        cramp__fail(err, st, "detector: band-pass filter: %s", cramp_strerror(st));
         goto bad;
     }
     /* DC removal of the raw signal and its motion band */
@@ -353,12 +358,10 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     if (st != CRAMP_OK) goto bad;
 
     d->raw = malloc(CHUNK * channels * sizeof *d->raw);
-    d->xb = malloc(CHUNK * channels * sizeof *d->xb);
     d->xh = malloc(CHUNK * channels * sizeof *d->xh);
     d->xl = malloc(CHUNK * channels * sizeof *d->xl);
-    d->ring = malloc(d->R * channels * sizeof *d->ring);
+    d->ring = malloc(d->RB * channels * sizeof *d->ring);
     d->tk_bp = malloc(TICK_RING * channels * sizeof *d->tk_bp);
-    d->tk_hp = malloc(TICK_RING * channels * sizeof *d->tk_hp);
     d->tk_lf = malloc(TICK_RING * channels * sizeof *d->tk_lf);
     d->tk_max = malloc(TICK_RING * channels * sizeof *d->tk_max);
     d->tk_clip = malloc(TICK_RING * channels * sizeof *d->tk_clip);
@@ -367,10 +370,10 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->lfv = malloc(channels * sizeof *d->lfv);
     d->win = malloc((d->E ? d->E : 1) * sizeof *d->win);
     d->ch = calloc(channels, sizeof *d->ch);
-    if (!d->raw || !d->xb || !d->xh || !d->xl || !d->ring || !d->tk_bp || !d->tk_hp ||
+    if (!d->raw || !d->xh || !d->xl || !d->ring || !d->tk_bp ||
         !d->tk_lf || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv ||
         !d->win || !d->ch) {
-        st = fail(err, CRAMP_ENOMEM, "detector: out of memory");
+        st = cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
         goto bad;
     }
     for (size_t c = 0; c < channels; c++) {
@@ -383,6 +386,10 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
             h->rails = 1;
         }
     }
+#if defined(CRAMP_HAVE_X86_KERNELS) && defined(__GNUC__)
+    __builtin_cpu_init();
+    d->avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
     reset_front(d);
     *out = d;
     return CRAMP_OK;
@@ -400,7 +407,7 @@ void cramp_detector_band(const cramp_detector *d, double *lo, double *hi, size_t
 
 double cramp_detector_rest(const cramp_detector *d, size_t c)
 {
-    if (!d || c >= d->C) return NAN;
+    if (!d || c >= d->C) return (double)NAN;
     return cramp_baseline_level(d->base, c);
 }
 
@@ -427,9 +434,9 @@ void cramp_detector_destroy(cramp_detector *d);
 /* MNF and MDF of frames [f0, f0 + E) of channel c from the ring. */
 static void spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf)
 {
-    *mnf = *mdf = NAN;
+    *mnf = *mdf = (double)NAN;
     if (d->E < 4 || f0 + d->E > d->frames || d->frames - f0 > d->R) return;
-    for (size_t i = 0; i < d->E; i++) d->win[i] = d->ring[(size_t)((f0 + i) % d->R) * d->C + c];
+    for (size_t i = 0; i < d->E; i++) d->win[i] = d->ring[(size_t)((f0 + i) % d->RB) * d->C + c];
     cramp_spectral_reset(d->spec);
     cramp_spectral_result res;
     size_t n = 0;
@@ -444,12 +451,17 @@ static void emit(cramp_detector *d, const cramp_activity *a)
     if (d->n_out < d->out_cap) d->out[d->n_out++] = *a;
 }
 
+/* Index of channel c's tick j in the tick ring. */
+static inline size_t tk_at(const cramp_detector *d, size_t c, uint64_t j)
+{
+    return (size_t)(j % TICK_RING) * d->C + c;
+}
+
 static void add_tick(cramp_detector *d, size_t c, uint64_t j)
 {
     chan *h = &d->ch[c];
-    size_t k = c * TICK_RING + (size_t)(j % TICK_RING);
+    size_t k = tk_at(d, c, j);
     h->s_bp += d->tk_bp[k];
-    h->s_hp += d->tk_hp[k];
     h->s_lf += d->tk_lf[k];
     if (d->tk_max[k] > h->s_peak) h->s_peak = d->tk_max[k];
     h->s_clip += d->tk_clip[k];
@@ -474,7 +486,7 @@ static void close_segment(cramp_detector *d, size_t c, uint64_t off_tick)
     double n = h->s_n ? (double)h->s_n : 1.0;
     a.rms_uv = sqrt(h->s_bp / n);
     a.rest_uv = h->rest;
-    a.peak_uv = h->s_peak;
+    a.peak_uv = (double)h->s_peak;
     a.env_peak_uv = h->env_peak;
     a.bp_excess_uv2 = fmax(0, h->s_bp / n - h->rest * h->rest);
     double rl = isfinite(h->rest_lf) ? h->rest_lf : 0;
@@ -488,7 +500,7 @@ static void close_segment(cramp_detector *d, size_t c, uint64_t off_tick)
         a.mdf_start_hz = h->mdf0;
         spectrum_at(d, c, off_f - d->E, &a.mnf_end_hz, &a.mdf_end_hz);
     } else {
-        a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = NAN;
+        a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     }
     emit(d, &a);
 }
@@ -504,8 +516,59 @@ static void emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1)
     a.offset_s = (double)t1 * tick;
     a.rest_uv = cramp_baseline_level(d->base, c);
     a.flat_fraction = 1;
-    a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = NAN;
+    a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     emit(d, &a);
+}
+
+/* out[c] = (float)sqrt(num[c] / den) for c < n, num >= 0, den > 0: the
+ * same IEEE division and square root as the scalar expression, two lanes at
+ * a time (the libm call, with its errno path, keeps the compiler from
+ * vectorising it). */
+static void sqrt_ratio(const double *num, double den, float *out, size_t n)
+{
+    size_t c = 0;
+#if defined(__SSE2__)
+    const __m128d dv = _mm_set1_pd(den);
+    for (; c + 2 <= n; c += 2) {
+        __m128d v = _mm_sqrt_pd(_mm_div_pd(_mm_loadu_pd(num + c), dv));
+        double r[2];
+        _mm_storeu_pd(r, v);
+        out[c] = (float)r[0];
+        out[c + 1] = (float)r[1];
+    }
+#endif
+    for (; c < n; c++) out[c] = (float)sqrt(num[c] / den);
+}
+
+#if defined(__GNUC__)
+#define ACC_INLINE static inline __attribute__((always_inline))
+#else
+#define ACC_INLINE static inline
+#endif
+
+/* Moves the finished tick j's lanes into the tick ring and sets s[c] to
+ * the sum of tk_bp over ticks j, j - 1, ..., j - w + 1, each channel in that
+ * order; channels innermost. NC is a constant at the common call sites, so
+ * the loops become straight vector code rather than runtime-trip-count
+ * loops with epilogues or memcpy calls. */
+ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, size_t NC)
+{
+    const size_t k0 = tk_at(d, 0, j);
+    double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0;
+    float *restrict tmax = d->tk_max + k0;
+    uint32_t *restrict tclip = d->tk_clip + k0, *restrict tflat = d->tk_flat + k0;
+    for (size_t c = 0; c < NC; c++) {
+        bp[c] = (double)d->a_bp[c];
+        lf[c] = (double)d->a_lf[c];
+        tmax[c] = d->a_max[c];
+        tclip[c] = d->a_clip[c];
+        tflat[c] = d->a_flat[c];
+    }
+    for (size_t c = 0; c < NC; c++) s[c] = 0;
+    for (size_t i = 0; i < w; i++) {
+        const double *restrict t = d->tk_bp + tk_at(d, 0, j - i);
+        for (size_t c = 0; c < NC; c++) s[c] += t[c];
+    }
 }
 
 /* Tick j (frames [j D, (j + 1) D)) is complete. */
@@ -514,23 +577,22 @@ static void tick_done(cramp_detector *d)
     const uint64_t j = d->ticks;
     const size_t C = d->C;
     const double Dd = (double)d->D;
-    for (size_t c = 0; c < C; c++) {
-        chan *h = &d->ch[c];
-        size_t k = c * TICK_RING + (size_t)(j % TICK_RING);
-        d->tk_bp[k] = (double)h->t_bp;
-        d->tk_hp[k] = (double)h->t_hp;
-        d->tk_lf[k] = (double)h->t_lf;
-        d->tk_max[k] = h->t_max;
-        d->tk_clip[k] = h->t_clip;
-        d->tk_flat[k] = h->t_flat;
-        size_t w = (size_t)((j + 1) < d->W ? (j + 1) : d->W);
-        double s = 0;
-        for (size_t i = 0; i < w; i++) s += d->tk_bp[c * TICK_RING + (size_t)((j - i) % TICK_RING)];
-        d->envv[c] = (float)sqrt(s / ((double)w * Dd));
-        d->lfv[c] = (float)sqrt((double)h->t_lf / Dd);
-        h->t_bp = h->t_hp = h->t_lf = 0;
-        h->t_max = 0;
-        h->t_clip = h->t_flat = 0;
+    {
+        /* channels innermost throughout, each channel summed in the same
+           order as one channel at a time would be */
+        const size_t w = (size_t)((j + 1) < d->W ? (j + 1) : d->W);
+        double s[CRAMP_DETECT_MAX_CHANNELS];
+        switch (C) {
+        case 1: tick_lanes(d, j, w, s, 1); break;
+        case 2: tick_lanes(d, j, w, s, 2); break;
+        case 4: tick_lanes(d, j, w, s, 4); break;
+        case 8: tick_lanes(d, j, w, s, 8); break;
+        case 16: tick_lanes(d, j, w, s, 16); break;
+        default: tick_lanes(d, j, w, s, C); break;
+        }
+        sqrt_ratio(d->tk_lf + tk_at(d, 0, j), Dd, d->lfv, C);
+        const double den = (double)w * Dd;
+        sqrt_ratio(s, den, d->envv, C);
     }
     cramp_baseline_process(d->base, d->envv, 1);
     cramp_baseline_process(d->base_lf, d->lfv, 1);
@@ -540,7 +602,7 @@ static void tick_done(cramp_detector *d)
     const uint64_t half = d->W / 2;
     for (size_t c = 0; c < C; c++) {
         chan *h = &d->ch[c];
-        size_t k = c * TICK_RING + (size_t)(j % TICK_RING);
+        size_t k = tk_at(d, c, j);
         /* flat line */
         if (d->tk_flat[k] == d->D) {
             if (h->flat_run == 0) h->flat_start = j;
@@ -549,7 +611,7 @@ static void tick_done(cramp_detector *d)
             if (h->flat_run >= d->flat_ticks) emit_flat(d, c, h->flat_start, j);
             h->flat_run = 0;
         }
-        const double env = d->envv[c];
+        const double env = (double)d->envv[c];
         const uint64_t centre = j + 1 >= half ? j + 1 - half : 0;
         if (!h->active) {
             double L = cramp_baseline_level(d->base, c);
@@ -561,7 +623,7 @@ static void tick_done(cramp_detector *d)
             if (first < h->last_end_tick) first = h->last_end_tick;
             uint64_t on = centre > first ? centre : first;
             for (uint64_t i = first; i <= j; i++) {
-                double e = d->tk_bp[c * TICK_RING + (size_t)(i % TICK_RING)];
+                double e = d->tk_bp[tk_at(d, c, i)];
                 if (sqrt(e / Dd) >= thr) {
                     on = i;
                     break;
@@ -575,12 +637,12 @@ static void tick_done(cramp_detector *d)
             h->rest_lf = cramp_baseline_level(d->base_lf, c);
             h->thr_on = thr;
             h->thr_off = L + fmax(d->cfg.offset_uv, d->cfg.offset_k * L);
-            h->s_bp = h->s_hp = h->s_lf = 0;
+            h->s_bp = h->s_lf = 0;
             h->s_peak = 0;
             h->s_clip = h->s_flat = h->s_n = 0;
             h->env_peak = env;
             h->start_done = 0;
-            h->mnf0 = h->mdf0 = NAN;
+            h->mnf0 = h->mdf0 = (double)NAN;
             continue;
         }
         if (env > h->env_peak) h->env_peak = env;
@@ -602,26 +664,197 @@ static void tick_done(cramp_detector *d)
     }
 }
 
+/* The per-sample loop: sums of squares, peak, flat and clipped samples of
+ * frames [0, n) (x raw, b band-passed, l motion band; interleaved, C
+ * channels) into the current tick's lanes, channels innermost and without
+ * branches. accumulate_v8 takes eight channels at a time in explicit vectors
+ * (C a multiple of 8; the compiler did not reliably vectorise the generic
+ * loop), accumulate_n any C. Every lane does the same float operations in
+ * the same order on every path, and no path may fuse a multiply-add (ISO C
+ * mode, and the AVX2 target leaves FMA out), so the sums are bit-identical
+ * whatever the path, the channel count or the split into calls. */
+ACC_INLINE void accumulate_n(cramp_detector *restrict d, const float *restrict x,
+                             const float *restrict b, const float *restrict l, size_t n,
+                             int fresh, size_t NC)
+{
+    float sb[CRAMP_DETECT_MAX_CHANNELS], sl[CRAMP_DETECT_MAX_CHANNELS],
+        mx[CRAMP_DETECT_MAX_CHANNELS], prev[CRAMP_DETECT_MAX_CHANNELS],
+        lo[CRAMP_DETECT_MAX_CHANNELS], hi[CRAMP_DETECT_MAX_CHANNELS];
+    uint32_t nclip[CRAMP_DETECT_MAX_CHANNELS], nflat[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t c = 0; c < NC; c++) {
+        prev[c] = d->a_prev[c];
+        lo[c] = d->a_lo[c];
+        hi[c] = d->a_hi[c];
+    }
+    if (fresh) {
+        for (size_t c = 0; c < NC; c++) {
+            sb[c] = sl[c] = mx[c] = 0;
+            nclip[c] = nflat[c] = 0;
+        }
+    } else {
+        for (size_t c = 0; c < NC; c++) {
+            sb[c] = d->a_bp[c];
+            sl[c] = d->a_lf[c];
+            mx[c] = d->a_max[c];
+            nclip[c] = d->a_clip[c];
+            nflat[c] = d->a_flat[c];
+        }
+    }
+    for (size_t t = 0; t < n; t++) {
+        const size_t q = t * NC;
+        for (size_t c = 0; c < NC; c++) {
+            const float bv = b[q + c], xv = x[q + c], lv = l[q + c];
+            sb[c] += bv * bv;
+            sl[c] += lv * lv;
+            const float a = fabsf(bv);
+            mx[c] = a > mx[c] ? a : mx[c];
+            nflat[c] += (uint32_t)(xv == prev[c]);
+            nclip[c] += (uint32_t)((xv >= hi[c]) | (xv <= lo[c]));
+            prev[c] = xv;
+        }
+    }
+    for (size_t c = 0; c < NC; c++) {
+        d->a_bp[c] = sb[c];
+        d->a_lf[c] = sl[c];
+        d->a_max[c] = mx[c];
+        d->a_prev[c] = prev[c];
+        d->a_clip[c] = nclip[c];
+        d->a_flat[c] = nflat[c];
+    }
+}
+
+#if defined(__GNUC__)
+/* Eight channels at a time in GCC/Clang vector extensions: per lane the
+ * same IEEE operations as accumulate_n (a select for the maximum, a
+ * subtracted all-ones mask for each count), so the same bits. */
+typedef float v8f __attribute__((vector_size(32)));
+typedef uint32_t v8u __attribute__((vector_size(32)));
+
+ACC_INLINE void accumulate_v8(cramp_detector *restrict d, const float *restrict x,
+                              const float *restrict b, const float *restrict l, size_t n,
+                              int fresh)
+{
+    const size_t C = d->C;
+    for (size_t g = 0; g < C; g += 8) {
+        v8f sb = {0}, sl = {0}, mx = {0}, prev, lo, hi;
+        v8u nclip = {0}, nflat = {0};
+        if (!fresh) {
+            memcpy(&sb, d->a_bp + g, sizeof sb);
+            memcpy(&sl, d->a_lf + g, sizeof sl);
+            memcpy(&mx, d->a_max + g, sizeof mx);
+            memcpy(&nclip, d->a_clip + g, sizeof nclip);
+            memcpy(&nflat, d->a_flat + g, sizeof nflat);
+        }
+        memcpy(&prev, d->a_prev + g, sizeof prev);
+        memcpy(&lo, d->a_lo + g, sizeof lo);
+        memcpy(&hi, d->a_hi + g, sizeof hi);
+        const v8u abs_mask = {0x7fffffffu, 0x7fffffffu, 0x7fffffffu, 0x7fffffffu,
+                              0x7fffffffu, 0x7fffffffu, 0x7fffffffu, 0x7fffffffu};
+        for (size_t t = 0; t < n; t++) {
+            const size_t q = t * C + g;
+            v8f bv, xv, lv;
+            memcpy(&bv, b + q, sizeof bv);
+            memcpy(&xv, x + q, sizeof xv);
+            memcpy(&lv, l + q, sizeof lv);
+            sb += bv * bv;
+            sl += lv * lv;
+            const v8f av = (v8f)((v8u)bv & abs_mask);
+            const v8u gt = (v8u)(av > mx);
+            mx = (v8f)((gt & (v8u)av) | (~gt & (v8u)mx));
+            nflat -= (v8u)(xv == prev);
+            nclip -= (v8u)((xv >= hi) | (xv <= lo));
+            prev = xv;
+        }
+        memcpy(d->a_bp + g, &sb, sizeof sb);
+        memcpy(d->a_lf + g, &sl, sizeof sl);
+        memcpy(d->a_max + g, &mx, sizeof mx);
+        memcpy(d->a_prev + g, &prev, sizeof prev);
+        memcpy(d->a_clip + g, &nclip, sizeof nclip);
+        memcpy(d->a_flat + g, &nflat, sizeof nflat);
+    }
+}
+#define ACC_V8 accumulate_v8(d, x, b, l, n, fresh)
+#else
+#define ACC_V8 accumulate_n(d, x, b, l, n, fresh, d->C)
+#endif
+/* NC a constant for the small channel counts (see window_sums) */
+#define ACC_BODY                                                                               \
+    switch (d->C) {                                                                            \
+    case 1: accumulate_n(d, x, b, l, n, fresh, 1); break;                                             \
+    case 2: accumulate_n(d, x, b, l, n, fresh, 2); break;                                             \
+    case 4: accumulate_n(d, x, b, l, n, fresh, 4); break;                                             \
+    default:                                                                                   \
+        if (d->C % 8 == 0)                                                                     \
+            ACC_V8;                                                                            \
+        else                                                                                   \
+            accumulate_n(d, x, b, l, n, fresh, d->C);                                                 \
+    }
+
+static void accumulate_base(cramp_detector *d, const float *x, const float *b, const float *l,
+                            size_t n, int fresh)
+{
+    ACC_BODY
+}
+
+#if defined(CRAMP_HAVE_X86_KERNELS) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void
+accumulate_avx2(cramp_detector *d, const float *x, const float *b, const float *l, size_t n,
+                int fresh)
+{
+    ACC_BODY
+}
+#endif
+
+static void accumulate(cramp_detector *d, const float *x, const float *b, const float *l,
+                       size_t n, int fresh)
+{
+#if defined(CRAMP_HAVE_X86_KERNELS) && defined(__GNUC__)
+    if (d->avx2) {
+        accumulate_avx2(d, x, b, l, n, fresh);
+        return;
+    }
+#endif
+    accumulate_base(d, x, b, l, n, fresh);
+}
+
+/* 1 if every one of x[0, n) is finite (branch-free, vectorises). */
+static int all_finite(const float *x, size_t n)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= (unsigned)!(fabsf(x[i]) <= FLT_MAX);
+    return bad == 0;
+}
+
 static cramp_status run(cramp_detector *d, const float *in, size_t frames)
 {
     const size_t C = d->C;
     while (frames > 0) {
+        /* the band-pass writes straight into the ring, so a chunk ends at
+           the ring's end; the frames it overwrites are more than R old */
+        const size_t rp = (size_t)(d->frames % d->RB);
         size_t n = frames < CHUNK ? frames : CHUNK;
-        float *raw = d->raw;
-        for (size_t i = 0; i < n * C; i++) raw[i] = isfinite(in[i]) ? in[i] : 0.0f;
+        if (n > d->RB - rp) n = d->RB - rp;
+        float *xb = d->ring + rp * C;
+        /* non-finite samples read as 0; a block without any (the rule) is
+           used in place */
+        const float *raw = in;
+        if (!all_finite(in, n * C)) {
+            for (size_t i = 0; i < n * C; i++) d->raw[i] = isfinite(in[i]) ? in[i] : 0.0f;
+            raw = d->raw;
+        }
         if (!d->started) {
             double x0[CRAMP_DETECT_MAX_CHANNELS];
-            for (size_t c = 0; c < C; c++) x0[c] = raw[c];
+            for (size_t c = 0; c < C; c++) x0[c] = (double)raw[c];
             cramp_filter_set_steady_state(d->bp, x0);
             cramp_filter_set_steady_state(d->hp, x0);
             for (size_t c = 0; c < C; c++) {
                 x0[c] = 0;
-                d->ch[c].prev_raw = raw[c];
+                d->a_prev[c] = raw[c];
             }
             cramp_filter_set_steady_state(d->lf, x0);
             d->started = 1;
         }
-        cramp_status st = cramp_filter_process(d->bp, raw, d->xb, n);
+        cramp_status st = cramp_filter_process(d->bp, raw, xb, n);
         if (st == CRAMP_OK) st = cramp_filter_process(d->hp, raw, d->xh, n);
         if (st == CRAMP_OK) st = cramp_filter_process(d->lf, d->xh, d->xl, n);
         if (st != CRAMP_OK) return st;
@@ -629,57 +862,9 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
         while (i < n) {
             size_t span = d->D - d->pos;
             if (span > n - i) span = n - i;
-            const uint64_t f0 = d->frames;
-            /* the band-passed frames into the ring (frame-major, as they come) */
-            for (size_t t = 0; t < span;) {
-                size_t rp = (size_t)((f0 + t) % d->R);
-                size_t m = d->R - rp < span - t ? d->R - rp : span - t;
-                memcpy(d->ring + rp * C, d->xb + (i + t) * C, m * C * sizeof *d->ring);
-                t += m;
-            }
-            /* per-channel sums, channels innermost (contiguous, vectorisable);
-               summed in frame order into the tick's sums, so any split of the
-               input gives the same sums */
-            float sb[CRAMP_DETECT_MAX_CHANNELS], sh[CRAMP_DETECT_MAX_CHANNELS],
-                sl[CRAMP_DETECT_MAX_CHANNELS];
-            float mx[CRAMP_DETECT_MAX_CHANNELS], prev[CRAMP_DETECT_MAX_CHANNELS],
-                lo[CRAMP_DETECT_MAX_CHANNELS], hi[CRAMP_DETECT_MAX_CHANNELS];
-            uint32_t nclip[CRAMP_DETECT_MAX_CHANNELS], nflat[CRAMP_DETECT_MAX_CHANNELS];
-            for (size_t c = 0; c < C; c++) {
-                chan *h = &d->ch[c];
-                sb[c] = h->t_bp;
-                sh[c] = h->t_hp;
-                sl[c] = h->t_lf;
-                mx[c] = h->t_max;
-                prev[c] = h->prev_raw;
-                lo[c] = h->rails ? h->rail_lo : -HUGE_VALF;
-                hi[c] = h->rails ? h->rail_hi : HUGE_VALF;
-                nclip[c] = nflat[c] = 0;
-            }
-            for (size_t t = 0; t < span; t++) {
-                const size_t q = (i + t) * C;
-                const float *b = d->xb + q, *x = raw + q, *hh = d->xh + q, *l = d->xl + q;
-                for (size_t c = 0; c < C; c++) {
-                    sb[c] += b[c] * b[c];
-                    sh[c] += hh[c] * hh[c];
-                    sl[c] += l[c] * l[c];
-                    float a = fabsf(b[c]);
-                    mx[c] = a > mx[c] ? a : mx[c];
-                    nflat[c] += x[c] == prev[c];
-                    nclip[c] += (x[c] >= hi[c]) | (x[c] <= lo[c]);
-                    prev[c] = x[c];
-                }
-            }
-            for (size_t c = 0; c < C; c++) {
-                chan *h = &d->ch[c];
-                h->t_bp = sb[c];
-                h->t_hp = sh[c];
-                h->t_lf = sl[c];
-                h->t_max = mx[c];
-                h->t_clip += nclip[c];
-                h->t_flat += nflat[c];
-                h->prev_raw = prev[c];
-            }
+            /* per-channel sums of the tick, in frame order (any split of
+               the input gives the same sums) */
+            accumulate(d, raw + i * C, xb + i * C, d->xl + i * C, span, d->pos == 0);
             d->frames += span;
             d->pos += span;
             i += span;
@@ -867,15 +1052,15 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
                                    size_t *n_out, cramp_error *err)
 {
     if (!out || !n_out || !cfg || (!act && n_act))
-        return fail(err, CRAMP_EINVAL, "classify: NULL argument");
+        return cramp__fail(err, CRAMP_EINVAL, "classify: NULL argument");
     *out = NULL;
     *n_out = 0;
     if (C == 0 || C > CRAMP_DETECT_MAX_CHANNELS)
-        return fail(err, CRAMP_EINVAL, "classify: channels %zu, expected 1..%d", C,
+        return cramp__fail(err, CRAMP_EINVAL, "classify: channels %zu, expected 1..%d", C,
                     CRAMP_DETECT_MAX_CHANNELS);
     for (size_t i = 0; i < n_act; i++)
         if (act[i].channel >= C)
-            return fail(err, CRAMP_EINVAL, "classify: segment %zu on channel %zu of %zu", i,
+            return cramp__fail(err, CRAMP_EINVAL, "classify: segment %zu on channel %zu of %zu", i,
                         act[i].channel, C);
     cramp_activity *a = malloc((n_act ? n_act : 1) * sizeof *a);
     cramp_episode *ep = calloc(n_act ? n_act : 1, sizeof *ep);
@@ -884,7 +1069,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         free(a);
         free(ep);
         free(state);
-        return fail(err, CRAMP_ENOMEM, "classify: out of memory");
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     }
     if (n_act) memcpy(a, act, n_act * sizeof *a);
     qsort(a, n_act, sizeof *a, cmp_act);
@@ -903,10 +1088,10 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         e->n_channels = 1;
         e->main_channel = a[i].channel;
         e->rest_uv = a[i].rest_uv;
-        e->rms_x_rest = NAN;
-        e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = NAN;
-        e->mnf_slope_hz_s = NAN;
-        e->lf_ratio = NAN;
+        e->rms_x_rest = (double)NAN;
+        e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
+        e->mnf_slope_hz_s = (double)NAN;
+        e->lf_ratio = (double)NAN;
         e->flat_fraction = 1;
         e->reason = "flat line (lost electrode or amplifier off)";
         state[ne] = U_DONE;
@@ -1010,7 +1195,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         e->lf_ratio = lf + bp > 0 ? lf / (lf + bp) : (double)NAN;
         e->clip_fraction = clip;
         e->flat_fraction = flat;
-        e->prev_interval_s = e->next_interval_s = NAN;
+        e->prev_interval_s = e->next_interval_s = (double)NAN;
         ne++;
         i = j;
     }
@@ -1078,7 +1263,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         free(a);
         free(ep);
         free(state);
-        return fail(err, CRAMP_ENOMEM, "classify: out of memory");
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     }
     size_t ns = 0;
     int series_no = 0;
