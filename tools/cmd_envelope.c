@@ -101,17 +101,17 @@ static int parse_args(int argc, char *argv[], envelope_opts *o)
             break;
         }
         case OPT_WINDOW:
-            if (cli_parse_double(optarg, &o->window_s) != 0 || o->window_s <= 0)
-                return cli_usage_error("--window wants a length in seconds > 0, not '%s'", optarg);
+            if (cli_parse_positive("--window", "a length in seconds", optarg, &o->window_s) != 0)
+                return CLI_USAGE;
             o->window_given = 1;
             break;
         case OPT_RATE:
-            if (cli_parse_double(optarg, &o->rate) != 0 || o->rate <= 0)
-                return cli_usage_error("--rate wants a rate in Hz > 0, not '%s'", optarg);
+            if (cli_parse_positive("--rate", "a rate in Hz", optarg, &o->rate) != 0)
+                return CLI_USAGE;
             break;
         case OPT_LOWPASS:
-            if (cli_parse_double(optarg, &o->lowpass) != 0 || o->lowpass <= 0)
-                return cli_usage_error("--lowpass wants a frequency in Hz > 0, not '%s'", optarg);
+            if (cli_parse_positive("--lowpass", "a frequency in Hz", optarg, &o->lowpass) != 0)
+                return CLI_USAGE;
             o->lowpass_given = 1;
             break;
         case OPT_QUIET:

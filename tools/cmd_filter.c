@@ -168,13 +168,13 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
             o->order = (int)sz;
             break;
         case OPT_HIGHPASS:
-            if (cli_parse_double(optarg, &o->highpass) != 0 || o->highpass <= 0)
-                return cli_usage_error("--highpass wants a frequency in Hz > 0, not '%s'", optarg);
+            if (cli_parse_positive("--highpass", "a frequency in Hz", optarg, &o->highpass) != 0)
+                return CLI_USAGE;
             o->highpass_given = 1;
             break;
         case OPT_LOWPASS:
-            if (cli_parse_double(optarg, &o->lowpass) != 0 || o->lowpass <= 0)
-                return cli_usage_error("--lowpass wants a frequency in Hz > 0, not '%s'", optarg);
+            if (cli_parse_positive("--lowpass", "a frequency in Hz", optarg, &o->lowpass) != 0)
+                return CLI_USAGE;
             o->lowpass_given = 1;
             break;
         case OPT_NOTCH:
@@ -187,8 +187,8 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
             o->harmonics = 1;
             break;
         case OPT_Q:
-            if (cli_parse_double(optarg, &o->q) != 0 || o->q <= 0)
-                return cli_usage_error("--q wants a quality factor > 0, not '%s'", optarg);
+            if (cli_parse_positive("--q", "a quality factor", optarg, &o->q) != 0)
+                return CLI_USAGE;
             break;
         case OPT_ZERO_PHASE:
             o->zero_phase = 1;

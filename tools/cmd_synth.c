@@ -120,13 +120,13 @@ static int parse_args(int argc, char *argv[], synth_opts *o)
             break;
         }
         case OPT_MINUTES:
-            if (cli_parse_double(optarg, &o->minutes) != 0 || o->minutes <= 0)
-                return cli_usage_error("--minutes wants a length in minutes > 0, not '%s'", optarg);
+            if (cli_parse_positive("--minutes", "a length in minutes", optarg, &o->minutes) != 0)
+                return CLI_USAGE;
             o->have_minutes = 1;
             break;
         case OPT_FS:
-            if (cli_parse_double(optarg, &o->fs) != 0 || o->fs <= 0)
-                return cli_usage_error("--fs wants a rate in Hz > 0, not '%s'", optarg);
+            if (cli_parse_positive("--fs", "a rate in Hz", optarg, &o->fs) != 0)
+                return CLI_USAGE;
             o->have_fs = 1;
             break;
         case OPT_CHANNELS:

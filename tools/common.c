@@ -76,6 +76,17 @@ int cli_parse_double(const char *s, double *out)
     return 0;
 }
 
+int cli_parse_positive(const char *opt, const char *what, const char *arg, double *out)
+{
+    double v;
+    if (cli_parse_double(arg, &v) != 0 || v <= 0) {
+        cli_usage_error("%s wants %s > 0, not '%s'", opt, what, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 int cli_parse_size(const char *s, size_t *out)
 {
     if (!s || *s < '0' || *s > '9') return -1;

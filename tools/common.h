@@ -46,6 +46,10 @@ int cli_bad_option(char *const argv[], int c);
  * the size parser). Return 0 on success, -1 otherwise. */
 int cli_parse_double(const char *s, double *out);
 int cli_parse_size(const char *s, size_t *out);
+/* The value of option opt ("--window"), a finite number > 0 described by
+ * what ("a length in seconds"); on anything else a usage error
+ * "OPT wants WHAT > 0, not 'ARG'" and -1. */
+int cli_parse_positive(const char *opt, const char *what, const char *arg, double *out);
 /* "LO-HI" in Hz, both finite. */
 int cli_parse_band(const char *s, double *lo, double *hi);
 
