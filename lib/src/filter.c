@@ -104,20 +104,16 @@ void cramp_filter_set_steady_state(cramp_filter *f, const double *x0)
 {
     if (!f || !x0) return;
     const size_t cpad = cramp__pad_channels(f->channels);
+    double scale = 1.0; /* DC gain of the sections before s */
     for (size_t s = 0; s < f->n_sec; s++) {
+        const cramp_biquad *q = &f->sos[s];
         double zi[2];
-        /* zi of section s alone times the DC gain before it: recompute the
-         * prefix rather than keep an array, so any section count works. */
-        double scale = 1.0;
-        for (size_t k = 0; k < s; k++) {
-            const cramp_biquad *q = &f->sos[k];
-            scale *= (q->b0 + q->b1 + q->b2) / (1.0 + q->a1 + q->a2);
-        }
-        cramp__sos_zi(&f->sos[s], 1, zi);
+        cramp__sos_zi(q, 1, zi);
         for (size_t c = 0; c < f->channels; c++) {
             f->state[(2 * s) * cpad + c] = scale * zi[0] * x0[c];
             f->state[(2 * s + 1) * cpad + c] = scale * zi[1] * x0[c];
         }
+        scale *= (q->b0 + q->b1 + q->b2) / (1.0 + q->a1 + q->a2);
     }
 }
 
