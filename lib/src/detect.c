@@ -22,6 +22,12 @@
 #define TICK_RING 1024u
 #define CHUNK 1024u
 #define MAX_SECTIONS 64
+/* histogram of block kurtosis: KBINS bins of KBIN_W from KBIN_LO (values
+   outside go to the end bins; the median is only compared with a threshold
+   well inside the range) */
+#define KBINS 300u
+#define KBIN_LO (-1.0)
+#define KBIN_W 0.02
 
 
 void cramp_detect_config_default(cramp_detect_config *c)
@@ -57,6 +63,10 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->plm_max_interval_s = 90;
     c->bilateral_s = 5;
     c->cramp_min_s = 5;
+    c->sparse_block_s = 0.25;
+    c->sparse_kurtosis = 0.2;
+    c->sparse_min_hz = 200;
+    c->sparse_min_blocks = 8;
 }
 
 /* ---- labels ------------------------------------------------------------- */
@@ -131,6 +141,11 @@ typedef struct chan {
     uint64_t s_clip, s_flat, s_n;
     double mnf0, mdf0;
     int start_done;
+    /* sparseness: the current block's sums and the segment's histogram of
+       block kurtosis (d->khist + c * KBINS) */
+    double blk_s2, blk_s4;
+    size_t blk_n;
+    uint64_t k_blocks;
     /* flat run */
     uint64_t flat_start, flat_run;
 } chan;
@@ -144,6 +159,7 @@ struct cramp_detector {
     size_t hold;         /* ticks of quiet hold */
     size_t lag;          /* ticks an active segment's sums lag behind */
     size_t min_ticks, flat_ticks;
+    size_t SB;           /* ticks per sparseness block; 0: measure off */
     size_t E;            /* spectral window, frames */
     size_t R;            /* band-passed history kept, frames */
     size_t RB;           /* band-passed ring, frames: R + CHUNK (the band-pass
@@ -162,12 +178,14 @@ struct cramp_detector {
        frame (pos == 0), so they are never zeroed separately */
     float a_bp[CRAMP_DETECT_MAX_CHANNELS], a_lf[CRAMP_DETECT_MAX_CHANNELS],
         a_max[CRAMP_DETECT_MAX_CHANNELS];
+    float a_q[CRAMP_DETECT_MAX_CHANNELS]; /* sum of b^4 */
     float a_prev[CRAMP_DETECT_MAX_CHANNELS];
     float a_lo[CRAMP_DETECT_MAX_CHANNELS], a_hi[CRAMP_DETECT_MAX_CHANNELS]; /* rails */
     uint32_t a_clip[CRAMP_DETECT_MAX_CHANNELS], a_flat[CRAMP_DETECT_MAX_CHANNELS];
     int avx2;                         /* per-sample loop on AVX2 */
     /* per-tick values, tick-major: [(j % TICK_RING) * C + c] */
-    double *tk_bp, *tk_lf;            /* C * TICK_RING */
+    double *tk_bp, *tk_lf, *tk_q;     /* C * TICK_RING */
+    uint32_t *khist;                  /* C * KBINS */
     float *tk_max;
     uint32_t *tk_clip, *tk_flat;
     float *envv, *lfv;                /* C */
@@ -195,13 +213,15 @@ static void reset_front(cramp_detector *d)
         h->rail_hi = hi;
         h->rails = rails;
         h->mnf0 = h->mdf0 = (double)NAN;
-        d->a_bp[c] = d->a_lf[c] = d->a_max[c] = d->a_prev[c] = 0;
+        d->a_bp[c] = d->a_lf[c] = d->a_max[c] = d->a_prev[c] = d->a_q[c] = 0;
         d->a_clip[c] = d->a_flat[c] = 0;
         d->a_lo[c] = rails ? lo : -HUGE_VALF;
         d->a_hi[c] = rails ? hi : HUGE_VALF;
     }
     memset(d->tk_bp, 0, d->C * TICK_RING * sizeof *d->tk_bp);
     memset(d->tk_lf, 0, d->C * TICK_RING * sizeof *d->tk_lf);
+    memset(d->tk_q, 0, d->C * TICK_RING * sizeof *d->tk_q);
+    memset(d->khist, 0, d->C * KBINS * sizeof *d->khist);
     memset(d->tk_max, 0, d->C * TICK_RING * sizeof *d->tk_max);
     memset(d->tk_clip, 0, d->C * TICK_RING * sizeof *d->tk_clip);
     memset(d->tk_flat, 0, d->C * TICK_RING * sizeof *d->tk_flat);
@@ -227,6 +247,8 @@ void cramp_detector_destroy(cramp_detector *d)
     free(d->ring);
     free(d->tk_bp);
     free(d->tk_lf);
+    free(d->tk_q);
+    free(d->khist);
     free(d->tk_max);
     free(d->tk_clip);
     free(d->tk_flat);
@@ -268,6 +290,12 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
         return cramp__fail(err, CRAMP_EINVAL,
                     "detector: band_lo_hz, onset_k, offset_uv, offset_k, min_duration_s and "
                     "mains_hz must be finite and >= 0");
+    if (!(cfg->sparse_block_s >= 0) || !isfinite(cfg->sparse_block_s) ||
+        !isfinite(cfg->sparse_kurtosis) || !(cfg->sparse_min_hz >= 0) ||
+        !isfinite(cfg->sparse_min_hz))
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "detector: sparse_block_s and sparse_min_hz must be finite and >= 0, "
+                           "sparse_kurtosis finite");
     if (cfg->band_order < 1 || cfg->band_order > 5)
         return cramp__fail(err, CRAMP_EINVAL, "detector: band_order %d, expected 1..5",
                     cfg->band_order);
@@ -323,6 +351,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
             d->n_notch++;
         }
     }
+    if (cfg->sparse_block_s > 0 && d->hi_hz >= cfg->sparse_min_hz)
+        d->SB = (size_t)fmax(1, round(cfg->sparse_block_s / tick));
     st = cramp_filter_create(&d->bp, sos, ns, channels, NULL);
     if (st != CRAMP_OK) {
         cramp__fail(err, st, "detector: band-pass filter: %s", cramp_strerror(st));
@@ -363,6 +393,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->ring = malloc(d->RB * channels * sizeof *d->ring);
     d->tk_bp = malloc(TICK_RING * channels * sizeof *d->tk_bp);
     d->tk_lf = malloc(TICK_RING * channels * sizeof *d->tk_lf);
+    d->tk_q = malloc(TICK_RING * channels * sizeof *d->tk_q);
+    d->khist = malloc(KBINS * channels * sizeof *d->khist);
     d->tk_max = malloc(TICK_RING * channels * sizeof *d->tk_max);
     d->tk_clip = malloc(TICK_RING * channels * sizeof *d->tk_clip);
     d->tk_flat = malloc(TICK_RING * channels * sizeof *d->tk_flat);
@@ -371,7 +403,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->win = malloc((d->E ? d->E : 1) * sizeof *d->win);
     d->ch = calloc(channels, sizeof *d->ch);
     if (!d->raw || !d->xh || !d->xl || !d->ring || !d->tk_bp ||
-        !d->tk_lf || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv ||
+        !d->tk_lf || !d->tk_q || !d->khist || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv ||
         !d->win || !d->ch) {
         st = cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
         goto bad;
@@ -467,6 +499,38 @@ static void add_tick(cramp_detector *d, size_t c, uint64_t j)
     h->s_clip += d->tk_clip[k];
     h->s_flat += d->tk_flat[k];
     h->s_n += d->D;
+    if (d->SB == 0) return;
+    h->blk_s2 += d->tk_bp[k];
+    h->blk_s4 += d->tk_q[k];
+    if (++h->blk_n < d->SB) return;
+    /* a finished block: excess kurtosis of the activity, the resting noise
+       (variance rest^2, Gaussian: no fourth cumulant) taken out; blocks
+       whose power is under twice the noise's are too noisy to use */
+    const double n = (double)(d->SB * d->D);
+    const double m2 = h->blk_s2 / n, m4 = h->blk_s4 / n, v = h->rest * h->rest;
+    h->blk_s2 = h->blk_s4 = 0;
+    h->blk_n = 0;
+    if (!(m2 > 2 * v) || !(m2 > 0)) return;
+    const double kurt = (m4 - 3 * m2 * m2) / ((m2 - v) * (m2 - v));
+    double b = floor((kurt - KBIN_LO) / KBIN_W);
+    if (!(b >= 0)) b = 0; /* also NaN */
+    if (b > KBINS - 1) b = KBINS - 1;
+    d->khist[c * KBINS + (size_t)b]++;
+    h->k_blocks++;
+}
+
+/* Median of channel c's block kurtosis histogram (linear within the bin). */
+static double khist_median(const cramp_detector *d, size_t c, uint64_t n)
+{
+    const uint32_t *hst = d->khist + c * KBINS;
+    const double half = 0.5 * (double)n;
+    double below = 0;
+    for (size_t b = 0; b < KBINS; b++) {
+        if (below + hst[b] >= half && hst[b] > 0)
+            return KBIN_LO + KBIN_W * ((double)b + (half - below) / hst[b]);
+        below += hst[b];
+    }
+    return (double)NAN;
 }
 
 static void close_segment(cramp_detector *d, size_t c, uint64_t off_tick)
@@ -491,6 +555,8 @@ static void close_segment(cramp_detector *d, size_t c, uint64_t off_tick)
     a.bp_excess_uv2 = fmax(0, h->s_bp / n - h->rest * h->rest);
     double rl = isfinite(h->rest_lf) ? h->rest_lf : 0;
     a.lf_excess_uv2 = fmax(0, h->s_lf / n - rl * rl);
+    a.kurtosis_blocks = (size_t)h->k_blocks;
+    a.kurtosis = h->k_blocks ? khist_median(d, c, h->k_blocks) : (double)NAN;
     a.clip_fraction = (double)h->s_clip / n;
     a.flat_fraction = (double)h->s_flat / n;
     uint64_t on_f = h->on_tick * d->D, off_f = off_tick * d->D;
@@ -516,6 +582,7 @@ static void emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1)
     a.offset_s = (double)t1 * tick;
     a.rest_uv = cramp_baseline_level(d->base, c);
     a.flat_fraction = 1;
+    a.kurtosis = (double)NAN;
     a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     emit(d, &a);
 }
@@ -554,12 +621,13 @@ static void sqrt_ratio(const double *num, double den, float *out, size_t n)
 ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, size_t NC)
 {
     const size_t k0 = tk_at(d, 0, j);
-    double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0;
+    double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0, *restrict tq = d->tk_q + k0;
     float *restrict tmax = d->tk_max + k0;
     uint32_t *restrict tclip = d->tk_clip + k0, *restrict tflat = d->tk_flat + k0;
     for (size_t c = 0; c < NC; c++) {
         bp[c] = (double)d->a_bp[c];
         lf[c] = (double)d->a_lf[c];
+        tq[c] = (double)d->a_q[c];
         tmax[c] = d->a_max[c];
         tclip[c] = d->a_clip[c];
         tflat[c] = d->a_flat[c];
@@ -643,6 +711,10 @@ static void tick_done(cramp_detector *d)
             h->env_peak = env;
             h->start_done = 0;
             h->mnf0 = h->mdf0 = (double)NAN;
+            h->blk_s2 = h->blk_s4 = 0;
+            h->blk_n = 0;
+            if (h->k_blocks) memset(d->khist + c * KBINS, 0, KBINS * sizeof *d->khist);
+            h->k_blocks = 0;
             continue;
         }
         if (env > h->env_peak) h->env_peak = env;
@@ -677,7 +749,7 @@ ACC_INLINE void accumulate_n(cramp_detector *restrict d, const float *restrict x
                              const float *restrict b, const float *restrict l, size_t n,
                              int fresh, size_t NC)
 {
-    float sb[CRAMP_DETECT_MAX_CHANNELS], sl[CRAMP_DETECT_MAX_CHANNELS],
+    float sb[CRAMP_DETECT_MAX_CHANNELS], sl[CRAMP_DETECT_MAX_CHANNELS], sq[CRAMP_DETECT_MAX_CHANNELS],
         mx[CRAMP_DETECT_MAX_CHANNELS], prev[CRAMP_DETECT_MAX_CHANNELS],
         lo[CRAMP_DETECT_MAX_CHANNELS], hi[CRAMP_DETECT_MAX_CHANNELS];
     uint32_t nclip[CRAMP_DETECT_MAX_CHANNELS], nflat[CRAMP_DETECT_MAX_CHANNELS];
@@ -688,13 +760,14 @@ ACC_INLINE void accumulate_n(cramp_detector *restrict d, const float *restrict x
     }
     if (fresh) {
         for (size_t c = 0; c < NC; c++) {
-            sb[c] = sl[c] = mx[c] = 0;
+            sb[c] = sl[c] = sq[c] = mx[c] = 0;
             nclip[c] = nflat[c] = 0;
         }
     } else {
         for (size_t c = 0; c < NC; c++) {
             sb[c] = d->a_bp[c];
             sl[c] = d->a_lf[c];
+            sq[c] = d->a_q[c];
             mx[c] = d->a_max[c];
             nclip[c] = d->a_clip[c];
             nflat[c] = d->a_flat[c];
@@ -704,7 +777,9 @@ ACC_INLINE void accumulate_n(cramp_detector *restrict d, const float *restrict x
         const size_t q = t * NC;
         for (size_t c = 0; c < NC; c++) {
             const float bv = b[q + c], xv = x[q + c], lv = l[q + c];
-            sb[c] += bv * bv;
+            const float b2 = bv * bv;
+            sb[c] += b2;
+            sq[c] += b2 * b2;
             sl[c] += lv * lv;
             const float a = fabsf(bv);
             mx[c] = a > mx[c] ? a : mx[c];
@@ -716,6 +791,7 @@ ACC_INLINE void accumulate_n(cramp_detector *restrict d, const float *restrict x
     for (size_t c = 0; c < NC; c++) {
         d->a_bp[c] = sb[c];
         d->a_lf[c] = sl[c];
+        d->a_q[c] = sq[c];
         d->a_max[c] = mx[c];
         d->a_prev[c] = prev[c];
         d->a_clip[c] = nclip[c];
@@ -736,11 +812,12 @@ ACC_INLINE void accumulate_v8(cramp_detector *restrict d, const float *restrict 
 {
     const size_t C = d->C;
     for (size_t g = 0; g < C; g += 8) {
-        v8f sb = {0}, sl = {0}, mx = {0}, prev, lo, hi;
+        v8f sb = {0}, sl = {0}, sq = {0}, mx = {0}, prev, lo, hi;
         v8u nclip = {0}, nflat = {0};
         if (!fresh) {
             memcpy(&sb, d->a_bp + g, sizeof sb);
             memcpy(&sl, d->a_lf + g, sizeof sl);
+            memcpy(&sq, d->a_q + g, sizeof sq);
             memcpy(&mx, d->a_max + g, sizeof mx);
             memcpy(&nclip, d->a_clip + g, sizeof nclip);
             memcpy(&nflat, d->a_flat + g, sizeof nflat);
@@ -756,7 +833,9 @@ ACC_INLINE void accumulate_v8(cramp_detector *restrict d, const float *restrict 
             memcpy(&bv, b + q, sizeof bv);
             memcpy(&xv, x + q, sizeof xv);
             memcpy(&lv, l + q, sizeof lv);
-            sb += bv * bv;
+            const v8f b2 = bv * bv;
+            sb += b2;
+            sq += b2 * b2;
             sl += lv * lv;
             const v8f av = (v8f)((v8u)bv & abs_mask);
             const v8u gt = (v8u)(av > mx);
@@ -767,6 +846,7 @@ ACC_INLINE void accumulate_v8(cramp_detector *restrict d, const float *restrict 
         }
         memcpy(d->a_bp + g, &sb, sizeof sb);
         memcpy(d->a_lf + g, &sl, sizeof sl);
+        memcpy(d->a_q + g, &sq, sizeof sq);
         memcpy(d->a_max + g, &mx, sizeof mx);
         memcpy(d->a_prev + g, &prev, sizeof prev);
         memcpy(d->a_clip + g, &nclip, sizeof nclip);
@@ -983,6 +1063,8 @@ static int cmp_ep(const void *a, const void *b)
 typedef struct agg {
     double dur, bp_ex, lf_ex, e_bp, rest, peak, clip, flat;
     double on, off, mnf0, mdf0, mnf1, mdf1, t_first, t_last;
+    double k_sum;    /* block-weighted sum of segment kurtosis medians */
+    size_t k_n;      /* blocks */
     int has;
 } agg;
 
@@ -1092,6 +1174,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
         e->mnf_slope_hz_s = (double)NAN;
         e->lf_ratio = (double)NAN;
+        e->kurtosis = (double)NAN;
         e->flat_fraction = 1;
         e->reason = "flat line (lost electrode or amplifier off)";
         state[ne] = U_DONE;
@@ -1148,6 +1231,10 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
             q->mnf1 = s->mnf_end_hz;
             q->mdf1 = s->mdf_end_hz;
             q->t_last = s->offset_s;
+            if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
+                q->k_sum += s->kurtosis * (double)s->kurtosis_blocks;
+                q->k_n += s->kurtosis_blocks;
+            }
         }
         double amax = 0;
         size_t main = 0;
@@ -1193,6 +1280,8 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
                                 ? (m->mnf1 - m->mnf0) / span
                                 : (double)NAN;
         e->lf_ratio = lf + bp > 0 ? lf / (lf + bp) : (double)NAN;
+        e->kurtosis = m->k_n ? m->k_sum / (double)m->k_n : (double)NAN;
+        e->kurtosis_blocks = m->k_n;
         e->clip_fraction = clip;
         e->flat_fraction = flat;
         e->prev_interval_s = e->next_interval_s = (double)NAN;
@@ -1313,9 +1402,19 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         uint32_t legs;
         size_t nm = count_muscles(e->channels, ch, C, &legs);
         int strong = e->rms_uv >= e->rest_uv + fmax(cfg->onset_uv, cfg->onset_k * e->rest_uv);
-        if (e->duration_s >= cfg->cramp_min_s && nm <= 1 && strong) {
+        const int dense = e->kurtosis_blocks >= cfg->sparse_min_blocks &&
+                          isfinite(e->kurtosis) && e->kurtosis < cfg->sparse_kurtosis;
+        if (e->duration_s >= cfg->cramp_min_s && nm <= 1 && strong && dense) {
+            e->type = CRAMP_EVENT_MOVEMENT;
+            e->reason = "sustained on one muscle with a dense, near-Gaussian interference "
+                        "pattern (many units recruited: a voluntary contraction)";
+        } else if (e->duration_s >= cfg->cramp_min_s && nm <= 1 && strong) {
             e->type = CRAMP_EVENT_CRAMP;
-            e->reason = "sustained >= 5 s on one muscle, mean RMS above the onset threshold";
+            e->reason = e->kurtosis_blocks >= cfg->sparse_min_blocks && isfinite(e->kurtosis)
+                            ? "sustained >= 5 s on one muscle, mean RMS above the onset "
+                              "threshold, sparse (super-Gaussian) firing"
+                            : "sustained >= 5 s on one muscle, mean RMS above the onset "
+                              "threshold (sparseness not measurable)";
         } else {
             e->type = CRAMP_EVENT_BURST;
             e->reason = e->duration_s < cfg->cramp_min_s ? "activity shorter than a cramp"
