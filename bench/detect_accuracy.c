@@ -15,7 +15,9 @@
  *
  * Output (TSV on stdout): per scenario, per detector and class: the
  * scenario's sampling rate and SNR tag, n_truth, tp, fp, fn, precision,
- * recall, F1, median onset error (s); then the pooled rows.
+ * recall, F1, median onset error (s); then rows pooled per sampling rate
+ * (scenario "by-rate", fs_hz the rate, snr "all"), per SNR tag (scenario
+ * "by-snr", fs_hz 0) and over everything (scenario "pooled").
  * Usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S]
  *                        SCENARIO...
  */
@@ -227,6 +229,37 @@ static void free_events(cramp_event *e, size_t n)
     free(e);
 }
 
+/* Scores pooled over the scenarios sharing a rate or an SNR tag. */
+#define MAX_GROUPS 16
+typedef struct group {
+    double fs;           /* by rate (0 for an SNR group) */
+    const char *snr;     /* by SNR tag ("all" for a rate group) */
+    cramp_score *ours, *plain;
+} group;
+
+static group *group_for(group *g, size_t *n, double fs, const char *snr,
+                        const cramp_score_config *cfg)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (g[i].fs == fs && !strcmp(g[i].snr, snr)) return &g[i];
+    if (*n == MAX_GROUPS) return NULL;
+    group *q = &g[(*n)++];
+    q->fs = fs;
+    q->snr = snr;
+    q->ours = q->plain = NULL;
+    if (cramp_score_create(&q->ours, cfg, NULL) != CRAMP_OK ||
+        cramp_score_create(&q->plain, cfg, NULL) != CRAMP_OK)
+        return NULL;
+    return q;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    if (x->fs != y->fs) return x->fs < y->fs ? -1 : 1;
+    return strcmp(x->snr, y->snr);
+}
+
 static void print_scores(const char *scen, double fs, const char *snr, const char *det,
                          const cramp_score *sc)
 {
@@ -270,6 +303,8 @@ int main(int argc, char **argv)
     printf("scenario\tfs_hz\tsnr\tdetector\tclass\tn_truth\ttp\tfp\tfn\tprecision\trecall\tf1"
            "\tonset_median_s\n");
     double total_frames = 0, total_secs = 0;
+    group groups[MAX_GROUPS];
+    size_t n_groups = 0;
     for (; i < argc; i++) {
         cramp_scenario sc;
         cramp_scenario_default(&sc);
@@ -300,6 +335,18 @@ int main(int argc, char **argv)
             cramp_score_add_night(sp, name, r.truth, r.n_truth, r.plain, r.n_plain, NULL);
             cramp_score_add_night(all_ours, name, r.truth, r.n_truth, r.ours, r.n_ours, NULL);
             cramp_score_add_night(all_plain, name, r.truth, r.n_truth, r.plain, r.n_plain, NULL);
+            group *gr[2] = {group_for(groups, &n_groups, sc.fs, "all", &scfg),
+                            group_for(groups, &n_groups, 0, snr_tag(&sc), &scfg)};
+            for (int q = 0; q < 2; q++) {
+                if (!gr[q]) {
+                    fprintf(stderr, "more than %d rate and SNR groups\n", MAX_GROUPS);
+                    return 1;
+                }
+                cramp_score_add_night(gr[q]->ours, name, r.truth, r.n_truth, r.ours, r.n_ours,
+                                      NULL);
+                cramp_score_add_night(gr[q]->plain, name, r.truth, r.n_truth, r.plain,
+                                      r.n_plain, NULL);
+            }
             free_events(r.truth, r.n_truth);
             free_events(r.ours, r.n_ours);
             free_events(r.plain, r.n_plain);
@@ -309,6 +356,14 @@ int main(int argc, char **argv)
         fflush(stdout);
         cramp_score_destroy(so);
         cramp_score_destroy(sp);
+    }
+    qsort(groups, n_groups, sizeof *groups, cmp_group);
+    for (size_t q = 0; q < n_groups; q++) {
+        const char *what = groups[q].fs > 0 ? "by-rate" : "by-snr";
+        print_scores(what, groups[q].fs, groups[q].snr, "ours", groups[q].ours);
+        print_scores(what, groups[q].fs, groups[q].snr, "plain", groups[q].plain);
+        cramp_score_destroy(groups[q].ours);
+        cramp_score_destroy(groups[q].plain);
     }
     print_scores("pooled", 0, "all", "ours", all_ours);
     print_scores("pooled", 0, "all", "plain", all_plain);
