@@ -49,6 +49,12 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->off_hold_s = 0.5;
     c->min_duration_s = 0.5;
     c->flat_min_s = 1;
+    c->lf_onset_uv = 20;
+    c->lf_onset_k = 3;
+    c->lf_offset_uv = 5;
+    c->lf_offset_k = 1;
+    c->lf_hold_s = 0.25;
+    c->lf_min_s = 0.1;
     c->spectral_window_s = 0.5;
     c->involve_fraction = 0.3;
     c->concurrent_fraction = 0.5;
@@ -148,6 +154,11 @@ typedef struct chan {
     uint64_t k_blocks;
     /* flat run */
     uint64_t flat_start, flat_run;
+    /* LF (motion band) segment */
+    int lf_active;
+    uint64_t lf_on, lf_quiet_start;
+    size_t lf_quiet_n;
+    double lf_rest, lf_thr_off, lf_sum, lf_sum_q, lf_peak;
 } chan;
 
 struct cramp_detector {
@@ -160,6 +171,8 @@ struct cramp_detector {
     size_t lag;          /* ticks an active segment's sums lag behind */
     size_t min_ticks, flat_ticks;
     size_t SB;           /* ticks per sparseness block; 0: measure off */
+    size_t lf_hold, lf_min_ticks;
+    size_t lf_settle;    /* ticks after a start before LF onsets count */
     size_t E;            /* spectral window, frames */
     size_t R;            /* band-passed history kept, frames */
     size_t RB;           /* band-passed ring, frames: R + CHUNK (the band-pass
@@ -188,7 +201,7 @@ struct cramp_detector {
     uint32_t *khist;                  /* C * KBINS */
     float *tk_max;
     uint32_t *tk_clip, *tk_flat;
-    float *envv, *lfv;                /* C */
+    float *envv, *lfv, *lfenv;        /* C */
     float *win;                       /* E */
     chan *ch;
     uint64_t frames, ticks;
@@ -254,6 +267,7 @@ void cramp_detector_destroy(cramp_detector *d)
     free(d->tk_flat);
     free(d->envv);
     free(d->lfv);
+    free(d->lfenv);
     free(d->win);
     free(d->ch);
     free(d);
@@ -279,17 +293,21 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     } pos[] = {{"band_hi_hz", cfg->band_hi_hz},       {"notch_q", cfg->notch_q},
                {"tick_s", cfg->tick_s},               {"env_window_s", cfg->env_window_s},
                {"onset_uv", cfg->onset_uv},           {"off_hold_s", cfg->off_hold_s},
-               {"flat_min_s", cfg->flat_min_s},       {"spectral_window_s", cfg->spectral_window_s}};
+               {"flat_min_s", cfg->flat_min_s},       {"spectral_window_s", cfg->spectral_window_s},
+               {"lf_onset_uv", cfg->lf_onset_uv},     {"lf_hold_s", cfg->lf_hold_s},
+               {"lf_min_s", cfg->lf_min_s}};
     for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++)
         if (!pos_finite(pos[i].v))
             return cramp__fail(err, CRAMP_EINVAL, "detector: %s %g, expected a number > 0", pos[i].name,
                         pos[i].v);
     if (!(cfg->band_lo_hz >= 0) || !isfinite(cfg->band_lo_hz) || !(cfg->onset_k >= 0) ||
         !(cfg->offset_uv >= 0) || !(cfg->offset_k >= 0) || !(cfg->min_duration_s >= 0) ||
-        !(cfg->mains_hz >= 0) || !isfinite(cfg->onset_k) || !isfinite(cfg->offset_k))
+        !(cfg->mains_hz >= 0) || !isfinite(cfg->onset_k) || !isfinite(cfg->offset_k) ||
+        !(cfg->lf_onset_k >= 0) || !isfinite(cfg->lf_onset_k) || !(cfg->lf_offset_uv >= 0) ||
+        !isfinite(cfg->lf_offset_uv) || !(cfg->lf_offset_k >= 0) || !isfinite(cfg->lf_offset_k))
         return cramp__fail(err, CRAMP_EINVAL,
-                    "detector: band_lo_hz, onset_k, offset_uv, offset_k, min_duration_s and "
-                    "mains_hz must be finite and >= 0");
+                    "detector: band_lo_hz, onset_k, offset_uv, offset_k, min_duration_s, "
+                    "mains_hz and the lf_ thresholds must be finite and >= 0");
     if (!(cfg->sparse_block_s >= 0) || !isfinite(cfg->sparse_block_s) ||
         !isfinite(cfg->sparse_kurtosis) || !(cfg->sparse_min_hz >= 0) ||
         !isfinite(cfg->sparse_min_hz))
@@ -313,6 +331,13 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->hold = (size_t)fmax(1, round(cfg->off_hold_s / tick));
     d->min_ticks = (size_t)round(cfg->min_duration_s / tick);
     d->flat_ticks = (size_t)fmax(1, round(cfg->flat_min_s / tick));
+    d->lf_hold = (size_t)fmax(1, round(cfg->lf_hold_s / tick));
+    d->lf_min_ticks = (size_t)fmax(1, round(cfg->lf_min_s / tick));
+    /* the 0.5-Hz high-pass starts in the steady state of the first sample,
+       which carries that sample's noise (or EMG): an offset decaying with
+       tau = 1 / (2 pi 0.5 Hz) = 0.32 s. After 3 s (9.4 tau) it is below
+       1e-4 of itself, so LF onsets are not taken before then. */
+    d->lf_settle = (size_t)ceil(3.0 / tick);
     d->lag = d->hold + d->W + 4;
     cramp_status st = CRAMP_OK;
     if (d->lag + d->W + 8 > TICK_RING) {
@@ -400,10 +425,11 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->tk_flat = malloc(TICK_RING * channels * sizeof *d->tk_flat);
     d->envv = malloc(channels * sizeof *d->envv);
     d->lfv = malloc(channels * sizeof *d->lfv);
+    d->lfenv = malloc(channels * sizeof *d->lfenv);
     d->win = malloc((d->E ? d->E : 1) * sizeof *d->win);
     d->ch = calloc(channels, sizeof *d->ch);
     if (!d->raw || !d->xh || !d->xl || !d->ring || !d->tk_bp ||
-        !d->tk_lf || !d->tk_q || !d->khist || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv ||
+        !d->tk_lf || !d->tk_q || !d->khist || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv || !d->lfenv ||
         !d->win || !d->ch) {
         st = cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
         goto bad;
@@ -449,7 +475,9 @@ size_t cramp_detector_max_output(const cramp_detector *d, size_t frames)
 {
     if (!d) return 0;
     size_t ticks = frames / d->D + 2;
-    return d->C * 2 * (ticks / (d->hold < d->flat_ticks ? d->hold : d->flat_ticks) + 2);
+    size_t gap = d->hold < d->flat_ticks ? d->hold : d->flat_ticks;
+    if (d->lf_hold < gap) gap = d->lf_hold;
+    return d->C * 3 * (ticks / gap + 2);
 }
 
 void cramp_detector_reset(cramp_detector *d)
@@ -587,6 +615,27 @@ static void emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1)
     emit(d, &a);
 }
 
+static void close_lf(cramp_detector *d, size_t c, uint64_t off_tick)
+{
+    chan *h = &d->ch[c];
+    h->lf_active = 0;
+    if (off_tick < h->lf_on + d->lf_min_ticks) return;
+    const double tick = (double)d->D / d->fs;
+    cramp_activity a;
+    memset(&a, 0, sizeof a);
+    a.channel = c;
+    a.kind = CRAMP_ACTIVITY_LF;
+    a.onset_s = (double)h->lf_on * tick;
+    a.offset_s = (double)off_tick * tick;
+    a.rest_uv = h->lf_rest;
+    a.env_peak_uv = h->lf_peak;
+    const double n = (double)(off_tick - h->lf_on) * (double)d->D;
+    a.lf_excess_uv2 = fmax(0, h->lf_sum_q / n - h->lf_rest * h->lf_rest);
+    a.kurtosis = (double)NAN;
+    a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
+    emit(d, &a);
+}
+
 /* out[c] = (float)sqrt(num[c] / den) for c < n, num >= 0, den > 0: the
  * same IEEE division and square root as the scalar expression, two lanes at
  * a time (the libm call, with its errno path, keeps the compiler from
@@ -618,7 +667,8 @@ static void sqrt_ratio(const double *num, double den, float *out, size_t n)
  * order; channels innermost. NC is a constant at the common call sites, so
  * the loops become straight vector code rather than runtime-trip-count
  * loops with epilogues or memcpy calls. */
-ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, size_t NC)
+ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, double *sl,
+                           size_t NC)
 {
     const size_t k0 = tk_at(d, 0, j);
     double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0, *restrict tq = d->tk_q + k0;
@@ -632,10 +682,14 @@ ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, s
         tclip[c] = d->a_clip[c];
         tflat[c] = d->a_flat[c];
     }
-    for (size_t c = 0; c < NC; c++) s[c] = 0;
+    for (size_t c = 0; c < NC; c++) s[c] = sl[c] = 0;
     for (size_t i = 0; i < w; i++) {
         const double *restrict t = d->tk_bp + tk_at(d, 0, j - i);
-        for (size_t c = 0; c < NC; c++) s[c] += t[c];
+        const double *restrict u = d->tk_lf + tk_at(d, 0, j - i);
+        for (size_t c = 0; c < NC; c++) {
+            s[c] += t[c];
+            sl[c] += u[c];
+        }
     }
 }
 
@@ -649,18 +703,19 @@ static void tick_done(cramp_detector *d)
         /* channels innermost throughout, each channel summed in the same
            order as one channel at a time would be */
         const size_t w = (size_t)((j + 1) < d->W ? (j + 1) : d->W);
-        double s[CRAMP_DETECT_MAX_CHANNELS];
+        double s[CRAMP_DETECT_MAX_CHANNELS], sl[CRAMP_DETECT_MAX_CHANNELS];
         switch (C) {
-        case 1: tick_lanes(d, j, w, s, 1); break;
-        case 2: tick_lanes(d, j, w, s, 2); break;
-        case 4: tick_lanes(d, j, w, s, 4); break;
-        case 8: tick_lanes(d, j, w, s, 8); break;
-        case 16: tick_lanes(d, j, w, s, 16); break;
-        default: tick_lanes(d, j, w, s, C); break;
+        case 1: tick_lanes(d, j, w, s, sl, 1); break;
+        case 2: tick_lanes(d, j, w, s, sl, 2); break;
+        case 4: tick_lanes(d, j, w, s, sl, 4); break;
+        case 8: tick_lanes(d, j, w, s, sl, 8); break;
+        case 16: tick_lanes(d, j, w, s, sl, 16); break;
+        default: tick_lanes(d, j, w, s, sl, C); break;
         }
         sqrt_ratio(d->tk_lf + tk_at(d, 0, j), Dd, d->lfv, C);
         const double den = (double)w * Dd;
         sqrt_ratio(s, den, d->envv, C);
+        sqrt_ratio(sl, den, d->lfenv, C);
     }
     cramp_baseline_process(d->base, d->envv, 1);
     cramp_baseline_process(d->base_lf, d->lfv, 1);
@@ -679,8 +734,40 @@ static void tick_done(cramp_detector *d)
             if (h->flat_run >= d->flat_ticks) emit_flat(d, c, h->flat_start, j);
             h->flat_run = 0;
         }
-        const double env = (double)d->envv[c];
         const uint64_t centre = j + 1 >= half ? j + 1 - half : 0;
+        {
+            /* motion band: the same hysteresis on the 0.5-20 Hz envelope */
+            const double le = (double)d->lfenv[c];
+            if (!h->lf_active) {
+                double L = cramp_baseline_level(d->base_lf, c);
+                if (isfinite(L) && h->flat_run == 0 && j >= d->lf_settle &&
+                    le >= L + fmax(d->cfg.lf_onset_uv, d->cfg.lf_onset_k * L)) {
+                    h->lf_active = 1;
+                    uint64_t first = j + 1 >= d->W ? j + 1 - d->W : 0;
+                    h->lf_on = centre > first ? centre : first;
+                    h->lf_rest = L;
+                    h->lf_thr_off = L + fmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
+                    h->lf_quiet_n = 0;
+                    h->lf_sum = h->lf_sum_q = 0;
+                    for (uint64_t i = h->lf_on; i <= j; i++) h->lf_sum += d->tk_lf[tk_at(d, c, i)];
+                    h->lf_peak = le;
+                }
+            } else {
+                h->lf_sum += d->tk_lf[tk_at(d, c, j)];
+                if (le > h->lf_peak) h->lf_peak = le;
+                if (le <= h->lf_thr_off) {
+                    if (h->lf_quiet_n == 0) {
+                        h->lf_quiet_start = centre > h->lf_on ? centre : h->lf_on + 1;
+                        h->lf_sum_q = h->lf_sum;
+                    }
+                    h->lf_quiet_n++;
+                } else {
+                    h->lf_quiet_n = 0;
+                }
+                if (h->lf_quiet_n >= d->lf_hold) close_lf(d, c, h->lf_quiet_start);
+            }
+        }
+        const double env = (double)d->envv[c];
         if (!h->active) {
             double L = cramp_baseline_level(d->base, c);
             if (!isfinite(L)) continue;
@@ -996,7 +1083,7 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
 {
     if (n_out) *n_out = 0;
     if (!d || !n_out) return CRAMP_EINVAL;
-    if (out_cap < 2 * d->C || !out) return CRAMP_ERANGE;
+    if (out_cap < 3 * d->C || !out) return CRAMP_ERANGE;
     d->out = out;
     d->out_cap = out_cap;
     d->n_out = 0;
@@ -1005,6 +1092,10 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
         for (size_t c = 0; c < d->C; c++) {
             chan *h = &d->ch[c];
             if (h->active) close_segment(d, c, h->quiet_n ? h->quiet_start : end);
+            if (h->lf_active) {
+                if (!h->lf_quiet_n) h->lf_sum_q = h->lf_sum;
+                close_lf(d, c, h->lf_quiet_n ? h->lf_quiet_start : end);
+            }
             if (h->flat_run >= d->flat_ticks) emit_flat(d, c, h->flat_start, end);
             h->flat_run = 0;
         }
@@ -1128,6 +1219,9 @@ static int other_leg(const cramp_episode *a, const cramp_episode *b, const cramp
 
 enum { U_NONE = 0, U_DONE, U_DELETED };
 
+static const char lf_reason[] =
+    "energy below 20 Hz without EMG activity (motion artefact, electrode pop)";
+
 cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
                                    const cramp_detect_channel *ch, size_t C,
                                    const cramp_detect_config *cfg, cramp_episode **out,
@@ -1177,6 +1271,46 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         e->kurtosis = (double)NAN;
         e->flat_fraction = 1;
         e->reason = "flat line (lost electrode or amplifier off)";
+        state[ne] = U_DONE;
+        ne++;
+    }
+    /* motion-band segments that no EMG or flat segment overlaps (on any
+       channel): artefacts of their own; concurrent ones merge. Those that
+       overlap activity are left to the LF ratio of its episode. */
+    for (size_t k = 0; k < n_act; k++) {
+        if (a[k].kind != CRAMP_ACTIVITY_LF) continue;
+        int covered = 0;
+        for (size_t q = 0; q < n_act && !covered; q++)
+            covered = a[q].kind != CRAMP_ACTIVITY_LF && a[q].onset_s < a[k].offset_s &&
+                      a[q].offset_s > a[k].onset_s;
+        if (covered) continue;
+        cramp_episode *prev = ne ? &ep[ne - 1] : NULL;
+        if (prev && state[ne - 1] == U_DONE && prev->reason == lf_reason &&
+            a[k].onset_s < prev->offset_s) {
+            prev->offset_s = fmax(prev->offset_s, a[k].offset_s);
+            prev->duration_s = prev->offset_s - prev->onset_s;
+            if (!(prev->channels >> a[k].channel & 1u)) prev->n_channels++;
+            prev->channels |= 1u << a[k].channel;
+            continue;
+        }
+        cramp_episode *e = &ep[ne];
+        memset(e, 0, sizeof *e);
+        e->onset_s = a[k].onset_s;
+        e->offset_s = a[k].offset_s;
+        e->duration_s = e->offset_s - e->onset_s;
+        e->type = CRAMP_EVENT_ARTEFACT;
+        e->channels = 1u << a[k].channel;
+        e->n_channels = 1;
+        e->main_channel = a[k].channel;
+        e->rest_uv = a[k].rest_uv;
+        e->rms_uv = sqrt(a[k].lf_excess_uv2 + a[k].rest_uv * a[k].rest_uv);
+        e->rms_x_rest = e->rest_uv > 0 ? e->rms_uv / e->rest_uv : (double)NAN;
+        e->peak_uv = a[k].env_peak_uv;
+        e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
+        e->mnf_slope_hz_s = (double)NAN;
+        e->lf_ratio = 1;
+        e->kurtosis = (double)NAN;
+        e->reason = lf_reason;
         state[ne] = U_DONE;
         ne++;
     }

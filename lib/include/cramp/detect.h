@@ -42,6 +42,18 @@
  *        first 10-ms tick inside the crossing window whose own RMS reaches
  *        the threshold (within one tick of the rise for a sharp onset;
  *        the window's centre when no tick does);
+ *      - the same hysteresis on the motion band: the 0.1-s RMS of the
+ *        0.5-20 Hz part of the unfiltered signal against its own resting
+ *        level Llf (a second cramp_baseline): onset at Llf + max(lf_onset_uv,
+ *        lf_onset_k x Llf) (20 uV, 3: an order of magnitude above the
+ *        0.5-20 Hz share of ECG bleed and amplifier noise at rest, and well
+ *        under the motion artefacts and electrode pops of tens to hundreds
+ *        of uV that De Luca 2010 describes), offset after lf_hold_s (0.25 s)
+ *        at <= Llf + max(lf_offset_uv, lf_offset_k x Llf) (5 uV, 1), at
+ *        least lf_min_s (0.1 s) long; no onset in the first 3 s after a
+ *        start, while the 0.5-Hz high-pass settles from the first sample
+ *        (tau 0.32 s). These thresholds were written down before any
+ *        night was looked at and were not changed after;
  *      - a flat line (every sample equal to the previous one) lasting
  *        >= flat_min_s (1 s) is a segment of its own (a lost electrode);
  *      - per segment: RMS (uV, and in multiples of L), largest |sample|,
@@ -92,7 +104,10 @@
  *    source's amplitude, so crosstalk alone does not make an episode
  *    multi-muscle.
  *    Then, in order:
- *      artefact  a flat-line segment; or the fraction of samples at the
+ *      artefact  a flat-line segment; or a motion-band segment that no EMG
+ *                or flat segment of any channel overlaps (concurrent ones
+ *                merge into one episode; one that overlaps activity is left
+ *                to that episode's LF ratio); or the fraction of samples at the
  *                rails >= clip_fraction (0.001: clipping never occurs in
  *                physiological sEMG within a correctly set range); or the
  *                excess energy below 20 Hz of the unfiltered signal is more
@@ -223,6 +238,10 @@ typedef struct cramp_detect_config {
     double off_hold_s;            /* 0.5 */
     double min_duration_s;        /* 0.5 */
     double flat_min_s;            /* 1 */
+    double lf_onset_uv, lf_onset_k;   /* 20 uV, 3 (LF threshold Llf + max(20, 3 Llf)) */
+    double lf_offset_uv, lf_offset_k; /* 5 uV, 1 */
+    double lf_hold_s;             /* 0.25 */
+    double lf_min_s;              /* 0.1 */
     double spectral_window_s;     /* 0.5 */
     /* classification */
     double involve_fraction;      /* 0.3 */
@@ -247,7 +266,8 @@ void cramp_detect_config_default(cramp_detect_config *cfg);
 /* One channel's activity segment (stage 1). */
 typedef enum cramp_activity_kind {
     CRAMP_ACTIVITY_EMG = 0,  /* envelope above rest */
-    CRAMP_ACTIVITY_FLAT      /* flat line */
+    CRAMP_ACTIVITY_FLAT,     /* flat line */
+    CRAMP_ACTIVITY_LF        /* 0.5-20 Hz envelope above its rest (motion, pop) */
 } cramp_activity_kind;
 
 typedef struct cramp_activity {
@@ -301,7 +321,7 @@ cramp_status cramp_detector_process(cramp_detector *d, const float *in, size_t f
                                     cramp_activity *out, size_t out_cap, size_t *n_out);
 
 /* Ends the stream: closes open segments at the end of the input. out_cap
- * >= 2 x channels. */
+ * >= 3 x channels (an EMG, a motion-band and a flat segment each). */
 cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_t out_cap,
                                    size_t *n_out);
 
