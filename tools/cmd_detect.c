@@ -1,7 +1,10 @@
 /* cramp detect: finds cramps (and PLMs, bursts, movements, artefacts) in a
  * night of leg sEMG with cramp/detect.h, and writes the episodes as a BIDS
  * events table (or JSON), optionally as EDF+ annotations on a copy of the
- * recording, with a per-night summary on stderr. */
+ * recording, with a per-night summary on stderr. The chosen channels may
+ * differ in sampling rate: each rate group is read by its own reader (the
+ * file opened once per group) through its own detector, one group after the
+ * other, and the segments of all groups are classified together. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -21,14 +24,19 @@ void cmd_detect_help(FILE *out)
           "Finds muscle cramps in a night of leg surface EMG (EDF/EDF+/BDF, or WAV with\n"
           "--full-scale-uv) and tells them from what is not a cramp. Every episode of\n"
           "activity is labelled:\n"
-          "  cramp     sustained >= 5 s, on one muscle, far above rest (RMS >= 10 x the\n"
-          "            resting level or >= 50 uV), not periodic, not an artefact\n"
+          "  cramp     sustained >= 5 s on one muscle (mean RMS at or above the onset\n"
+          "            threshold), not periodic, not an artefact, and sparse: the\n"
+          "            few, irregular units of a cramp give a peaked (super-Gaussian)\n"
+          "            signal, kurtosis >= 0.2 in 0.25-s blocks (measured where the\n"
+          "            band reaches 200 Hz, i.e. from about 450 Hz sampling)\n"
           "  plm       a 0.5-10 s leg movement in a series of >= 4, 10-90 s apart\n"
           "            (AASM / WASM 2016); both legs within 5 s count as one\n"
-          "  movement  two or more muscles at once for 3-45 s (IRLSSG), or activity with\n"
-          "            a motion artefact lasting 3-45 s\n"
-          "  artefact  energy mostly below 20 Hz (motion, electrode pop), clipping at the\n"
-          "            amplifier's rails, or a flat line (lost electrode)\n"
+          "  movement  two or more muscles at once for 3-45 s (IRLSSG), activity with\n"
+          "            a motion artefact lasting 3-45 s, or a sustained contraction of\n"
+          "            one muscle whose near-Gaussian pattern shows many recruited units\n"
+          "  artefact  energy mostly below 20 Hz (motion, electrode pop; also found when\n"
+          "            no EMG accompanies it), clipping at the amplifier's rails, or a\n"
+          "            flat line (lost electrode)\n"
           "  burst     any other activity (e.g. an isolated arousal burst)\n"
           "Activity follows the AASM leg-movement rule relative to each channel's\n"
           "adaptive resting level (the 25th percentile of 1-s envelope means over the\n"
@@ -39,26 +47,44 @@ void cmd_detect_help(FILE *out)
           "(zero phase is not needed to time episodes to 10 ms). The first minute primes\n"
           "the resting level, so activity in the first seconds is found too. Values must\n"
           "be in microvolts (EDF voltage units are converted).\n"
+          "Channels may differ in sampling rate (PSG: leg EMG at 200 Hz and 512 Hz):\n"
+          "each rate group gets its own detector, with the band clamped to its rate,\n"
+          "and the episodes of all groups are merged and labelled together, so the\n"
+          "bilateral 5-s rule and the PLM series see every leg.\n"
           "lib/include/cramp/detect.h gives every rule with its reason.\n"
           "\n"
           "Output: a BIDS events table, one row per episode, tab-separated:\n"
           "  onset duration trial_type channel (involved channels) main_channel rms_uv\n"
           "  rest_uv rms_x_rest peak_uv mnf_start_hz mnf_end_hz mdf_start_hz mdf_end_hz\n"
-          "  mnf_slope_hz_s lf_ratio clip_fraction flat_fraction prev_interval_s\n"
+          "  mnf_slope_hz_s lf_ratio kurtosis clip_fraction flat_fraction prev_interval_s\n"
           "  next_interval_s series reason\n"
-          "(n/a where undefined). 'cramp score TRUTH.tsv EVENTS.tsv' scores it.\n"
+          "(n/a where undefined). 'cramp score TRUTH.tsv EVENTS.tsv' scores it. With\n"
+          "--json the settings give fs_hz and band_hz, or, when the channels have\n"
+          "several rates, null there and rate_groups: [{fs_hz, channels, band_hz}].\n"
           "The summary (stderr): cramps, cramps per hour, total and longest cramp time,\n"
           "cramp onset times, PLM index (PLMs per hour), counts per class.\n"
-          "\n"
-          "Options:\n"
+          "\n",
+          out);
+    fputs("Options:\n"
           "  -o, --output FILE       events table (default '-': stdout); one FILE only\n"
           "  --json                  JSON (summary, settings and episodes) instead of TSV\n"
           "  --edf-annotations OUT   copy of the EDF/BDF input with the episodes added as\n"
           "                          EDF+ annotations (for EDFbrowser); one FILE only\n"
           "  --mains 50|60|auto|none mains comb; auto (default) compares the power at\n"
           "                          50+150 Hz with 60+180 Hz in the first minute and\n"
-          "                          takes 50 Hz when neither is twice the other\n"
-          "  --band LO-HI            band-pass, Hz (default 20-450)\n" CLI_INPUT_HELP
+          "                          takes 50 Hz when neither is twice the other (with\n"
+          "                          several rates: the fastest group that decides)\n"
+          "  --band LO-HI            band-pass, Hz (default 20-450)\n"
+          "  --channels LIST         channels to read, by label or 1-based index,\n"
+          "                          comma-separated, at most 32, in the output's order;\n"
+          "                          they may differ in sampling rate (one run covers\n"
+          "                          every rate group); one below 100 Hz is an error.\n"
+          "                          Default: every signal channel at >= 100 Hz; slower\n"
+          "                          ones (respiration, a 1-Hz rectified EMG, SpO2) are\n"
+          "                          skipped with a warning\n"
+          "  --full-scale-uv X       WAV input: the microvolts at full scale, so values\n"
+          "                          are read in uV (without it they stay full-scale\n"
+          "                          fractions, unit FS)\n"
           "  --quiet                 no summary on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
@@ -67,6 +93,7 @@ void cmd_detect_help(FILE *out)
           "  cramp detect night.edf -o detected.tsv\n"
           "  cramp score night.events.tsv detected.tsv\n"
           "  cramp detect psg.edf --channels 'EMG L-TA,EMG R-TA' --mains 60 --json -o ev.json\n"
+          "  cramp detect psg.edf --channels L-TA,R-TA,L-GAS  (TA 512 Hz, GAS 200 Hz)\n"
           "\n"
           "Exit status: 0 success, 1 failure (a file), 2 usage error.\n",
           out);
@@ -105,13 +132,40 @@ static void put_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void labels_of(const cli_reader *r, uint32_t mask, char *buf, size_t cap)
+/* A chosen channel: where it is in the file and what the run needs of it. */
+typedef struct detect_chan {
+    size_t idx;             /* header index */
+    double fs;              /* Hz */
+    char label[81];
+    char unit[17];
+    char item[128];         /* how it is named to the shared reader */
+    cramp_detect_channel info;
+} detect_chan;
+
+/* The chosen channels that share one sampling rate: one reader and one
+ * detector each. */
+typedef struct rate_group {
+    double fs;
+    size_t n;
+    size_t member[CRAMP_DETECT_MAX_CHANNELS]; /* index into the chosen channels */
+    cli_reader r;
+    int open;
+    float *prime;           /* the first minute, interleaved */
+    size_t primed;          /* its frames */
+    double mains_guess;     /* cramp_detect_mains_guess: 50, 60 or 0 */
+    cramp_detect_config cfg;
+    double lo, hi;          /* band used */
+    size_t notches;
+    uint64_t frames;        /* processed */
+} rate_group;
+
+static void labels_of(const detect_chan *ch, size_t C, uint32_t mask, char *buf, size_t cap)
 {
     buf[0] = 0;
-    for (size_t c = 0; c < r->channels; c++) {
+    for (size_t c = 0; c < C; c++) {
         if (!(mask >> c & 1u)) continue;
         if (buf[0]) strncat(buf, ",", cap - strlen(buf) - 1);
-        strncat(buf, cli_reader_label(r, c), cap - strlen(buf) - 1);
+        strncat(buf, ch[c].label, cap - strlen(buf) - 1);
     }
 }
 
@@ -121,23 +175,25 @@ static void clock_text(double t, char *buf, size_t cap)
     snprintf(buf, cap, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 }
 
-static void write_tsv(FILE *f, const cli_reader *r, const cramp_episode *ep, size_t n)
+static void write_tsv(FILE *f, const detect_chan *ch, size_t C, const cramp_episode *ep,
+                      size_t n)
 {
     fputs("onset\tduration\ttrial_type\tchannel\tmain_channel\trms_uv\trest_uv\trms_x_rest"
           "\tpeak_uv\tmnf_start_hz\tmnf_end_hz\tmdf_start_hz\tmdf_end_hz\tmnf_slope_hz_s"
-          "\tlf_ratio\tclip_fraction\tflat_fraction\tprev_interval_s\tnext_interval_s\tseries"
+          "\tlf_ratio\tkurtosis\tclip_fraction\tflat_fraction\tprev_interval_s\tnext_interval_s\tseries"
           "\treason\n",
           f);
     char lab[1024];
     for (size_t i = 0; i < n; i++) {
         const cramp_episode *e = &ep[i];
-        labels_of(r, e->channels, lab, sizeof lab);
+        labels_of(ch, C, e->channels, lab, sizeof lab);
         fprintf(f, "%.3f\t%.3f\t%s\t%s\t%s", e->onset_s, e->duration_s,
-                cramp_event_type_name(e->type), lab, cli_reader_label(r, e->main_channel));
+                cramp_event_type_name(e->type), lab, ch[e->main_channel].label);
         const double v[] = {e->rms_uv,        e->rest_uv,         e->rms_x_rest,
                             e->peak_uv,       e->mnf_start_hz,    e->mnf_end_hz,
                             e->mdf_start_hz,  e->mdf_end_hz,      e->mnf_slope_hz_s,
-                            e->lf_ratio,      e->clip_fraction,   e->flat_fraction,
+                            e->lf_ratio,      e->kurtosis,        e->clip_fraction,
+                            e->flat_fraction,
                             e->prev_interval_s, e->next_interval_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fputc('\t', f);
@@ -151,19 +207,41 @@ static void write_tsv(FILE *f, const cli_reader *r, const cramp_episode *ep, siz
     }
 }
 
-static void write_json(FILE *f, const char *path, const cli_reader *r, const cramp_episode *ep,
-                       size_t n, const cramp_detect_summary *s, double lo, double hi,
-                       double mains)
+static void put_json_labels(FILE *f, const detect_chan *ch, const size_t *which, size_t n)
+{
+    fputc('[', f);
+    for (size_t k = 0; k < n; k++) {
+        fputs(k ? ", " : "", f);
+        put_json_string(f, ch[which ? which[k] : k].label);
+    }
+    fputc(']', f);
+}
+
+/* One rate group: the settings as before ("fs_hz", "band_hz" at the top).
+ * Several: those two are null and "rate_groups" gives each group's rate,
+ * channels and band. */
+static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t C,
+                       const rate_group *g, size_t G, const cramp_episode *ep, size_t n,
+                       const cramp_detect_summary *s, double mains)
 {
     fputs("{\"file\": ", f);
     put_json_string(f, path);
-    fprintf(f, ", \"fs_hz\": %g, \"channels\": [", r->fs);
-    for (size_t c = 0; c < r->channels; c++) {
-        fputs(c ? ", " : "", f);
-        put_json_string(f, cli_reader_label(r, c));
+    if (G == 1) {
+        fprintf(f, ", \"fs_hz\": %g, \"channels\": ", g[0].fs);
+        put_json_labels(f, ch, NULL, C);
+        fprintf(f, ", \"band_hz\": [%g, %g]", g[0].lo, g[0].hi);
+    } else {
+        fputs(", \"fs_hz\": null, \"channels\": ", f);
+        put_json_labels(f, ch, NULL, C);
+        fputs(", \"band_hz\": null, \"rate_groups\": [", f);
+        for (size_t k = 0; k < G; k++) {
+            fprintf(f, "%s{\"fs_hz\": %g, \"channels\": ", k ? ", " : "", g[k].fs);
+            put_json_labels(f, ch, g[k].member, g[k].n);
+            fprintf(f, ", \"band_hz\": [%g, %g]}", g[k].lo, g[k].hi);
+        }
+        fputc(']', f);
     }
-    fprintf(f, "], \"band_hz\": [%g, %g], \"mains_hz\": %g, \"filter\": \"causal\",\n", lo, hi,
-            mains);
+    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\",\n", mains);
     fprintf(f, " \"summary\": {\"hours\": %.6g, \"cramps\": %zu, \"cramps_per_hour\": ", s->hours,
             s->cramps);
     put_num(f, s->cramps_per_hour, 1);
@@ -185,20 +263,22 @@ static void write_json(FILE *f, const char *path, const cli_reader *r, const cra
     char lab[1024];
     for (size_t i = 0; i < n; i++) {
         const cramp_episode *e = &ep[i];
-        labels_of(r, e->channels, lab, sizeof lab);
+        labels_of(ch, C, e->channels, lab, sizeof lab);
         fprintf(f, "%s\n  {\"onset\": %.3f, \"duration\": %.3f, \"trial_type\": \"%s\", \"channel\": ",
                 i ? "," : "", e->onset_s, e->duration_s, cramp_event_type_name(e->type));
         put_json_string(f, lab);
         fputs(", \"main_channel\": ", f);
-        put_json_string(f, cli_reader_label(r, e->main_channel));
+        put_json_string(f, ch[e->main_channel].label);
         const char *names[] = {"rms_uv",        "rest_uv",       "rms_x_rest",     "peak_uv",
                                "mnf_start_hz",  "mnf_end_hz",    "mdf_start_hz",   "mdf_end_hz",
-                               "mnf_slope_hz_s", "lf_ratio",     "clip_fraction",  "flat_fraction",
+                               "mnf_slope_hz_s", "lf_ratio",     "kurtosis",       "clip_fraction",
+                               "flat_fraction",
                                "prev_interval_s", "next_interval_s"};
         const double v[] = {e->rms_uv,        e->rest_uv,         e->rms_x_rest,
                             e->peak_uv,       e->mnf_start_hz,    e->mnf_end_hz,
                             e->mdf_start_hz,  e->mdf_end_hz,      e->mnf_slope_hz_s,
-                            e->lf_ratio,      e->clip_fraction,   e->flat_fraction,
+                            e->lf_ratio,      e->kurtosis,        e->clip_fraction,
+                            e->flat_fraction,
                             e->prev_interval_s, e->next_interval_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fprintf(f, ", \"%s\": ", names[k]);
@@ -211,108 +291,225 @@ static void write_json(FILE *f, const char *path, const cli_reader *r, const cra
     fputs("\n]}\n", f);
 }
 
-/* Runs the detector over one recording. */
-static int detect_file(const char *path, const char *out_path, const detect_opts *o)
+/* The detector's sEMG band starts at 20 Hz and its 10-ms ticks need samples:
+ * below 100 Hz there is nothing to detect. */
+#define MIN_FS_HZ 100
+
+/* How a channel is named to the shared reader: by its label when no other
+ * channel has it and it holds no comma, else by its 1-based index. */
+static void item_of(const cramp_rec_header *h, size_t idx, char *buf, size_t cap)
 {
-    cli_reader r;
-    if (cli_reader_open_input(&r, path, &o->in, o->quiet) != CLI_OK) return CLI_FAIL;
-    int rc = CLI_FAIL;
-    float *buf = NULL, *prime = NULL;
-    cramp_activity *act = NULL, *tmp = NULL;
-    cramp_episode *ep = NULL;
-    cramp_detector *d = NULL;
-    cramp_annotation *ann = NULL;
-    char **ann_lab = NULL;
-    size_t ne = 0;
-    cli_output out;
-    memset(&out, 0, sizeof out);
-    const double t_start = cli_now();
-    const size_t C = r.channels;
-    if (C > CRAMP_DETECT_MAX_CHANNELS) {
-        cli_fail("'%s': %zu channels; at most %d per run (choose with --channels)", path, C,
-                 CRAMP_DETECT_MAX_CHANNELS);
-        goto done;
+    const char *lab = h->channels[idx].label;
+    int unique = lab[0] && !strchr(lab, ',') && strlen(lab) < cap;
+    for (size_t c = 0; c < h->n_channels && unique; c++)
+        if (c != idx && strcmp(h->channels[c].label, lab) == 0) unique = 0;
+    if (unique)
+        snprintf(buf, cap, "%s", lab);
+    else
+        snprintf(buf, cap, "%zu", idx + 1);
+}
+
+static void chan_from_header(const cramp_rec_header *h, size_t idx, const cli_input *in,
+                             detect_chan *c)
+{
+    const cramp_channel_info *ci = &h->channels[idx];
+    c->idx = idx;
+    c->fs = ci->fs;
+    snprintf(c->label, sizeof c->label, "%s", ci->label);
+    snprintf(c->unit, sizeof c->unit, "%s", ci->unit);
+    cramp_detect_channel_from_label(ci->label, &c->info);
+    if (h->format != CRAMP_REC_WAV) {
+        c->info.phys_min = ci->phys_min * ci->to_output;
+        c->info.phys_max = ci->phys_max * ci->to_output;
+    } else if (in->full_scale_uv > 0) {
+        c->info.phys_min = -in->full_scale_uv;
+        c->info.phys_max = in->full_scale_uv;
     }
-    if (!(r.fs >= 100)) {
-        cli_fail("'%s': sampling rate %g Hz; the detector needs at least 100 Hz (sEMG is "
-                 "recorded at 200 Hz and up)",
-                 path, r.fs);
-        goto done;
-    }
-    for (size_t c = 0; c < C; c++)
-        if (strcmp(cli_reader_unit(&r, c), "uV") != 0 && !o->quiet) {
-            cli_note("warning: '%s' channel '%s' is in %s, not uV: the microvolt margins of "
-                     "the AASM rule assume uV (WAV: give --full-scale-uv)",
-                     path, cli_reader_label(&r, c), cli_reader_unit(&r, c));
-            break;
+}
+
+/* The channels of a run, in output order: those --channels names (each item
+ * resolved by the shared reader, one at a time, so a label or index means
+ * what it means in every command even when the items differ in rate; the
+ * reader checks the file and prints its header warnings on the first), or
+ * every signal channel at >= MIN_FS_HZ (the slower ones listed in skipped,
+ * for a warning after the header's). *printed says whether the header
+ * warnings were printed. */
+static int choose_channels(const char *path, const detect_opts *o, detect_chan *ch, size_t *C,
+                           int *printed, char *skipped, size_t cap)
+{
+    *C = 0;
+    *printed = 0;
+    skipped[0] = '\0';
+    cli_input one = o->in;
+    if (o->in.channels) {
+        for (const char *p = o->in.channels; *p;) {
+            const char *comma = strchr(p, ',');
+            const size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char item[sizeof ch->item];
+            if (len >= sizeof item) /* as the shared reader says it */
+                return cli_fail("'%s' has no channel '%.*s'", path, (int)len, p);
+            if (*C == CRAMP_DETECT_MAX_CHANNELS)
+                return cli_fail("'%s': --channels names more than %d channels, the most one run "
+                                "takes",
+                                path, CRAMP_DETECT_MAX_CHANNELS);
+            memcpy(item, p, len);
+            item[len] = '\0';
+            one.channels = item;
+            cli_reader t;
+            if (cli_reader_open_input(&t, path, &one, o->quiet || *printed) != CLI_OK)
+                return CLI_FAIL;
+            *printed = 1;
+            chan_from_header(t.hdr, t.sel[0], &o->in, &ch[*C]);
+            memcpy(ch[*C].item, item, len + 1);
+            (*C)++;
+            cli_reader_close(&t);
+            p = comma ? comma + 1 : p + len;
         }
-    cramp_detect_config cfg;
-    cramp_detect_config_default(&cfg);
-    cfg.fs = r.fs;
-    cfg.band_lo_hz = o->band_lo;
-    cfg.band_hi_hz = o->band_hi;
-    const double dur = (double)r.frames / r.fs;
-    /* A short recording: enough baseline blocks to take a quantile from. */
-    if (dur < 20) cfg.baseline.block_s = fmax(2.0 / 100.0, dur / 20);
-    if (dur < 20) cfg.baseline.warmup_s = dur / 2;
-    cramp_detect_channel ch[CRAMP_DETECT_MAX_CHANNELS];
-    for (size_t c = 0; c < C; c++) {
-        const cramp_channel_info *ci = &r.hdr->channels[r.sel[c]];
-        cramp_detect_channel_from_label(ci->label, &ch[c]);
-        if (r.hdr->format != CRAMP_REC_WAV) {
-            ch[c].phys_min = ci->phys_min * ci->to_output;
-            ch[c].phys_max = ci->phys_max * ci->to_output;
-        } else if (o->in.full_scale_uv > 0) {
-            ch[c].phys_min = -o->in.full_scale_uv;
-            ch[c].phys_max = o->in.full_scale_uv;
+        for (size_t c = 0; c < *C; c++)
+            if (!(ch[c].fs >= MIN_FS_HZ))
+                return cli_fail("'%s': channel '%s' is sampled at %g Hz; the detector needs at "
+                                "least %d Hz (sEMG is recorded at 200 Hz and up)",
+                                path, ch[c].label, ch[c].fs, MIN_FS_HZ);
+        return CLI_OK;
+    }
+    cramp_recording *rec = NULL;
+    cramp_recording_options opt;
+    cramp_recording_options_default(&opt);
+    opt.wav_full_scale_uv = o->in.full_scale_uv;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    cramp_status st = cramp_recording_open(&rec, path, &opt, &err);
+    if (st != CRAMP_OK) return cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+    const cramp_rec_header *h = cramp_recording_header(rec);
+    int rc = CLI_OK;
+    size_t n_data = 0, n_fast = 0, fastest = 0;
+    for (size_t c = 0; c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        if (ci->is_annotation) continue;
+        if (n_data++ == 0 || ci->fs > h->channels[fastest].fs) fastest = c;
+        if (!(ci->fs >= MIN_FS_HZ)) {
+            size_t len = strlen(skipped);
+            if (len + 1 < cap)
+                snprintf(skipped + len, cap - len, "%s'%s' (%g Hz)", len ? ", " : "", ci->label,
+                         ci->fs);
+            if (strlen(skipped) + 1 >= cap && cap > 4) memcpy(skipped + cap - 4, "...", 4);
+            continue;
         }
+        if (n_fast++ >= CRAMP_DETECT_MAX_CHANNELS) continue;
+        chan_from_header(h, c, &o->in, &ch[*C]);
+        item_of(h, c, ch[*C].item, sizeof ch[*C].item);
+        (*C)++;
     }
-    /* the first minute: mains guess and the resting level */
-    size_t pf = (size_t)fmin(60 * r.fs, (double)(r.frames > 0 ? r.frames : 1));
-    prime = malloc(pf * C * sizeof *prime);
-    buf = malloc(CLI_BLOCK_FRAMES * C * sizeof *buf);
-    if (!prime || !buf) {
-        cli_fail("out of memory");
-        goto done;
+    if (n_data == 0) {
+        /* the shared reader says what is wrong (only annotations) */
+        cli_reader t;
+        if (cli_reader_open_input(&t, path, &o->in, o->quiet) == CLI_OK) cli_reader_close(&t);
+        rc = CLI_FAIL;
+    } else if (n_fast > CRAMP_DETECT_MAX_CHANNELS) {
+        rc = cli_fail("'%s': %zu channels%s; at most %d per run (choose with --channels)", path,
+                      n_fast, skipped[0] ? " fast enough" : "", CRAMP_DETECT_MAX_CHANNELS);
+    } else if (*C == 0) {
+        rc = cli_fail("'%s': no channel is sampled at %d Hz or more (the fastest, '%s', at %g "
+                      "Hz); the detector needs at least %d Hz (sEMG is recorded at 200 Hz and up)",
+                      path, MIN_FS_HZ, h->channels[fastest].label, h->channels[fastest].fs,
+                      MIN_FS_HZ);
     }
+    cramp_recording_close(rec);
+    return rc;
+}
+
+/* Opens g's reader through the shared reader (its checks: EDF+D gaps
+ * refused, WAV full scale, one rate, ...) with the group's channels named as
+ * choose_channels named them. */
+static int open_group(rate_group *g, const char *path, const detect_opts *o,
+                      const detect_chan *ch, int quiet)
+{
+    char list[CRAMP_DETECT_MAX_CHANNELS * 129];
+    size_t len = 0;
+    for (size_t k = 0; k < g->n; k++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? "," : "",
+                                ch[g->member[k]].item);
+    cli_input in = o->in;
+    in.channels = list;
+    if (cli_reader_open_input(&g->r, path, &in, quiet) != CLI_OK) return CLI_FAIL;
+    g->open = 1;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->r.sel[k] != ch[g->member[k]].idx)
+            /* an index that is also another channel's label */
+            return cli_fail("'%s': channel %zu ('%s') cannot be named unambiguously; choose "
+                            "the channels with --channels",
+                            path, ch[g->member[k]].idx + 1, ch[g->member[k]].label);
+    return CLI_OK;
+}
+
+/* Reads the first minute of g (mains guess and resting levels). */
+static int read_prime(rate_group *g)
+{
+    const size_t C = g->n;
+    const size_t pf = (size_t)fmin(60 * g->fs, (double)(g->r.frames > 0 ? g->r.frames : 1));
+    g->prime = malloc(pf * C * sizeof *g->prime);
+    if (!g->prime) return cli_fail("out of memory");
     size_t got = 0;
     while (got < pf) {
-        long k = cli_reader_read(&r, prime + got * C, pf - got);
-        if (k < 0) goto done;
+        long k = cli_reader_read(&g->r, g->prime + got * C, pf - got);
+        if (k < 0) return CLI_FAIL;
         if (k == 0) break;
         got += (size_t)k;
     }
-    const char *mains_how = "given";
-    cfg.mains_hz = o->mains;
-    if (o->mains < 0) {
-        double g = cramp_detect_mains_guess(prime, got, C, r.fs);
-        cfg.mains_hz = g > 0 ? g : 50;
-        mains_how = g > 0 ? "auto" : "auto: undecided, default";
+    g->primed = got;
+    g->mains_guess = cramp_detect_mains_guess(g->prime, got, C, g->fs);
+    return CLI_OK;
+}
+
+/* Appends a to the activity list. */
+static int push_activity(cramp_activity **act, size_t *n, size_t *cap, const cramp_activity *a)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 256;
+        cramp_activity *p = realloc(*act, nc * sizeof *p);
+        if (!p) return cli_fail("out of memory");
+        *act = p;
+        *cap = nc;
     }
+    (*act)[(*n)++] = *a;
+    return CLI_OK;
+}
+
+/* Runs g's detector over its channels (primed with the first minute, then
+ * from the start) and appends the segments to the list, renumbered to the
+ * run's channel order. buf holds CLI_BLOCK_FRAMES frames of g. */
+static int run_group(rate_group *g, const char *path, const detect_chan *ch, float *buf,
+                     cramp_activity **act, size_t *n_act, size_t *cap)
+{
+    const size_t C = g->n;
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t k = 0; k < C; k++) info[k] = ch[g->member[k]].info;
+    cramp_detector *d = NULL;
+    cramp_activity *tmp = NULL;
+    int rc = CLI_FAIL;
     cramp_error err;
     memset(&err, 0, sizeof err);
-    if (cramp_detector_create(&d, C, &cfg, ch, &err) != CRAMP_OK) {
+    if (cramp_detector_create(&d, C, &g->cfg, info, &err) != CRAMP_OK) {
         cli_fail("'%s': %s", path, err.message);
         goto done;
     }
-    cramp_detector_prime(d, prime, got);
-    if (cramp_recording_seek(r.rec, 0, &err) != CRAMP_OK) {
+    cramp_detector_prime(d, g->prime, g->primed);
+    free(g->prime);
+    g->prime = NULL;
+    if (cramp_recording_seek(g->r.rec, 0, &err) != CRAMP_OK) {
         cli_fail("'%s': %s", path, err.message);
         goto done;
     }
-    r.frames_read = 0;
-    size_t cap = 256, n_act = 0;
-    act = malloc(cap * sizeof *act);
+    g->r.frames_read = 0;
     size_t tcap = cramp_detector_max_output(d, CLI_BLOCK_FRAMES);
-    if (tcap < 2 * C) tcap = 2 * C;
+    if (tcap < 3 * C) tcap = 3 * C;
     tmp = malloc(tcap * sizeof *tmp);
-    if (!act || !tmp) {
+    if (!tmp) {
         cli_fail("out of memory");
         goto done;
     }
-    uint64_t total = 0;
     for (int last = 0; !last;) {
-        long k = cli_reader_read(&r, buf, CLI_BLOCK_FRAMES);
+        long k = cli_reader_read(&g->r, buf, CLI_BLOCK_FRAMES);
         if (k < 0) goto done;
         size_t m = 0;
         if (k > 0) {
@@ -320,40 +517,147 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
                 cli_fail("'%s': detector failed", path);
                 goto done;
             }
-            total += (uint64_t)k;
+            g->frames += (uint64_t)k;
         } else {
             cramp_detector_finish(d, tmp, tcap, &m);
             last = 1;
         }
         for (size_t q = 0; q < m; q++) {
-            if (n_act == cap) {
-                cramp_activity *p = realloc(act, 2 * cap * sizeof *act);
-                if (!p) {
-                    cli_fail("out of memory");
-                    goto done;
-                }
-                act = p;
-                cap *= 2;
-            }
-            act[n_act++] = tmp[q];
+            tmp[q].channel = g->member[tmp[q].channel];
+            if (push_activity(act, n_act, cap, &tmp[q]) != CLI_OK) goto done;
         }
     }
-    if (cramp_detect_classify(act, n_act, ch, C, &cfg, &ep, &ne, &err) != CRAMP_OK) {
+    cramp_detector_band(d, &g->lo, &g->hi, &g->notches);
+    rc = CLI_OK;
+done:
+    free(tmp);
+    cramp_detector_destroy(d);
+    return rc;
+}
+
+/* One mains frequency for the run (the wiring is the recording's): given,
+ * or guessed on each group's first minute; groups that decide are taken
+ * from the highest rate down (it sees the 150/180-Hz harmonics), and a
+ * disagreement is said. how: static text or buf. */
+static double choose_mains(const rate_group *g, size_t G, double given, const char **how,
+                           char *buf, size_t cap)
+{
+    *how = "given";
+    if (given >= 0) return given;
+    const rate_group *best = NULL;
+    for (size_t k = 0; k < G; k++)
+        if (g[k].mains_guess > 0 && (!best || g[k].fs > best->fs)) best = &g[k];
+    if (!best) {
+        *how = "auto: undecided, default";
+        return 50;
+    }
+    *how = "auto";
+    for (size_t k = 0; k < G; k++)
+        if (g[k].mains_guess > 0 && g[k].mains_guess != best->mains_guess) {
+            snprintf(buf, cap, "auto: the %g-Hz channels say %g Hz, the %g-Hz ones %g Hz; took "
+                     "the faster",
+                     best->fs, best->mains_guess, g[k].fs, g[k].mains_guess);
+            *how = buf;
+            break;
+        }
+    return best->mains_guess;
+}
+
+/* Runs the detector over one recording: one detector per rate group of the
+ * chosen channels, the segments of all classified together (so the
+ * bilateral and PLM rules see every leg). */
+static int detect_file(const char *path, const char *out_path, const detect_opts *o)
+{
+    detect_chan ch[CRAMP_DETECT_MAX_CHANNELS];
+    size_t C = 0;
+    int printed = 0;
+    char skipped[400];
+    if (choose_channels(path, o, ch, &C, &printed, skipped, sizeof skipped) != CLI_OK)
+        return CLI_FAIL;
+    int rc = CLI_FAIL;
+    rate_group *g = calloc(C, sizeof *g);
+    float *buf = NULL;
+    cramp_activity *act = NULL;
+    cramp_episode *ep = NULL;
+    cramp_annotation *ann = NULL;
+    char **ann_lab = NULL;
+    size_t G = 0, ne = 0, n_act = 0, cap = 0, widest = 0;
+    cli_output out;
+    memset(&out, 0, sizeof out);
+    const double t_start = cli_now();
+    if (!g) {
+        cli_fail("out of memory");
+        goto done;
+    }
+    /* groups in the order of their first channel */
+    for (size_t c = 0; c < C; c++) {
+        size_t k = 0;
+        while (k < G && g[k].fs != ch[c].fs) k++;
+        if (k == G) g[G++].fs = ch[c].fs;
+        g[k].member[g[k].n++] = c;
+        if (g[k].n > widest) widest = g[k].n;
+    }
+    for (size_t k = 0; k < G; k++) {
+        if (open_group(&g[k], path, o, ch, o->quiet || printed) != CLI_OK) goto done;
+        printed = 1;
+        cramp_detect_config *cfg = &g[k].cfg;
+        cramp_detect_config_default(cfg);
+        cfg->fs = g[k].fs;
+        cfg->band_lo_hz = o->band_lo;
+        cfg->band_hi_hz = o->band_hi;
+        const double dur = (double)g[k].r.frames / g[k].fs;
+        /* A short recording: enough baseline blocks to take a quantile from. */
+        if (dur < 20) cfg->baseline.block_s = fmax(2.0 / 100.0, dur / 20);
+        if (dur < 20) cfg->baseline.warmup_s = dur / 2;
+    }
+    if (skipped[0] && !o->quiet)
+        cli_note("warning: '%s': channels below %d Hz skipped (too slow for the sEMG band; "
+                 "--channels chooses channels): %s",
+                 path, MIN_FS_HZ, skipped);
+    for (size_t c = 0; c < C; c++)
+        if (strcmp(ch[c].unit, "uV") != 0 && !o->quiet) {
+            cli_note("warning: '%s' channel '%s' is in %s, not uV: the microvolt margins of "
+                     "the AASM rule assume uV (WAV: give --full-scale-uv)",
+                     path, ch[c].label, ch[c].unit);
+            break;
+        }
+    for (size_t k = 0; k < G; k++)
+        if (read_prime(&g[k]) != CLI_OK) goto done;
+    char mains_buf[200];
+    const char *mains_how;
+    const double mains = choose_mains(g, G, o->mains, &mains_how, mains_buf, sizeof mains_buf);
+    buf = malloc(CLI_BLOCK_FRAMES * widest * sizeof *buf);
+    if (!buf) {
+        cli_fail("out of memory");
+        goto done;
+    }
+    double secs = 0;
+    uint64_t samples = 0;
+    for (size_t k = 0; k < G; k++) {
+        g[k].cfg.mains_hz = mains;
+        if (run_group(&g[k], path, ch, buf, &act, &n_act, &cap) != CLI_OK) goto done;
+        cli_reader_close(&g[k].r);
+        g[k].open = 0;
+        secs = fmax(secs, (double)g[k].frames / g[k].fs);
+        samples += g[k].frames * g[k].n;
+    }
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t c = 0; c < C; c++) info[c] = ch[c].info;
+    /* the classification settings do not depend on the rate: any group's */
+    if (cramp_detect_classify(act, n_act, info, C, &g[0].cfg, &ep, &ne, &err) != CRAMP_OK) {
         cli_fail("'%s': %s", path, err.message);
         goto done;
     }
-    const double secs = (double)total / r.fs;
     cramp_detect_summary s;
     cramp_detect_summarize(ep, ne, secs, &s);
-    double lo, hi;
-    size_t notches;
-    cramp_detector_band(d, &lo, &hi, &notches);
 
     if (cli_output_open_text(&out, out_path) != CLI_OK) goto done;
     if (o->json)
-        write_json(out.fp, path, &r, ep, ne, &s, lo, hi, cfg.mains_hz);
+        write_json(out.fp, path, ch, C, g, G, ep, ne, &s, mains);
     else
-        write_tsv(out.fp, &r, ep, ne);
+        write_tsv(out.fp, ch, C, ep, ne);
     if (cli_output_commit(&out) != CLI_OK) goto done;
 
     if (o->edf_out) {
@@ -369,7 +673,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
                 cli_fail("out of memory");
                 goto done;
             }
-            labels_of(&r, ep[i].channels, ann_lab[i], 1024);
+            labels_of(ch, C, ep[i].channels, ann_lab[i], 1024);
             ann[i].onset_s = ep[i].onset_s;
             ann[i].duration_s = ep[i].duration_s;
             ann[i].text = cramp_event_type_name(ep[i].type);
@@ -382,12 +686,31 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     }
     if (!o->quiet) {
         const double el = cli_now() - t_start;
-        fprintf(stderr,
-                "%s: %s: %zu channel%s at %g Hz, %.2f h; band %g-%g Hz%s + %zu mains notch%s "
-                "at %g Hz (%s), causal\n",
-                cli_name(), path, C, C == 1 ? "" : "s", r.fs, s.hours, lo, hi,
-                (lo != o->band_lo || hi != o->band_hi) ? " (clamped to the sampling rate)" : "",
-                notches, notches == 1 ? "" : "es", cfg.mains_hz, mains_how);
+        if (G == 1) {
+            const rate_group *g0 = &g[0];
+            fprintf(stderr,
+                    "%s: %s: %zu channel%s at %g Hz, %.2f h; band %g-%g Hz%s + %zu mains notch%s "
+                    "at %g Hz (%s), causal\n",
+                    cli_name(), path, C, C == 1 ? "" : "s", g0->fs, s.hours, g0->lo, g0->hi,
+                    (g0->lo != o->band_lo || g0->hi != o->band_hi)
+                        ? " (clamped to the sampling rate)"
+                        : "",
+                    g0->notches, g0->notches == 1 ? "" : "es", mains, mains_how);
+        } else {
+            fprintf(stderr, "%s: %s: %zu channels in %zu rate groups, %.2f h; mains %g Hz (%s), "
+                    "causal\n",
+                    cli_name(), path, C, G, s.hours, mains, mains_how);
+            for (size_t k = 0; k < G; k++) {
+                fprintf(stderr, "  %g Hz: ", g[k].fs);
+                for (size_t m = 0; m < g[k].n; m++)
+                    fprintf(stderr, "%s%s", m ? ", " : "", ch[g[k].member[m]].label);
+                fprintf(stderr, "; band %g-%g Hz%s + %zu mains notch%s\n", g[k].lo, g[k].hi,
+                        (g[k].lo != o->band_lo || g[k].hi != o->band_hi)
+                            ? " (clamped to the sampling rate)"
+                            : "",
+                        g[k].notches, g[k].notches == 1 ? "" : "es");
+            }
+        }
         fprintf(stderr, "  cramps: %zu (%.2f per hour), total %.1f s, longest %.1f s", s.cramps,
                 s.cramps_per_hour, s.cramp_total_s, s.cramp_longest_s);
         int first = 1;
@@ -405,8 +728,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
                 s.count[CRAMP_EVENT_MOVEMENT], s.count[CRAMP_EVENT_ARTEFACT]);
         fprintf(stderr, "  %zu episodes -> %s%s%s; %.2f s (%.0f M samples/s)\n", ne,
                 strcmp(out_path, "-") ? out_path : "stdout", o->edf_out ? ", " : "",
-                o->edf_out ? o->edf_out : "", el,
-                el > 0 ? (double)total * (double)C / el / 1e6 : 0.0);
+                o->edf_out ? o->edf_out : "", el, el > 0 ? (double)samples / el / 1e6 : 0.0);
     }
     rc = CLI_OK;
 done:
@@ -417,11 +739,12 @@ done:
     free(ann);
     free(ep);
     free(act);
-    free(tmp);
     free(buf);
-    free(prime);
-    cramp_detector_destroy(d);
-    cli_reader_close(&r);
+    for (size_t k = 0; g && k < G; k++) {
+        free(g[k].prime);
+        if (g[k].open) cli_reader_close(&g[k].r);
+    }
+    free(g);
     return rc;
 }
 
