@@ -1,0 +1,144 @@
+/* The cramp detector on real voluntary leg sEMG: the UCI "EMG dataset in
+ * Lower Limb" recordings beside the project (../shared/data/emg, see its
+ * MANIFEST.md; skipped with 77 when absent). Four thigh muscles (rectus
+ * femoris, biceps femoris, vastus medialis, semitendinosus) at 1000 Hz, in
+ * mV, during gait, standing knee flexion and seated leg extension. They are
+ * voluntary contractions, several of them 5-7 s long, so
+ *   - none may be labelled a cramp (the issue: "contractions listed in its
+ *     manifest are found as bursts or movements, never as cramps");
+ *   - the activity periods the manifest lists must each be found (an
+ *     episode other than an artefact overlapping it);
+ * and the sparseness measure of every episode is printed, for the record.
+ * The file is read the way `cramp detect` reads a recording: the detector is
+ * primed with its first minute (here all of it), then run over it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cramp/cramp.h"
+#include "testutil.h"
+
+#define NCH 4
+#define FS 1000.0
+
+typedef struct span {
+    double t0, t1;
+} span;
+
+static const struct {
+    const char *file;
+    span expect[5]; /* from MANIFEST.md; t1 == 0 ends the list */
+} recs[] = {
+    {"emg/uci_lower_limb_3Asen.txt", {{2.7, 7.7}, {11, 17}, {22, 27}}},
+    {"emg/uci_lower_limb_3Apie.txt", {{2.5, 5.8}, {8.6, 10.3}, {13.6, 19.1}}},
+    {"emg/uci_lower_limb_3Amar.txt", {{0, 0}}},
+    {"emg/uci_lower_limb_5Nmar.txt", {{0, 0}}},
+    {"emg/uci_lower_limb_5Npie.txt", {{0, 0}}},
+    {"emg/uci_lower_limb_5Nsen.txt", {{0, 0}}},
+};
+
+/* Rows of four numbers (mV) after the header lines; the goniometer column
+ * and ragged rows are ignored. Returns frames, interleaved uV in *out. */
+static size_t read_rows(const char *path, float **out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t cap = 1 << 16, n = 0;
+    float *x = malloc(cap * NCH * sizeof *x);
+    char line[512];
+    while (x && fgets(line, sizeof line, f)) {
+        double v[NCH];
+        char *p = line, *end;
+        int k = 0;
+        for (; k < NCH; k++) {
+            v[k] = strtod(p, &end);
+            if (end == p) break;
+            p = end;
+        }
+        if (k < NCH) continue;
+        if (n == cap) {
+            cap *= 2;
+            float *y = realloc(x, cap * NCH * sizeof *x);
+            if (!y) {
+                free(x);
+                x = NULL;
+                break;
+            }
+            x = y;
+        }
+        for (k = 0; k < NCH; k++) x[n * NCH + (size_t)k] = (float)(1000.0 * v[k]);
+        n++;
+    }
+    fclose(f);
+    *out = x;
+    return x ? n : 0;
+}
+
+int main(void)
+{
+    if (!test_shared_path("emg/uci_lower_limb_3Asen.txt")) {
+        printf("detect_real_leg: no ../shared/data, skipped\n");
+        return CRAMP_TEST_SKIP;
+    }
+    size_t files = 0;
+    for (size_t r = 0; r < sizeof recs / sizeof recs[0]; r++) {
+        const char *path = test_shared_path(recs[r].file);
+        float *x = NULL;
+        size_t n = path ? read_rows(path, &x) : 0;
+        CHECK(n > 5 * FS, "%s: %zu frames read", recs[r].file, n);
+        if (n <= 5 * FS) {
+            free(x);
+            continue;
+        }
+        files++;
+        cramp_detect_config cfg;
+        cramp_detect_config_default(&cfg);
+        cfg.fs = FS;
+        cfg.mains_hz = cramp_detect_mains_guess(x, n < 60 * FS ? n : (size_t)(60 * FS), NCH, FS);
+        if (cfg.mains_hz == 0) cfg.mains_hz = 50;
+        cramp_detector *d = NULL;
+        cramp_error err;
+        CHECK(cramp_detector_create(&d, NCH, &cfg, NULL, &err) == CRAMP_OK, "create: %s",
+              err.message);
+        if (!d) {
+            free(x);
+            continue;
+        }
+        CHECK(cramp_detector_prime(d, x, n) == CRAMP_OK, "prime");
+        size_t cap = cramp_detector_max_output(d, n);
+        cramp_activity *act = malloc((cap + 3 * NCH) * sizeof *act);
+        size_t na = 0, k = 0;
+        CHECK(cramp_detector_process(d, x, n, act, cap, &na) == CRAMP_OK, "process");
+        CHECK(cramp_detector_finish(d, act + na, 3 * NCH, &k) == CRAMP_OK, "finish");
+        na += k;
+        cramp_episode *ep = NULL;
+        size_t ne = 0;
+        CHECK(cramp_detect_classify(act, na, NULL, NCH, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+              err.message);
+        printf("%s (%.1f s, mains %g Hz):\n", recs[r].file, (double)n / FS, cfg.mains_hz);
+        for (size_t i = 0; i < ne; i++) {
+            printf("  %-8s %6.2f-%6.2f s ch 0x%x kurtosis %5.2f (%zu blocks) RMS %.1f x rest\n",
+                   cramp_event_type_name(ep[i].type), ep[i].onset_s, ep[i].offset_s,
+                   ep[i].channels, ep[i].kurtosis, ep[i].kurtosis_blocks, ep[i].rms_x_rest);
+            CHECK(ep[i].type != CRAMP_EVENT_CRAMP, "%s: a voluntary contraction at %.2f s "
+                  "labelled cramp", recs[r].file, ep[i].onset_s);
+        }
+        for (size_t q = 0; q < 5 && recs[r].expect[q].t1 > 0; q++) {
+            const span s = recs[r].expect[q];
+            int hit = 0;
+            for (size_t i = 0; i < ne; i++)
+                hit |= ep[i].type != CRAMP_EVENT_ARTEFACT && ep[i].onset_s < s.t1 &&
+                       ep[i].offset_s > s.t0;
+            CHECK(hit, "%s: the activity at %.1f-%.1f s (manifest) not found", recs[r].file,
+                  s.t0, s.t1);
+        }
+        free(ep);
+        free(act);
+        cramp_detector_destroy(d);
+        free(x);
+    }
+    CHECK(files == sizeof recs / sizeof recs[0], "%zu of %zu files read", files,
+          sizeof recs / sizeof recs[0]);
+    return cramp_test_finish("detect_real_leg");
+}
