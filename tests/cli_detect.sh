@@ -63,6 +63,36 @@ head -1 det.tsv | grep -q "^onset	duration	trial_type	channel	" && ok || bad "TS
 awk -F'\t' 'NR>1 && $3=="cramp" { d = $1 - 300; if (d < 0) d = -d; exit !(d <= 0.25 && $4 == "L-GAS") }' det.tsv \
     && ok || bad "cramp onset within 0.25 s on L-GAS"
 
+# sparseness: one calf, a 40-s voluntary contraction at 60 % (many units, a
+# near-Gaussian pattern) is a movement; with --no-sparseness it is taken for
+# a cramp, as it was before the rule; the JSON says which
+cat >calf.scenario <<'SC'
+duration_min 6
+fs 2000
+channels 1
+seed 33
+noise_uv 1.5
+cramp_per_hour 0
+plm_series_per_hour 0
+burst_per_hour 0
+movement_per_hour 0
+motion_per_hour 0
+pop_per_hour 0
+clip_per_hour 0
+lost_per_hour 0
+event movement 120 40 1 excitation=60 amplitude=0
+SC
+run synth calf.scenario --quiet -o calf.edf
+expect_rc 0 "synth calf"
+run detect calf.edf --quiet -o calf.tsv
+expect_rc 0 "detect calf"
+[ "$(awk -F'\t' 'NR > 1 && $2 > 30 { print $3 }' calf.tsv)" = movement ] && ok \
+    || bad "40-s voluntary contraction of one calf: $(cut -f1-4 calf.tsv)"
+run detect calf.edf --quiet --no-sparseness --json -o calf.json
+expect_rc 0 "detect --no-sparseness"
+grep -q '"sparseness": false' calf.json && grep -q '"trial_type": "cramp"' calf.json && ok \
+    || bad "--no-sparseness: $(head -c 600 calf.json)"
+
 run score night.events.tsv det.tsv
 expect_rc 0 "score"
 awk -F'\t' 'NF > 10 && $1=="pooled" && ($2=="cramp" || $2=="plm" || $2=="burst" || $2=="movement") && $10 != 1 { bad = 1 } END { exit bad }' out \

@@ -85,6 +85,10 @@ void cmd_detect_help(FILE *out)
           "  --full-scale-uv X       WAV input: the microvolts at full scale, so values\n"
           "                          are read in uV (without it they stay full-scale\n"
           "                          fractions, unit FS)\n"
+          "  --no-sparseness         do not measure sparseness, so no sustained one-muscle\n"
+          "                          episode is turned into a movement by it (the rule\n"
+          "                          rests on simulated cramps; real low-force voluntary\n"
+          "                          contractions are sparse too, see detect.h)\n"
           "  --quiet                 no summary on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
@@ -99,11 +103,12 @@ void cmd_detect_help(FILE *out)
           out);
 }
 
-enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET };
+enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
+       OPT_NO_SPARSE };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
-    int json, quiet;
+    int json, quiet, no_sparse;
     double mains;      /* < 0: auto */
     double band_lo, band_hi;
     cli_input in;
@@ -241,7 +246,8 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
         }
         fputc(']', f);
     }
-    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\",\n", mains);
+    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\", \"sparseness\": %s,\n", mains,
+            g[0].cfg.sparse_block_s > 0 ? "true" : "false");
     fprintf(f, " \"summary\": {\"hours\": %.6g, \"cramps\": %zu, \"cramps_per_hour\": ", s->hours,
             s->cramps);
     put_num(f, s->cramps_per_hour, 1);
@@ -605,6 +611,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
         cfg->fs = g[k].fs;
         cfg->band_lo_hz = o->band_lo;
         cfg->band_hi_hz = o->band_hi;
+        if (o->no_sparse) cfg->sparse_block_s = 0;
         const double dur = (double)g[k].r.frames / g[k].fs;
         /* A short recording: enough baseline blocks to take a quantile from. */
         if (dur < 20) cfg->baseline.block_s = fmax(2.0 / 100.0, dur / 20);
@@ -759,6 +766,7 @@ int cmd_detect(int argc, char *argv[])
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
@@ -776,6 +784,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_JSON: o.json = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
+        case OPT_NO_SPARSE: o.no_sparse = 1; break;
         case OPT_MAINS:
             if (!strcmp(optarg, "auto"))
                 o.mains = -1;

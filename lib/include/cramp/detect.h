@@ -158,7 +158,14 @@
  *                separation rests on the simulator's cramp model (30 units
  *                drawn across the pool); a weak voluntary contraction of few
  *                units is sparse too and stays a cramp; no labelled real
- *                cramp has been measured. (A fixed "10 x rest or 50 uV"
+ *                cramp has been measured. Real voluntary thigh contractions
+ *                (UCI lower-limb recordings, tests/detect_real_leg.c) measured
+ *                0.44-1.01 wherever >= 8 blocks qualified: low-force real
+ *                contractions are sparse (as Nazarpour et al. found), so on
+ *                real nights this rule removes only dense, forceful
+ *                contractions; what kept those recordings free of cramps
+ *                were the other rules. `cramp detect --no-sparseness` turns
+ *                the measure off (sparse_block_s = 0). (A fixed "10 x rest or 50 uV"
  *                was tried first on the development nights: polysomnography
  *                amplitudes (250 Hz, MVC 150 uV) give cramps of only 4-7 x
  *                rest, 20-35 uV, so it missed them all.) Known limit: below
