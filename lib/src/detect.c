@@ -156,7 +156,7 @@ typedef struct chan {
     uint64_t flat_start, flat_run;
     /* LF (motion band) segment */
     int lf_active;
-    uint64_t lf_on, lf_quiet_start;
+    uint64_t lf_on, lf_cross, lf_quiet_start, lf_last_end;
     size_t lf_quiet_n;
     double lf_rest, lf_thr_off, lf_sum, lf_sum_q, lf_peak;
 } chan;
@@ -619,7 +619,10 @@ static void close_lf(cramp_detector *d, size_t c, uint64_t off_tick)
 {
     chan *h = &d->ch[c];
     h->lf_active = 0;
-    if (off_tick < h->lf_on + d->lf_min_ticks) return;
+    h->lf_last_end = off_tick;
+    /* lf_min_s counts from the crossing of the onset threshold, so the
+       backtracked start does not lengthen a brief crossing into a segment */
+    if (off_tick < h->lf_cross + d->lf_min_ticks) return;
     const double tick = (double)d->D / d->fs;
     cramp_activity a;
     memset(&a, 0, sizeof a);
@@ -743,8 +746,26 @@ static void tick_done(cramp_detector *d)
                 if (isfinite(L) && h->flat_run == 0 && j >= d->lf_settle &&
                     le >= L + fmax(d->cfg.lf_onset_uv, d->cfg.lf_onset_k * L)) {
                     h->lf_active = 1;
-                    uint64_t first = j + 1 >= d->W ? j + 1 - d->W : 0;
-                    h->lf_on = centre > first ? centre : first;
+                    /* the onset: back from the crossing while the envelope
+                       stays above the offset threshold (a motion artefact
+                       rises slowly, so the crossing of the higher threshold
+                       is late), at most 5 s and not before the last LF
+                       segment or the settling time */
+                    const double thr_off = L + fmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
+                    const double lim2 = thr_off * thr_off * (double)(d->W * d->D);
+                    uint64_t floor_t = h->lf_last_end > d->lf_settle ? h->lf_last_end : d->lf_settle;
+                    const uint64_t back = (uint64_t)(5 * d->fs / (double)d->D);
+                    if (j > back && j - back > floor_t) floor_t = j - back;
+                    uint64_t ib = j;
+                    while (ib > floor_t + d->W) {
+                        double e2 = 0;
+                        for (size_t q = 0; q < d->W; q++) e2 += d->tk_lf[tk_at(d, c, ib - 1 - q)];
+                        if (!(e2 > lim2)) break;
+                        ib--;
+                    }
+                    uint64_t on = ib + 1 >= half ? ib + 1 - half : 0;
+                    h->lf_on = on > floor_t ? on : floor_t;
+                    h->lf_cross = centre > h->lf_on ? centre : h->lf_on;
                     h->lf_rest = L;
                     h->lf_thr_off = L + fmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
                     h->lf_quiet_n = 0;

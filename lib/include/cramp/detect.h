@@ -50,10 +50,15 @@
  *        under the motion artefacts and electrode pops of tens to hundreds
  *        of uV that De Luca 2010 describes), offset after lf_hold_s (0.25 s)
  *        at <= Llf + max(lf_offset_uv, lf_offset_k x Llf) (5 uV, 1), at
- *        least lf_min_s (0.1 s) long; no onset in the first 3 s after a
+ *        least lf_min_s (0.1 s) from the onset crossing to the offset; the
+ *        onset is then moved back (at most 5 s) to where the envelope rose
+ *        above the offset threshold, because a motion artefact swells
+ *        slowly and crosses the higher threshold late (a double threshold,
+ *        as in Bonato et al. 1998); no onset in the first 3 s after a
  *        start, while the 0.5-Hz high-pass settles from the first sample
- *        (tau 0.32 s). These thresholds were written down before any
- *        night was looked at and were not changed after;
+ *        (tau 0.32 s). The thresholds were written down before any night
+ *        was looked at and were not changed after; the backtracking was
+ *        added after seeing late onsets on development seeds 9003-9005;
  *      - a flat line (every sample equal to the previous one) lasting
  *        >= flat_min_s (1 s) is a segment of its own (a lost electrode);
  *      - per segment: RMS (uV, and in multiples of L), largest |sample|,
