@@ -158,7 +158,8 @@ typedef struct chan {
     int lf_active;
     uint64_t lf_on, lf_cross, lf_quiet_start, lf_last_end;
     size_t lf_quiet_n;
-    double lf_rest, lf_thr_off, lf_sum, lf_sum_q, lf_peak;
+    double lf_rest, lf_thr_off2, lf_sum, lf_sum_q, lf_peak2;
+    double lf_Lc, lf_on2;  /* the level the onset threshold was made from; its square */
 } chan;
 
 struct cramp_detector {
@@ -201,7 +202,9 @@ struct cramp_detector {
     uint32_t *khist;                  /* C * KBINS */
     float *tk_max;
     uint32_t *tk_clip, *tk_flat;
-    float *envv, *lfv, *lfenv;        /* C */
+    float *envv, *lfv;                /* C */
+    double lf_run[CRAMP_DETECT_MAX_CHANNELS];  /* motion band: window power sum */
+    double lfenv2[CRAMP_DETECT_MAX_CHANNELS];  /* and its mean square, uV^2 */
     float *win;                       /* E */
     chan *ch;
     uint64_t frames, ticks;
@@ -226,6 +229,7 @@ static void reset_front(cramp_detector *d)
         h->rail_hi = hi;
         h->rails = rails;
         h->mnf0 = h->mdf0 = (double)NAN;
+        h->lf_Lc = (double)NAN; /* the LF onset threshold is made on first use */
         d->a_bp[c] = d->a_lf[c] = d->a_max[c] = d->a_prev[c] = d->a_q[c] = 0;
         d->a_clip[c] = d->a_flat[c] = 0;
         d->a_lo[c] = rails ? lo : -HUGE_VALF;
@@ -239,6 +243,7 @@ static void reset_front(cramp_detector *d)
     memset(d->tk_clip, 0, d->C * TICK_RING * sizeof *d->tk_clip);
     memset(d->tk_flat, 0, d->C * TICK_RING * sizeof *d->tk_flat);
     memset(d->ring, 0, d->C * d->RB * sizeof *d->ring);
+    memset(d->lf_run, 0, sizeof d->lf_run);
     d->frames = 0;
     d->ticks = 0;
     d->pos = 0;
@@ -267,13 +272,16 @@ void cramp_detector_destroy(cramp_detector *d)
     free(d->tk_flat);
     free(d->envv);
     free(d->lfv);
-    free(d->lfenv);
     free(d->win);
     free(d->ch);
     free(d);
 }
 
 static int pos_finite(double x) { return isfinite(x) && x > 0; }
+
+/* fmax for finite operands, inlined (the libm call shows in the per-tick
+   loop's profile) */
+static inline double dmax(double a, double b) { return a > b ? a : b; }
 
 cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
@@ -425,11 +433,10 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->tk_flat = malloc(TICK_RING * channels * sizeof *d->tk_flat);
     d->envv = malloc(channels * sizeof *d->envv);
     d->lfv = malloc(channels * sizeof *d->lfv);
-    d->lfenv = malloc(channels * sizeof *d->lfenv);
     d->win = malloc((d->E ? d->E : 1) * sizeof *d->win);
     d->ch = calloc(channels, sizeof *d->ch);
     if (!d->raw || !d->xh || !d->xl || !d->ring || !d->tk_bp ||
-        !d->tk_lf || !d->tk_q || !d->khist || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv || !d->lfenv ||
+        !d->tk_lf || !d->tk_q || !d->khist || !d->tk_max || !d->tk_clip || !d->tk_flat || !d->envv || !d->lfv ||
         !d->win || !d->ch) {
         st = cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
         goto bad;
@@ -631,7 +638,7 @@ static void close_lf(cramp_detector *d, size_t c, uint64_t off_tick)
     a.onset_s = (double)h->lf_on * tick;
     a.offset_s = (double)off_tick * tick;
     a.rest_uv = h->lf_rest;
-    a.env_peak_uv = h->lf_peak;
+    a.env_peak_uv = sqrt(h->lf_peak2);
     const double n = (double)(off_tick - h->lf_on) * (double)d->D;
     a.lf_excess_uv2 = fmax(0, h->lf_sum_q / n - h->lf_rest * h->lf_rest);
     a.kurtosis = (double)NAN;
@@ -670,8 +677,7 @@ static void sqrt_ratio(const double *num, double den, float *out, size_t n)
  * order; channels innermost. NC is a constant at the common call sites, so
  * the loops become straight vector code rather than runtime-trip-count
  * loops with epilogues or memcpy calls. */
-ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, double *sl,
-                           size_t NC)
+ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, size_t NC)
 {
     const size_t k0 = tk_at(d, 0, j);
     double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0, *restrict tq = d->tk_q + k0;
@@ -685,14 +691,10 @@ ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, d
         tclip[c] = d->a_clip[c];
         tflat[c] = d->a_flat[c];
     }
-    for (size_t c = 0; c < NC; c++) s[c] = sl[c] = 0;
+    for (size_t c = 0; c < NC; c++) s[c] = 0;
     for (size_t i = 0; i < w; i++) {
         const double *restrict t = d->tk_bp + tk_at(d, 0, j - i);
-        const double *restrict u = d->tk_lf + tk_at(d, 0, j - i);
-        for (size_t c = 0; c < NC; c++) {
-            s[c] += t[c];
-            sl[c] += u[c];
-        }
+        for (size_t c = 0; c < NC; c++) s[c] += t[c];
     }
 }
 
@@ -706,19 +708,35 @@ static void tick_done(cramp_detector *d)
         /* channels innermost throughout, each channel summed in the same
            order as one channel at a time would be */
         const size_t w = (size_t)((j + 1) < d->W ? (j + 1) : d->W);
-        double s[CRAMP_DETECT_MAX_CHANNELS], sl[CRAMP_DETECT_MAX_CHANNELS];
+        double s[CRAMP_DETECT_MAX_CHANNELS];
         switch (C) {
-        case 1: tick_lanes(d, j, w, s, sl, 1); break;
-        case 2: tick_lanes(d, j, w, s, sl, 2); break;
-        case 4: tick_lanes(d, j, w, s, sl, 4); break;
-        case 8: tick_lanes(d, j, w, s, sl, 8); break;
-        case 16: tick_lanes(d, j, w, s, sl, 16); break;
-        default: tick_lanes(d, j, w, s, sl, C); break;
+        case 1: tick_lanes(d, j, w, s, 1); break;
+        case 2: tick_lanes(d, j, w, s, 2); break;
+        case 4: tick_lanes(d, j, w, s, 4); break;
+        case 8: tick_lanes(d, j, w, s, 8); break;
+        case 16: tick_lanes(d, j, w, s, 16); break;
+        default: tick_lanes(d, j, w, s, C); break;
         }
         sqrt_ratio(d->tk_lf + tk_at(d, 0, j), Dd, d->lfv, C);
         const double den = (double)w * Dd;
         sqrt_ratio(s, den, d->envv, C);
-        sqrt_ratio(sl, den, d->lfenv, C);
+        /* the motion band's window power, as a running sum (recomputed
+           from the ring every 256 ticks so rounding cannot build up) */
+        double *restrict lr = d->lf_run;
+        const double *restrict tn = d->tk_lf + tk_at(d, 0, j);
+        if (j % 256 == 0) {
+            for (size_t c = 0; c < C; c++) lr[c] = 0;
+            for (size_t i = 0; i < w; i++) {
+                const double *restrict u = d->tk_lf + tk_at(d, 0, j - i);
+                for (size_t c = 0; c < C; c++) lr[c] += u[c];
+            }
+        } else if (j >= d->W) {
+            const double *restrict to = d->tk_lf + tk_at(d, 0, j - d->W);
+            for (size_t c = 0; c < C; c++) lr[c] += tn[c] - to[c];
+        } else {
+            for (size_t c = 0; c < C; c++) lr[c] += tn[c];
+        }
+        for (size_t c = 0; c < C; c++) d->lfenv2[c] = lr[c] / den;
     }
     cramp_baseline_process(d->base, d->envv, 1);
     cramp_baseline_process(d->base_lf, d->lfv, 1);
@@ -740,18 +758,22 @@ static void tick_done(cramp_detector *d)
         const uint64_t centre = j + 1 >= half ? j + 1 - half : 0;
         {
             /* motion band: the same hysteresis on the 0.5-20 Hz envelope */
-            const double le = (double)d->lfenv[c];
+            const double le2 = d->lfenv2[c];
             if (!h->lf_active) {
-                double L = cramp_baseline_level(d->base_lf, c);
-                if (isfinite(L) && h->flat_run == 0 && j >= d->lf_settle &&
-                    le >= L + fmax(d->cfg.lf_onset_uv, d->cfg.lf_onset_k * L)) {
+                const double L = cramp_baseline_level(d->base_lf, c);
+                if (L != h->lf_Lc) { /* changes once per baseline block */
+                    h->lf_Lc = L;
+                    const double t = L + dmax(d->cfg.lf_onset_uv, d->cfg.lf_onset_k * L);
+                    h->lf_on2 = t * t;
+                }
+                if (le2 >= h->lf_on2 && isfinite(L) && h->flat_run == 0 && j >= d->lf_settle) {
                     h->lf_active = 1;
                     /* the onset: back from the crossing while the envelope
                        stays above the offset threshold (a motion artefact
                        rises slowly, so the crossing of the higher threshold
                        is late), at most 5 s and not before the last LF
                        segment or the settling time */
-                    const double thr_off = L + fmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
+                    const double thr_off = L + dmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
                     const double lim2 = thr_off * thr_off * (double)(d->W * d->D);
                     uint64_t floor_t = h->lf_last_end > d->lf_settle ? h->lf_last_end : d->lf_settle;
                     const uint64_t back = (uint64_t)(5 * d->fs / (double)d->D);
@@ -767,16 +789,16 @@ static void tick_done(cramp_detector *d)
                     h->lf_on = on > floor_t ? on : floor_t;
                     h->lf_cross = centre > h->lf_on ? centre : h->lf_on;
                     h->lf_rest = L;
-                    h->lf_thr_off = L + fmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
+                    h->lf_thr_off2 = thr_off * thr_off;
                     h->lf_quiet_n = 0;
                     h->lf_sum = h->lf_sum_q = 0;
                     for (uint64_t i = h->lf_on; i <= j; i++) h->lf_sum += d->tk_lf[tk_at(d, c, i)];
-                    h->lf_peak = le;
+                    h->lf_peak2 = le2;
                 }
             } else {
                 h->lf_sum += d->tk_lf[tk_at(d, c, j)];
-                if (le > h->lf_peak) h->lf_peak = le;
-                if (le <= h->lf_thr_off) {
+                if (le2 > h->lf_peak2) h->lf_peak2 = le2;
+                if (le2 <= h->lf_thr_off2) {
                     if (h->lf_quiet_n == 0) {
                         h->lf_quiet_start = centre > h->lf_on ? centre : h->lf_on + 1;
                         h->lf_sum_q = h->lf_sum;
@@ -792,7 +814,7 @@ static void tick_done(cramp_detector *d)
         if (!h->active) {
             double L = cramp_baseline_level(d->base, c);
             if (!isfinite(L)) continue;
-            double thr = L + fmax(d->cfg.onset_uv, d->cfg.onset_k * L);
+            double thr = L + dmax(d->cfg.onset_uv, d->cfg.onset_k * L);
             if (env < thr || h->flat_run > 0) continue;
             /* onset: first tick of the window whose own RMS reaches thr */
             uint64_t first = j + 1 >= d->W ? j + 1 - d->W : 0;
@@ -812,7 +834,7 @@ static void tick_done(cramp_detector *d)
             h->rest = L;
             h->rest_lf = cramp_baseline_level(d->base_lf, c);
             h->thr_on = thr;
-            h->thr_off = L + fmax(d->cfg.offset_uv, d->cfg.offset_k * L);
+            h->thr_off = L + dmax(d->cfg.offset_uv, d->cfg.offset_k * L);
             h->s_bp = h->s_lf = 0;
             h->s_peak = 0;
             h->s_clip = h->s_flat = h->s_n = 0;
