@@ -249,6 +249,15 @@ static void test_baseline_exact(void)
     cramp_baseline *b = NULL;
     CHECK(cramp_baseline_create(&b, 2, &cfg, NULL) == CRAMP_OK && b, "baseline create");
     if (!b) return;
+    /* the same without the spread: the same levels, no spread */
+    cramp_baseline_config cfg1 = cfg;
+    cfg1.level_only = 1;
+    cramp_baseline *b1 = NULL;
+    CHECK(cramp_baseline_create(&b1, 2, &cfg1, NULL) == CRAMP_OK && b1, "level-only create");
+    if (!b1) {
+        cramp_baseline_destroy(b);
+        return;
+    }
     CHECK(cramp_baseline_block_frames(b) == 100, "block frames %zu",
           cramp_baseline_block_frames(b));
     test_rng r = {SEED};
@@ -268,6 +277,12 @@ static void test_baseline_exact(void)
             blk[2 * i + 1] = 1.0f;
         }
         CHECK(cramp_baseline_process(b, blk, 100) == CRAMP_OK, "process");
+        CHECK(cramp_baseline_process(b1, blk, 100) == CRAMP_OK, "process level-only");
+        {
+            const double l0 = cramp_baseline_level(b, 0), l1 = cramp_baseline_level(b1, 0);
+            CHECK((l0 == l1 || (isnan(l0) && isnan(l1))) && isnan(cramp_baseline_spread(b1, 0)),
+                  "block %zu: level-only %g, with spread %g", k, l1, l0);
+        }
         if (!nan_block) {
             hist_l[nblocks] = v;
             hist_s[nblocks] = d;
@@ -300,6 +315,7 @@ static void test_baseline_exact(void)
     cramp_baseline_reset(b);
     CHECK(isnan(cramp_baseline_level(b, 0)) && cramp_baseline_blocks(b, 0) == 0, "reset");
     cramp_baseline_destroy(b);
+    cramp_baseline_destroy(b1);
 
     cfg.statistic = CRAMP_BASELINE_RMS;
     cfg.warmup_s = 0.0;

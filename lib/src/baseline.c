@@ -74,6 +74,7 @@ cramp_status cramp__bparams_make(cramp__bparams *p, const cramp_baseline_config 
         return cramp__fail(err, CRAMP_EINVAL,
                            "%s warmup_s = %g s (expected 0 .. window_s = %g s)", who,
                            cfg->warmup_s, cfg->window_s);
+    p->spread = !cfg->level_only;
     p->block_n = (size_t)bn;
     p->win_n = (size_t)wn;
     double warm = ceil(cfg->warmup_s / cfg->block_s - 1e-9);
@@ -157,12 +158,12 @@ void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
     const double old_l = ch->ring_l[ch->slot], old_s = ch->ring_s[ch->slot];
     if (!isnan(old_l)) {
         sorted_remove(ch->sort_l, ch->n_valid, old_l);
-        sorted_remove(ch->sort_s, ch->n_valid, old_s);
+        if (p->spread) sorted_remove(ch->sort_s, ch->n_valid, old_s);
         ch->n_valid--;
     }
     if (!isnan(lv)) {
         sorted_insert(ch->sort_l, ch->n_valid, lv);
-        sorted_insert(ch->sort_s, ch->n_valid, sv);
+        if (p->spread) sorted_insert(ch->sort_s, ch->n_valid, sv);
         ch->n_valid++;
     }
     ch->ring_l[ch->slot] = lv;
@@ -170,7 +171,7 @@ void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
     if (++ch->slot == p->win_n) ch->slot = 0;
     if (ch->n_valid >= p->warm_n) {
         ch->level = quantile(ch->sort_l, ch->n_valid, p->q);
-        ch->spread = quantile(ch->sort_s, ch->n_valid, p->q);
+        ch->spread = p->spread ? quantile(ch->sort_s, ch->n_valid, p->q) : (double)NAN;
     } else {
         ch->level = ch->spread = (double)NAN;
     }

@@ -408,6 +408,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     cramp_baseline_config bc = cfg->baseline;
     bc.fs = fs / (double)d->D;
     bc.statistic = CRAMP_BASELINE_MEAN;
+    bc.level_only = 1; /* the detector uses the level only */
     st = cramp_baseline_create(&d->base, channels, &bc, err);
     if (st != CRAMP_OK) goto bad;
     st = cramp_baseline_create(&d->base_lf, channels, &bc, err);

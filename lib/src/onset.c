@@ -397,6 +397,7 @@ cramp_status cramp_onset_create(cramp_onset **out, size_t channels,
     const double fs = cfg->fs;
     cramp__bparams bp;
     st = cramp__bparams_make(&bp, &cfg->baseline, fs, 0, channels, "onset baseline", err);
+    bp.spread = 1; /* the detectors' thresholds use the spread */
     if (st != CRAMP_OK) return st;
 
     cramp_onset *o = calloc(1, sizeof *o);

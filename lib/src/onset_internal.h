@@ -16,6 +16,7 @@ typedef struct cramp__bparams {
     size_t warm_n;  /* valid blocks needed for a level, 1 .. win_n */
     double q;       /* quantile */
     int use_rms;    /* level from block RMS (1) or block mean (0) */
+    int spread;     /* track the spread too */
 } cramp__bparams;
 
 /* One channel: the block being accumulated and the window of past blocks.

@@ -217,6 +217,9 @@ typedef struct cramp_baseline_config {
     double warmup_s;  /* valid blocks needed before a level is given, in
                          seconds of blocks; default 10; 0 .. window_s
                          (at least one block is always needed) */
+    int level_only;   /* 1: do not track the spread (cramp_baseline_spread
+                         gives NAN), half the work at each block end;
+                         default 0 */
 } cramp_baseline_config;
 
 /* Defaults as above; fs = 0 (the caller must set it). */
