@@ -18,8 +18,11 @@
  * recall, F1, median onset error (s); then rows pooled per sampling rate
  * (scenario "by-rate", fs_hz the rate, snr "all"), per SNR tag (scenario
  * "by-snr", fs_hz 0) and over everything (scenario "pooled").
+ * With --misses CLASS, every truth event of that class that ours missed
+ * (no detection of the class at IoU >= 0.2) and every false one is listed on
+ * stderr with the events overlapping it: where to look.
  * Usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S]
- *                        SCENARIO...
+ *                        [--misses CLASS] SCENARIO...
  */
 #include <math.h>
 #include <time.h>
@@ -160,8 +163,11 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     }
     (void)t0;
     size_t k = 0;
-    cramp_activity fin[2 * CRAMP_SYNTH_MAX_CHANNELS];
-    cramp_detector_finish(d, fin, 2 * CRAMP_SYNTH_MAX_CHANNELS, &k);
+    cramp_activity fin[3 * CRAMP_SYNTH_MAX_CHANNELS];
+    if (cramp_detector_finish(d, fin, 3 * CRAMP_SYNTH_MAX_CHANNELS, &k) != CRAMP_OK) {
+        fprintf(stderr, "detector finish failed\n");
+        return -1;
+    }
     for (size_t q = 0; q < k; q++) {
         if (n_act == cap_act) act = realloc(act, (cap_act *= 2) * sizeof *act);
         act[n_act++] = fin[q];
@@ -222,6 +228,40 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     return 0;
 }
 
+static double iou(const cramp_event *a, const cramp_event *b)
+{
+    double i = fmin(a->onset_s + a->duration_s, b->onset_s + b->duration_s) -
+               fmax(a->onset_s, b->onset_s);
+    double u = fmax(a->onset_s + a->duration_s, b->onset_s + b->duration_s) -
+               fmin(a->onset_s, b->onset_s);
+    return i > 0 && u > 0 ? i / u : 0;
+}
+
+/* --misses: events of class `cls` in `from` with no event of that class in
+ * `to` at IoU >= 0.2, each with what in `to` overlaps it (stderr). */
+static void print_misses(const char *scen, uint64_t seed, const char *what, const char *cls,
+                         const cramp_event *from, size_t nf, const cramp_event *to, size_t nt)
+{
+    for (size_t i = 0; i < nf; i++) {
+        if (strcmp(from[i].trial_type, cls) != 0) continue;
+        int hit = 0;
+        for (size_t k = 0; k < nt && !hit; k++)
+            hit = !strcmp(to[k].trial_type, cls) && iou(&from[i], &to[k]) >= 0.2;
+        if (hit) continue;
+        fprintf(stderr, "%s seed %llu: %s %s at %.2f s for %.2f s on %s; overlapping:", scen,
+                (unsigned long long)seed, what, cls, from[i].onset_s, from[i].duration_s,
+                from[i].channel ? from[i].channel : "?");
+        int any = 0;
+        for (size_t k = 0; k < nt; k++) {
+            if (iou(&from[i], &to[k]) <= 0) continue;
+            fprintf(stderr, " %s %.2f+%.2f %s;", to[k].trial_type, to[k].onset_s,
+                    to[k].duration_s, to[k].channel ? to[k].channel : "?");
+            any = 1;
+        }
+        fprintf(stderr, "%s\n", any ? "" : " nothing");
+    }
+}
+
 static void free_events(cramp_event *e, size_t n)
 {
     if (!e) return;
@@ -277,6 +317,7 @@ int main(int argc, char **argv)
     size_t nights = 1;
     double minutes = 0;
     long seed_base = -1;
+    const char *misses = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--nights") && i + 1 < argc)
@@ -285,9 +326,11 @@ int main(int argc, char **argv)
             minutes = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed-base") && i + 1 < argc)
             seed_base = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--misses") && i + 1 < argc)
+            misses = argv[++i];
         else {
             fprintf(stderr, "usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S] "
-                            "SCENARIO...\n");
+                            "[--misses CLASS] SCENARIO...\n");
             return 2;
         }
     }
@@ -331,6 +374,12 @@ int main(int argc, char **argv)
             if (run_night(&sc, &r, &secs) != 0) return 1;
             total_frames += sc.duration_min * 60 * sc.fs * (double)sc.channels;
             total_secs += secs;
+            if (misses) {
+                print_misses(name, sc.seed, "missed", misses, r.truth, r.n_truth, r.ours,
+                             r.n_ours);
+                print_misses(name, sc.seed, "false", misses, r.ours, r.n_ours, r.truth,
+                             r.n_truth);
+            }
             cramp_score_add_night(so, name, r.truth, r.n_truth, r.ours, r.n_ours, NULL);
             cramp_score_add_night(sp, name, r.truth, r.n_truth, r.plain, r.n_plain, NULL);
             cramp_score_add_night(all_ours, name, r.truth, r.n_truth, r.ours, r.n_ours, NULL);
