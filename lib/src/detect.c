@@ -675,18 +675,39 @@ static void sqrt_ratio(const double *num, double den, float *out, size_t n)
 #define ACC_INLINE static inline
 #endif
 
-/* Moves the finished tick j's lanes into the tick ring and brings s[c], the
- * sum of tk_bp over the window's ticks j, j - 1, ..., j - w + 1, up to date:
- * a running sum (add tick j, drop tick j - W), summed afresh from the ring
- * every 256 ticks so rounding cannot build up. The same for every channel
- * count and any split of the input (it depends on tick numbers only);
- * channels innermost. NC is a constant at the common call sites, so the
- * loops become straight vector code rather than runtime-trip-count loops
- * with epilogues or memcpy calls. */
-ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, size_t NC)
+/* Brings s[c], the sum of ring (tk_bp or tk_lf) over the window's ticks j,
+ * j - 1, ..., j - w + 1, up to date: a running sum (add tick j, drop tick
+ * j - W), summed afresh from the ring every 256 ticks so rounding cannot
+ * build up. The same for every channel count and any split of the input (it
+ * depends on tick numbers only); channels innermost. */
+ACC_INLINE void window_sum(const cramp_detector *d, const double *ring, uint64_t j, size_t w,
+                           double *restrict s, size_t NC)
+{
+    const double *restrict tn = ring + tk_at(d, 0, j);
+    if (j % 256 == 0) {
+        for (size_t c = 0; c < NC; c++) s[c] = 0;
+        for (size_t i = 0; i < w; i++) {
+            const double *restrict t = ring + tk_at(d, 0, j - i);
+            for (size_t c = 0; c < NC; c++) s[c] += t[c];
+        }
+    } else if (j >= d->W) {
+        const double *restrict to = ring + tk_at(d, 0, j - d->W);
+        for (size_t c = 0; c < NC; c++) s[c] += tn[c] - to[c];
+    } else {
+        for (size_t c = 0; c < NC; c++) s[c] += tn[c];
+    }
+}
+
+/* Moves the finished tick j's lanes into the tick ring and updates the
+ * window sums of the band (bp_run) and the motion band (lf_run). NC is a
+ * constant at the common call sites, so the loops become straight vector
+ * code rather than runtime-trip-count loops with epilogues or memcpy
+ * calls. */
+ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, size_t NC)
 {
     const size_t k0 = tk_at(d, 0, j);
-    double *restrict bp = d->tk_bp + k0, *restrict lf = d->tk_lf + k0, *restrict tq = d->tk_q + k0;
+    /* not restrict: window_sum reads these ticks back through the ring */
+    double *bp = d->tk_bp + k0, *lf = d->tk_lf + k0, *restrict tq = d->tk_q + k0;
     float *restrict tmax = d->tk_max + k0;
     uint32_t *restrict tclip = d->tk_clip + k0, *restrict tflat = d->tk_flat + k0;
     for (size_t c = 0; c < NC; c++) {
@@ -697,18 +718,8 @@ ACC_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, double *s, s
         tclip[c] = d->a_clip[c];
         tflat[c] = d->a_flat[c];
     }
-    if (j % 256 == 0) {
-        for (size_t c = 0; c < NC; c++) s[c] = 0;
-        for (size_t i = 0; i < w; i++) {
-            const double *restrict t = d->tk_bp + tk_at(d, 0, j - i);
-            for (size_t c = 0; c < NC; c++) s[c] += t[c];
-        }
-    } else if (j >= d->W) {
-        const double *restrict to = d->tk_bp + tk_at(d, 0, j - d->W);
-        for (size_t c = 0; c < NC; c++) s[c] += bp[c] - to[c];
-    } else {
-        for (size_t c = 0; c < NC; c++) s[c] += bp[c];
-    }
+    window_sum(d, d->tk_bp, j, w, d->bp_run, NC);
+    window_sum(d, d->tk_lf, j, w, d->lf_run, NC);
 }
 
 /* Tick j (frames [j D, (j + 1) D)) is complete. */
@@ -721,35 +732,18 @@ static void tick_done(cramp_detector *d)
         /* channels innermost throughout, each channel summed in the same
            order as one channel at a time would be */
         const size_t w = (size_t)((j + 1) < d->W ? (j + 1) : d->W);
-        double *s = d->bp_run;
         switch (C) {
-        case 1: tick_lanes(d, j, w, s, 1); break;
-        case 2: tick_lanes(d, j, w, s, 2); break;
-        case 4: tick_lanes(d, j, w, s, 4); break;
-        case 8: tick_lanes(d, j, w, s, 8); break;
-        case 16: tick_lanes(d, j, w, s, 16); break;
-        default: tick_lanes(d, j, w, s, C); break;
+        case 1: tick_lanes(d, j, w, 1); break;
+        case 2: tick_lanes(d, j, w, 2); break;
+        case 4: tick_lanes(d, j, w, 4); break;
+        case 8: tick_lanes(d, j, w, 8); break;
+        case 16: tick_lanes(d, j, w, 16); break;
+        default: tick_lanes(d, j, w, C); break;
         }
         sqrt_ratio(d->tk_lf + tk_at(d, 0, j), Dd, d->lfv, C);
         const double den = (double)w * Dd;
-        sqrt_ratio(s, den, d->envv, C);
-        /* the motion band's window power, as a running sum (recomputed
-           from the ring every 256 ticks so rounding cannot build up) */
-        double *restrict lr = d->lf_run;
-        const double *restrict tn = d->tk_lf + tk_at(d, 0, j);
-        if (j % 256 == 0) {
-            for (size_t c = 0; c < C; c++) lr[c] = 0;
-            for (size_t i = 0; i < w; i++) {
-                const double *restrict u = d->tk_lf + tk_at(d, 0, j - i);
-                for (size_t c = 0; c < C; c++) lr[c] += u[c];
-            }
-        } else if (j >= d->W) {
-            const double *restrict to = d->tk_lf + tk_at(d, 0, j - d->W);
-            for (size_t c = 0; c < C; c++) lr[c] += tn[c] - to[c];
-        } else {
-            for (size_t c = 0; c < C; c++) lr[c] += tn[c];
-        }
-        for (size_t c = 0; c < C; c++) d->lfenv2[c] = lr[c] / den;
+        sqrt_ratio(d->bp_run, den, d->envv, C);
+        for (size_t c = 0; c < C; c++) d->lfenv2[c] = d->lf_run[c] / den;
     }
     cramp_baseline_process(d->base, d->envv, 1);
     cramp_baseline_process(d->base_lf, d->lfv, 1);
