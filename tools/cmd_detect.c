@@ -114,29 +114,6 @@ typedef struct detect_opts {
     cli_input in;
 } detect_opts;
 
-static void put_num(FILE *f, double v, int json)
-{
-    if (!isfinite(v))
-        fputs(json ? "null" : "n/a", f);
-    else
-        fprintf(f, "%.6g", v);
-}
-
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* A chosen channel: where it is in the file and what the run needs of it. */
 typedef struct detect_chan {
     size_t idx;             /* header index */
@@ -202,7 +179,7 @@ static void write_tsv(FILE *f, const detect_chan *ch, size_t C, const cramp_epis
                             e->prev_interval_s, e->next_interval_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fputc('\t', f);
-            put_num(f, v[k], 0);
+            cli_put_number(f, v[k], 0, 6);
         }
         if (e->series)
             fprintf(f, "\t%d", e->series);
@@ -217,7 +194,7 @@ static void put_json_labels(FILE *f, const detect_chan *ch, const size_t *which,
     fputc('[', f);
     for (size_t k = 0; k < n; k++) {
         fputs(k ? ", " : "", f);
-        put_json_string(f, ch[which ? which[k] : k].label);
+        cli_json_string(f, ch[which ? which[k] : k].label);
     }
     fputc(']', f);
 }
@@ -230,7 +207,7 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
                        const cramp_detect_summary *s, double mains)
 {
     fputs("{\"file\": ", f);
-    put_json_string(f, path);
+    cli_json_string(f, path);
     if (G == 1) {
         fprintf(f, ", \"fs_hz\": %g, \"channels\": ", g[0].fs);
         put_json_labels(f, ch, NULL, C);
@@ -250,7 +227,7 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
             g[0].cfg.sparse_block_s > 0 ? "true" : "false");
     fprintf(f, " \"summary\": {\"hours\": %.6g, \"cramps\": %zu, \"cramps_per_hour\": ", s->hours,
             s->cramps);
-    put_num(f, s->cramps_per_hour, 1);
+    cli_put_number(f, s->cramps_per_hour, 1, 6);
     fprintf(f, ", \"cramp_total_s\": %.3f, \"cramp_longest_s\": %.3f, \"cramp_onsets_s\": [",
             s->cramp_total_s, s->cramp_longest_s);
     int first = 1;
@@ -260,7 +237,7 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
             first = 0;
         }
     fprintf(f, "], \"plm\": %zu, \"plm_series\": %zu, \"plm_index\": ", s->plm, s->plm_series);
-    put_num(f, s->plm_index, 1);
+    cli_put_number(f, s->plm_index, 1, 6);
     fputs(", \"counts\": {", f);
     for (int t = 0; t < CRAMP_EVENT_TYPES; t++)
         fprintf(f, "%s\"%s\": %zu", t ? ", " : "", cramp_event_type_name((cramp_event_type)t),
@@ -272,9 +249,9 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
         labels_of(ch, C, e->channels, lab, sizeof lab);
         fprintf(f, "%s\n  {\"onset\": %.3f, \"duration\": %.3f, \"trial_type\": \"%s\", \"channel\": ",
                 i ? "," : "", e->onset_s, e->duration_s, cramp_event_type_name(e->type));
-        put_json_string(f, lab);
+        cli_json_string(f, lab);
         fputs(", \"main_channel\": ", f);
-        put_json_string(f, ch[e->main_channel].label);
+        cli_json_string(f, ch[e->main_channel].label);
         const char *names[] = {"rms_uv",        "rest_uv",       "rms_x_rest",     "peak_uv",
                                "mnf_start_hz",  "mnf_end_hz",    "mdf_start_hz",   "mdf_end_hz",
                                "mnf_slope_hz_s", "lf_ratio",     "kurtosis",       "clip_fraction",
@@ -288,10 +265,10 @@ static void write_json(FILE *f, const char *path, const detect_chan *ch, size_t 
                             e->prev_interval_s, e->next_interval_s};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
             fprintf(f, ", \"%s\": ", names[k]);
-            put_num(f, v[k], 1);
+            cli_put_number(f, v[k], 1, 6);
         }
         fprintf(f, ", \"series\": %d, \"reason\": ", e->series);
-        put_json_string(f, e->reason ? e->reason : "");
+        cli_json_string(f, e->reason ? e->reason : "");
         fputc('}', f);
     }
     fputs("\n]}\n", f);

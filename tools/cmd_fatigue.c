@@ -426,24 +426,6 @@ static int read_events(fatigue_opts *o)
 
 /* ---- output helpers ------------------------------------------------------ */
 
-static void put_num(FILE *f, double v, int json)
-{
-    if (isfinite(v)) fprintf(f, "%.9g", v);
-    else fputs(json ? "null" : "n/a", f);
-}
-
-static void put_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 /* A label for a TSV cell: tabs and line breaks would split it. */
 static void put_tsv_str(FILE *f, const char *s)
 {
@@ -507,13 +489,13 @@ static void write_header(FILE *f, const fatigue_opts *o, const cli_reader *rd,
         return;
     }
     fputs("{\n  \"file\": ", f);
-    put_json_str(f, o->in);
+    cli_json_string(f, o->in);
     fprintf(f, ",\n  \"fs\": %.17g,\n  \"channels\": [", in->fs);
     for (size_t c = 0; c < rd->channels; c++) {
         fputs(c ? ", {\"label\": " : "{\"label\": ", f);
-        put_json_str(f, cli_reader_label(rd, c));
+        cli_json_string(f, cli_reader_label(rd, c));
         fputs(", \"unit\": ", f);
-        put_json_str(f, cli_reader_unit(rd, c));
+        cli_json_string(f, cli_reader_unit(rd, c));
         fputc('}', f);
     }
     const double fs = in->fs;
@@ -545,31 +527,31 @@ static void write_result(FILE *f, const fatigue_opts *o, const cli_reader *rd,
                             r->entropy, r->moment[1], r->moment[2], r->moment[3], r->moment[4]};
         for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
             fputc('\t', f);
-            put_num(f, v[i], 0);
+            cli_put_number(f, v[i], 0, 9);
         }
         for (size_t b = 0; b < n_bands; b++) {
             fputc('\t', f);
-            put_num(f, r->band_power[b], 0);
+            cli_put_number(f, r->band_power[b], 0, 9);
         }
         fputc('\n', f);
         return;
     }
     fprintf(f, "%s\n    {\"time_s\": %.9g, \"start_s\": %.9g, \"end_s\": %.9g, \"channel\": ",
             first ? "" : ",", r->centre_s, r->start_s, r->end_s);
-    put_json_str(f, cli_reader_label(rd, r->channel));
+    cli_json_string(f, cli_reader_label(rd, r->channel));
     const char *names[] = {"total_power", "mnf", "mdf", "peak_f", "finsm5", "entropy",
                            "sm1", "sm2", "sm3", "sm4"};
     const double v[] = {r->total_power, r->mnf_hz, r->mdf_hz, r->peak_hz, r->finsm5,
                         r->entropy, r->moment[1], r->moment[2], r->moment[3], r->moment[4]};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         fprintf(f, ", \"%s\": ", names[i]);
-        put_num(f, v[i], 1);
+        cli_put_number(f, v[i], 1, 9);
     }
     if (n_bands) {
         fputs(", \"band_power\": [", f);
         for (size_t b = 0; b < n_bands; b++) {
             if (b) fputs(", ", f);
-            put_num(f, r->band_power[b], 1);
+            cli_put_number(f, r->band_power[b], 1, 9);
         }
         fputc(']', f);
     }
@@ -658,19 +640,19 @@ static int write_slopes(FILE *f, const fatigue_opts *o, const cli_reader *rd,
                 if (json) {
                     fputs(first ? "\n    {\"interval\": " : ",\n    {\"interval\": ", f);
                     first = 0;
-                    put_json_str(f, iv->label);
+                    cli_json_string(f, iv->label);
                     fprintf(f, ", \"start_s\": %.9g, \"end_s\": %.9g, \"channel\": ", iv->start_s,
                             iv->end_s);
-                    put_json_str(f, cli_reader_label(rd, c));
+                    cli_json_string(f, cli_reader_label(rd, c));
                     fprintf(f, ", \"index\": \"%s\", \"n\": %zu", name, s.n);
                     const char *keys[] = {"slope", "ci_low", "ci_high", "intercept", "r2"};
                     const double vals[] = {s.slope, s.ci_low, s.ci_high, s.intercept, s.r2};
                     for (size_t q = 0; q < 5; q++) {
                         fprintf(f, ", \"%s\": ", keys[q]);
-                        put_num(f, vals[q], 1);
+                        cli_put_number(f, vals[q], 1, 9);
                     }
                     fputs(", \"unit\": ", f);
-                    put_json_str(f, unit);
+                    cli_json_string(f, unit);
                     fputc('}', f);
                 } else {
                     put_tsv_str(f, iv->label);
@@ -680,7 +662,7 @@ static int write_slopes(FILE *f, const fatigue_opts *o, const cli_reader *rd,
                     const double vals[] = {s.slope, s.ci_low, s.ci_high, s.intercept, s.r2};
                     for (size_t q = 0; q < 5; q++) {
                         fputc('\t', f);
-                        put_num(f, vals[q], 0);
+                        cli_put_number(f, vals[q], 0, 9);
                     }
                     fprintf(f, "\t%s\n", unit);
                 }

@@ -79,75 +79,6 @@ static int parse_args(int argc, char *argv[], info_opts *o)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    const unsigned char c = s[0];
-    size_t n;
-    unsigned int cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped; bytes
- * that are not UTF-8 (EDF headers are meant to be ASCII, some hold Latin-1)
- * taken as Latin-1, so the output is always valid JSON. */
-static void json_str(FILE *f, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)(str ? str : "");
-    fputc('"', f);
-    while (*s) {
-        const unsigned char c = *s;
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
-            s++;
-        } else if (c < 0x20 || c == 0x7F) {
-            fprintf(f, "\\u%04x", c);
-            s++;
-        } else if (c < 0x80) {
-            fputc(c, f);
-            s++;
-        } else {
-            const size_t n = utf8_len(s);
-            if (n) {
-                fwrite(s, 1, n, f);
-                s += n;
-            } else {
-                fprintf(f, "\\u%04x", c);
-                s++;
-            }
-        }
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else
-        fputs("null", f);
-}
 
 /* ---- text ---------------------------------------------------------------- */
 
@@ -254,58 +185,58 @@ static void print_json(const char *path, const cramp_rec_header *h, const info_o
     char buf[128];
     FILE *f = stdout;
     fputs("{\"file\": ", f);
-    json_str(f, path);
+    cli_json_string(f, path);
     fputs(", \"format\": ", f);
-    json_str(f, cramp_rec_format_name(h->format));
+    cli_json_string(f, cramp_rec_format_name(h->format));
     fputs(", \"start\": ", f);
     if (h->start_valid) {
         start_text(h, buf, sizeof buf, 1);
-        json_str(f, buf);
+        cli_json_string(f, buf);
     } else {
         fputs("null", f);
     }
     fputs(", \"start_subsecond\": ", f);
-    json_num(f, h->start_subsecond);
+    cli_put_number(f, h->start_subsecond, 1, 17);
     fputs(", \"duration_s\": ", f);
-    json_num(f, h->duration_s);
+    cli_put_number(f, h->duration_s, 1, 17);
     fputs(", \"record_duration_s\": ", f);
-    json_num(f, h->record_duration_s);
+    cli_put_number(f, h->record_duration_s, 1, 17);
     fprintf(f, ", \"n_records\": %zu, \"segments\": [", h->n_records);
     for (size_t i = 0; i < h->n_segments; i++) {
         fputs(i ? ", {\"onset_s\": " : "{\"onset_s\": ", f);
-        json_num(f, h->segments[i].onset_s);
+        cli_put_number(f, h->segments[i].onset_s, 1, 17);
         fputs(", \"duration_s\": ", f);
-        json_num(f, h->segments[i].duration_s);
+        cli_put_number(f, h->segments[i].duration_s, 1, 17);
         fprintf(f, ", \"first_record\": %zu, \"n_records\": %zu}", h->segments[i].first_record,
                 h->segments[i].n_records);
     }
     fputs("], \"patient\": ", f);
-    json_str(f, h->patient);
+    cli_json_string(f, h->patient);
     fputs(", \"recording\": ", f);
-    json_str(f, h->recording);
+    cli_json_string(f, h->recording);
     fputs(", \"channels\": [", f);
     for (size_t c = 0; c < h->n_channels; c++) {
         const cramp_channel_info *ci = &h->channels[c];
         fprintf(f, "%s\n  {\"index\": %zu, \"label\": ", c ? "," : "", c + 1);
-        json_str(f, ci->label);
+        cli_json_string(f, ci->label);
         fprintf(f, ", \"annotation\": %s, \"file_unit\": ", ci->is_annotation ? "true" : "false");
-        json_str(f, ci->file_unit);
+        cli_json_string(f, ci->file_unit);
         fputs(", \"unit\": ", f);
-        json_str(f, ci->unit);
+        cli_json_string(f, ci->unit);
         fputs(", \"to_output\": ", f);
-        json_num(f, ci->to_output);
+        cli_put_number(f, ci->to_output, 1, 17);
         fputs(", \"fs\": ", f);
-        json_num(f, ci->fs);
+        cli_put_number(f, ci->fs, 1, 17);
         fputs(", \"phys_min\": ", f);
-        json_num(f, ci->phys_min);
+        cli_put_number(f, ci->phys_min, 1, 17);
         fputs(", \"phys_max\": ", f);
-        json_num(f, ci->phys_max);
+        cli_put_number(f, ci->phys_max, 1, 17);
         fprintf(f, ", \"dig_min\": %ld, \"dig_max\": %ld, \"samples_per_record\": %zu",
                 (long)ci->dig_min, (long)ci->dig_max, ci->samples_per_record);
         fputs(", \"prefilter\": ", f);
-        json_str(f, ci->prefilter);
+        cli_json_string(f, ci->prefilter);
         fputs(", \"transducer\": ", f);
-        json_str(f, ci->transducer);
+        cli_json_string(f, ci->transducer);
         fputc('}', f);
     }
     fprintf(f, "], \"annotation_count\": %zu", h->n_annotations);
@@ -314,16 +245,16 @@ static void print_json(const char *path, const cramp_rec_header *h, const info_o
         for (size_t i = 0; i < h->n_annotations; i++) {
             const cramp_annotation *a = &h->annotations[i];
             fputs(i ? ",\n  {\"onset_s\": " : "\n  {\"onset_s\": ", f);
-            json_num(f, a->onset_s);
+            cli_put_number(f, a->onset_s, 1, 17);
             fputs(", \"duration_s\": ", f);
             if (a->duration_s >= 0)
-                json_num(f, a->duration_s);
+                cli_put_number(f, a->duration_s, 1, 17);
             else
                 fputs("null", f);
             fputs(", \"text\": ", f);
-            json_str(f, a->text);
+            cli_json_string(f, a->text);
             fputs(", \"channel\": ", f);
-            json_str(f, a->channel);
+            cli_json_string(f, a->channel);
             fputc('}', f);
         }
         fputc(']', f);
@@ -331,7 +262,7 @@ static void print_json(const char *path, const cramp_rec_header *h, const info_o
     fputs(", \"warnings\": [", f);
     for (size_t i = 0; i < h->n_warnings; i++) {
         if (i) fputs(", ", f);
-        json_str(f, h->warnings[i]);
+        cli_json_string(f, h->warnings[i]);
     }
     fputs("]}", f);
 }
@@ -362,9 +293,9 @@ int cmd_info(int argc, char *argv[])
             failed = 1;
             if (o.json) {
                 fputs("{\"file\": ", stdout);
-                json_str(stdout, path);
+                cli_json_string(stdout, path);
                 fputs(", \"error\": ", stdout);
-                json_str(stdout, msg);
+                cli_json_string(stdout, msg);
                 fputc('}', stdout);
             }
             continue;

@@ -53,29 +53,6 @@ void cmd_score_help(FILE *out)
 
 enum { OPT_JSON = 256, OPT_MIN_IOU, OPT_BY_CHANNEL };
 
-static void put_num(FILE *f, double v, int json)
-{
-    if (isnan(v))
-        fputs(json ? "null" : "n/a", f);
-    else
-        fprintf(f, "%.6g", v);
-}
-
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void tsv_row(FILE *f, const char *night, const char *cls, const cramp_class_score *r)
 {
     fprintf(f, "%s\t%s\t%zu\t%zu\t%zu\t%zu\t%zu", night, cls, r->n_truth, r->n_detected, r->tp,
@@ -85,7 +62,7 @@ static void tsv_row(FILE *f, const char *night, const char *cls, const cramp_cla
                         r->offset.q1,     r->offset.q3,   r->offset.mean_abs};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         fputc('\t', f);
-        put_num(f, v[i], 0);
+        cli_put_number(f, v[i], 0, 6);
     }
     fputc('\n', f);
 }
@@ -95,22 +72,22 @@ static void json_class(FILE *f, const cramp_class_score *r)
     fprintf(f, "{\"n_truth\": %zu, \"n_detected\": %zu, \"tp\": %zu, \"fp\": %zu, \"fn\": %zu, ",
             r->n_truth, r->n_detected, r->tp, r->fp, r->fn);
     fputs("\"precision\": ", f);
-    put_num(f, r->precision, 1);
+    cli_put_number(f, r->precision, 1, 6);
     fputs(", \"recall\": ", f);
-    put_num(f, r->recall, 1);
+    cli_put_number(f, r->recall, 1, 6);
     fputs(", \"f1\": ", f);
-    put_num(f, r->f1, 1);
+    cli_put_number(f, r->f1, 1, 6);
     const cramp_error_stats *e[2] = {&r->onset, &r->offset};
     const char *name[2] = {"onset_error_s", "offset_error_s"};
     for (int k = 0; k < 2; k++) {
         fprintf(f, ", \"%s\": {\"n\": %zu, \"median\": ", name[k], e[k]->n);
-        put_num(f, e[k]->median, 1);
+        cli_put_number(f, e[k]->median, 1, 6);
         fputs(", \"q1\": ", f);
-        put_num(f, e[k]->q1, 1);
+        cli_put_number(f, e[k]->q1, 1, 6);
         fputs(", \"q3\": ", f);
-        put_num(f, e[k]->q3, 1);
+        cli_put_number(f, e[k]->q3, 1, 6);
         fputs(", \"mean_abs\": ", f);
-        put_num(f, e[k]->mean_abs, 1);
+        cli_put_number(f, e[k]->mean_abs, 1, 6);
         fputc('}', f);
     }
     fputc('}', f);
@@ -125,18 +102,18 @@ static int json_block(FILE *f, const cramp_score *sc, size_t night)
         cramp_class_score r;
         if (cramp_score_get(sc, night, k, &r) != CRAMP_OK) return -1;
         fputs(k ? ", " : "", f);
-        put_json_string(f, cramp_score_class_name(sc, k));
+        cli_json_string(f, cramp_score_class_name(sc, k));
         fputs(": ", f);
         json_class(f, &r);
     }
     fputs("}, \"confusion\": {", f);
     for (size_t i = 0; i <= K; i++) {
         fputs(i ? ", " : "", f);
-        put_json_string(f, i < K ? cramp_score_class_name(sc, i) : "none");
+        cli_json_string(f, i < K ? cramp_score_class_name(sc, i) : "none");
         fputs(": {", f);
         for (size_t j = 0; j <= K; j++) {
             fputs(j ? ", " : "", f);
-            put_json_string(f, j < K ? cramp_score_class_name(sc, j) : "none");
+            cli_json_string(f, j < K ? cramp_score_class_name(sc, j) : "none");
             fprintf(f, ": %zu", cramp_score_confusion(sc, night, i, j));
         }
         fputc('}', f);
@@ -213,9 +190,9 @@ int cmd_score(int argc, char *argv[])
                 cfg.match_channels ? "true" : "false");
         for (size_t n = 0; n < N && !bad; n++) {
             fputs(n ? ", {\"truth\": " : "{\"truth\": ", f);
-            put_json_string(f, argv[optind + 2 * (int)n]);
+            cli_json_string(f, argv[optind + 2 * (int)n]);
             fputs(", \"detected\": ", f);
-            put_json_string(f, argv[optind + 2 * (int)n + 1]);
+            cli_json_string(f, argv[optind + 2 * (int)n + 1]);
             fputs(", ", f);
             bad |= json_block(f, sc, n);
             fputc('}', f);

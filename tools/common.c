@@ -634,3 +634,72 @@ void cli_progress_done(cli_progress *p)
     if (p->enabled && p->shown) fprintf(stderr, "\r\033[K");
     p->shown = 0;
 }
+
+/* ---- output formatting ---------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+    const unsigned char c = s[0];
+    size_t n;
+    unsigned int cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+void cli_json_string(FILE *f, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    fputc('"', f);
+    while (*s) {
+        const unsigned char c = *s;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+            s++;
+        } else if (c < 0x20 || c == 0x7F) {
+            fprintf(f, "\\u%04x", c);
+            s++;
+        } else if (c < 0x80) {
+            fputc(c, f);
+            s++;
+        } else {
+            const size_t n = utf8_len(s);
+            if (n) {
+                fwrite(s, 1, n, f);
+                s += n;
+            } else {
+                fprintf(f, "\\u%04x", c);
+                s++;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+void cli_put_number(FILE *f, double v, int json, int digits)
+{
+    if (isfinite(v))
+        fprintf(f, "%.*g", digits, v);
+    else
+        fputs(json ? "null" : "n/a", f);
+}

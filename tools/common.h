@@ -56,6 +56,15 @@ int cli_parse_band(const char *s, double *lo, double *hi);
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 
+/* A JSON string: quotes, backslashes and control characters escaped; bytes
+ * that are not UTF-8 (EDF headers are meant to be ASCII, some hold Latin-1)
+ * taken as Latin-1, so the output is always valid JSON. NULL is "". */
+void cli_json_string(FILE *f, const char *s);
+
+/* v with `digits` significant digits; not finite: null in JSON (json != 0),
+ * n/a in a table. */
+void cli_put_number(FILE *f, double v, int json, int digits);
+
 /* ---- input ------------------------------------------------------------- */
 
 /* How a command chooses what it reads from a recording (--channels,
