@@ -311,50 +311,16 @@ static void chan_from_header(const cramp_rec_header *h, size_t idx, const cli_in
 }
 
 /* The channels of a run, in output order: those --channels names (each item
- * resolved by the shared reader, one at a time, so a label or index means
- * what it means in every command even when the items differ in rate; the
- * reader checks the file and prints its header warnings on the first), or
- * every signal channel at >= MIN_FS_HZ (the slower ones listed in skipped,
- * for a warning after the header's). *printed says whether the header
- * warnings were printed. */
+ * resolved as every command resolves it, cli_find_channel, even when the
+ * items differ in rate), or every signal channel at >= MIN_FS_HZ (the slower
+ * ones listed in skipped, for a warning after the header's). The file is
+ * opened once here; the groups' readers check it again, and the first of
+ * them prints its header warnings. */
 static int choose_channels(const char *path, const detect_opts *o, detect_chan *ch, size_t *C,
-                           int *printed, char *skipped, size_t cap)
+                           char *skipped, size_t cap)
 {
     *C = 0;
-    *printed = 0;
     skipped[0] = '\0';
-    cli_input one = o->in;
-    if (o->in.channels) {
-        for (const char *p = o->in.channels; *p;) {
-            const char *comma = strchr(p, ',');
-            const size_t len = comma ? (size_t)(comma - p) : strlen(p);
-            char item[sizeof ch->item];
-            if (len >= sizeof item) /* as the shared reader says it */
-                return cli_fail("'%s' has no channel '%.*s'", path, (int)len, p);
-            if (*C == CRAMP_DETECT_MAX_CHANNELS)
-                return cli_fail("'%s': --channels names more than %d channels, the most one run "
-                                "takes",
-                                path, CRAMP_DETECT_MAX_CHANNELS);
-            memcpy(item, p, len);
-            item[len] = '\0';
-            one.channels = item;
-            cli_reader t;
-            if (cli_reader_open_input(&t, path, &one, o->quiet || *printed) != CLI_OK)
-                return CLI_FAIL;
-            *printed = 1;
-            chan_from_header(t.hdr, t.sel[0], &o->in, &ch[*C]);
-            memcpy(ch[*C].item, item, len + 1);
-            (*C)++;
-            cli_reader_close(&t);
-            p = comma ? comma + 1 : p + len;
-        }
-        for (size_t c = 0; c < *C; c++)
-            if (!(ch[c].fs >= MIN_FS_HZ))
-                return cli_fail("'%s': channel '%s' is sampled at %g Hz; the detector needs at "
-                                "least %d Hz (sEMG is recorded at 200 Hz and up)",
-                                path, ch[c].label, ch[c].fs, MIN_FS_HZ);
-        return CLI_OK;
-    }
     cramp_recording *rec = NULL;
     cramp_recording_options opt;
     cramp_recording_options_default(&opt);
@@ -365,6 +331,34 @@ static int choose_channels(const char *path, const detect_opts *o, detect_chan *
     if (st != CRAMP_OK) return cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
     const cramp_rec_header *h = cramp_recording_header(rec);
     int rc = CLI_OK;
+    if (o->in.channels) {
+        const char *p = o->in.channels;
+        char item[sizeof ch->item];
+        int more;
+        while (rc == CLI_OK && (more = cli_next_channel_item(&p, item, sizeof item, path)) != 0) {
+            long idx;
+            if (more < 0)
+                rc = CLI_FAIL;
+            else if (*C == CRAMP_DETECT_MAX_CHANNELS)
+                rc = cli_fail("'%s': --channels names more than %d channels, the most one run "
+                              "takes",
+                              path, CRAMP_DETECT_MAX_CHANNELS);
+            else if ((idx = cli_find_channel(h, path, item)) < 0)
+                rc = CLI_FAIL;
+            else {
+                chan_from_header(h, (size_t)idx, &o->in, &ch[*C]);
+                memcpy(ch[*C].item, item, sizeof item);
+                (*C)++;
+            }
+        }
+        for (size_t c = 0; rc == CLI_OK && c < *C; c++)
+            if (!(ch[c].fs >= MIN_FS_HZ))
+                rc = cli_fail("'%s': channel '%s' is sampled at %g Hz; the detector needs at "
+                              "least %d Hz (sEMG is recorded at 200 Hz and up)",
+                              path, ch[c].label, ch[c].fs, MIN_FS_HZ);
+        cramp_recording_close(rec);
+        return rc;
+    }
     size_t n_data = 0, n_fast = 0, fastest = 0;
     for (size_t c = 0; c < h->n_channels; c++) {
         const cramp_channel_info *ci = &h->channels[c];
@@ -555,7 +549,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     size_t C = 0;
     int printed = 0;
     char skipped[400];
-    if (choose_channels(path, o, ch, &C, &printed, skipped, sizeof skipped) != CLI_OK)
+    if (choose_channels(path, o, ch, &C, skipped, sizeof skipped) != CLI_OK)
         return CLI_FAIL;
     int rc = CLI_FAIL;
     rate_group *g = calloc(C, sizeof *g);

@@ -143,11 +143,8 @@ int cli_input_full_scale(cli_input *in, const char *arg)
     return CLI_OK;
 }
 
-/* Finds one item of --channels: a label first (exact, then ignoring case),
- * then a 1-based index. Returns the header index or prints and returns -1. */
-static long find_channel(const cli_reader *r, const char *item)
+long cli_find_channel(const cramp_rec_header *h, const char *path, const char *item)
 {
-    const cramp_rec_header *h = r->hdr;
     for (int pass = 0; pass < 2; pass++) {
         long found = -1;
         for (size_t c = 0; c < h->n_channels; c++) {
@@ -155,14 +152,14 @@ static long find_channel(const cli_reader *r, const char *item)
             if (pass == 0 ? strcmp(lab, item) != 0 : strcasecmp(lab, item) != 0) continue;
             if (found >= 0) {
                 cli_fail("'%s': the label '%s' names channels %ld and %zu: choose by index",
-                         r->path, item, found + 1, c + 1);
+                         path, item, found + 1, c + 1);
                 return -1;
             }
             found = (long)c;
         }
         if (found >= 0) {
             if (h->channels[found].is_annotation) {
-                cli_fail("'%s': channel %ld ('%s') holds annotations, not a signal", r->path,
+                cli_fail("'%s': channel %ld ('%s') holds annotations, not a signal", path,
                          found + 1, item);
                 return -1;
             }
@@ -172,15 +169,30 @@ static long find_channel(const cli_reader *r, const char *item)
     size_t idx;
     if (cli_parse_size(item, &idx) == 0 && idx >= 1 && idx <= h->n_channels) {
         if (h->channels[idx - 1].is_annotation) {
-            cli_fail("'%s': channel %zu ('%s') holds annotations, not a signal", r->path, idx,
+            cli_fail("'%s': channel %zu ('%s') holds annotations, not a signal", path, idx,
                      h->channels[idx - 1].label);
             return -1;
         }
         return (long)(idx - 1);
     }
     cli_fail("'%s' has no channel '%s' (labels: see 'cramp info %s'; indices 1 to %zu)",
-             r->path, item, r->path, h->n_channels);
+             path, item, path, h->n_channels);
     return -1;
+}
+
+int cli_next_channel_item(const char **p, char *item, size_t cap, const char *path)
+{
+    if (!**p) return 0;
+    const char *comma = strchr(*p, ',');
+    const size_t len = comma ? (size_t)(comma - *p) : strlen(*p);
+    if (len >= cap) {
+        cli_fail("'%s' has no channel '%.*s'", path, (int)len, *p);
+        return -1;
+    }
+    memcpy(item, *p, len);
+    item[len] = '\0';
+    *p = comma ? comma + 1 : *p + len;
+    return 1;
 }
 
 /* "20 Hz: a, b; 100 Hz: c" for the message about several rates. */
@@ -253,15 +265,10 @@ int cli_reader_open_input(cli_reader *r, const char *path, const cli_input *in, 
     if (!r->sel) return reader_fail(r, "out of memory");
     if (in && in->channels) {
         const char *p = in->channels;
-        while (*p) {
-            const char *comma = strchr(p, ',');
-            const size_t len = comma ? (size_t)(comma - p) : strlen(p);
-            char item[128];
-            if (len >= sizeof item)
-                return reader_fail(r, "'%s' has no channel '%.*s'", path, (int)len, p);
-            memcpy(item, p, len);
-            item[len] = '\0';
-            const long c = find_channel(r, item);
+        char item[128];
+        int more;
+        while ((more = cli_next_channel_item(&p, item, sizeof item, path)) != 0) {
+            const long c = more > 0 ? cli_find_channel(h, path, item) : -1;
             if (c < 0) {
                 cli_reader_close(r);
                 return CLI_FAIL;
@@ -271,7 +278,6 @@ int cli_reader_open_input(cli_reader *r, const char *path, const cli_input *in, 
                                    "'%s': --channels names more channels than the file has (%zu)",
                                    path, h->n_channels);
             r->sel[r->channels++] = (size_t)c;
-            p = comma ? comma + 1 : p + len;
         }
         for (size_t i = 1; i < r->channels; i++)
             if (h->channels[r->sel[i]].fs != h->channels[r->sel[0]].fs) {

@@ -85,6 +85,16 @@ typedef struct cli_input {
 /* Parses --channels / --full-scale-uv values into in; returns CLI_OK or a
  * usage error. */
 int cli_input_channels(cli_input *in, const char *arg);
+
+/* One item of --channels in the recording h: a label first (exact, then
+ * ignoring case), then a 1-based index. The header index, or -1 after
+ * printing why (naming path). */
+long cli_find_channel(const cramp_rec_header *h, const char *path, const char *item);
+
+/* The next comma-separated item of a --channels list at *p, copied into
+ * item (cap bytes) and *p moved past it: 1; 0 at the end; -1 after
+ * printing (naming path) when the item does not fit. */
+int cli_next_channel_item(const char **p, char *item, size_t cap, const char *path);
 int cli_input_full_scale(cli_input *in, const char *arg);
 
 typedef struct cli_reader {
