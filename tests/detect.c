@@ -337,6 +337,17 @@ static void test_rules(void)
  * s). Returns the detector's segments in ro and, for the sparse case, the
  * shot-noise excess kurtosis int h^4 / (nu (int h^2)^2) of the band-passed
  * pulse h in *predicted. */
+/* The longest EMG segment of a run, or NULL. */
+static const cramp_activity *longest(const run_out *ro)
+{
+    const cramp_activity *b = NULL;
+    for (size_t i = 0; i < ro->n; i++)
+        if (ro->act[i].kind == CRAMP_ACTIVITY_EMG &&
+            (!b || ro->act[i].offset_s - ro->act[i].onset_s > b->offset_s - b->onset_s))
+            b = &ro->act[i];
+    return b;
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -429,11 +440,7 @@ static int run_sparse(double fs, double noise_uv, int sparse, double dense_uv, d
     cramp_detector_destroy(d);
     /* the reference: the definition computed directly in double on the
        band-passed signal, over the longest segment's 0.25-s blocks */
-    const cramp_activity *a = NULL;
-    for (size_t i = 0; i < ro->n; i++)
-        if (ro->act[i].kind == CRAMP_ACTIVITY_EMG &&
-            (!a || ro->act[i].offset_s - ro->act[i].onset_s > a->offset_s - a->onset_s))
-            a = &ro->act[i];
+    const cramp_activity *a = longest(ro);
     *ref = (double)NAN;
     if (a) {
         float *y = malloc(total * sizeof *y);
@@ -467,17 +474,6 @@ static int run_sparse(double fs, double noise_uv, int sparse, double dense_uv, d
     }
     free(x);
     return 0;
-}
-
-/* The longest EMG segment of a run, or NULL. */
-static const cramp_activity *longest(const run_out *ro)
-{
-    const cramp_activity *b = NULL;
-    for (size_t i = 0; i < ro->n; i++)
-        if (ro->act[i].kind == CRAMP_ACTIVITY_EMG &&
-            (!b || ro->act[i].offset_s - ro->act[i].onset_s > b->offset_s - b->onset_s))
-            b = &ro->act[i];
-    return b;
 }
 
 static cramp_event_type label_of(const run_out *ro, double fs)

@@ -281,9 +281,14 @@ void cramp_detector_destroy(cramp_detector *d)
 
 static int pos_finite(double x) { return isfinite(x) && x > 0; }
 
-/* fmax for finite operands, inlined (the libm call shows in the per-tick
-   loop's profile) */
-static inline double dmax(double a, double b) { return a > b ? a : b; }
+/* A threshold above the resting level L: L + max(uv, k L) (the AASM margin
+   in uV, or a multiple of rest on a noisy channel). Inline, not libm fmax,
+   whose call showed in the per-tick loop's profile. */
+static inline double above_rest(double L, double uv, double k)
+{
+    const double m = k * L;
+    return L + (uv > m ? uv : m);
+}
 
 cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
@@ -770,7 +775,7 @@ static void tick_done(cramp_detector *d)
                 const double L = cramp_baseline_level(d->base_lf, c);
                 if (L != h->lf_Lc) { /* changes once per baseline block */
                     h->lf_Lc = L;
-                    const double t = L + dmax(d->cfg.lf_onset_uv, d->cfg.lf_onset_k * L);
+                    const double t = above_rest(L, d->cfg.lf_onset_uv, d->cfg.lf_onset_k);
                     h->lf_on2 = t * t;
                 }
                 if (le2 >= h->lf_on2 && isfinite(L) && h->flat_run == 0 && j >= d->lf_settle) {
@@ -780,7 +785,7 @@ static void tick_done(cramp_detector *d)
                        rises slowly, so the crossing of the higher threshold
                        is late), at most 5 s and not before the last LF
                        segment or the settling time */
-                    const double thr_off = L + dmax(d->cfg.lf_offset_uv, d->cfg.lf_offset_k * L);
+                    const double thr_off = above_rest(L, d->cfg.lf_offset_uv, d->cfg.lf_offset_k);
                     const double lim2 = thr_off * thr_off * (double)(d->W * d->D);
                     uint64_t floor_t = h->lf_last_end > d->lf_settle ? h->lf_last_end : d->lf_settle;
                     const uint64_t back = (uint64_t)(5 * d->fs / (double)d->D);
@@ -821,7 +826,7 @@ static void tick_done(cramp_detector *d)
         if (!h->active) {
             double L = cramp_baseline_level(d->base, c);
             if (!isfinite(L)) continue;
-            double thr = L + dmax(d->cfg.onset_uv, d->cfg.onset_k * L);
+            double thr = above_rest(L, d->cfg.onset_uv, d->cfg.onset_k);
             if (env < thr || h->flat_run > 0) continue;
             /* onset: first tick of the window whose own RMS reaches thr */
             uint64_t first = j + 1 >= d->W ? j + 1 - d->W : 0;
@@ -841,7 +846,7 @@ static void tick_done(cramp_detector *d)
             h->rest = L;
             h->rest_lf = cramp_baseline_level(d->base_lf, c);
             h->thr_on = thr;
-            h->thr_off = L + dmax(d->cfg.offset_uv, d->cfg.offset_k * L);
+            h->thr_off = above_rest(L, d->cfg.offset_uv, d->cfg.offset_k);
             h->s_bp = h->s_lf = 0;
             h->s_peak = 0;
             h->s_clip = h->s_flat = h->s_n = 0;
@@ -1344,10 +1349,9 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
        overlap activity are left to the LF ratio of its episode. */
     for (size_t k = 0; k < n_act; k++) {
         if (a[k].kind != CRAMP_ACTIVITY_LF) continue;
-        int covered = 0;
-        for (size_t q = 0; q < n_act && !covered; q++)
-            covered = a[q].kind != CRAMP_ACTIVITY_LF && a[q].onset_s < a[k].offset_s &&
-                      a[q].offset_s > a[k].onset_s;
+        int covered = 0; /* a is sorted by onset: later ones start after it ends */
+        for (size_t q = 0; q < n_act && a[q].onset_s < a[k].offset_s && !covered; q++)
+            covered = a[q].kind != CRAMP_ACTIVITY_LF && a[q].offset_s > a[k].onset_s;
         if (covered) continue;
         cramp_episode *prev = ne ? &ep[ne - 1] : NULL;
         if (prev && state[ne - 1] == U_DONE && prev->reason == lf_reason &&
@@ -1600,7 +1604,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         if (state[k] != U_NONE) continue;
         uint32_t legs;
         size_t nm = count_muscles(e->channels, ch, C, &legs);
-        int strong = e->rms_uv >= e->rest_uv + fmax(cfg->onset_uv, cfg->onset_k * e->rest_uv);
+        int strong = e->rms_uv >= above_rest(e->rest_uv, cfg->onset_uv, cfg->onset_k);
         const int dense = e->kurtosis_blocks >= cfg->sparse_min_blocks &&
                           isfinite(e->kurtosis) && e->kurtosis < cfg->sparse_kurtosis;
         if (e->duration_s >= cfg->cramp_min_s && nm <= 1 && strong && dense) {
