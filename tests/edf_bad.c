@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cramp/recording.h"
-#include "recording_internal.h"
+#include "io/recording_internal.h"
 #include "testutil.h"
 
 #define NS   3 /* two data signals and "EDF Annotations" */

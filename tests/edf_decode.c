@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edf_internal.h"
+#include "io/edf_internal.h"
 #include "testutil.h"
 
 static void run_kernel(const char *name, cramp__edf_dec16x4_fn fn, test_rng *rng)

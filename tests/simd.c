@@ -18,7 +18,7 @@
 
 #include "cramp/filter.h"
 #include "cramp/simd.h"
-#include "internal.h"
+#include "dsp/internal.h"
 #include "testutil.h"
 
 #define REL_TOL 1e-10

@@ -2,8 +2,10 @@
 #ifndef CRAMP_H
 #define CRAMP_H
 
+#include "cramp/baseline.h"
 #include "cramp/detect.h"
 #include "cramp/envelope.h"
+#include "cramp/fft.h"
 #include "cramp/filter.h"
 #include "cramp/onset.h"
 #include "cramp/recording.h"
@@ -12,5 +14,6 @@
 #include "cramp/spectral.h"
 #include "cramp/status.h"
 #include "cramp/synth.h"
+#include "cramp/types.h"
 
 #endif

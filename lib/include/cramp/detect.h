@@ -208,9 +208,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cramp/onset.h"
+#include "cramp/baseline.h"
 #include "cramp/status.h"
-#include "cramp/synth.h"
+#include "cramp/types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -93,6 +93,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cramp/fft.h"
 #include "cramp/simd.h"
 #include "cramp/status.h"
 
@@ -127,16 +128,6 @@ typedef enum cramp_mdf_method {
     CRAMP_MDF_INTERPOLATED = 0,
     CRAMP_MDF_BIN
 } cramp_mdf_method;
-
-/* FFTW planner flags. Planning time grows down the list (ESTIMATE: none;
- * EXHAUSTIVE: seconds per size), and so, usually, does the speed of the
- * plan; with a wisdom file the time is spent once per machine and size. */
-typedef enum cramp_fft_effort {
-    CRAMP_FFT_ESTIMATE = 0,   /* FFTW_ESTIMATE */
-    CRAMP_FFT_MEASURE,        /* FFTW_MEASURE */
-    CRAMP_FFT_PATIENT,        /* FFTW_PATIENT */
-    CRAMP_FFT_EXHAUSTIVE      /* FFTW_EXHAUSTIVE */
-} cramp_fft_effort;
 
 #define CRAMP_SPECTRAL_MAX_BANDS 8
 #define CRAMP_SPECTRAL_MOMENTS 5  /* moment[0..4] */
@@ -257,11 +248,8 @@ cramp_simd cramp_spectral_simd(const cramp_spectral *s);
 /* Epochs emitted since create or reset. 0 for NULL s. */
 uint64_t cramp_spectral_epochs(const cramp_spectral *s);
 
-/* What happened to the wisdom file at create: a mask of these bits. */
-#define CRAMP_WISDOM_USED 1u         /* a path was given (config or environment) */
-#define CRAMP_WISDOM_LOADED 2u       /* it was imported (now or earlier in the process) */
-#define CRAMP_WISDOM_SAVED 4u        /* it was written with new wisdom */
-#define CRAMP_WISDOM_SAVE_FAILED 8u  /* writing it failed (left unchanged) */
+/* What happened to the wisdom file at create: a mask of CRAMP_WISDOM_* bits
+ * (cramp/fft.h). */
 unsigned cramp_spectral_wisdom_status(const cramp_spectral *s);
 
 /* Back to the state after create (no samples, epoch 0). No allocation. NULL

@@ -7,6 +7,8 @@
 #ifndef CRAMP_STATUS_H
 #define CRAMP_STATUS_H
 
+#include "cramp/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

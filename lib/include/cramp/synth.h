@@ -108,6 +108,7 @@
 #include <stdint.h>
 
 #include "cramp/status.h"
+#include "cramp/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,19 +117,6 @@ extern "C" {
 #define CRAMP_SYNTH_MAX_CHANNELS 16
 #define CRAMP_SYNTH_MAX_EVENTS 256     /* explicit `event` lines in one scenario */
 #define CRAMP_SYNTH_MAX_HARMONICS 8    /* mains harmonics 2 .. 9 */
-
-/* Ground-truth classes, also the BIDS trial_type strings. */
-typedef enum cramp_event_type {
-    CRAMP_EVENT_CRAMP = 0,
-    CRAMP_EVENT_PLM,       /* one leg movement of a periodic series */
-    CRAMP_EVENT_BURST,     /* an isolated arousal burst */
-    CRAMP_EVENT_MOVEMENT,  /* voluntary movement, turning over */
-    CRAMP_EVENT_ARTEFACT   /* motion, electrode pop, clipping, lost electrode */
-} cramp_event_type;
-#define CRAMP_EVENT_TYPES 5
-
-/* "cramp", "plm", "burst", "movement", "artefact"; "unknown" otherwise. */
-const char *cramp_event_type_name(cramp_event_type t);
 
 /* What the simulator makes; each maps to one cramp_event_type. */
 typedef enum cramp_synth_kind {
@@ -146,16 +134,6 @@ typedef enum cramp_synth_kind {
 /* "cramp", "plm", "burst", "movement", "motion", "pop", "clip", "lost". */
 const char *cramp_synth_kind_name(cramp_synth_kind k);
 cramp_event_type cramp_synth_kind_type(cramp_synth_kind k);
-
-typedef enum cramp_muscle_kind {
-    CRAMP_MUSCLE_TA = 0,   /* tibialis anterior ("ta") */
-    CRAMP_MUSCLE_GAS,      /* gastrocnemius ("gas") */
-    CRAMP_MUSCLE_SOL,      /* soleus ("sol") */
-    CRAMP_MUSCLE_FOOT,     /* abductor hallucis, intrinsic foot ("foot") */
-    CRAMP_MUSCLE_THIGH,    /* vastus lateralis, hamstrings ("thigh") */
-    CRAMP_MUSCLE_OTHER     /* ("other") */
-} cramp_muscle_kind;
-#define CRAMP_MUSCLE_KINDS 6
 
 typedef struct cramp_range {
     double lo, hi;

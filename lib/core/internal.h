@@ -1,0 +1,32 @@
+/* Internal declarations of the core layer (status, SIMD dispatch) shared by
+ * every layer above it; not installed. */
+#ifndef CRAMP_CORE_INTERNAL_H
+#define CRAMP_CORE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "cramp/simd.h"
+#include "cramp/status.h"
+
+/* Widest SIMD lane count any kernel uses; state arrays are padded to it. */
+#define CRAMP_MAX_LANES 8
+
+/* Frames a kernel moves through its double scratch block at a time. */
+#define CRAMP_KERNEL_BLOCK 256
+
+static inline size_t cramp__pad_channels(size_t channels)
+{
+    return (channels + CRAMP_MAX_LANES - 1) / CRAMP_MAX_LANES * CRAMP_MAX_LANES;
+}
+
+/* Resolves AUTO and checks availability; CRAMP_EUNSUPPORTED if s can't run here. */
+cramp_status cramp__simd_resolve(cramp_simd s, cramp_simd *out);
+
+/* Writes a formatted message into err (if not NULL) and returns status. */
+cramp_status cramp__fail(cramp_error *err, cramp_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

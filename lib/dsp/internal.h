@@ -1,0 +1,51 @@
+/* Internal declarations of the dsp layer: the biquad kernels, their run-time
+ * choice and the helpers the filters share; not installed. */
+#ifndef CRAMP_DSP_INTERNAL_H
+#define CRAMP_DSP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "core/internal.h"
+#include "cramp/filter.h"
+
+/* A biquad cascade kernel. Runs the n_sec sections of sos (transposed direct
+ * form II, as scipy.signal.sosfilt) over `frames` frames of `channels`
+ * interleaved channels. Frame i is read from in + i * step and written to
+ * out + i * step (step = channels forwards, -channels backwards over the same
+ * buffer); in == out is allowed. The state is
+ *   st[(s * 2 + j) * cpad + c]   (section s, delay j in {0,1}, channel c),
+ * cpad = cramp__pad_channels(channels). Every kernel performs, per sample,
+ * the same operations in the same order for a given path, so any split of a
+ * signal into calls gives bit-identical output. Allocates nothing. */
+typedef void (*cramp__biquad_kernel)(const cramp_biquad *sos, size_t n_sec, double *st,
+                                     size_t channels, const float *in, float *out,
+                                     ptrdiff_t step, size_t frames);
+
+void cramp__biquad_scalar(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                          const float *in, float *out, ptrdiff_t step, size_t frames);
+#if defined(CRAMP_HAVE_X86_KERNELS)
+void cramp__biquad_avx2(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                        const float *in, float *out, ptrdiff_t step, size_t frames);
+void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                          const float *in, float *out, ptrdiff_t step, size_t frames);
+#endif
+
+/* The kernel for a resolved path (dsp/biquad_scalar.c). */
+cramp__biquad_kernel cramp__biquad_kernel_for(cramp_simd s);
+
+/* Steady-state (sosfilt_zi) state for a unit constant input: zi[2*s + j]. */
+void cramp__sos_zi(const cramp_biquad *sos, size_t n_sec, double *zi);
+
+/* 1 if every section is finite. */
+int cramp__sos_finite(const cramp_biquad *sos, size_t n_sec);
+
+
+/* SciPy's odd extension: edge frames before x (2 x[0] - x[edge-j]) and after
+ * a signal of `frames` frames (2 x[T-1] - x[T-2-j]); ext holds edge frames. */
+void cramp__odd_extension_left(const float *x, size_t channels, size_t edge, float *ext);
+void cramp__odd_extension_right(const float *x, size_t frames, size_t channels, size_t edge,
+                                float *ext);
+/* Kernel state = zi[k] * x0[c] for every section/delay k and channel c. */
+void cramp__set_state(double *st, const double *zi, size_t n_sec, size_t channels,
+                      const float *x0);
+#endif

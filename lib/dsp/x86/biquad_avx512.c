@@ -1,0 +1,311 @@
+/* AVX-512 biquad cascade: eight double lanes per 512-bit vector.
+ *
+ * A recursion can't be vectorised over time, so the lanes hold either
+ *  - channels (two or more channels): structure-of-arrays state padded to
+ *    eight. Per block of frames and group of up to eight channels, the
+ *    sections run in groups whose state stays in registers; between groups
+ *    the block waits in a double scratch block. Within a group the loop is
+ *    skewed: iteration i runs section k on frame i - k, so the sections of
+ *    one iteration are independent rather than a chain and both FMA ports
+ *    stay busy. A partial group of channels uses masked loads and stores;
+ *    padding lanes compute on zeros and are never stored.
+ *  - sections (one channel): a wavefront. Lane k of vector k / 8 runs
+ *    section k on sample t - k, so one step advances every section by one
+ *    sample and costs about one feedback latency (two FMAs) however many
+ *    sections there are. Each call fills and drains the wavefront with
+ *    masked steps, so between calls the state is the plain per-section state
+ *    of internal.h.
+ *
+ * Both do, per sample and section, the same three FMAs and one multiply,
+ *   y = b0 x + z0;  z0 = (b1 x + z1) - a1 y;  z1 = b2 x - a2 y,
+ * whatever the schedule and wherever the sample falls in a call, so any split
+ * of a signal into calls gives bit-identical output, and one channel gives
+ * the same result by either layout. */
+#include <immintrin.h>
+
+#include "dsp/internal.h"
+
+#define LANES 8
+/* Most sections a group keeps in registers (5 x 3 state vectors and the 25
+ * coefficient vectors, some as memory operands, in 32 zmm registers). */
+#define GROUP_MAX 5
+/* Most vectors (of eight sections) one wavefront step carries. */
+#define WAVE_MAX 4
+
+#if defined(__GNUC__)
+#define CRAMP_INLINE static inline __attribute__((always_inline))
+#else
+#define CRAMP_INLINE static inline
+#endif
+
+/* ---- channels in lanes ------------------------------------------------- */
+
+/* Section k: state z0_k, z1_k; its output of the previous iteration x_k. */
+#define DECL(k)                                                                   \
+    __m512d z0_##k = _mm512_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
+    __m512d b0_##k = z0_##k, b1_##k = z0_##k, b2_##k = z0_##k, a1_##k = z0_##k,     \
+            a2_##k = z0_##k;                                                       \
+    if (g > (k)) {                                                                 \
+        z0_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k)) * cpad);                  \
+        z1_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k) + 1) * cpad);              \
+        b0_##k = _mm512_set1_pd(q[k].b0);                                          \
+        b1_##k = _mm512_set1_pd(q[k].b1);                                          \
+        b2_##k = _mm512_set1_pd(q[k].b2);                                          \
+        a1_##k = _mm512_set1_pd(q[k].a1);                                          \
+        a2_##k = _mm512_set1_pd(q[k].a2);                                          \
+    }
+
+#define KEEP(k)                                                       \
+    if (g > (k)) {                                                    \
+        _mm512_mask_storeu_pd(st + (2 * (k)) * cpad, m, z0_##k);      \
+        _mm512_mask_storeu_pd(st + (2 * (k) + 1) * cpad, m, z1_##k);  \
+    }
+
+/* Whether section k has a frame at skewed iteration i (frame i - k in [0, n)). */
+static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i - k < n; }
+
+/* Section k at skewed iteration i works on frame i - k. Its input is, for
+ * k = 0, the float frames fin (when not NULL) or the scratch block, else
+ * x_j, j = k - 1, the previous section's output of the previous iteration.
+ * The last section writes to fout or back into the scratch block, g - 1
+ * frames behind the read, so in place is fine. In the fill and drain
+ * iterations (checked) sections without a frame skip. */
+#define STAGE(k, j, i, checked)                                                           \
+    if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
+        const __m512d v_ = (k) != 0 ? x_##j                                               \
+            : fin ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step)) \
+                  : _mm512_load_pd(buf + (i) * LANES);                                    \
+        const __m512d y_ = _mm512_fmadd_pd(b0_##k, v_, z0_##k);                           \
+        z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_fmadd_pd(b1_##k, v_, z1_##k));         \
+        z1_##k = _mm512_fnmadd_pd(a2_##k, y_, _mm512_mul_pd(b2_##k, v_));                  \
+        if ((k) + 1 == g) {                                                               \
+            const size_t o_ = (i) - (size_t)(k);                                          \
+            if (fout)                                                                     \
+                _mm256_mask_storeu_ps(fout + (ptrdiff_t)o_ * step, m, _mm512_cvtpd_ps(y_)); \
+            else                                                                          \
+                _mm512_store_pd(buf + o_ * LANES, y_);                                    \
+        } else {                                                                          \
+            x_##k = y_;                                                                   \
+        }                                                                                 \
+    }
+
+/* Last section first, so each reads its predecessor's output before the
+ * predecessor replaces it. */
+#define ITER(i, checked)                                                           \
+    do {                                                                           \
+        STAGE(4, 3, i, checked) STAGE(3, 2, i, checked) STAGE(2, 1, i, checked)    \
+        STAGE(1, 0, i, checked) STAGE(0, 0, i, checked)                            \
+    } while (0)
+
+/* Sections q[0..g-1] (state at st, offset to the channel group) over n
+ * frames: from fin (stride step) or buf, to fout or buf. g and which ends
+ * are used are constants after inlining. */
+CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size_t cpad,
+                            __mmask8 m, double *buf, const float *fin, float *fout,
+                            ptrdiff_t step, size_t n)
+{
+    DECL(0) DECL(1) DECL(2) DECL(3) DECL(4)
+    (void)x_4; /* section 4, when used, is always the last */
+    const size_t lag = (size_t)g - 1;
+    size_t i = 0;
+    for (; i < lag; i++) ITER(i, 1);
+    for (; i < n; i++) ITER(i, 0);
+    for (; i < n + lag; i++) ITER(i, 1);
+    KEEP(0) KEEP(1) KEEP(2) KEEP(3) KEEP(4)
+}
+
+#define GROUP(G, FIN, FOUT)                                                            \
+    switch (G) {                                                                       \
+    case 1: run_group(q, 1, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
+    case 2: run_group(q, 2, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
+    case 3: run_group(q, 3, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
+    case 4: run_group(q, 4, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
+    default: run_group(q, 5, sst, cpad, m, buf, FIN, FOUT, step, n); break;             \
+    }
+
+static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                        const float *in, float *out, ptrdiff_t step, size_t frames)
+{
+    const size_t cpad = cramp__pad_channels(channels);
+    /* Groups of near-equal size, so no group is a lone section when that can
+     * be avoided (5 sections: one group; 6: 3 + 3). */
+    const size_t n_groups = (n_sec + GROUP_MAX - 1) / GROUP_MAX;
+    /* A single group reads and writes the float frames itself, except with
+     * fewer channels than lanes: then the 32-byte spans of neighbouring
+     * frames overlap, and a masked load would wait for the retirement of an
+     * overlapping masked store, so the block goes through the scratch block,
+     * all read before any is written. */
+    const int direct = n_groups == 1 && channels >= LANES;
+    _Alignas(64) double buf[CRAMP_KERNEL_BLOCK * LANES];
+
+    for (size_t f0 = 0; f0 < frames; f0 += CRAMP_KERNEL_BLOCK) {
+        const size_t n = frames - f0 < CRAMP_KERNEL_BLOCK ? frames - f0 : CRAMP_KERNEL_BLOCK;
+        const ptrdiff_t base = (ptrdiff_t)f0 * step;
+        for (size_t c = 0; c < channels; c += LANES) {
+            const size_t r = channels - c;
+            const __mmask8 m = (__mmask8)(r >= LANES ? 0xFFu : (1u << r) - 1u);
+            const float *fi = in + base + (ptrdiff_t)c;
+            float *fo = out + base + (ptrdiff_t)c;
+            if (direct) {
+                const cramp_biquad *q = sos;
+                double *sst = st + c;
+                GROUP(n_sec, fi, fo)
+                continue;
+            }
+            for (size_t i = 0; i < n; i++)
+                _mm512_store_pd(buf + i * LANES, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(
+                                                     m, fi + (ptrdiff_t)i * step)));
+            size_t s = 0;
+            for (size_t k = 0; k < n_groups; k++) {
+                const size_t g = (n_sec - s) / (n_groups - k) +
+                                 ((n_sec - s) % (n_groups - k) != 0);
+                const cramp_biquad *q = sos + s;
+                double *sst = st + 2 * s * cpad + c;
+                GROUP(g, NULL, NULL)
+                s += g;
+            }
+            for (size_t i = 0; i < n; i++)
+                _mm256_mask_storeu_ps(fo + (ptrdiff_t)i * step, m,
+                                      _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
+        }
+    }
+}
+
+/* ---- sections in lanes (wavefront) ------------------------------------- */
+
+/* Vector w holds sections 8w .. 8w+7: state wz0_w, wz1_w, last outputs wy_w
+ * and the coefficients, zero beyond the cascade so unused lanes stay zero. */
+#define WDECL(w)                                                                       \
+    __m512d wz0_##w = _mm512_setzero_pd(), wz1_##w = wz0_##w, wy_##w = wz0_##w;         \
+    __m512d wb0_##w = wz0_##w, wb1_##w = wz0_##w, wb2_##w = wz0_##w, wa1_##w = wz0_##w,  \
+            wa2_##w = wz0_##w;                                                          \
+    if (W > (w)) {                                                                      \
+        wz0_##w = _mm512_load_pd(zz[0] + (w) * LANES);                                  \
+        wz1_##w = _mm512_load_pd(zz[1] + (w) * LANES);                                  \
+        wb0_##w = _mm512_load_pd(cf[0] + (w) * LANES);                                  \
+        wb1_##w = _mm512_load_pd(cf[1] + (w) * LANES);                                  \
+        wb2_##w = _mm512_load_pd(cf[2] + (w) * LANES);                                  \
+        wa1_##w = _mm512_load_pd(cf[3] + (w) * LANES);                                  \
+        wa2_##w = _mm512_load_pd(cf[4] + (w) * LANES);                                  \
+    }
+
+#define WKEEP(w)                                        \
+    if (W > (w)) {                                      \
+        _mm512_store_pd(zz[0] + (w) * LANES, wz0_##w);  \
+        _mm512_store_pd(zz[1] + (w) * LANES, wz1_##w);  \
+    }
+
+/* Lane 0 takes the last lane of `prev` (the vector before, or the new
+ * input), lane j the previous output of lane j - 1 of `cur`. */
+#define SHIFT(cur, prev)                                                         \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(cur),            \
+                                            _mm512_castpd_si512(prev), 7))
+
+/* In masked steps (fill and drain) sections with no sample at this step
+ * (bit clear in act) keep their state. */
+#define WSEC(w, x, masked)                                                               \
+    do {                                                                                 \
+        const __m512d y_ = _mm512_fmadd_pd(wb0_##w, x, wz0_##w);                          \
+        const __m512d z0_ = _mm512_fnmadd_pd(wa1_##w, y_, _mm512_fmadd_pd(wb1_##w, x, wz1_##w)); \
+        const __m512d z1_ = _mm512_fnmadd_pd(wa2_##w, y_, _mm512_mul_pd(wb2_##w, x));      \
+        if (masked) {                                                                    \
+            const __mmask8 mk_ = (__mmask8)(act >> (8 * (w)));                           \
+            wz0_##w = _mm512_mask_mov_pd(wz0_##w, mk_, z0_);                              \
+            wz1_##w = _mm512_mask_mov_pd(wz1_##w, mk_, z1_);                              \
+        } else {                                                                         \
+            wz0_##w = z0_;                                                               \
+            wz1_##w = z1_;                                                               \
+        }                                                                                \
+        wy_##w = y_;                                                                     \
+    } while (0)
+
+/* Step t: section k (lane k % 8 of vector k / 8) processes sample t - k;
+ * the last one finishes sample t - K + 1. */
+#define WSTEP(t, masked)                                                                \
+    do {                                                                                \
+        const unsigned long long act = (masked) ? active_lanes(t, n, K) : 0;            \
+        const __m512d xin_ = (t) < n ? _mm512_set1_pd((double)in[(ptrdiff_t)(t) * step]) \
+                                     : _mm512_setzero_pd();                             \
+        const __m512d x0_ = SHIFT(wy_0, xin_);                                          \
+        const __m512d x1_ = W > 1 ? SHIFT(wy_1, wy_0) : x0_;                            \
+        const __m512d x2_ = W > 2 ? SHIFT(wy_2, wy_1) : x0_;                            \
+        const __m512d x3_ = W > 3 ? SHIFT(wy_3, wy_2) : x0_;                            \
+        (void)act;                                                                      \
+        WSEC(0, x0_, masked);                                                           \
+        if (W > 1) WSEC(1, x1_, masked);                                                \
+        if (W > 2) WSEC(2, x2_, masked);                                                \
+        if (W > 3) WSEC(3, x3_, masked);                                                \
+        if (!(masked) || (t) >= K - 1) {                                                \
+            const __m512d yl_ = W == 1 ? wy_0 : W == 2 ? wy_1 : W == 3 ? wy_2 : wy_3;   \
+            out[(ptrdiff_t)((t) - (K - 1)) * step] = (float)_mm_cvtsd_f64(               \
+                _mm512_castpd512_pd128(_mm512_permutexvar_pd(lane, yl_)));               \
+        }                                                                               \
+    } while (0)
+
+/* Sections k with sample t - k in [0, n): bits max(0, t-n+1) .. min(t, K-1). */
+static inline unsigned long long active_lanes(size_t t, size_t n, size_t K)
+{
+    const size_t hi = t < K - 1 ? t : K - 1;
+    const size_t lo = t + 1 > n ? t + 1 - n : 0;
+    const unsigned long long upto = hi >= 63 ? ~0ull : (2ull << hi) - 1;
+    return upto & ~((1ull << lo) - 1);
+}
+
+/* One channel through K <= 8 W sections. st is the channel's state column
+ * (stride cpad between delays); in/out point at the channel's first sample.
+ * Step t reads sample t before it writes sample t - K + 1, so in == out
+ * works. */
+CRAMP_INLINE void wave(const int W, const cramp_biquad *sos, size_t K, double *st, size_t cpad,
+                       const float *in, float *out, ptrdiff_t step, size_t n)
+{
+    _Alignas(64) double cf[5][WAVE_MAX * LANES] = {{0}};
+    _Alignas(64) double zz[2][WAVE_MAX * LANES] = {{0}};
+    for (size_t k = 0; k < K; k++) {
+        cf[0][k] = sos[k].b0;
+        cf[1][k] = sos[k].b1;
+        cf[2][k] = sos[k].b2;
+        cf[3][k] = sos[k].a1;
+        cf[4][k] = sos[k].a2;
+        zz[0][k] = st[2 * k * cpad];
+        zz[1][k] = st[(2 * k + 1) * cpad];
+    }
+    WDECL(0) WDECL(1) WDECL(2) WDECL(3)
+    const __m512i lane = _mm512_set1_epi64((long long)((K - 1) % LANES));
+    size_t t = 0;
+    for (; t < K - 1; t++) WSTEP(t, 1);     /* fill */
+    for (; t < n; t++) WSTEP(t, 0);         /* every section busy */
+    for (; t < n + K - 1; t++) WSTEP(t, 1); /* drain */
+    WKEEP(0) WKEEP(1) WKEEP(2) WKEEP(3)
+    for (size_t k = 0; k < K; k++) {
+        st[2 * k * cpad] = zz[0][k];
+        st[(2 * k + 1) * cpad] = zz[1][k];
+    }
+}
+
+static void by_sections(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                        const float *in, float *out, ptrdiff_t step, size_t frames)
+{
+    const size_t cpad = cramp__pad_channels(channels);
+    const size_t W = (n_sec + LANES - 1) / LANES;
+    for (size_t c = 0; c < channels; c++) {
+        switch (W) {
+        case 1: wave(1, sos, n_sec, st + c, cpad, in + c, out + c, step, frames); break;
+        case 2: wave(2, sos, n_sec, st + c, cpad, in + c, out + c, step, frames); break;
+        case 3: wave(3, sos, n_sec, st + c, cpad, in + c, out + c, step, frames); break;
+        default: wave(4, sos, n_sec, st + c, cpad, in + c, out + c, step, frames); break;
+        }
+    }
+}
+
+void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
+                          const float *in, float *out, ptrdiff_t step, size_t frames)
+{
+    if (n_sec == 0 || frames == 0) return;
+    /* A wavefront step costs about the same for 1..8 W sections; across
+     * channels each section costs its FMAs. Measured crossover: one channel
+     * always, two channels from about ten sections. */
+    if (n_sec <= WAVE_MAX * LANES && (channels == 1 || 4 * channels < n_sec))
+        by_sections(sos, n_sec, st, channels, in, out, step, frames);
+    else
+        by_channels(sos, n_sec, st, channels, in, out, step, frames);
+}

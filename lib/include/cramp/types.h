@@ -1,0 +1,52 @@
+/* cramp: the shared vocabulary of the detector, the simulator and the
+ * scorer: event classes and muscle kinds, with their names. The bottom public
+ * header: it includes nothing of cramp's but the export macro, so detect,
+ * synth and score depend on it and not on each other.
+ *
+ * Typical use:
+ *     for (int t = 0; t < CRAMP_EVENT_TYPES; t++)
+ *         printf("%s\n", cramp_event_type_name((cramp_event_type)t));
+ *
+ * Threads: every function here is pure and thread-safe; none allocates. */
+#ifndef CRAMP_TYPES_H
+#define CRAMP_TYPES_H
+
+#include "cramp/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Ground-truth classes, also the BIDS trial_type strings. */
+typedef enum cramp_event_type {
+    CRAMP_EVENT_CRAMP = 0,
+    CRAMP_EVENT_PLM,       /* one leg movement of a periodic series */
+    CRAMP_EVENT_BURST,     /* an isolated arousal burst */
+    CRAMP_EVENT_MOVEMENT,  /* voluntary movement, turning over */
+    CRAMP_EVENT_ARTEFACT   /* motion, electrode pop, clipping, lost electrode */
+} cramp_event_type;
+#define CRAMP_EVENT_TYPES 5
+
+/* "cramp", "plm", "burst", "movement", "artefact"; "unknown" otherwise. */
+const char *cramp_event_type_name(cramp_event_type t);
+
+/* The muscle under a channel. */
+typedef enum cramp_muscle_kind {
+    CRAMP_MUSCLE_TA = 0,   /* tibialis anterior ("ta") */
+    CRAMP_MUSCLE_GAS,      /* gastrocnemius ("gas") */
+    CRAMP_MUSCLE_SOL,      /* soleus ("sol") */
+    CRAMP_MUSCLE_FOOT,     /* abductor hallucis, intrinsic foot ("foot") */
+    CRAMP_MUSCLE_THIGH,    /* vastus lateralis, hamstrings ("thigh") */
+    CRAMP_MUSCLE_OTHER     /* ("other") */
+} cramp_muscle_kind;
+#define CRAMP_MUSCLE_KINDS 6
+
+/* "ta", "gas", "sol", "foot", "thigh", "other"; "other" for any value out
+ * of range. */
+const char *cramp_muscle_kind_name(cramp_muscle_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,6 +1,0 @@
-/* cramp_spectral's loops compiled with -mavx2 (and deliberately without FMA,
- * so that the results stay bit-identical to the baseline path). */
-#include "spectral_kernels.h"
-
-#define CRAMP__SPEC_KERNELS cramp__spec_kernels_avx2
-#include "spectral_kernels.inc"

@@ -1,0 +1,467 @@
+/* The night's event list: explicit events, then random ones placed without
+ * overlapping on a channel. Made once at create, from its own generator. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "synth/synth_internal.h"
+
+#define EDGE_S 5.0       /* random events keep this far from both ends of the night */
+#define MARGIN_S 2.0     /* and this far from other events on a shared channel */
+#define ISOLATION_S 90.0 /* an isolated burst: no other leg movement this close (WASM 90 s) */
+#define TRIES 50
+
+static const double PI = 3.14159265358979323846;
+
+static unsigned popcount(uint32_t m)
+{
+    unsigned n = 0;
+    for (; m; m &= m - 1) n++;
+    return n;
+}
+
+typedef struct evlist {
+    synth_ev *v;
+    size_t n, cap;
+} evlist;
+
+static synth_ev *push(evlist *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        synth_ev *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv) return NULL;
+        l->v = nv;
+        l->cap = cap;
+    }
+    synth_ev *e = &l->v[l->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static double uni(gsl_rng *r, cramp_range g) { return g.lo + (g.hi - g.lo) * gsl_rng_uniform(r); }
+
+static double loguni(gsl_rng *r, cramp_range g)
+{
+    if (g.lo <= 0 || g.hi <= g.lo) return uni(r, g);
+    return g.lo * exp(log(g.hi / g.lo) * gsl_rng_uniform(r));
+}
+
+static int overlaps(const evlist *l, double t0, double t1, uint32_t mask, double margin)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const synth_ev *e = &l->v[i];
+        if (!((e->block ? e->block : e->mask) & mask)) continue;
+        if (t0 < e->t1 + margin && e->t0 < t1 + margin) return 1;
+    }
+    return 0;
+}
+
+/* Leg movements (LM, burst) on the channels of mask's legs within ISOLATION_S. */
+static int near_leg_movement(const evlist *l, double t0, double t1, uint32_t legmask)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const synth_ev *e = &l->v[i];
+        if (e->kind != CRAMP_SYNTH_LM && e->kind != CRAMP_SYNTH_BURST) continue;
+        if (!(e->mask & legmask)) continue;
+        if (t0 < e->t1 + ISOLATION_S && e->t0 < t1 + ISOLATION_S) return 1;
+    }
+    return 0;
+}
+
+static uint32_t leg_mask(const synth_channel *ch, size_t n, int leg)
+{
+    uint32_t m = 0;
+    for (size_t c = 0; c < n; c++)
+        if (ch[c].leg == leg) m |= 1u << c;
+    return m;
+}
+
+static size_t first_bit(uint32_t mask)
+{
+    size_t c = 0;
+    while (c < 31 && !(mask & (1u << c))) c++;
+    return c;
+}
+
+static size_t pick_bit(gsl_rng *r, uint32_t mask)
+{
+    unsigned n = (unsigned)popcount(mask);
+    unsigned k = (unsigned)gsl_rng_uniform_int(r, n);
+    for (size_t c = 0; c < 32; c++)
+        if (mask & (1u << c)) {
+            if (k == 0) return c;
+            k--;
+        }
+    return 0;
+}
+
+/* The leg's tibialis anterior, else its first channel; SIZE_MAX if none. */
+static size_t plm_channel(const synth_channel *ch, size_t n, int leg)
+{
+    size_t first = (size_t)-1;
+    for (size_t c = 0; c < n; c++) {
+        if (ch[c].leg != leg) continue;
+        if (ch[c].muscle == CRAMP_MUSCLE_TA) return c;
+        if (first == (size_t)-1) first = c;
+    }
+    return first;
+}
+
+static void motion_waveform(gsl_rng *r, synth_ev *e)
+{
+    /* Six sinusoids, log-uniform 0.3-15 Hz, amplitudes ~ f^-1/2, RMS 1 together. */
+    double p = 0;
+    for (int k = 0; k < 6; k++) {
+        e->sf[k] = 0.3 * exp(log(15.0 / 0.3) * gsl_rng_uniform(r));
+        e->sa[k] = 1.0 / sqrt(e->sf[k]);
+        e->sp[k] = 2 * PI * gsl_rng_uniform(r);
+        p += 0.5 * e->sa[k] * e->sa[k];
+    }
+    for (int k = 0; k < 6; k++) e->sa[k] /= sqrt(p);
+}
+
+static void trapezoid(synth_ev *e, double rise, double fall)
+{
+    double d = e->t1 - e->t0;
+    e->rise = fmin(rise, d / 3);
+    e->fall = fmin(fall, d / 3);
+}
+
+/* Fills the kind-specific parameters of an event whose kind, t0, t1 and mask
+ * are set; level_pct / amp < 0 draw them. */
+static void fill(const cramp_scenario *sc, gsl_rng *r, synth_ev *e, double level_pct, double amp)
+{
+    const double d = e->t1 - e->t0;
+    for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
+        e->m_t0[c] = e->t0;
+        e->m_t1[c] = e->t1;
+        e->level[c] = 1;
+    }
+    switch (e->kind) {
+    case CRAMP_SYNTH_CRAMP:
+        if (!e->units) e->units = sc->cramp_units;
+        break;
+    case CRAMP_SYNTH_LM:
+    case CRAMP_SYNTH_BURST: {
+        const cramp_range g = e->kind == CRAMP_SYNTH_LM ? sc->plm_excitation_pct
+                                                        : sc->burst_excitation_pct;
+        for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++)
+            if (e->mask & (1u << c)) e->level[c] = level_pct >= 0 ? level_pct : uni(r, g);
+        trapezoid(e, 0.15, 0.3);
+        break;
+    }
+    case CRAMP_SYNTH_MOVEMENT:
+        for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++)
+            if (e->mask & (1u << c)) {
+                e->level[c] = level_pct >= 0 ? level_pct : uni(r, sc->movement_excitation_pct);
+                if (!e->explicit_ev) {
+                    /* Muscles join and leave within half a second of each other. */
+                    double a = 0.5 * gsl_rng_uniform(r), b = 0.5 * gsl_rng_uniform(r);
+                    if (a + b < d / 2) {
+                        e->m_t0[c] = e->t0 + a;
+                        e->m_t1[c] = e->t1 - b;
+                    }
+                }
+            }
+        /* The first muscle starts at t0 and the last ends at t1 (the truth). */
+        if (!e->explicit_ev) {
+            size_t first = 0, last = 0;
+            double lo = (double)INFINITY, hi = -(double)INFINITY;
+            for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++)
+                if (e->mask & (1u << c)) {
+                    if (e->m_t0[c] < lo) { lo = e->m_t0[c]; first = c; }
+                    if (e->m_t1[c] > hi) { hi = e->m_t1[c]; last = c; }
+                }
+            e->m_t0[first] = e->t0;
+            e->m_t1[last] = e->t1;
+            e->mod_hz = 0.2 + 0.8 * gsl_rng_uniform(r);
+            e->mod_phase = 2 * PI * gsl_rng_uniform(r);
+            e->mod_depth = 0.25;
+        }
+        trapezoid(e, 0.3, 0.3);
+        e->amp = amp >= 0 ? amp : sc->movement_motion_uv;
+        motion_waveform(r, e);
+        break;
+    case CRAMP_SYNTH_MOTION:
+        e->amp = amp >= 0 ? amp : sc->motion_uv;
+        motion_waveform(r, e);
+        break;
+    case CRAMP_SYNTH_POP: {
+        double a = amp >= 0 ? amp : sc->pop_uv * (0.5 + gsl_rng_uniform(r));
+        e->amp = gsl_rng_uniform(r) < 0.5 ? -a : a;
+        e->tau = d / 5;
+        break;
+    }
+    case CRAMP_SYNTH_CLIP:
+        e->amp = gsl_rng_uniform(r) < 0.5 ? -1 : 1;
+        motion_waveform(r, e);
+        break;
+    case CRAMP_SYNTH_LOST:
+        break;
+    }
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const synth_ev *x = a, *y = b;
+    if (x->t0 < y->t0) return -1;
+    if (x->t0 > y->t0) return 1;
+    if (x->kind != y->kind) return (int)x->kind - (int)y->kind;
+    return (x->mask > y->mask) - (x->mask < y->mask);
+}
+
+/* A uniform onset for an event of duration d; < 0 if the night is too short. */
+static double onset(gsl_rng *r, double night, double d)
+{
+    double span = night - 2 * EDGE_S - d;
+    if (span <= 0) return -1;
+    return EDGE_S + span * gsl_rng_uniform(r);
+}
+
+cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
+                            synth_ev **evs, size_t *n_out, size_t *dropped_out, cramp_error *err)
+{
+    (void)err;
+    evlist l = {NULL, 0, 0};
+    size_t dropped = 0;
+    const size_t nc = sc->channels;
+    const double night = sc->duration_min * 60.0;
+    const double hours = sc->duration_min / 60.0;
+    const uint32_t all = nc >= 32 ? 0xffffffffu : (1u << nc) - 1;
+    int series = 0;
+
+    for (size_t i = 0; i < sc->n_events; i++) {
+        const cramp_scenario_event *se = &sc->events[i];
+        synth_ev *e = push(&l);
+        if (!e) goto nomem;
+        e->kind = se->kind;
+        e->t0 = se->onset_s;
+        e->t1 = se->onset_s + se->duration_s;
+        e->mask = se->channels & all;
+        e->units = se->units;
+        e->explicit_ev = 1;
+        /* A cramp wakes the sleeper: nothing else happens on that leg meanwhile. */
+        if (e->kind == CRAMP_SYNTH_CRAMP && e->mask)
+            e->block = leg_mask(ch, nc, ch[first_bit(e->mask)].leg);
+        fill(sc, r, e, se->excitation_pct, se->amplitude_uv);
+    }
+
+    /* Lost electrodes first (long), then cramps, PLM series, movements,
+     * bursts and short artefacts. */
+    unsigned n;
+    n = gsl_ran_poisson(r, sc->lost_per_hour * hours);
+    for (unsigned k = 0; k < n; k++) {
+        int placed = 0;
+        for (int t = 0; t < TRIES && !placed; t++) {
+            double d = uni(r, sc->lost_duration_s);
+            double t0 = onset(r, night, d);
+            uint32_t m = 1u << gsl_rng_uniform_int(r, nc);
+            if (t0 < 0 || overlaps(&l, t0, t0 + d, m, MARGIN_S)) continue;
+            synth_ev *e = push(&l);
+            if (!e) goto nomem;
+            *e = (synth_ev){.kind = CRAMP_SYNTH_LOST, .t0 = t0, .t1 = t0 + d, .mask = m};
+            fill(sc, r, e, -1, -1);
+            placed = 1;
+        }
+        if (!placed) dropped++;
+    }
+
+    uint32_t crampable = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (sc->cramp_muscles & (1u << ch[c].muscle)) crampable |= 1u << c;
+    n = gsl_ran_poisson(r, sc->cramp_per_hour * hours);
+    for (unsigned k = 0; k < n; k++) {
+        int placed = 0;
+        for (int t = 0; t < TRIES && !placed && crampable; t++) {
+            double d = loguni(r, sc->cramp_duration_s);
+            double t0 = onset(r, night, d);
+            const size_t c = pick_bit(r, crampable);
+            const uint32_t m = 1u << c, legs = leg_mask(ch, nc, ch[c].leg);
+            if (t0 < 0 || overlaps(&l, t0, t0 + d, legs, MARGIN_S)) continue;
+            synth_ev *e = push(&l);
+            if (!e) goto nomem;
+            *e = (synth_ev){.kind = CRAMP_SYNTH_CRAMP, .t0 = t0, .t1 = t0 + d, .mask = m,
+                            .block = legs};
+            fill(sc, r, e, -1, -1);
+            placed = 1;
+        }
+        if (!placed) dropped++;
+    }
+
+    /* PLM series: drawn whole (relative times), then placed as a block. */
+    n = gsl_ran_poisson(r, sc->plm_series_per_hour * hours);
+    for (unsigned k = 0; k < n; k++) {
+        int placed = 0;
+        for (int t = 0; t < TRIES && !placed; t++) {
+            const int leg = nc > 1 && gsl_rng_uniform(r) < 0.5 ? 1 : 0;
+            size_t c1 = plm_channel(ch, nc, leg);
+            if (c1 == (size_t)-1) c1 = plm_channel(ch, nc, 1 - leg);
+            const size_t c2 = plm_channel(ch, nc, 1 - ch[c1].leg);
+            const long cnt = (long)sc->plm_count.lo +
+                             (long)gsl_rng_uniform_int(
+                                 r, (unsigned long)(sc->plm_count.hi - sc->plm_count.lo) + 1);
+            /* Relative onsets and durations of each movement and leg. */
+            double rel = 0, span = 0;
+            uint32_t mask = 1u << c1;
+            size_t base = l.n;
+            int ok = 1;
+            for (long j = 0; j < cnt; j++) {
+                double iv = j ? uni(r, sc->plm_interval_s) : 0;
+                rel += iv;
+                double d = uni(r, sc->plm_duration_s);
+                double nxt = sc->plm_interval_s.lo;
+                if (d > 0.8 * nxt) d = 0.8 * nxt; /* keep movements apart */
+                synth_ev *e = push(&l);
+                if (!e) goto nomem;
+                e->kind = CRAMP_SYNTH_LM;
+                e->t0 = rel;
+                e->t1 = rel + d;
+                e->mask = 1u << c1;
+                e->index = (int)j + 1;
+                e->count = (int)cnt;
+                fill(sc, r, e, -1, -1);
+                if (c2 != (size_t)-1 && gsl_rng_uniform(r) < sc->plm_bilateral) {
+                    /* The other leg joins within 2 s: one movement (AASM: within 5 s). */
+                    double lag = 2.0 * gsl_rng_uniform(r);
+                    double d2 = uni(r, sc->plm_duration_s);
+                    if (d2 > 0.8 * nxt) d2 = 0.8 * nxt;
+                    e->mask |= 1u << c2;
+                    e->bilateral = 1;
+                    e->m_t0[c2] = rel + lag;
+                    e->m_t1[c2] = rel + lag + d2;
+                    e->level[c2] = uni(r, sc->plm_excitation_pct);
+                    if (e->m_t1[c2] > e->t1) e->t1 = e->m_t1[c2];
+                    mask |= 1u << c2;
+                }
+                if (e->t1 > span) span = e->t1;
+            }
+            /* Checked against the events placed before this series; other
+             * leg movements on its legs stay 90 s away, so series never merge. */
+            double t0 = onset(r, night, span);
+            uint32_t legs = leg_mask(ch, nc, ch[c1].leg);
+            if (mask != (1u << c1)) legs |= leg_mask(ch, nc, ch[c2].leg);
+            evlist before = {l.v, base, l.cap};
+            if (t0 < 0 || overlaps(&before, t0, t0 + span, mask, MARGIN_S) ||
+                near_leg_movement(&before, t0, t0 + span, legs))
+                ok = 0;
+            if (!ok) {
+                l.n = base;
+                continue;
+            }
+            series++;
+            for (size_t i = base; i < l.n; i++) {
+                synth_ev *e = &l.v[i];
+                e->series = series;
+                e->t0 += t0;
+                e->t1 += t0;
+                for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
+                    e->m_t0[c] += t0;
+                    e->m_t1[c] += t0;
+                }
+            }
+            placed = 1;
+        }
+        if (!placed) dropped++;
+    }
+
+    n = gsl_ran_poisson(r, sc->movement_per_hour * hours);
+    for (unsigned k = 0; k < n; k++) {
+        int placed = 0;
+        for (int t = 0; t < TRIES && !placed; t++) {
+            double d = uni(r, sc->movement_duration_s);
+            double t0 = onset(r, night, d);
+            /* Turning over moves both legs; otherwise one leg's muscles. */
+            int turn = gsl_rng_uniform(r) < 0.5;
+            uint32_t m = all;
+            if (!turn) {
+                int leg = gsl_rng_uniform(r) < 0.5;
+                uint32_t lm = leg_mask(ch, nc, leg);
+                if (popcount(lm) >= 2) m = lm;
+                else turn = 1;
+            }
+            if (t0 < 0 || overlaps(&l, t0, t0 + d, m, MARGIN_S)) continue;
+            synth_ev *e = push(&l);
+            if (!e) goto nomem;
+            *e = (synth_ev){.kind = CRAMP_SYNTH_MOVEMENT, .t0 = t0, .t1 = t0 + d, .mask = m,
+                            .turn = turn};
+            fill(sc, r, e, -1, -1);
+            placed = 1;
+        }
+        if (!placed) dropped++;
+    }
+
+    n = gsl_ran_poisson(r, sc->burst_per_hour * hours);
+    for (unsigned k = 0; k < n; k++) {
+        int placed = 0;
+        for (int t = 0; t < TRIES && !placed; t++) {
+            double d = uni(r, sc->burst_duration_s);
+            double t0 = onset(r, night, d);
+            size_t c = gsl_rng_uniform_int(r, nc);
+            uint32_t m = 1u << c;
+            if (t0 < 0 || overlaps(&l, t0, t0 + d, m, MARGIN_S) ||
+                near_leg_movement(&l, t0, t0 + d, leg_mask(ch, nc, ch[c].leg)))
+                continue;
+            synth_ev *e = push(&l);
+            if (!e) goto nomem;
+            *e = (synth_ev){.kind = CRAMP_SYNTH_BURST, .t0 = t0, .t1 = t0 + d, .mask = m};
+            fill(sc, r, e, -1, -1);
+            placed = 1;
+        }
+        if (!placed) dropped++;
+    }
+
+    const struct {
+        cramp_synth_kind kind;
+        double rate;
+    } arts[] = {{CRAMP_SYNTH_MOTION, sc->motion_per_hour},
+                {CRAMP_SYNTH_POP, sc->pop_per_hour},
+                {CRAMP_SYNTH_CLIP, sc->clip_per_hour}};
+    for (size_t a = 0; a < sizeof arts / sizeof arts[0]; a++) {
+        n = gsl_ran_poisson(r, arts[a].rate * hours);
+        for (unsigned k = 0; k < n; k++) {
+            int placed = 0;
+            for (int t = 0; t < TRIES && !placed; t++) {
+                double d = arts[a].kind == CRAMP_SYNTH_MOTION ? uni(r, sc->motion_duration_s)
+                           : arts[a].kind == CRAMP_SYNTH_POP  ? 5 * uni(r, sc->pop_tau_s)
+                                                              : uni(r, sc->clip_duration_s);
+                double t0 = onset(r, night, d);
+                uint32_t m = 1u << gsl_rng_uniform_int(r, nc);
+                if (t0 < 0 || overlaps(&l, t0, t0 + d, m, MARGIN_S)) continue;
+                synth_ev *e = push(&l);
+                if (!e) goto nomem;
+                *e = (synth_ev){.kind = arts[a].kind, .t0 = t0, .t1 = t0 + d, .mask = m};
+                fill(sc, r, e, -1, -1);
+                placed = 1;
+            }
+            if (!placed) dropped++;
+        }
+    }
+
+    if (l.n) qsort(l.v, l.n, sizeof *l.v, cmp_ev);
+    /* Number the series in time order. */
+    if (series) {
+        int *map = calloc((size_t)series + 1, sizeof *map);
+        if (!map) goto nomem;
+        int next = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            int sr = l.v[i].series;
+            if (!sr) continue;
+            if (!map[sr]) map[sr] = ++next;
+            l.v[i].series = map[sr];
+        }
+        free(map);
+    }
+    *evs = l.v;
+    *n_out = l.n;
+    *dropped_out = dropped;
+    return CRAMP_OK;
+
+nomem:
+    free(l.v);
+    *evs = NULL;
+    *n_out = 0;
+    return CRAMP_ENOMEM;
+}
