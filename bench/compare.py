@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Compare two benchmark JSON files (cramp-bench or scipy_bench.py output).
 
     /usr/bin/python3 bench/compare.py [--min] BASE.json NEW.json

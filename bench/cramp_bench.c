@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp-bench: throughput of the filtering stages and of the preprocessing
  * pipeline (zero-phase band-pass + mains notch + moving RMS), in samples per
  * second and times real time, for several channel counts and every SIMD path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* detect-accuracy: the cramp detector (cramp/detect.h) against the ground
  * truth of simulated nights, beside a plain threshold detector.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End-to-end detection speed: `cramp detect` beside bench/scipy_detect.py (the
 # same steps in NumPy/SciPy) on a simulated night, at two lengths, so that
 # memory flat in recording length shows as the same peak RSS at both.

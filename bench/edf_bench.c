@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp-edf-bench: reading a long 16-bit EDF+ into float microvolts, cramp's
  * reader beside EDFlib's, with each reader's peak resident memory.
  *

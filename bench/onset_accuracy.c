@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* onset-accuracy: every cramp_onset method on synthetic signals with known
  * onsets, side by side.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs cramp-bench and the SciPy benchmark on the same signal length, channel
 # counts and repeats, then prints cramp/SciPy per stage.
 #

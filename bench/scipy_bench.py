@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The SciPy side of cramp-bench: the same work, written the way a researcher
 would write it with NumPy/SciPy, timed the same way (one warm-up, N runs,
 median and minimum of wall time), written as JSON in cramp-bench's schema so

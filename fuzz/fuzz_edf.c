@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness for the EDF/BDF reader (edf_read.c) and the annotated
  * copy (edf_write.c): the input bytes become a file, which is opened; every
  * header string is walked; each rate group is selected and read to the end

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness for the WAV-family reader (wav_read.c over libsndfile):
  * the input bytes become a file, which is opened, every channel selected,
  * read to the end in blocks, sought and closed. Any crash, leak or sanitizer

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the cramp command as a user runs it: help and exit codes, errors
 # that name the file or the rate, atomic outputs, and a synthetic signal run
 # through filter and read back by envelope.

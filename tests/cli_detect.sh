@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cramp detect as a user runs it: a simulated 30-minute night with explicit
 # events (a cramp, a PLM series, a burst, a movement), detected to TSV, JSON
 # and EDF+ annotations, scored against its ground truth with cramp score;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of 'cramp fatigue' as a user runs it: help, usage errors (exit 2) and
 # runtime errors (exit 1, naming the file), the TSV and JSON outputs of a
 # synthetic recording made by 'cramp filter --synthetic', epochs and steps,

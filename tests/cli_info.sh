@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cramp info as a user runs it: text and --json (parsed by Python's json
 # module) for WAVs made here and, when ../shared/data is there, for real EDF,
 # BDF and WAV files; errors name their file, the other files are still

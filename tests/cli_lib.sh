@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the command-line test scripts (sourced, not run): counters and the
 # helpers that run cramp and check its exit code and messages. The sourcing
 # script sets CRAMP (the command) and works in its own scratch folder, where

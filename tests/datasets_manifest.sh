@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # datasets/real/MANIFEST.tsv against ../shared/data: every listed file is
 # there with its size and SHA-256, and every recording the shared folder's
 # SHA256SUMS lists (emg/, wav/, edf/) is in the manifest. Skipped (77) when

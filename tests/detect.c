@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The cramp detector (cramp/detect.h): labels and timing on a simulated
  * night with explicit events, chunking invariance, a quiet night, the
  * classification rules on hand-made segments, mains guess, labels, and bad

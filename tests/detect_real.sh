@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cramp detect on the real recordings beside the project (../shared/data,
 # see its MANIFEST.md; skipped with 77 when absent). The kmiddleton/EMG
 # SpikerBox WAVs (44.1 kHz, biceps; the amplifier's gain is not stated, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The cramp detector on real voluntary leg sEMG: the UCI "EMG dataset in
  * Lower Limb" recordings beside the project (../shared/data/emg, see its
  * MANIFEST.md; skipped with 77 when absent). Four thigh muscles (rectus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Malformed EDF/BDF input: a good EDF+C file is built here byte by byte, then
  * one header field at a time is broken (or the file cut, emptied, replaced by
  * a directory). Each must fail with a non-OK status, no recording, and a

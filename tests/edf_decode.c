@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The EDF 16-bit decoding kernels (SSE2 and, where the CPU runs it, AVX2)
  * against the scalar reference: bit-identical floats for random and extreme
  * digital values, scales and offsets, every frame count 0..67 (so every

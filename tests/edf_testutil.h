@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by the EDF tests (edf.c, edf_write.c, edf_threads.c):
  * reading a whole rate group through the cramp API, an independent decoder of
  * the raw bytes (stdio + the EDF formula, nothing from the library), the

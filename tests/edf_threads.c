@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Several EDF/BDF recordings read at once from several threads, the same file
  * from several threads too, while other threads write EDF+ files and copy
  * with annotations: every result equal to the single-threaded one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* EDF+/BDF+ writing: the streaming writer's output read back by our reader
  * and by EDFlib (when found) - header, samples within half a quantisation
  * step, clipping, padding of the last record, annotations (many more than the

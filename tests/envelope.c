@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Envelope stage: RMS and MAV against brute-force window sums, TKEO against
  * its formula, LINEAR against a double-precision cascade built here from the
  * designed sections; decimation phase, chunk invariance, reset, argument and

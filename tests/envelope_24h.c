@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A whole night through the moving RMS: 24 h at 2 kHz (172.8 M frames) of
  * quiet EMG with large bursts every ten minutes. Every 0.5 s the envelope is
  * compared with a fresh brute-force RMS over the last window, which must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Behaviour of filter design, the streaming cascade, cramp_filtfilt and the
  * zero-phase stream, through the public API: argument errors and their
  * messages, band clamping, gains computed from the sections, impulse and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Filter design and filtering checked against SciPy.
  *
  * Every case comes from tests/ref/MANIFEST.tsv (written by

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference vectors for cramp's filter design and filtering, made with SciPy.
 
 How to run (from anywhere; Debian's python3-scipy, not a pyenv/venv Python):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp_spectral against LibEMG's MATLAB-computed MNF and MDF (LibEMG/libemg
  * tests/data, MIT; copies in ../shared/data/peer/libemg, input
  * ../shared/data/emg/libemg_emg_data_myo.csv; see ../shared/data/MANIFEST.md).

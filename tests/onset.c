@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Onset detectors and the resting baseline.
  *
  * Expected results come from the methods' definitions on synthetic signals

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Several recordings read (and written) at once from several threads: the
  * results must equal those of one thread, and failed opens in parallel must
  * each report their own file (libsndfile keeps the last open error in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The scorer (cramp/score.h) on hand-built nights whose right answers are
  * worked out by hand in the comments, and the events TSV reader. */
 #include <math.h>

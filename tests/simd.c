@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every SIMD biquad path against the scalar reference.
  *
  * Accuracy: the paths may round differently (FMA, other association), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Behaviour of cramp_spectral and cramp_slope_fit: analytic cases (a sine on
  * a bin, two tones, a flat random-phase multisine, white noise), FInsm5 in
  * closed form, band clamping, silence and non-finite samples, epoch steps

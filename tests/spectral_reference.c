@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp_spectral against SciPy: every case in tests/ref/spectral (made by
  * tests/gen_spectral_reference.py with scipy.signal.welch on each epoch's
  * samples, and the index definitions in float64) for several windows,

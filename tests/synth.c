@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The simulator (cramp/synth.h): the scenario format, determinism and
  * chunking, and that the statistics of what it generates match what the
  * scenario asked for (firing rates and variability of cramp and voluntary

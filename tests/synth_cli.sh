@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of 'cramp synth' and 'cramp score' as a user runs them: help, usage
 # errors (exit 2), scenario errors naming the file and line (exit 1, no
 # output left), same seed same bytes, the events table, the built-in default

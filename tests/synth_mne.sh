@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # An independent EDF reader on what 'cramp synth' writes: MNE-Python (Debian
 # python3-mne) opens the EDF+ and the BDF+ and must find the channels, the
 # sampling rate, the duration, the signal (a cramp far above the quiet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small helpers shared by the test executables. */
 #ifndef CRAMP_TESTUTIL_H
 #define CRAMP_TESTUTIL_H

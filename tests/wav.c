@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The WAV-family backend of cramp_recording: files written here by
  * libsndfile in every container (WAV, W64, RF64, FLAC) and PCM/float subtype
  * it writes, read back and compared with the values written (exactly: PCM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp_wav_writer: the output appears only at close, under its name, with
  * the values given (read back exactly through cramp_recording); abort and
  * failures leave nothing (an existing file untouched); the container follows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp detect: finds cramps (and PLMs, bursts, movements, artefacts) in a
  * night of leg sEMG with cramp/detect.h, and writes the episodes as a BIDS
  * events table (or JSON), optionally as EDF+ annotations on a copy of the

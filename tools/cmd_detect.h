@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp detect: cramps and their confusers in a night of leg sEMG. */
 #ifndef CRAMP_TOOLS_CMD_DETECT_H
 #define CRAMP_TOOLS_CMD_DETECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp envelope: amplitude envelope of every channel of a sound file,
  * decimated to a chosen rate, as a TSV table. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp fatigue: spectral fatigue indices (MNF, MDF, FInsm5, ...) of every
  * channel, per epoch, as TSV or JSON, and their least-squares trends over
  * intervals (given on the command line or as BIDS events). The recording is

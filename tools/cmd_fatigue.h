@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp fatigue: spectral fatigue indices per epoch and their trends. */
 #ifndef CRAMP_TOOLS_CMD_FATIGUE_H
 #define CRAMP_TOOLS_CMD_FATIGUE_H

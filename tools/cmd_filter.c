@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp filter: band-pass (or high/low-pass) and mains notch filtering of a
  * sound file, causal or zero-phase, in constant memory. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp info: the header of one or more recordings (format, start, duration,
  * channels, annotations), as text for people or JSON for programs. */
 #include <getopt.h>

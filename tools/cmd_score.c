@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp score: detected events against ground truth (cramp/score.h), per
  * night and pooled, as TSV or JSON. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp synth: a simulated night of leg sEMG (cramp/synth.h) written as EDF+
  * (or BDF+) with its ground truth as annotations, and the same ground truth
  * as a BIDS events TSV beside it. Both outputs are written under temporary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp synth: simulated nights with ground truth; cramp score: scoring
  * detected events against it. */
 #ifndef CRAMP_TOOLS_CMD_SYNTH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared pieces of the cramp command; see common.h. */
 #include "common.h"
 

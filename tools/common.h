@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared pieces of the cramp command: diagnostics and exit codes, option
  * value parsing, block-wise input of recordings (through the library's
  * cramp_recording: WAV family and EDF/BDF), atomic output files, progress.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: command-line front end. One subcommand per source file; this file
  * only dispatches and prints the top-level help and version. */
 #include <stdio.h>

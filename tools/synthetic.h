@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A generated test signal for checking an install without any recording:
  * per channel, seeded white noise (a low baseline with EMG-like bursts whose
  * amplitude rises and falls over 0.5-3 s, 2-8 s apart), plus mains hum and a

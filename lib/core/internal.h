@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal declarations of the core layer (status, SIMD dispatch) shared by
  * every layer above it; not installed. */
 #ifndef CRAMP_CORE_INTERNAL_H

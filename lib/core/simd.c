@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Run-time choice of SIMD path: detected once, kept in each object. */
 #include <string.h>
 

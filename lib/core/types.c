@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared vocabulary's names (cramp/types.h). */
 #include "cramp/types.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Resting baseline: a running low quantile of block statistics over a
  * sliding window (see cramp/onset.h for the method and why it ignores
  * activity).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the per-channel resting-baseline core shared by cramp_baseline
  * and cramp_onset (baseline.c). Not installed. */
 #ifndef CRAMP_ONSET_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The cramp detector: streaming front end and segmentation (stage 1) and the
  * episode classifier (stage 2). The rules and their reasons are in
  * cramp/detect.h. */

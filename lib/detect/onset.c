@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Onset detectors over interleaved multichannel sEMG (see cramp/onset.h for
  * the methods, their sources and defaults).
  *

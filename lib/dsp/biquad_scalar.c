@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Plain C biquad cascade: the reference path every SIMD kernel is checked
  * against. One channel at a time, sections in groups of up to four so that
  * their recurrences overlap in the pipeline (a single section is bound by the

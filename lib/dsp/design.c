@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Butterworth, notch and comb design in double.
  *
  * The steps are those of scipy.signal.butter(N, Wn, btype, output='sos', fs)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Amplitude envelopes (moving RMS / MAV, linear envelope, TKEO) over
  * interleaved float32 frames.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The library's only use of FFTW (single precision, fftw3f): plans, their
  * buffers and the wisdom file, behind one process-wide mutex. See
  * fftw_plan.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the library's only door to FFTW (single precision). Plans are
  * made and destroyed under one process-wide mutex, because FFTW's planner and
  * its wisdom are global and not thread-safe; executing a plan is thread-safe

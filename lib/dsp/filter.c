@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Streaming causal biquad cascade over interleaved frames. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Whole-signal zero-phase filtering, as scipy.signal.sosfiltfilt. */
 #include <stdlib.h>
 #include <string.h>

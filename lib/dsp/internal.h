@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal declarations of the dsp layer: the biquad kernels, their run-time
  * choice and the helpers the filters share; not installed. */
 #ifndef CRAMP_DSP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Spectral fatigue indices per epoch: Welch PSD through FFTW (fftw_plan.c)
  * and MNF, MDF, peak, FInsm5, moments, band powers and spectral entropy. The
  * definitions, and what exactly matches scipy.signal.welch, are in

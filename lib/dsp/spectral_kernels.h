@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the per-sample and per-bin loops of cramp_spectral, compiled
  * once for baseline x86-64 / any CPU (spectral_kernels_base.c) and once with
  * AVX2 (spectral_kernels_avx2.c) from the same source,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp_spectral's loops for any CPU (baseline x86-64: SSE2). */
 #include "dsp/spectral_kernels.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Least-squares trends with confidence intervals: the library's only use of
  * GSL. GSL's default error handler aborts, so every argument is checked here
  * first and GSL is only called where it cannot fail. */

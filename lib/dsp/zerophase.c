@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounded-memory zero-phase filtering of a stream.
  *
  * Ext coordinates are those of cramp_filtfilt: edge frames of odd extension,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* EDF, EDF+C/D, BDF, BDF+C/D reader (cramp's own; EDFlib keeps global handle
  * tables, so it is used only as the oracle in tests).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* EDF+/BDF+ writing: a streaming writer for generated or processed signals,
  * and a copy of an EDF/BDF recording with annotations added.

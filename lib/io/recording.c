@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* cramp_recording: picks the backend from the file's first bytes and
  * forwards to it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the backends behind cramp_recording (one per file family). */
 #ifndef CRAMP_RECORDING_INTERNAL_H
 #define CRAMP_RECORDING_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* The WAV-family backend of cramp_recording: WAV, RIFX, W64, RF64, FLAC and
  * whatever else libsndfile reads, every PCM and float subtype, any channel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* cramp_wav_writer: 32-bit float WAV (or W64/RF64) through libsndfile,
  * written under a temporary name beside the destination and renamed into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Event scoring (see cramp/score.h for the matching rule) and the BIDS
  * events TSV reader. */
 #include <errno.h>

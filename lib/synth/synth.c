@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The simulator: motor-unit pools, MUAP template grid, event-driven firing,
  * interference and artefacts, produced in fixed internal blocks (see
  * cramp/synth.h for the model and its sources). */

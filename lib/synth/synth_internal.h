@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared between the simulator's source files (not installed). */
 #ifndef CRAMP_SYNTH_INTERNAL_H
 #define CRAMP_SYNTH_INTERNAL_H

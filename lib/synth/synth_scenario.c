@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The scenario of a simulated night: defaults, the plain-text format
  * (parse and format, driven by one table of keys) and the checks. */
 #include <ctype.h>

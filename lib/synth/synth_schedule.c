@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The night's event list: explicit events, then random ones placed without
  * overlapping on a channel. Made once at create, from its own generator. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A program outside the project that uses an installed cramp: it designs a
  * 20-450 Hz band-pass for 2000 Hz, filters two sines through it and prints
  * OK only if the in-band one passes and the out-of-band one is stopped.

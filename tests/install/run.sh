@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the project into a temporary prefix and builds a consumer against
 # the installed files only: with find_package(cramp) + cramp::cramp, and with
 # pkg-config. Both the default static library and a shared one are checked,

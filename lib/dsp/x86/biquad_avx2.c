@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AVX2 + FMA biquad cascade: four double lanes per 256-bit vector.
  *
  * The same two layouts as biquad_avx512.c (see there for the reasoning):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AVX-512 biquad cascade: eight double lanes per 512-bit vector.
  *
  * A recursion can't be vectorised over time, so the lanes hold either

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the adaptive resting baseline (cramp_baseline).
  *
  * A night holds hours of rest, minutes of movement, and a resting level that
@@ -68,7 +69,7 @@ typedef struct cramp_baseline_config {
 } cramp_baseline_config;
 
 /* Defaults as above; fs = 0 (the caller must set it). */
-void cramp_baseline_config_default(cramp_baseline_config *cfg);
+CRAMP_API void cramp_baseline_config_default(cramp_baseline_config *cfg);
 
 typedef struct cramp_baseline cramp_baseline;
 
@@ -80,35 +81,35 @@ typedef struct cramp_baseline cramp_baseline;
  * blocks or one too large to allocate. Allocates 4 * W doubles per channel
  * (W = round(window_s / block_s) blocks) plus small per-channel state.
  * Thread-safe for distinct objects. */
-cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
+CRAMP_API cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
                                    const cramp_baseline_config *cfg, cramp_error *err);
 
 /* Consumes `frames` interleaved frames of in (uV). Chunk-invariant: levels
  * after any split of the input are identical. frames == 0 is a no-op (in may
  * then be NULL). CRAMP_EINVAL for NULL b or a NULL in that is needed. Cost:
  * a few operations per sample plus O(W) per block (memmove). No allocation. */
-cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t frames);
+CRAMP_API cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t frames);
 
 /* Current resting level of a channel, in the input's unit (uV for sEMG), NAN
  * before warmup or for NULL b or a channel out of range. Updated at every
  * block end. */
-double cramp_baseline_level(const cramp_baseline *b, size_t channel);
+CRAMP_API double cramp_baseline_level(const cramp_baseline *b, size_t channel);
 
 /* Current resting spread (the quantile of block standard deviations), in the
  * input's unit; NAN as cramp_baseline_level. */
-double cramp_baseline_spread(const cramp_baseline *b, size_t channel);
+CRAMP_API double cramp_baseline_spread(const cramp_baseline *b, size_t channel);
 
 /* Valid blocks in the channel's window now (0 .. W); 0 for bad arguments. */
-size_t cramp_baseline_blocks(const cramp_baseline *b, size_t channel);
+CRAMP_API size_t cramp_baseline_blocks(const cramp_baseline *b, size_t channel);
 
 /* Block length in frames (round(block_s * fs)); 0 for NULL b. */
-size_t cramp_baseline_block_frames(const cramp_baseline *b);
+CRAMP_API size_t cramp_baseline_block_frames(const cramp_baseline *b);
 
 /* Back to the state after create; no allocation. NULL is a no-op. */
-void cramp_baseline_reset(cramp_baseline *b);
+CRAMP_API void cramp_baseline_reset(cramp_baseline *b);
 
 /* Frees b; NULL is a no-op. */
-void cramp_baseline_destroy(cramp_baseline *b);
+CRAMP_API void cramp_baseline_destroy(cramp_baseline *b);
 
 /* ---- Onset detectors ---------------------------------------------------- */
 

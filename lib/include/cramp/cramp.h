@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: umbrella header. */
 #ifndef CRAMP_H
 #define CRAMP_H

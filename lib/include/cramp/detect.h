@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the cramp detector. Finds activity episodes in a night of leg sEMG,
  * measures them, and labels each one cramp, plm, burst, movement or artefact.
  *
@@ -230,7 +231,7 @@ typedef struct cramp_detect_channel {
  * "EMG tib ant R" (case-insensitive words: L/LEFT/LT, R/RIGHT/RT; GAS/GASTROC/
  * CALF, TA/TIB, SOL, AH/FOOT/HALLUCIS, VL/THIGH/QUAD/HAM); unknown parts -1.
  * phys_min/max set to NaN. Pure. */
-void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch);
+CRAMP_API void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch);
 
 typedef struct cramp_detect_config {
     double fs;               /* Hz; required */
@@ -273,7 +274,7 @@ typedef struct cramp_detect_config {
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
-void cramp_detect_config_default(cramp_detect_config *cfg);
+CRAMP_API void cramp_detect_config_default(cramp_detect_config *cfg);
 
 /* One channel's activity segment (stage 1). */
 typedef enum cramp_activity_kind {
@@ -308,50 +309,50 @@ typedef struct cramp_detector cramp_detector;
  * with a message for a bad field (the message names it); the band is
  * clamped, never refused, unless nothing is left of it. Allocates the
  * filters, baselines, rings and the spectral analyser (FFTW plan). */
-cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
+CRAMP_API cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
                                    const cramp_detect_channel *ch, cramp_error *err);
 
 /* Band actually used, Hz, and the number of mains notches. */
-void cramp_detector_band(const cramp_detector *d, double *lo_hz, double *hi_hz,
+CRAMP_API void cramp_detector_band(const cramp_detector *d, double *lo_hz, double *hi_hz,
                          size_t *notches);
 
 /* Feeds frames to the resting baselines only (no segments). The next
  * process() call then restarts the filters and the clock at frame 0 but
  * keeps the baselines: prime with the first minute, rewind, process the
  * whole night. Allocates nothing. */
-cramp_status cramp_detector_prime(cramp_detector *d, const float *in, size_t frames);
+CRAMP_API cramp_status cramp_detector_prime(cramp_detector *d, const float *in, size_t frames);
 
 /* Most segments one process call over `frames` frames can give. */
-size_t cramp_detector_max_output(const cramp_detector *d, size_t frames);
+CRAMP_API size_t cramp_detector_max_output(const cramp_detector *d, size_t frames);
 
 /* Consumes frames (interleaved, uV) and writes the segments completed to
  * out (out_cap >= cramp_detector_max_output(d, frames), else CRAMP_ERANGE and
  * nothing consumed), their number to *n_out. Non-finite samples are taken
  * as 0. Any split of the input gives the same segments. No allocation. */
-cramp_status cramp_detector_process(cramp_detector *d, const float *in, size_t frames,
+CRAMP_API cramp_status cramp_detector_process(cramp_detector *d, const float *in, size_t frames,
                                     cramp_activity *out, size_t out_cap, size_t *n_out);
 
 /* Ends the stream: closes open segments at the end of the input. out_cap
  * >= 3 x channels (an EMG, a motion-band and a flat segment each). */
-cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_t out_cap,
+CRAMP_API cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_t out_cap,
                                    size_t *n_out);
 
 /* Resting level of a channel now (uV), NaN before warmup. */
-double cramp_detector_rest(const cramp_detector *d, size_t channel);
+CRAMP_API double cramp_detector_rest(const cramp_detector *d, size_t channel);
 
 /* Frames consumed since create/reset (priming excluded). */
-uint64_t cramp_detector_frames(const cramp_detector *d);
+CRAMP_API uint64_t cramp_detector_frames(const cramp_detector *d);
 
-void cramp_detector_reset(cramp_detector *d);
-void cramp_detector_destroy(cramp_detector *d);
+CRAMP_API void cramp_detector_reset(cramp_detector *d);
+CRAMP_API void cramp_detector_destroy(cramp_detector *d);
 
 /* Mains frequency from a stretch of signal (e.g. the first minute):
  * the power at 50 Hz and 150 Hz against that at 60 Hz and 180 Hz
  * (Goertzel, summed over channels). Returns 60 when the 60-Hz family
  * is more than twice as strong, 50 when the 50-Hz family is, else 0
  * (undecided: the caller keeps its default). Pure. */
-double cramp_detect_mains_guess(const float *in, size_t frames, size_t channels, double fs);
+CRAMP_API double cramp_detect_mains_guess(const float *in, size_t frames, size_t channels, double fs);
 
 /* ---- stage 2: episodes ------------------------------------------------- */
 
@@ -379,7 +380,7 @@ typedef struct cramp_episode {
  * CRAMP_DETECT_MAX_CHANNELS; ch as for create, may be NULL). *out is a
  * malloc'd array sorted by onset (free() it), *n_out its length.
  * Allocates; thread-safe. */
-cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
+CRAMP_API cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
                                    const cramp_detect_channel *ch, size_t channels,
                                    const cramp_detect_config *cfg, cramp_episode **out,
                                    size_t *n_out, cramp_error *err);
@@ -396,7 +397,7 @@ typedef struct cramp_detect_summary {
 } cramp_detect_summary;
 
 /* Per-night figures from the episode list. Pure. */
-void cramp_detect_summarize(const cramp_episode *ep, size_t n, double duration_s,
+CRAMP_API void cramp_detect_summarize(const cramp_episode *ep, size_t n, double duration_s,
                             cramp_detect_summary *out);
 
 #ifdef __cplusplus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: amplitude envelopes of interleaved multichannel sEMG.
  *
  * Kinds:
@@ -63,7 +64,7 @@ typedef struct cramp_envelope_config {
 } cramp_envelope_config;
 
 /* Defaults as above with kind = RMS and fs = 0 (the caller must set fs). */
-void cramp_envelope_config_default(cramp_envelope_config *cfg);
+CRAMP_API void cramp_envelope_config_default(cramp_envelope_config *cfg);
 
 typedef struct cramp_envelope cramp_envelope;
 
@@ -78,13 +79,13 @@ typedef struct cramp_envelope cramp_envelope;
  * not use are not checked. Allocates the object and its state: RMS/MAV
  * (N + 1) * channels doubles, LINEAR the filter plus 256 * channels floats,
  * TKEO 2 * channels floats. Thread-safe for distinct objects. */
-cramp_status cramp_envelope_create(cramp_envelope **out, size_t channels,
+CRAMP_API cramp_status cramp_envelope_create(cramp_envelope **out, size_t channels,
                                    const cramp_envelope_config *cfg, cramp_error *err);
 
 /* Upper bound on the output frames one process call over in_frames writes:
  * ceil(in_frames / D), whatever the decimation phase, so a buffer sized once
  * for the largest block always suffices. 0 for NULL e. Pure. */
-size_t cramp_envelope_max_output(const cramp_envelope *e, size_t in_frames);
+CRAMP_API size_t cramp_envelope_max_output(const cramp_envelope *e, size_t in_frames);
 
 /* Consumes in_frames frames of in and writes the envelope frames due to out
  * (interleaved, same channel count), their number to *out_frames (exactly
@@ -95,24 +96,24 @@ size_t cramp_envelope_max_output(const cramp_envelope *e, size_t in_frames);
  * be NULL). in and out must not overlap. CRAMP_EINVAL for NULL e or
  * out_frames, or a NULL buffer that is needed; *out_frames is 0 on any
  * failure. No allocation, no locking. */
-cramp_status cramp_envelope_process(cramp_envelope *e, const float *in, size_t in_frames,
+CRAMP_API cramp_status cramp_envelope_process(cramp_envelope *e, const float *in, size_t in_frames,
                                     float *out, size_t out_cap, size_t *out_frames);
 
 /* Delay of the envelope relative to the input, seconds: (N - 1) / (2 fs) for
  * RMS/MAV (the window's centre), 1 / fs for TKEO, 0 for LINEAR (whose phase
  * lag depends on frequency). Subtract it to align envelope and signal.
  * Independent of D (see the output times above). 0 for NULL e. */
-double cramp_envelope_delay_s(const cramp_envelope *e);
+CRAMP_API double cramp_envelope_delay_s(const cramp_envelope *e);
 
 /* Window length N in frames (RMS/MAV), else 1; 0 for NULL e. */
-size_t cramp_envelope_window_frames(const cramp_envelope *e);
+CRAMP_API size_t cramp_envelope_window_frames(const cramp_envelope *e);
 
 /* Back to the state after create: zero history, decimation phase 0. No
  * allocation. NULL is a no-op. */
-void cramp_envelope_reset(cramp_envelope *e);
+CRAMP_API void cramp_envelope_reset(cramp_envelope *e);
 
 /* Frees e; NULL is a no-op. */
-void cramp_envelope_destroy(cramp_envelope *e);
+CRAMP_API void cramp_envelope_destroy(cramp_envelope *e);
 
 #ifdef __cplusplus
 }

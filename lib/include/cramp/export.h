@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the export macro. CRAMP_API marks the library's public functions:
  * the library is built with -fvisibility=hidden, so only what carries it is
  * exported from libcramp.so. Consumers need do nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: FFTW planning vocabulary shared by the spectral analysis
  * (cramp/spectral.h) and the library's one door to FFTW: the planner effort
  * and the wisdom-file status bits. Declares no functions. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: IIR filter design and streaming / zero-phase filtering.
  *
  * Design is done in double from the sampling rate and cutoffs in Hz and gives
@@ -51,7 +52,7 @@ typedef struct cramp_butter_spec {
 
 /* Number of sections cramp_butter_design gives for this type and order, or 0
  * when the order is out of range. Pure. */
-size_t cramp_butter_sections(cramp_band_type type, int order);
+CRAMP_API size_t cramp_butter_sections(cramp_band_type type, int order);
 
 /* Designs a digital Butterworth filter (bilinear transform with pre-warping)
  * into sos[0 .. *n_sections-1]. cap is the room in sos; at least
@@ -59,7 +60,7 @@ size_t cramp_butter_sections(cramp_band_type type, int order);
  * 1..10, fs <= 0 or not finite, a cutoff <= 0 or >= fs/2, f1 >= f2 for band
  * types) returns CRAMP_EINVAL or CRAMP_ERANGE with a message in err (may be
  * NULL); nothing is clamped. Thread-safe, allocates nothing. */
-cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *sos,
+CRAMP_API cramp_status cramp_butter_design(const cramp_butter_spec *spec, cramp_biquad *sos,
                                  size_t cap, size_t *n_sections, cramp_error *err);
 
 /* What cramp_band_clamp did. */
@@ -76,25 +77,25 @@ typedef enum cramp_clamp_flags {
  * used is written to *used_lo, *used_hi and what changed to *flags (may be
  * NULL). Fails with CRAMP_ERANGE and a message when no band is left
  * (f_lo >= the lowered f_hi). Thread-safe, allocates nothing. */
-cramp_status cramp_band_clamp(double fs, double f_lo, double f_hi, double max_fraction,
+CRAMP_API cramp_status cramp_band_clamp(double fs, double f_lo, double f_hi, double max_fraction,
                               double *used_lo, double *used_hi, unsigned *flags,
                               cramp_error *err);
 
 /* Notch at f0 Hz with quality factor q (bandwidth f0/q at -3 dB), one section
  * identical to scipy.signal.iirnotch(f0, q, fs). Requires 0 < f0 < fs/2 and
  * q > 0. Thread-safe, allocates nothing. */
-cramp_status cramp_notch_design(double fs, double f0, double q, cramp_biquad *sos,
+CRAMP_API cramp_status cramp_notch_design(double fs, double f0, double q, cramp_biquad *sos,
                                 cramp_error *err);
 
 /* Mains comb: one iirnotch section at f0 and at every harmonic k*f0 < fs/2,
  * each with the same q (so each notch is f0*k/q wide). Writes at most cap
  * sections and their count to *n_sections; CRAMP_ERANGE when cap is too small
  * (cramp_comb_sections() tells how many are needed). */
-cramp_status cramp_comb_design(double fs, double f0, double q, cramp_biquad *sos,
+CRAMP_API cramp_status cramp_comb_design(double fs, double f0, double q, cramp_biquad *sos,
                                size_t cap, size_t *n_sections, cramp_error *err);
 
 /* Number of harmonics of f0 (including f0) strictly below fs/2; 0 if invalid. */
-size_t cramp_comb_sections(double fs, double f0);
+CRAMP_API size_t cramp_comb_sections(double fs, double f0);
 
 /* ---- Streaming causal cascade ------------------------------------------ */
 
@@ -105,42 +106,42 @@ typedef struct cramp_filter_config {
 } cramp_filter_config;
 
 /* Fills cfg with defaults (simd = CRAMP_SIMD_AUTO). */
-void cramp_filter_config_default(cramp_filter_config *cfg);
+CRAMP_API void cramp_filter_config_default(cramp_filter_config *cfg);
 
 /* Creates a cascade of n_sections biquads (copied) over `channels`
  * interleaved channels with zero state. cfg may be NULL for defaults. A SIMD
  * path this CPU or build lacks gives CRAMP_EUNSUPPORTED. Allocates the object;
  * *out is NULL on failure. */
-cramp_status cramp_filter_create(cramp_filter **out, const cramp_biquad *sos, size_t n_sections,
+CRAMP_API cramp_status cramp_filter_create(cramp_filter **out, const cramp_biquad *sos, size_t n_sections,
                                  size_t channels, const cramp_filter_config *cfg);
 
 /* Filters `frames` interleaved frames from in to out (in == out allowed; other
  * overlap is not). State carries over between calls: any split of a signal
  * into calls gives bit-identical output. frames == 0 is a no-op (in and out
  * may then be NULL). Allocates, locks and prints nothing. */
-cramp_status cramp_filter_process(cramp_filter *f, const float *in, float *out, size_t frames);
+CRAMP_API cramp_status cramp_filter_process(cramp_filter *f, const float *in, float *out, size_t frames);
 
 /* Zeroes the state. No allocation. */
-void cramp_filter_reset(cramp_filter *f);
+CRAMP_API void cramp_filter_reset(cramp_filter *f);
 
 /* Sets the state to the steady state for a constant input x0[c] per channel
  * (scipy.signal.sosfilt_zi(sos) * x0), so a signal starting at x0 starts
  * without a transient. x0 holds `channels` values. */
-void cramp_filter_set_steady_state(cramp_filter *f, const double *x0);
+CRAMP_API void cramp_filter_set_steady_state(cramp_filter *f, const double *x0);
 
 /* The SIMD path this object runs. */
-cramp_simd cramp_filter_simd(const cramp_filter *f);
+CRAMP_API cramp_simd cramp_filter_simd(const cramp_filter *f);
 
-size_t cramp_filter_channels(const cramp_filter *f);
+CRAMP_API size_t cramp_filter_channels(const cramp_filter *f);
 
 /* Frees f; NULL is a no-op. */
-void cramp_filter_destroy(cramp_filter *f);
+CRAMP_API void cramp_filter_destroy(cramp_filter *f);
 
 /* ---- Zero-phase (forward-backward) ------------------------------------- */
 
 /* Pad length scipy.signal.sosfiltfilt uses by default for these sections:
  * 3 * (2 * n_sections + 1 - min(#b2 == 0, #a2 == 0)). */
-size_t cramp_filtfilt_padlen(const cramp_biquad *sos, size_t n_sections);
+CRAMP_API size_t cramp_filtfilt_padlen(const cramp_biquad *sos, size_t n_sections);
 
 /* Zero-phase filtering of a whole signal held in memory, matching
  * scipy.signal.sosfiltfilt(sos, x, axis=0) with its defaults: odd extension
@@ -151,7 +152,7 @@ size_t cramp_filtfilt_padlen(const cramp_biquad *sos, size_t n_sections);
  * place) and allocates only 2 padlen * channels floats and the state for the
  * call; for signals larger than memory use cramp_zerophase. simd as for
  * cramp_filter. Thread-safe for distinct buffers. */
-cramp_status cramp_filtfilt(const cramp_biquad *sos, size_t n_sections, size_t channels,
+CRAMP_API cramp_status cramp_filtfilt(const cramp_biquad *sos, size_t n_sections, size_t channels,
                             const float *in, float *out, size_t frames, cramp_simd simd,
                             cramp_error *err);
 
@@ -184,9 +185,9 @@ typedef struct cramp_zerophase_config {
     double tol;           /* zero-input response bound defining overlap; default 1e-9 */
 } cramp_zerophase_config;
 
-void cramp_zerophase_config_default(cramp_zerophase_config *cfg);
+CRAMP_API void cramp_zerophase_config_default(cramp_zerophase_config *cfg);
 
-cramp_status cramp_zerophase_create(cramp_zerophase **out, const cramp_biquad *sos,
+CRAMP_API cramp_status cramp_zerophase_create(cramp_zerophase **out, const cramp_biquad *sos,
                                     size_t n_sections, size_t channels,
                                     const cramp_zerophase_config *cfg, cramp_error *err);
 
@@ -195,24 +196,24 @@ cramp_status cramp_zerophase_create(cramp_zerophase **out, const cramp_biquad *s
  * cramp_zerophase_max_output(z, in_frames) frames, so an out buffer of that
  * size always suffices; CRAMP_ERANGE (and nothing consumed) if out_cap is
  * smaller. Allocates nothing. */
-cramp_status cramp_zerophase_process(cramp_zerophase *z, const float *in, size_t in_frames,
+CRAMP_API cramp_status cramp_zerophase_process(cramp_zerophase *z, const float *in, size_t in_frames,
                                      float *out, size_t out_cap, size_t *out_frames);
 
 /* Ends the stream: writes the remaining frames (at most
  * cramp_zerophase_max_output(z, 0)). CRAMP_ERANGE if the whole stream had no
  * more than padlen frames (as cramp_filtfilt). The object must be reset
  * before reuse. */
-cramp_status cramp_zerophase_finish(cramp_zerophase *z, float *out, size_t out_cap,
+CRAMP_API cramp_status cramp_zerophase_finish(cramp_zerophase *z, float *out, size_t out_cap,
                                     size_t *out_frames, cramp_error *err);
 
 /* Upper bound on the frames one process(in_frames) or finish (in_frames = 0) writes. */
-size_t cramp_zerophase_max_output(const cramp_zerophase *z, size_t in_frames);
+CRAMP_API size_t cramp_zerophase_max_output(const cramp_zerophase *z, size_t in_frames);
 
 /* The overlap (frames) chosen at create time. */
-size_t cramp_zerophase_overlap(const cramp_zerophase *z);
+CRAMP_API size_t cramp_zerophase_overlap(const cramp_zerophase *z);
 
-void cramp_zerophase_reset(cramp_zerophase *z);
-void cramp_zerophase_destroy(cramp_zerophase *z);
+CRAMP_API void cramp_zerophase_reset(cramp_zerophase *z);
+CRAMP_API void cramp_zerophase_destroy(cramp_zerophase *z);
 
 #ifdef __cplusplus
 }

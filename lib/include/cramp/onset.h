@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: adaptive resting baseline and muscle-activity onset detectors.
  *
  * Input is band-passed sEMG in microvolts, interleaved float32 frames
@@ -182,11 +183,11 @@ typedef enum cramp_onset_method {
 /* Short lower-case name ("threshold", "aasm", "hodges-bui", "bonato",
  * "lidierth", "tkeo", "londral", "cusum"); "unknown" for other values.
  * Static, thread-safe. */
-const char *cramp_onset_method_name(cramp_onset_method m);
+CRAMP_API const char *cramp_onset_method_name(cramp_onset_method m);
 
 /* Parses a name as above (case-sensitive) into *out; 0 on success, -1 if
  * unknown or NULL. Thread-safe. */
-int cramp_onset_method_parse(const char *name, cramp_onset_method *out);
+CRAMP_API int cramp_onset_method_parse(const char *name, cramp_onset_method *out);
 
 /* Configuration. Fields a method does not use are ignored (and not
  * validated); see the table above for which fields each method reads. */
@@ -223,7 +224,7 @@ typedef struct cramp_onset_config {
 
 /* Fills every field with the defaults for `method` (see above), fs = 0.
  * An unknown method is stored as given (create then rejects it). */
-void cramp_onset_config_default(cramp_onset_config *cfg, cramp_onset_method method);
+CRAMP_API void cramp_onset_config_default(cramp_onset_config *cfg, cramp_onset_method method);
 
 /* One activity segment. 32 bytes, no padding, so lists can be compared with
  * memcmp. */
@@ -247,7 +248,7 @@ typedef struct cramp_onset cramp_onset;
  * twice for LONDRAL), a delay line of N/2 floats per channel, BONATO's
  * m-observation ring, and a queue of channels * 258 segments. Thread-safe for
  * distinct objects. */
-cramp_status cramp_onset_create(cramp_onset **out, size_t channels,
+CRAMP_API cramp_status cramp_onset_create(cramp_onset **out, size_t channels,
                                 const cramp_onset_config *cfg, cramp_error *err);
 
 /* SpeexDSP-style streaming. On entry *in_frames is the number of frames in
@@ -261,7 +262,7 @@ cramp_status cramp_onset_create(cramp_onset **out, size_t channels,
  * frames, out NULL or out_cap 0 with frames to consume, or a call after
  * finish() (reset first); on failure nothing is consumed or written. No
  * allocation, no locking. */
-cramp_status cramp_onset_process(cramp_onset *o, const float *in, size_t *in_frames,
+CRAMP_API cramp_status cramp_onset_process(cramp_onset *o, const float *in, size_t *in_frames,
                                  cramp_onset_segment *out, size_t out_cap, size_t *out_count);
 
 /* Ends the stream: closes segments still open (a segment whose offset test
@@ -271,7 +272,7 @@ cramp_status cramp_onset_process(cramp_onset *o, const float *in, size_t *in_fra
  * Call again while *out_count == out_cap. After finish, process() fails until
  * cramp_onset_reset(). CRAMP_EINVAL for NULL o or out_count, or NULL out with
  * out_cap > 0. No allocation. */
-cramp_status cramp_onset_finish(cramp_onset *o, cramp_onset_segment *out, size_t out_cap,
+CRAMP_API cramp_status cramp_onset_finish(cramp_onset *o, cramp_onset_segment *out, size_t out_cap,
                                 size_t *out_count);
 
 /* The resting mean and SD of the method's conditioned signal for a channel
@@ -279,20 +280,20 @@ cramp_status cramp_onset_finish(cramp_onset *o, cramp_onset_segment *out, size_t
  * resting variance of x in uV^2 and its spread; otherwise in the unit of c),
  * NAN before the baseline is ready. CRAMP_EINVAL for NULL o or a channel out
  * of range (mean and sd may each be NULL). */
-cramp_status cramp_onset_rest(const cramp_onset *o, size_t channel, double *mean, double *sd);
+CRAMP_API cramp_status cramp_onset_rest(const cramp_onset *o, size_t channel, double *mean, double *sd);
 
 /* The delay subtracted from frame times, s (see Times); 0 for NULL o. */
-double cramp_onset_delay_s(const cramp_onset *o);
+CRAMP_API double cramp_onset_delay_s(const cramp_onset *o);
 
 /* Frames consumed since create/reset; 0 for NULL o. */
-unsigned long long cramp_onset_frames(const cramp_onset *o);
+CRAMP_API unsigned long long cramp_onset_frames(const cramp_onset *o);
 
 /* Back to the state after create (baseline, filters, segments, queue); no
  * allocation. NULL is a no-op. */
-void cramp_onset_reset(cramp_onset *o);
+CRAMP_API void cramp_onset_reset(cramp_onset *o);
 
 /* Frees o; NULL is a no-op. */
-void cramp_onset_destroy(cramp_onset *o);
+CRAMP_API void cramp_onset_destroy(cramp_onset *o);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: reading and writing recordings (WAV family through libsndfile;
  * EDF, EDF+C, EDF+D, BDF, BDF+ through cramp's own reader and writer).
  *
@@ -63,7 +64,7 @@ typedef enum cramp_rec_format {
 } cramp_rec_format;
 
 /* "WAV", "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D"; never NULL. */
-const char *cramp_rec_format_name(cramp_rec_format f);
+CRAMP_API const char *cramp_rec_format_name(cramp_rec_format f);
 
 typedef struct cramp_channel_info {
     char label[81];       /* trimmed; UTF-8 as stored */
@@ -125,7 +126,7 @@ typedef struct cramp_recording_options {
                                  else open fails with CRAMP_EINVAL */
 } cramp_recording_options;
 
-void cramp_recording_options_default(cramp_recording_options *opt);
+CRAMP_API void cramp_recording_options_default(cramp_recording_options *opt);
 
 typedef struct cramp_recording cramp_recording;
 
@@ -133,17 +134,17 @@ typedef struct cramp_recording cramp_recording;
  * libsndfile) and reads its header and, for EDF+/BDF+, every annotation and
  * record onset (one pass over the annotation bytes). opt may be NULL.
  * Allocates; *out is NULL on failure. Thread-safe for distinct recordings. */
-cramp_status cramp_recording_open(cramp_recording **out, const char *path,
+CRAMP_API cramp_status cramp_recording_open(cramp_recording **out, const char *path,
                                   const cramp_recording_options *opt, cramp_error *err);
 
 /* The header; owned by r and valid until close. */
-const cramp_rec_header *cramp_recording_header(const cramp_recording *r);
+CRAMP_API const cramp_rec_header *cramp_recording_header(const cramp_recording *r);
 
 /* Chooses the channels read() delivers, in this order (indices into
  * header->channels; no annotation signal; all with the same sampling rate,
  * else CRAMP_EINVAL naming the two rates). Rewinds to the first frame.
  * Allocates the read buffers (one data record's worth). */
-cramp_status cramp_recording_select(cramp_recording *r, const size_t *channels, size_t n,
+CRAMP_API cramp_status cramp_recording_select(cramp_recording *r, const size_t *channels, size_t n,
                                     cramp_error *err);
 
 /* Reads up to max_frames interleaved frames of the selected channels into
@@ -151,19 +152,19 @@ cramp_status cramp_recording_select(cramp_recording *r, const size_t *channels, 
  * fewer at the end of a segment (EDF+D) and 0 at the end of the recording.
  * NaN or Inf samples in a float WAV are an error naming the frame and
  * channel. Allocates nothing. */
-cramp_status cramp_recording_read(cramp_recording *r, float *out, size_t max_frames,
+CRAMP_API cramp_status cramp_recording_read(cramp_recording *r, float *out, size_t max_frames,
                                   size_t *frames, cramp_error *err);
 
 /* Position of the next frame read() will return: its index among the
  * selected group's frames and its time in seconds from the start (segment
  * onset + offset; EDF+D gaps included). */
-void cramp_recording_tell(const cramp_recording *r, size_t *frame, double *time_s);
+CRAMP_API void cramp_recording_tell(const cramp_recording *r, size_t *frame, double *time_s);
 
 /* Moves to frame (counted over all segments). */
-cramp_status cramp_recording_seek(cramp_recording *r, size_t frame, cramp_error *err);
+CRAMP_API cramp_status cramp_recording_seek(cramp_recording *r, size_t frame, cramp_error *err);
 
 /* Closes; NULL is a no-op. */
-void cramp_recording_close(cramp_recording *r);
+CRAMP_API void cramp_recording_close(cramp_recording *r);
 
 /* ---- Writing ----------------------------------------------------------- */
 
@@ -184,7 +185,7 @@ void cramp_recording_close(cramp_recording *r);
  * date becomes 01.01.85 (EDF+'s "unknown"); header bytes outside printable
  * ASCII become '_' ('µ' 'u'). Needs at least one data record. Allocates one
  * record and the TALs; distinct copies may run in distinct threads. */
-cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
+CRAMP_API cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
                                       const cramp_annotation *ann, size_t n_ann,
                                       cramp_error *err);
 
@@ -216,18 +217,18 @@ typedef struct cramp_edf_write_config {
                                    (written as 01.01.85 00.00.00, "Startdate X") */
 } cramp_edf_write_config;
 
-void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
+CRAMP_API void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
 
-cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
+CRAMP_API cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
                                      const cramp_edf_write_config *cfg, cramp_error *err);
 /* Appends interleaved frames (values in cfg->unit), writing each data record
  * as it fills. A NaN is CRAMP_EINVAL; after any failure the writer is good
  * only for close (which then fails and removes the file) or abort.
  * Allocates nothing. */
-cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
+CRAMP_API cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
                                     cramp_error *err);
 /* Copies the annotation (text and channel) for writing at close. */
-cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotation *a,
+CRAMP_API cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotation *a,
                                        cramp_error *err);
 /* Pads the last record with the last value, writes the annotations and the
  * final header, renames into place, frees w. On failure removes the temporary
@@ -235,9 +236,9 @@ cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotati
  * reserved room (120 bytes per record) make close rewrite the file once with
  * a larger one (streamed, one record in memory). With annotations but no
  * frames, one record of physical zero holds them. */
-cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err);
+CRAMP_API cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err);
 /* Abandons the output (temporary file removed) and frees w; NULL is a no-op. */
-void cramp_edf_writer_abort(cramp_edf_writer *w);
+CRAMP_API void cramp_edf_writer_abort(cramp_edf_writer *w);
 
 /* A 32-bit float WAV writer, atomic like the above: written to a temporary
  * file beside path ("<dir>/.<name>.XXXXXX") and renamed onto path by close;
@@ -257,17 +258,17 @@ void cramp_edf_writer_abort(cramp_edf_writer *w);
  * per thread; distinct writers may run at once. The file mode is 0666 less
  * the process umask, as a plain open would give. */
 typedef struct cramp_wav_writer cramp_wav_writer;
-cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, size_t channels,
+CRAMP_API cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, size_t channels,
                                      double fs, uint64_t expected_frames, cramp_error *err);
 /* Appends n interleaved frames (n * channels floats). On failure (disk full,
  * size limit) the writer stays valid only for abort. */
-cramp_status cramp_wav_writer_write(cramp_wav_writer *w, const float *frames, size_t n,
+CRAMP_API cramp_status cramp_wav_writer_write(cramp_wav_writer *w, const float *frames, size_t n,
                                     cramp_error *err);
 /* Finishes the header, flushes to disk (fsync), renames into place and frees
  * w, also on failure (then nothing is left at the temporary name). */
-cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err);
+CRAMP_API cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err);
 /* Removes the temporary file and frees w; NULL is a no-op. */
-void cramp_wav_writer_abort(cramp_wav_writer *w);
+CRAMP_API void cramp_wav_writer_abort(cramp_wav_writer *w);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: scoring detected events against ground truth.
  *
  * Events are intervals [onset, onset + duration] (a negative or unknown
@@ -66,14 +67,14 @@ typedef struct cramp_event {
 typedef struct cramp_event_table cramp_event_table;
 
 /* Reads path (allocates the table; *out NULL on failure). */
-cramp_status cramp_event_table_read(cramp_event_table **out, const char *path, cramp_error *err);
+CRAMP_API cramp_status cramp_event_table_read(cramp_event_table **out, const char *path, cramp_error *err);
 /* The same from a NUL-terminated text; name is used in messages. */
-cramp_status cramp_event_table_parse(cramp_event_table **out, const char *text, const char *name,
+CRAMP_API cramp_status cramp_event_table_parse(cramp_event_table **out, const char *text, const char *name,
                                      cramp_error *err);
-size_t cramp_event_table_size(const cramp_event_table *t);
+CRAMP_API size_t cramp_event_table_size(const cramp_event_table *t);
 /* The events in file order; owned by t (strings too). */
-const cramp_event *cramp_event_table_events(const cramp_event_table *t);
-void cramp_event_table_destroy(cramp_event_table *t);
+CRAMP_API const cramp_event *cramp_event_table_events(const cramp_event_table *t);
+CRAMP_API void cramp_event_table_destroy(cramp_event_table *t);
 
 /* ---- scoring -------------------------------------------------------------- */
 
@@ -82,25 +83,25 @@ typedef struct cramp_score_config {
     int match_channels;      /* 1: matched events must share a channel; default 0 */
 } cramp_score_config;
 
-void cramp_score_config_default(cramp_score_config *cfg);
+CRAMP_API void cramp_score_config_default(cramp_score_config *cfg);
 
 typedef struct cramp_score cramp_score;
 
-cramp_status cramp_score_create(cramp_score **out, const cramp_score_config *cfg,
+CRAMP_API cramp_status cramp_score_create(cramp_score **out, const cramp_score_config *cfg,
                                 cramp_error *err);
 
 /* Scores one night (the events are copied; name may be NULL). Allocates. */
-cramp_status cramp_score_add_night(cramp_score *s, const char *name, const cramp_event *truth,
+CRAMP_API cramp_status cramp_score_add_night(cramp_score *s, const char *name, const cramp_event *truth,
                                    size_t n_truth, const cramp_event *detected, size_t n_detected,
                                    cramp_error *err);
 
-size_t cramp_score_nights(const cramp_score *s);
-const char *cramp_score_night_name(const cramp_score *s, size_t night);
+CRAMP_API size_t cramp_score_nights(const cramp_score *s);
+CRAMP_API const char *cramp_score_night_name(const cramp_score *s, size_t night);
 
 /* Classes seen so far in any night: cramp, plm, burst, movement, artefact
  * first (those that occur), then others in order of appearance. */
-size_t cramp_score_classes(const cramp_score *s);
-const char *cramp_score_class_name(const cramp_score *s, size_t k);
+CRAMP_API size_t cramp_score_classes(const cramp_score *s);
+CRAMP_API const char *cramp_score_class_name(const cramp_score *s, size_t k);
 
 #define CRAMP_SCORE_POOLED ((size_t)-1)
 
@@ -118,13 +119,13 @@ typedef struct cramp_class_score {
 
 /* Figures of class k for one night (0-based) or CRAMP_SCORE_POOLED.
  * Allocates a temporary array for the quantiles (CRAMP_ENOMEM). */
-cramp_status cramp_score_get(const cramp_score *s, size_t night, size_t k, cramp_class_score *out);
+CRAMP_API cramp_status cramp_score_get(const cramp_score *s, size_t night, size_t k, cramp_class_score *out);
 
 /* Confusion count: truth class i, detected class j; i or j equal to
  * cramp_score_classes() means "none". night as above. */
-size_t cramp_score_confusion(const cramp_score *s, size_t night, size_t i, size_t j);
+CRAMP_API size_t cramp_score_confusion(const cramp_score *s, size_t night, size_t i, size_t j);
 
-void cramp_score_destroy(cramp_score *s);
+CRAMP_API void cramp_score_destroy(cramp_score *s);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: SIMD path selection. The path is detected once (thread-safe) and
  * stored in each object at create time. */
 #ifndef CRAMP_SIMD_H
 #define CRAMP_SIMD_H
+
+#include "cramp/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,16 +18,16 @@ typedef enum cramp_simd {
 } cramp_simd;
 
 /* The best path available here (never AUTO). Thread-safe. */
-cramp_simd cramp_simd_best(void);
+CRAMP_API cramp_simd cramp_simd_best(void);
 
 /* Whether path s was compiled in and this CPU runs it (AUTO and SCALAR: 1). */
-int cramp_simd_available(cramp_simd s);
+CRAMP_API int cramp_simd_available(cramp_simd s);
 
 /* "auto", "scalar", "avx2", "avx512"; never NULL. */
-const char *cramp_simd_name(cramp_simd s);
+CRAMP_API const char *cramp_simd_name(cramp_simd s);
 
 /* Parses a name as above; returns 0 and sets *out on success, -1 otherwise. */
-int cramp_simd_parse(const char *name, cramp_simd *out);
+CRAMP_API int cramp_simd_parse(const char *name, cramp_simd *out);
 
 #ifdef __cplusplus
 }

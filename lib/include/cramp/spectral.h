@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: spectral fatigue indices of interleaved multichannel sEMG, per epoch.
  *
  * Spectra (per channel, per epoch)
@@ -162,7 +163,7 @@ typedef struct cramp_spectral_config {
 } cramp_spectral_config;
 
 /* Fills cfg with the defaults above (fs = 0: the caller must set it). */
-void cramp_spectral_config_default(cramp_spectral_config *cfg);
+CRAMP_API void cramp_spectral_config_default(cramp_spectral_config *cfg);
 
 /* The layout create derived from a config, all in frames or bins. */
 typedef struct cramp_spectral_info {
@@ -210,12 +211,12 @@ typedef struct cramp_spectral cramp_spectral;
  * per channel, the window, the bin tables and the FFT buffers (nfft floats
  * in, nfft/2 + 1 complex out). Thread-safe (planning is serialised, see
  * above); reads CRAMP_FFTW_WISDOM when cfg.wisdom_path is NULL. */
-cramp_status cramp_spectral_create(cramp_spectral **out, size_t channels,
+CRAMP_API cramp_status cramp_spectral_create(cramp_spectral **out, size_t channels,
                                    const cramp_spectral_config *cfg, cramp_error *err);
 
 /* Upper bound on the results one process call over in_frames can write:
  * ceil(in_frames / H) * channels (for any state). 0 for NULL s. Pure. */
-size_t cramp_spectral_max_output(const cramp_spectral *s, size_t in_frames);
+CRAMP_API size_t cramp_spectral_max_output(const cramp_spectral *s, size_t in_frames);
 
 /* Consumes in_frames interleaved frames (frame i, channel c at
  * in[i * channels + c]; not modified) and writes one result per channel for
@@ -226,38 +227,38 @@ size_t cramp_spectral_max_output(const cramp_spectral *s, size_t in_frames);
  * CRAMP_EINVAL for NULL s or n_out or a needed buffer; *n_out is 0 on any
  * failure. Chunk-invariant (bit-identical results for any split). No
  * allocation, no locking. */
-cramp_status cramp_spectral_process(cramp_spectral *s, const float *in, size_t in_frames,
+CRAMP_API cramp_status cramp_spectral_process(cramp_spectral *s, const float *in, size_t in_frames,
                                     cramp_spectral_result *out, size_t out_cap, size_t *n_out);
 
 /* Fills *info; CRAMP_EINVAL for NULL arguments. */
-cramp_status cramp_spectral_get_info(const cramp_spectral *s, cramp_spectral_info *info);
+CRAMP_API cramp_status cramp_spectral_get_info(const cramp_spectral *s, cramp_spectral_info *info);
 
 /* The K bin frequencies f_k, Hz, owned by s (valid until destroy). NULL for
  * NULL s. */
-const double *cramp_spectral_frequencies(const cramp_spectral *s);
+CRAMP_API const double *cramp_spectral_frequencies(const cramp_spectral *s);
 
 /* The K-bin one-sided PSD of `channel` in the last epoch emitted (owned by s,
  * overwritten by the next epoch), or NULL before the first epoch, after
  * reset, or for a bad argument. */
-const double *cramp_spectral_psd(const cramp_spectral *s, size_t channel);
+CRAMP_API const double *cramp_spectral_psd(const cramp_spectral *s, size_t channel);
 
 /* The SIMD path the loops around the FFT run on (resolved, never AUTO);
  * AUTO for NULL s. */
-cramp_simd cramp_spectral_simd(const cramp_spectral *s);
+CRAMP_API cramp_simd cramp_spectral_simd(const cramp_spectral *s);
 
 /* Epochs emitted since create or reset. 0 for NULL s. */
-uint64_t cramp_spectral_epochs(const cramp_spectral *s);
+CRAMP_API uint64_t cramp_spectral_epochs(const cramp_spectral *s);
 
 /* What happened to the wisdom file at create: a mask of CRAMP_WISDOM_* bits
  * (cramp/fft.h). */
-unsigned cramp_spectral_wisdom_status(const cramp_spectral *s);
+CRAMP_API unsigned cramp_spectral_wisdom_status(const cramp_spectral *s);
 
 /* Back to the state after create (no samples, epoch 0). No allocation. NULL
  * is a no-op. */
-void cramp_spectral_reset(cramp_spectral *s);
+CRAMP_API void cramp_spectral_reset(cramp_spectral *s);
 
 /* Destroys the plan (under the planning mutex) and frees s; NULL is a no-op. */
-void cramp_spectral_destroy(cramp_spectral *s);
+CRAMP_API void cramp_spectral_destroy(cramp_spectral *s);
 
 /* ---- trends over an interval ------------------------------------------- */
 
@@ -280,7 +281,7 @@ typedef struct cramp_slope {
  * value (drop NaN epochs before calling) or level outside (0, 1);
  * CRAMP_ERANGE for n < 2 or all t equal. Pure, thread-safe, allocates
  * nothing. */
-cramp_status cramp_slope_fit(const double *t, const double *y, size_t n, double level,
+CRAMP_API cramp_status cramp_slope_fit(const double *t, const double *y, size_t n, double level,
                              cramp_slope *out);
 
 #ifdef __cplusplus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: status codes and error detail shared by every object.
  *
  * Every fallible function returns a cramp_status. Functions whose failure a
@@ -35,10 +36,10 @@ typedef struct cramp_error {
 
 /* A static English description of s; never NULL (unknown codes give
  * "unknown status"). Thread-safe, allocates nothing. */
-const char *cramp_strerror(cramp_status s);
+CRAMP_API const char *cramp_strerror(cramp_status s);
 
 /* The library version as "MAJOR.MINOR.PATCH". Static, thread-safe. */
-const char *cramp_version_string(void);
+CRAMP_API const char *cramp_version_string(void);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: a physiological surface-EMG simulator of nights of leg recordings,
  * with ground truth (cramps, periodic limb movements, arousal bursts,
  * movements, artefacts).
@@ -132,8 +133,8 @@ typedef enum cramp_synth_kind {
 #define CRAMP_SYNTH_KINDS 8
 
 /* "cramp", "plm", "burst", "movement", "motion", "pop", "clip", "lost". */
-const char *cramp_synth_kind_name(cramp_synth_kind k);
-cramp_event_type cramp_synth_kind_type(cramp_synth_kind k);
+CRAMP_API const char *cramp_synth_kind_name(cramp_synth_kind k);
+CRAMP_API cramp_event_type cramp_synth_kind_type(cramp_synth_kind k);
 
 typedef struct cramp_range {
     double lo, hi;
@@ -231,29 +232,29 @@ typedef struct cramp_scenario {
 /* The built-in default night (datasets/default.scenario): 8 hours, 4
  * channels (L-GAS, L-TA, R-GAS, R-TA) at 2000 Hz, seed 1, and the rates and
  * levels documented there. Allocates nothing; thread-safe. */
-void cramp_scenario_default(cramp_scenario *sc);
+CRAMP_API void cramp_scenario_default(cramp_scenario *sc);
 
 /* Applies the lines of a scenario text on top of *sc (start from
  * cramp_scenario_default): one `key value...` per line, '#' starts a comment.
  * On failure returns CRAMP_EINVAL and err->message starts with "line N: "
  * and names the key, the value and what was expected; *sc may then be
  * partly changed. text is NUL-terminated. Allocates nothing; thread-safe. */
-cramp_status cramp_scenario_parse(cramp_scenario *sc, const char *text, cramp_error *err);
+CRAMP_API cramp_status cramp_scenario_parse(cramp_scenario *sc, const char *text, cramp_error *err);
 
 /* Reads a scenario file and applies it as above; messages start with
  * "PATH:N: ". Allocates and frees a buffer for the file. */
-cramp_status cramp_scenario_load(cramp_scenario *sc, const char *path, cramp_error *err);
+CRAMP_API cramp_status cramp_scenario_load(cramp_scenario *sc, const char *path, cramp_error *err);
 
 /* Checks the values that depend on each other (channels against `channel`,
  * `attenuation` and `event` lines, ranges against fs and the night's
  * length). create() calls it. */
-cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err);
+CRAMP_API cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err);
 
 /* Writes *sc as scenario text (every key, with a comment line each) into buf
  * (cap bytes, NUL-terminated, truncated if short) and returns the length the
  * whole text needs, like snprintf. Parsing the text gives back the same
  * scenario up to the 10 significant digits numbers are written with. */
-size_t cramp_scenario_format(const cramp_scenario *sc, char *buf, size_t cap);
+CRAMP_API size_t cramp_scenario_format(const cramp_scenario *sc, char *buf, size_t cap);
 
 /* ---- the simulator ------------------------------------------------------ */
 
@@ -276,32 +277,32 @@ typedef struct cramp_synth_event {
  * (channels x (B + tail) floats + templates + units + events): independent
  * of the night's length except through the event list. *out is NULL on
  * failure (CRAMP_EINVAL with a message, or CRAMP_ENOMEM). */
-cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cramp_error *err);
+CRAMP_API cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cramp_error *err);
 
 /* Fills out with up to max_frames interleaved frames (max_frames x channels
  * floats, microvolts) and returns how many; fewer only at the end of the
  * night, 0 after it. Any chunking gives the same samples. Allocates nothing,
  * never fails; 0 for NULL arguments. */
-size_t cramp_synth_generate(cramp_synth *s, float *out, size_t max_frames);
+CRAMP_API size_t cramp_synth_generate(cramp_synth *s, float *out, size_t max_frames);
 
 /* Back to the first frame: generate() then repeats the same samples. No
  * allocation. */
-void cramp_synth_reset(cramp_synth *s);
+CRAMP_API void cramp_synth_reset(cramp_synth *s);
 
-size_t cramp_synth_channels(const cramp_synth *s);
-double cramp_synth_fs(const cramp_synth *s);
-uint64_t cramp_synth_total_frames(const cramp_synth *s);
-uint64_t cramp_synth_position(const cramp_synth *s);   /* frames generated so far */
+CRAMP_API size_t cramp_synth_channels(const cramp_synth *s);
+CRAMP_API double cramp_synth_fs(const cramp_synth *s);
+CRAMP_API uint64_t cramp_synth_total_frames(const cramp_synth *s);
+CRAMP_API uint64_t cramp_synth_position(const cramp_synth *s);   /* frames generated so far */
 /* The channel's label (owned by s); NULL for c out of range. */
-const char *cramp_synth_channel_label(const cramp_synth *s, size_t c);
+CRAMP_API const char *cramp_synth_channel_label(const cramp_synth *s, size_t c);
 /* The scenario the simulator was made from (owned by s). */
-const cramp_scenario *cramp_synth_scenario(const cramp_synth *s);
+CRAMP_API const cramp_scenario *cramp_synth_scenario(const cramp_synth *s);
 
 /* The ground truth, sorted by onset (owned by s, valid until destroy). */
-size_t cramp_synth_event_count(const cramp_synth *s);
-const cramp_synth_event *cramp_synth_events(const cramp_synth *s);
+CRAMP_API size_t cramp_synth_event_count(const cramp_synth *s);
+CRAMP_API const cramp_synth_event *cramp_synth_events(const cramp_synth *s);
 /* Random events that could not be placed without overlapping (dropped). */
-size_t cramp_synth_dropped_events(const cramp_synth *s);
+CRAMP_API size_t cramp_synth_dropped_events(const cramp_synth *s);
 
 /* Properties of motor unit `unit` of muscle `muscle` (both 0-based). */
 typedef struct cramp_motor_unit_info {
@@ -310,11 +311,11 @@ typedef struct cramp_motor_unit_info {
     double amplitude_uv;    /* template peak scale on its own channel */
     double width_ms;        /* Hermite-Rodriguez width w without fatigue */
 } cramp_motor_unit_info;
-cramp_status cramp_synth_unit_info(const cramp_synth *s, size_t muscle, size_t unit,
+CRAMP_API cramp_status cramp_synth_unit_info(const cramp_synth *s, size_t muscle, size_t unit,
                                    cramp_motor_unit_info *info);
 
 /* The fatigue state F of a muscle at the current position (0..1). */
-double cramp_synth_fatigue(const cramp_synth *s, size_t muscle);
+CRAMP_API double cramp_synth_fatigue(const cramp_synth *s, size_t muscle);
 
 /* Discharge callback, for studies of the firing statistics: called from
  * generate() for every motor-unit discharge, in time order per unit (the
@@ -325,10 +326,10 @@ double cramp_synth_fatigue(const cramp_synth *s, size_t muscle);
 #define CRAMP_SPIKE_DOUBLET 2u
 typedef void (*cramp_synth_spike_fn)(void *user, size_t muscle, size_t unit, double time_s,
                                      unsigned flags);
-void cramp_synth_set_spike_callback(cramp_synth *s, cramp_synth_spike_fn fn, void *user);
+CRAMP_API void cramp_synth_set_spike_callback(cramp_synth *s, cramp_synth_spike_fn fn, void *user);
 
 /* NULL is a no-op. */
-void cramp_synth_destroy(cramp_synth *s);
+CRAMP_API void cramp_synth_destroy(cramp_synth *s);
 
 #ifdef __cplusplus
 }

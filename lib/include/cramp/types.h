@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the shared vocabulary of the detector, the simulator and the
  * scorer: event classes and muscle kinds, with their names. The bottom public
  * header: it includes nothing of cramp's but the export macro, so detect,
@@ -28,7 +29,7 @@ typedef enum cramp_event_type {
 #define CRAMP_EVENT_TYPES 5
 
 /* "cramp", "plm", "burst", "movement", "artefact"; "unknown" otherwise. */
-const char *cramp_event_type_name(cramp_event_type t);
+CRAMP_API const char *cramp_event_type_name(cramp_event_type t);
 
 /* The muscle under a channel. */
 typedef enum cramp_muscle_kind {
@@ -43,7 +44,7 @@ typedef enum cramp_muscle_kind {
 
 /* "ta", "gas", "sol", "foot", "thigh", "other"; "other" for any value out
  * of range. */
-const char *cramp_muscle_kind_name(cramp_muscle_kind k);
+CRAMP_API const char *cramp_muscle_kind_name(cramp_muscle_kind k);
 
 #ifdef __cplusplus
 }
