@@ -2,8 +2,9 @@
 /* The shared vocabulary's names (cramp/types.h). */
 #include "cramp/types.h"
 
-static const char *const type_names[CRAMP_EVENT_TYPES] = {"cramp", "plm", "burst", "movement",
-                                                          "artefact"};
+static const char *const type_names[CRAMP_EVENT_TYPES] = {"cramp", "plm",      "burst",
+                                                          "movement", "artefact", "hft",
+                                                          "alma",  "fragmentary"};
 static const char *const muscle_names[CRAMP_MUSCLE_KINDS] = {"ta",   "gas",   "sol",
                                                              "foot", "thigh", "other"};
 

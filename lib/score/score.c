@@ -12,7 +12,9 @@
 
 #define NONE ((size_t)-1)
 
-static const char *const standard[] = {"cramp", "plm", "burst", "movement", "artefact"};
+/* The classes of cramp/types.h, in its order: listed first when present. */
+static const char *const standard[] = {"cramp",    "plm", "burst", "movement",
+                                       "artefact", "hft", "alma",  "fragmentary"};
 #define N_STANDARD (sizeof standard / sizeof standard[0])
 
 static cramp_status set_err(cramp_error *err, cramp_status st, const char *fmt, ...)

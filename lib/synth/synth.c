@@ -22,7 +22,6 @@ static const double PI = 3.14159265358979323846;
 #define MIN_BLOCK 512
 #define ECG_PRE_S 0.25      /* template start before the R wave */
 #define ECG_LEN_S 0.70
-#define CRAMP_ONSET_S 0.25  /* cramp units start within this of the onset */
 #define CRAMP_OFFSET_S 0.5  /* and stop within this of the end */
 #define HANDOVER_S 0.2      /* gap when a cramp unit hands over to a neighbour */
 #define NEIGHBOUR 10        /* ... chosen this many units around it */
@@ -106,8 +105,9 @@ struct cramp_synth {
 
     /* events */
     synth_ev *ev;
-    size_t n_ev, dropped;
+    size_t n_ev, dropped, n_truth;
     cramp_synth_event *truth;
+    uint64_t pos_key;                     /* unit positions across the muscle */
     char *strings;
     size_t *live;                         /* indices of events in play */
     size_t n_live, cursor;
@@ -257,7 +257,46 @@ static void build_ecg(cramp_synth *s)
 
 static int voluntary(cramp_synth_kind k)
 {
-    return k == CRAMP_SYNTH_LM || k == CRAMP_SYNTH_BURST || k == CRAMP_SYNTH_MOVEMENT;
+    switch (k) {
+    case CRAMP_SYNTH_LM:
+    case CRAMP_SYNTH_BURST:
+    case CRAMP_SYNTH_MOVEMENT:
+    case CRAMP_SYNTH_HFT:
+    case CRAMP_SYNTH_ALMA:
+    case CRAMP_SYNTH_FRAGMENTARY:
+    case CRAMP_SYNTH_RMD:
+    case CRAMP_SYNTH_REM_TONIC:
+    case CRAMP_SYNTH_STRETCH:
+    case CRAMP_SYNTH_AWAKENING: return 1;
+    default: return k == SYNTH_PRECURSOR;
+    }
+}
+
+static int train(cramp_synth_kind k)
+{
+    return k == CRAMP_SYNTH_HFT || k == CRAMP_SYNTH_ALMA || k == CRAMP_SYNTH_FRAGMENTARY ||
+           k == CRAMP_SYNTH_RMD;
+}
+
+/* Excitation of muscle m by a train at time t: the burst under t, with 10 %
+ * of its length as linear rise and fall. */
+static double train_excitation(const synth_ev *ev, size_t m, double t)
+{
+    if (t < ev->t0 || t >= ev->t1) return 0;
+    const double k0 = floor((t - ev->t0) / ev->period);
+    for (double k = k0 - 1; k <= k0 + 1; k++) {
+        if (k < 0 || k >= (double)ev->n_burst) continue;
+        double st, len;
+        uint32_t mk;
+        synth_burst(ev, (size_t)k, &st, &len, &mk);
+        if (!(mk & (1u << m)) || t < st || t >= st + len) continue;
+        const double ramp = 0.1 * len;
+        double r = 1;
+        if (t - st < ramp) r = (t - st) / ramp;
+        if (st + len - t < ramp) r = fmin(r, (st + len - t) / ramp);
+        return ev->level[m] * r;
+    }
+    return 0;
 }
 
 /* Excitation of muscle m at time t (s), % of maximum. */
@@ -268,6 +307,11 @@ static double excitation(const cramp_synth *s, size_t m, double t)
     for (size_t i = 0; i < s->n_live; i++) {
         const synth_ev *ev = &s->ev[s->live[i]];
         if (!voluntary(ev->kind) || !(ev->mask & bit)) continue;
+        if (train(ev->kind)) {
+            const double v = train_excitation(ev, m, t);
+            if (v > e) e = v;
+            continue;
+        }
         const double t0 = ev->m_t0[m], t1 = ev->m_t1[m];
         if (t < t0 || t >= t1) continue;
         double r = 1;
@@ -280,14 +324,15 @@ static double excitation(const cramp_synth *s, size_t m, double t)
     return e > 100 ? 100 : e;
 }
 
-static int cramp_on(const cramp_synth *s, size_t m, double t)
+/* The fatigue drive of a cramp of muscle m at time t; -1 when none. */
+static double cramp_drive(const cramp_synth *s, size_t m, double t)
 {
     for (size_t i = 0; i < s->n_live; i++) {
         const synth_ev *ev = &s->ev[s->live[i]];
         if (ev->kind == CRAMP_SYNTH_CRAMP && (ev->mask & (1u << m)) && t >= ev->t0 && t < ev->t1)
-            return 1;
+            return ev->c_drive;
     }
-    return 0;
+    return -1;
 }
 
 /* ---- firing ---------------------------------------------------------------- */
@@ -372,20 +417,20 @@ static void run_voluntary(cramp_synth *s, size_t m, double wlo, double whi, uint
     }
 }
 
-static void cramp_draw(cramp_synth *s, slot *sl)
+static void cramp_draw(cramp_synth *s, const synth_ev *ev, slot *sl)
 {
     gsl_rng *r = s->rng[RNG_FIRE];
     const cramp_scenario *sc = &s->sc;
-    double rate = sc->cramp_rate_hz;
+    double rate = ev->c_rate;
     for (int k = 0; k < 1000; k++) {
-        rate = sc->cramp_rate_hz + gsl_ran_gaussian_ziggurat(r, sc->cramp_rate_sd_hz);
+        rate = ev->c_rate + gsl_ran_gaussian_ziggurat(r, sc->cramp_rate_sd_hz);
         if (rate >= sc->cramp_rate_limits.lo && rate <= sc->cramp_rate_limits.hi) break;
     }
     rate = clampd(rate, sc->cramp_rate_limits.lo, sc->cramp_rate_limits.hi);
-    double cv = clampd(sc->cramp_cv + gsl_ran_gaussian_ziggurat(r, sc->cramp_cv_sd), 0.02, 2.0);
+    double cv = clampd(ev->c_cv + gsl_ran_gaussian_ziggurat(r, sc->cramp_cv_sd), 0.02, 2.0);
     sl->sigma = sqrt(log(1 + cv * cv));
     sl->mu = log(1 / rate) - 0.5 * sl->sigma * sl->sigma;
-    double life = sc->cramp_unit_life_s;
+    double life = ev->c_life;
     if (sc->cramp_unit_life_sd_s > 0) {
         double k = (life / sc->cramp_unit_life_sd_s) * (life / sc->cramp_unit_life_sd_s);
         life = gsl_ran_gamma(r, k, life / k);
@@ -393,11 +438,43 @@ static void cramp_draw(cramp_synth *s, slot *sl)
     sl->t_end = fmin(sl->next + life * s->fs, sl->t_stop);
 }
 
-/* A free unit near `near` (or anywhere when near is SIZE_MAX); SIZE_MAX if none. */
-static size_t free_unit(cramp_synth *s, size_t m, size_t near)
+/* Position of unit u of muscle m across the muscle, 0..1 (fixed per seed). */
+static double unit_pos(const cramp_synth *s, size_t m, size_t u)
+{
+    return synth_hash01(s->pos_key ^ (uint64_t)m, (uint64_t)u);
+}
+
+/* The centre of a confined cramp's territory at time t (s): drifting, and
+ * reflected at the muscle's ends. */
+static double territory_centre(const synth_ev *ev, double t)
+{
+    const double w = ev->c_terr, len = 1 - w;
+    if (len <= 0) return 0.5;
+    double x = ev->c_centre * len + ev->c_drift * (t - ev->t0);
+    x = fmod(fabs(x), 2 * len);
+    if (x > len) x = 2 * len - x;
+    return x + w / 2;
+}
+
+/* A free unit near `near` (or anywhere when near is SIZE_MAX); SIZE_MAX if
+ * none. A confined cramp (territory < 1) takes a free unit of its territory
+ * at time t (samples), else any free one. */
+static size_t free_unit(cramp_synth *s, const synth_ev *ev, size_t m, size_t near, double t)
 {
     gsl_rng *r = s->rng[RNG_FIRE];
     unit *pool = s->units + m * s->U;
+    if (ev->c_terr < 1) {
+        const double c = territory_centre(ev, t / s->fs), hw = ev->c_terr / 2;
+        size_t n = 0;
+        for (size_t u = 0; u < s->U; u++)
+            n += !pool[u].busy && fabs(unit_pos(s, m, u) - c) <= hw;
+        if (n) {
+            size_t k = gsl_rng_uniform_int(r, n);
+            for (size_t u = 0; u < s->U; u++)
+                if (!pool[u].busy && fabs(unit_pos(s, m, u) - c) <= hw && k-- == 0) return u;
+        }
+        near = (size_t)-1;
+    }
     for (int k = 0; k < 20; k++) {
         size_t u;
         if (near == (size_t)-1) {
@@ -430,16 +507,16 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
         for (size_t k = 0; k < ev->units; k++) {
             slot *q = &sl[k];
             memset(q, 0, sizeof *q);
-            q->unit = free_unit(s, m, (size_t)-1);
+            q->unit = free_unit(s, ev, m, (size_t)-1, ev->t0 * fs);
             if (q->unit == (size_t)-1) {
                 q->done = 1;
                 continue;
             }
             s->units[m * s->U + q->unit].busy = 1;
-            q->next = (ev->t0 + CRAMP_ONSET_S * gsl_rng_uniform(r)) * fs;
+            q->next = (ev->t0 + ev->c_onset * gsl_rng_uniform(r)) * fs;
             q->t_stop = (ev->t1 - CRAMP_OFFSET_S * gsl_rng_uniform(r)) * fs;
             q->dbl = -1;
-            cramp_draw(s, q);
+            cramp_draw(s, ev, q);
         }
     }
     const cramp_scenario *sc = &s->sc;
@@ -463,7 +540,7 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
                     break;
                 }
                 /* Hand over to a neighbouring unit: the activity drifts. */
-                size_t u = free_unit(s, m, q->unit);
+                size_t u = free_unit(s, ev, m, q->unit, q->t_end);
                 if (u == (size_t)-1) {
                     q->done = 1;
                     break;
@@ -471,7 +548,7 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
                 q->unit = u;
                 s->units[m * s->U + u].busy = 1;
                 q->next = q->t_end + HANDOVER_S * fs * gsl_rng_uniform(r);
-                cramp_draw(s, q);
+                cramp_draw(s, ev, q);
                 if (q->next >= q->t_stop) {
                     s->units[m * s->U + u].busy = 0;
                     q->done = 1;
@@ -480,7 +557,7 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
             }
             if (t >= whi) break;
             fire(s, m, q->unit, t, bs, CRAMP_SPIKE_CRAMP);
-            if (gsl_rng_uniform(r) < sc->cramp_doublet_fraction) {
+            if (gsl_rng_uniform(r) < ev->c_dbl) {
                 double d = sc->cramp_doublet_ms.lo +
                            (sc->cramp_doublet_ms.hi - sc->cramp_doublet_ms.lo) * gsl_rng_uniform(r);
                 q->dbl = t + d * 1e-3 * fs;
@@ -508,10 +585,18 @@ static void add_artefacts(cramp_synth *s, uint64_t bs, size_t nb)
     const size_t stride = s->B + s->tail;
     for (size_t i = 0; i < s->n_live; i++) {
         const synth_ev *ev = &s->ev[s->live[i]];
-        if (ev->kind == CRAMP_SYNTH_CRAMP || ev->kind == CRAMP_SYNTH_LM ||
-            ev->kind == CRAMP_SYNTH_BURST)
-            continue;
-        if (ev->kind == CRAMP_SYNTH_MOVEMENT && ev->amp <= 0) continue;
+        switch (ev->kind) {
+        case CRAMP_SYNTH_MOVEMENT:
+        case CRAMP_SYNTH_RMD:
+        case CRAMP_SYNTH_STRETCH:
+            if (ev->amp <= 0) continue;
+            break;
+        case CRAMP_SYNTH_MOTION:
+        case CRAMP_SYNTH_POP:
+        case CRAMP_SYNTH_CLIP:
+        case CRAMP_SYNTH_LOST: break;
+        default: continue;
+        }
         double a = ceil(ev->t0 * fs) - (double)bs, b = ceil(ev->t1 * fs) - (double)bs;
         if (a < 0) a = 0;
         if (b > (double)nb) b = (double)nb;
@@ -524,6 +609,8 @@ static void add_artefacts(cramp_synth *s, uint64_t bs, size_t nb)
                 double t = (double)(bs + n) / fs;
                 switch (ev->kind) {
                 case CRAMP_SYNTH_MOVEMENT:
+                case CRAMP_SYNTH_RMD:
+                case CRAMP_SYNTH_STRETCH:
                 case CRAMP_SYNTH_MOTION: dst[n] += (float)(ev->amp * motion_at(ev, t)); break;
                 case CRAMP_SYNTH_POP: dst[n] += (float)(ev->amp * exp(-(t - ev->t0) / ev->tau)); break;
                 case CRAMP_SYNTH_CLIP:
@@ -569,7 +656,8 @@ static void make_block(cramp_synth *s)
     const double tmid = ((double)bs + 0.5 * (double)B) / fs, dt = (double)B / fs;
     for (size_t m = 0; m < C; m++) {
         double d = excitation(s, m, tmid) / 100;
-        if (cramp_on(s, m, tmid) && s->sc.cramp_drive > d) d = s->sc.cramp_drive;
+        const double cd = cramp_drive(s, m, tmid);
+        if (cd >= 0 && cd > d) d = cd;
         const double a = d / s->sc.fatigue_tau_s;
         const double b = a + (1 - d) / s->sc.recovery_tau_s;
         const double feq = b > 0 ? a / b : 0;
@@ -687,23 +775,47 @@ static void join_labels(const cramp_synth *s, uint32_t mask, char *dst, size_t c
 
 static cramp_status make_truth(cramp_synth *s)
 {
-    const size_t lab = CRAMP_SYNTH_MAX_CHANNELS * 17 + 1, det = 48;
+    const size_t lab = CRAMP_SYNTH_MAX_CHANNELS * 17 + 1, det = 96;
     s->truth = calloc(s->n_ev ? s->n_ev : 1, sizeof *s->truth);
     s->strings = malloc((s->n_ev ? s->n_ev : 1) * (lab + det));
     if (!s->truth || !s->strings) return CRAMP_ENOMEM;
+    s->n_truth = 0;
     for (size_t i = 0; i < s->n_ev; i++) {
         const synth_ev *e = &s->ev[i];
-        cramp_synth_event *t = &s->truth[i];
-        char *l = s->strings + i * (lab + det), *d = l + lab;
+        if (e->kind == SYNTH_PRECURSOR) continue; /* given in its cramp's detail */
+        cramp_synth_event *t = &s->truth[s->n_truth];
+        char *l = s->strings + s->n_truth * (lab + det), *d = l + lab;
+        s->n_truth++;
         join_labels(s, e->mask, l, lab);
         switch (e->kind) {
+        case CRAMP_SYNTH_CRAMP:
+            if (e->c_detail) {
+                int w = snprintf(d, det, "cramp, %zu units, %.1f Hz, onset %.2f s", e->units,
+                                 e->c_rate, e->c_onset);
+                if (e->c_precursor > 0 && w > 0 && (size_t)w < det)
+                    snprintf(d + w, det - (size_t)w, ", precursor %.1f s", e->c_precursor);
+            } else {
+                snprintf(d, det, "cramp");
+            }
+            break;
         case CRAMP_SYNTH_LM:
             if (e->series)
-                snprintf(d, det, "series %d, lm %d/%d%s", e->series, e->index, e->count,
-                         e->bilateral ? ", bilateral" : "");
+                snprintf(d, det, "series %d, lm %d/%d%s%s", e->series, e->index, e->count,
+                         e->bilateral ? ", bilateral" : "", e->weak ? ", weak" : "");
             else
                 snprintf(d, det, "lm");
             break;
+        case CRAMP_SYNTH_HFT:
+        case CRAMP_SYNTH_ALMA:
+        case CRAMP_SYNTH_RMD:
+            snprintf(d, det, "%s, %zu bursts, %.3g Hz, %.0f ms", cramp_synth_kind_name(e->kind),
+                     e->n_burst, 1 / e->period, e->bdur * 1e3);
+            break;
+        case CRAMP_SYNTH_FRAGMENTARY:
+            snprintf(d, det, "fragmentary, %zu potentials, %.3g per min", e->n_burst,
+                     60 / e->period);
+            break;
+        case CRAMP_SYNTH_STRETCH: snprintf(d, det, "%s", e->turn ? "stretch, body" : "stretch"); break;
         case CRAMP_SYNTH_MOVEMENT:
             snprintf(d, det, "%s", e->explicit_ev ? "movement" : e->turn ? "turn" : "leg");
             break;
@@ -731,6 +843,7 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
     if (st != CRAMP_OK) return st;
     cramp_synth *s = calloc(1, sizeof *s);
     if (!s) return fail(err, CRAMP_ENOMEM, "out of memory");
+    gsl_rng *rv = NULL;
     s->sc = *sc;
     s->C = sc->channels;
     s->fs = sc->fs;
@@ -836,7 +949,16 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
     build_ecg(s);
 
     /* The night's events. */
-    st = synth_schedule(&s->sc, s->ch, r, &s->ev, &s->n_ev, &s->dropped, err);
+    /* The newer keys' draws come from a stream of their own (not one of
+     * N_RNG, whose seeds stay as they were), so that scenarios without them
+     * give the same nights as before. */
+    rv = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rv) goto nomem;
+    gsl_rng_set(rv, (unsigned long)(splitmix(sc->seed ^ 0x76617269616e7473ull) & 0xffffffffu));
+    s->pos_key = splitmix(sc->seed ^ 0x706f736974696f6eull);
+    st = synth_schedule(&s->sc, s->ch, r, rv, &s->ev, &s->n_ev, &s->dropped, err);
+    gsl_rng_free(rv);
+    rv = NULL;
     if (st != CRAMP_OK) goto nomem;
     s->live = malloc((s->n_ev ? s->n_ev : 1) * sizeof *s->live);
     s->slots = calloc(s->n_ev ? s->n_ev : 1, sizeof *s->slots);
@@ -855,6 +977,7 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
     return CRAMP_OK;
 
 nomem:
+    if (rv) gsl_rng_free(rv);
     cramp_synth_destroy(s);
     return fail(err, CRAMP_ENOMEM, "out of memory making the simulator");
 }
@@ -887,7 +1010,7 @@ const char *cramp_synth_channel_label(const cramp_synth *s, size_t c)
 }
 
 const cramp_scenario *cramp_synth_scenario(const cramp_synth *s) { return s ? &s->sc : NULL; }
-size_t cramp_synth_event_count(const cramp_synth *s) { return s ? s->n_ev : 0; }
+size_t cramp_synth_event_count(const cramp_synth *s) { return s ? s->n_truth : 0; }
 const cramp_synth_event *cramp_synth_events(const cramp_synth *s) { return s ? s->truth : NULL; }
 size_t cramp_synth_dropped_events(const cramp_synth *s) { return s ? s->dropped : 0; }
 

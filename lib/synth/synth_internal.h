@@ -49,11 +49,41 @@ typedef struct synth_ev {
     int explicit_ev;               /* from an `event` line */
     int turn;                      /* movement of both legs */
     int bilateral;                 /* LM on both legs */
+    int weak;                      /* LM at plm_weak_excitation_pct */
+
+    /* cramp, drawn per event (the scenario's values unless it gives ranges) */
+    double c_rate, c_cv, c_dbl, c_life, c_drive, c_onset;
+    double c_terr, c_centre, c_drift;  /* territory width, centre (0..1), drift per s */
+    double c_precursor;            /* precursor length, s (0: none) */
+    int c_detail;                  /* the truth's detail lists the drawn values */
+
+    /* trains (hft, alma, rmd, fragmentary): burst k of n_burst, see synth_burst() */
+    size_t n_burst;
+    double period, bdur;           /* s; fragmentary: cell length, and bdur unused */
+    double bd_lo, bd_hi;           /* fragmentary: potential length range, s */
+    uint32_t ch_a, ch_b;           /* alma: even bursts on ch_a, odd on ch_b */
+    uint64_t key;                  /* hash key of the per-burst draws */
 } synth_ev;
 
+/* An internal kind: the precursor of a cramp (excitation rising linearly to
+ * the cramp's onset). It makes no row of the ground truth: the cramp's
+ * detail gives its length. */
+#define SYNTH_PRECURSOR ((cramp_synth_kind)CRAMP_SYNTH_KINDS)
+
+/* A uniform number in [0, 1) that depends only on (key, k). */
+double synth_hash01(uint64_t key, uint64_t k);
+
+/* Burst k (0 <= k < e->n_burst) of a train: start (s), length (s) and the
+ * channels it is on. Pure: the same for every call. */
+void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32_t *mask);
+
 /* Draws the night's events (explicit ones first, then the random ones) with
- * the schedule generator r; *evs is malloc'd and sorted by t0. */
+ * the schedule generator r; what the scenario's newer keys add (per-event
+ * ranges, precursors, stretching, the AASM confusers) is drawn from rv, so
+ * that a scenario without them gives the same night as before they existed.
+ * *evs is malloc'd and sorted by t0. */
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
-                            synth_ev **evs, size_t *n, size_t *dropped, cramp_error *err);
+                            gsl_rng *rv, synth_ev **evs, size_t *n, size_t *dropped,
+                            cramp_error *err);
 
 #endif

@@ -13,8 +13,9 @@
 #include "cramp/synth.h"
 #include "synth/synth_internal.h"
 
-static const char *const kind_names[CRAMP_SYNTH_KINDS] = {"cramp", "plm",    "burst", "movement",
-                                                          "motion", "pop", "clip",  "lost"};
+static const char *const kind_names[CRAMP_SYNTH_KINDS] = {
+    "cramp", "plm", "burst",       "movement", "motion",    "pop",     "clip",     "lost",
+    "hft",   "alma", "fragmentary", "rmd",      "rem_tonic", "stretch", "awakening"};
 
 const char *cramp_synth_kind_name(cramp_synth_kind k)
 {
@@ -27,7 +28,14 @@ cramp_event_type cramp_synth_kind_type(cramp_synth_kind k)
     case CRAMP_SYNTH_CRAMP: return CRAMP_EVENT_CRAMP;
     case CRAMP_SYNTH_LM: return CRAMP_EVENT_PLM;
     case CRAMP_SYNTH_BURST: return CRAMP_EVENT_BURST;
-    case CRAMP_SYNTH_MOVEMENT: return CRAMP_EVENT_MOVEMENT;
+    case CRAMP_SYNTH_MOVEMENT:
+    case CRAMP_SYNTH_RMD:
+    case CRAMP_SYNTH_REM_TONIC:
+    case CRAMP_SYNTH_STRETCH:
+    case CRAMP_SYNTH_AWAKENING: return CRAMP_EVENT_MOVEMENT;
+    case CRAMP_SYNTH_HFT: return CRAMP_EVENT_HFT;
+    case CRAMP_SYNTH_ALMA: return CRAMP_EVENT_ALMA;
+    case CRAMP_SYNTH_FRAGMENTARY: return CRAMP_EVENT_FRAGMENTARY;
     default: return CRAMP_EVENT_ARTEFACT;
     }
 }
@@ -144,11 +152,61 @@ void cramp_scenario_default(cramp_scenario *sc)
     sc->clip_duration_s = (cramp_range){0.5, 3};
     sc->lost_per_hour = 0.05;
     sc->lost_duration_s = (cramp_range){30, 600};
+
+    /* Off or equal to the fixed model above unless a scenario asks. */
+    sc->cramp_onset_s = (cramp_range){0.25, 0.25};
+    sc->cramp_territory = (cramp_range){1, 1};
+    sc->cramp_drift_per_min = (cramp_range){0, 0};
+    sc->cramp_precursor_probability = 0;
+    sc->cramp_precursor_s = (cramp_range){30, 52};
+    sc->cramp_precursor_pct = (cramp_range){2, 8};
+    sc->stretch_probability = 0;
+    sc->stretch_body_probability = 0.5;
+    sc->stretch_delay_s = (cramp_range){0.5, 5};
+    sc->stretch_duration_s = (cramp_range){3, 20};
+    sc->stretch_excitation_pct = (cramp_range){20, 60};
+
+    sc->plm_jitter = 0;
+    sc->plm_missing_fraction = 0;
+    sc->plm_weak_fraction = 0;
+    sc->plm_weak_excitation_pct = (cramp_range){1, 4};
+
+    sc->hft_per_hour = 0;
+    sc->hft_count = (cramp_range){4, 20};
+    sc->hft_rate_hz = (cramp_range){0.3, 4};
+    sc->hft_burst_ms = (cramp_range){250, 1000};
+    sc->hft_excitation_pct = (cramp_range){5, 30};
+    sc->alma_per_hour = 0;
+    sc->alma_count = (cramp_range){4, 20};
+    sc->alma_rate_hz = (cramp_range){0.5, 3};
+    sc->alma_burst_ms = (cramp_range){100, 500};
+    sc->alma_excitation_pct = (cramp_range){5, 30};
+    sc->fragmentary_per_hour = 0;
+    sc->fragmentary_duration_s = (cramp_range){1200, 2400};
+    sc->fragmentary_per_min = (cramp_range){5, 30};
+    sc->fragmentary_ms = (cramp_range){20, 150};
+    sc->fragmentary_excitation_pct = (cramp_range){3, 10};
+    sc->rmd_per_hour = 0;
+    sc->rmd_count = (cramp_range){4, 100};
+    sc->rmd_rate_hz = (cramp_range){0.5, 2};
+    sc->rmd_duty = (cramp_range){0.3, 0.6};
+    sc->rmd_excitation_pct = (cramp_range){10, 50};
+    sc->rmd_motion_uv = 100;
+    sc->rem_tonic_per_hour = 0;
+    sc->rem_tonic_duration_s = (cramp_range){10, 120};
+    sc->rem_tonic_excitation_pct = (cramp_range){1, 5};
+    sc->awakening_per_hour = 0;
+    sc->awakening_duration_s = (cramp_range){2, 20};
+    sc->awakening_excitation_pct = (cramp_range){20, 60};
 }
 
 /* ---- the table of keys -------------------------------------------------- */
 
-typedef enum key_type { K_DOUBLE, K_RANGE, K_SIZE, K_U64, K_NAME, K_START, K_HARM, K_KINDS } key_type;
+/* K_DRAW / K_SIZE_DRAW: a number, or `LO HI` drawn per event; the upper end
+ * lives at hi_off (0 there: a single value). */
+typedef enum key_type {
+    K_DOUBLE, K_RANGE, K_SIZE, K_U64, K_NAME, K_START, K_HARM, K_KINDS, K_DRAW, K_SIZE_DRAW
+} key_type;
 
 typedef struct key {
     const char *name;
@@ -156,110 +214,198 @@ typedef struct key {
     size_t off;
     double min, max;
     const char *doc;
+    size_t hi_off;
 } key;
 
 #define OFF(f) offsetof(cramp_scenario, f)
 #define BIG 1e9
 
 static const key keys[] = {
-    {"name", K_NAME, OFF(name), 0, 0, "EDF+ recording field (rest of the line, <= 80 bytes)"},
-    {"duration_min", K_DOUBLE, OFF(duration_min), 0.05, 60 * 48, "length of the night, minutes"},
-    {"fs", K_DOUBLE, OFF(fs), 100, 20000, "sampling rate, Hz"},
+    {"name", K_NAME, OFF(name), 0, 0, "EDF+ recording field (rest of the line, <= 80 bytes)", 0},
+    {"duration_min", K_DOUBLE, OFF(duration_min), 0.05, 60 * 48, "length of the night, minutes", 0},
+    {"fs", K_DOUBLE, OFF(fs), 100, 20000, "sampling rate, Hz", 0},
     {"channels", K_SIZE, OFF(channels), 1, CRAMP_SYNTH_MAX_CHANNELS,
-     "number of channels, one muscle under each (see `channel`)"},
-    {"seed", K_U64, OFF(seed), 0, 0, "random seed (GSL mt19937 streams); same seed, same night"},
-    {"start", K_START, OFF(start), 0, 0, "EDF start date and time: YYYY-MM-DD HH:MM:SS"},
+     "number of channels, one muscle under each (see `channel`)", 0},
+    {"seed", K_U64, OFF(seed), 0, 0, "random seed (GSL mt19937 streams); same seed, same night", 0},
+    {"start", K_START, OFF(start), 0, 0, "EDF start date and time: YYYY-MM-DD HH:MM:SS", 0},
 
-    {"units", K_SIZE, OFF(units), 10, 2000, "motor units per muscle"},
+    {"units", K_SIZE, OFF(units), 10, 2000, "motor units per muscle", 0},
     {"recruit_range", K_DOUBLE, OFF(recruit_range), 1.01, 1000,
-     "largest / smallest recruitment threshold (exponential spread)"},
+     "largest / smallest recruitment threshold (exponential spread)", 0},
     {"recruit_max_pct", K_DOUBLE, OFF(recruit_max_pct), 1, 100,
-     "excitation (% of maximum) at which the last unit is recruited"},
-    {"rate_min_hz", K_DOUBLE, OFF(rate_min_hz), 1, 50, "firing rate at recruitment, Hz"},
-    {"rate_gain", K_DOUBLE, OFF(rate_gain), 0.01, 20, "firing rate gain, Hz per % excitation"},
-    {"rate_peak_hz", K_DOUBLE, OFF(rate_peak_hz), 1, 100, "peak firing rate of the first unit, Hz"},
+     "excitation (% of maximum) at which the last unit is recruited", 0},
+    {"rate_min_hz", K_DOUBLE, OFF(rate_min_hz), 1, 50, "firing rate at recruitment, Hz", 0},
+    {"rate_gain", K_DOUBLE, OFF(rate_gain), 0.01, 20, "firing rate gain, Hz per % excitation", 0},
+    {"rate_peak_hz", K_DOUBLE, OFF(rate_peak_hz), 1, 100, "peak firing rate of the first unit, Hz", 0},
     {"rate_peak_drop_hz", K_DOUBLE, OFF(rate_peak_drop_hz), 0, 99,
-     "peak rate of the last unit is this much lower, Hz"},
+     "peak rate of the last unit is this much lower, Hz", 0},
     {"isi_cv", K_DOUBLE, OFF(isi_cv), 0, 0.5,
-     "voluntary interspike-interval coefficient of variation (Gaussian)"},
+     "voluntary interspike-interval coefficient of variation (Gaussian)", 0},
     {"muap_size_range", K_DOUBLE, OFF(muap_size_range), 1, 1000,
-     "largest / smallest MUAP amplitude (exponential spread)"},
+     "largest / smallest MUAP amplitude (exponential spread)", 0},
     {"muap_width_ms", K_RANGE, OFF(muap_width_ms), 0.2, 10,
-     "Hermite-Rodriguez width of the first and the last recruited unit, ms"},
+     "Hermite-Rodriguez width of the first and the last recruited unit, ms", 0},
     {"mvc_rms_uv", K_DOUBLE, OFF(mvc_rms_uv), 0, 1e5,
-     "RMS of a muscle's own channel at 100 % excitation, no fatigue, full band, uV"},
+     "RMS of a muscle's own channel at 100 % excitation, no fatigue, full band, uV", 0},
     {"crosstalk", K_DOUBLE, OFF(crosstalk), 0, 1,
-     "gain from a muscle to the other channels of its leg (0 across legs)"},
+     "gain from a muscle to the other channels of its leg (0 across legs)", 0},
     {"crosstalk_stretch", K_DOUBLE, OFF(crosstalk_stretch), 1, 4,
-     "MUAP width factor seen through another channel (volume-conductor low-pass)"},
-    {"fatigue_stretch", K_DOUBLE, OFF(fatigue_stretch), 1, 4, "MUAP width factor at full fatigue"},
-    {"fatigue_tau_s", K_DOUBLE, OFF(fatigue_tau_s), 0.1, BIG, "fatigue time constant at full drive, s"},
-    {"recovery_tau_s", K_DOUBLE, OFF(recovery_tau_s), 0.1, BIG, "recovery time constant at rest, s"},
+     "MUAP width factor seen through another channel (volume-conductor low-pass)", 0},
+    {"fatigue_stretch", K_DOUBLE, OFF(fatigue_stretch), 1, 4, "MUAP width factor at full fatigue", 0},
+    {"fatigue_tau_s", K_DOUBLE, OFF(fatigue_tau_s), 0.1, BIG, "fatigue time constant at full drive, s", 0},
+    {"recovery_tau_s", K_DOUBLE, OFF(recovery_tau_s), 0.1, BIG, "recovery time constant at rest, s", 0},
 
-    {"noise_uv", K_DOUBLE, OFF(noise_uv), 0, 1e5, "RMS of the white noise floor, uV"},
-    {"mains_hz", K_DOUBLE, OFF(mains_hz), 0, 1000, "mains frequency, Hz (0: no hum)"},
-    {"mains_uv", K_DOUBLE, OFF(mains_uv), 0, 1e5, "mains amplitude (fundamental, peak), uV"},
+    {"noise_uv", K_DOUBLE, OFF(noise_uv), 0, 1e5, "RMS of the white noise floor, uV", 0},
+    {"mains_hz", K_DOUBLE, OFF(mains_hz), 0, 1000, "mains frequency, Hz (0: no hum)", 0},
+    {"mains_uv", K_DOUBLE, OFF(mains_uv), 0, 1e5, "mains amplitude (fundamental, peak), uV", 0},
     {"mains_harmonics", K_HARM, OFF(mains_harmonics), 0, 10,
-     "relative amplitudes of harmonics 2, 3, ... (up to 8 values; '-' for none)"},
-    {"ecg_uv", K_DOUBLE, OFF(ecg_uv), 0, 1e5, "ECG bleed, R-wave amplitude, uV"},
-    {"heart_rate_bpm", K_DOUBLE, OFF(heart_rate_bpm), 20, 200, "heart rate, beats per minute"},
-    {"hrv", K_DOUBLE, OFF(hrv), 0, 0.3, "RR-interval coefficient of variation"},
-    {"range_uv", K_DOUBLE, OFF(range_uv), 1, 1e6, "amplifier range: values clip at +-range_uv"},
+     "relative amplitudes of harmonics 2, 3, ... (up to 8 values; '-' for none)", 0},
+    {"ecg_uv", K_DOUBLE, OFF(ecg_uv), 0, 1e5, "ECG bleed, R-wave amplitude, uV", 0},
+    {"heart_rate_bpm", K_DOUBLE, OFF(heart_rate_bpm), 20, 200, "heart rate, beats per minute", 0},
+    {"hrv", K_DOUBLE, OFF(hrv), 0, 0.3, "RR-interval coefficient of variation", 0},
+    {"range_uv", K_DOUBLE, OFF(range_uv), 1, 1e6, "amplifier range: values clip at +-range_uv", 0},
 
-    {"cramp_per_hour", K_DOUBLE, OFF(cramp_per_hour), 0, 100, "cramps per hour (Poisson)"},
+    {"cramp_per_hour", K_DOUBLE, OFF(cramp_per_hour), 0, 100, "cramps per hour (Poisson)", 0},
     {"cramp_duration_s", K_RANGE, OFF(cramp_duration_s), 0.5, 3600,
-     "cramp duration range, s (log-uniform)"},
-    {"cramp_units", K_SIZE, OFF(cramp_units), 1, 2000, "motor units firing at once in a cramp"},
-    {"cramp_rate_hz", K_DOUBLE, OFF(cramp_rate_hz), 1, 100, "mean cramp discharge rate, Hz"},
-    {"cramp_rate_sd_hz", K_DOUBLE, OFF(cramp_rate_sd_hz), 0, 50, "SD of cramp discharge rates, Hz"},
+     "cramp duration range, s (log-uniform)", 0},
+    {"cramp_units", K_SIZE_DRAW, OFF(cramp_units), 1, 2000,
+     "motor units firing at once in a cramp; LO HI: log-uniform per cramp (about 6 to the whole "
+     "pool, a full interference pattern)",
+     OFF(cramp_units_hi)},
+    {"cramp_rate_hz", K_DRAW, OFF(cramp_rate_hz), 1, 100,
+     "mean cramp discharge rate, Hz (Minetto 2009: 14.5); LO HI: per cramp (8-35 reported)",
+     OFF(cramp_rate_hz_hi)},
+    {"cramp_rate_sd_hz", K_DOUBLE, OFF(cramp_rate_sd_hz), 0, 50, "SD of cramp discharge rates, Hz", 0},
     {"cramp_rate_limits", K_RANGE, OFF(cramp_rate_limits), 0.5, 200,
-     "cramp discharge rates are kept in this range, Hz"},
-    {"cramp_cv", K_DOUBLE, OFF(cramp_cv), 0, 2, "mean interspike CV in a cramp (log-normal ISIs)"},
-    {"cramp_cv_sd", K_DOUBLE, OFF(cramp_cv_sd), 0, 1, "SD of the interspike CV across units"},
-    {"cramp_doublet_fraction", K_DOUBLE, OFF(cramp_doublet_fraction), 0, 1,
-     "fraction of cramp discharges followed by a doublet"},
-    {"cramp_doublet_ms", K_RANGE, OFF(cramp_doublet_ms), 1, 50, "doublet interval range, ms"},
-    {"cramp_unit_life_s", K_DOUBLE, OFF(cramp_unit_life_s), 0.5, BIG,
-     "mean time a unit stays active in a cramp, s (gamma)"},
-    {"cramp_unit_life_sd_s", K_DOUBLE, OFF(cramp_unit_life_sd_s), 0, BIG, "its SD, s"},
-    {"cramp_drive", K_DOUBLE, OFF(cramp_drive), 0, 1, "fatigue drive of a cramp (0..1)"},
+     "cramp discharge rates are kept in this range, Hz", 0},
+    {"cramp_cv", K_DRAW, OFF(cramp_cv), 0, 2,
+     "mean interspike CV in a cramp (log-normal ISIs; Minetto 2009: 0.446 +- 0.097); LO HI: per "
+     "cramp",
+     OFF(cramp_cv_hi)},
+    {"cramp_cv_sd", K_DOUBLE, OFF(cramp_cv_sd), 0, 1, "SD of the interspike CV across units", 0},
+    {"cramp_doublet_fraction", K_DRAW, OFF(cramp_doublet_fraction), 0, 1,
+     "fraction of cramp discharges followed by a doublet (Minetto 2009: 0.041); LO HI: per cramp",
+     OFF(cramp_doublet_fraction_hi)},
+    {"cramp_doublet_ms", K_RANGE, OFF(cramp_doublet_ms), 1, 50, "doublet interval range, ms", 0},
+    {"cramp_unit_life_s", K_DRAW, OFF(cramp_unit_life_s), 0.5, BIG,
+     "mean time a unit stays active in a cramp, s (gamma; Minetto 2009: 23.6 +- 16.2); LO HI: "
+     "per cramp",
+     OFF(cramp_unit_life_s_hi)},
+    {"cramp_unit_life_sd_s", K_DOUBLE, OFF(cramp_unit_life_sd_s), 0, BIG, "its SD, s", 0},
+    {"cramp_drive", K_DRAW, OFF(cramp_drive), 0, 1,
+     "fatigue drive of a cramp (0..1); LO HI: per cramp", OFF(cramp_drive_hi)},
     {"cramp_muscles", K_KINDS, OFF(cramp_muscles), 0, 0,
-     "muscle kinds that may cramp (ta gas sol foot thigh other)"},
+     "muscle kinds that may cramp (ta gas sol foot thigh other)", 0},
+    {"cramp_onset_s", K_RANGE, OFF(cramp_onset_s), 0.01, 600,
+     "the cramp's units start within this time of its onset, s, per cramp (0.25: abrupt; "
+     "tens of s: gradual)", 0},
+    {"cramp_territory", K_RANGE, OFF(cramp_territory), 0.02, 1,
+     "fraction of the muscle (units at random positions) a cramp draws its units from, per "
+     "cramp (Roeleveld 2000: confined to part of the muscle; 1: anywhere)", 0},
+    {"cramp_drift_per_min", K_RANGE, OFF(cramp_drift_per_min), 0, 10,
+     "drift of a confined cramp's territory across the muscle, fraction per minute, per cramp "
+     "(Roeleveld 2000)", 0},
+    {"cramp_precursor_probability", K_DOUBLE, OFF(cramp_precursor_probability), 0, 1,
+     "probability of rising calf activity before a cramp (pilot n = 6: 41 +- 11 s)", 0},
+    {"cramp_precursor_s", K_RANGE, OFF(cramp_precursor_s), 1, 600,
+     "precursor length, s (pilot: 41 +- 11)", 0},
+    {"cramp_precursor_pct", K_RANGE, OFF(cramp_precursor_pct), 0, 100,
+     "precursor excitation reached at the cramp's onset, % (a linear rise from 0)", 0},
+    {"stretch_probability", K_DOUBLE, OFF(stretch_probability), 0, 1,
+     "probability that the sleeper stretches after a cramp (the same leg's tibialis anterior)", 0},
+    {"stretch_body_probability", K_DOUBLE, OFF(stretch_body_probability), 0, 1,
+     "probability that a stretch comes with a whole-body movement (all channels, motion)", 0},
+    {"stretch_delay_s", K_RANGE, OFF(stretch_delay_s), 0, 600,
+     "from the cramp's end to the stretch, s", 0},
+    {"stretch_duration_s", K_RANGE, OFF(stretch_duration_s), 0.5, 600, "stretch duration, s", 0},
+    {"stretch_excitation_pct", K_RANGE, OFF(stretch_excitation_pct), 0, 100,
+     "tibialis anterior excitation while stretching, %", 0},
 
     {"plm_series_per_hour", K_DOUBLE, OFF(plm_series_per_hour), 0, 100,
-     "periodic limb movement series per hour"},
-    {"plm_count", K_RANGE, OFF(plm_count), 1, 10000, "movements per series (AASM: >= 4)"},
+     "periodic limb movement series per hour", 0},
+    {"plm_count", K_RANGE, OFF(plm_count), 1, 10000, "movements per series (AASM: >= 4)", 0},
     {"plm_interval_s", K_RANGE, OFF(plm_interval_s), 0.5, 3600,
-     "onset-to-onset interval, s (WASM 2016: 10-90)"},
+     "onset-to-onset interval, s (WASM 2016: 10-90)", 0},
     {"plm_duration_s", K_RANGE, OFF(plm_duration_s), 0.1, 600,
-     "duration of one movement, s (AASM: 0.5-10)"},
+     "duration of one movement, s (AASM: 0.5-10)", 0},
     {"plm_excitation_pct", K_RANGE, OFF(plm_excitation_pct), 0, 100,
-     "excitation of a movement, % of maximum"},
+     "excitation of a movement, % of maximum", 0},
     {"plm_bilateral", K_DOUBLE, OFF(plm_bilateral), 0, 1,
-     "probability that the other leg joins a movement"},
+     "probability that the other leg joins a movement", 0},
+    {"plm_jitter", K_DOUBLE, OFF(plm_jitter), 0, 1,
+     "0: every interval uniform in plm_interval_s; > 0: one period per series from "
+     "plm_interval_s, each interval with this coefficient of variation", 0},
+    {"plm_missing_fraction", K_DOUBLE, OFF(plm_missing_fraction), 0, 0.9,
+     "fraction of a series' inner movements left out (the interval doubles)", 0},
+    {"plm_weak_fraction", K_DOUBLE, OFF(plm_weak_fraction), 0, 1,
+     "fraction of movements at plm_weak_excitation_pct instead (still scored)", 0},
+    {"plm_weak_excitation_pct", K_RANGE, OFF(plm_weak_excitation_pct), 0, 100,
+     "excitation of a weak movement, %", 0},
 
-    {"burst_per_hour", K_DOUBLE, OFF(burst_per_hour), 0, 1000, "isolated arousal bursts per hour"},
-    {"burst_duration_s", K_RANGE, OFF(burst_duration_s), 0.05, 600, "burst duration, s"},
-    {"burst_excitation_pct", K_RANGE, OFF(burst_excitation_pct), 0, 100, "burst excitation, %"},
+    {"burst_per_hour", K_DOUBLE, OFF(burst_per_hour), 0, 1000, "isolated arousal bursts per hour", 0},
+    {"burst_duration_s", K_RANGE, OFF(burst_duration_s), 0.05, 600, "burst duration, s", 0},
+    {"burst_excitation_pct", K_RANGE, OFF(burst_excitation_pct), 0, 100, "burst excitation, %", 0},
     {"movement_per_hour", K_DOUBLE, OFF(movement_per_hour), 0, 1000,
-     "voluntary movements / turning over per hour"},
+     "voluntary movements / turning over per hour", 0},
     {"movement_duration_s", K_RANGE, OFF(movement_duration_s), 0.1, 3600,
-     "movement duration, s (IRLSSG: 3-45)"},
+     "movement duration, s (IRLSSG: 3-45)", 0},
     {"movement_excitation_pct", K_RANGE, OFF(movement_excitation_pct), 0, 100,
-     "movement excitation per muscle, %"},
+     "movement excitation per muscle, %", 0},
     {"movement_motion_uv", K_DOUBLE, OFF(movement_motion_uv), 0, 1e5,
-     "motion artefact during a movement, RMS uV"},
+     "motion artefact during a movement, RMS uV", 0},
 
-    {"motion_per_hour", K_DOUBLE, OFF(motion_per_hour), 0, 1000, "motion artefacts per hour"},
-    {"motion_duration_s", K_RANGE, OFF(motion_duration_s), 0.05, 3600, "motion artefact duration, s"},
-    {"motion_uv", K_DOUBLE, OFF(motion_uv), 0, 1e5, "motion artefact RMS, uV (energy < 20 Hz)"},
-    {"pop_per_hour", K_DOUBLE, OFF(pop_per_hour), 0, 1000, "electrode pops per hour"},
-    {"pop_uv", K_DOUBLE, OFF(pop_uv), 0, 1e6, "electrode pop step, uV (times 0.5-1.5, either sign)"},
-    {"pop_tau_s", K_RANGE, OFF(pop_tau_s), 0.001, 100, "electrode pop decay time constant, s"},
-    {"clip_per_hour", K_DOUBLE, OFF(clip_per_hour), 0, 1000, "clipping episodes per hour"},
-    {"clip_duration_s", K_RANGE, OFF(clip_duration_s), 0.05, 3600, "clipping episode duration, s"},
-    {"lost_per_hour", K_DOUBLE, OFF(lost_per_hour), 0, 1000, "lost electrodes (flat line) per hour"},
-    {"lost_duration_s", K_RANGE, OFF(lost_duration_s), 0.05, 86400, "lost electrode duration, s"},
+    {"motion_per_hour", K_DOUBLE, OFF(motion_per_hour), 0, 1000, "motion artefacts per hour", 0},
+    {"motion_duration_s", K_RANGE, OFF(motion_duration_s), 0.05, 3600, "motion artefact duration, s", 0},
+    {"motion_uv", K_DOUBLE, OFF(motion_uv), 0, 1e5, "motion artefact RMS, uV (energy < 20 Hz)", 0},
+    {"pop_per_hour", K_DOUBLE, OFF(pop_per_hour), 0, 1000, "electrode pops per hour", 0},
+    {"pop_uv", K_DOUBLE, OFF(pop_uv), 0, 1e6, "electrode pop step, uV (times 0.5-1.5, either sign)", 0},
+    {"pop_tau_s", K_RANGE, OFF(pop_tau_s), 0.001, 100, "electrode pop decay time constant, s", 0},
+    {"clip_per_hour", K_DOUBLE, OFF(clip_per_hour), 0, 1000, "clipping episodes per hour", 0},
+    {"clip_duration_s", K_RANGE, OFF(clip_duration_s), 0.05, 3600, "clipping episode duration, s", 0},
+    {"lost_per_hour", K_DOUBLE, OFF(lost_per_hour), 0, 1000, "lost electrodes (flat line) per hour", 0},
+    {"lost_duration_s", K_RANGE, OFF(lost_duration_s), 0.05, 86400, "lost electrode duration, s", 0},
+
+    {"hft_per_hour", K_DOUBLE, OFF(hft_per_hour), 0, 1000,
+     "hypnagogic foot tremor trains per hour (one leg's tibialis anterior)", 0},
+    {"hft_count", K_RANGE, OFF(hft_count), 1, 10000, "bursts per train (AASM: >= 4)", 0},
+    {"hft_rate_hz", K_RANGE, OFF(hft_rate_hz), 0.05, 20,
+     "burst rate, Hz (AASM: 0.3-4; kept <= 0.8 / burst length)", 0},
+    {"hft_burst_ms", K_RANGE, OFF(hft_burst_ms), 10, 10000, "burst length, ms (AASM: 250-1000)", 0},
+    {"hft_excitation_pct", K_RANGE, OFF(hft_excitation_pct), 0, 100, "burst excitation, %", 0},
+    {"alma_per_hour", K_DOUBLE, OFF(alma_per_hour), 0, 1000,
+     "alternating leg muscle activation trains per hour (tibialis anterior of each leg)", 0},
+    {"alma_count", K_RANGE, OFF(alma_count), 1, 10000, "bursts per train (AASM: >= 4)", 0},
+    {"alma_rate_hz", K_RANGE, OFF(alma_rate_hz), 0.05, 20,
+     "burst rate, Hz, bursts alternating between the legs (AASM: 0.5-3)", 0},
+    {"alma_burst_ms", K_RANGE, OFF(alma_burst_ms), 10, 10000, "burst length, ms (AASM: 100-500)", 0},
+    {"alma_excitation_pct", K_RANGE, OFF(alma_excitation_pct), 0, 100, "burst excitation, %", 0},
+    {"fragmentary_per_hour", K_DOUBLE, OFF(fragmentary_per_hour), 0, 100,
+     "episodes of fragmentary myoclonus per hour", 0},
+    {"fragmentary_duration_s", K_RANGE, OFF(fragmentary_duration_s), 1, 86400,
+     "episode length, s (AASM excessive: >= 20 min of NREM sleep)", 0},
+    {"fragmentary_per_min", K_RANGE, OFF(fragmentary_per_min), 0.5, 600,
+     "potentials per minute (AASM excessive: >= 5)", 0},
+    {"fragmentary_ms", K_RANGE, OFF(fragmentary_ms), 2, 1000,
+     "potential length, ms (AASM: usually < 150)", 0},
+    {"fragmentary_excitation_pct", K_RANGE, OFF(fragmentary_excitation_pct), 0, 100,
+     "excitation of a potential, % (a few units)", 0},
+    {"rmd_per_hour", K_DOUBLE, OFF(rmd_per_hour), 0, 1000,
+     "rhythmic movement disorder episodes per hour (every channel, with motion)", 0},
+    {"rmd_count", K_RANGE, OFF(rmd_count), 1, 100000, "movements per episode (AASM: >= 4)", 0},
+    {"rmd_rate_hz", K_RANGE, OFF(rmd_rate_hz), 0.05, 20, "movement rate, Hz (AASM: 0.5-2)", 0},
+    {"rmd_duty", K_RANGE, OFF(rmd_duty), 0.05, 0.9, "burst length / period", 0},
+    {"rmd_excitation_pct", K_RANGE, OFF(rmd_excitation_pct), 0, 100, "burst excitation, %", 0},
+    {"rmd_motion_uv", K_DOUBLE, OFF(rmd_motion_uv), 0, 1e5, "motion artefact RMS, uV", 0},
+    {"rem_tonic_per_hour", K_DOUBLE, OFF(rem_tonic_per_hour), 0, 1000,
+     "REM-sleep tonic activity episodes per hour (one leg or both)", 0},
+    {"rem_tonic_duration_s", K_RANGE, OFF(rem_tonic_duration_s), 0.5, 86400, "episode length, s", 0},
+    {"rem_tonic_excitation_pct", K_RANGE, OFF(rem_tonic_excitation_pct), 0, 100,
+     "sustained low-level excitation, %", 0},
+    {"awakening_per_hour", K_DOUBLE, OFF(awakening_per_hour), 0, 1000,
+     "sustained contractions at awakenings per hour (one leg or both)", 0},
+    {"awakening_duration_s", K_RANGE, OFF(awakening_duration_s), 0.5, 3600, "length, s", 0},
+    {"awakening_excitation_pct", K_RANGE, OFF(awakening_excitation_pct), 0, 100,
+     "steady excitation, %", 0},
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -376,6 +522,26 @@ static cramp_status apply_key(cramp_scenario *sc, const key *k, char **tok, int 
             return fail(err, line, "'%s': LO %g is above HI %g", k->name, lo, hi);
         ((cramp_range *)(void *)base)->lo = lo;
         ((cramp_range *)(void *)base)->hi = hi;
+        return CRAMP_OK;
+    }
+    case K_DRAW: {
+        double lo, hi = 0;
+        if ((nt != 2 && nt != 3) || parse_num(tok[1], &lo) || lo < k->min || lo > k->max ||
+            (nt == 3 && (parse_num(tok[2], &hi) || hi < lo || hi > k->max)))
+            return fail(err, line, "'%s' wants a number or LO HI in [%g, %g], not '%s'", k->name,
+                        k->min, k->max, nt >= 2 ? rest : "");
+        *(double *)(void *)base = lo;
+        *(double *)(void *)((char *)sc + k->hi_off) = hi > lo ? hi : 0;
+        return CRAMP_OK;
+    }
+    case K_SIZE_DRAW: {
+        long lo, hi = 0;
+        if ((nt != 2 && nt != 3) || parse_int_in(tok[1], (long)k->min, (long)k->max, &lo) ||
+            (nt == 3 && parse_int_in(tok[2], lo, (long)k->max, &hi)))
+            return fail(err, line, "'%s' wants a whole number or LO HI in [%g, %g], not '%s'",
+                        k->name, k->min, k->max, nt >= 2 ? rest : "");
+        *(size_t *)(void *)base = (size_t)lo;
+        *(size_t *)(void *)((char *)sc + k->hi_off) = hi > lo ? (size_t)hi : 0;
         return CRAMP_OK;
     }
     case K_SIZE: {
@@ -519,7 +685,8 @@ static cramp_status apply_event(cramp_scenario *sc, char **tok, int nt, int line
     while (k < CRAMP_SYNTH_KINDS && strcmp(tok[1], kind_names[k])) k++;
     if (k == CRAMP_SYNTH_KINDS)
         return fail(err, line,
-                    "'event': '%s' is not a kind (cramp plm burst movement motion pop clip lost)",
+                    "'event': '%s' is not a kind (cramp plm burst movement motion pop clip lost "
+                    "hft alma fragmentary rmd rem_tonic stretch awakening)",
                     tok[1]);
     ev.kind = (cramp_synth_kind)k;
     if (parse_num(tok[2], &ev.onset_s) || ev.onset_s < 0)
@@ -724,10 +891,22 @@ cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err)
                            k->min, k->max);
             if (r->lo > r->hi && strcmp(k->name, "muap_width_ms") != 0)
                 return bad(err, "'%s': LO %g is above HI %g", k->name, r->lo, r->hi);
-        } else if (k->type == K_SIZE) {
+        } else if (k->type == K_SIZE || k->type == K_SIZE_DRAW) {
             size_t v = *(const size_t *)(const void *)base;
             if ((double)v < k->min || (double)v > k->max)
                 return bad(err, "'%s' is %zu; it must be in [%g, %g]", k->name, v, k->min, k->max);
+            if (k->type == K_SIZE_DRAW) {
+                size_t h = *(const size_t *)(const void *)((const char *)sc + k->hi_off);
+                if (h > v && (double)h > k->max)
+                    return bad(err, "'%s' upper end %zu is above %g", k->name, h, k->max);
+            }
+        } else if (k->type == K_DRAW) {
+            double v = *(const double *)(const void *)base;
+            double h = *(const double *)(const void *)((const char *)sc + k->hi_off);
+            if (!(v >= k->min && v <= k->max))
+                return bad(err, "'%s' is %g; it must be in [%g, %g]", k->name, v, k->min, k->max);
+            if (!(h <= k->max) || isnan(h))
+                return bad(err, "'%s' upper end %g is above %g", k->name, h, k->max);
         }
     }
     if (sc->n_mains_harmonics > CRAMP_SYNTH_MAX_HARMONICS)
@@ -745,9 +924,18 @@ cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err)
     if (sc->cramp_units > sc->units)
         return bad(err, "'cramp_units' (%zu) is more than 'units' (%zu)", sc->cramp_units,
                    sc->units);
-    if (sc->plm_count.lo != floor(sc->plm_count.lo) || sc->plm_count.hi != floor(sc->plm_count.hi))
-        return bad(err, "'plm_count' wants whole numbers, not %g %g", sc->plm_count.lo,
-                   sc->plm_count.hi);
+    if (sc->cramp_units_hi > sc->units)
+        return bad(err, "'cramp_units' upper end (%zu) is more than 'units' (%zu)",
+                   sc->cramp_units_hi, sc->units);
+    const struct {
+        const char *name;
+        cramp_range r;
+    } counts[] = {{"plm_count", sc->plm_count}, {"hft_count", sc->hft_count},
+                  {"alma_count", sc->alma_count}, {"rmd_count", sc->rmd_count}};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (counts[i].r.lo != floor(counts[i].r.lo) || counts[i].r.hi != floor(counts[i].r.hi))
+            return bad(err, "'%s' wants whole numbers, not %g %g", counts[i].name, counts[i].r.lo,
+                       counts[i].r.hi);
     if (sc->mains_hz > 0 && sc->mains_hz >= sc->fs / 2)
         return bad(err, "'mains_hz' %g Hz is not below the Nyquist frequency (%g Hz)", sc->mains_hz,
                    sc->fs / 2);
@@ -789,6 +977,9 @@ cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err)
         if (e->units > sc->units)
             return bad(err, "line %d: units=%zu is more than 'units' (%zu)", e->line, e->units,
                        sc->units);
+        if (e->kind == CRAMP_SYNTH_ALMA && !(e->channels & (e->channels - 1)))
+            return bad(err, "line %d: alma alternates between two channels: give two",
+                       e->line);
         if (e->kind == CRAMP_SYNTH_CRAMP && (e->channels & (e->channels - 1)))
             return bad(err, "line %d: a cramp is confined to one muscle: give one channel",
                        e->line);
@@ -834,6 +1025,18 @@ size_t cramp_scenario_format(const cramp_scenario *sc, char *buf, size_t cap)
             break;
         }
         case K_SIZE: put(&b, " %zu\n", *(const size_t *)(const void *)base); break;
+        case K_DRAW: {
+            const double lo = *(const double *)(const void *)base;
+            const double hi = *(const double *)(const void *)((const char *)sc + k->hi_off);
+            if (hi > lo) put(&b, " %.10g %.10g\n", lo, hi); else put(&b, " %.10g\n", lo);
+            break;
+        }
+        case K_SIZE_DRAW: {
+            const size_t lo = *(const size_t *)(const void *)base;
+            const size_t hi = *(const size_t *)(const void *)((const char *)sc + k->hi_off);
+            if (hi > lo) put(&b, " %zu %zu\n", lo, hi); else put(&b, " %zu\n", lo);
+            break;
+        }
         case K_U64: put(&b, " %llu\n", (unsigned long long)sc->seed); break;
         case K_NAME: put(&b, " %s\n", sc->name); break;
         case K_START:

@@ -44,16 +44,63 @@ static synth_ev *push(evlist *l)
 
 static double uni(gsl_rng *r, cramp_range g) { return g.lo + (g.hi - g.lo) * gsl_rng_uniform(r); }
 
+static double clampr(double x, cramp_range g) { return x < g.lo ? g.lo : x > g.hi ? g.hi : x; }
+
 static double loguni(gsl_rng *r, cramp_range g)
 {
     if (g.lo <= 0 || g.hi <= g.lo) return uni(r, g);
     return g.lo * exp(log(g.hi / g.lo) * gsl_rng_uniform(r));
 }
 
+/* A per-event value: lo when the range is a point (no draw), else uniform. */
+static double draw(gsl_rng *rv, double lo, double hi)
+{
+    return hi > lo ? lo + (hi - lo) * gsl_rng_uniform(rv) : lo;
+}
+
+static double drawr(gsl_rng *rv, cramp_range g) { return draw(rv, g.lo, g.hi); }
+
+double synth_hash01(uint64_t key, uint64_t k)
+{
+    uint64_t x = key ^ (k * 0x9e3779b97f4a7c15ull);
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (double)(x >> 11) * 0x1.0p-53;
+}
+
+void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32_t *mask)
+{
+    if (e->kind == CRAMP_SYNTH_FRAGMENTARY) {
+        /* One potential at a uniform place in each cell of length period. */
+        const double d = e->bd_lo + (e->bd_hi - e->bd_lo) * synth_hash01(e->key, 3 * k);
+        *len = d;
+        *start = e->t0 + (double)k * e->period + (e->period - d) * synth_hash01(e->key, 3 * k + 1);
+        const unsigned n = popcount(e->mask);
+        unsigned pick = (unsigned)(synth_hash01(e->key, 3 * k + 2) * n);
+        if (pick >= n) pick = n - 1;
+        uint32_t m = e->mask;
+        for (unsigned i = 0; i < pick; i++) m &= m - 1;
+        *mask = m & (~m + 1);
+        return;
+    }
+    /* Periodic; inner bursts move by up to a quarter of the gap between
+     * bursts either way, so bursts never touch; the first and the last stay
+     * in place (the train's length and mean rate are exact). */
+    double jit = 0;
+    if (k > 0 && k + 1 < e->n_burst)
+        jit = 0.25 * (e->period - e->bdur) * (2 * synth_hash01(e->key, k) - 1);
+    *start = e->t0 + (double)k * e->period + jit;
+    *len = e->bdur;
+    *mask = e->kind == CRAMP_SYNTH_ALMA ? (k % 2 ? e->ch_b : e->ch_a) : e->mask;
+}
+
 static int overlaps(const evlist *l, double t0, double t1, uint32_t mask, double margin)
 {
     for (size_t i = 0; i < l->n; i++) {
         const synth_ev *e = &l->v[i];
+        if (e->kind == CRAMP_SYNTH_FRAGMENTARY) continue; /* runs beneath other events */
         if (!((e->block ? e->block : e->mask) & mask)) continue;
         if (t0 < e->t1 + margin && e->t0 < t1 + margin) return 1;
     }
@@ -133,7 +180,59 @@ static void trapezoid(synth_ev *e, double rise, double fall)
 
 /* Fills the kind-specific parameters of an event whose kind, t0, t1 and mask
  * are set; level_pct / amp < 0 draw them. */
-static void fill(const cramp_scenario *sc, gsl_rng *r, synth_ev *e, double level_pct, double amp)
+/* Period and burst length of a train: the rate from its range, the burst
+ * length from its range but at most 0.8 of the period (the rate is lowered
+ * when even the shortest burst would not fit). */
+static void train_timing(gsl_rng *r, synth_ev *e, cramp_range rate, cramp_range burst_s)
+{
+    double f = uni(r, rate);
+    if (0.8 / f < burst_s.lo) f = 0.8 / burst_s.lo;
+    const double hi = fmin(burst_s.hi, 0.8 / f);
+    e->period = 1 / f;
+    e->bdur = burst_s.lo + (hi - burst_s.lo) * gsl_rng_uniform(r);
+}
+
+static void set_levels(gsl_rng *r, synth_ev *e, double level_pct, cramp_range g)
+{
+    for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++)
+        if (e->mask & (1u << c)) e->level[c] = level_pct >= 0 ? level_pct : uni(r, g);
+}
+
+/* A cramp's per-event values, from rv only where the scenario gives a range. */
+static void cramp_values(const cramp_scenario *sc, gsl_rng *rv, synth_ev *e)
+{
+    if (!e->units) {
+        e->units = sc->cramp_units;
+        if (sc->cramp_units_hi > sc->cramp_units) {
+            const double lo = (double)sc->cramp_units, hi = (double)sc->cramp_units_hi + 1;
+            e->units = (size_t)floor(lo * exp(log(hi / lo) * gsl_rng_uniform(rv)));
+            if (e->units > sc->cramp_units_hi) e->units = sc->cramp_units_hi;
+        }
+    }
+    e->c_rate = draw(rv, sc->cramp_rate_hz, sc->cramp_rate_hz_hi);
+    e->c_cv = draw(rv, sc->cramp_cv, sc->cramp_cv_hi);
+    e->c_dbl = draw(rv, sc->cramp_doublet_fraction, sc->cramp_doublet_fraction_hi);
+    e->c_life = draw(rv, sc->cramp_unit_life_s, sc->cramp_unit_life_s_hi);
+    e->c_drive = draw(rv, sc->cramp_drive, sc->cramp_drive_hi);
+    e->c_onset = drawr(rv, sc->cramp_onset_s);
+    e->c_terr = drawr(rv, sc->cramp_territory);
+    e->c_centre = 0.5;
+    e->c_drift = 0;
+    if (e->c_terr < 1) {
+        e->c_centre = gsl_rng_uniform(rv);
+        e->c_drift = drawr(rv, sc->cramp_drift_per_min) / 60 * (gsl_rng_uniform(rv) < 0.5 ? -1 : 1);
+    }
+    e->c_detail = sc->cramp_units_hi > sc->cramp_units || sc->cramp_rate_hz_hi > sc->cramp_rate_hz ||
+                  sc->cramp_cv_hi > sc->cramp_cv ||
+                  sc->cramp_doublet_fraction_hi > sc->cramp_doublet_fraction ||
+                  sc->cramp_unit_life_s_hi > sc->cramp_unit_life_s ||
+                  sc->cramp_drive_hi > sc->cramp_drive || sc->cramp_onset_s.lo != 0.25 ||
+                  sc->cramp_onset_s.hi != 0.25 || sc->cramp_territory.lo < 1 ||
+                  sc->cramp_precursor_probability > 0 || sc->stretch_probability > 0;
+}
+
+static void fill(const cramp_scenario *sc, gsl_rng *r, gsl_rng *rv, synth_ev *e, double level_pct,
+                 double amp)
 {
     const double d = e->t1 - e->t0;
     for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
@@ -142,8 +241,63 @@ static void fill(const cramp_scenario *sc, gsl_rng *r, synth_ev *e, double level
         e->level[c] = 1;
     }
     switch (e->kind) {
-    case CRAMP_SYNTH_CRAMP:
-        if (!e->units) e->units = sc->cramp_units;
+    case CRAMP_SYNTH_CRAMP: cramp_values(sc, rv, e); break;
+    case CRAMP_SYNTH_HFT:
+    case CRAMP_SYNTH_ALMA:
+    case CRAMP_SYNTH_RMD: {
+        const int h = e->kind == CRAMP_SYNTH_HFT, a = e->kind == CRAMP_SYNTH_ALMA;
+        if (e->kind == CRAMP_SYNTH_RMD) {
+            const double f = uni(r, sc->rmd_rate_hz);
+            e->period = 1 / f;
+            e->bdur = uni(r, sc->rmd_duty) / f;
+        } else {
+            const cramp_range ms = h ? sc->hft_burst_ms : sc->alma_burst_ms;
+            train_timing(r, e, h ? sc->hft_rate_hz : sc->alma_rate_hz,
+                         (cramp_range){ms.lo * 1e-3, ms.hi * 1e-3});
+        }
+        if (!e->n_burst) { /* explicit: as many bursts as fit */
+            double n = floor((d - e->bdur) / e->period) + 1;
+            e->n_burst = n >= 1 ? (size_t)n : 1;
+        }
+        e->t1 = e->t0 + (double)(e->n_burst - 1) * e->period + e->bdur;
+        if (a && !e->ch_a) {
+            e->ch_a = e->mask & (~e->mask + 1);
+            e->ch_b = e->mask & ~e->ch_a;
+            if (!e->ch_b) e->ch_b = e->ch_a;
+        }
+        set_levels(r, e, level_pct,
+                   h ? sc->hft_excitation_pct : a ? sc->alma_excitation_pct : sc->rmd_excitation_pct);
+        e->key = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+        if (e->kind == CRAMP_SYNTH_RMD) {
+            e->amp = amp >= 0 ? amp : sc->rmd_motion_uv;
+            motion_waveform(r, e);
+        }
+        break;
+    }
+    case CRAMP_SYNTH_FRAGMENTARY: {
+        e->period = 60 / uni(r, sc->fragmentary_per_min);
+        e->bd_lo = fmin(sc->fragmentary_ms.lo * 1e-3, 0.8 * e->period);
+        e->bd_hi = fmin(sc->fragmentary_ms.hi * 1e-3, 0.8 * e->period);
+        double n = floor(d / e->period);
+        e->n_burst = n >= 1 ? (size_t)n : 1;
+        e->t1 = e->t0 + (double)e->n_burst * e->period;
+        set_levels(r, e, level_pct, sc->fragmentary_excitation_pct);
+        e->key = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+        break;
+    }
+    case CRAMP_SYNTH_REM_TONIC:
+        set_levels(r, e, level_pct, sc->rem_tonic_excitation_pct);
+        trapezoid(e, 2, 2);
+        break;
+    case CRAMP_SYNTH_AWAKENING:
+        set_levels(r, e, level_pct, sc->awakening_excitation_pct);
+        trapezoid(e, 0.3, 0.3);
+        break;
+    case CRAMP_SYNTH_STRETCH:
+        set_levels(r, e, level_pct, sc->stretch_excitation_pct);
+        trapezoid(e, 0.5, 0.5);
+        e->amp = amp >= 0 ? amp : 0;
+        if (e->amp > 0) motion_waveform(r, e);
         break;
     case CRAMP_SYNTH_LM:
     case CRAMP_SYNTH_BURST: {
@@ -201,9 +355,82 @@ static void fill(const cramp_scenario *sc, gsl_rng *r, synth_ev *e, double level
         motion_waveform(r, e);
         break;
     case CRAMP_SYNTH_LOST:
-        break;
+    default: break;
     }
 }
+
+/* What follows or precedes a cramp, drawn from rv when asked for. */
+typedef struct extras {
+    double pre, pre_pct;             /* precursor length (0: none) and final excitation */
+    double delay, dur;               /* stretch after the cramp's end (dur 0: none) */
+    int body;                        /* the stretch comes with a whole-body movement */
+} extras;
+
+static extras draw_extras(const cramp_scenario *sc, gsl_rng *rv)
+{
+    extras x = {0, 0, 0, 0, 0};
+    if (sc->cramp_precursor_probability > 0 &&
+        gsl_rng_uniform(rv) < sc->cramp_precursor_probability) {
+        x.pre = drawr(rv, sc->cramp_precursor_s);
+        x.pre_pct = drawr(rv, sc->cramp_precursor_pct);
+    }
+    if (sc->stretch_probability > 0 && gsl_rng_uniform(rv) < sc->stretch_probability) {
+        x.delay = drawr(rv, sc->stretch_delay_s);
+        x.dur = drawr(rv, sc->stretch_duration_s);
+        x.body = sc->stretch_body_probability > 0 &&
+                 gsl_rng_uniform(rv) < sc->stretch_body_probability;
+    }
+    return x;
+}
+
+static size_t plm_channel(const synth_channel *ch, size_t n, int leg);
+static uint32_t leg_mask(const synth_channel *ch, size_t n, int leg);
+
+/* Pushes the precursor and the stretch of the cramp at l->v[ci]. */
+static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *rv, evlist *l,
+                       size_t ci, const extras *x)
+{
+    const size_t nc = sc->channels;
+    const uint32_t all = nc >= 32 ? 0xffffffffu : (1u << nc) - 1;
+    const synth_ev cr = l->v[ci];
+    const int leg = ch[first_bit(cr.mask)].leg;
+    const uint32_t legs = leg_mask(ch, nc, leg);
+    if (x->pre > 0) {
+        l->v[ci].c_precursor = x->pre;
+        synth_ev *e = push(l);
+        if (!e) return -1;
+        e->kind = SYNTH_PRECURSOR;
+        e->t0 = cr.t0 - x->pre;
+        e->t1 = cr.t0;
+        e->mask = cr.mask;
+        e->block = legs;
+        for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
+            e->m_t0[c] = e->t0;
+            e->m_t1[c] = e->t1;
+            e->level[c] = x->pre_pct;
+        }
+        e->rise = x->pre; /* a linear rise up to the cramp */
+    }
+    if (x->dur > 0) {
+        const size_t ta = plm_channel(ch, nc, leg);
+        synth_ev *e = push(l);
+        if (!e) return -1;
+        e->kind = CRAMP_SYNTH_STRETCH;
+        e->t0 = cr.t1 + x->delay;
+        e->t1 = e->t0 + x->dur;
+        e->mask = x->body ? all : 1u << ta;
+        e->block = e->mask | legs;
+        e->turn = x->body;
+        fill(sc, rv, rv, e, -1, x->body ? sc->movement_motion_uv : 0);
+        if (x->body) /* the rest of the body moves less than the stretching shin */
+            for (size_t c = 0; c < nc; c++)
+                if (c != ta) e->level[c] = uni(rv, sc->movement_excitation_pct);
+    }
+    return 0;
+}
+
+static double extras_before(const extras *x) { return x->pre; }
+static double extras_after(const extras *x) { return x->dur > 0 ? x->delay + x->dur : 0; }
 
 static int cmp_ev(const void *a, const void *b)
 {
@@ -223,7 +450,8 @@ static double onset(gsl_rng *r, double night, double d)
 }
 
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
-                            synth_ev **evs, size_t *n_out, size_t *dropped_out, cramp_error *err)
+                            gsl_rng *rv, synth_ev **evs, size_t *n_out, size_t *dropped_out,
+                            cramp_error *err)
 {
     (void)err;
     evlist l = {NULL, 0, 0};
@@ -247,7 +475,13 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
         /* A cramp wakes the sleeper: nothing else happens on that leg meanwhile. */
         if (e->kind == CRAMP_SYNTH_CRAMP && e->mask)
             e->block = leg_mask(ch, nc, ch[first_bit(e->mask)].leg);
-        fill(sc, r, e, se->excitation_pct, se->amplitude_uv);
+        fill(sc, r, rv, e, se->excitation_pct, se->amplitude_uv);
+        if (e->kind == CRAMP_SYNTH_CRAMP && e->mask) {
+            extras x = draw_extras(sc, rv);
+            if (x.pre > e->t0) x.pre = e->t0;
+            if (e->t1 + extras_after(&x) > night) x.dur = 0;
+            if (push_extras(sc, ch, rv, &l, l.n - 1, &x)) goto nomem;
+        }
     }
 
     /* Lost electrodes first (long), then cramps, PLM series, movements,
@@ -264,7 +498,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             synth_ev *e = push(&l);
             if (!e) goto nomem;
             *e = (synth_ev){.kind = CRAMP_SYNTH_LOST, .t0 = t0, .t1 = t0 + d, .mask = m};
-            fill(sc, r, e, -1, -1);
+            fill(sc, r, rv, e, -1, -1);
             placed = 1;
         }
         if (!placed) dropped++;
@@ -278,15 +512,20 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
         int placed = 0;
         for (int t = 0; t < TRIES && !placed && crampable; t++) {
             double d = loguni(r, sc->cramp_duration_s);
-            double t0 = onset(r, night, d);
+            const extras x = draw_extras(sc, rv);
+            const double before = extras_before(&x), after = extras_after(&x);
+            double t0 = onset(r, night, before + d + after);
+            if (t0 >= 0) t0 += before;
             const size_t c = pick_bit(r, crampable);
             const uint32_t m = 1u << c, legs = leg_mask(ch, nc, ch[c].leg);
-            if (t0 < 0 || overlaps(&l, t0, t0 + d, legs, MARGIN_S)) continue;
+            if (t0 < 0 || overlaps(&l, t0 - before, t0 + d + after, x.body ? all : legs, MARGIN_S))
+                continue;
             synth_ev *e = push(&l);
             if (!e) goto nomem;
             *e = (synth_ev){.kind = CRAMP_SYNTH_CRAMP, .t0 = t0, .t1 = t0 + d, .mask = m,
                             .block = legs};
-            fill(sc, r, e, -1, -1);
+            fill(sc, r, rv, e, -1, -1);
+            if (push_extras(sc, ch, rv, &l, l.n - 1, &x)) goto nomem;
             placed = 1;
         }
         if (!placed) dropped++;
@@ -309,9 +548,19 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             uint32_t mask = 1u << c1;
             size_t base = l.n;
             int ok = 1;
+            const double period = sc->plm_jitter > 0 ? uni(rv, sc->plm_interval_s) : 0;
             for (long j = 0; j < cnt; j++) {
-                double iv = j ? uni(r, sc->plm_interval_s) : 0;
+                double iv = 0;
+                if (j && sc->plm_jitter > 0)
+                    iv = clampr(period * (1 + sc->plm_jitter * gsl_ran_gaussian_ziggurat(rv, 1.0)),
+                                sc->plm_interval_s);
+                else if (j)
+                    iv = uni(r, sc->plm_interval_s);
                 rel += iv;
+                /* A left-out inner movement: the interval around it doubles. */
+                if (j > 0 && j + 1 < cnt && sc->plm_missing_fraction > 0 &&
+                    gsl_rng_uniform(rv) < sc->plm_missing_fraction)
+                    continue;
                 double d = uni(r, sc->plm_duration_s);
                 double nxt = sc->plm_interval_s.lo;
                 if (d > 0.8 * nxt) d = 0.8 * nxt; /* keep movements apart */
@@ -323,7 +572,11 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
                 e->mask = 1u << c1;
                 e->index = (int)j + 1;
                 e->count = (int)cnt;
-                fill(sc, r, e, -1, -1);
+                fill(sc, r, rv, e, -1, -1);
+                if (sc->plm_weak_fraction > 0 && gsl_rng_uniform(rv) < sc->plm_weak_fraction) {
+                    e->level[c1] = uni(rv, sc->plm_weak_excitation_pct);
+                    e->weak = 1;
+                }
                 if (c2 != (size_t)-1 && gsl_rng_uniform(r) < sc->plm_bilateral) {
                     /* The other leg joins within 2 s: one movement (AASM: within 5 s). */
                     double lag = 2.0 * gsl_rng_uniform(r);
@@ -356,6 +609,8 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             for (size_t i = base; i < l.n; i++) {
                 synth_ev *e = &l.v[i];
                 e->series = series;
+                e->index = (int)(i - base) + 1; /* the same unless movements were left out */
+                e->count = (int)(l.n - base);
                 e->t0 += t0;
                 e->t1 += t0;
                 for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
@@ -388,7 +643,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             if (!e) goto nomem;
             *e = (synth_ev){.kind = CRAMP_SYNTH_MOVEMENT, .t0 = t0, .t1 = t0 + d, .mask = m,
                             .turn = turn};
-            fill(sc, r, e, -1, -1);
+            fill(sc, r, rv, e, -1, -1);
             placed = 1;
         }
         if (!placed) dropped++;
@@ -408,7 +663,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             synth_ev *e = push(&l);
             if (!e) goto nomem;
             *e = (synth_ev){.kind = CRAMP_SYNTH_BURST, .t0 = t0, .t1 = t0 + d, .mask = m};
-            fill(sc, r, e, -1, -1);
+            fill(sc, r, rv, e, -1, -1);
             placed = 1;
         }
         if (!placed) dropped++;
@@ -434,7 +689,81 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
                 synth_ev *e = push(&l);
                 if (!e) goto nomem;
                 *e = (synth_ev){.kind = arts[a].kind, .t0 = t0, .t1 = t0 + d, .mask = m};
-                fill(sc, r, e, -1, -1);
+                fill(sc, r, rv, e, -1, -1);
+                placed = 1;
+            }
+            if (!placed) dropped++;
+        }
+    }
+
+    /* The AASM / ICSD-3 confusers, from rv (after everything else, so that a
+     * scenario without them places the rest as before). */
+    const struct {
+        cramp_synth_kind kind;
+        double rate;
+    } conf[] = {{CRAMP_SYNTH_REM_TONIC, sc->rem_tonic_per_hour},
+                {CRAMP_SYNTH_AWAKENING, sc->awakening_per_hour},
+                {CRAMP_SYNTH_RMD, sc->rmd_per_hour},
+                {CRAMP_SYNTH_HFT, sc->hft_per_hour},
+                {CRAMP_SYNTH_ALMA, sc->alma_per_hour},
+                {CRAMP_SYNTH_FRAGMENTARY, sc->fragmentary_per_hour}};
+    for (size_t a = 0; a < sizeof conf / sizeof conf[0]; a++) {
+        if (!(conf[a].rate > 0)) continue;
+        const cramp_synth_kind kind = conf[a].kind;
+        n = gsl_ran_poisson(rv, conf[a].rate * hours);
+        for (unsigned k = 0; k < n; k++) {
+            int placed = 0;
+            for (int t = 0; t < TRIES && !placed; t++) {
+                synth_ev tmp;
+                memset(&tmp, 0, sizeof tmp);
+                tmp.kind = kind;
+                const int leg = nc > 1 && gsl_rng_uniform(rv) < 0.5 ? 1 : 0;
+                double margin = MARGIN_S;
+                if (kind == CRAMP_SYNTH_REM_TONIC || kind == CRAMP_SYNTH_AWAKENING) {
+                    tmp.mask = gsl_rng_uniform(rv) < 0.5 ? all : leg_mask(ch, nc, leg);
+                    if (!tmp.mask) tmp.mask = all;
+                    tmp.t1 = drawr(rv, kind == CRAMP_SYNTH_REM_TONIC ? sc->rem_tonic_duration_s
+                                                                    : sc->awakening_duration_s);
+                } else if (kind == CRAMP_SYNTH_FRAGMENTARY) {
+                    tmp.mask = all;
+                    tmp.t1 = drawr(rv, sc->fragmentary_duration_s);
+                } else {
+                    const cramp_range cnt = kind == CRAMP_SYNTH_HFT    ? sc->hft_count
+                                            : kind == CRAMP_SYNTH_ALMA ? sc->alma_count
+                                                                       : sc->rmd_count;
+                    tmp.n_burst = (size_t)cnt.lo +
+                                  gsl_rng_uniform_int(rv, (unsigned long)(cnt.hi - cnt.lo) + 1);
+                    if (kind == CRAMP_SYNTH_RMD) {
+                        tmp.mask = all;
+                    } else {
+                        size_t c1 = plm_channel(ch, nc, leg);
+                        if (c1 == (size_t)-1) c1 = plm_channel(ch, nc, 1 - leg);
+                        tmp.mask = 1u << c1;
+                        if (kind == CRAMP_SYNTH_ALMA) {
+                            const size_t c2 = plm_channel(ch, nc, 1 - ch[c1].leg);
+                            if (c2 == (size_t)-1) break; /* one leg: no alternation */
+                            tmp.ch_a = 1u << c1;
+                            tmp.ch_b = 1u << c2;
+                            tmp.mask |= tmp.ch_b;
+                        }
+                        margin = 10; /* apart from other leg movements */
+                    }
+                }
+                fill(sc, rv, rv, &tmp, -1, -1);
+                const double span = tmp.t1 - tmp.t0;
+                const double t0 = onset(rv, night, span);
+                if (t0 < 0 || (kind != CRAMP_SYNTH_FRAGMENTARY &&
+                               overlaps(&l, t0, t0 + span, tmp.mask, margin)))
+                    continue;
+                tmp.t0 += t0;
+                tmp.t1 += t0;
+                for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
+                    tmp.m_t0[c] += t0;
+                    tmp.m_t1[c] += t0;
+                }
+                synth_ev *e = push(&l);
+                if (!e) goto nomem;
+                *e = tmp;
                 placed = 1;
             }
             if (!placed) dropped++;

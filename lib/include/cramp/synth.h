@@ -128,11 +128,19 @@ typedef enum cramp_synth_kind {
     CRAMP_SYNTH_MOTION,     /* artefact: motion */
     CRAMP_SYNTH_POP,        /* artefact: electrode pop */
     CRAMP_SYNTH_CLIP,       /* artefact: clipping */
-    CRAMP_SYNTH_LOST        /* artefact: lost electrode (flat line) */
+    CRAMP_SYNTH_LOST,       /* artefact: lost electrode (flat line) */
+    CRAMP_SYNTH_HFT,        /* hft: hypnagogic foot tremor train */
+    CRAMP_SYNTH_ALMA,       /* alma: alternating leg muscle activation train */
+    CRAMP_SYNTH_FRAGMENTARY,/* fragmentary: an episode of fragmentary myoclonus */
+    CRAMP_SYNTH_RMD,        /* movement: rhythmic movement disorder episode */
+    CRAMP_SYNTH_REM_TONIC,  /* movement: REM-sleep tonic activity */
+    CRAMP_SYNTH_STRETCH,    /* movement: stretching after a cramp */
+    CRAMP_SYNTH_AWAKENING   /* movement: sustained contraction at an awakening */
 } cramp_synth_kind;
-#define CRAMP_SYNTH_KINDS 8
+#define CRAMP_SYNTH_KINDS 15
 
-/* "cramp", "plm", "burst", "movement", "motion", "pop", "clip", "lost". */
+/* "cramp", "plm", "burst", "movement", "motion", "pop", "clip", "lost",
+ * "hft", "alma", "fragmentary", "rmd", "rem_tonic", "stretch", "awakening". */
 CRAMP_API const char *cramp_synth_kind_name(cramp_synth_kind k);
 CRAMP_API cramp_event_type cramp_synth_kind_type(cramp_synth_kind k);
 
@@ -189,23 +197,53 @@ typedef struct cramp_scenario {
     double ecg_uv, heart_rate_bpm, hrv;
     double range_uv;
 
-    /* cramps */
+    /* cramps. A field with a `_hi` twin is drawn per cramp, uniformly in
+     * [field, field_hi] (cramp_units: log-uniform), when field_hi > field;
+     * field_hi 0 (the default) or <= field: every cramp has the value field.
+     * The text format writes such a key as one number or as `LO HI`. */
     double cramp_per_hour;
     cramp_range cramp_duration_s;
-    size_t cramp_units;
-    double cramp_rate_hz, cramp_rate_sd_hz;
+    size_t cramp_units, cramp_units_hi;
+    double cramp_rate_hz, cramp_rate_hz_hi, cramp_rate_sd_hz;
     cramp_range cramp_rate_limits;
-    double cramp_cv, cramp_cv_sd;
-    double cramp_doublet_fraction;
+    double cramp_cv, cramp_cv_hi, cramp_cv_sd;
+    double cramp_doublet_fraction, cramp_doublet_fraction_hi;
     cramp_range cramp_doublet_ms;
-    double cramp_unit_life_s, cramp_unit_life_sd_s;
-    double cramp_drive;
+    double cramp_unit_life_s, cramp_unit_life_s_hi, cramp_unit_life_sd_s;
+    double cramp_drive, cramp_drive_hi;
     uint32_t cramp_muscles;     /* bit k: cramp_muscle_kind k may cramp */
+    cramp_range cramp_onset_s;  /* units start within this of the onset (per cramp) */
+    cramp_range cramp_territory;/* fraction of the muscle's units the cramp draws from */
+    cramp_range cramp_drift_per_min; /* territory drift, fraction of the muscle per minute */
+    double cramp_precursor_probability;
+    cramp_range cramp_precursor_s, cramp_precursor_pct;
+    double stretch_probability, stretch_body_probability;
+    cramp_range stretch_delay_s, stretch_duration_s, stretch_excitation_pct;
 
     /* periodic limb movements */
     double plm_series_per_hour;
     cramp_range plm_count, plm_interval_s, plm_duration_s, plm_excitation_pct;
     double plm_bilateral;
+    double plm_jitter;          /* 0: intervals uniform in plm_interval_s; > 0: a period
+                                 * per series from plm_interval_s, intervals with this CV */
+    double plm_missing_fraction, plm_weak_fraction;
+    cramp_range plm_weak_excitation_pct;
+
+    /* AASM / ICSD-3 confusers (datasets/README.md gives each range's source) */
+    double hft_per_hour;
+    cramp_range hft_count, hft_rate_hz, hft_burst_ms, hft_excitation_pct;
+    double alma_per_hour;
+    cramp_range alma_count, alma_rate_hz, alma_burst_ms, alma_excitation_pct;
+    double fragmentary_per_hour;
+    cramp_range fragmentary_duration_s, fragmentary_per_min, fragmentary_ms,
+        fragmentary_excitation_pct;
+    double rmd_per_hour;
+    cramp_range rmd_count, rmd_rate_hz, rmd_duty, rmd_excitation_pct;
+    double rmd_motion_uv;
+    double rem_tonic_per_hour;
+    cramp_range rem_tonic_duration_s, rem_tonic_excitation_pct;
+    double awakening_per_hour;
+    cramp_range awakening_duration_s, awakening_excitation_pct;
 
     /* isolated bursts, movements */
     double burst_per_hour;

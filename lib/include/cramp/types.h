@@ -24,11 +24,27 @@ typedef enum cramp_event_type {
     CRAMP_EVENT_PLM,       /* one leg movement of a periodic series */
     CRAMP_EVENT_BURST,     /* an isolated arousal burst */
     CRAMP_EVENT_MOVEMENT,  /* voluntary movement, turning over */
-    CRAMP_EVENT_ARTEFACT   /* motion, electrode pop, clipping, lost electrode */
+    CRAMP_EVENT_ARTEFACT,  /* motion, electrode pop, clipping, lost electrode */
+    /* The AASM scoring manual's movements that are neither cramps nor PLMs;
+     * leg movements inside them do not count towards PLM series. */
+    CRAMP_EVENT_HFT,       /* hypnagogic foot tremor: a train of >= 4 EMG bursts of
+                            * 250-1000 ms at 0.3-4 Hz (AASM) */
+    CRAMP_EVENT_ALMA,      /* alternating leg muscle activation: >= 4 bursts of
+                            * 100-500 ms alternating between the legs at 0.5-3 Hz (AASM) */
+    CRAMP_EVENT_FRAGMENTARY /* excessive fragmentary myoclonus: potentials usually
+                            * < 150 ms, >= 5 per minute over >= 20 min of NREM sleep
+                            * (AASM); one event per episode, not per potential */
 } cramp_event_type;
-#define CRAMP_EVENT_TYPES 5
+#define CRAMP_EVENT_TYPES 8
 
-/* "cramp", "plm", "burst", "movement", "artefact"; "unknown" otherwise. */
+/* Rhythmic movement disorder, REM-sleep tonic activity, stretching after a
+ * cramp and sustained contractions at awakenings have no class of their
+ * own: the ground truth scores them as CRAMP_EVENT_MOVEMENT (the simulator's
+ * kind tells them apart, cramp/synth.h). A class the detector never emits
+ * scores as missed truth (cramp/score.h handles any class string). */
+
+/* "cramp", "plm", "burst", "movement", "artefact", "hft", "alma",
+ * "fragmentary"; "unknown" otherwise. */
 CRAMP_API const char *cramp_event_type_name(cramp_event_type t);
 
 /* The muscle under a channel. */
