@@ -34,7 +34,8 @@ void cmd_synth_help(FILE *out)
           "and Patla 1993) and writes it as EDF+ (or BDF+ with --bdf or a .bdf name), in\n"
           "uV, with the ground truth as annotations, and the same ground truth as a BIDS\n"
           "events table NIGHT.events.tsv (columns onset, duration, trial_type, channel,\n"
-          "detail; trial_type is cramp, plm, burst, movement or artefact). Without a\n"
+          "detail; trial_type is cramp, plm, burst, movement, artefact, hft, alma or\n"
+          "fragmentary). Without a\n"
           "SCENARIO the built-in default night is used (datasets/default.scenario: 8 h,\n"
           "4 channels L-GAS L-TA R-GAS R-TA at 2000 Hz). The same scenario and seed give\n"
           "the same bytes.\n"
@@ -53,7 +54,9 @@ void cmd_synth_help(FILE *out)
           "  channel 1 L-GAS gas left # INDEX LABEL KIND(ta gas sol foot thigh other) LEG\n"
           "  event cramp 600 90 1     # KIND ONSET_S DURATION_S CHANNELS [excitation=PCT]\n"
           "                           #   [amplitude=UV] [units=N]; kinds: cramp plm burst\n"
-          "                           #   movement motion pop clip lost\n"
+          "                           #   movement motion pop clip lost hft alma\n"
+          "                           #   fragmentary rmd rem_tonic stretch awakening\n"
+          "  cramp_units 6 150        # a number or LO HI: drawn per cramp\n"
           "\n"
           "'cramp synth --print-scenario' prints every key with its meaning and default;\n"
           "datasets/README.md describes the model, the format and the benchmark suite.\n"
@@ -361,12 +364,18 @@ int cmd_synth(int argc, char *argv[])
         for (size_t i = 0; i < ne; i++) count[ev[i].type]++;
         const double dt = cli_now() - t0;
         const double night_s = (double)total / sc.fs;
+        /* The AASM classes only when present: the line stays as it was otherwise. */
+        char aasm[96] = "";
+        if (count[CRAMP_EVENT_HFT] || count[CRAMP_EVENT_ALMA] || count[CRAMP_EVENT_FRAGMENTARY])
+            snprintf(aasm, sizeof aasm, ", %zu hft, %zu alma, %zu fragmentary",
+                     count[CRAMP_EVENT_HFT], count[CRAMP_EVENT_ALMA],
+                     count[CRAMP_EVENT_FRAGMENTARY]);
         cli_note("wrote '%s' (%s, %zu channels at %g Hz, %.1f min) and '%s' (%zu events: %zu "
-                 "cramp, %zu plm, %zu burst, %zu movement, %zu artefact%s) in %.1f s, %.0f x real "
-                 "time",
+                 "cramp, %zu plm, %zu burst, %zu movement, %zu artefact%s%s) in %.1f s, %.0f x "
+                 "real time",
                  o.out, o.bdf ? "BDF+" : "EDF+", C, sc.fs, night_s / 60, ev_out, ne,
                  count[CRAMP_EVENT_CRAMP], count[CRAMP_EVENT_PLM], count[CRAMP_EVENT_BURST],
-                 count[CRAMP_EVENT_MOVEMENT], count[CRAMP_EVENT_ARTEFACT],
+                 count[CRAMP_EVENT_MOVEMENT], count[CRAMP_EVENT_ARTEFACT], aasm,
                  cramp_synth_dropped_events(s) ? "; some random events did not fit and were "
                                                  "dropped"
                                                : "",
