@@ -59,6 +59,29 @@
  * and SD), then hands over to a neighbouring unit of the pool, so the
  * activity drifts across the muscle. Fatigue rises with drive cramp_drive.
  *
+ * Per-cramp draws (domain randomisation). cramp_units, cramp_rate_hz,
+ * cramp_cv, cramp_doublet_fraction, cramp_unit_life_s and cramp_drive take
+ * one number or `LO HI`; with a range each cramp draws its own value
+ * (uniform; cramp_units log-uniform, e.g. 6 to the whole pool, a full
+ * interference pattern), and the units of that cramp draw their rates and
+ * CVs around it as above. cramp_onset_s: the cramp's units start uniformly
+ * within this time of the onset (0.25 s: abrupt; tens of s: gradual).
+ * cramp_territory: the fraction of the muscle a cramp draws its units from
+ * (Roeleveld et al., J Appl Physiol 2000: cramp activity is confined to
+ * part of the muscle and moves across it): each unit has a fixed random
+ * position in [0, 1) across the muscle, a cramp takes and hands over only to
+ * free units within territory / 2 of a centre that starts at random and
+ * drifts at cramp_drift_per_min (either direction, reflected at the ends).
+ * With cramp_precursor_probability, a cramp is preceded by a linear rise of
+ * voluntary excitation of its muscle over cramp_precursor_s up to
+ * cramp_precursor_pct (calf sEMG rising about 41 +- 11 s before waking with
+ * a cramp, a pilot of n = 6, unverified); with stretch_probability, it is
+ * followed after stretch_delay_s by stretching: the same leg's tibialis
+ * anterior at stretch_excitation_pct for stretch_duration_s, with
+ * probability stretch_body_probability as a whole-body movement (every
+ * channel, the others at movement_excitation_pct, motion artefact of
+ * movement_motion_uv).
+ *
  * Periodic limb movements (AASM scoring manual; WASM 2016, Ferri et al.,
  * Sleep Med 2016;26:86-95): series of plm_count leg movements, each lasting
  * plm_duration_s (but at most 0.8 of the shortest interval), onset to onset
@@ -66,11 +89,42 @@
  * s rise, 0.3 s fall) of the tibialis anterior of a leg (or the leg's first
  * muscle if it has none); with probability plm_bilateral the other leg joins
  * within 0-2 s, and the two count as one movement (AASM: within 5 s).
+ * With plm_jitter > 0 a series draws one period from plm_interval_s and each
+ * interval is that period times 1 + plm_jitter N(0, 1), kept in
+ * plm_interval_s; plm_missing_fraction of a series' inner movements are left
+ * out (no activity, no truth row: the interval around them doubles);
+ * plm_weak_fraction of the movements have plm_weak_excitation_pct instead
+ * (still scored, detail ", weak").
  * Isolated arousal bursts: one channel, burst_duration_s, at least 90 s away
  * from any other leg movement on that leg (so they never form a series).
  * Voluntary movements and turning over: 2 or more muscles (all of one leg,
  * or of both), movement_duration_s (IRLSSG: 3-45 s), excitation modulated
  * slowly, with a motion artefact of movement_motion_uv.
+ *
+ * The AASM scoring manual's and ICSD-3's other movements, as trains of
+ * voluntary-excitation bursts (each with a linear rise and fall over 10 % of
+ * its length; inner bursts move by up to a quarter of the gap either way):
+ * hypnagogic foot tremor (hft: hft_count bursts of hft_burst_ms at
+ * hft_rate_hz on one leg's tibialis anterior; AASM: >= 4 bursts of 250-1000
+ * ms at 0.3-4 Hz), alternating leg muscle activation (alma: bursts of
+ * alma_burst_ms at alma_rate_hz alternating between the tibialis anterior of
+ * the two legs; AASM: >= 4 bursts of 100-500 ms at 0.5-3 Hz), rhythmic
+ * movement disorder (rmd: rmd_count bursts of every channel at rmd_rate_hz,
+ * rmd_duty of each period, with motion artefact; AASM: >= 4 movements at
+ * 0.5-2 Hz of large muscle groups). A train's burst length is at most 0.8 of
+ * its period (the rate is lowered when even the shortest burst would not
+ * fit). Fragmentary myoclonus (an episode of fragmentary_duration_s on every
+ * channel: each cell of 60 / fragmentary_per_min s holds one potential of
+ * fragmentary_ms at a uniform place, on one channel; AASM excessive: < 150
+ * ms, >= 5 per minute over >= 20 min); it runs beneath other events. REM
+ * tonic activity (rem_tonic: sustained low-level excitation of one leg or
+ * both, 2 s rise and fall) and sustained contractions at awakenings
+ * (awakening: steady excitation of one leg or both, 0.3 s ramps).
+ * Ground truth: hft, alma and fragmentary are classes of their own; rmd,
+ * rem_tonic, stretch and awakening are `movement` (their kind and detail
+ * tell them apart); a precursor makes no row (its cramp's detail gives its
+ * length); one row per train or episode, from its first burst's start to
+ * its last burst's end.
  *
  * Interference and artefacts: white noise of RMS noise_uv (full band);
  * mains hum of amplitude mains_uv at mains_hz with harmonics 2, 3, ... of
@@ -94,7 +148,11 @@
  * create and does not depend on how the signal is then read.
  *
  * Determinism: random numbers come from GSL (gsl_rng_mt19937), one stream per
- * purpose (schedule, firing, noise, ECG) seeded from `seed`: the same scenario
+ * purpose (schedule, firing, noise, ECG) seeded from `seed`, and one more for
+ * what the newer keys add (per-cramp ranges, precursors, stretching, PLM
+ * jitter, left-out and weak movements, the AASM confusers, placed after the
+ * other events), drawn from only when a scenario asks for them: a scenario
+ * without them gives the same night as before they existed. The same scenario
  * gives the same samples, whatever the chunking of generate(), on a given
  * machine and libm. Samples are produced in internal blocks of B frames
  * (B = max(512, twice the longest MUAP half-length)), so memory is constant
