@@ -510,6 +510,45 @@ static void test_determinism(void)
     for (int k = 0; k < 3; k++) free(x[k]);
 }
 
+/* The newer keys at their defaults, written out, change nothing: the same
+ * samples and the old truth details. */
+static void test_defaults_unchanged(void)
+{
+    const char *base = "duration_min 4\ncramp_per_hour 40\ncramp_duration_s 5 20\n"
+                       "plm_series_per_hour 6\nburst_per_hour 30\nnoise_uv 1\n";
+    char t[1024];
+    snprintf(t, sizeof t, "%scramp_units 30\ncramp_rate_hz 14.5 14.5\ncramp_cv 0.446\n"
+                          "cramp_onset_s 0.25 0.25\ncramp_territory 1 1\n"
+                          "cramp_drift_per_min 0 0\ncramp_precursor_probability 0\n"
+                          "stretch_probability 0\nplm_jitter 0\nplm_missing_fraction 0\n"
+                          "plm_weak_fraction 0\nhft_per_hour 0\nalma_per_hour 0\n"
+                          "fragmentary_per_hour 0\nrmd_per_hour 0\nrem_tonic_per_hour 0\n"
+                          "awakening_per_hour 0\n",
+             base);
+    cramp_synth *a = make(base), *b = make(t);
+    if (!a || !b) {
+        cramp_synth_destroy(a);
+        cramp_synth_destroy(b);
+        return;
+    }
+    const size_t n = (size_t)cramp_synth_total_frames(a), C = cramp_synth_channels(a);
+    float *x = malloc(n * C * sizeof *x), *y = malloc(n * C * sizeof *y);
+    CHECK(x && y && cramp_synth_generate(a, x, n) == n && cramp_synth_generate(b, y, n) == n &&
+              !memcmp(x, y, n * C * sizeof *x),
+          "keys at their defaults changed the samples");
+    size_t cramps = 0, bad = 0;
+    const cramp_synth_event *e = cramp_synth_events(b);
+    for (size_t i = 0; i < cramp_synth_event_count(b); i++)
+        if (e[i].kind == CRAMP_SYNTH_CRAMP) {
+            cramps++;
+            bad += strcmp(e[i].detail, "cramp") != 0;
+        }
+    CHECK(cramps > 0 && bad == 0, "%zu of %zu cramp details changed", bad, cramps);
+    free(x), free(y);
+    cramp_synth_destroy(a);
+    cramp_synth_destroy(b);
+}
+
 static void test_rest_stays(void)
 {
     /* The newer confusers draw from a stream of their own: adding them
@@ -590,8 +629,52 @@ static void test_format(void)
           "kind and class names");
 }
 
+/* Every scenario of datasets/variants loads, passes the checks and makes its
+ * night's events (create only: the event list is drawn at create); the
+ * domain-randomised ones hold every new kind over their 8 hours. */
+static void test_variant_files(void)
+{
+    static const char *const names[] = {
+        "few-unit-cramps",   "full-interference-cramps", "high-rate-cramps",
+        "gradual-confined-cramps", "precursor-stretch", "tremor-alma-night",
+        "fragmentary-night", "rmd-rem-awakening",        "plm-realistic",
+        "psg-256hz-wide",    "wide-2k",                  "confusers-no-cramp"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/../../datasets/variants/%s.scenario", CRAMP_TEST_REF_DIR,
+                 names[i]);
+        cramp_scenario sc;
+        cramp_scenario_default(&sc);
+        cramp_error err;
+        memset(&err, 0, sizeof err);
+        cramp_synth *s = NULL;
+        if (cramp_scenario_load(&sc, path, &err) != CRAMP_OK ||
+            cramp_synth_create(&s, &sc, &err) != CRAMP_OK) {
+            CHECK(0, "%s: %s", names[i], err.message);
+            continue;
+        }
+        size_t kinds[CRAMP_SYNTH_KINDS] = {0};
+        const cramp_synth_event *e = cramp_synth_events(s);
+        for (size_t k = 0; k < cramp_synth_event_count(s); k++)
+            if ((unsigned)e[k].kind < CRAMP_SYNTH_KINDS) kinds[e[k].kind]++;
+        if (strstr(names[i], "wide")) {
+            const cramp_synth_kind want[] = {CRAMP_SYNTH_CRAMP, CRAMP_SYNTH_LM, CRAMP_SYNTH_HFT,
+                                             CRAMP_SYNTH_ALMA, CRAMP_SYNTH_FRAGMENTARY,
+                                             CRAMP_SYNTH_RMD, CRAMP_SYNTH_REM_TONIC,
+                                             CRAMP_SYNTH_STRETCH, CRAMP_SYNTH_AWAKENING};
+            for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+                CHECK(kinds[want[k]] > 0, "%s: no %s event", names[i],
+                      cramp_synth_kind_name(want[k]));
+        }
+        if (strstr(names[i], "no-cramp")) CHECK(kinds[CRAMP_SYNTH_CRAMP] == 0, "%s: cramps", names[i]);
+        else CHECK(kinds[CRAMP_SYNTH_CRAMP] > 0, "%s: no cramp", names[i]);
+        cramp_synth_destroy(s);
+    }
+}
+
 int main(void)
 {
+    test_variant_files();
     test_format();
     test_hft();
     test_alma();
@@ -603,5 +686,6 @@ int main(void)
     test_plm_spread();
     test_determinism();
     test_rest_stays();
+    test_defaults_unchanged();
     return cramp_test_finish("synth_variants");
 }
