@@ -210,6 +210,7 @@
 #include <stdint.h>
 
 #include "cramp/baseline.h"
+#include "cramp/simd.h"
 #include "cramp/status.h"
 #include "cramp/types.h"
 
@@ -271,6 +272,9 @@ typedef struct cramp_detect_config {
     double sparse_kurtosis;       /* 0.2 */
     double sparse_min_hz;         /* 200: band upper edge needed */
     size_t sparse_min_blocks;     /* 8 (2 s of blocks) */
+    /* engineering */
+    cramp_simd simd;              /* AUTO: path of the per-sample loops; every
+                                     path gives the same bits */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
@@ -316,6 +320,10 @@ CRAMP_API cramp_status cramp_detector_create(cramp_detector **out, size_t channe
 /* Band actually used, Hz, and the number of mains notches. */
 CRAMP_API void cramp_detector_band(const cramp_detector *d, double *lo_hz, double *hi_hz,
                          size_t *notches);
+
+/* SIMD path the per-sample loops run on (resolved from cfg->simd at
+ * create; AUTO for NULL). */
+CRAMP_API cramp_simd cramp_detector_simd(const cramp_detector *d);
 
 /* Feeds frames to the resting baselines only (no segments). The next
  * process() call then restarts the filters and the clock at frame 0 but
@@ -395,6 +403,26 @@ typedef struct cramp_detect_summary {
     double plm_index;        /* PLMs per hour of recording */
     size_t plm_series;
 } cramp_detect_summary;
+
+/* Bytes of a rule-table id: 16 hex digits and the terminating NUL. */
+#define CRAMP_DETECT_RULES_ID_SIZE 17
+
+/* A short, stable name of exactly which rules label the episodes, for
+ * accuracy tables to record: FNV-1a (64 bits) in 16 lower-case hex digits
+ * over the text cramp_detect_rules_text gives (the rule table's names,
+ * classes and order, the detector's fixed constants and every value of
+ * cfg except fs and simd, which change no label). cfg NULL: the defaults.
+ * Writes id (CRAMP_DETECT_RULES_ID_SIZE bytes) and returns it. The same
+ * rules and values give the same id on every machine and build; any change
+ * of a rule, its order, a constant or a value changes it. Pure,
+ * thread-safe, allocates nothing. */
+CRAMP_API const char *cramp_detect_rules_id(const cramp_detect_config *cfg,
+                                            char id[CRAMP_DETECT_RULES_ID_SIZE]);
+
+/* The text the id is made from, "name=value;" items (values as %.17g),
+ * written as snprintf does (at most size bytes with the NUL; buf may be NULL
+ * with size 0); returns its length. Pure, thread-safe. */
+CRAMP_API size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t size);
 
 /* Per-night figures from the episode list. Pure. */
 CRAMP_API void cramp_detect_summarize(const cramp_episode *ep, size_t n, double duration_s,
