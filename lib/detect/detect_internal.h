@@ -86,6 +86,9 @@ extern const cramp__detect_kernels cramp__detect_kernels_base;
 #if defined(CRAMP_HAVE_X86_KERNELS)
 extern const cramp__detect_kernels cramp__detect_kernels_avx2;
 #endif
+/* The table for a resolved path (never AUTO): AVX2 and AVX-512 run the AVX2
+   one; the plain one where no SIMD table is compiled in (detector.c). */
+const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s);
 
 /* One channel's segmentation state. */
 typedef struct cramp__det_channel {

@@ -161,6 +161,16 @@ static cramp_status make_filters(cramp_detector *d, cramp_error *err)
     return cramp_filter_create(&d->motion_filter, sos, n1, d->channels, NULL);
 }
 
+const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s)
+{
+#if defined(CRAMP_HAVE_X86_KERNELS)
+    if (s == CRAMP_SIMD_AVX2 || s == CRAMP_SIMD_AVX512) return &cramp__detect_kernels_avx2;
+#else
+    (void)s;
+#endif
+    return &cramp__detect_kernels_base;
+}
+
 cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
                                    const cramp_detect_channel *chi, cramp_error *err)
@@ -186,11 +196,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->channels = channels;
     d->fs = fs;
     d->simd = simd;
-    d->kernels = &cramp__detect_kernels_base;
-#if defined(CRAMP_HAVE_X86_KERNELS)
-    if (simd == CRAMP_SIMD_AVX2 || simd == CRAMP_SIMD_AVX512)
-        d->kernels = &cramp__detect_kernels_avx2;
-#endif
+    d->kernels = cramp__detect_kernels_for(simd);
     double dd = round(cfg->tick_s * fs);
     if (dd < 1) dd = 1;
     d->tick_frames = (size_t)dd;
