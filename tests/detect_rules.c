@@ -36,6 +36,7 @@ static void test_id(void)
     CHECK(strlen(a) == 16 && strspn(a, "0123456789abcdef") == 16, "id '%s'", a);
     cramp_detect_rules_id(NULL, b);
     CHECK(strcmp(a, b) == 0, "NULL %s, defaults %s", b, a);
+    CHECK(cramp_detect_rules_id(&def, NULL) == NULL, "NULL id buffer");
 
     const size_t len = cramp_detect_rules_text(&def, NULL, 0);
     char *text = malloc(len + 1);

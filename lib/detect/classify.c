@@ -424,6 +424,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
 const char *cramp_detect_rules_id(const cramp_detect_config *cfg,
                                   char id[CRAMP_DETECT_RULES_ID_SIZE])
 {
+    if (!id) return NULL;
     char text[4096];
     size_t len = cramp_detect_rules_text(cfg, text, sizeof text);
     if (len >= sizeof text) len = sizeof text - 1; /* cannot happen: the text is ~1.5 kB */

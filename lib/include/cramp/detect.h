@@ -296,7 +296,8 @@ typedef struct cramp_detect_summary {
  * over the text cramp_detect_rules_text gives (the rule table's names,
  * classes and order, the detector's fixed constants and every value of
  * cfg except fs and simd, which change no label). cfg NULL: the defaults.
- * Writes id (CRAMP_DETECT_RULES_ID_SIZE bytes) and returns it. The same
+ * Writes id (CRAMP_DETECT_RULES_ID_SIZE bytes) and returns it (NULL for a
+ * NULL id). The same
  * rules and values give the same id on every machine and build; any change
  * of a rule, its order, a constant or a value changes it. Pure,
  * thread-safe, allocates nothing. */
