@@ -33,6 +33,19 @@
  * ring) and the level is NAN until `warmup_s` worth of valid blocks is in the
  * window.
  *
+ *
+ * Typical use (the resting level of 2 envelope channels at 100 Hz; error
+ * checks left out):
+ *
+ *     cramp_baseline_config cfg;
+ *     cramp_baseline_config_default(&cfg);
+ *     cfg.fs = 100;
+ *     cramp_baseline *b;
+ *     cramp_baseline_create(&b, 2, &cfg, NULL);
+ *     while (read `frames` interleaved envelope frames into buf)
+ *         cramp_baseline_process(b, buf, frames);
+ *     double rest = cramp_baseline_level(b, 0);  // NAN until warmup_s has passed
+ *     cramp_baseline_destroy(b);
  */
 #ifndef CRAMP_BASELINE_H
 #define CRAMP_BASELINE_H

@@ -1,204 +1,88 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the cramp detector. Finds activity episodes in a night of leg sEMG,
  * measures them, and labels each one cramp, plm, burst, movement or artefact.
+ * Why each rule and number is what it is, and how the rules came about:
+ * docs/detect.md.
  *
- * Two stages.
+ * Typical use (one rate group of channels; error checks and the growing of
+ * seg left out; `cramp detect` runs the whole recipe over a recording: rate
+ * groups, mains guess, priming):
  *
- * 1. cramp_detector (streaming, one object per rate group of channels):
- *    per channel
- *      - band-pass band_lo_hz..band_hi_hz (Butterworth, order band_order per
- *        edge; the band is clamped to 0.9 x Nyquist by cramp_band_clamp, so
- *        20-450 Hz becomes 20-112.5 Hz at 250 Hz: cramp_detector_band() says
- *        what was used) followed by a mains comb (iirnotch, Q notch_q, at
- *        mains_hz and its harmonics up to 1.25 x the band's upper edge; the
- *        harmonics above are already attenuated by the low-pass edge).
- *        The filters are CAUSAL (cramp_filter, started in the steady state of
- *        the first sample): detection needs no zero-phase filtering, the
- *        band-pass group delay (a few ms at 20 Hz) is far below the 10 ms
- *        tick the episodes are timed with, and a causal filter streams in
- *        constant memory at full speed.
- *      - 10 ms "ticks" (round(tick_s x fs) frames each) summarise the
- *        samples: energy of the band-passed signal, energy of the UNFILTERED
- *        signal high-passed at 0.5 Hz (DC removed) and of its 0.5-20 Hz part
- *        (the motion-artefact band, De Luca 2010), the largest |band-passed|
- *        sample, samples at the channel's physical rails (clipping) and
- *        samples equal to the previous one (flat line).
- *      - the envelope is the moving RMS of the band-passed signal over
- *        env_window_s (0.1 s; 10 ticks), one value per tick, timed at the
- *        window's centre;
- *      - the resting level L is cramp_baseline (MEAN statistic of the
- *        envelope: the 25th percentile of 1-s means over the last 10 min,
- *        see cramp/onset.h) fed with the envelope;
- *      - activity segmentation after the AASM leg-movement rule, relative to
- *        rest: onset when the envelope reaches L + max(onset_uv, onset_k x L)
- *        (AASM: 8 uV above resting; the multiple keeps a noisy channel's
- *        resting fluctuations, e.g. ECG bleed at 250 Hz, from crossing it:
- *        the 0.1-s RMS of band-limited noise fluctuates by about
- *        1 / (2 sqrt(B x 0.1 s)), 16 % at B = 90 Hz, so 3 x L is more than
- *        10 of its SDs away); offset at the start of >= off_hold_s (0.5 s) with
- *        the envelope <= L + max(offset_uv, offset_k x L) (AASM: 2 uV, 0.5 s);
- *        segments shorter than min_duration_s (0.5 s, the AASM minimum LM)
- *        are dropped. L is frozen at the onset, so a long cramp does not
- *        lift its own threshold. The onset is placed at the start of the
- *        first 10-ms tick inside the crossing window whose own RMS reaches
- *        the threshold (within one tick of the rise for a sharp onset;
- *        the window's centre when no tick does);
- *      - the same hysteresis on the motion band: the 0.1-s RMS of the
- *        0.5-20 Hz part of the unfiltered signal against its own resting
- *        level Llf (a second cramp_baseline): onset at Llf + max(lf_onset_uv,
- *        lf_onset_k x Llf) (20 uV, 3: an order of magnitude above the
- *        0.5-20 Hz share of ECG bleed and amplifier noise at rest, and well
- *        under the motion artefacts and electrode pops of tens to hundreds
- *        of uV that De Luca 2010 describes), offset after lf_hold_s (0.25 s)
- *        at <= Llf + max(lf_offset_uv, lf_offset_k x Llf) (5 uV, 1), at
- *        least lf_min_s (0.1 s) from the onset crossing to the offset; the
- *        onset is then moved back (at most 5 s) to where the envelope rose
- *        above the offset threshold, because a motion artefact swells
- *        slowly and crosses the higher threshold late (a double threshold,
- *        as in Bonato et al. 1998); no onset in the first 3 s after a
- *        start, while the 0.5-Hz high-pass settles from the first sample
- *        (tau 0.32 s). The thresholds were written down before any night
- *        was looked at and were not changed after; the backtracking was
- *        added after seeing late onsets on development seeds 9003-9005;
- *      - a flat line (every sample equal to the previous one) lasting
- *        >= flat_min_s (1 s) is a segment of its own (a lost electrode);
- *      - per segment: RMS (uV, and in multiples of L), largest |sample|,
- *        excess power over rest in the band and in the 0.5-20 Hz band of the
- *        unfiltered signal, fraction of samples at the rails, fraction of
- *        flat samples, and MNF / MDF (cramp_spectral: Welch, Hann, 0.25 s
- *        segments, over spectral_window_s = 0.5 s) of the band-passed signal
- *        in the first and in the last 0.5 s of the segment (NaN when the
- *        segment is shorter); and its sparseness: the median over the
- *        segment's sparse_block_s (0.25 s) blocks of the excess kurtosis
- *        of the band-passed signal with the resting noise taken out,
- *        (m4 - 3 m2^2) / (m2 - L^2)^2 (the noise is taken as Gaussian with
- *        variance L^2, so it adds nothing to the fourth cumulant), over the
- *        blocks whose power m2 is at least twice the noise's (the median
- *        is kept in constant memory as a 0.02-wide histogram). The
- *        interference pattern of many asynchronously firing motor units is
- *        near Gaussian (excess kurtosis 0); few active units give a peaked,
- *        super-Gaussian signal (Nazarpour, Al-Timemy, Bugmann and Jackson,
- *        Brain Res Bull 2013;90:88-91: sEMG kurtosis falls towards the
- *        Gaussian value as voluntary force rises). Blocks are short so the
- *        amplitude is about constant within each one: a slowly changing
- *        amplitude alone makes a signal super-Gaussian (a scale mixture;
- *        Furui et al., arXiv 1912.04580), and voluntary effort does change.
- *        Measured only when the band reaches sparse_min_hz (200 Hz): a
- *        narrower band stretches each motor-unit potential so that even a
- *        few units overlap into a near-Gaussian sum (at 250 Hz, 20-112.5 Hz,
- *        the simulated cramps gave medians of -0.2 to 0.5, no longer apart
- *        from voluntary activity). Not corrected for the small-sample bias
- *        of kurtosis (about -6 / n for n independent samples; -0.03 to
- *        -0.06 for 0.25 s blocks at these bands). Memory: a 4-s ring of the band-passed signal
- *        per channel for the spectral windows, a ring of 1024 ticks, the
- *        filters and the baselines: constant in the length of the night.
- *    A baseline needs warmup (10 s by default) before any detection; a tool
- *    may "prime" it with the first minute of the recording (then rewind),
- *    so that activity in the first seconds is found too.
+ *     cramp_detect_config cfg;
+ *     cramp_detect_config_default(&cfg);
+ *     cfg.fs = 2000;
+ *     cramp_detector *d;
+ *     cramp_detector_create(&d, channels, &cfg, ch, NULL);  // ch: leg, muscle, range
+ *     cramp_detector_prime(d, first_minute, frames_in_a_minute);  // optional
+ *     size_t cap = cramp_detector_max_output(d, BLOCK), n;
+ *     while (read BLOCK frames into buf)                     // interleaved, uV
+ *         cramp_detector_process(d, buf, got, seg + nseg, cap, &n), nseg += n;
+ *     cramp_detector_finish(d, seg + nseg, cap, &n), nseg += n;
+ *     cramp_episode *ep; size_t nep;
+ *     cramp_detect_classify(seg, nseg, ch, channels, &cfg, &ep, &nep, NULL);
+ *     char id[CRAMP_DETECT_RULES_ID_SIZE];                   // which rules did it
+ *     printf("rules %s\n", cramp_detect_rules_id(&cfg, id));
+ *     free(ep);
+ *     cramp_detector_destroy(d);
  *
- * 2. cramp_detect_classify (the whole night's segments, a small list):
- *    segments of all channels (and of several rate groups) are merged into
- *    episodes when they are concurrent: a segment joins the episode being
- *    built when it overlaps it by >= concurrent_fraction (0.5) of the
- *    shorter of the two (so a chain of overlapping events does not become
- *    one long episode), and a segment on the other leg joins only when it
- *    starts within bilateral_s (5 s) of the episode (AASM: movements of
- *    both legs within 5 s are one; a cramp on each leg stays two). A
- *    channel is "involved" when its RMS above rest (sqrt(RMS^2 - L^2)) is
- *    >= involve_fraction (0.3) of the strongest channel's: surface crosstalk
- *    between neighbouring leg muscles is usually well under 20 % of the
- *    source's amplitude, so crosstalk alone does not make an episode
- *    multi-muscle.
- *    Then, in order:
- *      artefact  a flat-line segment; or a motion-band segment that no EMG
- *                or flat segment of any channel overlaps (concurrent ones
- *                merge into one episode; one that overlaps activity is left
- *                to that episode's LF ratio); or the fraction of samples at the
- *                rails >= clip_fraction (0.001: clipping never occurs in
- *                physiological sEMG within a correctly set range); or the
- *                excess energy below 20 Hz of the unfiltered signal is more
- *                than lf_ratio (0.5) of the excess energy (LF + band): sEMG
- *                has almost no power below 20 Hz, motion artefacts and
- *                electrode pops have most of theirs there (De Luca 2010),
- *                unless the episode qualifies as a movement below;
- *      movement  >= 2 involved muscles of one leg, lasting
- *                movement_min_s..movement_max_s (3-45 s, IRLSSG large muscle
- *                group movement), or any multi-muscle episode longer than
- *                lm_max_s (a cramp is confined to one muscle: Minetto et
- *                al. 2013; Roeleveld et al. 2000). One muscle per leg on both
- *                legs for <= 10 s is a (bilateral) leg movement, not a
- *                movement: PLMs are scored on the tibialis anterior of each
- *                leg. A single-channel episode of 3-45 s with the LF-ratio
- *                artefact sign is a movement (the limb moved the electrodes
- *                while the muscle worked);
- *      plm       leg movements (lm_min_s..lm_max_s, 0.5-10 s, AASM) in a
- *                series of >= plm_min_count (4) with onset-to-onset
- *                intervals plm_min_interval_s..plm_max_interval_s (10-90 s,
- *                WASM 2016, Ferri et al.); LMs on different legs whose onsets
- *                are within bilateral_s (5 s) count as one; an interval
- *                outside 10-90 s, or an episode longer than 10 s, ends a
- *                series (simplification: WASM keeps a series across a short
- *                interval; we end it);
- *      cramp     not the above; sustained for >= cramp_min_s (5 s: the issue
- *                and the literature, cramps last seconds to 10 minutes), on
- *                one muscle, and sustained: the episode's mean RMS is at or
- *                above the onset threshold L + max(onset_uv, onset_k L), i.e.
- *                the muscle stays active on average rather than crossing
- *                the threshold now and then; and not dense: an episode
- *                that would be a cramp but whose sparseness (main channel,
- *                at least sparse_min_blocks = 8 blocks, 2 s, measured) is
- *                below sparse_kurtosis (0.2) is a movement: a voluntary
- *                contraction recruits the pool in order and its many units
- *                give a near-Gaussian pattern, while cramp discharges come
- *                from a limited group of units in part of one muscle
- *                (Minetto et al. 2009: about 24 s per unit, 14.5 Hz, ISI CV
- *                45 %; Roeleveld et al. 2000) firing irregularly. Where it
- *                cannot be measured (band under 200 Hz, weak or short
- *                activity), the episode stays a cramp. The 0.2 lies between
- *                the development populations (suite scenarios at 512 Hz-4 kHz
- *                with seeds 9001-9002, 2 h nights at 4 cramps and 4
- *                movements per hour: cramps 0.26-2.4, would-be-cramp
- *                voluntary contractions -0.07 to 0.16); on seeds 9003-9005,
- *                not used to choose it, pooled cramp precision went from 0.83
- *                to 0.98 with recall unchanged (0.994). Known limits: the
- *                separation rests on the simulator's cramp model (30 units
- *                drawn across the pool); a weak voluntary contraction of few
- *                units is sparse too and stays a cramp; no labelled real
- *                cramp has been measured. Real voluntary thigh contractions
- *                (UCI lower-limb recordings, tests/detect_real_leg.c) measured
- *                0.44-1.01 wherever >= 8 blocks qualified: low-force real
- *                contractions are sparse (as Nazarpour et al. found), so on
- *                real nights this rule removes only dense, forceful
- *                contractions; what kept those recordings free of cramps
- *                were the other rules. `cramp detect --no-sparseness` turns
- *                the measure off (sparse_block_s = 0). (A fixed "10 x rest or 50 uV"
- *                was tried first on the development nights: polysomnography
- *                amplitudes (250 Hz, MVC 150 uV) give cramps of only 4-7 x
- *                rest, 20-35 uV, so it missed them all.) Known limit: below
- *                a 200-Hz band edge (PSG rates) a sustained voluntary
- *                contraction of one muscle without a motion artefact looks
- *                the same as a cramp;
- *      burst     every other active episode.
- *    Measures per episode: onset, offset, duration, involved channels, the
- *    main channel's RMS, rest level, RMS / rest, peak, MNF / MDF at start and
- *    end and the MNF slope (Hz/s between the two windows' centres), LF ratio,
- *    sparseness (kurtosis),
- *    clip and flat fractions, and onset-to-onset intervals to the previous
- *    and next non-artefact episodes (periodicity).
- *
- * Nothing here was fitted to the benchmark nights: every threshold above
- * has its reason beside it. The defaults were written from those reasons and
- * checked on development nights (the suite scenarios with seeds 9001-9002),
- * which the accuracy benchmark (bench/detect_accuracy.c, the suite's own
- * seeds) never uses. Three rules were changed after looking at those
- * development nights (no number was fitted): the cramp amplitude test (see
- * cramp), movement needing two muscles of one leg (bilateral PLMs had been
- * called movements), and concurrency / the 5-s rule when merging channels
- * (busy stretches had chained into one long episode; cramps on both legs
- * had merged). One number was chosen from development nights: the
- * sparseness threshold and its block length (0.25 s; 0.5-2 s blocks let
- * the slow effort changes of voluntary contractions overlap the cramps),
- * on seeds 9001-9002 and checked on 9003-9005 (see cramp).
+ * The contract. Stage 1, cramp_detector (streaming, per channel; defaults in
+ * cramp_detect_config):
+ *   filters  causal band-pass 20-450 Hz (upper edge <= 0.9 x Nyquist) and a
+ *            mains comb; motion band 0.5-20 Hz of the unfiltered signal
+ *            (SENIAM; De Luca 2010). Limit: a causal filter delays onsets by
+ *            a few ms.
+ *   envelope 0.1-s moving RMS every 10-ms tick; resting level L = 25th
+ *            percentile of 1-s means over 10 min (cramp/baseline.h).
+ *            Limit: needs 10 s of warmup (or priming) before any segment.
+ *   segment  onset at L + max(8 uV, 2 L), offset after 0.5 s at
+ *            <= L + max(2 uV, 0.5 L), >= 0.5 s (AASM leg movement). Limit: L
+ *            is frozen at the onset; activity that never falls back for
+ *            0.5 s is one segment.
+ *   motion   the same hysteresis on the motion band, 20 uV / 3 x rest on,
+ *            5 uV / 1 x rest off, onset moved back <= 5 s (double threshold,
+ *            Bonato 1998). Limit: none in the first 3 s after a start.
+ *   flat     >= 1 s of samples equal to the previous one (lost electrode).
+ *   measures RMS, peak, excess band and motion power, clip / flat
+ *            fractions, MNF/MDF of the first and last 0.5 s, sparseness
+ *            (median excess kurtosis of 0.25-s blocks, noise removed;
+ *            Nazarpour 2013). Limit: sparseness only where the band reaches
+ *            200 Hz.
+ * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
+ * shorter; the other leg only within 5 s, AASM) merge into episodes; a
+ * channel is involved at >= 0.3 x the strongest RMS above rest. Then a table
+ * of rules, first match wins (row names as in cramp_detect_rules_text):
+ *   flat-line            artefact  flat segment. Limit: a constant signal
+ *                                  from a saturated amplifier reads as flat.
+ *   motion-alone         artefact  motion-band segment no activity overlaps
+ *                                  (De Luca 2010). Limit: a limb moved
+ *                                  without EMG above rest is an artefact.
+ *   clipping             artefact  >= 0.1 % of samples at a rail. Limit:
+ *                                  needs the channel's physical range.
+ *   muscles-of-a-leg     movement  >= 2 muscles of one leg, 3-45 s (IRLSSG).
+ *                                  Limit: unknown muscles count as distinct.
+ *   muscles-long         movement  >= 2 muscles, > 10 s (a cramp is in one
+ *                                  muscle: Minetto 2013, Roeleveld 2000).
+ *   motion-with-activity movement  LF ratio > 0.5, 3-45 s.
+ *   low-frequency        artefact  LF ratio > 0.5 (De Luca 2010).
+ *   plm-series           plm       0.5-10 s LMs, >= 4, onsets 10-90 s apart,
+ *                                  both legs within 5 s one LM (AASM; WASM
+ *                                  2016). Limit: a short interval ends a
+ *                                  series (WASM would keep it).
+ *   dense-contraction    movement  would be a cramp, but sparseness < 0.2
+ *                                  over >= 8 blocks (Nazarpour 2013;
+ *                                  derived on development nights,
+ *                                  docs/detect.md). Limit: rests on the
+ *                                  simulator's cramp model; no labelled
+ *                                  real cramp measured.
+ *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
+ *                                  threshold (Minetto 2009, 2013). Limit:
+ *                                  under a 200-Hz band a sustained voluntary
+ *                                  contraction looks the same.
+ *   burst                burst     anything else.
+ * Test only: with CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp in the
+ * environment (read once per classify call), every episode is labelled
+ * cramp, reason "test hook: all-cramp", so tests can show a negative
+ * control failing; never set it otherwise.
  *
  * Units: seconds, Hz, microvolts (the input must be in uV for the uV
  * margins to mean anything). Objects are not synchronised: one per thread.
@@ -210,6 +94,7 @@
 #include <stdint.h>
 
 #include "cramp/baseline.h"
+#include "cramp/simd.h"
 #include "cramp/status.h"
 #include "cramp/types.h"
 
@@ -236,7 +121,7 @@ CRAMP_API void cramp_detect_channel_from_label(const char *label, cramp_detect_c
 typedef struct cramp_detect_config {
     double fs;               /* Hz; required */
     /* front end */
-    double band_lo_hz;       /* 20 (SENIAM / DOMAIN.md: 20-450 Hz) */
+    double band_lo_hz;       /* 20 (SENIAM: 20-450 Hz) */
     double band_hi_hz;       /* 450; clamped to 0.9 x fs/2 */
     int band_order;          /* Butterworth order per edge, 2 */
     double mains_hz;         /* 50 (or 60); 0: no comb */
@@ -271,6 +156,9 @@ typedef struct cramp_detect_config {
     double sparse_kurtosis;       /* 0.2 */
     double sparse_min_hz;         /* 200: band upper edge needed */
     size_t sparse_min_blocks;     /* 8 (2 s of blocks) */
+    /* engineering */
+    cramp_simd simd;              /* AUTO: path of the per-sample loops; every
+                                     path gives the same bits */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
@@ -316,6 +204,10 @@ CRAMP_API cramp_status cramp_detector_create(cramp_detector **out, size_t channe
 /* Band actually used, Hz, and the number of mains notches. */
 CRAMP_API void cramp_detector_band(const cramp_detector *d, double *lo_hz, double *hi_hz,
                          size_t *notches);
+
+/* SIMD path the per-sample loops run on (resolved from cfg->simd at
+ * create; AUTO for NULL). */
+CRAMP_API cramp_simd cramp_detector_simd(const cramp_detector *d);
 
 /* Feeds frames to the resting baselines only (no segments). The next
  * process() call then restarts the filters and the clock at frame 0 but
@@ -395,6 +287,27 @@ typedef struct cramp_detect_summary {
     double plm_index;        /* PLMs per hour of recording */
     size_t plm_series;
 } cramp_detect_summary;
+
+/* Bytes of a rule-table id: 16 hex digits and the terminating NUL. */
+#define CRAMP_DETECT_RULES_ID_SIZE 17
+
+/* A short, stable name of exactly which rules label the episodes, for
+ * accuracy tables to record: FNV-1a (64 bits) in 16 lower-case hex digits
+ * over the text cramp_detect_rules_text gives (the rule table's names,
+ * classes and order, the detector's fixed constants and every value of
+ * cfg except fs and simd, which change no label). cfg NULL: the defaults.
+ * Writes id (CRAMP_DETECT_RULES_ID_SIZE bytes) and returns it (NULL for a
+ * NULL id). The same
+ * rules and values give the same id on every machine and build; any change
+ * of a rule, its order, a constant or a value changes it. Pure,
+ * thread-safe, allocates nothing. */
+CRAMP_API const char *cramp_detect_rules_id(const cramp_detect_config *cfg,
+                                            char id[CRAMP_DETECT_RULES_ID_SIZE]);
+
+/* The text the id is made from, "name=value;" items (values as %.17g),
+ * written as snprintf does (at most size bytes with the NUL; buf may be NULL
+ * with size 0); returns its length. Pure, thread-safe. */
+CRAMP_API size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t size);
 
 /* Per-night figures from the episode list. Pure. */
 CRAMP_API void cramp_detect_summarize(const cramp_episode *ep, size_t n, double duration_s,

@@ -35,7 +35,24 @@
  * given machine. LINEAR runs the filter on the SIMD path cramp_filter picks
  * (CRAMP_SIMD_AUTO), whose last bits may differ between machines.
  *
- * Objects are not synchronised: one per thread. Nothing here prints. */
+ * Objects are not synchronised: one per thread. Nothing here prints.
+ *
+ * Typical use (0.25-s moving RMS of 2 channels at 1 kHz, one value per 10 ms;
+ * error checks left out):
+ *
+ *     cramp_envelope_config cfg;
+ *     cramp_envelope_config_default(&cfg);
+ *     cfg.fs = 1000;
+ *     cfg.decimation = 10;
+ *     cramp_envelope *e;
+ *     cramp_envelope_create(&e, 2, &cfg, NULL);
+ *     float *env = malloc(2 * cramp_envelope_max_output(e, BLOCK) * sizeof *env);
+ *     size_t n;
+ *     while (read up to BLOCK frames into buf)
+ *         cramp_envelope_process(e, buf, got, env, cramp_envelope_max_output(e, BLOCK), &n);
+ *     cramp_envelope_destroy(e);
+ *     free(env);
+ */
 #ifndef CRAMP_ENVELOPE_H
 #define CRAMP_ENVELOPE_H
 

@@ -8,7 +8,21 @@
  * (frame i, channel c at x[i * channels + c]) with double-precision state.
  *
  * Threads: design functions are pure and thread-safe. Filter objects are not
- * synchronised; use one per thread. Nothing here prints or exits. */
+ * synchronised; use one per thread. Nothing here prints or exits.
+ *
+ * Typical use (a 20-450 Hz band-pass over 4 channels at 2 kHz, streamed;
+ * error checks left out):
+ *
+ *     cramp_butter_spec spec = {CRAMP_BANDPASS, 2, 2000, 20, 450};
+ *     cramp_biquad sos[CRAMP_BUTTER_MAX_SECTIONS];
+ *     size_t ns;
+ *     cramp_butter_design(&spec, sos, CRAMP_BUTTER_MAX_SECTIONS, &ns, NULL);
+ *     cramp_filter *f;
+ *     cramp_filter_create(&f, sos, ns, 4, NULL);
+ *     while (read `frames` interleaved frames into buf)
+ *         cramp_filter_process(f, buf, buf, frames);   // in place
+ *     cramp_filter_destroy(f);
+ */
 #ifndef CRAMP_FILTER_H
 #define CRAMP_FILTER_H
 

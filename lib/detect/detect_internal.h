@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Internal: the cramp detector's state and the pieces shared by its files.
+ *   detector.c   the streaming front end: filters, 10-ms ticks, envelopes,
+ *                resting baselines, hysteresis segmentation (stage 1)
+ *   segments.c   closing a segment: its measures (RMS, excess powers,
+ *                spectra, sparseness) and the activity record
+ *   episodes.c   the night's segments merged into measured episodes
+ *   classify.c   the table of classification rules, the rule-table id and
+ *                the night summary (stage 2)
+ *   detect_kernels.inc  the per-sample loops, compiled once for any CPU
+ *                (detect_kernels_base.c) and once with AVX2
+ *                (x86/detect_kernels_avx2.c), chosen at create time through
+ *                cramp__simd_resolve.
+ * Not installed. */
+#ifndef CRAMP_DETECT_INTERNAL_H
+#define CRAMP_DETECT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cramp/baseline.h"
+#include "cramp/detect.h"
+#include "cramp/filter.h"
+#include "cramp/simd.h"
+#include "cramp/spectral.h"
+
+/* Ticks of per-tick sums kept (a ring; the segment sums and the onset search
+   look back at most off_hold + envelope window + a few ticks). */
+#define CRAMP__TICK_RING 1024u
+/* Frames filtered per step (the band-passed ring is this much longer than
+   the history it must keep, because the band-pass writes a chunk ahead). */
+#define CRAMP__CHUNK 1024u
+/* Most biquad sections of the band-pass and mains comb together. */
+#define CRAMP__MAX_SECTIONS 64
+/* Histogram of block kurtosis: KBINS bins of KBIN_W from KBIN_LO (values
+   outside go to the end bins; the median is only compared with a threshold
+   well inside the range). */
+#define CRAMP__KBINS 300u
+#define CRAMP__KBIN_LO (-1.0)
+#define CRAMP__KBIN_W 0.02
+/* Fixed numbers of the front end (written here once so that the rule-table
+   id covers them, see classify.c). */
+#define CRAMP__RAIL_MARGIN 1e-3      /* clipping: within this share of the range of a rail */
+#define CRAMP__BAND_NYQUIST 0.9      /* the band's upper edge at most 0.9 x fs/2 */
+#define CRAMP__COMB_REACH 1.25       /* mains harmonics up to 1.25 x the band's upper edge */
+#define CRAMP__DC_HP_HZ 0.5          /* DC removal of the unfiltered signal */
+#define CRAMP__MOTION_LP_HZ 20.0     /* upper edge of the motion band */
+#define CRAMP__MOTION_SETTLE_S 3.0   /* no motion-band onset this soon after a start */
+#define CRAMP__MOTION_BACKTRACK_S 5.0 /* motion-band onsets move back at most this far */
+#define CRAMP__WINDOW_REFRESH 256u   /* window sums summed afresh every this many ticks */
+
+/* The current tick's per-channel sums, one lane per channel (structure of
+   arrays, so the per-sample loop runs channels innermost on whole vectors):
+   float sums over one tick (tens of samples; relative error ~1e-6), moved
+   into double per tick. The accumulate kernel starts the sums afresh on a
+   tick's first frame, so they are never zeroed separately. */
+typedef struct cramp__tick_lanes {
+    float band_sq[CRAMP_DETECT_MAX_CHANNELS];     /* sum of band-passed b^2 */
+    float motion_sq[CRAMP_DETECT_MAX_CHANNELS];   /* sum of motion-band l^2 */
+    float band_fourth[CRAMP_DETECT_MAX_CHANNELS]; /* sum of b^4 (sparseness) */
+    float band_max[CRAMP_DETECT_MAX_CHANNELS];    /* largest |b| */
+    float prev_raw[CRAMP_DETECT_MAX_CHANNELS];    /* last unfiltered sample (flat line) */
+    float rail_lo[CRAMP_DETECT_MAX_CHANNELS];     /* clipping at or below (-inf: no rails) */
+    float rail_hi[CRAMP_DETECT_MAX_CHANNELS];     /* clipping at or above (+inf: no rails) */
+    uint32_t clipped[CRAMP_DETECT_MAX_CHANNELS];  /* samples at a rail */
+    uint32_t flat[CRAMP_DETECT_MAX_CHANNELS];     /* samples equal to the previous one */
+} cramp__tick_lanes;
+
+/* The per-sample loops, one table per instruction set. */
+typedef struct cramp__detect_kernels {
+    /* Adds frames [0, n) (x unfiltered, b band-passed, l motion band;
+     * interleaved, `channels` channels) to the lanes, starting them afresh
+     * when fresh is non-zero. Every path does the same float operations in
+     * the same order per lane (no fused multiply-add), so the sums are
+     * bit-identical whatever the path, channel count or split into calls. */
+    void (*accumulate)(cramp__tick_lanes *lanes, size_t channels, const float *x,
+                       const float *b, const float *l, size_t n, int fresh);
+    /* 1 if every one of x[0, n) is finite. */
+    int (*all_finite)(const float *x, size_t n);
+    /* out[c] = (float)sqrt(num[c] / den) for c < n (num >= 0, den > 0), with
+     * IEEE division and square root: the same bits on every path. */
+    void (*sqrt_ratio)(const double *num, double den, float *out, size_t n);
+} cramp__detect_kernels;
+
+extern const cramp__detect_kernels cramp__detect_kernels_base;
+#if defined(CRAMP_HAVE_X86_KERNELS)
+extern const cramp__detect_kernels cramp__detect_kernels_avx2;
+#endif
+/* The table for a resolved path (never AUTO): AVX2 and AVX-512 run the AVX2
+   one; the plain one where no SIMD table is compiled in (detector.c). */
+const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s);
+
+/* One channel's segmentation state. */
+typedef struct cramp__det_channel {
+    float rail_lo, rail_hi;        /* clipping thresholds when has_rails */
+    int has_rails;
+    /* EMG (band envelope) segment */
+    int emg_active;
+    uint64_t emg_onset_tick;
+    uint64_t emg_next_add_tick;    /* next tick to add to the segment's sums */
+    uint64_t emg_quiet_start_tick; /* start of the current run under the offset threshold */
+    uint64_t emg_last_end_tick;    /* offset of the last segment (onsets not before) */
+    size_t emg_quiet_ticks;        /* length of that run */
+    double emg_rest_uv;            /* resting level L at the onset (frozen) */
+    double emg_rest_motion_uv;     /* motion-band resting level at the onset */
+    double emg_onset_thr_uv, emg_offset_thr_uv;
+    double seg_band_energy;        /* sum of b^2 over the segment's ticks added so far */
+    double seg_motion_energy;      /* sum of l^2 */
+    double seg_env_peak_uv;        /* largest envelope value */
+    float seg_peak_uv;             /* largest |b| */
+    uint64_t seg_clipped, seg_flat, seg_samples;
+    double mnf_start_hz, mdf_start_hz; /* of the segment's first spectral window */
+    int start_spectrum_done;
+    /* sparseness: the current block's sums and the number of blocks in the
+       segment's histogram of block kurtosis (kurtosis_hist + c * KBINS) */
+    double block_band_sq, block_band_fourth;
+    size_t block_ticks;
+    uint64_t kurtosis_blocks;
+    /* flat run */
+    uint64_t flat_start_tick, flat_run_ticks;
+    /* motion-band (0.5-20 Hz) segment */
+    int motion_active;
+    uint64_t motion_onset_tick;    /* after backtracking */
+    uint64_t motion_cross_tick;    /* where the onset threshold was crossed */
+    uint64_t motion_quiet_start_tick, motion_last_end_tick;
+    size_t motion_quiet_ticks;
+    double motion_rest_uv;         /* motion-band resting level at the onset */
+    double motion_offset_thr2;     /* offset threshold squared, uV^2 */
+    double motion_energy;          /* sum of l^2 from the onset */
+    double motion_energy_at_quiet; /* that sum when the quiet run began */
+    double motion_env_peak2;       /* largest mean square of the envelope */
+    double motion_thr_rest_uv;     /* the resting level the onset threshold was made from */
+    double motion_onset_thr2;      /* that threshold squared */
+} cramp__det_channel;
+
+struct cramp_detector {
+    cramp_detect_config cfg;
+    size_t channels;
+    double fs;
+    size_t tick_frames;         /* frames per tick */
+    size_t env_ticks;           /* ticks per envelope window */
+    size_t off_hold_ticks;      /* ticks of quiet that end an EMG segment */
+    size_t add_lag_ticks;       /* ticks an active segment's sums lag behind */
+    size_t min_segment_ticks, flat_min_ticks;
+    size_t sparse_block_ticks;  /* ticks per sparseness block; 0: not measured */
+    size_t motion_hold_ticks, motion_min_ticks;
+    size_t motion_settle_ticks; /* ticks after a start before motion onsets count */
+    size_t spectral_frames;     /* spectral window, frames */
+    size_t history_frames;      /* band-passed history kept, frames */
+    size_t ring_frames;         /* band-passed ring, frames: history + CHUNK */
+    double band_lo_hz, band_hi_hz;
+    size_t notches;
+    cramp_simd simd;            /* path of the per-sample loops */
+    const cramp__detect_kernels *kernels;
+    cramp_filter *band_filter;  /* band-pass + mains comb */
+    cramp_filter *dc_filter;    /* 0.5-Hz high-pass of the unfiltered signal */
+    cramp_filter *motion_filter;/* its 20-Hz low-pass: the motion band */
+    cramp_baseline *rest_band, *rest_motion;
+    cramp_spectral *spectral;
+    float *finite_in;           /* CHUNK x channels: the input with non-finite samples as 0 */
+    float *dc_removed, *motion; /* CHUNK x channels */
+    float *band_ring;           /* ring_frames x channels, frame-major */
+    cramp__tick_lanes lanes;
+    /* per-tick values, tick-major: [(j % TICK_RING) * channels + c] */
+    double *tick_band_energy, *tick_motion_energy, *tick_band_fourth;
+    float *tick_band_max;
+    uint32_t *tick_clipped, *tick_flat;
+    uint32_t *kurtosis_hist;    /* channels x KBINS */
+    float *env_uv;              /* channels: band envelope (window RMS) */
+    float *motion_tick_rms_uv;  /* channels: the motion band's RMS over the last tick */
+    double env_window_energy[CRAMP_DETECT_MAX_CHANNELS];    /* band: window sum of b^2 */
+    double motion_window_energy[CRAMP_DETECT_MAX_CHANNELS]; /* motion band: window sum of l^2 */
+    double motion_env2[CRAMP_DETECT_MAX_CHANNELS];          /* its mean square, uV^2 */
+    float *spectral_buf;        /* spectral_frames */
+    cramp__det_channel *chan;
+    uint64_t frames, ticks;
+    size_t tick_pos;            /* frames into the current tick */
+    int started, priming;
+    /* output of the current call */
+    cramp_activity *out;
+    size_t out_cap, n_out;
+};
+
+/* A threshold above the resting level L: L + max(uv, k L) (the AASM margin
+   in uV, or a multiple of rest on a noisy channel). Inline, not libm fmax,
+   whose call showed in the per-tick loop's profile. */
+static inline double cramp__above_rest(double L, double uv, double k)
+{
+    const double m = k * L;
+    return L + (uv > m ? uv : m);
+}
+
+/* Index of channel c's tick j in the tick ring. */
+static inline size_t cramp__tick_at(const cramp_detector *d, size_t c, uint64_t j)
+{
+    return (size_t)(j % CRAMP__TICK_RING) * d->channels + c;
+}
+
+/* segments.c */
+void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf);
+void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);
+void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick);
+void cramp__seg_emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1);
+void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
+
+/* episodes.c: the night's segments as measured episodes, before labels. */
+typedef enum cramp__episode_origin {
+    CRAMP__FROM_EMG = 0, /* a cluster of concurrent EMG segments */
+    CRAMP__FROM_FLAT,    /* a flat-line segment */
+    CRAMP__FROM_MOTION   /* motion-band segments that no activity overlaps */
+} cramp__episode_origin;
+
+typedef struct cramp__episode_list {
+    cramp_episode *ep;   /* sorted by onset, then main channel */
+    unsigned char *origin; /* cramp__episode_origin per episode */
+    size_t n;
+} cramp__episode_list;
+
+/* Builds the episodes of n_act segments (channels < C): each flat segment,
+   the motion-band segments no activity overlaps (concurrent ones merged),
+   the clusters of concurrent EMG segments with their measures; sorted.
+   Labels (type, reason) left empty. Allocates list->ep and list->origin. */
+cramp_status cramp__episodes_build(const cramp_activity *act, size_t n_act,
+                                   const cramp_detect_channel *ch, size_t C,
+                                   const cramp_detect_config *cfg, cramp__episode_list *list,
+                                   cramp_error *err);
+/* Distinct muscles (and the legs, bit 0 left, bit 1 right) among mask's channels. */
+size_t cramp__count_muscles(uint32_t mask, const cramp_detect_channel *ch, size_t C,
+                            uint32_t *legs);
+/* Most distinct muscles on one leg (unknown leg counts as one leg; unknown
+   muscle as distinct muscles). */
+size_t cramp__muscles_one_leg(uint32_t mask, const cramp_detect_channel *ch, size_t C);
+/* 1: different legs (known), or unknown legs on different channels. */
+int cramp__other_leg(const cramp_episode *a, const cramp_episode *b,
+                     const cramp_detect_channel *ch, size_t C);
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The night's segments (all channels, all rate groups) merged into measured
+ * episodes, before any label: each flat line; the motion-band segments that
+ * no activity overlaps; clusters of concurrent EMG segments with the
+ * measures of their main channel. The merging rules are listed in
+ * cramp/detect.h, their reasons in docs/detect.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "detect/detect_internal.h"
+
+static int cmp_act(const void *a, const void *b)
+{
+    const cramp_activity *x = a, *y = b;
+    if (x->onset_s != y->onset_s) return x->onset_s < y->onset_s ? -1 : 1;
+    return x->channel < y->channel ? -1 : x->channel > y->channel;
+}
+
+/* Sorting the episodes moves their origins with them. */
+typedef struct ep_sort {
+    cramp_episode e;
+    unsigned char origin;
+} ep_sort;
+
+static int cmp_ep(const void *a, const void *b)
+{
+    const cramp_episode *x = &((const ep_sort *)a)->e, *y = &((const ep_sort *)b)->e;
+    if (x->onset_s != y->onset_s) return x->onset_s < y->onset_s ? -1 : 1;
+    return x->main_channel < y->main_channel ? -1 : x->main_channel > y->main_channel;
+}
+
+size_t cramp__count_muscles(uint32_t mask, const cramp_detect_channel *ch, size_t C,
+                            uint32_t *legs)
+{
+    size_t n = 0;
+    int seen_leg[2] = {0, 0};
+    int keys[CRAMP_DETECT_MAX_CHANNELS];
+    size_t nk = 0;
+    *legs = 0;
+    for (size_t c = 0; c < C; c++) {
+        if (!(mask >> c & 1u)) continue;
+        int leg = ch ? ch[c].leg : -1, mus = ch ? ch[c].muscle : -1;
+        if (leg == 0 || leg == 1) seen_leg[leg] = 1;
+        if (mus < 0) {
+            n++;
+            continue;
+        }
+        int key = (leg + 1) * 16 + mus;
+        size_t i;
+        for (i = 0; i < nk; i++)
+            if (keys[i] == key) break;
+        if (i == nk) {
+            keys[nk++] = key;
+            n++;
+        }
+    }
+    *legs = (uint32_t)seen_leg[0] | (uint32_t)seen_leg[1] << 1;
+    return n;
+}
+
+size_t cramp__muscles_one_leg(uint32_t mask, const cramp_detect_channel *ch, size_t C)
+{
+    size_t best = 0;
+    for (int leg = -1; leg <= 1; leg++) {
+        uint32_t m = 0;
+        for (size_t c = 0; c < C; c++)
+            if ((mask >> c & 1u) && (ch ? ch[c].leg : -1) == leg) m |= 1u << c;
+        uint32_t legs;
+        size_t n = cramp__count_muscles(m, ch, C, &legs);
+        if (n > best) best = n;
+    }
+    return best;
+}
+
+int cramp__other_leg(const cramp_episode *a, const cramp_episode *b,
+                     const cramp_detect_channel *ch, size_t C)
+{
+    if (a->channels & b->channels) return 0;
+    uint32_t la, lb;
+    cramp__count_muscles(a->channels, ch, C, &la);
+    cramp__count_muscles(b->channels, ch, C, &lb);
+    if (la == 0 || lb == 0) return 1; /* unknown: trust the disjoint channels */
+    return (la & lb) == 0;
+}
+
+/* One channel's share of a cluster of EMG segments: durations, and energies
+   and levels weighted by duration. */
+typedef struct channel_sums {
+    double dur, bp_ex, lf_ex, e_bp, rest, peak, clip, flat;
+    double on, off, mnf0, mdf0, mnf1, mdf1, t_first, t_last;
+    double k_sum; /* block-weighted sum of segment kurtosis medians */
+    size_t k_n;   /* blocks */
+    int has;
+} channel_sums;
+
+static void episode_blank(ep_sort *s, const cramp_activity *a, unsigned char origin)
+{
+    cramp_episode *e = &s->e;
+    memset(s, 0, sizeof *s);
+    s->origin = origin;
+    e->onset_s = a->onset_s;
+    e->offset_s = a->offset_s;
+    e->duration_s = e->offset_s - e->onset_s;
+    e->channels = 1u << a->channel;
+    e->n_channels = 1;
+    e->main_channel = a->channel;
+    e->rest_uv = a->rest_uv;
+    e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
+    e->mnf_slope_hz_s = (double)NAN;
+    e->kurtosis = (double)NAN;
+}
+
+/* The cluster of concurrent EMG segments starting at a[i] as one episode;
+   returns the index after the cluster. */
+static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
+                          const cramp_detect_channel *ch, size_t C,
+                          const cramp_detect_config *cfg, cramp_episode *e)
+{
+    channel_sums g[CRAMP_DETECT_MAX_CHANNELS];
+    memset(g, 0, sizeof g);
+    double start = a[i].onset_s, end = a[i].offset_s;
+    unsigned cl_legs = 0;
+    size_t j = i;
+    for (; j < n_act; j++) {
+        if (a[j].kind != CRAMP_ACTIVITY_EMG) continue;
+        const cramp_activity *s = &a[j];
+        if (j > i) {
+            /* concurrent: overlapping the cluster by half the shorter of the two */
+            double ov = fmin(end, s->offset_s) - s->onset_s;
+            double shorter = fmin(end - start, s->offset_s - s->onset_s);
+            if (!(ov > 0) || ov < cfg->concurrent_fraction * shorter) break;
+            /* the other leg joins only as a bilateral movement does: starting
+               within bilateral_s (AASM); a cramp on each leg stays two */
+            int leg = ch ? ch[s->channel].leg : -1;
+            if ((leg == 0 || leg == 1) && cl_legs && !(cl_legs >> leg & 1u) &&
+                s->onset_s - start > cfg->bilateral_s)
+                break;
+        }
+        if (ch && (ch[s->channel].leg == 0 || ch[s->channel].leg == 1))
+            cl_legs |= 1u << ch[s->channel].leg;
+        if (s->offset_s > end) end = s->offset_s;
+        channel_sums *q = &g[s->channel];
+        double dur = s->offset_s - s->onset_s;
+        if (!q->has) {
+            q->on = s->onset_s;
+            q->mnf0 = s->mnf_start_hz;
+            q->mdf0 = s->mdf_start_hz;
+            q->t_first = s->onset_s;
+        }
+        q->has = 1;
+        q->off = fmax(q->off, s->offset_s);
+        q->dur += dur;
+        q->bp_ex += s->bp_excess_uv2 * dur;
+        q->lf_ex += s->lf_excess_uv2 * dur;
+        q->e_bp += s->rms_uv * s->rms_uv * dur;
+        q->rest += s->rest_uv * dur;
+        q->peak = fmax(q->peak, s->peak_uv);
+        q->clip += s->clip_fraction * dur;
+        q->flat += s->flat_fraction * dur;
+        q->mnf1 = s->mnf_end_hz;
+        q->mdf1 = s->mdf_end_hz;
+        q->t_last = s->offset_s;
+        if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
+            q->k_sum += s->kurtosis * (double)s->kurtosis_blocks;
+            q->k_n += s->kurtosis_blocks;
+        }
+    }
+    /* the main channel: the largest RMS above rest; the involved ones:
+       at least involve_fraction of it */
+    double amax = 0;
+    size_t main = 0;
+    for (size_t c = 0; c < C; c++) {
+        if (!g[c].has) continue;
+        double amp = sqrt(g[c].bp_ex / g[c].dur);
+        if (amp > amax || !g[main].has) {
+            amax = amp;
+            main = c;
+        }
+    }
+    memset(e, 0, sizeof *e);
+    e->onset_s = HUGE_VAL;
+    e->offset_s = -HUGE_VAL;
+    double lf = 0, bp = 0, clip = 0, flat = 0;
+    for (size_t c = 0; c < C; c++) {
+        if (!g[c].has) continue;
+        double amp = sqrt(g[c].bp_ex / g[c].dur);
+        if (c != main && amp < cfg->involve_fraction * amax) continue;
+        e->channels |= 1u << c;
+        e->n_channels++;
+        e->onset_s = fmin(e->onset_s, g[c].on);
+        e->offset_s = fmax(e->offset_s, g[c].off);
+        lf += g[c].lf_ex;
+        bp += g[c].bp_ex;
+        clip = fmax(clip, g[c].clip / g[c].dur);
+        flat = fmax(flat, g[c].flat / g[c].dur);
+    }
+    const channel_sums *m = &g[main];
+    e->main_channel = main;
+    e->duration_s = e->offset_s - e->onset_s;
+    e->rms_uv = sqrt(m->e_bp / m->dur);
+    e->rest_uv = m->rest / m->dur;
+    e->rms_x_rest = e->rest_uv > 0 ? e->rms_uv / e->rest_uv : HUGE_VAL;
+    e->peak_uv = m->peak;
+    e->mnf_start_hz = m->mnf0;
+    e->mdf_start_hz = m->mdf0;
+    e->mnf_end_hz = m->mnf1;
+    e->mdf_end_hz = m->mdf1;
+    double span = (m->t_last - m->t_first) - cfg->spectral_window_s;
+    e->mnf_slope_hz_s = (isfinite(m->mnf0) && isfinite(m->mnf1) && span > 0)
+                            ? (m->mnf1 - m->mnf0) / span
+                            : (double)NAN;
+    e->lf_ratio = lf + bp > 0 ? lf / (lf + bp) : (double)NAN;
+    e->kurtosis = m->k_n ? m->k_sum / (double)m->k_n : (double)NAN;
+    e->kurtosis_blocks = m->k_n;
+    e->clip_fraction = clip;
+    e->flat_fraction = flat;
+    e->prev_interval_s = e->next_interval_s = (double)NAN;
+    return j;
+}
+
+cramp_status cramp__episodes_build(const cramp_activity *act, size_t n_act,
+                                   const cramp_detect_channel *ch, size_t C,
+                                   const cramp_detect_config *cfg, cramp__episode_list *list,
+                                   cramp_error *err)
+{
+    list->ep = NULL;
+    list->origin = NULL;
+    list->n = 0;
+    const size_t cap = n_act ? n_act : 1;
+    cramp_activity *a = malloc(cap * sizeof *a);
+    ep_sort *eps = calloc(cap, sizeof *eps);
+    cramp_episode *ep = calloc(cap, sizeof *ep);
+    unsigned char *origin = calloc(cap, 1);
+    if (!a || !eps || !ep || !origin) {
+        free(a);
+        free(eps);
+        free(ep);
+        free(origin);
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    }
+    if (n_act) memcpy(a, act, n_act * sizeof *a);
+    qsort(a, n_act, sizeof *a, cmp_act);
+    size_t ne = 0;
+
+    /* flat lines: episodes of their own */
+    for (size_t i = 0; i < n_act; i++) {
+        if (a[i].kind != CRAMP_ACTIVITY_FLAT) continue;
+        episode_blank(&eps[ne], &a[i], CRAMP__FROM_FLAT);
+        eps[ne].e.rms_x_rest = (double)NAN;
+        eps[ne].e.lf_ratio = (double)NAN;
+        eps[ne].e.flat_fraction = 1;
+        ne++;
+    }
+    /* motion-band segments that no EMG or flat segment overlaps (on any
+       channel): episodes of their own; concurrent ones merge. Those that
+       overlap activity are left to the LF ratio of its episode. */
+    for (size_t k = 0; k < n_act; k++) {
+        if (a[k].kind != CRAMP_ACTIVITY_LF) continue;
+        int covered = 0; /* a is sorted by onset: later ones start after it ends */
+        for (size_t q = 0; q < n_act && a[q].onset_s < a[k].offset_s && !covered; q++)
+            covered = a[q].kind != CRAMP_ACTIVITY_LF && a[q].offset_s > a[k].onset_s;
+        if (covered) continue;
+        cramp_episode *prev = ne ? &eps[ne - 1].e : NULL;
+        if (prev && eps[ne - 1].origin == CRAMP__FROM_MOTION && a[k].onset_s < prev->offset_s) {
+            prev->offset_s = fmax(prev->offset_s, a[k].offset_s);
+            prev->duration_s = prev->offset_s - prev->onset_s;
+            if (!(prev->channels >> a[k].channel & 1u)) prev->n_channels++;
+            prev->channels |= 1u << a[k].channel;
+            continue;
+        }
+        cramp_episode *e = &eps[ne].e;
+        episode_blank(&eps[ne], &a[k], CRAMP__FROM_MOTION);
+        e->rms_uv = sqrt(a[k].lf_excess_uv2 + a[k].rest_uv * a[k].rest_uv);
+        e->rms_x_rest = e->rest_uv > 0 ? e->rms_uv / e->rest_uv : (double)NAN;
+        e->peak_uv = a[k].env_peak_uv;
+        e->lf_ratio = 1;
+        ne++;
+    }
+    /* clusters of concurrent EMG segments */
+    size_t i = 0;
+    while (i < n_act) {
+        if (a[i].kind != CRAMP_ACTIVITY_EMG) {
+            i++;
+            continue;
+        }
+        eps[ne].origin = CRAMP__FROM_EMG;
+        i = emg_cluster(a, n_act, i, ch, C, cfg, &eps[ne].e);
+        ne++;
+    }
+    qsort(eps, ne, sizeof *eps, cmp_ep);
+    for (size_t k = 0; k < ne; k++) {
+        ep[k] = eps[k].e;
+        origin[k] = eps[k].origin;
+    }
+    free(a);
+    free(eps);
+    list->ep = ep;
+    list->origin = origin;
+    list->n = ne;
+    return CRAMP_OK;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The cramp detector's rule table through the public API:
+ *  - cramp_detect_rules_id is FNV-1a 64 of cramp_detect_rules_text, 16 hex
+ *    digits, the same for the same values, for NULL and the defaults; fs
+ *    and simd leave it alone; every other configuration value changes it;
+ *  - rows of the table label hand-made segments as documented in detect.h
+ *    (first row that applies wins);
+ *  - the test hook CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp labels every
+ *    episode a cramp with the reason "test hook: all-cramp", and any other
+ *    value of it changes nothing. */
+#define _POSIX_C_SOURCE 200809L /* setenv, unsetenv */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cramp/detect.h"
+#include "testutil.h"
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static void test_id(void)
+{
+    cramp_detect_config def;
+    cramp_detect_config_default(&def);
+    char a[CRAMP_DETECT_RULES_ID_SIZE], b[CRAMP_DETECT_RULES_ID_SIZE];
+    CHECK(cramp_detect_rules_id(&def, a) == a, "returns its buffer");
+    CHECK(strlen(a) == 16 && strspn(a, "0123456789abcdef") == 16, "id '%s'", a);
+    cramp_detect_rules_id(NULL, b);
+    CHECK(strcmp(a, b) == 0, "NULL %s, defaults %s", b, a);
+    CHECK(cramp_detect_rules_id(&def, NULL) == NULL, "NULL id buffer");
+
+    const size_t len = cramp_detect_rules_text(&def, NULL, 0);
+    char *text = malloc(len + 1);
+    CHECK(cramp_detect_rules_text(&def, text, len + 1) == len && strlen(text) == len,
+          "text length %zu", len);
+    char hex[32];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fnv1a(text));
+    CHECK(strcmp(hex, a) == 0, "id %s, FNV-1a of the text %s", a, hex);
+    /* the table's rows in order, then constants and values */
+    const char *rows[] = {"flat-line=",   "motion-alone=",      "clipping=", "muscles-of-a-leg=",
+                          "muscles-long=", "motion-with-activity=", "low-frequency=",
+                          "plm-series=",  "dense-contraction=", "cramp=",    "burst=",
+                          "KBIN_W=0.02",  "sparse_kurtosis=0.20000000000000001;"};
+    const char *at = text;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *f = strstr(at, rows[i]);
+        CHECK(f != NULL, "'%s' missing or out of order in %s", rows[i], text);
+        if (f) at = f;
+    }
+    free(text);
+    char small[8];
+    CHECK(cramp_detect_rules_text(&def, small, sizeof small) == len && strlen(small) == 7,
+          "truncated as snprintf");
+
+    cramp_detect_config c = def;
+    c.fs = 2000;
+    c.simd = CRAMP_SIMD_SCALAR;
+    c.baseline.fs = 99;
+    cramp_detect_rules_id(&c, b);
+    CHECK(strcmp(a, b) == 0, "fs / simd changed the id");
+
+    /* every other value: each double field nudged, each count bumped */
+    const size_t dbl[] = {
+        offsetof(cramp_detect_config, band_lo_hz), offsetof(cramp_detect_config, band_hi_hz),
+        offsetof(cramp_detect_config, mains_hz), offsetof(cramp_detect_config, notch_q),
+        offsetof(cramp_detect_config, tick_s), offsetof(cramp_detect_config, env_window_s),
+        offsetof(cramp_detect_config, baseline.block_s),
+        offsetof(cramp_detect_config, baseline.window_s),
+        offsetof(cramp_detect_config, baseline.quantile),
+        offsetof(cramp_detect_config, baseline.warmup_s),
+        offsetof(cramp_detect_config, onset_uv), offsetof(cramp_detect_config, onset_k),
+        offsetof(cramp_detect_config, offset_uv), offsetof(cramp_detect_config, offset_k),
+        offsetof(cramp_detect_config, off_hold_s), offsetof(cramp_detect_config, min_duration_s),
+        offsetof(cramp_detect_config, flat_min_s), offsetof(cramp_detect_config, lf_onset_uv),
+        offsetof(cramp_detect_config, lf_onset_k), offsetof(cramp_detect_config, lf_offset_uv),
+        offsetof(cramp_detect_config, lf_offset_k), offsetof(cramp_detect_config, lf_hold_s),
+        offsetof(cramp_detect_config, lf_min_s), offsetof(cramp_detect_config, spectral_window_s),
+        offsetof(cramp_detect_config, involve_fraction), offsetof(cramp_detect_config, lf_ratio),
+        offsetof(cramp_detect_config, clip_fraction),
+        offsetof(cramp_detect_config, movement_min_s),
+        offsetof(cramp_detect_config, movement_max_s), offsetof(cramp_detect_config, lm_min_s),
+        offsetof(cramp_detect_config, lm_max_s), offsetof(cramp_detect_config, plm_min_interval_s),
+        offsetof(cramp_detect_config, plm_max_interval_s),
+        offsetof(cramp_detect_config, bilateral_s), offsetof(cramp_detect_config, cramp_min_s),
+        offsetof(cramp_detect_config, concurrent_fraction),
+        offsetof(cramp_detect_config, sparse_block_s),
+        offsetof(cramp_detect_config, sparse_kurtosis),
+        offsetof(cramp_detect_config, sparse_min_hz)};
+    for (size_t i = 0; i < sizeof dbl / sizeof dbl[0]; i++) {
+        c = def;
+        double *v = (double *)(void *)((char *)&c + dbl[i]);
+        *v = nextafter(*v, HUGE_VAL); /* the smallest change */
+        cramp_detect_rules_id(&c, b);
+        CHECK(strcmp(a, b) != 0, "field at offset %zu changed without changing the id", dbl[i]);
+    }
+    c = def;
+    c.band_order++;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "band_order");
+    c = def;
+    c.plm_min_count++;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "plm_min_count");
+    c = def;
+    c.sparse_min_blocks++;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "sparse_min_blocks");
+    c = def;
+    c.baseline.statistic = CRAMP_BASELINE_RMS == c.baseline.statistic ? CRAMP_BASELINE_MEAN
+                                                                       : CRAMP_BASELINE_RMS;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "baseline.statistic");
+    c = def;
+    c.baseline.level_only = !c.baseline.level_only;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "baseline.level_only");
+    printf("detect_rules: default rule-table id %s\n", a);
+}
+
+static cramp_activity seg(size_t channel, cramp_activity_kind kind, double on, double off,
+                          double rms, double kurt, size_t blocks)
+{
+    cramp_activity s;
+    memset(&s, 0, sizeof s);
+    s.channel = channel;
+    s.kind = kind;
+    s.onset_s = on;
+    s.offset_s = off;
+    s.rms_uv = rms;
+    s.rest_uv = 2;
+    s.peak_uv = 4 * rms;
+    s.env_peak_uv = 2 * rms;
+    s.bp_excess_uv2 = rms * rms - 4;
+    s.kurtosis = kurt;
+    s.kurtosis_blocks = blocks;
+    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
+    if (kind == CRAMP_ACTIVITY_FLAT) s.flat_fraction = 1;
+    if (kind == CRAMP_ACTIVITY_LF) s.lf_excess_uv2 = 900;
+    return s;
+}
+
+static void test_rows_and_hook(void)
+{
+    cramp_detect_config cfg;
+    cramp_detect_config_default(&cfg);
+    cfg.fs = 2000;
+    cramp_detect_channel ch[2];
+    cramp_detect_channel_from_label("L-GAS", &ch[0]);
+    cramp_detect_channel_from_label("R-GAS", &ch[1]);
+    const cramp_activity act[] = {
+        seg(0, CRAMP_ACTIVITY_EMG, 100, 130, 60, 1.0, 100),  /* sparse: cramp */
+        seg(0, CRAMP_ACTIVITY_EMG, 300, 330, 60, 0.0, 100),  /* dense: movement */
+        seg(1, CRAMP_ACTIVITY_EMG, 500, 530, 60, NAN, 0),    /* unmeasured: cramp */
+        seg(1, CRAMP_ACTIVITY_EMG, 700, 702, 60, NAN, 0),    /* short: burst */
+        seg(0, CRAMP_ACTIVITY_FLAT, 900, 905, 0, NAN, 0),    /* flat line: artefact */
+        seg(1, CRAMP_ACTIVITY_LF, 1100, 1103, 0, NAN, 0),    /* motion alone: artefact */
+    };
+    const size_t n_act = sizeof act / sizeof act[0];
+    const cramp_event_type want[] = {CRAMP_EVENT_CRAMP, CRAMP_EVENT_MOVEMENT, CRAMP_EVENT_CRAMP,
+                                     CRAMP_EVENT_BURST, CRAMP_EVENT_ARTEFACT,
+                                     CRAMP_EVENT_ARTEFACT};
+    const char *why[] = {"sparse (super-Gaussian)", "dense, near-Gaussian",
+                         "sparseness not measurable", "shorter than a cramp", "flat line",
+                         "without EMG activity"};
+    cramp_episode *ep = NULL;
+    size_t n = 0;
+    cramp_error err = {0};
+    unsetenv("CRAMP_TEST_BROKEN_CLASSIFIER");
+    CHECK(cramp_detect_classify(act, n_act, ch, 2, &cfg, &ep, &n, &err) == CRAMP_OK, "%s",
+          err.message);
+    CHECK(n == n_act, "%zu episodes, expected %zu", n, n_act);
+    for (size_t i = 0; i < n && i < n_act; i++)
+        CHECK(ep[i].type == want[i] && ep[i].reason && strstr(ep[i].reason, why[i]),
+              "episode %zu at %g s: type %d (%s), expected %d (... %s ...)", i, ep[i].onset_s,
+              (int)ep[i].type, ep[i].reason ? ep[i].reason : "(none)", (int)want[i], why[i]);
+    free(ep);
+
+    /* any other value of the hook changes nothing */
+    setenv("CRAMP_TEST_BROKEN_CLASSIFIER", "none", 1);
+    CHECK(cramp_detect_classify(act, n_act, ch, 2, &cfg, &ep, &n, &err) == CRAMP_OK, "%s",
+          err.message);
+    size_t cramps = 0;
+    for (size_t i = 0; i < n; i++) cramps += ep[i].type == CRAMP_EVENT_CRAMP;
+    CHECK(cramps == 2, "hook 'none': %zu cramps, expected 2", cramps);
+    free(ep);
+
+    setenv("CRAMP_TEST_BROKEN_CLASSIFIER", "all-cramp", 1);
+    CHECK(cramp_detect_classify(act, n_act, ch, 2, &cfg, &ep, &n, &err) == CRAMP_OK, "%s",
+          err.message);
+    CHECK(n == n_act, "hook: %zu episodes", n);
+    for (size_t i = 0; i < n; i++)
+        CHECK(ep[i].type == CRAMP_EVENT_CRAMP && ep[i].reason &&
+                  strcmp(ep[i].reason, "test hook: all-cramp") == 0,
+              "hook: episode %zu type %d reason %s", i, (int)ep[i].type,
+              ep[i].reason ? ep[i].reason : "(none)");
+    free(ep);
+    unsetenv("CRAMP_TEST_BROKEN_CLASSIFIER");
+}
+
+int main(void)
+{
+    test_id();
+    test_rows_and_hook();
+    return cramp_test_finish("detect_rules");
+}
