@@ -766,7 +766,7 @@ int cmd_fatigue(int argc, char *argv[])
             }
         }
         if (ferror(out.fp)) {
-            cli_fail("error writing '%s'", o.out);
+            cli_fail("error writing '%s': %s", o.out, strerror(errno ? errno : EIO));
             goto done;
         }
         cli_progress_update(&prog, total > 0 ? (double)frames_in / (double)total : -1.0,

@@ -3,6 +3,7 @@
  * (or BDF+) with its ground truth as annotations, and the same ground truth
  * as a BIDS events TSV beside it. Both outputs are written under temporary
  * names and renamed only when complete. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -282,7 +283,7 @@ int cmd_synth(int argc, char *argv[])
      * commit it after the recording. */
     if (cli_output_open_text(&tsv, ev_out) != CLI_OK) goto done;
     if (write_events(tsv.fp, s) != 0) {
-        cli_fail("error writing '%s'", ev_out);
+        cli_fail("error writing '%s': %s", ev_out, strerror(errno ? errno : EIO));
         goto done;
     }
 

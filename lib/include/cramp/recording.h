@@ -46,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cramp/output.h"
 #include "cramp/status.h"
 
 #ifdef __cplusplus
@@ -188,6 +189,13 @@ CRAMP_API void cramp_recording_close(cramp_recording *r);
 CRAMP_API cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
                                       const cramp_annotation *ann, size_t n_ann,
                                       cramp_error *err);
+
+/* As cramp_edf_copy_annotated, into an output already open (cramp/output.h)
+ * that the caller commits or aborts, e.g. with its other outputs through
+ * cramp_output_commit_all. dst is written sequentially from its start. */
+CRAMP_API cramp_status cramp_edf_copy_annotated_to(const char *src_path, cramp_output *dst,
+                                                   const cramp_annotation *ann, size_t n_ann,
+                                                   cramp_error *err);
 
 /* A streaming EDF+/BDF+ writer for generated or processed signals: all data
  * channels share one sampling rate; annotations may be added at any time
