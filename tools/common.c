@@ -427,7 +427,7 @@ int cli_output_open_text(cli_output *o, const char *path)
 
 int cli_output_open_raw(cli_output *o, const char *path)
 {
-    return open_plain(o, path, 0);
+    return open_plain(o, path, CRAMP_OUTPUT_SEEKABLE);
 }
 
 int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t channels,

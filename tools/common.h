@@ -153,8 +153,9 @@ typedef struct cli_output {
 /* Opens a text output. Prints a message and returns CLI_FAIL on failure. */
 int cli_output_open_text(cli_output *o, const char *path);
 
-/* Opens an output for a library writer that takes a cramp_output (o->out),
- * e.g. cramp_edf_copy_annotated_to. "-" is a file name here. */
+/* Opens a seekable output (CRAMP_OUTPUT_SEEKABLE) for a library writer that
+ * takes a cramp_output (o->out), e.g. cramp_edf_copy_annotated_to or
+ * cramp_edf_writer_create_to. "-" is a file name here. */
 int cli_output_open_raw(cli_output *o, const char *path);
 
 /* Opens a float32 sound output for `frames_hint` frames (0 if unknown): WAV,

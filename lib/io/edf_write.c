@@ -382,6 +382,7 @@ static void put_signal_headers(unsigned char *s, size_t ns, const sig_hdr *sh)
 
 struct cramp_edf_writer {
     tmpfile_t t;
+    int borrowed; /* t.out is the caller's (create_to): neither committed nor aborted here */
     char *path;
     int bdf;
     size_t bps, channels, spr;
@@ -439,7 +440,7 @@ static void writer_set_nrec_and_ann(cramp_edf_writer *w, long long nrec, size_t 
 
 static void writer_free(cramp_edf_writer *w)
 {
-    tmp_discard(&w->t);
+    if (!w->borrowed) tmp_discard(&w->t);
     free(w->path);
     free(w->header);
     free(w->rec);
@@ -448,10 +449,10 @@ static void writer_free(cramp_edf_writer *w)
     free(w);
 }
 
-cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
-                                     const cramp_edf_write_config *cfg, cramp_error *err)
+/* The writer into dst, or (dst NULL) into its own output for path. */
+static cramp_status writer_create(cramp_edf_writer **out, const char *path, cramp_output *dst,
+                                  const cramp_edf_write_config *cfg, cramp_error *err)
 {
-    if (!out || !path || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
     *out = NULL;
     const size_t nch = cfg->channels;
     if (nch == 0 || nch > 9998)
@@ -606,7 +607,18 @@ cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
     free(sh);
     free(fields);
 
-    cramp_status st = tmp_open(&w->t, path, CRAMP_OUTPUT_SEEKABLE, err);
+    cramp_status st = CRAMP_OK;
+    if (dst) {
+        w->borrowed = 1;
+        w->t = (tmpfile_t){dst, cramp_output_fd(dst)};
+        if (lseek(w->t.fd, 0, SEEK_CUR) < 0)
+            st = cramp__fail(err, CRAMP_EINVAL,
+                             "%s: EDF writer: the output cannot seek (open it with "
+                             "CRAMP_OUTPUT_SEEKABLE)",
+                             path);
+    } else {
+        st = tmp_open(&w->t, path, CRAMP_OUTPUT_SEEKABLE, err);
+    }
     if (st != CRAMP_OK) {
         writer_free(w);
         return st;
@@ -692,6 +704,20 @@ cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotati
     if (!it->tal) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", w->path);
     w->n_ann++;
     return CRAMP_OK;
+}
+
+cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
+                                     const cramp_edf_write_config *cfg, cramp_error *err)
+{
+    if (!out || !path || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
+    return writer_create(out, path, NULL, cfg, err);
+}
+
+cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *dst,
+                                        const cramp_edf_write_config *cfg, cramp_error *err)
+{
+    if (!out || !dst || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
+    return writer_create(out, cramp_output_path(dst), dst, cfg, err);
 }
 
 void cramp_edf_writer_abort(cramp_edf_writer *w)
@@ -826,7 +852,7 @@ cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err)
         goto out;
     }
 commit:
-    st = tmp_commit(&w->t, err);
+    if (!w->borrowed) st = tmp_commit(&w->t, err);
 out:
     free(first);
     writer_free(w);

@@ -229,6 +229,14 @@ CRAMP_API void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
 
 CRAMP_API cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
                                      const cramp_edf_write_config *cfg, cramp_error *err);
+/* As cramp_edf_writer_create, into an output already open with
+ * CRAMP_OUTPUT_SEEKABLE (cramp/output.h): close then writes the whole file
+ * but commits nothing, and neither close nor abort closes dst; the caller
+ * commits or aborts it, e.g. with its other outputs through
+ * cramp_output_commit_all. */
+CRAMP_API cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *dst,
+                                                  const cramp_edf_write_config *cfg,
+                                                  cramp_error *err);
 /* Appends interleaved frames (values in cfg->unit), writing each data record
  * as it fills. A NaN is CRAMP_EINVAL; after any failure the writer is good
  * only for close (which then fails and removes the file) or abort.
