@@ -3,8 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 /* The one safe output (cramp/output.h), through its public API: new and
  * existing regular files (permission bits kept), a symbolic link (stays a
- * link, its target replaced), a private null device and a FIFO (written
- * directly, never replaced), a directory and a missing folder (clear error,
+ * link, its target replaced), a private null device, a FIFO and a Unix
+ * socket (written directly, never replaced), a directory and a missing folder (clear error,
  * nothing left), an abort (the old file untouched), all-or-none commits, a
  * full device (a private copy of /dev/full made by mknod, never the
  * machine's own: ENOSPC named), the SEEKABLE scratch path, and a
@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +177,31 @@ static void test_devices(void)
         struct stat sb;
         CHECK(lstat(at("fifo"), &sb) == 0 && S_ISFIFO(sb.st_mode), "the FIFO stays a FIFO");
     }
+
+    /* a Unix socket: connected to and written, left in place */
+    const int srv = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", at("sock"));
+    CHECK(srv >= 0 && bind(srv, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(srv, 1) == 0,
+          "socket setup");
+    const pid_t spid = fork();
+    if (spid == 0) {
+        const int c = accept(srv, NULL, NULL);
+        char buf[64] = {0};
+        size_t got = 0;
+        for (ssize_t k; c >= 0 && (k = read(c, buf + got, sizeof buf - 1 - got)) > 0;)
+            got += (size_t)k;
+        _exit(got == 11 && memcmp(buf, "via socket\n", 11) == 0 ? 0 : 1);
+    }
+    CHECK(put(at("sock"), 0, "via socket\n", &err) == CRAMP_OK, "socket: %s", err.message);
+    int sstatus = -1;
+    waitpid(spid, &sstatus, 0);
+    CHECK(WIFEXITED(sstatus) && WEXITSTATUS(sstatus) == 0, "the socket's peer got the data");
+    struct stat ssb;
+    CHECK(lstat(at("sock"), &ssb) == 0 && S_ISSOCK(ssb.st_mode), "the socket stays a socket");
+    close(srv);
 
     /* a full device: the reason is named */
     if (have_full()) {

@@ -55,6 +55,7 @@ static void help(FILE *out)
           "never replaced; '-' is stdout (text). A directory, missing folder or full disk\n"
           "fails with the reason and leaves no file; several outputs of one run are\n"
           "committed all or none; SIGINT/SIGTERM/SIGHUP remove every temporary file.\n"
+          "\n"
           "Try: cramp filter --synthetic 10 --notch 50 -o demo.wav\n",
           out);
 }
