@@ -14,6 +14,9 @@ CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-cli-fatigue.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
+# A throw-away output: a private null device (never the machine's /dev/null,
+# which a rename would replace), or a plain file where mknod is not allowed.
+if mknod "$WORK/null" c 1 3 2>/dev/null; then SINK=$WORK/null; else SINK=$WORK/sink.tsv; fi
 # Keep any wisdom file this test makes out of the user's cache.
 export XDG_CACHE_HOME="$WORK/cache"
 unset CRAMP_FFTW_WISDOM
@@ -207,7 +210,7 @@ if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "MNF slope $got, by
 # BIDS events: the same interval by onset/duration, named by trial_type; a
 # row with duration n/a is skipped with a note.
 printf 'onset\tduration\ttrial_type\n2\t6\tcramp\n4\tn/a\tcough\n' >events.tsv
-run fatigue --events events.tsv --slopes e.tsv syn.wav -o /dev/null
+run fatigue --events events.tsv --slopes e.tsv syn.wav -o "$SINK"
 expect_rc 0 "--events"
 expect_err "duration n/a skipped" "n/a events noted"
 if [ "$(cut -f2- e.tsv)" = "$(cut -f2- s.tsv)" ]; then ok; else bad "events give the --interval slopes"; fi
@@ -227,7 +230,7 @@ expect_rc 1 "missing events file"
 expect_err "no-events.tsv" "missing events file named"
 
 # An interval with too few epochs: a note and n/a slopes.
-run fatigue --interval 0-1.5 --slopes short.tsv syn.wav -o /dev/null
+run fatigue --interval 0-1.5 --slopes short.tsv syn.wav -o "$SINK"
 expect_rc 0 "short interval"
 expect_err "holds 1 whole epoch" "short interval noted"
 if awk -F'\t' 'NR > 1 && !($6 == 1 && $7 == "n/a") { exit 1 }' short.tsv; then ok; else bad "short interval slopes are n/a"; fi

@@ -70,7 +70,10 @@ void cmd_detect_help(FILE *out)
           "  -o, --output FILE       events table (default '-': stdout); one FILE only\n"
           "  --json                  JSON (summary, settings and episodes) instead of TSV\n"
           "  --edf-annotations OUT   copy of the EDF/BDF input with the episodes added as\n"
-          "                          EDF+ annotations (for EDFbrowser); one FILE only\n"
+          "                          EDF+ annotations (for EDFbrowser); one FILE only.\n"
+          "                          -o and this are written all or none: a regular file\n"
+          "                          or a link's target via a temporary file and rename\n"
+          "                          (permissions kept), a device or FIFO directly\n"
           "  --mains 50|60|auto|none mains comb; auto (default) compares the power at\n"
           "                          50+150 Hz with 60+180 Hz in the first minute and\n"
           "                          takes 50 Hz when neither is twice the other (with\n"
@@ -560,8 +563,9 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     cramp_annotation *ann = NULL;
     char **ann_lab = NULL;
     size_t G = 0, ne = 0, n_act = 0, cap = 0, widest = 0;
-    cli_output out;
+    cli_output out, edf;
     memset(&out, 0, sizeof out);
+    memset(&edf, 0, sizeof edf);
     const double t_start = cli_now();
     if (!g) {
         cli_fail("out of memory");
@@ -637,7 +641,6 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
         write_json(out.fp, path, ch, C, g, G, ep, ne, &s, mains);
     else
         write_tsv(out.fp, ch, C, ep, ne);
-    if (cli_output_commit(&out) != CLI_OK) goto done;
 
     if (o->edf_out) {
         ann = calloc(ne ? ne : 1, sizeof *ann);
@@ -658,11 +661,15 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
             ann[i].text = cramp_event_type_name(ep[i].type);
             ann[i].channel = ann_lab[i];
         }
-        if (cramp_edf_copy_annotated(path, o->edf_out, ann, ne, &err) != CRAMP_OK) {
+        if (cli_output_open_raw(&edf, o->edf_out) != CLI_OK) goto done;
+        if (cramp_edf_copy_annotated_to(path, edf.out, ann, ne, &err) != CRAMP_OK) {
             cli_fail("%s", err.message);
             goto done;
         }
     }
+    /* the table and the annotated copy: both or neither */
+    cli_output *const outs[2] = {&out, &edf};
+    if (cli_output_commit_all(outs, o->edf_out ? 2 : 1) != CLI_OK) goto done;
     if (!o->quiet) {
         const double el = cli_now() - t_start;
         if (G == 1) {
@@ -712,6 +719,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     rc = CLI_OK;
 done:
     cli_output_abort(&out);
+    cli_output_abort(&edf);
     if (ann_lab)
         for (size_t i = 0; i < ne; i++) free(ann_lab[i]);
     free(ann_lab);

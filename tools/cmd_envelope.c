@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp envelope: amplitude envelope of every channel of a sound file,
  * decimated to a chosen rate, as a TSV table. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -234,7 +235,7 @@ int cmd_envelope(int argc, char *argv[])
             fputc('\n', out.fp);
         }
         if (ferror(out.fp)) {
-            cli_fail("error writing '%s'", o.out);
+            cli_fail("error writing '%s': %s", o.out, strerror(errno ? errno : EIO));
             goto fail_output;
         }
         cli_progress_update(&prog, total > 0 ? (double)frames_in / (double)total : -1.0,

@@ -766,7 +766,7 @@ int cmd_fatigue(int argc, char *argv[])
             }
         }
         if (ferror(out.fp)) {
-            cli_fail("error writing '%s'", o.out);
+            cli_fail("error writing '%s': %s", o.out, strerror(errno ? errno : EIO));
             goto done;
         }
         cli_progress_update(&prog, total > 0 ? (double)frames_in / (double)total : -1.0,
@@ -783,13 +783,13 @@ int cmd_fatigue(int argc, char *argv[])
         if (write_slopes(out.fp, &o, &rd, &info, n_idx, 1) != CLI_OK) goto done;
         fputs(o.n_iv ? "\n  ]\n}\n" : "]\n}\n", out.fp);
     }
-    if (cli_output_commit(&out) != CLI_OK) goto done;
-    /* One atomic output at a time: the slope table after the epochs. */
+    /* The epochs and the slope table: both or neither. */
     if (o.slopes_out) {
         if (cli_output_open_text(&sout, o.slopes_out) != CLI_OK) goto done;
         if (write_slopes(sout.fp, &o, &rd, &info, n_idx, 0) != CLI_OK) goto done;
-        if (cli_output_commit(&sout) != CLI_OK) goto done;
     }
+    cli_output *const outs[2] = {&out, &sout};
+    if (cli_output_commit_all(outs, o.slopes_out ? 2 : 1) != CLI_OK) goto done;
     if (!o.quiet) {
         const uint64_t epochs = cramp_spectral_epochs(sp);
         const double used = (double)((epochs - 1) * info.epoch_step_frames + info.epoch_frames);

@@ -3,6 +3,7 @@
  * (or BDF+) with its ground truth as annotations, and the same ground truth
  * as a BIDS events TSV beside it. Both outputs are written under temporary
  * names and renamed only when complete. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -267,8 +268,9 @@ int cmd_synth(int argc, char *argv[])
     const char *ev_out = o.events ? o.events : events_path;
     float *buf = malloc(CLI_BLOCK_FRAMES * C * sizeof *buf);
     cramp_edf_writer *w = NULL;
-    cli_output tsv;
+    cli_output tsv, edf;
     memset(&tsv, 0, sizeof tsv);
+    memset(&edf, 0, sizeof edf);
     saved_handlers old;
     int caught = 0;
     rc = CLI_FAIL;
@@ -282,10 +284,10 @@ int cmd_synth(int argc, char *argv[])
     }
 
     /* The ground truth is known before the first sample: write it first,
-     * commit it after the recording. */
+     * commit it with the recording. */
     if (cli_output_open_text(&tsv, ev_out) != CLI_OK) goto done;
     if (write_events(tsv.fp, s) != 0) {
-        cli_fail("error writing '%s'", ev_out);
+        cli_fail("error writing '%s': %s", ev_out, strerror(errno ? errno : EIO));
         goto done;
     }
 
@@ -315,7 +317,8 @@ int cmd_synth(int argc, char *argv[])
 
     catch_signals(&old);
     caught = 1;
-    if (cramp_edf_writer_create(&w, o.out, &cfg, &err) != CRAMP_OK) {
+    if (cli_output_open_raw(&edf, o.out) != CLI_OK) goto done;
+    if (cramp_edf_writer_create_to(&w, edf.out, &cfg, &err) != CRAMP_OK) {
         w = NULL;
         cli_fail("%s", err.message);
         goto done;
@@ -353,11 +356,9 @@ int cmd_synth(int argc, char *argv[])
         cli_fail("%s", err.message);
         goto done;
     }
-    if (cli_output_commit(&tsv) != CLI_OK) {
-        /* The recording is in place but its truth is not: take it back. */
-        remove(o.out);
-        goto done;
-    }
+    /* the recording and its ground truth: both or neither */
+    cli_output *const outs[2] = {&edf, &tsv};
+    if (cli_output_commit_all(outs, 2) != CLI_OK) goto done;
     rc = CLI_OK;
     if (!o.quiet) {
         size_t count[CRAMP_EVENT_TYPES] = {0};
@@ -385,6 +386,7 @@ int cmd_synth(int argc, char *argv[])
 done:
     if (w) cramp_edf_writer_abort(w);
     if (rc != CLI_OK) cli_output_abort(&tsv);
+    cli_output_abort(&edf);
     if (caught) restore_signals(&old);
     cramp_synth_destroy(s);
     free(buf);

@@ -391,115 +391,43 @@ void cli_reader_close(cli_reader *r)
     r->sel = NULL;
 }
 
-/* ---- atomic output ----------------------------------------------------- */
+/* ---- safe output -------------------------------------------------------- */
 
-/* The temporary file of the output being written, for the signal handler. */
-static char g_tmp[PATH_MAX + 64];
-static volatile sig_atomic_t g_tmp_set;
-/* A sound output is open: its temporary file is the library's, removed by
- * cramp_wav_writer_abort outside the handler (g_pending holds the signal). */
-static volatile sig_atomic_t g_sound_open;
-static volatile sig_atomic_t g_pending;
+/* Every output goes through the library's one safe output (cramp/output.h),
+ * whose registry holds the temporary files of the text outputs and of the
+ * library's writers alike; its handlers remove all of them on SIGINT, SIGTERM
+ * or SIGHUP and end the process by the signal. */
 
-static void on_signal(int sig)
+static int open_plain(cli_output *o, const char *path, unsigned flags)
 {
-    if (g_sound_open) {
-        g_pending = sig;
-        return;
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    cramp_output_catch_signals();
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    if (cramp_output_open(&o->out, path, flags, &err) != CRAMP_OK) {
+        o->out = NULL;
+        return cli_fail("%s", err.message);
     }
-    if (g_tmp_set) unlink(g_tmp); /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* After a signal arrived while a sound output was open: removes it and ends
- * the process by that signal. */
-static void die_if_signalled(cli_output *o)
-{
-    if (!g_pending) return;
-    const int sig = g_pending;
-    cli_output_abort(o);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void install_handlers(void)
-{
-    static int done;
-    if (done) return;
-    done = 1;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Creates the temporary file beside path; returns its descriptor or -1. */
-static int make_temp(cli_output *o, const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = slash ? slash + 1 : path;
-    if (!*base) {
-        cli_fail("cannot write '%s': not a file name", path);
-        return -1;
-    }
-    size_t need = dirlen + strlen(base) + 16;
-    if (need > sizeof g_tmp) {
-        cli_fail("cannot write '%s': path too long", path);
-        return -1;
-    }
-    o->tmp_path = malloc(need);
-    if (!o->tmp_path) {
-        cli_fail("out of memory");
-        return -1;
-    }
-    snprintf(o->tmp_path, need, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-    install_handlers();
-    /* Block the signals while the name is being created and published, so the
-     * handler never misses a file that exists. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    int fd = mkstemp(o->tmp_path);
-    int saved = errno;
-    if (fd >= 0) {
-        memcpy(g_tmp, o->tmp_path, strlen(o->tmp_path) + 1);
-        g_tmp_set = 1;
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (fd < 0) {
-        cli_fail("cannot write '%s': %s", path, strerror(saved));
-        free(o->tmp_path);
-        o->tmp_path = NULL;
-    }
-    return fd;
+    return CLI_OK;
 }
 
 int cli_output_open_text(cli_output *o, const char *path)
 {
-    memset(o, 0, sizeof *o);
-    o->path = path;
-    if (strcmp(path, "-") == 0) {
-        o->fp = stdout;
-        return CLI_OK;
-    }
-    int fd = make_temp(o, path);
-    if (fd < 0) return CLI_FAIL;
-    o->fp = fdopen(fd, "w");
+    if (open_plain(o, path, CRAMP_OUTPUT_DASH_STDOUT) != CLI_OK) return CLI_FAIL;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    o->fp = cramp_output_stream(o->out, &err);
     if (!o->fp) {
-        int saved = errno;
-        close(fd);
         cli_output_abort(o);
-        return cli_fail("cannot write '%s': %s", path, strerror(saved));
+        return cli_fail("%s", err.message);
     }
     return CLI_OK;
+}
+
+int cli_output_open_raw(cli_output *o, const char *path)
+{
+    return open_plain(o, path, CRAMP_OUTPUT_SEEKABLE);
 }
 
 int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t channels,
@@ -509,25 +437,21 @@ int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t cha
     o->path = path;
     if (strcmp(path, "-") == 0)
         return cli_fail("writing sound to stdout is not supported; give a file name with -o");
-    install_handlers();
+    cramp_output_catch_signals();
     cramp_error err;
     memset(&err, 0, sizeof err);
-    g_pending = 0;
-    g_sound_open = 1;
     cramp_status st = cramp_wav_writer_create(&o->wav, path, channels, fs,
                                               frames_hint > 0 ? (uint64_t)frames_hint : 0, &err);
     if (st != CRAMP_OK) {
-        g_sound_open = 0;
+        o->wav = NULL;
         return err.message[0] ? cli_fail("%s", err.message)
                               : cli_fail("cannot write '%s': %s", path, cramp_strerror(st));
     }
-    die_if_signalled(o);
     return CLI_OK;
 }
 
 int cli_output_write_sound(cli_output *o, const float *buf, size_t frames)
 {
-    die_if_signalled(o);
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_wav_writer_write(o->wav, buf, frames, &err);
@@ -540,77 +464,54 @@ int cli_output_write_sound(cli_output *o, const float *buf, size_t frames)
     return CLI_OK;
 }
 
-static void forget_temp(void)
-{
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    g_tmp_set = 0;
-    g_tmp[0] = '\0';
-    sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
 int cli_output_commit(cli_output *o)
 {
-    if (o->wav) {
-        die_if_signalled(o);
-        cramp_error err;
-        memset(&err, 0, sizeof err);
-        cramp_status st = cramp_wav_writer_close(o->wav, &err); /* renames into place */
-        o->wav = NULL;
-        g_sound_open = 0;
-        if (st != CRAMP_OK)
-            return err.message[0] ? cli_fail("%s", err.message)
-                                  : cli_fail("error writing '%s': %s", o->path, cramp_strerror(st));
-        return CLI_OK;
-    }
-    if (!o->tmp_path) {
-        /* stdout */
-        if (fflush(o->fp) != 0 || ferror(o->fp))
-            return cli_fail("error writing to stdout: %s", strerror(errno));
-        return CLI_OK;
-    }
-    if (o->fp) {
-        int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
-        int saved = errno;
-        bad |= fclose(o->fp) != 0;
-        o->fp = NULL;
-        if (bad) {
-            cli_output_abort(o);
-            return cli_fail("error writing '%s': %s", o->path, strerror(saved ? saved : errno));
+    cli_output *one = o;
+    return cli_output_commit_all(&one, 1);
+}
+
+int cli_output_commit_all(cli_output *const *outs, size_t n)
+{
+    cramp_output *plain[8];
+    size_t np = 0;
+    int rc = CLI_OK;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    for (size_t i = 0; i < n; i++) {
+        cli_output *o = outs[i];
+        if (o->wav) {
+            /* a sound output commits on its own (one per run today) */
+            cramp_status st = cramp_wav_writer_close(o->wav, &err);
+            o->wav = NULL;
+            if (st != CRAMP_OK && rc == CLI_OK)
+                rc = err.message[0] ? cli_fail("%s", err.message)
+                                    : cli_fail("error writing '%s': %s", o->path,
+                                               cramp_strerror(st));
+        } else if (o->out && np < sizeof plain / sizeof plain[0]) {
+            plain[np++] = o->out;
+        } else if (o->out) {
+            cramp_output_abort(o->out);
+            if (rc == CLI_OK) rc = cli_fail("too many outputs for one run");
         }
+        o->out = NULL;
+        o->fp = NULL;
     }
-    /* mkstemp makes the file 0600; give it the mode a plain open would. */
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(o->tmp_path, (mode_t)(0666 & ~mask));
-    if (rename(o->tmp_path, o->path) != 0) {
-        int saved = errno;
-        cli_output_abort(o);
-        return cli_fail("cannot write '%s': %s", o->path, strerror(saved));
+    if (rc != CLI_OK) {
+        for (size_t i = 0; i < np; i++)
+            cramp_output_abort(plain[i]);
+        return rc;
     }
-    forget_temp();
-    free(o->tmp_path);
-    o->tmp_path = NULL;
+    if (cramp_output_commit_all(plain, np, &err) != CRAMP_OK) return cli_fail("%s", err.message);
     return CLI_OK;
 }
 
 void cli_output_abort(cli_output *o)
 {
-    if (o->fp && o->fp != stdout) fclose(o->fp);
+    cramp_output_abort(o->out);
+    o->out = NULL;
     o->fp = NULL;
     if (o->wav) cramp_wav_writer_abort(o->wav);
     o->wav = NULL;
-    g_sound_open = 0;
-    if (o->tmp_path) {
-        unlink(o->tmp_path);
-        forget_temp();
-        free(o->tmp_path);
-        o->tmp_path = NULL;
-    }
 }
 
 /* ---- progress ---------------------------------------------------------- */

@@ -133,25 +133,30 @@ long cli_reader_read(cli_reader *r, float *buf, size_t max_frames);
 
 void cli_reader_close(cli_reader *r);
 
-/* ---- atomic output ----------------------------------------------------- */
+/* ---- safe output -------------------------------------------------------- */
 
-/* An output file written under a temporary name in the destination's folder
- * and renamed over the destination only by cli_output_commit(), so a failed
- * or interrupted run leaves no partial file (and leaves an existing file at
- * the destination untouched). One may be open at a time. On SIGINT, SIGTERM
- * or SIGHUP the temporary file goes too: a text output's at once, a sound
- * output's at its next write or commit (the library owns its name), and the
- * process then ends by the signal. The path "-" writes
- * straight to stdout (text outputs only). */
+/* An output through the library's safe output (cramp/output.h): a regular
+ * file (or a link's target) is written under a temporary name in its folder
+ * and renamed into place only by a commit, keeping its permission bits, so a
+ * failed or interrupted run leaves no partial file and an existing file
+ * untouched; a device, FIFO or socket is written directly; "-" is stdout
+ * (text outputs only). On SIGINT, SIGTERM or SIGHUP every temporary file of
+ * the run goes (the library's writers' too) and the process then ends by the
+ * signal. */
 typedef struct cli_output {
-    const char *path;   /* destination as given */
-    char *tmp_path;     /* malloc'd; NULL for stdout */
-    FILE *fp;           /* text outputs */
+    const char *path;      /* destination as given */
+    cramp_output *out;     /* text and raw outputs */
+    FILE *fp;              /* text outputs */
     cramp_wav_writer *wav; /* sound outputs */
 } cli_output;
 
 /* Opens a text output. Prints a message and returns CLI_FAIL on failure. */
 int cli_output_open_text(cli_output *o, const char *path);
+
+/* Opens a seekable output (CRAMP_OUTPUT_SEEKABLE) for a library writer that
+ * takes a cramp_output (o->out), e.g. cramp_edf_copy_annotated_to or
+ * cramp_edf_writer_create_to. "-" is a file name here. */
+int cli_output_open_raw(cli_output *o, const char *path);
 
 /* Opens a float32 sound output for `frames_hint` frames (0 if unknown): WAV,
  * or W64 when the data may exceed 4 GB or the name ends in .w64 (RF64 for
@@ -163,9 +168,13 @@ int cli_output_open_sound(cli_output *o, const char *path, double fs, size_t cha
  * fewer were written (disk full, ...). */
 int cli_output_write_sound(cli_output *o, const float *buf, size_t frames);
 
-/* Flushes, closes and renames into place. On failure removes the temporary
- * file, prints a message and returns CLI_FAIL. */
+/* Flushes, syncs and moves into place. On failure removes the temporary
+ * file, prints a message with the reason and returns CLI_FAIL. */
 int cli_output_commit(cli_output *o);
+
+/* Commits the text and raw outputs of one run all or none (at most 8): none
+ * is moved into place unless every one was written out completely. */
+int cli_output_commit_all(cli_output *const *outs, size_t n);
 
 /* Closes and removes the temporary file (no message). Safe to call on an
  * output that was never opened or already committed. */

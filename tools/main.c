@@ -47,6 +47,15 @@ static void help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\n"
           "'cramp COMMAND --help' describes a command's options.\n"
+          "\n"
+          "Outputs (-o and the like): a new or regular file is written to a hidden\n"
+          "temporary file beside it and renamed into place only when the run succeeds,\n"
+          "keeping an existing file's permissions; a symbolic link's target is replaced\n"
+          "that way and the link kept; a device, FIFO or socket is written directly,\n"
+          "never replaced; '-' is stdout (text). A directory, missing folder or full disk\n"
+          "fails with the reason and leaves no file; several outputs of one run are\n"
+          "committed all or none; SIGINT/SIGTERM/SIGHUP remove every temporary file.\n"
+          "\n"
           "Try: cramp filter --synthetic 10 --notch 50 -o demo.wav\n",
           out);
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cramp/output.h"
+
 struct cramp__fft {
     fftwf_plan plan;
     float *in;
@@ -49,33 +51,19 @@ static void remember_imported(const char *path)
     g_imported = p;
 }
 
-/* Writes text to path through a temporary file in the same folder and a
- * rename, so a reader never sees half a file. 0 on success. */
+/* Writes text to path through the one safe output (a temporary file in the
+ * same folder and a rename), so a reader never sees half a file. 0 on
+ * success. */
 static int write_atomically(const char *path, const char *text)
 {
-    const size_t len = strlen(path) + 8;
-    char *tmp = malloc(len);
-    if (!tmp) return -1;
-    snprintf(tmp, len, "%s.XXXXXX", path);
-    const int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
+    cramp_output *o;
+    if (cramp_output_open(&o, path, 0, NULL) != CRAMP_OK) return -1;
+    FILE *fp = cramp_output_stream(o, NULL);
+    if (!fp || fputs(text, fp) < 0) {
+        cramp_output_abort(o);
         return -1;
     }
-    FILE *fp = fdopen(fd, "w");
-    if (!fp) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    int bad = fputs(text, fp) < 0;
-    bad |= fflush(fp) != 0;
-    bad |= fclose(fp) != 0;
-    if (!bad) bad = rename(tmp, path) != 0;
-    if (bad) unlink(tmp);
-    free(tmp);
-    return bad ? -1 : 0;
+    return cramp_output_commit(o, NULL) == CRAMP_OK ? 0 : -1;
 }
 
 cramp_status cramp__fft_create(cramp__fft **out, size_t n, cramp_fft_effort effort,

@@ -3,10 +3,10 @@
 /* EDF+/BDF+ writing: a streaming writer for generated or processed signals,
  * and a copy of an EDF/BDF recording with annotations added.
  *
- * Both write a temporary file beside the destination (cramp__temp_beside),
- * fsync it and rename it into place only when complete; every failure path
- * removes the temporary file, so a destination is either the old file or the
- * whole new one.
+ * Both write through the one safe output (cramp/output.h): a temporary file
+ * beside a regular destination, synced and renamed into place only when
+ * complete (every failure path removes it, so a destination is either the old
+ * file or the whole new one); a device or FIFO is written directly.
  *
  * Annotations go into one annotation signal ("EDF Annotations" or "BDF
  * Annotations") of a fixed size per record, each TAL in the first record
@@ -29,6 +29,7 @@
 #include "io/edf_internal.h"
 #include "core/internal.h"
 #include "io/recording_internal.h"
+#include "cramp/output.h"
 
 /* Annotation bytes reserved per record by the streaming writer: the
  * time-keeping TAL and one or two typical annotations. */
@@ -320,56 +321,37 @@ static void free_items(ann_item *a, size_t n)
     free(a);
 }
 
-/* ---- temporary file ----------------------------------------------------- */
+/* ---- the output file ---------------------------------------------------- */
 
+/* The destination through cramp_output; fd is what is written and read back
+ * (seekable: a scratch file behind a device or FIFO). */
 typedef struct tmpfile_t {
+    cramp_output *out;
     int fd;
-    char *tmp;
 } tmpfile_t;
 
-static cramp_status tmp_open(tmpfile_t *t, const char *dst, cramp_error *err)
+static cramp_status tmp_open(tmpfile_t *t, const char *dst, unsigned flags, cramp_error *err)
 {
     t->fd = -1;
-    const size_t cap = strlen(dst) + 16;
-    t->tmp = malloc(cap);
-    if (!t->tmp) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", dst);
-    t->fd = cramp__temp_beside(dst, t->tmp, cap);
-    if (t->fd < 0) {
-        const int e = errno;
-        free(t->tmp);
-        t->tmp = NULL;
-        return cramp__fail(err, CRAMP_EIO, "%s: cannot create a temporary file beside it: %s", dst,
-                           strerror(e));
-    }
-    return CRAMP_OK;
+    const cramp_status st = cramp_output_open(&t->out, dst, flags, err);
+    if (st == CRAMP_OK) t->fd = cramp_output_fd(t->out);
+    return st;
 }
 
 static void tmp_discard(tmpfile_t *t)
 {
-    if (t->fd >= 0) close(t->fd);
-    if (t->tmp) unlink(t->tmp);
-    free(t->tmp);
+    cramp_output_abort(t->out);
+    t->out = NULL;
     t->fd = -1;
-    t->tmp = NULL;
 }
 
-/* fsync, mode as a plain open would give, close, rename; discards on failure. */
-static cramp_status tmp_commit(tmpfile_t *t, const char *dst, cramp_error *err)
+/* Syncs and moves into place; discards on failure. */
+static cramp_status tmp_commit(tmpfile_t *t, cramp_error *err)
 {
-    const mode_t mode = (mode_t)(0666 & ~cramp__current_umask());
-    int e = 0;
-    if (fchmod(t->fd, mode) != 0) e = errno;
-    if (!e && fsync(t->fd) != 0) e = errno;
-    if (close(t->fd) != 0 && !e) e = errno;
+    const cramp_status st = cramp_output_commit(t->out, err);
+    t->out = NULL;
     t->fd = -1;
-    if (!e && rename(t->tmp, dst) != 0) e = errno;
-    if (e) {
-        tmp_discard(t);
-        return cramp__fail(err, CRAMP_EIO, "%s: cannot write: %s", dst, strerror(e));
-    }
-    free(t->tmp);
-    t->tmp = NULL;
-    return CRAMP_OK;
+    return st;
 }
 
 /* ---- header building ---------------------------------------------------- */
@@ -400,6 +382,7 @@ static void put_signal_headers(unsigned char *s, size_t ns, const sig_hdr *sh)
 
 struct cramp_edf_writer {
     tmpfile_t t;
+    int borrowed; /* t.out is the caller's (create_to): neither committed nor aborted here */
     char *path;
     int bdf;
     size_t bps, channels, spr;
@@ -457,7 +440,7 @@ static void writer_set_nrec_and_ann(cramp_edf_writer *w, long long nrec, size_t 
 
 static void writer_free(cramp_edf_writer *w)
 {
-    tmp_discard(&w->t);
+    if (!w->borrowed) tmp_discard(&w->t);
     free(w->path);
     free(w->header);
     free(w->rec);
@@ -466,10 +449,10 @@ static void writer_free(cramp_edf_writer *w)
     free(w);
 }
 
-cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
-                                     const cramp_edf_write_config *cfg, cramp_error *err)
+/* The writer into dst, or (dst NULL) into its own output for path. */
+static cramp_status writer_create(cramp_edf_writer **out, const char *path, cramp_output *dst,
+                                  const cramp_edf_write_config *cfg, cramp_error *err)
 {
-    if (!out || !path || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
     *out = NULL;
     const size_t nch = cfg->channels;
     if (nch == 0 || nch > 9998)
@@ -624,7 +607,18 @@ cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
     free(sh);
     free(fields);
 
-    cramp_status st = tmp_open(&w->t, path, err);
+    cramp_status st = CRAMP_OK;
+    if (dst) {
+        w->borrowed = 1;
+        w->t = (tmpfile_t){dst, cramp_output_fd(dst)};
+        if (lseek(w->t.fd, 0, SEEK_CUR) < 0)
+            st = cramp__fail(err, CRAMP_EINVAL,
+                             "%s: EDF writer: the output cannot seek (open it with "
+                             "CRAMP_OUTPUT_SEEKABLE)",
+                             path);
+    } else {
+        st = tmp_open(&w->t, path, CRAMP_OUTPUT_SEEKABLE, err);
+    }
     if (st != CRAMP_OK) {
         writer_free(w);
         return st;
@@ -712,26 +706,58 @@ cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotati
     return CRAMP_OK;
 }
 
+cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
+                                     const cramp_edf_write_config *cfg, cramp_error *err)
+{
+    if (!out || !path || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
+    return writer_create(out, path, NULL, cfg, err);
+}
+
+cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *dst,
+                                        const cramp_edf_write_config *cfg, cramp_error *err)
+{
+    if (!out || !dst || !cfg) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
+    return writer_create(out, cramp_output_path(dst), dst, cfg, err);
+}
+
 void cramp_edf_writer_abort(cramp_edf_writer *w)
 {
     if (w) writer_free(w);
 }
 
-/* Rewrites the temporary file with an annotation signal of slot bytes. */
+/* Copies n bytes of fd from offset 0 into dst from offset 0. 0 or -1 (errno). */
+static int copy_back(int dst, int fd, uint64_t n, unsigned char *buf, size_t cap)
+{
+    for (uint64_t at = 0; at < n;) {
+        const size_t k = n - at < cap ? (size_t)(n - at) : cap;
+        if (cramp__pread_full(fd, buf, k, at) != 0 || cramp__pwrite_full(dst, buf, k, at) != 0)
+            return -1;
+        at += k;
+    }
+    return 0;
+}
+
+/* Rewrites the output with an annotation signal of slot bytes: the new layout
+ * goes to an unnamed scratch file, then back over the output from its start
+ * (so the output itself, possibly a device behind cramp_output, is opened
+ * once). */
 static cramp_status writer_rewrite(cramp_edf_writer *w, size_t slot, const size_t *first,
                                    cramp_error *err)
 {
-    tmpfile_t t2;
-    cramp_status st = tmp_open(&t2, w->path, err);
-    if (st != CRAMP_OK) return st;
+    FILE *scratch = tmpfile();
+    if (!scratch)
+        return cramp__fail(err, CRAMP_EIO, "%s: cannot make a scratch file: %s", w->path,
+                           strerror(errno));
+    const int sfd = fileno(scratch);
     const size_t rec2 = w->data_bytes + slot;
     unsigned char *buf = malloc(rec2);
     if (!buf) {
-        tmp_discard(&t2);
+        fclose(scratch);
         return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", w->path);
     }
     writer_set_nrec_and_ann(w, (long long)w->n_records, slot);
-    int bad = cramp__write_full(t2.fd, w->header, w->header_bytes) != 0;
+    errno = 0;
+    int bad = cramp__write_full(sfd, w->header, w->header_bytes) != 0;
     for (size_t r = 0; r < w->n_records && !bad; r++) {
         const uint64_t at = (uint64_t)w->header_bytes + (uint64_t)r * w->rec_bytes;
         bad = cramp__pread_full(w->t.fd, buf, w->data_bytes, at) != 0;
@@ -739,17 +765,16 @@ static cramp_status writer_rewrite(cramp_edf_writer *w, size_t slot, const size_
         char tk[48];
         const size_t tk_len = timekeeping_tal((double)r * w->rec_dur, tk);
         fill_slot(buf + w->data_bytes, slot, tk, tk_len, w->ann, first[r], first[r + 1]);
-        bad = cramp__write_full(t2.fd, buf, rec2) != 0;
+        bad = cramp__write_full(sfd, buf, rec2) != 0;
     }
+    const uint64_t total = (uint64_t)w->header_bytes + (uint64_t)w->n_records * rec2;
+    if (!bad) bad = ftruncate(w->t.fd, 0) != 0 || copy_back(w->t.fd, sfd, total, buf, rec2) != 0;
     const int e = errno;
     free(buf);
-    if (bad) {
-        tmp_discard(&t2);
+    fclose(scratch);
+    if (bad)
         return cramp__fail(err, CRAMP_EIO, "%s: cannot write: %s", w->path,
                            e ? strerror(e) : "short read");
-    }
-    tmp_discard(&w->t);
-    w->t = t2;
     return CRAMP_OK;
 }
 
@@ -827,7 +852,7 @@ cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err)
         goto out;
     }
 commit:
-    st = tmp_commit(&w->t, w->path, err);
+    if (!w->borrowed) st = tmp_commit(&w->t, err);
 out:
     free(first);
     writer_free(w);
@@ -894,11 +919,11 @@ static void ascii_header(unsigned char *h, size_t ns)
     }
 }
 
-cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
-                                      const cramp_annotation *ann, size_t n_ann, cramp_error *err)
+/* The copy into dst, or (dst NULL) into a new output for dst_path committed
+ * here. */
+static cramp_status copy_annotated(const char *src_path, const char *dst_path, cramp_output *dst,
+                                   const cramp_annotation *ann, size_t n_ann, cramp_error *err)
 {
-    if (!src_path || !dst_path || (!ann && n_ann > 0))
-        return cramp__fail(err, CRAMP_EINVAL, "EDF copy: NULL argument");
     for (size_t i = 0; i < n_ann; i++)
         if (!ann_times_ok(&ann[i]))
             return cramp__fail(err, CRAMP_EINVAL,
@@ -914,7 +939,7 @@ cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path
     size_t *first = NULL;
     unsigned char *hdr = NULL, *rec = NULL;
     sig_hdr *sh = NULL;
-    tmpfile_t t = {-1, NULL};
+    tmpfile_t t = {dst, dst ? cramp_output_fd(dst) : -1};
     if (nrec == 0) {
         st = cramp__fail(err, CRAMP_EINVAL, "%s: no data records to hold annotations", src_path);
         goto out;
@@ -1013,8 +1038,10 @@ cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path
     put_field(hdr + 88, 80, text);
     ascii_header(hdr, ns2);
 
-    st = tmp_open(&t, dst_path, err);
-    if (st != CRAMP_OK) goto out;
+    if (!dst) {
+        st = tmp_open(&t, dst_path, 0, err);
+        if (st != CRAMP_OK) goto out;
+    }
     if (cramp__write_full(t.fd, hdr, hb2) != 0) {
         st = cramp__fail(err, CRAMP_EIO, "%s: cannot write: %s", dst_path, strerror(errno));
         goto out;
@@ -1034,9 +1061,9 @@ cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path
             goto out;
         }
     }
-    st = tmp_commit(&t, dst_path, err);
+    if (!dst) st = tmp_commit(&t, err);
 out:
-    if (st != CRAMP_OK) tmp_discard(&t);
+    if (st != CRAMP_OK && !dst) tmp_discard(&t);
     free_items(items, n_ann);
     free(first);
     free(hdr);
@@ -1044,4 +1071,21 @@ out:
     free(rec);
     cramp__edf_free(e);
     return st;
+}
+
+cramp_status cramp_edf_copy_annotated(const char *src_path, const char *dst_path,
+                                      const cramp_annotation *ann, size_t n_ann, cramp_error *err)
+{
+    if (!src_path || !dst_path || (!ann && n_ann > 0))
+        return cramp__fail(err, CRAMP_EINVAL, "EDF copy: NULL argument");
+    return copy_annotated(src_path, dst_path, NULL, ann, n_ann, err);
+}
+
+cramp_status cramp_edf_copy_annotated_to(const char *src_path, cramp_output *dst,
+                                         const cramp_annotation *ann, size_t n_ann,
+                                         cramp_error *err)
+{
+    if (!src_path || !dst || (!ann && n_ann > 0))
+        return cramp__fail(err, CRAMP_EINVAL, "EDF copy: NULL argument");
+    return copy_annotated(src_path, cramp_output_path(dst), dst, ann, n_ann, err);
 }

@@ -44,38 +44,6 @@ int cramp__edf_sniff(const unsigned char *head, size_t n)
     return head[0] == 0xFF && memcmp(head + 1, "BIOSEMI", 7) == 0;
 }
 
-/* The process's umask without changing it (umask() would, for every thread):
- * Linux reports it in /proc/self/status; 022 where it does not. */
-mode_t cramp__current_umask(void)
-{
-    mode_t mask = 022;
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return mask;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        unsigned int m;
-        if (sscanf(line, "Umask: %o", &m) == 1) {
-            mask = (mode_t)(m & 0777);
-            break;
-        }
-    }
-    fclose(f);
-    return mask;
-}
-
-int cramp__temp_beside(const char *dst, char *buf, size_t cap)
-{
-    const char *slash = strrchr(dst, '/');
-    const int dir_len = slash ? (int)(slash - dst + 1) : 0;
-    const char *name = slash ? slash + 1 : dst;
-    const int n = snprintf(buf, cap, "%.*s.%s.XXXXXX", dir_len, dst, name);
-    if (n < 0 || (size_t)n >= cap) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return mkstemp(buf);
-}
-
 cramp_status cramp_recording_open(cramp_recording **out, const char *path,
                                   const cramp_recording_options *opt, cramp_error *err)
 {

@@ -3,8 +3,6 @@
 #ifndef CRAMP_RECORDING_INTERNAL_H
 #define CRAMP_RECORDING_INTERNAL_H
 
-#include <sys/types.h>
-
 #include "cramp/recording.h"
 
 typedef struct cramp__rec_ops {
@@ -32,18 +30,10 @@ cramp_status cramp__wav_open(const char *path, const cramp_recording_options *op
 /* 1 if the first bytes are an EDF ("0       ") or BDF (0xFF "BIOSEMI") version field. */
 int cramp__edf_sniff(const unsigned char *head, size_t n);
 
-/* Temporary file beside dst for atomic writes: writes "<dir>/.<name>.XXXXXX"
- * into buf (size cap) and opens it with mkstemp; returns the descriptor or -1. */
-int cramp__temp_beside(const char *dst, char *buf, size_t cap);
-
 /* libsndfile reports a failed open through process-wide variables: every
  * sf_open* in cramp runs under this lock (wav_read.c, wav_write.c) so that
  * concurrent opens in distinct threads each get their own message. */
 void cramp__sndfile_lock(void);
 void cramp__sndfile_unlock(void);
-
-/* The process's umask, read without changing it (umask() would, for every
- * thread): the mode a finished output gets is 0666 & ~this. */
-mode_t cramp__current_umask(void);
 
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* cramp_wav_writer: 32-bit float WAV (or W64/RF64) through libsndfile,
- * written under a temporary name beside the destination and renamed into
- * place by close, so that a failed or abandoned run leaves nothing behind
- * (and an existing file at the destination untouched).
+ * written through the one safe output (cramp/output.h): under a temporary
+ * name beside a regular destination, renamed into place by close, so that a
+ * failed or abandoned run leaves nothing behind (and an existing file at the
+ * destination untouched); a device or FIFO gets the finished file directly.
  *
  * Container: W64 for a name ending in .w64, RF64 for .rf64; otherwise WAV,
  * or W64 when expected_frames says the data will not fit a RIFF WAV's 32-bit
@@ -25,6 +26,7 @@
 
 #include "core/internal.h"
 #include "io/recording_internal.h"
+#include "cramp/output.h"
 
 /* Bytes of samples past which a RIFF WAV is not used: its sizes are 32-bit
  * and the header and chunks around the data need room too. */
@@ -33,8 +35,7 @@
 
 struct cramp_wav_writer {
     char *path;
-    char *tmp;
-    int fd;
+    cramp_output *out;
     SNDFILE *sf;
     size_t channels;
     int container;   /* SF_FORMAT_WAV, SF_FORMAT_W64 or SF_FORMAT_RF64 */
@@ -51,10 +52,7 @@ static void discard(cramp_wav_writer *w)
 {
     if (w->sf) sf_close(w->sf);
     w->sf = NULL;
-    if (w->fd >= 0) close(w->fd);
-    w->fd = -1;
-    if (w->tmp) unlink(w->tmp);
-    free(w->tmp);
+    cramp_output_abort(w->out);
     free(w->path);
     free(w);
 }
@@ -93,26 +91,17 @@ cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, s
 
     cramp_wav_writer *w = calloc(1, sizeof *w);
     if (!w) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
-    w->fd = -1;
     w->channels = channels;
     w->container = container;
-    const size_t cap = strlen(path) + 16;
     w->path = strdup(path);
-    w->tmp = malloc(cap);
-    if (!w->path || !w->tmp) {
-        free(w->tmp);
-        w->tmp = NULL;
+    if (!w->path) {
         discard(w);
         return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
     }
-    w->fd = cramp__temp_beside(path, w->tmp, cap);
-    if (w->fd < 0) {
-        const int e = errno;
-        free(w->tmp);
-        w->tmp = NULL;
+    cramp_status st = cramp_output_open(&w->out, path, CRAMP_OUTPUT_SEEKABLE, err);
+    if (st != CRAMP_OK) {
         discard(w);
-        return cramp__fail(err, CRAMP_EIO, "%s: cannot create a file beside it: %s", path,
-                           strerror(e));
+        return st;
     }
     SF_INFO info;
     memset(&info, 0, sizeof info);
@@ -121,9 +110,8 @@ cramp_status cramp_wav_writer_create(cramp_wav_writer **out, const char *path, s
     info.format = container | SF_FORMAT_FLOAT;
     /* libsndfile gets a descriptor of its own, closed by sf_close, and by
      * sf_open_fd itself when that fails (1.2.0 does so whatever close_desc
-     * says); w->fd stays ours for fsync and fchmod. */
-    cramp_status st = CRAMP_OK;
-    const int sfd = dup(w->fd);
+     * says); the output's stays the output's. */
+    const int sfd = dup(cramp_output_fd(w->out));
     if (sfd < 0) {
         st = cramp__fail(err, CRAMP_EIO, "%s: cannot write: %s", path, strerror(errno));
         discard(w);
@@ -179,28 +167,10 @@ cramp_status cramp_wav_writer_close(cramp_wav_writer *w, cramp_error *err)
         discard(w);
         return st;
     }
-    const mode_t mode = (mode_t)(0666 & ~cramp__current_umask());
-    int e = fsync(w->fd) != 0 ? errno : 0;
-    if (!e && fchmod(w->fd, mode) != 0) e = errno;
-    if (close(w->fd) != 0 && !e) e = errno;
-    w->fd = -1;
-    if (e) {
-        cramp_status st = cramp__fail(err, CRAMP_EIO, "%s: write failed: %s", w->path,
-                                      strerror(e));
-        discard(w);
-        return st;
-    }
-    if (rename(w->tmp, w->path) != 0) {
-        e = errno;
-        cramp_status st = cramp__fail(err, CRAMP_EIO, "%s: cannot move the finished file into "
-                                      "place: %s", w->path, strerror(e));
-        discard(w);
-        return st;
-    }
-    free(w->tmp);
-    w->tmp = NULL;
+    const cramp_status st = cramp_output_commit(w->out, err);
+    w->out = NULL;
     discard(w);
-    return CRAMP_OK;
+    return st;
 }
 
 void cramp_wav_writer_abort(cramp_wav_writer *w)

@@ -9,6 +9,7 @@
 #include "cramp/fft.h"
 #include "cramp/filter.h"
 #include "cramp/onset.h"
+#include "cramp/output.h"
 #include "cramp/recording.h"
 #include "cramp/score.h"
 #include "cramp/simd.h"

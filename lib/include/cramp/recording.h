@@ -46,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cramp/output.h"
 #include "cramp/status.h"
 
 #ifdef __cplusplus
@@ -189,6 +190,13 @@ CRAMP_API cramp_status cramp_edf_copy_annotated(const char *src_path, const char
                                       const cramp_annotation *ann, size_t n_ann,
                                       cramp_error *err);
 
+/* As cramp_edf_copy_annotated, into an output already open (cramp/output.h)
+ * that the caller commits or aborts, e.g. with its other outputs through
+ * cramp_output_commit_all. dst is written sequentially from its start. */
+CRAMP_API cramp_status cramp_edf_copy_annotated_to(const char *src_path, cramp_output *dst,
+                                                   const cramp_annotation *ann, size_t n_ann,
+                                                   cramp_error *err);
+
 /* A streaming EDF+/BDF+ writer for generated or processed signals: all data
  * channels share one sampling rate; annotations may be added at any time
  * before close (they are written into the records' annotation signal at
@@ -221,6 +229,14 @@ CRAMP_API void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
 
 CRAMP_API cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
                                      const cramp_edf_write_config *cfg, cramp_error *err);
+/* As cramp_edf_writer_create, into an output already open with
+ * CRAMP_OUTPUT_SEEKABLE (cramp/output.h): close then writes the whole file
+ * but commits nothing, and neither close nor abort closes dst; the caller
+ * commits or aborts it, e.g. with its other outputs through
+ * cramp_output_commit_all. */
+CRAMP_API cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *dst,
+                                                  const cramp_edf_write_config *cfg,
+                                                  cramp_error *err);
 /* Appends interleaved frames (values in cfg->unit), writing each data record
  * as it fills. A NaN is CRAMP_EINVAL; after any failure the writer is good
  * only for close (which then fails and removes the file) or abort.
