@@ -62,14 +62,14 @@ if grep -Eq '^ +1  ch1 +FS -> uV +1000' out; then ok; else bad "unit FS -> uV: $
 run info --json syn.wav
 expect_rc 0 "info --json of one file"
 expect_py 'isinstance(j, dict) and j["format"] == "WAV" and len(j["channels"]) == 3' "one object"
-expect_py 'j["duration_s"] == 2.5 and j["channels"][2]["fs"] == 1000 and j["channels"][2]["label"] == "ch3"' "duration, rate, label"
+expect_py 'j["duration_s"] == 2.5 and j["channels"][2]["fs_hz"] == 1000 and j["channels"][2]["label"] == "ch3"' "duration, rate, label"
 expect_py 'j["channels"][0]["unit"] == "FS" and j["start"] is None and j["annotation_count"] == 0' "unit, start, annotations"
 expect_py 'any("full-scale fractions" in w for w in j["warnings"])' "warnings in JSON"
 
 run info --json syn.wav "name with \"quotes\" and spaces.w64"
 expect_rc 0 "info --json of two files"
 expect_py 'isinstance(j, list) and len(j) == 2' "an array for several files"
-expect_py 'j[1]["file"] == "name with \"quotes\" and spaces.w64" and j[1]["channels"][0]["fs"] == 2000' "escaped file name"
+expect_py 'j[1]["file"] == "name with \"quotes\" and spaces.w64" and j[1]["channels"][0]["fs_hz"] == 2000' "escaped file name"
 expect_py '"W64" in j[1]["recording"]' "the container is named"
 
 # ---- errors: named, the others still described, exit 1 ---------------------
@@ -125,7 +125,7 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
     if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok; else bad "info over the shared files: exit $rc"; fi
     n=$((${#edfs[@]} + ${#wavs[@]}))
     expect_py "isinstance(j, list) and len(j) == $n" "one JSON entry per shared file ($n)"
-    expect_py 'all(("error" in e) or (e["duration_s"] >= 0 and all(c["fs"] > 0 for c in e["channels"] if not c["annotation"])) for e in j)' "every entry is an error or a plausible header"
+    expect_py 'all(("error" in e) or (e["duration_s"] >= 0 and all(c["fs_hz"] > 0 for c in e["channels"] if not c["annotation"])) for e in j)' "every entry is an error or a plausible header"
     nerr=$(grep -c '^cramp info: ' err)
     if py "sum(1 for e in j if 'error' in e) == $nerr"; then ok; else bad "error entries match the $nerr messages"; fi
     if [ "$nerr" -gt 0 ]; then [ "$rc" -eq 1 ] && ok || bad "failures give exit 1"; else [ "$rc" -eq 0 ] && ok || bad "no failures, exit 0"; fi
@@ -135,7 +135,7 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
         if [ "$rc" -eq 0 ]; then
             # MANIFEST: plain EDF, 11 records of 10 s, signals at 100 and 12.8 Hz.
             expect_py 'j["format"] == "EDF" and j["n_records"] == 11 and j["record_duration_s"] == 10' "test_uneven_samp: records"
-            expect_py 'sorted(c["fs"] for c in j["channels"]) == [12.8, 100.0]' "test_uneven_samp: rates"
+            expect_py 'sorted(c["fs_hz"] for c in j["channels"]) == [12.8, 100.0]' "test_uneven_samp: rates"
             run info "$f"
             expect_out "records      11 x 10 s" "text: records line"
         else
@@ -161,7 +161,7 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
     w="$DATA/wav/kmiddleton_pulse_1.wav"
     if [ -f "$w" ]; then
         run info --json "$w"
-        expect_py 'j["channels"][0]["fs"] == 44100 and abs(j["duration_s"] - 94208 / 44100) < 1e-12' "pulse_1: rate and length"
+        expect_py 'j["channels"][0]["fs_hz"] == 44100 and abs(j["duration_s"] - 94208 / 44100) < 1e-12' "pulse_1: rate and length"
     fi
 else
     echo "cli_info: no shared data at '${DATA:-<not given>}': real-file checks skipped"
