@@ -116,6 +116,37 @@ expect_rc 2 "an empty item in --channels"
 run info --full-scale-uv -3 syn.wav
 expect_rc 2 "a negative full scale"
 
+# ---- text and WFDB (made here) -------------------------------------------------
+printf '1\n2\n3\n4\n' >one.csv
+run info one.csv
+expect_rc 1 "a CSV without a rate"
+expect_err "one.csv: the file does not state its sampling rate" "the missing rate is named"
+run info --fs 2 one.csv
+expect_rc 0 "--fs for a CSV"
+expect_out "format       text" "text format"
+expect_out "duration     2 s" "4 rows at 2 Hz"
+expect_out "1 column separated" "one column, singular"
+run info --fs 0 one.csv
+expect_rc 2 "--fs 0"
+printf 'time,EMG (mV)\n0,0.5\n1,x\n' >bad.csv
+run info --fs 1 bad.csv
+expect_rc 1 "a CSV with a word in the data"
+expect_err "bad.csv: line 3, field 2: 'x'" "file, line and field named"
+printf 'a,b\n1,2\n' >two.csv
+run info --json --fs 1000 --unit mV two.csv
+expect_rc 0 "--unit"
+expect_py 'j["format"] == "text" and j["channels"][1]["label"] == "b" and j["channels"][1]["unit"] == "uV" and j["channels"][1]["file_unit"] == "mV" and j["channels"][1]["fs_hz"] == 1000' "labels, unit and rate"
+printf 'rec 2 500 2\nrec.dat 16 200/mV 16 0 0 0 0 L\nrec.dat 16 200/mV 16 0 0 0 0 R\n' >rec.hea
+printf '\001\000\002\000\003\000\004\000' >rec.dat
+run info --json rec.hea
+expect_rc 0 "a WFDB record"
+expect_py 'j["format"] == "WFDB" and [c["label"] for c in j["channels"]] == ["L", "R"] and j["duration_s"] == 0.004 and j["channels"][0]["unit"] == "uV"' "WFDB header"
+head -c 6 rec.dat >cut.dat
+sed 's/rec.dat/cut.dat/' rec.hea >cut.hea
+run info cut.hea
+expect_rc 1 "a truncated WFDB record"
+expect_err "cut.hea: truncated" "the record is named"
+
 # ---- real files (skipped without ../shared/data) ----------------------------
 if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
     mapfile -t edfs < <(find "$DATA/edf" -type f \( -iname '*.edf' -o -iname '*.bdf' \) | sort)
@@ -157,6 +188,22 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
         expect_err "differ in sampling rate" "two rates named"
         run envelope --full-scale-uv 10 "$u" -o x.tsv
         expect_rc 1 "--full-scale-uv on an EDF"
+    fi
+    # JSON counts records from 1, as the text does (MANIFEST: records at 0,2,4,... s)
+    f="$DATA/edf/edfReader/edfPlusD.edf"
+    if [ -f "$f" ]; then
+        run info --json "$f"
+        expect_py 'j["segments"][0]["first_record"] == 1 and j["segments"][1]["first_record"] == 2' "edfPlusD: 1-based first_record"
+        run info "$f"
+        expect_out "records 1-1" "edfPlusD: text counts from 1 too"
+    fi
+    if [ -d "$DATA/emg" ]; then
+        run info "$DATA/emg/biosppy_emg.txt" "$DATA/emg/physionet_emgdb/emg_healthy.hea"
+        expect_rc 0 "BioSPPy text and a PhysioNet record"
+        expect_out "format       WFDB" "the WFDB record is described"
+        if grep -Eq '^ +1  EMG +- +1000 ' out; then ok; else bad "BioSPPy rate and label: $(grep EMG out | head -2)"; fi
+        run info --fs 200 --json "$DATA/emg/libemg_emg_data_myo.csv"
+        expect_py 'len(j["channels"]) == 8 and j["duration_s"] == 2.5' "LibEMG CSV: 8 columns, 500 rows"
     fi
     w="$DATA/wav/kmiddleton_pulse_1.wav"
     if [ -f "$w" ]; then
