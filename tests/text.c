@@ -357,6 +357,20 @@ static void test_bad_inputs(void)
     o.unit = "a unit name far longer than sixteen bytes";
     p = write_file("ok.csv", "1\n");
     CHECK(cramp_recording_open(&r, p, &o, &err) == CRAMP_EINVAL, "long unit refused");
+    /* beyond double range: written as a number, refused when read */
+    p = write_file("huge.csv", "1\n1e999\n");
+    r = open_opt(p, 1, NULL, &err, &st);
+    CHECK(st == CRAMP_OK, "open huge.csv: %s", err.message);
+    if (r) {
+        const size_t sel0 = 0;
+        float b[2];
+        size_t got;
+        CHECK(cramp_recording_select(r, &sel0, 1, &err) == CRAMP_OK, "select");
+        CHECK(cramp_recording_read(r, b, 2, &got, &err) == CRAMP_EFORMAT &&
+                  has(err.message, "line 2, field 1") && has(err.message, "1e999"),
+              "overflow: %s", err.message);
+        cramp_recording_close(r);
+    }
     /* a file changed after open: the read names the line */
     p = write_file("changes.csv", "1,2\n3,4\n");
     r = open_opt(p, 1, NULL, &err, &st);
