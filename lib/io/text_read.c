@@ -115,22 +115,24 @@ int cramp__text_sniff(const unsigned char *head, size_t n)
     return 1;
 }
 
-static cramp_status add_warning(text_impl *t, cramp_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static cramp_status add_warning(text_impl *t, cramp_error *err, const char *fmt, ...)
+cramp_status cramp__add_warning(char **warn, size_t cap, size_t *n, const char *path,
+                               cramp_error *err, const char *fmt, ...)
 {
-    if (t->n_warn == sizeof t->warn / sizeof t->warn[0]) return CRAMP_OK;
+    if (*n == cap) return CRAMP_OK;
     char msg[CRAMP_ERROR_MESSAGE_SIZE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char *copy = strdup(msg);
-    if (!copy) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", t->path);
-    t->warn[t->n_warn++] = copy;
+    if (!copy) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
+    warn[(*n)++] = copy;
     return CRAMP_OK;
 }
+
+#define add_warning(t, err, ...)                                                               \
+    cramp__add_warning((t)->warn, sizeof (t)->warn / sizeof (t)->warn[0], &(t)->n_warn,       \
+                       (t)->path, err, __VA_ARGS__)
 
 static char *trim(char *s)
 {
@@ -475,6 +477,16 @@ static int scan_line(FILE *fp, char **buf, size_t *cap, size_t *len, int *toolon
     return 1;
 }
 
+/* The message for scan_line's -1 at line ln. */
+static cramp_status scan_failed(const char *path, int toolong, uint64_t ln, cramp_error *err)
+{
+    if (toolong)
+        return cramp__fail(err, CRAMP_EFORMAT,
+                           "%s: line %llu is longer than %u bytes: not a text recording", path,
+                           (unsigned long long)ln, TEXT_MAX_LINE);
+    return cramp__fail(err, CRAMP_EIO, "%s: cannot read: %s", path, strerror(errno));
+}
+
 cramp_status cramp__text_open(const char *path, const cramp_recording_options *opt, void **impl,
                               const cramp_rec_header **header, const cramp__rec_ops **ops,
                               cramp_error *err)
@@ -551,10 +563,7 @@ cramp_status cramp__text_open(const char *path, const cramp_recording_options *o
         }
     }
     if (r < 0) {
-        st = toolong ? cramp__fail(err, CRAMP_EFORMAT,
-                                   "%s: line %llu is longer than %u bytes: not a text recording",
-                                   path, (unsigned long long)line_no + 1, TEXT_MAX_LINE)
-                     : cramp__fail(err, CRAMP_EIO, "%s: cannot read: %s", path, strerror(errno));
+        st = scan_failed(path, toolong, line_no + 1, err);
         goto fail;
     }
     if (t->ncol == 0) {
@@ -629,10 +638,7 @@ cramp_status cramp__text_open(const char *path, const cramp_recording_options *o
         rows++;
     }
     if (r < 0) {
-        st = toolong ? cramp__fail(err, CRAMP_EFORMAT,
-                                   "%s: line %llu is longer than %u bytes: not a text recording",
-                                   path, (unsigned long long)line_no + 1, TEXT_MAX_LINE)
-                     : cramp__fail(err, CRAMP_EIO, "%s: cannot read: %s", path, strerror(errno));
+        st = scan_failed(path, toolong, line_no + 1, err);
         goto fail;
     }
     t->nrows = rows;

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,22 +83,9 @@ static void wfdb_close(void *impl);
 
 static const cramp__rec_ops wfdb_ops = {wfdb_select, wfdb_read, wfdb_tell, wfdb_seek, wfdb_close};
 
-static cramp_status add_warning(wfdb_impl *w, cramp_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static cramp_status add_warning(wfdb_impl *w, cramp_error *err, const char *fmt, ...)
-{
-    if (w->n_warn == sizeof w->warn / sizeof w->warn[0]) return CRAMP_OK;
-    char msg[CRAMP_ERROR_MESSAGE_SIZE];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    char *copy = strdup(msg);
-    if (!copy) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", w->path);
-    w->warn[w->n_warn++] = copy;
-    return CRAMP_OK;
-}
+#define add_warning(w, err, ...)                                                               \
+    cramp__add_warning((w)->warn, sizeof (w)->warn / sizeof (w)->warn[0], &(w)->n_warn,       \
+                       (w)->path, err, __VA_ARGS__)
 
 /* Bytes of n samples of a format, starting at sample s (212 packs two
  * samples in three bytes). */
