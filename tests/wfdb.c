@@ -311,6 +311,8 @@ static void test_bad(void)
                 "gain 'abc/mV'");
     expect_fail("fs.hea", "fs 1 -3 4\nok.dat 16 200\n", CRAMP_EFORMAT, "line 1",
                 "sampling frequency");
+    expect_fail("huge.hea", "huge 4096 100 4611686018427387904\n", CRAMP_EFORMAT,
+                "number of samples", NULL);
     expect_fail("nsig.hea", "nsig x 100\n", CRAMP_EFORMAT, "number of signals", NULL);
     expect_fail("empty.hea", "# only a comment\n", CRAMP_EFORMAT, "no record line", NULL);
     expect_fail("spf.hea", "spf 1 100 2\nok.dat 16x2 200\n", CRAMP_EUNSUPPORTED,

@@ -655,8 +655,9 @@ cramp_status cramp__text_open(const char *path, const cramp_recording_options *o
         t->fs = p.fs;
     } else {
         st = cramp__fail(err, CRAMP_EINVAL,
-                         "%s: the file does not state its sampling rate: give it (option fs; "
-                         "cramp --fs HZ)",
+                         "%s: the file does not state its sampling rate: expected a header line "
+                         "such as '# Sampling Rate (Hz):= 1000', or the rate given with the "
+                         "file (option fs; cramp info --fs HZ)",
                          path);
         goto fail;
     }
@@ -688,7 +689,7 @@ cramp_status cramp__text_open(const char *path, const cramp_recording_options *o
     if (no_unit) {
         st = add_warning(t, err,
                          "%s: a column without a unit keeps the values as written; give the "
-                         "unit (option unit; cramp --unit) to read microvolts",
+                         "unit (option unit; cramp info --unit) to read microvolts",
                          path);
         if (st != CRAMP_OK) goto fail;
     }

@@ -199,9 +199,11 @@ static cramp_status record_line(wfdb_impl *w, char *line, size_t *nsig, int *hav
     *have_nsamp = 0;
     if (n > 3) {
         long long m;
-        if (!integer(tok[3], &m) || m < 0)
+        /* 2^40 samples: 8.7 years at 4 kHz; byte counts stay far from overflow */
+        if (!integer(tok[3], &m) || m < 0 || m > (1LL << 40))
             return cramp__fail(err, CRAMP_EFORMAT,
-                               "%s: line 1, number of samples '%.20s': expected an integer >= 0",
+                               "%s: line 1, number of samples '%.20s': expected an integer from "
+                               "0 to 2^40",
                                w->path, tok[3]);
         w->nsamp = (uint64_t)m;
         *have_nsamp = m > 0;
