@@ -388,6 +388,29 @@ static void test_bad_inputs(void)
     }
 }
 
+/* The fuzzer's seeds (fuzz/corpus/text) are valid files: each opens (rate
+ * given) and reads to its end. */
+static void test_fuzz_seeds(void)
+{
+    static const char *seeds[] = {"biosppy.txt", "header.csv", "ragged.txt"};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", CRAMP_FUZZ_CORPUS_DIR, seeds[i]);
+        cramp_error err;
+        cramp_status st;
+        cramp_recording *r = open_opt(p, 100, NULL, &err, &st);
+        CHECK(st == CRAMP_OK, "seed %s: %s", seeds[i], err.message);
+        if (!r) continue;
+        const cramp_rec_header *h = cramp_recording_header(r);
+        size_t sel[8], n;
+        for (size_t c = 0; c < h->n_channels && c < 8; c++) sel[c] = c;
+        float *x = read_all(r, sel, h->n_channels < 8 ? h->n_channels : 8, 2, &n);
+        CHECK(x && n >= 2, "seed %s: %zu frames", seeds[i], n);
+        free(x);
+        cramp_recording_close(r);
+    }
+}
+
 /* ---- real files ------------------------------------------------------------ */
 
 static cramp_recording *open_real(const char *rel, double fs, const char *unit)
@@ -512,6 +535,7 @@ int main(int argc, char **argv)
     test_long_and_seek();
     test_ragged_end();
     test_bad_inputs();
+    test_fuzz_seeds();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);

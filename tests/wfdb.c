@@ -336,6 +336,41 @@ static void test_bad(void)
     }
 }
 
+/* The fuzzer's seeds (fuzz/corpus/wfdb: header, NUL, signal bytes, as
+ * fuzz_wfdb.c splits them into r.hea, r.dat and s.dat) are valid records. */
+static void test_fuzz_seeds(void)
+{
+    static const char *seeds[] = {"f16", "f212", "two"};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", CRAMP_FUZZ_CORPUS_DIR, seeds[i]);
+        size_t n = 0;
+        unsigned char buf[4096];
+        FILE *f = fopen(p, "rb");
+        if (f) {
+            n = fread(buf, 1, sizeof buf, f);
+            fclose(f);
+        }
+        const unsigned char *nul = memchr(buf, 0, n);
+        CHECK(nul != NULL, "seed %s: a header, NUL, then signal bytes", seeds[i]);
+        if (!nul) continue;
+        const size_t hl = (size_t)(nul - buf);
+        write_bytes("r.hea", buf, hl);
+        write_bytes("r.dat", nul + 1, n - hl - 1);
+        write_bytes("s.dat", nul + 1, n - hl - 1);
+        cramp_error err;
+        cramp_status st;
+        cramp_recording *r = open_rec("r.hea", &err, &st);
+        CHECK(st == CRAMP_OK, "seed %s: %s", seeds[i], err.message);
+        if (!r) continue;
+        size_t frames;
+        float *x = read_all(r, cramp_recording_header(r)->n_channels, 2, &frames);
+        CHECK(x && frames >= 2, "seed %s: %zu frames", seeds[i], frames);
+        free(x);
+        cramp_recording_close(r);
+    }
+}
+
 /* ---- real files ------------------------------------------------------------ */
 
 /* PhysioNet emgdb (saiuya's copy): each header states format 16, gain 10000
@@ -401,6 +436,7 @@ int main(int argc, char **argv)
     test_long_212();
     test_files_offset_time();
     test_bad();
+    test_fuzz_seeds();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", g_dir);
