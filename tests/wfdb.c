@@ -317,6 +317,15 @@ static void test_bad(void)
     expect_fail("empty.hea", "# only a comment\n", CRAMP_EFORMAT, "no record line", NULL);
     expect_fail("spf.hea", "spf 1 100 2\nok.dat 16x2 200\n", CRAMP_EUNSUPPORTED,
                 "samples per frame", NULL);
+    /* the signal file given instead of the header: the header is named */
+    write_text("ok.hea", "ok 1 100 4\nok.dat 16 200\n");
+    {
+        cramp_recording *r0 = NULL;
+        cramp_error e0;
+        CHECK(cramp_recording_open(&r0, path_of("ok.dat"), NULL, &e0) == CRAMP_EFORMAT &&
+                  strstr(e0.message, "ok.hea"),
+              ".dat given: %s", e0.message);
+    }
     /* the invalid-sample code: an error at its frame */
     const int32_t inv[] = {1, -32768, 3};
     write_bytes("inv.dat", b, encode(16, inv, 3, b));

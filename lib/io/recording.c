@@ -108,6 +108,15 @@ cramp_status cramp_recording_open(cramp_recording **out, const char *path,
         open_fn = cramp__wfdb_open;
     else if (cramp__text_sniff(head, got))
         open_fn = cramp__text_open;
+    else if (plen > 4 && strcmp(path + plen - 4, ".dat") == 0) {
+        /* a WFDB signal file has no header of its own: name the one beside it */
+        char hea[4096];
+        if (snprintf(hea, sizeof hea, "%.*s.hea", (int)(plen - 4), path) < (int)sizeof hea &&
+            stat(hea, &sb) == 0)
+            return cramp__fail(err, CRAMP_EFORMAT,
+                               "%s: a WFDB signal file: open its record's header %s instead",
+                               path, hea);
+    }
     cramp_recording *r = calloc(1, sizeof *r);
     if (!r) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
     const cramp_status st = open_fn(path, opt, &r->impl, &r->header, &r->ops, err);
