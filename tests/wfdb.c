@@ -432,6 +432,17 @@ static int run_real(void)
     check_emgdb("emg_healthy", 50860, -333, -29438);
     check_emgdb("emg_myopathy", 110337, -50, -6380);
     check_emgdb("emg_neuropathy", 147858, 900, 16686);
+    /* wfdb-python's header for its EDF test file: 200 samples per frame, which
+     * this reader refuses by name (before looking for the signal file) */
+    const char *p = test_shared_path("edf/wfdb-python/test_generator_2.hea");
+    if (p) {
+        cramp_recording *r = NULL;
+        cramp_error err;
+        CHECK(cramp_recording_open(&r, p, NULL, &err) == CRAMP_EUNSUPPORTED &&
+                  strstr(err.message, "line 2") && strstr(err.message, "samples per frame '200'"),
+              "test_generator_2.hea: %s", err.message);
+        cramp_recording_close(r);
+    }
     return cramp_test_finish("wfdb_real");
 }
 
