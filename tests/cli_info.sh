@@ -62,14 +62,14 @@ if grep -Eq '^ +1  ch1 +FS -> uV +1000' out; then ok; else bad "unit FS -> uV: $
 run info --json syn.wav
 expect_rc 0 "info --json of one file"
 expect_py 'isinstance(j, dict) and j["format"] == "WAV" and len(j["channels"]) == 3' "one object"
-expect_py 'j["duration_s"] == 2.5 and j["channels"][2]["fs"] == 1000 and j["channels"][2]["label"] == "ch3"' "duration, rate, label"
+expect_py 'j["duration_s"] == 2.5 and j["channels"][2]["fs_hz"] == 1000 and j["channels"][2]["label"] == "ch3"' "duration, rate, label"
 expect_py 'j["channels"][0]["unit"] == "FS" and j["start"] is None and j["annotation_count"] == 0' "unit, start, annotations"
 expect_py 'any("full-scale fractions" in w for w in j["warnings"])' "warnings in JSON"
 
 run info --json syn.wav "name with \"quotes\" and spaces.w64"
 expect_rc 0 "info --json of two files"
 expect_py 'isinstance(j, list) and len(j) == 2' "an array for several files"
-expect_py 'j[1]["file"] == "name with \"quotes\" and spaces.w64" and j[1]["channels"][0]["fs"] == 2000' "escaped file name"
+expect_py 'j[1]["file"] == "name with \"quotes\" and spaces.w64" and j[1]["channels"][0]["fs_hz"] == 2000' "escaped file name"
 expect_py '"W64" in j[1]["recording"]' "the container is named"
 
 # ---- errors: named, the others still described, exit 1 ---------------------
@@ -116,6 +116,37 @@ expect_rc 2 "an empty item in --channels"
 run info --full-scale-uv -3 syn.wav
 expect_rc 2 "a negative full scale"
 
+# ---- text and WFDB (made here) -------------------------------------------------
+printf '1\n2\n3\n4\n' >one.csv
+run info one.csv
+expect_rc 1 "a CSV without a rate"
+expect_err "one.csv: the file does not state its sampling rate" "the missing rate is named"
+run info --fs 2 one.csv
+expect_rc 0 "--fs for a CSV"
+expect_out "format       text" "text format"
+expect_out "duration     2 s" "4 rows at 2 Hz"
+expect_out "1 column separated" "one column, singular"
+run info --fs 0 one.csv
+expect_rc 2 "--fs 0"
+printf 'time,EMG (mV)\n0,0.5\n1,x\n' >bad.csv
+run info --fs 1 bad.csv
+expect_rc 1 "a CSV with a word in the data"
+expect_err "bad.csv: line 3, field 2: 'x'" "file, line and field named"
+printf 'a,b\n1,2\n' >two.csv
+run info --json --fs 1000 --unit mV two.csv
+expect_rc 0 "--unit"
+expect_py 'j["format"] == "text" and j["channels"][1]["label"] == "b" and j["channels"][1]["unit"] == "uV" and j["channels"][1]["file_unit"] == "mV" and j["channels"][1]["fs_hz"] == 1000' "labels, unit and rate"
+printf 'rec 2 500 2\nrec.dat 16 200/mV 16 0 0 0 0 L\nrec.dat 16 200/mV 16 0 0 0 0 R\n' >rec.hea
+printf '\001\000\002\000\003\000\004\000' >rec.dat
+run info --json rec.hea
+expect_rc 0 "a WFDB record"
+expect_py 'j["format"] == "WFDB" and [c["label"] for c in j["channels"]] == ["L", "R"] and j["duration_s"] == 0.004 and j["channels"][0]["unit"] == "uV"' "WFDB header"
+head -c 6 rec.dat >cut.dat
+sed 's/rec.dat/cut.dat/' rec.hea >cut.hea
+run info cut.hea
+expect_rc 1 "a truncated WFDB record"
+expect_err "cut.hea: truncated" "the record is named"
+
 # ---- real files (skipped without ../shared/data) ----------------------------
 if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
     mapfile -t edfs < <(find "$DATA/edf" -type f \( -iname '*.edf' -o -iname '*.bdf' \) | sort)
@@ -125,7 +156,7 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
     if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok; else bad "info over the shared files: exit $rc"; fi
     n=$((${#edfs[@]} + ${#wavs[@]}))
     expect_py "isinstance(j, list) and len(j) == $n" "one JSON entry per shared file ($n)"
-    expect_py 'all(("error" in e) or (e["duration_s"] >= 0 and all(c["fs"] > 0 for c in e["channels"] if not c["annotation"])) for e in j)' "every entry is an error or a plausible header"
+    expect_py 'all(("error" in e) or (e["duration_s"] >= 0 and all(c["fs_hz"] > 0 for c in e["channels"] if not c["annotation"])) for e in j)' "every entry is an error or a plausible header"
     nerr=$(grep -c '^cramp info: ' err)
     if py "sum(1 for e in j if 'error' in e) == $nerr"; then ok; else bad "error entries match the $nerr messages"; fi
     if [ "$nerr" -gt 0 ]; then [ "$rc" -eq 1 ] && ok || bad "failures give exit 1"; else [ "$rc" -eq 0 ] && ok || bad "no failures, exit 0"; fi
@@ -135,7 +166,7 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
         if [ "$rc" -eq 0 ]; then
             # MANIFEST: plain EDF, 11 records of 10 s, signals at 100 and 12.8 Hz.
             expect_py 'j["format"] == "EDF" and j["n_records"] == 11 and j["record_duration_s"] == 10' "test_uneven_samp: records"
-            expect_py 'sorted(c["fs"] for c in j["channels"]) == [12.8, 100.0]' "test_uneven_samp: rates"
+            expect_py 'sorted(c["fs_hz"] for c in j["channels"]) == [12.8, 100.0]' "test_uneven_samp: rates"
             run info "$f"
             expect_out "records      11 x 10 s" "text: records line"
         else
@@ -158,10 +189,26 @@ if [ -n "$DATA" ] && [ -d "$DATA/edf" ]; then
         run envelope --full-scale-uv 10 "$u" -o x.tsv
         expect_rc 1 "--full-scale-uv on an EDF"
     fi
+    # JSON counts records from 1, as the text does (MANIFEST: records at 0,2,4,... s)
+    f="$DATA/edf/edfReader/edfPlusD.edf"
+    if [ -f "$f" ]; then
+        run info --json "$f"
+        expect_py 'j["segments"][0]["first_record"] == 1 and j["segments"][1]["first_record"] == 2' "edfPlusD: 1-based first_record"
+        run info "$f"
+        expect_out "records 1-1" "edfPlusD: text counts from 1 too"
+    fi
+    if [ -d "$DATA/emg" ]; then
+        run info "$DATA/emg/biosppy_emg.txt" "$DATA/emg/physionet_emgdb/emg_healthy.hea"
+        expect_rc 0 "BioSPPy text and a PhysioNet record"
+        expect_out "format       WFDB" "the WFDB record is described"
+        if grep -Eq '^ +1  EMG +- +1000 ' out; then ok; else bad "BioSPPy rate and label: $(grep EMG out | head -2)"; fi
+        run info --fs 200 --json "$DATA/emg/libemg_emg_data_myo.csv"
+        expect_py 'len(j["channels"]) == 8 and j["duration_s"] == 2.5' "LibEMG CSV: 8 columns, 500 rows"
+    fi
     w="$DATA/wav/kmiddleton_pulse_1.wav"
     if [ -f "$w" ]; then
         run info --json "$w"
-        expect_py 'j["channels"][0]["fs"] == 44100 and abs(j["duration_s"] - 94208 / 44100) < 1e-12' "pulse_1: rate and length"
+        expect_py 'j["channels"][0]["fs_hz"] == 44100 and abs(j["duration_s"] - 94208 / 44100) < 1e-12' "pulse_1: rate and length"
     fi
 else
     echo "cli_info: no shared data at '${DATA:-<not given>}': real-file checks skipped"

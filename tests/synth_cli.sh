@@ -151,7 +151,7 @@ grep -q "^pooled" out && ok || bad "pooled rows"
 # Drop every cramp and shift the rest by 0.1 s: cramps all missed, others found.
 awk -F'\t' 'BEGIN { OFS = "\t" } NR == 1 { print; next } $3 != "cramp" { $1 = sprintf("%.6f", $1 + 0.1); print }' \
     s.events.tsv >det.tsv
-run score s.events.tsv det.tsv s.events.tsv s.events.tsv --json -o score.json
+run score s.events.tsv det.tsv s.events.tsv s.events.tsv --json score.json
 expect_rc 0 "score two nights, JSON"
 if /usr/bin/python3 - score.json <<'EOF' 2>err; then ok; else bad "JSON figures"; fi
 import json, sys

@@ -12,6 +12,8 @@ typedef struct info_opts {
     int json;
     int annotations;
     cli_input input;
+    double fs;          /* --fs: text files that do not state their rate */
+    const char *unit;   /* --unit: text columns whose unit the file does not state */
 } info_opts;
 
 void cmd_info_help(FILE *out)
@@ -19,11 +21,17 @@ void cmd_info_help(FILE *out)
     fputs("Usage: cramp info [OPTIONS] FILE...\n"
           "\n"
           "Prints what a recording holds: its format (EDF, EDF+C, EDF+D, BDF, BDF+C,\n"
-          "BDF+D, WAV), start date and time (to the subsecond for EDF+), duration, data\n"
-          "records, segments (EDF+D with gaps), and each channel: label, unit as stored\n"
-          "and as cramp reads it (uV for voltages; FS: full-scale fractions for a WAV\n"
-          "without --full-scale-uv), sampling rate, physical and digital range and\n"
-          "prefilter; then the number of annotations and any warnings about the header.\n"
+          "BDF+D, WAV, text, WFDB), start date and time (to the subsecond for EDF+),\n"
+          "duration, data records, segments (EDF+D with gaps), and each channel: label,\n"
+          "unit as stored and as cramp reads it (uV for voltages; FS: full-scale\n"
+          "fractions for a WAV without --full-scale-uv), sampling rate, physical and\n"
+          "digital range and prefilter; then the number of annotations and any warnings\n"
+          "about the header.\n"
+          "Text: CSV, TSV, ';'- or blank-separated columns, one row per sample, with or\n"
+          "without a header line (labels, units as 'EMG (mV)'); BioSPPy/OpenSignals\n"
+          "headers give the rate and labels; the recording line says which delimiter\n"
+          "and which labels were found. WFDB: give the record's .hea file; its signal\n"
+          "files (formats 16, 212, 80, 24, 32) are read from the same folder.\n"
           "Several files are described one after the other; a file that cannot be read\n"
           "is reported (naming it) and the others are still described.\n"
           "\n"
@@ -32,17 +40,21 @@ void cmd_info_help(FILE *out)
           "                     a file that fails gives {\"file\": ..., \"error\": ...}\n"
           "  --annotations      list the annotations (onset, duration, text)\n"
           "  --full-scale-uv X  WAV: the microvolts at full scale\n"
+          "  --fs HZ            text: the sampling rate, for a file that does not state it\n"
+          "  --unit U           text: the unit of columns the file gives none for (uV, mV\n"
+          "                     and V are read in uV; anything else is kept)\n"
           "  -h, --help         show this help\n"
           "\n"
           "Example:\n"
           "  cramp info night.edf\n"
           "  cramp info --json --annotations *.edf > headers.json\n"
+          "  cramp info --fs 200 --unit mV emg.csv rec.hea\n"
           "\n"
           "Exit status: 0 success, 1 if any file failed, 2 usage error.\n",
           out);
 }
 
-enum { OPT_JSON = 256, OPT_ANNOTATIONS, OPT_FULL_SCALE };
+enum { OPT_JSON = 256, OPT_ANNOTATIONS, OPT_FULL_SCALE, OPT_FS, OPT_UNIT };
 
 static int parse_args(int argc, char *argv[], info_opts *o)
 {
@@ -50,6 +62,8 @@ static int parse_args(int argc, char *argv[], info_opts *o)
         {"json", no_argument, NULL, OPT_JSON},
         {"annotations", no_argument, NULL, OPT_ANNOTATIONS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
+        {"fs", required_argument, NULL, OPT_FS},
+        {"unit", required_argument, NULL, OPT_UNIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
@@ -69,6 +83,16 @@ static int parse_args(int argc, char *argv[], info_opts *o)
             break;
         case OPT_FULL_SCALE:
             if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_FS:
+            if (cli_parse_positive("--fs", "a sampling rate in Hz", optarg, &o->fs) != 0)
+                return CLI_USAGE;
+            break;
+        case OPT_UNIT:
+            if (!optarg[0] || strlen(optarg) > 16)
+                return cli_usage_error("--unit wants a unit of 1 to 16 bytes (uV, mV, V, ...), "
+                                       "not '%s'", optarg);
+            o->unit = optarg;
             break;
         default:
             return cli_bad_option(argv, c);
@@ -157,7 +181,10 @@ static void print_text(const char *path, const cramp_rec_header *h, const info_o
             snprintf(unit, sizeof unit, "%s -> %s", funit[0] ? funit : "-", ci->unit);
         else
             snprintf(unit, sizeof unit, "%s", ci->unit[0] ? ci->unit : "-");
-        snprintf(phys, sizeof phys, "%g .. %g %s", ci->phys_min, ci->phys_max, funit);
+        if (isfinite(ci->phys_min) && isfinite(ci->phys_max))
+            snprintf(phys, sizeof phys, "%g .. %g %s", ci->phys_min, ci->phys_max, funit);
+        else
+            snprintf(phys, sizeof phys, "-");
         if (ci->dig_min == 0 && ci->dig_max == 0)
             snprintf(dig, sizeof dig, "-");
         else
@@ -208,8 +235,9 @@ static void print_json(const char *path, const cramp_rec_header *h, const info_o
         cli_put_number(f, h->segments[i].onset_s, 1, 17);
         fputs(", \"duration_s\": ", f);
         cli_put_number(f, h->segments[i].duration_s, 1, 17);
-        fprintf(f, ", \"first_record\": %zu, \"n_records\": %zu}", h->segments[i].first_record,
-                h->segments[i].n_records);
+        /* 1-based, as the text and every other record number cramp prints */
+        fprintf(f, ", \"first_record\": %zu, \"n_records\": %zu}",
+                h->segments[i].first_record + 1, h->segments[i].n_records);
     }
     fputs("], \"patient\": ", f);
     cli_json_string(f, h->patient);
@@ -226,7 +254,7 @@ static void print_json(const char *path, const cramp_rec_header *h, const info_o
         cli_json_string(f, ci->unit);
         fputs(", \"to_output\": ", f);
         cli_put_number(f, ci->to_output, 1, 17);
-        fputs(", \"fs\": ", f);
+        fputs(", \"fs_hz\": ", f);
         cli_put_number(f, ci->fs, 1, 17);
         fputs(", \"phys_min\": ", f);
         cli_put_number(f, ci->phys_min, 1, 17);
@@ -283,6 +311,8 @@ int cmd_info(int argc, char *argv[])
         cramp_recording_options opt;
         cramp_recording_options_default(&opt);
         opt.wav_full_scale_uv = o.input.full_scale_uv;
+        opt.fs = o.fs;
+        opt.unit = o.unit;
         cramp_recording *rec = NULL;
         cramp_error err;
         memset(&err, 0, sizeof err);

@@ -28,6 +28,8 @@ const char *cramp_rec_format_name(cramp_rec_format f)
     case CRAMP_REC_BDF: return "BDF";
     case CRAMP_REC_BDFPLUS_C: return "BDF+C";
     case CRAMP_REC_BDFPLUS_D: return "BDF+D";
+    case CRAMP_REC_TEXT: return "text";
+    case CRAMP_REC_WFDB: return "WFDB";
     }
     return "unknown";
 }
@@ -61,13 +63,28 @@ cramp_status cramp_recording_open(cramp_recording **out, const char *path,
         return cramp__fail(err, CRAMP_EIO, "%s: is a directory, not a recording", path);
     FILE *f = fopen(path, "rb");
     if (!f) return cramp__fail(err, CRAMP_EIO, "%s: cannot open: %s", path, strerror(errno));
-    unsigned char head[8];
+    unsigned char head[4096];
     const size_t got = fread(head, 1, sizeof head, f);
     fclose(f);
     if (got == 0)
         return cramp__fail(err, CRAMP_EFORMAT, "%s: empty file (0 bytes), not a recording", path);
-    const cramp__rec_open_fn open_fn = cramp__edf_sniff(head, got) ? cramp__edf_open
-                                                                    : cramp__wav_open;
+    const size_t plen = strlen(path);
+    cramp__rec_open_fn open_fn = cramp__wav_open;
+    if (cramp__edf_sniff(head, got))
+        open_fn = cramp__edf_open;
+    else if (plen > 4 && strcmp(path + plen - 4, ".hea") == 0)
+        open_fn = cramp__wfdb_open;
+    else if (cramp__text_sniff(head, got))
+        open_fn = cramp__text_open;
+    else if (plen > 4 && strcmp(path + plen - 4, ".dat") == 0) {
+        /* a WFDB signal file has no header of its own: name the one beside it */
+        char hea[4096];
+        if (snprintf(hea, sizeof hea, "%.*s.hea", (int)(plen - 4), path) < (int)sizeof hea &&
+            stat(hea, &sb) == 0)
+            return cramp__fail(err, CRAMP_EFORMAT,
+                               "%s: a WFDB signal file: open its record's header %s instead",
+                               path, hea);
+    }
     cramp_recording *r = calloc(1, sizeof *r);
     if (!r) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
     const cramp_status st = open_fn(path, opt, &r->impl, &r->header, &r->ops, err);

@@ -27,6 +27,32 @@ cramp_status cramp__wav_open(const char *path, const cramp_recording_options *op
                              const cramp_rec_header **header, const cramp__rec_ops **ops,
                              cramp_error *err);
 
+cramp_status cramp__text_open(const char *path, const cramp_recording_options *opt, void **impl,
+                              const cramp_rec_header **header, const cramp__rec_ops **ops,
+                              cramp_error *err);
+cramp_status cramp__wfdb_open(const char *path, const cramp_recording_options *opt, void **impl,
+                              const cramp_rec_header **header, const cramp__rec_ops **ops,
+                              cramp_error *err);
+
+/* 1 if the n first bytes are text (no NUL or control byte but TAB, CR, LF). */
+int cramp__text_sniff(const unsigned char *head, size_t n);
+
+/* Appends a formatted header warning to warn[] (*n of cap used; beyond cap
+ * it is dropped). CRAMP_ENOMEM names path. (text_read.c) */
+cramp_status cramp__add_warning(char **warn, size_t cap, size_t *n, const char *path,
+                               cramp_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Factor from a voltage unit to microvolts ("uV", "µV", "nV", "mV", "V",
+ * case-sensitive), 0 when u is not one (text_read.c). */
+double cramp__volt_factor(const char *u);
+/* Sets ci's file_unit, unit and to_output from the unit as the file states
+ * it: voltages are read in uV, anything else as it is. */
+void cramp__set_unit(cramp_channel_info *ci, const char *file_unit);
+
 /* 1 if the first bytes are an EDF ("0       ") or BDF (0xFF "BIOSEMI") version field. */
 int cramp__edf_sniff(const unsigned char *head, size_t n);
 

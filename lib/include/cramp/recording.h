@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: reading and writing recordings (WAV family through libsndfile;
- * EDF, EDF+C, EDF+D, BDF, BDF+ through cramp's own reader and writer).
+ * EDF, EDF+C, EDF+D, BDF, BDF+ through cramp's own reader and writer;
+ * delimited text and WFDB records through cramp's own readers).
  *
  * A recording is opened, its header inspected, a set of channels that share
  * one sampling rate (a "rate group") selected, and blocks of interleaved
@@ -30,6 +31,22 @@
  * an error, record times unknown); the Nihon Kohden time-keeping TAL without
  * its NUL is read; each of these with a warning. Records whose onsets overlap
  * are an error; a gap in EDF+C is kept as a gap (warning).
+ *
+ * Delimited text (text_read.c): one frame per line, one channel per column,
+ * separated by TAB, ';', ',' or blanks (chosen on the first row of numbers);
+ * a preamble may give the rate, labels and units (BioSPPy's "# Sampling Rate
+ * (Hz):= 1000.00" / "# Labels:=" / "# Units:=", OpenSignals' JSON header, a
+ * column header line such as "time,EMG (mV)", or "Channel N: 'NAME', ...,
+ * units: mV" lines); without a stated rate cramp_recording_options.fs is
+ * needed, without a unit the values are read as written (unit "", a header
+ * warning; options.unit gives one). '#' and blank lines are skipped. The
+ * recording ends at the first row with a missing value; a complete row after
+ * it is an error (a hole). Errors name the file, line and field.
+ *
+ * WFDB (wfdb_read.c): a name ending in ".hea"; its signal files beside it.
+ * Values are (adu - baseline) / gain in the header's units (uV for voltages;
+ * "mv" is read as mV, with a warning). WFDB's invalid-sample code is an error
+ * naming the frame. Errors name the header line and field.
  *
  * Threads: a cramp_recording is not synchronised (one per thread); distinct
  * recordings may be used from distinct threads at once (no shared state once
@@ -61,10 +78,16 @@ typedef enum cramp_rec_format {
     CRAMP_REC_EDFPLUS_D, /* EDF+ discontinuous */
     CRAMP_REC_BDF,       /* BioSemi 24-bit */
     CRAMP_REC_BDFPLUS_C,
-    CRAMP_REC_BDFPLUS_D
+    CRAMP_REC_BDFPLUS_D,
+    CRAMP_REC_TEXT,      /* delimited text: CSV, TSV, ';' or blank-separated columns, one
+                            frame per line; header->recording names the delimiter and
+                            where the rate, labels and units came from */
+    CRAMP_REC_WFDB       /* PhysioNet WFDB record: a .hea header and its signal files
+                            (formats 16, 212, 80, 24, 32) */
 } cramp_rec_format;
 
-/* "WAV", "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D"; never NULL. */
+/* "WAV", "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D", "text", "WFDB";
+ * never NULL. */
 CRAMP_API const char *cramp_rec_format_name(cramp_rec_format f);
 
 typedef struct cramp_channel_info {
@@ -74,9 +97,11 @@ typedef struct cramp_channel_info {
     double to_output;     /* factor from physical value to the value read() gives */
     double fs;            /* sampling rate, Hz (EDF: samples per record / record duration;
                              0 for the signals of an annotation-only file of 0 s records) */
-    double phys_min, phys_max; /* physical range, in file_unit (WAV: -1, 1) */
-    int32_t dig_min, dig_max;  /* digital range (WAV: 0, 0) */
-    size_t samples_per_record; /* EDF/BDF; WAV: 0 */
+    double phys_min, phys_max; /* physical range, in file_unit (WAV: -1, 1; text: NaN,
+                                  unknown; WFDB: the ADC range through gain and baseline) */
+    int32_t dig_min, dig_max;  /* digital range (WAV, text: 0, 0; WFDB: from the ADC
+                                  resolution) */
+    size_t samples_per_record; /* EDF/BDF; WAV, text, WFDB: 0 */
     char prefilter[81];
     char transducer[81];
     int is_annotation;    /* an "EDF Annotations"/"BDF Annotations" signal: never read() */
@@ -125,13 +150,24 @@ typedef struct cramp_recording_options {
     double wav_full_scale_uv; /* WAV: microvolts at full scale (1.0); 0 = leave as fractions
                                  (unit "FS", and a header warning says so); finite, >= 0,
                                  else open fails with CRAMP_EINVAL */
+    double fs;                /* text: sampling rate in Hz for a file that does not state
+                                 it (0 = none: such a file fails to open with CRAMP_EINVAL,
+                                 saying so); when the file states another rate, this one
+                                 is used and a header warning gives both. Finite, >= 0;
+                                 other formats ignore it */
+    const char *unit;         /* text: physical unit of every column whose unit the file
+                                 does not state ("uV", "mV", "V" are read in uV; any other
+                                 string is kept as the unit); NULL or "" = none (values as
+                                 written, unit ""); at most 16 bytes. Other formats ignore it */
 } cramp_recording_options;
 
 CRAMP_API void cramp_recording_options_default(cramp_recording_options *opt);
 
 typedef struct cramp_recording cramp_recording;
 
-/* Opens path (EDF/BDF told by their first bytes, anything else handed to
+/* Opens path (EDF/BDF told by their first bytes; a name ending in ".hea" is a
+ * WFDB record; a file whose first 4 KiB are text (no NUL or other control
+ * bytes but TAB, CR, LF) is delimited text; anything else is handed to
  * libsndfile) and reads its header and, for EDF+/BDF+, every annotation and
  * record onset (one pass over the annotation bytes). opt may be NULL.
  * Allocates; *out is NULL on failure. Thread-safe for distinct recordings. */
