@@ -148,27 +148,38 @@ static void clock_text(double t, char *buf, size_t cap)
     snprintf(buf, cap, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 }
 
+/* The numeric columns of an episode, in output order (TSV and JSON). */
+#define N_MEASURES 15
+static const char *const measure_names[N_MEASURES] = {
+    "rms_uv",       "rest_uv",        "rms_x_rest",   "peak_uv",       "mnf_start_hz",
+    "mnf_end_hz",   "mdf_start_hz",   "mdf_end_hz",   "mnf_slope_hz_s", "lf_ratio",
+    "kurtosis",     "clip_fraction",  "flat_fraction", "prev_interval_s", "next_interval_s"};
+
+static void measures(const cramp_episode *e, double v[N_MEASURES])
+{
+    const double m[N_MEASURES] = {e->rms_uv,       e->rest_uv,         e->rms_x_rest,
+                                  e->peak_uv,      e->mnf_start_hz,    e->mnf_end_hz,
+                                  e->mdf_start_hz, e->mdf_end_hz,      e->mnf_slope_hz_s,
+                                  e->lf_ratio,     e->kurtosis,        e->clip_fraction,
+                                  e->flat_fraction, e->prev_interval_s, e->next_interval_s};
+    memcpy(v, m, sizeof m);
+}
+
 static void write_tsv(FILE *f, const char *const *ch, size_t C, const cramp_episode *ep,
                       size_t n)
 {
-    fputs("onset\tduration\ttrial_type\tchannel\tmain_channel\trms_uv\trest_uv\trms_x_rest"
-          "\tpeak_uv\tmnf_start_hz\tmnf_end_hz\tmdf_start_hz\tmdf_end_hz\tmnf_slope_hz_s"
-          "\tlf_ratio\tkurtosis\tclip_fraction\tflat_fraction\tprev_interval_s\tnext_interval_s\tseries"
-          "\treason\n",
-          f);
+    fputs("onset\tduration\ttrial_type\tchannel\tmain_channel", f);
+    for (size_t k = 0; k < N_MEASURES; k++) fprintf(f, "\t%s", measure_names[k]);
+    fputs("\tseries\treason\n", f);
     char lab[1024];
     for (size_t i = 0; i < n; i++) {
         const cramp_episode *e = &ep[i];
         labels_of(ch, C, e->channels, lab, sizeof lab);
         fprintf(f, "%.3f\t%.3f\t%s\t%s\t%s", e->onset_s, e->duration_s,
                 cramp_event_type_name(e->type), lab, ch[e->main_channel]);
-        const double v[] = {e->rms_uv,        e->rest_uv,         e->rms_x_rest,
-                            e->peak_uv,       e->mnf_start_hz,    e->mnf_end_hz,
-                            e->mdf_start_hz,  e->mdf_end_hz,      e->mnf_slope_hz_s,
-                            e->lf_ratio,      e->kurtosis,        e->clip_fraction,
-                            e->flat_fraction,
-                            e->prev_interval_s, e->next_interval_s};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        double v[N_MEASURES];
+        measures(e, v);
+        for (size_t k = 0; k < N_MEASURES; k++) {
             fputc('\t', f);
             cli_put_number(f, v[k], 0, 6);
         }
@@ -246,19 +257,10 @@ static void write_json(FILE *f, const char *path, const char *const *ch,
         cli_json_string(f, lab);
         fputs(", \"main_channel\": ", f);
         cli_json_string(f, ch[e->main_channel]);
-        const char *names[] = {"rms_uv",        "rest_uv",       "rms_x_rest",     "peak_uv",
-                               "mnf_start_hz",  "mnf_end_hz",    "mdf_start_hz",   "mdf_end_hz",
-                               "mnf_slope_hz_s", "lf_ratio",     "kurtosis",       "clip_fraction",
-                               "flat_fraction",
-                               "prev_interval_s", "next_interval_s"};
-        const double v[] = {e->rms_uv,        e->rest_uv,         e->rms_x_rest,
-                            e->peak_uv,       e->mnf_start_hz,    e->mnf_end_hz,
-                            e->mdf_start_hz,  e->mdf_end_hz,      e->mnf_slope_hz_s,
-                            e->lf_ratio,      e->kurtosis,        e->clip_fraction,
-                            e->flat_fraction,
-                            e->prev_interval_s, e->next_interval_s};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fprintf(f, ", \"%s\": ", names[k]);
+        double v[N_MEASURES];
+        measures(e, v);
+        for (size_t k = 0; k < N_MEASURES; k++) {
+            fprintf(f, ", \"%s\": ", measure_names[k]);
             cli_put_number(f, v[k], 1, 6);
         }
         fprintf(f, ", \"series\": %d, \"reason\": ", e->series);
@@ -433,8 +435,8 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     if (o->in.channels && named_channels(h, path, o->in.channels, idx, &n) != CLI_OK) goto done;
     opt.channels = o->in.channels ? idx : NULL;
     opt.n_channels = n;
-    if (cramp_night_channels(rec, &opt, idx, &n, &err) != CRAMP_OK) {
-        cli_fail("%s", err.message);
+    if ((st = cramp_night_channels(rec, &opt, idx, &n, &err)) != CRAMP_OK) {
+        cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
         goto done;
     }
     opt.channels = idx;

@@ -30,6 +30,13 @@ double cramp_night_min_duration(const cramp_detect_config *cfg)
     return 2 * cfg->min_duration_s;
 }
 
+/* "'name' " (subject) for the driver's own messages; "the recording " without a name. */
+static const char *subject(const cramp_night_options *o, char *buf, size_t cap)
+{
+    snprintf(buf, cap, o->name ? "'%s' " : "the recording ", o->name);
+    return buf;
+}
+
 /* "'name': " or "" for the driver's own messages. */
 static const char *prefix(const cramp_night_options *o, char *buf, size_t cap)
 {
@@ -341,8 +348,8 @@ static cramp_status rec_read(void *user, const size_t *channels, size_t n, float
 }
 
 /* The default channels: every signal channel at >= CRAMP_NIGHT_MIN_FS_HZ. */
-static cramp_status default_channels(const cramp_rec_header *h, const char *p, size_t *idx,
-                                     size_t *n, cramp_error *err)
+static cramp_status default_channels(const cramp_rec_header *h, const char *p, const char *subj,
+                                     size_t *idx, size_t *n, cramp_error *err)
 {
     size_t n_data = 0, n_fast = 0, fastest = 0;
     for (size_t c = 0; c < h->n_channels; c++) {
@@ -353,7 +360,8 @@ static cramp_status default_channels(const cramp_rec_header *h, const char *p, s
         if (n_fast++ < CRAMP_DETECT_MAX_CHANNELS) idx[(*n)++] = c;
     }
     if (n_data == 0)
-        return cramp__fail(err, CRAMP_EINVAL, "%sholds no signal channels (only annotations)", p);
+        return cramp__fail(err, CRAMP_EINVAL, "%sholds no signal channels (only annotations)",
+                           subj);
     if (n_fast > CRAMP_DETECT_MAX_CHANNELS)
         return cramp__fail(err, CRAMP_ERANGE, "%s%zu channels%s; at most %d per run", p, n_fast,
                            n_fast < n_data ? " fast enough" : "", CRAMP_DETECT_MAX_CHANNELS);
@@ -381,7 +389,8 @@ cramp_status cramp_night_channels(const cramp_recording *rec, const cramp_night_
     const cramp_rec_header *h = cramp_recording_header(rec);
     cramp_status st = CRAMP_OK;
     if (!opt->channels) {
-        st = default_channels(h, p, idx, n, err);
+        char sb[CRAMP_ERROR_MESSAGE_SIZE];
+        st = default_channels(h, p, subject(opt, sb, sizeof sb), idx, n, err);
     } else if (opt->n_channels == 0 || opt->n_channels > CRAMP_DETECT_MAX_CHANNELS) {
         st = cramp__fail(err, CRAMP_ERANGE, "%s%zu channels; 1 to %d per run", p,
                          opt->n_channels, CRAMP_DETECT_MAX_CHANNELS);
@@ -416,7 +425,6 @@ cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_o
         opt = &def;
     }
     char pb[CRAMP_ERROR_MESSAGE_SIZE];
-    const char *p = prefix(opt, pb, sizeof pb);
     const cramp_rec_header *h = cramp_recording_header(rec);
     cramp_status st = cramp_night_channels(rec, opt, res->channel_index, &res->n_channels, err);
     if (st != CRAMP_OK) return st;
@@ -425,7 +433,8 @@ cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_o
         return cramp__fail(err, CRAMP_EUNSUPPORTED,
                            "%sis %s with %zu segments separated by gaps in time: filtering or "
                            "an envelope across a gap would join them; not supported yet",
-                           p, cramp_rec_format_name(h->format), h->n_segments);
+                           subject(opt, pb, sizeof pb), cramp_rec_format_name(h->format),
+                           h->n_segments);
     }
     double fs[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t c = 0; c < res->n_channels; c++) {
