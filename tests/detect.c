@@ -627,36 +627,30 @@ static void test_sparseness(void)
     }
 }
 
-/* A night in memory: n frames of one channel of noise, as a night source
- * whose read fails after fail_at frames (0: never). */
-typedef struct mem_src {
-    const float *x;
-    size_t n, pos, fail_at;
-} mem_src;
+/* A memory source (cramp_night_source_memory) whose reads fail from frame
+ * fail_at on. */
+typedef struct failing {
+    cramp_night_source inner;
+    size_t fail_at;
+    const cramp_night_memory *mem;
+} failing;
 
-static cramp_status mem_read(void *user, const size_t *channels, size_t nch, float *out,
-                             size_t max_frames, size_t *frames, cramp_error *err)
+static cramp_status failing_read(void *user, const size_t *channels, size_t nch, float *out,
+                                 size_t max_frames, size_t *frames, cramp_error *err)
 {
-    mem_src *m = user;
-    (void)channels;
-    (void)nch;
-    if (m->fail_at && m->pos >= m->fail_at) {
+    failing *f = user;
+    if (f->mem->pos >= f->fail_at) {
         if (err) snprintf(err->message, sizeof err->message, "test: read failed");
         return CRAMP_EIO;
     }
-    *frames = m->n - m->pos < max_frames ? m->n - m->pos : max_frames;
-    memcpy(out, m->x + m->pos, *frames * sizeof *out);
-    m->pos += *frames;
-    return CRAMP_OK;
+    return f->inner.read(f->inner.user, channels, nch, out, max_frames, frames, err);
 }
 
-static cramp_status mem_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+static cramp_status failing_rewind(void *user, const size_t *channels, size_t n,
+                                   cramp_error *err)
 {
-    (void)channels;
-    (void)n;
-    (void)err;
-    ((mem_src *)user)->pos = 0;
-    return CRAMP_OK;
+    failing *f = user;
+    return f->inner.rewind(f->inner.user, channels, n, err);
 }
 
 static void note_progress(void *user, double f)
@@ -683,8 +677,9 @@ static void test_night_driver(void)
     /* zero frames, one frame, just under and at the minimum */
     const size_t lens[] = {0, 1, (size_t)(min_s * fs) - 1, (size_t)(min_s * fs)};
     for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
-        mem_src m = {x, lens[k], 0, 0};
-        cramp_night_source src = {1, &fs, NULL, 0, mem_read, mem_rewind, &m};
+        cramp_night_memory m;
+        cramp_night_source src;
+        cramp_night_source_memory(&src, &m, x, lens[k], 1, &fs, NULL);
         cramp_night_result res;
         cramp_error err;
         memset(&err, 0, sizeof err);
@@ -704,8 +699,9 @@ static void test_night_driver(void)
         }
     }
     /* progress: non-decreasing, ends at 1; duration and samples */
-    mem_src m = {x, N, 0, 0};
-    cramp_night_source src = {1, &fs, NULL, (double)N / fs, mem_read, mem_rewind, &m};
+    cramp_night_memory m;
+    cramp_night_source src;
+    cramp_night_source_memory(&src, &m, x, N, 1, &fs, NULL);
     cramp_night_options opt;
     cramp_night_options_default(&opt);
     double prog[2] = {0, 0};
@@ -715,8 +711,8 @@ static void test_night_driver(void)
     cramp_night_result res;
     cramp_error err;
     CHECK(cramp_night_run(&src, &opt, &res, &err) == CRAMP_OK, "%s", err.message);
-    CHECK(prog[0] == 1 && prog[1] >= (double)N / (double)opt.block_frames, "progress %g in %g calls",
-          prog[0], prog[1]);
+    CHECK(prog[0] == 1 && prog[1] >= (double)N / (double)opt.block_frames,
+          "progress %g in %g calls", prog[0], prog[1]);
     CHECK(res.duration_s == 120 && res.samples == N && res.n_groups == 1 &&
               !strncmp(res.mains_how, "auto", 4) && (res.mains_hz == 50 || res.mains_hz == 60),
           "%g s, %llu samples, mains %g (%s)", res.duration_s, (unsigned long long)res.samples,
@@ -724,9 +720,13 @@ static void test_night_driver(void)
     cramp_night_result_free(&res);
     cramp_night_result_free(&res); /* cleared: a no-op */
     /* a failing source: its status and message */
-    m.fail_at = 70000;
+    failing fl = {src, 70000, &m};
+    cramp_night_source fsrc = src;
+    fsrc.read = failing_read;
+    fsrc.rewind = failing_rewind;
+    fsrc.user = &fl;
     opt.progress = NULL;
-    CHECK(cramp_night_run(&src, &opt, &res, &err) == CRAMP_EIO &&
+    CHECK(cramp_night_run(&fsrc, &opt, &res, &err) == CRAMP_EIO &&
               !strcmp(err.message, "test: read failed") && res.episodes == NULL,
           "failing source: '%s'", err.message);
     /* bad sources */

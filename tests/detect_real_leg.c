@@ -77,33 +77,6 @@ static size_t read_rows(const char *path, float **out)
     return x ? n : 0;
 }
 
-/* A recording in memory as a night source. */
-typedef struct mem_night {
-    const float *x;
-    size_t n, pos;
-} mem_night;
-
-static cramp_status mem_read(void *user, const size_t *channels, size_t nch, float *out,
-                             size_t max_frames, size_t *frames, cramp_error *err)
-{
-    mem_night *m = user;
-    (void)channels;
-    (void)err;
-    *frames = m->n - m->pos < max_frames ? m->n - m->pos : max_frames;
-    memcpy(out, m->x + m->pos * nch, *frames * nch * sizeof *out);
-    m->pos += *frames;
-    return CRAMP_OK;
-}
-
-static cramp_status mem_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
-{
-    (void)channels;
-    (void)n;
-    (void)err;
-    ((mem_night *)user)->pos = 0;
-    return CRAMP_OK;
-}
-
 int main(void)
 {
     if (!test_shared_path("emg/uci_lower_limb_3Asen.txt")) {
@@ -122,8 +95,9 @@ int main(void)
         }
         files++;
         const double fs[NCH] = {FS, FS, FS, FS};
-        mem_night m = {x, n, 0};
-        cramp_night_source src = {NCH, fs, NULL, (double)n / FS, mem_read, mem_rewind, &m};
+        cramp_night_memory m;
+        cramp_night_source src;
+        cramp_night_source_memory(&src, &m, x, n, NCH, fs, NULL);
         cramp_night_result res;
         cramp_error err;
         CHECK(cramp_night_run(&src, NULL, &res, &err) == CRAMP_OK, "%s: %s", recs[r].file,

@@ -323,7 +323,8 @@ static void warn_channels(const cramp_rec_header *h, const char *path, const det
 
 static const char *clamped(const cramp_night_group *g, const detect_opts *o)
 {
-    return g->band_lo_hz != o->night.detect.band_lo_hz || g->band_hi_hz != o->night.detect.band_hi_hz
+    const cramp_detect_config *d = &o->night.detect;
+    return g->band_lo_hz != d->band_lo_hz || g->band_hi_hz != d->band_hi_hz
                ? " (clamped to the sampling rate)"
                : "";
 }

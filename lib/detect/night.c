@@ -221,8 +221,8 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
             st = cramp__fail(err, CRAMP_EINVAL,
                              "%sthe recording is %g s long (%zu frame%s at %g Hz); the detector "
                              "needs at least %g s",
-                             prefix(o, pb, sizeof pb), dur, g->primed, g->primed == 1 ? "" : "s", g->fs,
-                             min_s);
+                             prefix(o, pb, sizeof pb), dur, g->primed,
+                             g->primed == 1 ? "" : "s", g->fs, min_s);
             goto done;
         }
         g->mains_guess = cramp_detect_mains_guess(prime[k], g->primed, g->n, g->fs);
@@ -305,6 +305,48 @@ cramp_status cramp_night_run(const cramp_night_source *src, const cramp_night_op
         }
     }
     return run_night(src, src->fs, opt, res, err);
+}
+
+/* ---- a night in memory as a source ------------------------------------ */
+
+static cramp_status mem_read(void *user, const size_t *channels, size_t n, float *out,
+                             size_t max_frames, size_t *frames, cramp_error *err)
+{
+    cramp_night_memory *m = user;
+    (void)err;
+    const size_t left = m->n_frames - m->pos;
+    *frames = left < max_frames ? left : max_frames;
+    for (size_t i = 0; i < *frames; i++)
+        for (size_t k = 0; k < n; k++)
+            out[i * n + k] = m->frames[(m->pos + i) * m->channels + channels[k]];
+    m->pos += *frames;
+    return CRAMP_OK;
+}
+
+static cramp_status mem_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+{
+    (void)channels;
+    (void)n;
+    (void)err;
+    ((cramp_night_memory *)user)->pos = 0;
+    return CRAMP_OK;
+}
+
+void cramp_night_source_memory(cramp_night_source *src, cramp_night_memory *mem,
+                               const float *frames, size_t n_frames, size_t channels,
+                               const double *fs, const cramp_detect_channel *info)
+{
+    mem->frames = frames;
+    mem->n_frames = n_frames;
+    mem->channels = channels;
+    mem->pos = 0;
+    src->n_channels = channels;
+    src->fs = fs;
+    src->info = info;
+    src->duration_s = channels && fs[0] > 0 ? (double)n_frames / fs[0] : 0;
+    src->read = mem_read;
+    src->rewind = mem_rewind;
+    src->user = mem;
 }
 
 /* ---- the recording as a source ----------------------------------------- */

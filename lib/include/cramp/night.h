@@ -102,7 +102,8 @@ typedef struct cramp_night_options {
     size_t n_channels;
     double prime_s;           /* first stretch primed with, s (60) */
     size_t block_frames;      /* frames per read (4096) */
-    const char *name;         /* prefixes the driver's own error messages ("'name': "); may be NULL */
+    const char *name;         /* names the night in the driver's own error messages
+                                 ("'name': ..."); may be NULL */
     cramp_night_progress_fn progress;
     void *progress_user;
     cramp_night_block_fn on_block;
@@ -184,6 +185,19 @@ typedef struct cramp_night_source {
     cramp_night_rewind_fn rewind;
     void *user;
 } cramp_night_source;
+
+/* A night already in memory as a source: frames interleaved over `channels`
+ * channels that share the rate fs[0..channels-1] (one group), n_frames of
+ * them. mem holds the read position; src points at mem, frames, fs and info
+ * (all the caller's, alive for the run). duration_s is set (progress).
+ * Allocates nothing. */
+typedef struct cramp_night_memory {
+    const float *frames;
+    size_t n_frames, channels, pos;
+} cramp_night_memory;
+CRAMP_API void cramp_night_source_memory(cramp_night_source *src, cramp_night_memory *mem,
+                                         const float *frames, size_t n_frames, size_t channels,
+                                         const double *fs, const cramp_detect_channel *info);
 
 /* As cramp_night_run_recording over a source (opt->channels is ignored: the
  * source's channels are the night's). A callback's failure ends the run with
