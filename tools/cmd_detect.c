@@ -53,21 +53,23 @@ void cmd_detect_help(FILE *out)
             ">= %g s at <= rest + max(%g uV, %g x rest); episodes under %g s are dropped.\n"
             "The signal is band-passed (%g-%g Hz, upper edge clamped to 0.9 x Nyquist:\n"
             "%g-%g Hz at 250 Hz; the band used is reported) with a mains comb, causally\n"
-            "(zero phase is not needed to time episodes to 10 ms). The first minute primes\n"
+            "(zero phase is not needed to time episodes to %g ms). The first minute primes\n"
             "the resting level, so activity in the first seconds is found too. Values must\n"
             "be in microvolts (EDF voltage units are converted).\n",
             d.band_lo_hz, d.baseline.quantile * 100,
             fmod(d.baseline.quantile * 100, 10) == 1 ? "st" : "th", d.baseline.block_s,
             d.baseline.window_s / 60, d.onset_uv, d.onset_k, d.off_hold_s, d.offset_uv,
             d.offset_k, d.min_duration_s, d.band_lo_hz, d.band_hi_hz, d.band_lo_hz,
-            fmin(d.band_hi_hz, 0.9 * 125));
-    fputs("Channels may differ in sampling rate (PSG: leg EMG at 200 Hz and 512 Hz):\n"
-          "each rate group gets its own detector, with the band clamped to its rate,\n"
-          "and the episodes of all groups are merged and labelled together, so the\n"
-          "bilateral 5-s rule and the PLM series see every leg.\n"
-          "lib/include/cramp/detect.h gives every rule with its reason.\n"
-          "\n"
-          "Output: a BIDS events table, one row per episode, tab-separated:\n"
+            fmin(d.band_hi_hz, 0.9 * 125), d.tick_s * 1000);
+    fprintf(out,
+            "Channels may differ in sampling rate (PSG: leg EMG at 200 Hz and 512 Hz):\n"
+            "each rate group gets its own detector, with the band clamped to its rate,\n"
+            "and the episodes of all groups are merged and labelled together, so the\n"
+            "bilateral %g-s rule and the PLM series see every leg.\n"
+            "lib/include/cramp/detect.h gives every rule with its reason.\n"
+            "\n",
+            d.bilateral_s);
+    fputs("Output: a BIDS events table, one row per episode, tab-separated:\n"
           "  onset duration trial_type channel (involved channels) main_channel rms_uv\n"
           "  rest_uv rms_x_rest peak_uv mnf_start_hz mnf_end_hz mdf_start_hz mdf_end_hz\n"
           "  mnf_slope_hz_s lf_ratio kurtosis clip_fraction flat_fraction prev_interval_s\n"
