@@ -7,8 +7,8 @@
  * --seed-base S for S, S+1, ...: development seeds 9001-9010 are for
  * adjusting thresholds and are never used for the reported figures), a
  * night is simulated in memory (cramp_synth), streamed through
- *   ours:  cramp_detector (primed with the first minute, as `cramp detect`
- *          does) and cramp_detect_classify;
+ *   ours:  the night driver (cramp/night.h: the detector primed with the
+ *          first minute, classification), as `cramp detect` runs it;
  *   plain: the same band-pass and mains comb, then cramp_onset THRESHOLD
  *          (moving RMS 0.1 s, 3 resting SDs of its power) per channel; each
  *          segment is a "cramp" if it lasts >= 5 s, else a "burst";
@@ -69,127 +69,145 @@ static char *mask_labels(const cramp_synth *s, uint32_t mask)
     return dupstr(buf);
 }
 
+/* One night's run: the simulator as the night driver's source, and the
+ * plain detector fed the same blocks (cramp_night_options.on_block). */
+typedef struct night_run {
+    cramp_synth *s;
+    cramp_filter *bp;
+    cramp_onset *on;
+    float *fb;
+    cramp_onset_segment *seg;
+    size_t n_seg, cap_seg;
+    double other_s;   /* CPU time in the simulator and the plain detector */
+    int failed;
+} night_run;
+
+static cramp_status synth_read(void *user, const size_t *channels, size_t n, float *out,
+                               size_t max_frames, size_t *frames, cramp_error *err)
+{
+    night_run *nr = user;
+    (void)channels;
+    (void)n;
+    (void)err;
+    double a0 = (double)clock() / CLOCKS_PER_SEC;
+    *frames = cramp_synth_generate(nr->s, out, max_frames);
+    nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
+    return CRAMP_OK;
+}
+
+static cramp_status synth_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+{
+    (void)channels;
+    (void)n;
+    (void)err;
+    cramp_synth_reset(((night_run *)user)->s);
+    return CRAMP_OK;
+}
+
+static void plain_push(night_run *nr, const cramp_onset_segment *tseg, size_t cnt)
+{
+    for (size_t q = 0; q < cnt; q++) {
+        if (nr->n_seg == nr->cap_seg)
+            nr->seg = realloc(nr->seg, (nr->cap_seg *= 2) * sizeof *nr->seg);
+        nr->seg[nr->n_seg++] = tseg[q];
+    }
+}
+
+/* The plain detector: the same band-pass and mains comb as ours (created on
+ * the first block, when the driver knows the band and mains), then
+ * cramp_onset THRESHOLD. */
+static void plain_block(void *user, const cramp_night_group *g, const float *buf, size_t n)
+{
+    night_run *nr = user;
+    double a0 = (double)clock() / CLOCKS_PER_SEC;
+    const size_t C = g->n;
+    const double fs = g->fs;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    if (!nr->on && !nr->failed) {
+        cramp_biquad sos[64];
+        size_t ns = 0, nc = 0;
+        cramp_butter_spec bs = {CRAMP_BANDPASS, g->cfg.band_order, fs, g->band_lo_hz,
+                                g->band_hi_hz};
+        cramp_butter_design(&bs, sos, 64, &ns, NULL);
+        cramp_biquad comb[64];
+        if (cramp_comb_design(fs, g->cfg.mains_hz, g->cfg.notch_q, comb, 64, &nc, NULL) ==
+            CRAMP_OK)
+            for (size_t k = 0; k < nc && k < g->notches; k++) sos[ns++] = comb[k];
+        cramp_filter_create(&nr->bp, sos, ns, C, NULL);
+        cramp_onset_config oc;
+        cramp_onset_config_default(&oc, CRAMP_ONSET_THRESHOLD);
+        oc.fs = fs;
+        oc.min_duration_s = 0.5; /* as ours: the AASM shortest movement */
+        if (cramp_onset_create(&nr->on, C, &oc, &err) != CRAMP_OK) {
+            fprintf(stderr, "onset: %s\n", err.message);
+            nr->failed = 1;
+        }
+        nr->cap_seg = 1024;
+        nr->seg = malloc(nr->cap_seg * sizeof *nr->seg);
+        nr->fb = malloc(BLOCK * C * sizeof *nr->fb);
+    }
+    if (nr->failed) return;
+    cramp_onset_segment tseg[256];
+    cramp_filter_process(nr->bp, buf, nr->fb, n);
+    const float *p = nr->fb;
+    size_t left = n;
+    while (left > 0) {
+        size_t used = left, cnt = 0;
+        cramp_onset_process(nr->on, p, &used, tseg, 256, &cnt);
+        plain_push(nr, tseg, cnt);
+        p += used * C;
+        left -= used;
+    }
+    nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
+}
+
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
     cramp_error err;
     memset(&err, 0, sizeof err);
-    cramp_synth *s = NULL;
-    if (cramp_synth_create(&s, sc, &err) != CRAMP_OK) {
+    night_run nr;
+    memset(&nr, 0, sizeof nr);
+    if (cramp_synth_create(&nr.s, sc, &err) != CRAMP_OK) {
         fprintf(stderr, "synth: %s\n", err.message);
         return -1;
     }
+    cramp_synth *s = nr.s;
     const size_t C = cramp_synth_channels(s);
-    const double fs = cramp_synth_fs(s);
-    cramp_detect_config cfg;
-    cramp_detect_config_default(&cfg);
-    cfg.fs = fs;
+    double fs[CRAMP_SYNTH_MAX_CHANNELS];
     cramp_detect_channel ch[CRAMP_SYNTH_MAX_CHANNELS];
     for (size_t c = 0; c < C; c++) {
+        fs[c] = cramp_synth_fs(s);
         cramp_detect_channel_from_label(cramp_synth_channel_label(s, c), &ch[c]);
         ch[c].phys_min = -sc->range_uv;
         ch[c].phys_max = sc->range_uv;
     }
-    /* mains as `cramp detect --mains auto` would find it */
-    float *buf = malloc(BLOCK * C * sizeof *buf);
-    size_t prime_frames = (size_t)(60 * fs);
-    float *prime = malloc(prime_frames * C * sizeof *prime);
-    size_t got = cramp_synth_generate(s, prime, prime_frames);
-    double mains = cramp_detect_mains_guess(prime, got, C, fs);
-    if (mains > 0) cfg.mains_hz = mains;
-
-    cramp_detector *d = NULL;
-    if (cramp_detector_create(&d, C, &cfg, ch, &err) != CRAMP_OK) {
-        fprintf(stderr, "detector: %s\n", err.message);
-        return -1;
-    }
-    cramp_detector_prime(d, prime, got);
-    cramp_synth_reset(s);
-
-    /* the plain detector */
-    double lo, hi;
-    size_t notches;
-    cramp_detector_band(d, &lo, &hi, &notches);
-    cramp_biquad sos[64];
-    size_t ns = 0, nc = 0;
-    cramp_butter_spec bs = {CRAMP_BANDPASS, cfg.band_order, fs, lo, hi};
-    cramp_butter_design(&bs, sos, 64, &ns, NULL);
-    cramp_biquad comb[64];
-    if (cramp_comb_design(fs, cfg.mains_hz, cfg.notch_q, comb, 64, &nc, NULL) == CRAMP_OK)
-        for (size_t k = 0; k < nc && k < notches; k++) sos[ns++] = comb[k];
-    cramp_filter *bp = NULL;
-    cramp_filter_create(&bp, sos, ns, C, NULL);
-    cramp_onset_config oc;
-    cramp_onset_config_default(&oc, CRAMP_ONSET_THRESHOLD);
-    oc.fs = fs;
-    oc.min_duration_s = 0.5; /* as ours: the AASM shortest movement */
-    cramp_onset *on = NULL;
-    if (cramp_onset_create(&on, C, &oc, &err) != CRAMP_OK) {
-        fprintf(stderr, "onset: %s\n", err.message);
-        return -1;
-    }
-
-    size_t cap_act = 1024, n_act = 0;
-    cramp_activity *act = malloc(cap_act * sizeof *act);
-    size_t cap_seg = 1024, n_seg = 0;
-    cramp_onset_segment *seg = malloc(cap_seg * sizeof *seg);
-    size_t out_cap = cramp_detector_max_output(d, BLOCK);
-    cramp_activity *tmp = malloc(out_cap * sizeof *tmp);
-    cramp_onset_segment tseg[256];
-    float *fb = malloc(BLOCK * C * sizeof *fb);
+    /* ours: the night driver, as `cramp detect` runs it (first minute primed,
+       mains auto) */
+    cramp_night_source src = {C, fs, ch, 0, synth_read, synth_rewind, &nr};
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    opt.block_frames = BLOCK;
+    opt.on_block = plain_block;
+    opt.block_user = &nr;
+    cramp_night_result res;
     double t0 = (double)clock() / CLOCKS_PER_SEC;
-    size_t n;
-    double ours_s = 0;
-    while ((n = cramp_synth_generate(s, buf, BLOCK)) > 0) {
-        double a0 = (double)clock() / CLOCKS_PER_SEC;
-        size_t k = 0;
-        cramp_detector_process(d, buf, n, tmp, out_cap, &k);
-        ours_s += (double)clock() / CLOCKS_PER_SEC - a0;
-        for (size_t q = 0; q < k; q++) {
-            if (n_act == cap_act) act = realloc(act, (cap_act *= 2) * sizeof *act);
-            act[n_act++] = tmp[q];
-        }
-        cramp_filter_process(bp, buf, fb, n);
-        const float *p = fb;
-        size_t left = n;
-        while (left > 0) {
-            size_t used = left, cnt = 0;
-            cramp_onset_process(on, p, &used, tseg, 256, &cnt);
-            for (size_t q = 0; q < cnt; q++) {
-                if (n_seg == cap_seg) seg = realloc(seg, (cap_seg *= 2) * sizeof *seg);
-                seg[n_seg++] = tseg[q];
-            }
-            p += used * C;
-            left -= used;
-        }
-    }
-    (void)t0;
-    size_t k = 0;
-    cramp_activity fin[3 * CRAMP_SYNTH_MAX_CHANNELS];
-    if (cramp_detector_finish(d, fin, 3 * CRAMP_SYNTH_MAX_CHANNELS, &k) != CRAMP_OK) {
-        fprintf(stderr, "detector finish failed\n");
+    if (cramp_night_run(&src, &opt, &res, &err) != CRAMP_OK || nr.failed) {
+        fprintf(stderr, "detector: %s\n", nr.failed ? "plain detector failed" : err.message);
         return -1;
     }
-    for (size_t q = 0; q < k; q++) {
-        if (n_act == cap_act) act = realloc(act, (cap_act *= 2) * sizeof *act);
-        act[n_act++] = fin[q];
-    }
+    *secs = (double)clock() / CLOCKS_PER_SEC - t0 - nr.other_s;
     for (;;) {
         size_t cnt = 0;
-        cramp_onset_finish(on, tseg, 256, &cnt);
-        for (size_t q = 0; q < cnt; q++) {
-            if (n_seg == cap_seg) seg = realloc(seg, (cap_seg *= 2) * sizeof *seg);
-            seg[n_seg++] = tseg[q];
-        }
+        cramp_onset_segment tseg[256];
+        cramp_onset_finish(nr.on, tseg, 256, &cnt);
+        plain_push(&nr, tseg, cnt);
         if (cnt < 256) break;
     }
-    *secs = ours_s;
-
-    cramp_episode *ep = NULL;
-    size_t ne = 0;
-    if (cramp_detect_classify(act, n_act, ch, C, &cfg, &ep, &ne, &err) != CRAMP_OK) {
-        fprintf(stderr, "classify: %s\n", err.message);
-        return -1;
-    }
+    const cramp_episode *ep = res.episodes;
+    const size_t ne = res.n_episodes;
+    cramp_onset_segment *seg = nr.seg;
+    const size_t n_seg = nr.n_seg;
     const cramp_synth_event *te = cramp_synth_events(s);
     r->n_truth = cramp_synth_event_count(s);
     r->truth = calloc(r->n_truth + 1, sizeof *r->truth);
@@ -215,16 +233,11 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
         r->plain[i].trial_type = r->plain[i].duration_s >= 5 ? "cramp" : "burst";
         r->plain[i].channel = dupstr(cramp_synth_channel_label(s, seg[i].channel));
     }
-    free(ep);
-    free(act);
+    cramp_night_result_free(&res);
     free(seg);
-    free(tmp);
-    free(fb);
-    free(buf);
-    free(prime);
-    cramp_onset_destroy(on);
-    cramp_filter_destroy(bp);
-    cramp_detector_destroy(d);
+    free(nr.fb);
+    cramp_onset_destroy(nr.on);
+    cramp_filter_destroy(nr.bp);
     cramp_synth_destroy(s);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The cramp detector (cramp/detect.h): labels and timing on a simulated
- * night with explicit events, chunking invariance, a quiet night, the
+/* The cramp detector (cramp/detect.h) through the night driver
+ * (cramp/night.h): labels and timing on a simulated night with explicit
+ * events, block-size invariance, priming, a quiet night, the
  * classification rules on hand-made segments, mains guess, labels, and bad
  * arguments. */
 #include <math.h>
@@ -39,7 +40,7 @@ static int run_detector(cramp_synth *s, const cramp_detect_config *cfg,
     }
     float *buf = malloc(chunk * C * sizeof *buf);
     size_t cap = cramp_detector_max_output(d, chunk);
-    if (cap < 2 * C) cap = 2 * C;
+    if (cap < 3 * C) cap = 3 * C; /* finish: three segments per channel */
     cramp_activity *tmp = malloc(cap * sizeof *tmp);
     ro->act = malloc(4096 * sizeof *ro->act);
     ro->n = 0;
@@ -54,6 +55,41 @@ static int run_detector(cramp_synth *s, const cramp_detect_config *cfg,
     free(tmp);
     cramp_detector_destroy(d);
     return 0;
+}
+
+/* The simulator as a night source (cramp/night.h): every channel, rewound
+ * by a reset. */
+static cramp_status synth_read(void *user, const size_t *channels, size_t n, float *out,
+                               size_t max_frames, size_t *frames, cramp_error *err)
+{
+    (void)channels;
+    (void)n;
+    (void)err;
+    *frames = cramp_synth_generate(user, out, max_frames);
+    return CRAMP_OK;
+}
+
+static cramp_status synth_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+{
+    (void)channels;
+    (void)n;
+    (void)err;
+    cramp_synth_reset(user);
+    return CRAMP_OK;
+}
+
+/* The night driver over the simulated night in blocks of `block` frames. */
+static cramp_status run_night(cramp_synth *s, const cramp_detect_channel *ch, size_t block,
+                              cramp_night_result *res, cramp_error *err)
+{
+    double fs[CRAMP_SYNTH_MAX_CHANNELS];
+    const size_t C = cramp_synth_channels(s);
+    for (size_t c = 0; c < C; c++) fs[c] = cramp_synth_fs(s);
+    cramp_night_source src = {C, fs, ch, 0, synth_read, synth_rewind, s};
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    opt.block_frames = block;
+    return cramp_night_run(&src, &opt, res, err);
 }
 
 static const char *night =
@@ -106,12 +142,12 @@ static void test_night(void)
         ch[c].phys_min = -sc.range_uv;
         ch[c].phys_max = sc.range_uv;
     }
-    run_out a, b;
-    if (run_detector(s, &cfg, ch, 4096, 1, &a) != 0) return;
-    cramp_episode *ep = NULL;
-    size_t ne = 0;
-    CHECK(cramp_detect_classify(a.act, a.n, ch, C, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
-          err.message);
+    cramp_night_result res, res2;
+    CHECK(run_night(s, ch, 4096, &res, &err) == CRAMP_OK, "%s", err.message);
+    const cramp_episode *ep = res.episodes;
+    const size_t ne = res.n_episodes;
+    CHECK(res.n_groups == 1 && res.mains_hz == 50 && fabs(res.duration_s - 12 * 60) < 1e-9,
+          "%zu groups, mains %g Hz, %g s", res.n_groups, res.mains_hz, res.duration_s);
     for (size_t i = 0; i < ne; i++)
         fprintf(stderr, "  episode %.3f %.3f %s ch 0x%x %s\n", ep[i].onset_s, ep[i].duration_s,
                 cramp_event_type_name(ep[i].type), ep[i].channels, ep[i].reason);
@@ -150,29 +186,57 @@ static void test_night(void)
         CHECK(isfinite(ep[i].mnf_end_hz) && isfinite(ep[i].mnf_slope_hz_s), "MNF end/slope");
         CHECK(ep[i].lf_ratio < 0.5, "cramp LF ratio %g", ep[i].lf_ratio);
     }
-    cramp_detect_summary sum;
-    cramp_detect_summarize(ep, ne, 12 * 60, &sum);
+    const cramp_detect_summary sum = res.summary;
     CHECK(sum.cramps == 1 && sum.plm == 5 && sum.plm_series == 1, "summary %zu cramps %zu plm",
           sum.cramps, sum.plm);
     CHECK(fabs(sum.plm_index - 5 / 0.2) < 1e-9, "PLM index %g", sum.plm_index);
     CHECK(fabs(sum.cramps_per_hour - 5) < 1e-9, "cramps per hour %g", sum.cramps_per_hour);
 
-    /* chunking: the same segments, bit for bit, in blocks of 1, 37 and 4096 frames */
-    size_t chunks[] = {37, 1000};
-    for (size_t q = 0; q < sizeof chunks / sizeof chunks[0]; q++) {
-        if (run_detector(s, &cfg, ch, chunks[q], 1, &b) != 0) return;
-        CHECK(b.n == a.n, "chunk %zu: %zu segments, %zu in blocks of 4096", chunks[q], b.n, a.n);
-        if (b.n == a.n)
-            CHECK(memcmp(a.act, b.act, a.n * sizeof *a.act) == 0,
-                  "chunk %zu: segments differ", chunks[q]);
+    /* blocks: the same episodes, bit for bit, through the driver in blocks of 37
+       and 1000 frames, and the same segments from the detector frame by frame */
+    const size_t blocks[] = {37, 1000};
+    for (size_t q = 0; q < sizeof blocks / sizeof blocks[0]; q++) {
+        CHECK(run_night(s, ch, blocks[q], &res2, &err) == CRAMP_OK, "%s", err.message);
+        CHECK(res2.n_episodes == ne, "block %zu: %zu episodes, %zu in blocks of 4096", blocks[q],
+              res2.n_episodes, ne);
+        if (res2.n_episodes == ne)
+            CHECK(memcmp(ep, res2.episodes, ne * sizeof *ep) == 0, "block %zu: episodes differ",
+                  blocks[q]);
+        CHECK(memcmp(&sum, &res2.summary, sizeof sum) == 0, "block %zu: summary differs",
+              blocks[q]);
+        cramp_night_result_free(&res2);
+    }
+    run_out a, b;
+    if (run_detector(s, &cfg, ch, 4096, 1, &a) != 0) return;
+    if (run_detector(s, &cfg, ch, 1, 1, &b) == 0) {
+        CHECK(b.n == a.n && memcmp(a.act, b.act, a.n * sizeof *a.act) == 0,
+              "frame by frame: %zu segments, %zu in blocks of 4096 (or they differ)", b.n, a.n);
         free(b.act);
     }
-    /* without priming the first 10 s are warm-up, the rest is the same */
+    /* without priming the first warm-up (10 s) is lost; every segment after it is
+       found the same: channel, kind and onset/offset within one 10-ms tick (the
+       resting levels differ a little, so the measures may) */
     if (run_detector(s, &cfg, ch, 4096, 0, &b) == 0) {
-        CHECK(b.n == a.n, "unprimed: %zu segments, primed %zu", b.n, a.n);
+        const double warm = cfg.baseline.warmup_s;
+        size_t na = 0, nb = 0;
+        for (size_t i = 0; i < a.n; i++) na += a.act[i].onset_s > warm;
+        for (size_t i = 0; i < b.n; i++) nb += b.act[i].onset_s > warm;
+        CHECK(na == nb, "unprimed: %zu segments after the warm-up, primed %zu", nb, na);
+        for (size_t i = 0, j = 0; i < a.n && j < b.n;) {
+            if (a.act[i].onset_s <= warm) { i++; continue; }
+            if (b.act[j].onset_s <= warm) { j++; continue; }
+            CHECK(a.act[i].channel == b.act[j].channel && a.act[i].kind == b.act[j].kind &&
+                      fabs(a.act[i].onset_s - b.act[j].onset_s) <= cfg.tick_s + 1e-9 &&
+                      fabs(a.act[i].offset_s - b.act[j].offset_s) <= cfg.tick_s + 1e-9,
+                  "unprimed: segment ch %zu %.3f-%.3f s, primed ch %zu %.3f-%.3f s",
+                  b.act[j].channel, b.act[j].onset_s, b.act[j].offset_s, a.act[i].channel,
+                  a.act[i].onset_s, a.act[i].offset_s);
+            i++;
+            j++;
+        }
         free(b.act);
     }
-    free(ep);
+    cramp_night_result_free(&res);
     free(a.act);
     cramp_synth_destroy(s);
 }
@@ -563,11 +627,125 @@ static void test_sparseness(void)
     }
 }
 
+/* A memory source (cramp_night_source_memory) whose reads fail from frame
+ * fail_at on. */
+typedef struct failing {
+    cramp_night_source inner;
+    size_t fail_at;
+    const cramp_night_memory *mem;
+} failing;
+
+static cramp_status failing_read(void *user, const size_t *channels, size_t nch, float *out,
+                                 size_t max_frames, size_t *frames, cramp_error *err)
+{
+    failing *f = user;
+    if (f->mem->pos >= f->fail_at) {
+        if (err) snprintf(err->message, sizeof err->message, "test: read failed");
+        return CRAMP_EIO;
+    }
+    return f->inner.read(f->inner.user, channels, nch, out, max_frames, frames, err);
+}
+
+static cramp_status failing_rewind(void *user, const size_t *channels, size_t n,
+                                   cramp_error *err)
+{
+    failing *f = user;
+    return f->inner.rewind(f->inner.user, channels, n, err);
+}
+
+static void note_progress(void *user, double f)
+{
+    double *last = user;
+    CHECK(f >= last[0] && f <= 1, "progress %g after %g", f, last[0]);
+    last[0] = f;
+    last[1]++;
+}
+
+/* The driver's refusals (a night too short, a failing source, bad sources)
+ * and its progress reports. */
+static void test_night_driver(void)
+{
+    const double fs = 1000;
+    const size_t N = 120 * 1000;
+    float *x = malloc(N * sizeof *x);
+    test_rng rng = {99};
+    for (size_t i = 0; i < N; i++) x[i] = (float)(3 * test_rng_normal(&rng));
+    cramp_detect_config dc;
+    cramp_detect_config_default(&dc);
+    const double min_s = cramp_night_min_duration(&dc);
+    CHECK(min_s == 2 * dc.min_duration_s && min_s > 0, "minimum %g s", min_s);
+    /* zero frames, one frame, just under and at the minimum */
+    const size_t lens[] = {0, 1, (size_t)(min_s * fs) - 1, (size_t)(min_s * fs)};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        cramp_night_memory m;
+        cramp_night_source src;
+        cramp_night_source_memory(&src, &m, x, lens[k], 1, &fs, NULL);
+        cramp_night_result res;
+        cramp_error err;
+        memset(&err, 0, sizeof err);
+        cramp_status st = cramp_night_run(&src, NULL, &res, &err);
+        if (k < 3) {
+            char want[64];
+            snprintf(want, sizeof want, "needs at least %g s", min_s);
+            CHECK(st == CRAMP_EINVAL && strstr(err.message, want) && res.episodes == NULL,
+                  "%zu frames: status %d, '%s'", lens[k], (int)st, err.message);
+            snprintf(want, sizeof want, "is %g s long", (double)lens[k] / fs);
+            CHECK(strstr(err.message, want) != NULL, "%zu frames: '%s'", lens[k], err.message);
+        } else {
+            CHECK(st == CRAMP_OK && res.n_episodes == 0 && res.duration_s == min_s,
+                  "%zu frames: status %d, %zu episodes, %g s", lens[k], (int)st,
+                  res.n_episodes, res.duration_s);
+            cramp_night_result_free(&res);
+        }
+    }
+    /* progress: non-decreasing, ends at 1; duration and samples */
+    cramp_night_memory m;
+    cramp_night_source src;
+    cramp_night_source_memory(&src, &m, x, N, 1, &fs, NULL);
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    double prog[2] = {0, 0};
+    opt.progress = note_progress;
+    opt.progress_user = prog;
+    opt.name = "mem";
+    cramp_night_result res;
+    cramp_error err;
+    CHECK(cramp_night_run(&src, &opt, &res, &err) == CRAMP_OK, "%s", err.message);
+    CHECK(prog[0] == 1 && prog[1] >= (double)N / (double)opt.block_frames,
+          "progress %g in %g calls", prog[0], prog[1]);
+    CHECK(res.duration_s == 120 && res.samples == N && res.n_groups == 1 &&
+              !strncmp(res.mains_how, "auto", 4) && (res.mains_hz == 50 || res.mains_hz == 60),
+          "%g s, %llu samples, mains %g (%s)", res.duration_s, (unsigned long long)res.samples,
+          res.mains_hz, res.mains_how);
+    cramp_night_result_free(&res);
+    cramp_night_result_free(&res); /* cleared: a no-op */
+    /* a failing source: its status and message */
+    failing fl = {src, 70000, &m};
+    cramp_night_source fsrc = src;
+    fsrc.read = failing_read;
+    fsrc.rewind = failing_rewind;
+    fsrc.user = &fl;
+    opt.progress = NULL;
+    CHECK(cramp_night_run(&fsrc, &opt, &res, &err) == CRAMP_EIO &&
+              !strcmp(err.message, "test: read failed") && res.episodes == NULL,
+          "failing source: '%s'", err.message);
+    /* bad sources */
+    const double slow = 50;
+    src.fs = &slow;
+    CHECK(cramp_night_run(&src, &opt, &res, &err) == CRAMP_EINVAL && strstr(err.message, "'mem'"),
+          "50 Hz: '%s'", err.message);
+    src.fs = &fs;
+    src.n_channels = 0;
+    CHECK(cramp_night_run(&src, &opt, &res, &err) == CRAMP_EINVAL, "0 channels");
+    free(x);
+}
+
 int main(void)
 {
     test_sparseness();
     test_rules();
     test_quiet();
     test_night();
+    test_night_driver();
     return cramp_test_finish("detect");
 }

@@ -10,8 +10,9 @@
  *   - the activity periods the manifest lists must each be found (an
  *     episode other than an artefact overlapping it);
  * and the sparseness measure of every episode is printed, for the record.
- * The file is read the way `cramp detect` reads a recording: the detector is
- * primed with its first minute (here all of it), then run over it. */
+ * The file goes through the night driver (cramp/night.h) as `cramp detect`'s
+ * recordings do, from memory through the driver's callbacks: primed with its
+ * first minute (here all of it), then run over it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,31 +94,17 @@ int main(void)
             continue;
         }
         files++;
-        cramp_detect_config cfg;
-        cramp_detect_config_default(&cfg);
-        cfg.fs = FS;
-        cfg.mains_hz = cramp_detect_mains_guess(x, n < 60 * FS ? n : (size_t)(60 * FS), NCH, FS);
-        if (cfg.mains_hz == 0) cfg.mains_hz = 50;
-        cramp_detector *d = NULL;
+        const double fs[NCH] = {FS, FS, FS, FS};
+        cramp_night_memory m;
+        cramp_night_source src;
+        cramp_night_source_memory(&src, &m, x, n, NCH, fs, NULL);
+        cramp_night_result res;
         cramp_error err;
-        CHECK(cramp_detector_create(&d, NCH, &cfg, NULL, &err) == CRAMP_OK, "create: %s",
+        CHECK(cramp_night_run(&src, NULL, &res, &err) == CRAMP_OK, "%s: %s", recs[r].file,
               err.message);
-        if (!d) {
-            free(x);
-            continue;
-        }
-        CHECK(cramp_detector_prime(d, x, n) == CRAMP_OK, "prime");
-        size_t cap = cramp_detector_max_output(d, n);
-        cramp_activity *act = malloc((cap + 3 * NCH) * sizeof *act);
-        size_t na = 0, k = 0;
-        CHECK(cramp_detector_process(d, x, n, act, cap, &na) == CRAMP_OK, "process");
-        CHECK(cramp_detector_finish(d, act + na, 3 * NCH, &k) == CRAMP_OK, "finish");
-        na += k;
-        cramp_episode *ep = NULL;
-        size_t ne = 0;
-        CHECK(cramp_detect_classify(act, na, NULL, NCH, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
-              err.message);
-        printf("%s (%.1f s, mains %g Hz):\n", recs[r].file, (double)n / FS, cfg.mains_hz);
+        const cramp_episode *ep = res.episodes;
+        const size_t ne = res.n_episodes;
+        printf("%s (%.1f s, mains %g Hz):\n", recs[r].file, (double)n / FS, res.mains_hz);
         for (size_t i = 0; i < ne; i++) {
             printf("  %-8s %6.2f-%6.2f s ch 0x%x kurtosis %5.2f (%zu blocks) RMS %.1f x rest\n",
                    cramp_event_type_name(ep[i].type), ep[i].onset_s, ep[i].offset_s,
@@ -134,9 +121,7 @@ int main(void)
             CHECK(hit, "%s: the activity at %.1f-%.1f s (manifest) not found", recs[r].file,
                   s.t0, s.t1);
         }
-        free(ep);
-        free(act);
-        cramp_detector_destroy(d);
+        cramp_night_result_free(&res);
         free(x);
     }
     CHECK(files == sizeof recs / sizeof recs[0], "%zu of %zu files read", files,

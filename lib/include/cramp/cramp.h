@@ -8,6 +8,7 @@
 #include "cramp/envelope.h"
 #include "cramp/fft.h"
 #include "cramp/filter.h"
+#include "cramp/night.h"
 #include "cramp/onset.h"
 #include "cramp/output.h"
 #include "cramp/recording.h"

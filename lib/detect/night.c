@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The night driver (cramp/night.h): rate groups, first minute, mains choice,
+ * one primed detector per group, classification and summary. */
+#include "cramp/night.h"
+#include "core/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cramp_night_options_default(cramp_night_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    cramp_detect_config_default(&opt->detect);
+    opt->mains_hz = -1;
+    opt->prime_s = 60;
+    opt->block_frames = 4096;
+}
+
+void cramp_night_result_free(cramp_night_result *res)
+{
+    if (!res) return;
+    free(res->episodes);
+    memset(res, 0, sizeof *res);
+}
+
+double cramp_night_min_duration(const cramp_detect_config *cfg)
+{
+    return 2 * cfg->min_duration_s;
+}
+
+/* "'name' " (subject) for the driver's own messages; "the recording " without a name. */
+static const char *subject(const cramp_night_options *o, char *buf, size_t cap)
+{
+    snprintf(buf, cap, o->name ? "'%s' " : "the recording ", o->name);
+    return buf;
+}
+
+/* "'name': " or "" for the driver's own messages. */
+static const char *prefix(const cramp_night_options *o, char *buf, size_t cap)
+{
+    if (!o->name) return "";
+    snprintf(buf, cap, "'%s': ", o->name);
+    return buf;
+}
+
+/* One mains frequency for the night (see night.h, step 3). */
+static double choose_mains(const cramp_night_result *r, double given, double fallback,
+                           char *how, size_t cap)
+{
+    snprintf(how, cap, "given");
+    if (given >= 0) return given;
+    const cramp_night_group *best = NULL;
+    for (size_t k = 0; k < r->n_groups; k++)
+        if (r->group[k].mains_guess > 0 && (!best || r->group[k].fs > best->fs))
+            best = &r->group[k];
+    if (!best) {
+        snprintf(how, cap, "auto: undecided, default");
+        return fallback;
+    }
+    snprintf(how, cap, "auto");
+    for (size_t k = 0; k < r->n_groups; k++) {
+        const cramp_night_group *g = &r->group[k];
+        if (g->mains_guess > 0 && g->mains_guess != best->mains_guess) {
+            snprintf(how, cap,
+                     "auto: the %g-Hz channels say %g Hz, the %g-Hz ones %g Hz; took the faster",
+                     best->fs, best->mains_guess, g->fs, g->mains_guess);
+            break;
+        }
+    }
+    return best->mains_guess;
+}
+
+/* Reads up to want frames of g's channels into buf (fewer only at the end). */
+static cramp_status read_full(const cramp_night_source *src, const size_t *idx, size_t n,
+                              float *buf, size_t want, size_t *got, cramp_error *err)
+{
+    *got = 0;
+    while (*got < want) {
+        size_t k = 0;
+        cramp_status st = src->read(src->user, idx, n, buf + *got * n, want - *got, &k, err);
+        if (st != CRAMP_OK) return st;
+        if (k == 0) break;
+        *got += k;
+    }
+    return CRAMP_OK;
+}
+
+typedef struct seg_list {
+    cramp_activity *a;
+    size_t n, cap;
+} seg_list;
+
+static cramp_status push(seg_list *l, const cramp_activity *a)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? 2 * l->cap : 256;
+        cramp_activity *p = realloc(l->a, nc * sizeof *p);
+        if (!p) return CRAMP_ENOMEM;
+        l->a = p;
+        l->cap = nc;
+    }
+    l->a[l->n++] = *a;
+    return CRAMP_OK;
+}
+
+/* Step 4 for group g: create, prime, rewind, run, finish, renumber. */
+static cramp_status run_group(const cramp_night_source *src, const cramp_night_options *o,
+                              cramp_night_result *r, cramp_night_group *g, float **prime,
+                              float *buf, double *done_s, double total_s, seg_list *segs,
+                              cramp_error *err)
+{
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    size_t idx[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t k = 0; k < g->n; k++) {
+        idx[k] = r->channel_index[g->member[k]];
+        info[k] = r->channel[g->member[k]];
+    }
+    cramp_detector *d = NULL;
+    cramp_activity *tmp = NULL;
+    cramp_error e;
+    memset(&e, 0, sizeof e);
+    cramp_status st = cramp_detector_create(&d, g->n, &g->cfg, info, &e);
+    if (st != CRAMP_OK) {
+        cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
+        goto done;
+    }
+    cramp_detector_prime(d, *prime, g->primed);
+    free(*prime);
+    *prime = NULL;
+    cramp_detector_band(d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
+    if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK) goto done;
+    size_t tcap = cramp_detector_max_output(d, o->block_frames);
+    if (tcap < 3 * g->n) tcap = 3 * g->n;
+    tmp = malloc(tcap * sizeof *tmp);
+    if (!tmp) {
+        st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int last = 0; !last;) {
+        size_t k = 0, m = 0;
+        if ((st = src->read(src->user, idx, g->n, buf, o->block_frames, &k, err)) != CRAMP_OK)
+            goto done;
+        if (k > 0) {
+            if (o->on_block) o->on_block(o->block_user, g, buf, k);
+            if (cramp_detector_process(d, buf, k, tmp, tcap, &m) != CRAMP_OK) {
+                st = cramp__fail(err, CRAMP_ERANGE, "%sdetector failed",
+                                 prefix(o, pb, sizeof pb));
+                goto done;
+            }
+            g->frames += k;
+            if (o->progress && total_s > 0)
+                o->progress(o->progress_user,
+                            fmin(1.0, (*done_s + (double)g->frames / g->fs) / total_s));
+        } else {
+            cramp_detector_finish(d, tmp, tcap, &m);
+            last = 1;
+        }
+        for (size_t q = 0; q < m; q++) {
+            tmp[q].channel = g->member[tmp[q].channel];
+            if (push(segs, &tmp[q]) != CRAMP_OK) {
+                st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+                goto done;
+            }
+        }
+    }
+    *done_s += (double)g->frames / g->fs;
+done:
+    free(tmp);
+    cramp_detector_destroy(d);
+    return st;
+}
+
+/* The recipe over r's channels (n_channels, channel, channel_index set). */
+static cramp_status run_night(const cramp_night_source *src, const double *fs,
+                              const cramp_night_options *o, cramp_night_result *r,
+                              cramp_error *err)
+{
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    const size_t C = r->n_channels;
+    float *prime[CRAMP_DETECT_MAX_CHANNELS] = {0};
+    float *buf = NULL;
+    seg_list segs = {0};
+    size_t widest = 0;
+    cramp_status st = CRAMP_OK;
+    if (!(o->prime_s > 0) || o->block_frames == 0)
+        return cramp__fail(err, CRAMP_EINVAL, "night options: prime_s %g and block_frames %zu "
+                           "must be positive", o->prime_s, o->block_frames);
+    /* 1. groups in the order of their first channel */
+    for (size_t c = 0; c < C; c++) {
+        size_t k = 0;
+        while (k < r->n_groups && r->group[k].fs != fs[c]) k++;
+        cramp_night_group *g = &r->group[k];
+        if (k == r->n_groups) {
+            r->n_groups++;
+            g->fs = fs[c];
+        }
+        g->member[g->n++] = c;
+        if (g->n > widest) widest = g->n;
+    }
+    /* 2. the first minute of each group */
+    const double min_s = cramp_night_min_duration(&o->detect);
+    for (size_t k = 0; k < r->n_groups; k++) {
+        cramp_night_group *g = &r->group[k];
+        size_t idx[CRAMP_DETECT_MAX_CHANNELS];
+        for (size_t m = 0; m < g->n; m++) idx[m] = r->channel_index[g->member[m]];
+        const size_t pf = (size_t)(o->prime_s * g->fs);
+        prime[k] = malloc((pf ? pf : 1) * g->n * sizeof *prime[k]);
+        if (!prime[k]) {
+            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK ||
+            (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err)) != CRAMP_OK)
+            goto done;
+        /* all of a short night is in its first minute */
+        const double dur = (double)g->primed / g->fs;
+        if (g->primed < pf && dur < min_s) {
+            st = cramp__fail(err, CRAMP_EINVAL,
+                             "%sthe recording is %g s long (%zu frame%s at %g Hz); the detector "
+                             "needs at least %g s",
+                             prefix(o, pb, sizeof pb), dur, g->primed,
+                             g->primed == 1 ? "" : "s", g->fs, min_s);
+            goto done;
+        }
+        g->mains_guess = cramp_detect_mains_guess(prime[k], g->primed, g->n, g->fs);
+        g->cfg = o->detect;
+        g->cfg.fs = g->fs;
+        /* a short night: enough baseline blocks to take a quantile from */
+        if (g->primed < pf && dur < 20) {
+            g->cfg.baseline.block_s = fmax(2.0 / 100.0, dur / 20);
+            g->cfg.baseline.warmup_s = dur / 2;
+        }
+    }
+    /* 3. one mains frequency */
+    r->mains_hz = choose_mains(r, o->mains_hz, o->detect.mains_hz, r->mains_how,
+                               sizeof r->mains_how);
+    /* 4. the groups, one after the other */
+    buf = malloc(o->block_frames * widest * sizeof *buf);
+    if (!buf) {
+        st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        goto done;
+    }
+    double done_s = 0;
+    const double total_s = src->duration_s * (double)r->n_groups;
+    for (size_t k = 0; k < r->n_groups; k++) {
+        cramp_night_group *g = &r->group[k];
+        g->cfg.mains_hz = r->mains_hz;
+        st = run_group(src, o, r, g, &prime[k], buf, &done_s, total_s, &segs, err);
+        if (st != CRAMP_OK) goto done;
+        r->duration_s = fmax(r->duration_s, (double)g->frames / g->fs);
+        r->samples += g->frames * g->n;
+    }
+    /* 5. all groups together; the classification settings do not depend on
+     * the rate: any group's */
+    cramp_error e;
+    memset(&e, 0, sizeof e);
+    st = cramp_detect_classify(segs.a, segs.n, r->channel, C, &r->group[0].cfg, &r->episodes,
+                               &r->n_episodes, &e);
+    if (st != CRAMP_OK) {
+        cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
+        goto done;
+    }
+    cramp_detect_summarize(r->episodes, r->n_episodes, r->duration_s, &r->summary);
+    if (o->progress) o->progress(o->progress_user, 1.0);
+done:
+    for (size_t k = 0; k < CRAMP_DETECT_MAX_CHANNELS; k++) free(prime[k]);
+    free(buf);
+    free(segs.a);
+    if (st != CRAMP_OK) cramp_night_result_free(r);
+    return st;
+}
+
+cramp_status cramp_night_run(const cramp_night_source *src, const cramp_night_options *opt,
+                             cramp_night_result *res, cramp_error *err)
+{
+    if (!res) return cramp__fail(err, CRAMP_EINVAL, "night: result is NULL");
+    memset(res, 0, sizeof *res);
+    cramp_night_options def;
+    if (!opt) {
+        cramp_night_options_default(&def);
+        opt = &def;
+    }
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    if (!src || !src->fs || !src->read || !src->rewind || src->n_channels == 0 ||
+        src->n_channels > CRAMP_DETECT_MAX_CHANNELS)
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "%snight source: 1..%d channels with rates and read/rewind callbacks "
+                           "wanted",
+                           prefix(opt, pb, sizeof pb), CRAMP_DETECT_MAX_CHANNELS);
+    res->n_channels = src->n_channels;
+    for (size_t c = 0; c < src->n_channels; c++) {
+        if (!(src->fs[c] >= CRAMP_NIGHT_MIN_FS_HZ))
+            return cramp__fail(err, CRAMP_EINVAL,
+                               "%schannel %zu is sampled at %g Hz; the detector needs at least "
+                               "%d Hz (sEMG is recorded at 200 Hz and up)",
+                               prefix(opt, pb, sizeof pb), c, src->fs[c], CRAMP_NIGHT_MIN_FS_HZ);
+        res->channel_index[c] = c;
+        if (src->info) {
+            res->channel[c] = src->info[c];
+        } else {
+            cramp_detect_channel_from_label("", &res->channel[c]);
+        }
+    }
+    return run_night(src, src->fs, opt, res, err);
+}
+
+/* ---- a night in memory as a source ------------------------------------ */
+
+static cramp_status mem_read(void *user, const size_t *channels, size_t n, float *out,
+                             size_t max_frames, size_t *frames, cramp_error *err)
+{
+    cramp_night_memory *m = user;
+    (void)err;
+    const size_t left = m->n_frames - m->pos;
+    *frames = left < max_frames ? left : max_frames;
+    for (size_t i = 0; i < *frames; i++)
+        for (size_t k = 0; k < n; k++)
+            out[i * n + k] = m->frames[(m->pos + i) * m->channels + channels[k]];
+    m->pos += *frames;
+    return CRAMP_OK;
+}
+
+static cramp_status mem_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+{
+    (void)channels;
+    (void)n;
+    (void)err;
+    ((cramp_night_memory *)user)->pos = 0;
+    return CRAMP_OK;
+}
+
+void cramp_night_source_memory(cramp_night_source *src, cramp_night_memory *mem,
+                               const float *frames, size_t n_frames, size_t channels,
+                               const double *fs, const cramp_detect_channel *info)
+{
+    mem->frames = frames;
+    mem->n_frames = n_frames;
+    mem->channels = channels;
+    mem->pos = 0;
+    src->n_channels = channels;
+    src->fs = fs;
+    src->info = info;
+    src->duration_s = channels && fs[0] > 0 ? (double)n_frames / fs[0] : 0;
+    src->read = mem_read;
+    src->rewind = mem_rewind;
+    src->user = mem;
+}
+
+/* ---- the recording as a source ----------------------------------------- */
+
+typedef struct rec_source {
+    cramp_recording *rec;
+    const cramp_rec_header *h;
+    int64_t frames;      /* the selection's frames, as the header announces them */
+    int64_t frames_read;
+    const char *name;
+} rec_source;
+
+static cramp_status rec_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
+{
+    rec_source *s = user;
+    const cramp_channel_info *c0 = &s->h->channels[channels[0]];
+    s->frames = c0->samples_per_record > 0
+                    ? (int64_t)(c0->samples_per_record * s->h->n_records)
+                    : (int64_t)llround(s->h->duration_s * c0->fs);
+    s->frames_read = 0;
+    return cramp_recording_select(s->rec, channels, n, err);
+}
+
+static cramp_status rec_read(void *user, const size_t *channels, size_t n, float *out,
+                             size_t max_frames, size_t *frames, cramp_error *err)
+{
+    rec_source *s = user;
+    (void)channels;
+    (void)n;
+    cramp_status st = cramp_recording_read(s->rec, out, max_frames, frames, err);
+    if (st != CRAMP_OK) return st;
+    if (*frames < max_frames && s->frames_read + (int64_t)*frames < s->frames)
+        return cramp__fail(err, CRAMP_EFORMAT,
+                           "'%s' ends at frame %lld of the %lld its header announces (a gap or "
+                           "a truncated file)",
+                           s->name ? s->name : "recording",
+                           (long long)(s->frames_read + (int64_t)*frames),
+                           (long long)s->frames);
+    s->frames_read += (int64_t)*frames;
+    return CRAMP_OK;
+}
+
+/* The default channels: every signal channel at >= CRAMP_NIGHT_MIN_FS_HZ. */
+static cramp_status default_channels(const cramp_rec_header *h, const char *p, const char *subj,
+                                     size_t *idx, size_t *n, cramp_error *err)
+{
+    size_t n_data = 0, n_fast = 0, fastest = 0;
+    for (size_t c = 0; c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        if (ci->is_annotation) continue;
+        if (n_data++ == 0 || ci->fs > h->channels[fastest].fs) fastest = c;
+        if (!(ci->fs >= CRAMP_NIGHT_MIN_FS_HZ)) continue;
+        if (n_fast++ < CRAMP_DETECT_MAX_CHANNELS) idx[(*n)++] = c;
+    }
+    if (n_data == 0)
+        return cramp__fail(err, CRAMP_EINVAL, "%sholds no signal channels (only annotations)",
+                           subj);
+    if (n_fast > CRAMP_DETECT_MAX_CHANNELS)
+        return cramp__fail(err, CRAMP_ERANGE, "%s%zu channels%s; at most %d per run", p, n_fast,
+                           n_fast < n_data ? " fast enough" : "", CRAMP_DETECT_MAX_CHANNELS);
+    if (n_fast == 0)
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "%sno channel is sampled at %d Hz or more (the fastest, '%s', at %g "
+                           "Hz); the detector needs at least %d Hz (sEMG is recorded at 200 Hz "
+                           "and up)",
+                           p, CRAMP_NIGHT_MIN_FS_HZ, h->channels[fastest].label,
+                           h->channels[fastest].fs, CRAMP_NIGHT_MIN_FS_HZ);
+    return CRAMP_OK;
+}
+
+cramp_status cramp_night_channels(const cramp_recording *rec, const cramp_night_options *opt,
+                                  size_t *idx, size_t *n, cramp_error *err)
+{
+    *n = 0;
+    cramp_night_options def;
+    if (!opt) {
+        cramp_night_options_default(&def);
+        opt = &def;
+    }
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    const char *p = prefix(opt, pb, sizeof pb);
+    const cramp_rec_header *h = cramp_recording_header(rec);
+    cramp_status st = CRAMP_OK;
+    if (!opt->channels) {
+        char sb[CRAMP_ERROR_MESSAGE_SIZE];
+        st = default_channels(h, p, subject(opt, sb, sizeof sb), idx, n, err);
+    } else if (opt->n_channels == 0 || opt->n_channels > CRAMP_DETECT_MAX_CHANNELS) {
+        st = cramp__fail(err, CRAMP_ERANGE, "%s%zu channels; 1 to %d per run", p,
+                         opt->n_channels, CRAMP_DETECT_MAX_CHANNELS);
+    } else {
+        for (size_t c = 0; c < opt->n_channels && st == CRAMP_OK; c++) {
+            const size_t i = opt->channels[c];
+            if (i >= h->n_channels || h->channels[i].is_annotation)
+                st = cramp__fail(err, CRAMP_EINVAL, "%schannel index %zu is not a signal", p, i);
+            else if (!(h->channels[i].fs >= CRAMP_NIGHT_MIN_FS_HZ))
+                st = cramp__fail(err, CRAMP_EINVAL,
+                                 "%schannel '%s' is sampled at %g Hz; the detector needs at "
+                                 "least %d Hz (sEMG is recorded at 200 Hz and up)",
+                                 p, h->channels[i].label, h->channels[i].fs,
+                                 CRAMP_NIGHT_MIN_FS_HZ);
+            else
+                idx[(*n)++] = i;
+        }
+    }
+    if (st != CRAMP_OK) *n = 0;
+    return st;
+}
+
+cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_options *opt,
+                                       cramp_night_result *res, cramp_error *err)
+{
+    if (!res) return cramp__fail(err, CRAMP_EINVAL, "night: result is NULL");
+    memset(res, 0, sizeof *res);
+    if (!rec) return cramp__fail(err, CRAMP_EINVAL, "night: recording is NULL");
+    cramp_night_options def;
+    if (!opt) {
+        cramp_night_options_default(&def);
+        opt = &def;
+    }
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    const cramp_rec_header *h = cramp_recording_header(rec);
+    cramp_status st = cramp_night_channels(rec, opt, res->channel_index, &res->n_channels, err);
+    if (st != CRAMP_OK) return st;
+    if (h->n_segments > 1) {
+        memset(res, 0, sizeof *res);
+        return cramp__fail(err, CRAMP_EUNSUPPORTED,
+                           "%sis %s with %zu segments separated by gaps in time: filtering or "
+                           "an envelope across a gap would join them; not supported yet",
+                           subject(opt, pb, sizeof pb), cramp_rec_format_name(h->format),
+                           h->n_segments);
+    }
+    double fs[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t c = 0; c < res->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[res->channel_index[c]];
+        fs[c] = ci->fs;
+        cramp_detect_channel_from_label(ci->label, &res->channel[c]);
+        if (h->format != CRAMP_REC_WAV) {
+            res->channel[c].phys_min = ci->phys_min * ci->to_output;
+            res->channel[c].phys_max = ci->phys_max * ci->to_output;
+        } else if (!strcmp(ci->unit, "uV") && ci->to_output > 0) {
+            /* WAV read in uV: the rails are +-full scale */
+            res->channel[c].phys_min = ci->phys_min * ci->to_output;
+            res->channel[c].phys_max = ci->phys_max * ci->to_output;
+        }
+    }
+    rec_source rs = {rec, h, 0, 0, opt->name};
+    cramp_night_source src = {res->n_channels, fs, res->channel, h->duration_s,
+                              rec_read,        rec_rewind, &rs};
+    return run_night(&src, fs, opt, res, err);
+}

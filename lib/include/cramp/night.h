@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cramp: the night driver. Runs the whole detection recipe over one night of
+ * leg sEMG and returns the episodes and the per-night summary:
+ *
+ *   1. the chosen channels are put in rate groups (one per sampling rate, in
+ *      the order of each group's first channel);
+ *   2. each group's first minute (prime_s) is read: the mains guess
+ *      (cramp_detect_mains_guess) and the resting levels come from it;
+ *   3. one mains frequency for the night: the one given, or (auto) the guess
+ *      of the fastest group that decides (it sees the 150/180-Hz harmonics;
+ *      a disagreement is reported in mains_how), else detect.mains_hz;
+ *   4. per group: a cramp_detector (band clamped to the group's rate), primed
+ *      with the first minute, then run from frame 0 to the end, finished,
+ *      its segments renumbered to the night's channel order;
+ *   5. the segments of all groups classified together (cramp_detect_classify,
+ *      so the bilateral and PLM rules see every leg) and summarised
+ *      (cramp_detect_summarize) over the longest group's duration.
+ * A recording under 20 s gets a shorter baseline (block max(0.02, T/20) s,
+ * warm-up T/2), so that the resting level has blocks to take a quantile of.
+ *
+ * Typical use:
+ *
+ *     cramp_recording *rec;                  // cramp_recording_open(...)
+ *     cramp_night_options opt;
+ *     cramp_night_options_default(&opt);     // auto mains, every channel >= 100 Hz
+ *     cramp_night_result res;
+ *     cramp_error err;
+ *     if (cramp_night_run_recording(rec, &opt, &res, &err) == CRAMP_OK) {
+ *         for (size_t i = 0; i < res.n_episodes; i++)
+ *             use(&res.episodes[i]);         // sorted by onset
+ *         printf("%.2f cramps per hour\n", res.summary.cramps_per_hour);
+ *         cramp_night_result_free(&res);
+ *     }
+ *
+ * Callers without a file (a simulator, a network stream, data in memory)
+ * describe the channels and give read/seek callbacks (cramp_night_run), as
+ * libsamplerate's callback API does.
+ *
+ * Units: seconds, Hz, microvolts (the detector's uV margins assume uV).
+ * Sizes: at most CRAMP_DETECT_MAX_CHANNELS channels per night.
+ * Memory: constant in the length of the night: per group the first minute
+ * (prime_s x fs x channels floats, held until that group's run) and one
+ * block (block_frames x channels floats), the detectors' own state (see
+ * cramp/detect.h); plus the segment and episode lists, which grow with the
+ * number of events, not with the recording's length.
+ * Ownership: the result's episode array is the driver's allocation, released
+ * by cramp_night_result_free; the recording stays the caller's (the driver
+ * changes its channel selection and position).
+ * Threads: a run is not synchronised with its recording or callbacks; distinct
+ * runs over distinct recordings may run in distinct threads at once. The
+ * callbacks are called from the calling thread only.
+ * Allocation: every run allocates (groups, buffers, detectors, lists); the
+ * library never prints: failures come back as a status and an error message. */
+#ifndef CRAMP_NIGHT_H
+#define CRAMP_NIGHT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cramp/detect.h"
+#include "cramp/export.h"
+#include "cramp/recording.h"
+#include "cramp/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The slowest channel the detector takes: its 20-Hz band edge and 10-ms ticks
+ * need samples; sEMG is recorded at 200 Hz and up. */
+#define CRAMP_NIGHT_MIN_FS_HZ 100
+
+typedef struct cramp_night_group {
+    double fs;                /* Hz */
+    size_t n;                 /* channels in the group */
+    size_t member[CRAMP_DETECT_MAX_CHANNELS]; /* positions in the night's channel order */
+    size_t primed;            /* frames of the first minute read */
+    double mains_guess;       /* cramp_detect_mains_guess on them: 50, 60 or 0 (undecided) */
+    cramp_detect_config cfg;  /* as the group's detector used it */
+    double band_lo_hz, band_hi_hz; /* band used (cramp_detector_band) */
+    size_t notches;           /* mains notches */
+    uint64_t frames;          /* frames processed */
+} cramp_night_group;
+
+/* Called with each block of the main pass (after priming), before the
+ * detector sees it: lets a caller run another analysis on the same frames
+ * (the accuracy benchmark's plain detector). g->band_* are already set. */
+typedef void (*cramp_night_block_fn)(void *user, const cramp_night_group *g,
+                                     const float *frames, size_t n);
+
+/* Fraction of the night done, 0..1, after each block (non-decreasing). */
+typedef void (*cramp_night_progress_fn)(void *user, double fraction);
+
+typedef struct cramp_night_options {
+    cramp_detect_config detect; /* fs is ignored (each group gets its rate);
+                                   mains_hz: the fallback when auto is undecided */
+    double mains_hz;          /* < 0: auto (default); 0: no comb; else Hz */
+    const size_t *channels;   /* cramp_night_run_recording: header indices, in the
+                                 output's order (<= CRAMP_DETECT_MAX_CHANNELS, no
+                                 annotation signal, each >= CRAMP_NIGHT_MIN_FS_HZ);
+                                 NULL: every signal channel at >= that rate */
+    size_t n_channels;
+    double prime_s;           /* first stretch primed with, s (60) */
+    size_t block_frames;      /* frames per read (4096) */
+    const char *name;         /* names the night in the driver's own error messages
+                                 ("'name': ..."); may be NULL */
+    cramp_night_progress_fn progress;
+    void *progress_user;
+    cramp_night_block_fn on_block;
+    void *block_user;
+} cramp_night_options;
+
+/* Defaults: cramp_detect_config_default, auto mains, every channel, 60 s
+ * priming, 4096-frame blocks, no callbacks. */
+CRAMP_API void cramp_night_options_default(cramp_night_options *opt);
+
+typedef struct cramp_night_result {
+    size_t n_channels;        /* the night's channels, in output order */
+    size_t channel_index[CRAMP_DETECT_MAX_CHANNELS]; /* header index (recording) or
+                                 source index (callbacks) of each */
+    cramp_detect_channel channel[CRAMP_DETECT_MAX_CHANNELS];
+    size_t n_groups;
+    cramp_night_group group[CRAMP_DETECT_MAX_CHANNELS];
+    double mains_hz;          /* the comb's frequency, 0 for none */
+    char mains_how[200];      /* "given", "auto", "auto: undecided, default", or the
+                                 disagreement between groups */
+    double duration_s;        /* the longest group's frames / fs */
+    uint64_t samples;         /* frames x channels over all groups */
+    cramp_episode *episodes;  /* sorted by onset; owned, see cramp_night_result_free */
+    size_t n_episodes;
+    cramp_detect_summary summary;
+} cramp_night_result;
+
+/* Releases the episodes and clears the result; NULL or a cleared result is a
+ * no-op. */
+CRAMP_API void cramp_night_result_free(cramp_night_result *res);
+
+/* Shortest night the driver analyses, s: twice min_duration_s (1 s by
+ * default): under 20 s the resting level takes the first half, and an
+ * episode lasts at least min_duration_s. Pure. */
+CRAMP_API double cramp_night_min_duration(const cramp_detect_config *cfg);
+
+/* ---- from a recording -------------------------------------------------- */
+
+/* The night's channels (header indices, in output order) into idx (room for
+ * CRAMP_DETECT_MAX_CHANNELS), their number to *n: opt->channels checked (signal
+ * channels at >= CRAMP_NIGHT_MIN_FS_HZ, at most CRAMP_DETECT_MAX_CHANNELS), or
+ * every signal channel at that rate or faster. A tool calls it to warn about
+ * the channels before the run; cramp_night_run_recording calls it too.
+ * opt may be NULL. Allocates nothing. */
+CRAMP_API cramp_status cramp_night_channels(const cramp_recording *rec,
+                                            const cramp_night_options *opt, size_t *idx,
+                                            size_t *n, cramp_error *err);
+
+/* Runs the recipe over rec's channels (opt->channels, or every signal channel
+ * at >= CRAMP_NIGHT_MIN_FS_HZ). Refused with a message: an EDF+D with gaps
+ * (filtering across a gap would join its segments), no signal channel, more
+ * than CRAMP_DETECT_MAX_CHANNELS, a channel under CRAMP_NIGHT_MIN_FS_HZ, a
+ * night shorter than cramp_night_min_duration (the message gives both
+ * lengths), a file shorter than its header announces. opt may be NULL
+ * (defaults). On failure *res is cleared. */
+CRAMP_API cramp_status cramp_night_run_recording(cramp_recording *rec,
+                                                 const cramp_night_options *opt,
+                                                 cramp_night_result *res, cramp_error *err);
+
+/* ---- from callbacks ---------------------------------------------------- */
+
+/* Reads up to max_frames interleaved frames of the given source channels (in
+ * that order) into out, their count to *frames; fewer only at the end, 0 at
+ * the end. */
+typedef cramp_status (*cramp_night_read_fn)(void *user, const size_t *channels, size_t n,
+                                            float *out, size_t max_frames, size_t *frames,
+                                            cramp_error *err);
+/* Positions the given channels at frame 0 (the driver seeks only to 0: before
+ * the first read of each group's priming and of its main pass). */
+typedef cramp_status (*cramp_night_rewind_fn)(void *user, const size_t *channels, size_t n,
+                                              cramp_error *err);
+
+typedef struct cramp_night_source {
+    size_t n_channels;                 /* <= CRAMP_DETECT_MAX_CHANNELS, all used */
+    const double *fs;                  /* n_channels rates, Hz, each >= CRAMP_NIGHT_MIN_FS_HZ */
+    const cramp_detect_channel *info;  /* n_channels, or NULL (nothing known) */
+    double duration_s;                 /* for progress only; 0: unknown */
+    cramp_night_read_fn read;
+    cramp_night_rewind_fn rewind;
+    void *user;
+} cramp_night_source;
+
+/* A night already in memory as a source: frames interleaved over `channels`
+ * channels that share the rate fs[0..channels-1] (one group), n_frames of
+ * them. mem holds the read position; src points at mem, frames, fs and info
+ * (all the caller's, alive for the run). duration_s is set (progress).
+ * Allocates nothing. */
+typedef struct cramp_night_memory {
+    const float *frames;
+    size_t n_frames, channels, pos;
+} cramp_night_memory;
+CRAMP_API void cramp_night_source_memory(cramp_night_source *src, cramp_night_memory *mem,
+                                         const float *frames, size_t n_frames, size_t channels,
+                                         const double *fs, const cramp_detect_channel *info);
+
+/* As cramp_night_run_recording over a source (opt->channels is ignored: the
+ * source's channels are the night's). A callback's failure ends the run with
+ * its status and message. */
+CRAMP_API cramp_status cramp_night_run(const cramp_night_source *src,
+                                       const cramp_night_options *opt, cramp_night_result *res,
+                                       cramp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
