@@ -90,6 +90,8 @@ int main(void)
         return CRAMP_TEST_SKIP;
     }
     size_t files = 0;
+    cramp_detect_config cfg; /* the driver's defaults (options NULL) */
+    cramp_detect_config_default(&cfg);
     for (size_t r = 0; r < sizeof recs / sizeof recs[0]; r++) {
         const char *path = test_shared_path(recs[r].file);
         float *x = NULL;
