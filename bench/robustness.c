@@ -14,11 +14,15 @@
 #define MAX_VARIANTS 256
 #define MAX_AXES 32
 
-/* One value of a key: a number, or a range drawn uniformly (log: on a log
- * scale); integer when both ends are written as integers. */
+/* One value of a key: a number, a range drawn uniformly (log: on a log
+ * scale) or a choice among up to 8 numbers (a|b|c); rounded to an integer
+ * when the key takes only integers (found by asking the scenario parser). */
+#define MAX_OPTS 8
 typedef struct elem {
     double lo, hi;
     int is_range, is_int, is_log;
+    size_t n_opts;
+    double opts[MAX_OPTS];
 } elem;
 
 /* key=ELEM[,ELEM...]: the elements are the key's values, in order. */
@@ -63,13 +67,6 @@ static double unif(uint64_t *s)
     return (double)(*s >> 11) * 0x1.0p-53;
 }
 
-static int is_int_text(const char *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)a[i]) && !(i == 0 && (a[i] == '-' || a[i] == '+'))) return 0;
-    return n > 0;
-}
-
 static int parse_elem(const char *t, size_t len, elem *e)
 {
     memset(e, 0, sizeof *e);
@@ -78,12 +75,28 @@ static int parse_elem(const char *t, size_t len, elem *e)
     memcpy(buf, t, len);
     buf[len] = 0;
     char *p = buf;
+    char *end;
+    if (strchr(p, '|')) {
+        for (;;) {
+            size_t n = strcspn(p, "|");
+            char save = p[n];
+            p[n] = 0;
+            if (e->n_opts == MAX_OPTS) return -1;
+            e->opts[e->n_opts++] = strtod(p, &end);
+            if (end == p || *end) return -1;
+            if (!save) break;
+            p += n + 1;
+        }
+        e->is_range = 1;
+        e->lo = e->opts[0];
+        e->hi = e->opts[e->n_opts - 1];
+        return 0;
+    }
     if (!strncmp(p, "log:", 4)) {
         e->is_log = 1;
         p += 4;
     }
     char *dots = strstr(p, "..");
-    char *end;
     if (dots) {
         *dots = 0;
         e->lo = strtod(p, &end);
@@ -92,15 +105,41 @@ static int parse_elem(const char *t, size_t len, elem *e)
         e->hi = strtod(q, &end);
         if (end == q || *end || !(e->hi >= e->lo)) return -1;
         e->is_range = 1;
-        e->is_int = is_int_text(p, strlen(p)) && is_int_text(q, strlen(q));
         if (e->is_log && !(e->lo > 0)) return -1;
     } else {
         e->lo = e->hi = strtod(p, &end);
         if (end == p || *end) return -1;
-        e->is_int = is_int_text(p, strlen(p));
         if (e->is_log) return -1;
     }
     return 0;
+}
+
+/* Marks the elements of an integer-only key: the key accepts its lower
+ * values but not the same values plus 0.5. */
+static void probe_int(spec *s)
+{
+    char a[512], b[512];
+    size_t la = (size_t)snprintf(a, sizeof a, "%s", s->key), lb = la;
+    snprintf(b, sizeof b, "%s", s->key);
+    int differs = 0;
+    for (size_t j = 0; j < s->n && la < sizeof a && lb < sizeof b; j++) {
+        double x = s->e[j].lo, y = x;
+        if (s->e[j].is_range && !s->e[j].n_opts && x + 0.5 <= s->e[j].hi) {
+            y = x + 0.5;
+            differs = 1;
+        }
+        la += (size_t)snprintf(a + la, sizeof a - la, " %.17g", x);
+        lb += (size_t)snprintf(b + lb, sizeof b - lb, " %.17g", y);
+    }
+    if (!differs) return;
+    strncat(a, "\n", sizeof a - strlen(a) - 1);
+    strncat(b, "\n", sizeof b - strlen(b) - 1);
+    cramp_scenario t;
+    cramp_scenario_default(&t);
+    int ok_a = cramp_scenario_parse(&t, a, NULL) == CRAMP_OK;
+    int ok_b = cramp_scenario_parse(&t, b, NULL) == CRAMP_OK;
+    if (ok_a && !ok_b)
+        for (size_t j = 0; j < s->n; j++) s->e[j].is_int = 1;
 }
 
 static int parse_spec(const char *tok, spec *s)
@@ -116,6 +155,7 @@ static int parse_spec(const char *tok, spec *s)
         if (!p[len]) break;
         p += len + 1;
     }
+    probe_int(s);
     return 0;
 }
 
@@ -123,6 +163,10 @@ static int parse_spec(const char *tok, spec *s)
 static double at(const elem *e, double u)
 {
     if (!e->is_range) return e->lo;
+    if (e->n_opts) {
+        size_t i = (size_t)(u * (double)e->n_opts);
+        return e->opts[i < e->n_opts ? i : e->n_opts - 1];
+    }
     double v = e->is_log ? exp(log(e->lo) + u * (log(e->hi) - log(e->lo)))
                          : e->lo + u * (e->hi - e->lo);
     if (e->is_int) v = floor(v + 0.5);
@@ -144,7 +188,11 @@ static void spec_text(const spec *s, char *buf, size_t cap, int as_line)
     for (size_t j = 0; j < s->n && len < cap; j++) {
         const elem *e = &s->e[j];
         const char *sep = j ? (as_line ? " " : ",") : (as_line ? " " : "");
-        if (e->is_range)
+        if (e->is_range && e->n_opts) {
+            len += (size_t)snprintf(buf + len, cap - len, "%s", sep);
+            for (size_t q = 0; q < e->n_opts && len < cap; q++)
+                len += (size_t)snprintf(buf + len, cap - len, "%s%.6g", q ? "|" : "", e->opts[q]);
+        } else if (e->is_range)
             len += (size_t)snprintf(buf + len, cap - len, "%s%s%.6g..%.6g", sep,
                                     e->is_log ? "log:" : "", e->lo, e->hi);
         else if (e->is_int)
@@ -250,18 +298,28 @@ static int generate(vfile *f)
     f->n_v = 0;
     variant *v = new_variant(f);
     snprintf(v->name, sizeof v->name, "base");
-    for (size_t a = 0; a < f->n_axes; a++)
+    for (size_t a = 0; a < f->n_axes; a++) {
+        size_t opts = 0; /* a choice axis: one step per option */
+        for (size_t j = 0; j < f->axis[a].n; j++)
+            if (f->axis[a].e[j].n_opts > opts) opts = f->axis[a].e[j].n_opts;
+        if (opts) f->steps[a] = opts;
         for (size_t i = 0; i < f->steps[a]; i++) {
             if (!(v = new_variant(f))) return -1;
             v->n = 1;
             v->s[0] = f->axis[a];
             double u[MAX_ELEMS];
-            for (size_t j = 0; j < MAX_ELEMS; j++) u[j] = (double)i / (double)(f->steps[a] - 1);
+            for (size_t j = 0; j < MAX_ELEMS; j++) {
+                const elem *e = j < f->axis[a].n ? &f->axis[a].e[j] : NULL;
+                /* a choice of n options: option i at (i + 0.5) / n */
+                u[j] = e && e->n_opts ? ((double)i + 0.5) / (double)f->steps[a]
+                                      : (double)i / (double)(f->steps[a] > 1 ? f->steps[a] - 1 : 1);
+            }
             fix(&v->s[0], u);
             char t[128];
             spec_text(&v->s[0], t, sizeof t, 0);
             snprintf(v->name, sizeof v->name, "sweep:%s", t);
         }
+    }
     uint64_t rng = f->random_seed;
     for (size_t r = 0; r < f->n_random; r++) {
         if (!(v = new_variant(f))) return -1;
@@ -476,7 +534,7 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
             }
         }
         /* ours ahead of plain, variant by variant (F1 point figures) */
-        size_t ahead = 0, used = 0;
+        size_t ahead = 0, tied = 0, used = 0;
         for (size_t v = 0; v < f->n_v; v++) {
             eval_counts a = eval_tally_sum(&ours[v], eval_tally_class(&ours[v], cls[q]), NULL);
             eval_counts b = eval_tally_sum(&plain[v], eval_tally_class(&plain[v], cls[q]), NULL);
@@ -486,10 +544,12 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
             eval_prf_point(b, &p, &r, &fb);
             used++;
             if (fa > fb) ahead++;
+            else if (fa == fb) tied++;
         }
         if (used)
-            printf("# ahead: %s F1 ours > plain on %zu of %zu variants with truth events\n",
-                   cls[q], ahead, used);
+            printf("# ahead: %s F1 ours > plain on %zu of %zu variants with truth events (%zu "
+                   "tied)\n",
+                   cls[q], ahead, used, tied);
     }
     free(tp[0]);
     free(tp[1]);
