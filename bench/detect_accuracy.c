@@ -1,29 +1,32 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* detect-accuracy: the cramp detector (cramp/detect.h) against the ground
- * truth of simulated nights, beside a plain threshold detector.
+ * truth of simulated nights, beside the plain baseline.
  *
  * For each scenario given (the standard suite: datasets/suite/NAME.scenario)
- * and each of --nights seeds (the scenario's own seed, +1, +2, ...; or
- * --seed-base S for S, S+1, ...: development seeds 9001-9010 are for
- * adjusting thresholds and are never used for the reported figures), a
+ * and each night's seed (bench/README.md, "Seed splits": --split development
+ * or no option: the scenario's own seed, +1, ...; --split validation |
+ * evaluation: the split's first seeds; --seed-range A-B; --seed-base S), a
  * night is simulated in memory (cramp_synth), streamed through
  *   ours:  cramp_detector (primed with the first minute, as `cramp detect`
  *          does) and cramp_detect_classify;
- *   plain: the same band-pass and mains comb, then cramp_onset THRESHOLD
- *          (moving RMS 0.1 s, 3 resting SDs of its power) per channel; each
- *          segment is a "cramp" if it lasts >= 5 s, else a "burst";
+ *   plain: the afternoon recipe of bench/plain_detector.h (Butterworth
+ *          20-450 Hz zero-phase, 0.25 s RMS, 4 x median, >= 5 s cramp,
+ *          series of >= 4 short episodes 5-90 s apart plm, else burst);
  * and scored with cramp_score (IoU >= 0.2, one-to-one, per class).
  *
- * Output (TSV on stdout): per scenario, per detector and class: the
- * scenario's sampling rate and SNR tag, n_truth, tp, fp, fn, precision,
- * recall, F1, median onset error (s); then rows pooled per sampling rate
- * (scenario "by-rate", fs_hz the rate, snr "all"), per SNR tag (scenario
- * "by-snr", fs_hz 0) and over everything (scenario "pooled").
+ * Output (TSV on stdout): '#' header lines (commit, split, seeds, bootstrap,
+ * config_hash, the plain recipe), then per scenario, per detector and class:
+ * the scenario's sampling rate and SNR tag, nights, n_truth, tp, fp, fn,
+ * precision, recall and F1 each with its 95 % bootstrap interval over
+ * nights, median onset error (s) and a flag (n<10: fewer than 10 true
+ * events); then rows pooled per sampling rate (scenario "by-rate", fs_hz the
+ * rate, snr "all"), per SNR tag (scenario "by-snr", fs_hz 0) and over
+ * everything (scenario "pooled").
  * With --misses CLASS, every truth event of that class that ours missed
  * (no detection of the class at IoU >= 0.2) and every false one is listed on
  * stderr with the events overlapping it: where to look.
- * Usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S]
- *                        [--misses CLASS] SCENARIO...
+ * With --variants FILE: the robustness benchmark (robustness.h).
+ * Usage: see usage() or bench/README.md.
  */
 #include <math.h>
 #include <time.h>
