@@ -7,7 +7,9 @@
  *  1. band-pass: Butterworth order 4 (as scipy.signal.butter(4, [lo, hi],
  *     'bandpass'): 4 second-order sections), 20-450 Hz with the upper edge
  *     clamped to 0.9 x fs/2 (cramp_band_clamp), zero-phase
- *     (cramp_zerophase: scipy.signal.sosfiltfilt to within float32);
+ *     (cramp_zerophase: scipy.signal.sosfiltfilt to within float32); no
+ *     mains notch (the recipe has none: hum in the band raises the median
+ *     and the threshold with it);
  *  2. moving RMS over a trailing window of N = round(0.25 fs) samples
  *     (cramp_envelope RMS), kept every D = max(1, round(0.01 fs)) samples:
  *     tick k is the window ending at sample (k + 1) D - 1, placed at its
