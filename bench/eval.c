@@ -166,6 +166,16 @@ void eval_config_hash(const cramp_detect_config *cfg, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
+/* sizeof(cramp_detect_config) when eval_config_text was last checked
+ * against its fields (x86-64, gcc): a different size means a field was
+ * added or removed and the text above must be brought up to date. */
+#define EVAL_CONFIG_SIZE 368
+
+int eval_config_covered(void)
+{
+    return sizeof(cramp_detect_config) == EVAL_CONFIG_SIZE;
+}
+
 void eval_print_header(FILE *f, const char *tool, const char *commit, const char *split,
                        const char *seeds, const eval_boot_config *boot, const char *config_hash,
                        const char *plain_desc)
@@ -177,8 +187,11 @@ void eval_print_header(FILE *f, const char *tool, const char *commit, const char
     fprintf(f, "# bootstrap: %zu resamples over nights, seed %llu, percentile 95 %% interval\n",
             boot->resamples, (unsigned long long)boot->seed);
     fprintf(f, "# config_hash: %s (FNV-1a 64 of every cramp_detect_config field but fs, "
-               "baseline.fs, mains_hz; bench/README.md)\n",
-            config_hash);
+               "baseline.fs, mains_hz; bench/README.md)%s\n",
+            config_hash,
+            eval_config_covered() ? ""
+                                  : " WARNING: cramp_detect_config changed size; "
+                                    "eval_config_text() may miss a field");
     if (plain_desc) fprintf(f, "# plain: %s\n", plain_desc);
     fprintf(f, "# flag: n<10 = fewer than 10 true events of the class in the row\n");
 }

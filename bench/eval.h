@@ -61,6 +61,10 @@ void eval_config_hash(const cramp_detect_config *cfg, char out[17]);
  * with %.17g. Returns the length needed, like snprintf. */
 size_t eval_config_text(const cramp_detect_config *cfg, char *buf, size_t cap);
 
+/* 1 when cramp_detect_config has the size eval_config_text() was written
+ * for (else the header carries a WARNING and tests/robustness.sh fails). */
+int eval_config_covered(void);
+
 typedef struct eval_boot_config {
     size_t resamples; /* default 2000 */
     uint64_t seed;    /* default 20261206 */

@@ -22,6 +22,9 @@ has "$tmp/a.tsv" '^# split: development$'
 has "$tmp/a.tsv" '^# seeds: 1001-1002 for every variant$'
 has "$tmp/a.tsv" '^# bootstrap: 200 resamples over nights, seed 20261206'
 grep -Eq '^# config_hash: [0-9a-f]{16} ' "$tmp/a.tsv" || fail "no config_hash"
+if grep -q '^# config_hash: .*WARNING' "$tmp/a.tsv"; then
+    fail "cramp_detect_config changed: bring eval_config_text() in bench/eval.c up to date"
+fi
 # base, 2 + 2 sweep points, 1 random, 1 explicit
 [ "$(grep -c '^# variant ' "$tmp/a.tsv")" = 7 ] || fail "expected 7 variants"
 has "$tmp/a.tsv" '^# variant sweep:cramp_units=5: '
