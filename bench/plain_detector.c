@@ -293,7 +293,7 @@ int plain_detector_finish(plain_detector *p, plain_event **out, size_t *n)
         }
     }
     /* one event per class where channels overlap */
-    qsort(all.v, all.n, sizeof *all.v, cmp_ev);
+    if (all.n) qsort(all.v, all.n, sizeof *all.v, cmp_ev);
     size_t m = 0;
     for (size_t i = 0; i < all.n; i++) {
         if (m && all.v[m - 1].cls == all.v[i].cls && all.v[i].on < all.v[m - 1].off) {
@@ -303,7 +303,7 @@ int plain_detector_finish(plain_detector *p, plain_event **out, size_t *n)
             all.v[m++] = all.v[i];
         }
     }
-    qsort(all.v, m, sizeof *all.v, cmp_onset);
+    if (m) qsort(all.v, m, sizeof *all.v, cmp_onset);
     plain_event *o = malloc((m ? m : 1) * sizeof *o);
     if (!o) {
         free(all.v);

@@ -5,7 +5,7 @@
 # tables it must hold, and the errors it must give.
 #   robustness.sh DETECT_ACCURACY_EXE TESTS_DIR DATASETS_DIR
 set -eu
-exe=$1 tests=$2 datasets=$3
+exe=$1 tests=$(cd "$2" && pwd) datasets=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
