@@ -273,8 +273,9 @@ static void print_scores(const char *scen, double fs, const char *snr, const cha
                          const eval_boot_config *boot)
 {
     const eval_tally *both[2] = {t, other};
-    char seen[2 * EVAL_MAX_CLASSES][32];
-    size_t n_seen = 0;
+    char seen[2 * EVAL_MAX_CLASSES + 1][32] = {"cramp"}; /* a cramp row always, even
+                                                            for a night with no event */
+    size_t n_seen = 1;
     for (int w = 0; w < 2; w++)
         for (size_t k = 0; k < both[w]->n_classes; k++) {
             const char *cls = both[w]->classes[k];
