@@ -1,29 +1,33 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* detect-accuracy: the cramp detector (cramp/detect.h) against the ground
- * truth of simulated nights, beside a plain threshold detector.
+ * truth of simulated nights, beside the plain baseline.
  *
  * For each scenario given (the standard suite: datasets/suite/NAME.scenario)
- * and each of --nights seeds (the scenario's own seed, +1, +2, ...; or
- * --seed-base S for S, S+1, ...: development seeds 9001-9010 are for
- * adjusting thresholds and are never used for the reported figures), a
+ * and each night's seed (bench/README.md, "Seed splits": --split development
+ * or no option: the scenario's own seed, +1, ...; --split validation |
+ * evaluation: the split's first seeds; --seed-range A-B; --seed-base S), a
  * night is simulated in memory (cramp_synth), streamed through
  *   ours:  the night driver (cramp/night.h: the detector primed with the
  *          first minute, classification), as `cramp detect` runs it;
- *   plain: the same band-pass and mains comb, then cramp_onset THRESHOLD
- *          (moving RMS 0.1 s, 3 resting SDs of its power) per channel; each
- *          segment is a "cramp" if it lasts >= 5 s, else a "burst";
+ *   plain: the afternoon recipe of bench/plain_detector.h (Butterworth
+ *          20-450 Hz zero-phase, 0.25 s RMS, 4 x median, >= 5 s cramp,
+ *          series of >= 4 short episodes 5-90 s apart plm, else burst),
+ *          fed the same blocks as ours (cramp_night_options.on_block);
  * and scored with cramp_score (IoU >= 0.2, one-to-one, per class).
  *
- * Output (TSV on stdout): per scenario, per detector and class: the
- * scenario's sampling rate and SNR tag, n_truth, tp, fp, fn, precision,
- * recall, F1, median onset error (s); then rows pooled per sampling rate
- * (scenario "by-rate", fs_hz the rate, snr "all"), per SNR tag (scenario
- * "by-snr", fs_hz 0) and over everything (scenario "pooled").
+ * Output (TSV on stdout): '#' header lines (commit, split, seeds, bootstrap,
+ * config_hash, the plain recipe), then per scenario, per detector and class:
+ * the scenario's sampling rate and SNR tag, nights, n_truth, tp, fp, fn,
+ * precision, recall and F1 each with its 95 % bootstrap interval over
+ * nights, median onset error (s) and a flag (n<10: fewer than 10 true
+ * events); then rows pooled per sampling rate (scenario "by-rate", fs_hz the
+ * rate, snr "all"), per SNR tag (scenario "by-snr", fs_hz 0) and over
+ * everything (scenario "pooled").
  * With --misses CLASS, every truth event of that class that ours missed
  * (no detection of the class at IoU >= 0.2) and every false one is listed on
  * stderr with the events overlapping it: where to look.
- * Usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S]
- *                        [--misses CLASS] SCENARIO...
+ * With --variants FILE: the robustness benchmark (robustness.h).
+ * Usage: see usage() or bench/README.md.
  */
 #include <math.h>
 #include <time.h>
@@ -32,14 +36,11 @@
 #include <string.h>
 
 #include "cramp/cramp.h"
+#include "eval.h"
+#include "plain_detector.h"
+#include "robustness.h"
 
 #define BLOCK 4096
-
-typedef struct night_result {
-    cramp_event *truth, *ours, *plain;
-    size_t n_truth, n_ours, n_plain;
-    char **labels;
-} night_result;
 
 static const char *snr_tag(const cramp_scenario *sc)
 {
@@ -73,11 +74,7 @@ static char *mask_labels(const cramp_synth *s, uint32_t mask)
  * plain detector fed the same blocks (cramp_night_options.on_block). */
 typedef struct night_run {
     cramp_synth *s;
-    cramp_filter *bp;
-    cramp_onset *on;
-    float *fb;
-    cramp_onset_segment *seg;
-    size_t n_seg, cap_seg;
+    plain_detector *pd;
     double other_s;   /* CPU time in the simulator and the plain detector */
     int failed;
 } night_run;
@@ -104,61 +101,26 @@ static cramp_status synth_rewind(void *user, const size_t *channels, size_t n, c
     return CRAMP_OK;
 }
 
-static void plain_push(night_run *nr, const cramp_onset_segment *tseg, size_t cnt)
-{
-    for (size_t q = 0; q < cnt; q++) {
-        if (nr->n_seg == nr->cap_seg)
-            nr->seg = realloc(nr->seg, (nr->cap_seg *= 2) * sizeof *nr->seg);
-        nr->seg[nr->n_seg++] = tseg[q];
-    }
-}
-
-/* The plain detector: the same band-pass and mains comb as ours (created on
- * the first block, when the driver knows the band and mains), then
- * cramp_onset THRESHOLD. */
+/* The plain detector (bench/plain_detector.h) on the main pass's blocks,
+ * created on the first one (when the group's rate is known). */
 static void plain_block(void *user, const cramp_night_group *g, const float *buf, size_t n)
 {
     night_run *nr = user;
-    double a0 = (double)clock() / CLOCKS_PER_SEC;
-    const size_t C = g->n;
-    const double fs = g->fs;
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    if (!nr->on && !nr->failed) {
-        cramp_biquad sos[64];
-        size_t ns = 0, nc = 0;
-        cramp_butter_spec bs = {CRAMP_BANDPASS, g->cfg.band_order, fs, g->band_lo_hz,
-                                g->band_hi_hz};
-        cramp_butter_design(&bs, sos, 64, &ns, NULL);
-        cramp_biquad comb[64];
-        if (cramp_comb_design(fs, g->cfg.mains_hz, g->cfg.notch_q, comb, 64, &nc, NULL) ==
-            CRAMP_OK)
-            for (size_t k = 0; k < nc && k < g->notches; k++) sos[ns++] = comb[k];
-        cramp_filter_create(&nr->bp, sos, ns, C, NULL);
-        cramp_onset_config oc;
-        cramp_onset_config_default(&oc, CRAMP_ONSET_THRESHOLD);
-        oc.fs = fs;
-        oc.min_duration_s = 0.5; /* as ours: the AASM shortest movement */
-        if (cramp_onset_create(&nr->on, C, &oc, &err) != CRAMP_OK) {
-            fprintf(stderr, "onset: %s\n", err.message);
-            nr->failed = 1;
-        }
-        nr->cap_seg = 1024;
-        nr->seg = malloc(nr->cap_seg * sizeof *nr->seg);
-        nr->fb = malloc(BLOCK * C * sizeof *nr->fb);
-    }
     if (nr->failed) return;
-    cramp_onset_segment tseg[256];
-    cramp_filter_process(nr->bp, buf, nr->fb, n);
-    const float *p = nr->fb;
-    size_t left = n;
-    while (left > 0) {
-        size_t used = left, cnt = 0;
-        cramp_onset_process(nr->on, p, &used, tseg, 256, &cnt);
-        plain_push(nr, tseg, cnt);
-        p += used * C;
-        left -= used;
+    double a0 = (double)clock() / CLOCKS_PER_SEC;
+    if (!nr->pd) {
+        cramp_error err;
+        memset(&err, 0, sizeof err);
+        plain_config pc;
+        plain_config_default(&pc);
+        nr->pd = plain_detector_create(g->n, g->fs, &pc, &err);
+        if (!nr->pd) {
+            fprintf(stderr, "plain detector: %s\n", err.message);
+            nr->failed = 1;
+            return;
+        }
     }
+    if (plain_detector_process(nr->pd, buf, n) != 0) nr->failed = 1;
     nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
 }
 
@@ -192,22 +154,20 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     opt.block_user = &nr;
     cramp_night_result res;
     double t0 = (double)clock() / CLOCKS_PER_SEC;
-    if (cramp_night_run(&src, &opt, &res, &err) != CRAMP_OK || nr.failed) {
-        fprintf(stderr, "detector: %s\n", nr.failed ? "plain detector failed" : err.message);
+    if (cramp_night_run(&src, &opt, &res, &err) != CRAMP_OK || nr.failed || !nr.pd) {
+        fprintf(stderr, "detector: %s\n",
+                nr.failed || !nr.pd ? "plain detector failed" : err.message);
         return -1;
     }
     *secs = (double)clock() / CLOCKS_PER_SEC - t0 - nr.other_s;
-    for (;;) {
-        size_t cnt = 0;
-        cramp_onset_segment tseg[256];
-        cramp_onset_finish(nr.on, tseg, 256, &cnt);
-        plain_push(&nr, tseg, cnt);
-        if (cnt < 256) break;
+    plain_event *pe = NULL;
+    size_t n_pe = 0;
+    if (plain_detector_finish(nr.pd, &pe, &n_pe) != 0) {
+        fprintf(stderr, "plain detector finish failed\n");
+        return -1;
     }
     const cramp_episode *ep = res.episodes;
     const size_t ne = res.n_episodes;
-    cramp_onset_segment *seg = nr.seg;
-    const size_t n_seg = nr.n_seg;
     const cramp_synth_event *te = cramp_synth_events(s);
     r->n_truth = cramp_synth_event_count(s);
     r->truth = calloc(r->n_truth + 1, sizeof *r->truth);
@@ -225,19 +185,17 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
         r->ours[i].trial_type = cramp_event_type_name(ep[i].type);
         r->ours[i].channel = mask_labels(s, ep[i].channels);
     }
-    r->n_plain = n_seg;
-    r->plain = calloc(n_seg + 1, sizeof *r->plain);
-    for (size_t i = 0; i < n_seg; i++) {
-        r->plain[i].onset_s = seg[i].onset_s;
-        r->plain[i].duration_s = seg[i].offset_s - seg[i].onset_s;
-        r->plain[i].trial_type = r->plain[i].duration_s >= 5 ? "cramp" : "burst";
-        r->plain[i].channel = dupstr(cramp_synth_channel_label(s, seg[i].channel));
+    r->n_plain = n_pe;
+    r->plain = calloc(n_pe + 1, sizeof *r->plain);
+    for (size_t i = 0; i < n_pe; i++) {
+        r->plain[i].onset_s = pe[i].onset_s;
+        r->plain[i].duration_s = pe[i].duration_s;
+        r->plain[i].trial_type = plain_class_name(pe[i].cls);
+        r->plain[i].channel = mask_labels(s, pe[i].channels);
     }
+    free(pe);
     cramp_night_result_free(&res);
-    free(seg);
-    free(nr.fb);
-    cramp_onset_destroy(nr.on);
-    cramp_filter_destroy(nr.bp);
+    plain_detector_destroy(nr.pd);
     cramp_synth_destroy(s);
     return 0;
 }
@@ -288,7 +246,7 @@ static void free_events(cramp_event *e, size_t n)
 typedef struct group {
     double fs;           /* by rate (0 for an SNR group) */
     const char *snr;     /* by SNR tag ("all" for a rate group) */
-    cramp_score *ours, *plain;
+    eval_tally ours, plain;
 } group;
 
 static group *group_for(group *g, size_t *n, double fs, const char *snr,
@@ -300,10 +258,7 @@ static group *group_for(group *g, size_t *n, double fs, const char *snr,
     group *q = &g[(*n)++];
     q->fs = fs;
     q->snr = snr;
-    q->ours = q->plain = NULL;
-    if (cramp_score_create(&q->ours, cfg, NULL) != CRAMP_OK ||
-        cramp_score_create(&q->plain, cfg, NULL) != CRAMP_OK)
-        return NULL;
+    if (eval_tally_init(&q->ours, cfg) || eval_tally_init(&q->plain, cfg)) return NULL;
     return q;
 }
 
@@ -314,72 +269,224 @@ static int cmp_group(const void *a, const void *b)
     return strcmp(x->snr, y->snr);
 }
 
+/* One row per class of ours or plain (the union of both, so a class one of
+ * them never says still shows its misses), with bootstrap intervals. */
 static void print_scores(const char *scen, double fs, const char *snr, const char *det,
-                         const cramp_score *sc)
+                         const eval_tally *t, const eval_tally *other,
+                         const eval_boot_config *boot)
 {
-    for (size_t k = 0; k < cramp_score_classes(sc); k++) {
-        cramp_class_score r;
-        if (cramp_score_get(sc, CRAMP_SCORE_POOLED, k, &r) != CRAMP_OK) continue;
-        printf("%s\t%g\t%s\t%s\t%s\t%zu\t%zu\t%zu\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\n", scen, fs, snr,
-               det, cramp_score_class_name(sc, k), r.n_truth, r.tp, r.fp, r.fn, r.precision,
-               r.recall, r.f1, r.onset.median);
+    const eval_tally *both[2] = {t, other};
+    char seen[2 * EVAL_MAX_CLASSES + 1][32] = {"cramp"}; /* a cramp row always, even
+                                                            for a night with no event */
+    size_t n_seen = 1;
+    for (int w = 0; w < 2; w++)
+        for (size_t k = 0; k < both[w]->n_classes; k++) {
+            const char *cls = both[w]->classes[k];
+            int dup = 0;
+            for (size_t q = 0; q < n_seen && !dup; q++) dup = !strcmp(seen[q], cls);
+            if (dup) continue;
+            snprintf(seen[n_seen++], sizeof seen[0], "%s", cls);
+        }
+    for (size_t q = 0; q < n_seen; q++) {
+        eval_prf r;
+        eval_bootstrap(t, seen[q], boot, &r);
+        double onset = ((double)NAN);
+        for (size_t k = 0; k < cramp_score_classes(t->pooled); k++) {
+            cramp_class_score cs;
+            if (strcmp(cramp_score_class_name(t->pooled, k), seen[q]) ||
+                cramp_score_get(t->pooled, CRAMP_SCORE_POOLED, k, &cs) != CRAMP_OK)
+                continue;
+            if (cs.tp) onset = cs.onset.median;
+        }
+        printf("%s\t%g\t%s\t%s\t%s\t%zu\t%u\t%u\t%u\t%u\t", scen, fs, snr, det, seen[q],
+               t->n_nights, r.sum.n_truth, r.sum.tp, r.sum.fp, r.sum.fn);
+        const double v[10] = {r.p, r.p_lo, r.p_hi, r.r, r.r_lo, r.r_hi, r.f1, r.f1_lo, r.f1_hi,
+                              onset};
+        for (int j = 0; j < 10; j++) {
+            eval_put(stdout, v[j]);
+            putchar('\t');
+        }
+        printf("%s\n", eval_flag(r.sum.n_truth));
     }
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: detect-accuracy [--nights N] [--minutes M]\n"
+            "                       [--split development|validation|evaluation | "
+            "--seed-range A-B | --seed-base S]\n"
+            "                       [--resamples B] [--boot-seed S] [--commit DESC] "
+            "[--misses CLASS] SCENARIO...\n"
+            "       detect-accuracy --variants FILE [--quick] [same seed and bootstrap "
+            "options] (robustness; bench/README.md)\n");
 }
 
 int main(int argc, char **argv)
 {
     size_t nights = 1;
+    int nights_given = 0;
     double minutes = 0;
     long seed_base = -1;
-    const char *misses = NULL;
+    const char *misses = NULL, *commit_arg = NULL, *split_arg = NULL, *range_arg = NULL;
+    const char *variants = NULL;
+    int quick = 0;
+    eval_boot_config boot = {2000, 20261206};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--nights") && i + 1 < argc)
+        if (!strcmp(argv[i], "--nights") && i + 1 < argc) {
             nights = (size_t)atol(argv[++i]);
-        else if (!strcmp(argv[i], "--minutes") && i + 1 < argc)
+            nights_given = 1;
+        } else if (!strcmp(argv[i], "--minutes") && i + 1 < argc)
             minutes = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed-base") && i + 1 < argc)
             seed_base = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--split") && i + 1 < argc)
+            split_arg = argv[++i];
+        else if (!strcmp(argv[i], "--seed-range") && i + 1 < argc)
+            range_arg = argv[++i];
+        else if (!strcmp(argv[i], "--resamples") && i + 1 < argc)
+            boot.resamples = (size_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--boot-seed") && i + 1 < argc)
+            boot.seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--commit") && i + 1 < argc)
+            commit_arg = argv[++i];
         else if (!strcmp(argv[i], "--misses") && i + 1 < argc)
             misses = argv[++i];
-        else {
-            fprintf(stderr, "usage: detect-accuracy [--nights N] [--minutes M] [--seed-base S] "
-                            "[--misses CLASS] SCENARIO...\n");
+        else if (!strcmp(argv[i], "--variants") && i + 1 < argc)
+            variants = argv[++i];
+        else if (!strcmp(argv[i], "--quick"))
+            quick = 1;
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
             return 2;
         }
+    }
+    if (!nights) {
+        fprintf(stderr, "--nights wants a positive count\n");
+        return 2;
+    }
+    if ((split_arg != NULL) + (range_arg != NULL) + (seed_base >= 0) > 1) {
+        fprintf(stderr, "give at most one of --split, --seed-range, --seed-base\n");
+        return 2;
+    }
+    /* seeds: first seed (or -1: each scenario's own) and count */
+    uint64_t lo = 0, hi = 0;
+    int own = 1;
+    const char *split_name = NULL;
+    if (range_arg) {
+        if (eval_parse_range(range_arg, &lo, &hi)) {
+            fprintf(stderr, "--seed-range wants A-B with A <= B, not '%s'\n", range_arg);
+            return 2;
+        }
+        if (nights_given && nights != hi - lo + 1) {
+            fprintf(stderr, "--nights and --seed-range disagree\n");
+            return 2;
+        }
+        nights = (size_t)(hi - lo + 1);
+        own = 0;
+    } else if (split_arg) {
+        const eval_split *sp = eval_split_find(split_arg);
+        if (!sp) {
+            fprintf(stderr, "unknown split '%s' (development, validation, evaluation)\n",
+                    split_arg);
+            return 2;
+        }
+        split_name = sp->name;
+        /* development keeps the suite's own seeds (as every development table so far) */
+        if (strcmp(sp->name, "development") != 0) {
+            lo = sp->lo;
+            hi = lo + nights - 1;
+            own = 0;
+            if (hi > sp->hi) {
+                fprintf(stderr, "the %s split has only %llu seeds\n", sp->name,
+                        (unsigned long long)(sp->hi - sp->lo + 1));
+                return 2;
+            }
+        }
+    } else if (seed_base >= 0) {
+        lo = (uint64_t)seed_base;
+        hi = lo + nights - 1;
+        own = 0;
+    }
+    char commit[256];
+    eval_commit(commit_arg, commit, sizeof commit);
+    cramp_detect_config dcfg;
+    cramp_detect_config_default(&dcfg);
+    char hash[17];
+    eval_config_hash(&dcfg, hash);
+    plain_config pcfg;
+    plain_config_default(&pcfg);
+    char pdesc[512];
+    plain_config_describe(&pcfg, pdesc, sizeof pdesc);
+
+    if (variants) {
+        /* development: from 1001 (the suite's own seeds and 9001-9010 stay for the suite) */
+        robust_options ro = {nights_given || range_arg ? nights : 0, minutes, quick,
+                             own ? 1001 : lo, commit, hash, pdesc, boot};
+        return robust_run(variants, &ro, run_night);
     }
     if (i >= argc) {
         fprintf(stderr, "give scenario files (datasets/suite/*.scenario)\n");
         return 2;
     }
-    cramp_score_config scfg;
-    cramp_score_config_default(&scfg);
-    cramp_score *all_ours = NULL, *all_plain = NULL;
-    cramp_score_create(&all_ours, &scfg, NULL);
-    cramp_score_create(&all_plain, &scfg, NULL);
-    printf("scenario\tfs_hz\tsnr\tdetector\tclass\tn_truth\ttp\tfp\tfn\tprecision\trecall\tf1"
-           "\tonset_median_s\n");
-    double total_frames = 0, total_secs = 0;
-    group groups[MAX_GROUPS];
-    size_t n_groups = 0;
-    for (; i < argc; i++) {
-        cramp_scenario sc;
-        cramp_scenario_default(&sc);
+    /* load every scenario first: the header names the seeds */
+    size_t n_sc = (size_t)(argc - i);
+    cramp_scenario *scs = calloc(n_sc, sizeof *scs);
+    uint64_t smin = UINT64_MAX, smax = 0;
+    for (size_t q = 0; q < n_sc; q++) {
+        cramp_scenario_default(&scs[q]);
         cramp_error err;
         memset(&err, 0, sizeof err);
-        if (cramp_scenario_load(&sc, argv[i], &err) != CRAMP_OK) {
+        if (cramp_scenario_load(&scs[q], argv[i + (int)q], &err) != CRAMP_OK) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
+        uint64_t a = own ? scs[q].seed : lo, b = own ? scs[q].seed + nights - 1 : hi;
+        if (a < smin) smin = a;
+        if (b > smax) smax = b;
+    }
+    char seeds[128];
+    if (own)
+        snprintf(seeds, sizeof seeds, "each scenario's own seed + 0..%zu (all within %llu-%llu)",
+                 nights - 1, (unsigned long long)smin, (unsigned long long)smax);
+    else
+        snprintf(seeds, sizeof seeds, "%llu-%llu for every scenario", (unsigned long long)lo,
+                 (unsigned long long)hi);
+    const char *split = eval_split_of(smin, smax);
+    if (split_name && strcmp(split, split_name) != 0) {
+        fprintf(stderr, "the seeds %llu-%llu are not all in the %s split\n",
+                (unsigned long long)smin, (unsigned long long)smax, split_name);
+        return 2;
+    }
+    eval_print_header(stdout, "detect-accuracy", commit, split, seeds, &boot, hash, pdesc);
+    if (minutes > 0) printf("# minutes per night: %g\n", minutes);
+
+    cramp_score_config scfg;
+    cramp_score_config_default(&scfg);
+    eval_tally all_ours, all_plain;
+    eval_tally_init(&all_ours, &scfg);
+    eval_tally_init(&all_plain, &scfg);
+    printf("scenario\tfs_hz\tsnr\tdetector\tclass\tnights\tn_truth\ttp\tfp\tfn\tprecision\tp_lo"
+           "\tp_hi\trecall\tr_lo\tr_hi\tf1\tf1_lo\tf1_hi\tonset_median_s\tflag\n");
+    double total_frames = 0, total_secs = 0;
+    group groups[MAX_GROUPS];
+    size_t n_groups = 0;
+    for (size_t q = 0; q < n_sc; q++) {
+        cramp_scenario sc = scs[q];
+        const char *path = argv[i + (int)q];
         if (minutes > 0) sc.duration_min = minutes;
-        const char *base = strrchr(argv[i], '/');
-        base = base ? base + 1 : argv[i];
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
         char name[128];
         snprintf(name, sizeof name, "%.*s", (int)(strcspn(base, ".")), base);
-        cramp_score *so = NULL, *sp = NULL;
-        cramp_score_create(&so, &scfg, NULL);
-        cramp_score_create(&sp, &scfg, NULL);
-        uint64_t seed0 = seed_base >= 0 ? (uint64_t)seed_base : sc.seed;
+        eval_tally so, sp;
+        eval_tally_init(&so, &scfg);
+        eval_tally_init(&sp, &scfg);
+        uint64_t seed0 = own ? sc.seed : lo;
         for (size_t k = 0; k < nights; k++) {
             sc.seed = seed0 + k;
             night_result r;
@@ -394,46 +501,49 @@ int main(int argc, char **argv)
                 print_misses(name, sc.seed, "false", misses, r.ours, r.n_ours, r.truth,
                              r.n_truth);
             }
-            cramp_score_add_night(so, name, r.truth, r.n_truth, r.ours, r.n_ours, NULL);
-            cramp_score_add_night(sp, name, r.truth, r.n_truth, r.plain, r.n_plain, NULL);
-            cramp_score_add_night(all_ours, name, r.truth, r.n_truth, r.ours, r.n_ours, NULL);
-            cramp_score_add_night(all_plain, name, r.truth, r.n_truth, r.plain, r.n_plain, NULL);
             group *gr[2] = {group_for(groups, &n_groups, sc.fs, "all", &scfg),
                             group_for(groups, &n_groups, 0, snr_tag(&sc), &scfg)};
-            for (int q = 0; q < 2; q++) {
-                if (!gr[q]) {
-                    fprintf(stderr, "more than %d rate and SNR groups\n", MAX_GROUPS);
+            eval_tally *to[5] = {&so, &all_ours, gr[0] ? &gr[0]->ours : NULL,
+                                 gr[1] ? &gr[1]->ours : NULL, NULL};
+            eval_tally *tp[5] = {&sp, &all_plain, gr[0] ? &gr[0]->plain : NULL,
+                                 gr[1] ? &gr[1]->plain : NULL, NULL};
+            if (!gr[0] || !gr[1]) {
+                fprintf(stderr, "more than %d rate and SNR groups\n", MAX_GROUPS);
+                return 1;
+            }
+            for (int w = 0; to[w]; w++)
+                if (eval_tally_add(to[w], name, r.truth, r.n_truth, r.ours, r.n_ours) ||
+                    eval_tally_add(tp[w], name, r.truth, r.n_truth, r.plain, r.n_plain)) {
+                    fprintf(stderr, "scoring failed\n");
                     return 1;
                 }
-                cramp_score_add_night(gr[q]->ours, name, r.truth, r.n_truth, r.ours, r.n_ours,
-                                      NULL);
-                cramp_score_add_night(gr[q]->plain, name, r.truth, r.n_truth, r.plain,
-                                      r.n_plain, NULL);
-            }
             free_events(r.truth, r.n_truth);
             free_events(r.ours, r.n_ours);
             free_events(r.plain, r.n_plain);
         }
-        print_scores(name, sc.fs, snr_tag(&sc), "ours", so);
-        print_scores(name, sc.fs, snr_tag(&sc), "plain", sp);
+        print_scores(name, sc.fs, snr_tag(&sc), "ours", &so, &sp, &boot);
+        print_scores(name, sc.fs, snr_tag(&sc), "plain", &sp, &so, &boot);
         fflush(stdout);
-        cramp_score_destroy(so);
-        cramp_score_destroy(sp);
+        eval_tally_free(&so);
+        eval_tally_free(&sp);
     }
     qsort(groups, n_groups, sizeof *groups, cmp_group);
     for (size_t q = 0; q < n_groups; q++) {
         const char *what = groups[q].fs > 0 ? "by-rate" : "by-snr";
-        print_scores(what, groups[q].fs, groups[q].snr, "ours", groups[q].ours);
-        print_scores(what, groups[q].fs, groups[q].snr, "plain", groups[q].plain);
-        cramp_score_destroy(groups[q].ours);
-        cramp_score_destroy(groups[q].plain);
+        print_scores(what, groups[q].fs, groups[q].snr, "ours", &groups[q].ours,
+                     &groups[q].plain, &boot);
+        print_scores(what, groups[q].fs, groups[q].snr, "plain", &groups[q].plain,
+                     &groups[q].ours, &boot);
+        eval_tally_free(&groups[q].ours);
+        eval_tally_free(&groups[q].plain);
     }
-    print_scores("pooled", 0, "all", "ours", all_ours);
-    print_scores("pooled", 0, "all", "plain", all_plain);
+    print_scores("pooled", 0, "all", "ours", &all_ours, &all_plain, &boot);
+    print_scores("pooled", 0, "all", "plain", &all_plain, &all_ours, &boot);
     fprintf(stderr, "detector (library, synth excluded): %.0f samples in %.2f s CPU = %.1f M "
                     "samples/s\n",
             total_frames, total_secs, total_frames / total_secs / 1e6);
-    cramp_score_destroy(all_ours);
-    cramp_score_destroy(all_plain);
+    eval_tally_free(&all_ours);
+    eval_tally_free(&all_plain);
+    free(scs);
     return 0;
 }

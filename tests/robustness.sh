@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# detect-accuracy's provenance header, seed splits and robustness mode
+# (bench/README.md): a small variants file, run twice (same bytes), the
+# tables it must hold, and the errors it must give.
+#   robustness.sh DETECT_ACCURACY_EXE TESTS_DIR DATASETS_DIR
+set -eu
+exe=$1 tests=$(cd "$2" && pwd) datasets=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+has() { grep -q -- "$2" "$1" || fail "$1 lacks '$2'"; }
+
+v=$tests/robustness_quick.variants
+"$exe" --variants "$v" --resamples 200 --commit test-commit > "$tmp/a.tsv" 2> "$tmp/a.err" ||
+    { cat "$tmp/a.err"; fail "robustness run"; }
+"$exe" --variants "$v" --resamples 200 --commit test-commit > "$tmp/b.tsv" 2>"$tmp/err" ||
+    fail "second run"
+cmp -s "$tmp/a.tsv" "$tmp/b.tsv" || fail "two runs differ"
+has "$tmp/a.tsv" '^# commit: test-commit$'
+has "$tmp/a.tsv" '^# split: development$'
+has "$tmp/a.tsv" '^# seeds: 1001-1002 for every variant$'
+has "$tmp/a.tsv" '^# bootstrap: 200 resamples over nights, seed 20261206'
+grep -Eq '^# rules_id: [0-9a-f]{16} ' "$tmp/a.tsv" || fail "no rules_id"
+# base, 2 + 2 sweep points, 1 random, 1 explicit
+[ "$(grep -c '^# variant ' "$tmp/a.tsv")" = 7 ] || fail "expected 7 variants"
+has "$tmp/a.tsv" '^# variant sweep:cramp_units=5: '
+has "$tmp/a.tsv" '^# variant sweep:noise_uv=4: '
+has "$tmp/a.tsv" '^# variant per-night: cramp_units=log:5..100 mvc_rms_uv=150..400$'
+for det in ours plain; do
+    n=$(awk -F'\t' -v d=$det '$1 != "summary" && $2 == d && $3 == "cramp" && $5 > 0' "$tmp/a.tsv" | wc -l)
+    [ "$n" = 7 ] || fail "$det: $n cramp rows with truth events, expected 7"
+    for st in mean worst; do
+        awk -F'\t' -v d=$det -v s=$st '$1 == "summary" && $2 == d && $3 == "plm" && $5 == s' \
+            "$tmp/a.tsv" | grep -q . || fail "no $st plm summary for $det"
+    done
+done
+# every figure has its interval columns and every row a flag
+awk -F'\t' '!/^#/ && NF && $1 != "summary" && $1 != "variant" {
+    if (NF != 19 || ($19 != "ok" && $19 != "n<10" && $19 != "no-truth")) exit 1 }' \
+    "$tmp/a.tsv" || fail "row without 19 columns and a flag"
+# the interval holds the point figure
+awk -F'\t' '!/^#/ && NF && $1 != "summary" && $1 != "variant" && $15 != "NA" {
+    if ($16 > $15 + 1e-9 || $17 < $15 - 1e-9) exit 1 }' "$tmp/a.tsv" ||
+    fail "an F1 outside its interval"
+has "$tmp/a.tsv" '^# ahead: cramp F1 ours > plain on '
+
+# named splits and explicit ranges
+"$exe" --variants "$v" --quick --resamples 10 --split evaluation --nights 1 > "$tmp/e.tsv" 2>"$tmp/err"
+has "$tmp/e.tsv" '^# split: evaluation$'
+has "$tmp/e.tsv" '^# seeds: 20000-20000 for every variant$'
+"$exe" --minutes 2 --seed-range 10000-10001 --resamples 10 --commit x \
+    "$datasets/suite/single-calf-1k.scenario" > "$tmp/s.tsv" 2>"$tmp/err"
+has "$tmp/s.tsv" '^# split: validation$'
+has "$tmp/s.tsv" '^# seeds: 10000-10001 for every scenario$'
+has "$tmp/s.tsv" $'^scenario\tfs_hz\tsnr\tdetector\tclass\tnights\tn_truth\ttp\tfp\tfn\tprecision\tp_lo\tp_hi\trecall\tr_lo\tr_hi\tf1\tf1_lo\tf1_hi\tonset_median_s\tflag$'
+"$exe" --minutes 2 --seed-range 9999-10000 --resamples 10 \
+    "$datasets/suite/single-calf-1k.scenario" > "$tmp/m.tsv" 2>"$tmp/err"
+has "$tmp/m.tsv" '^# split: mixed$'
+
+# errors: usage 2, a bad variants file 2, an unknown override key 1 or 2
+rc=0; "$exe" --split evaluation --seed-range 1-2 x > "$tmp/o" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "--split with --seed-range gave $rc"
+rc=0; "$exe" --split nosuch x > "$tmp/o" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "unknown split gave $rc"
+printf 'base %s\nwobble 3\n' "$tests/plain_twin.scenario" > "$tmp/bad.variants"
+rc=0; "$exe" --variants "$tmp/bad.variants" > "$tmp/o" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "bad variants file gave $rc"
+grep -q "bad.variants:2:" "$tmp/o" || fail "no line number for the bad line"
+printf 'base %s\nminutes 1\nnights 1\nvariant v no_such_key=3\n' "$tests/plain_twin.scenario" \
+    > "$tmp/key.variants"
+rc=0; "$exe" --variants "$tmp/key.variants" --resamples 1 > "$tmp/o" 2>&1 || rc=$?
+[ $rc != 0 ] || fail "an unknown scenario key was accepted"
+grep -q "no_such_key" "$tmp/o" || fail "the unknown key is not named"
+echo OK
