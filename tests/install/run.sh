@@ -13,7 +13,7 @@ set -euo pipefail
 SRC=$(cd "${1:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}" && pwd)
 WORK=${2:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}
 CC=${3:-${CC:-cc}}
-JOBS=$(nproc 2>/dev/null || echo 2)
+JOBS=$(nproc || echo 2)
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
