@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 
-TOOLCHAIN = re.compile(r"^(_init|_fini|_edata|_end|__bss_start|__(asan|ubsan|odr_asan|tsan|sancov)\w*|"
+TOOLCHAIN = re.compile(r"^(_init|_fini|_edata|_end|__bss_start|__(asan|ubsan|odr_asan|tsan|sancov)[\w.]*|"
                        r"___asan\w*)$")
 
 
