@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the project into a temporary prefix and builds a consumer against
-# the installed files only: with find_package(cramp) + cramp::cramp, and with
-# pkg-config. Both the default static library and a shared one are checked,
-# and the installed cramp command must run.
+# Installs the project into a temporary prefix, MOVES the installed tree to
+# another folder (the package must be relocatable: cramp.pc is relative to its
+# own folder, the CMake package to its own files), and builds a consumer
+# against the moved files only: with find_package(cramp) + cramp::cramp, and
+# with pkg-config. Both the default static library and a shared one are
+# checked, the installed cramp command must run from the new place, and the
+# shared libcramp.so must export only the public API (tests/exports.py).
 # Usage: tests/install/run.sh SOURCE_DIR WORK_DIR [C_COMPILER]
 set -euo pipefail
 
 SRC=$(cd "${1:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}" && pwd)
 WORK=${2:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}
 CC=${3:-${CC:-cc}}
-JOBS=$(nproc 2>/dev/null || echo 2)
+JOBS=$(nproc || echo 2)
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -22,18 +25,33 @@ unset CPATH C_INCLUDE_PATH LIBRARY_PATH
 check() { # check VARIANT CMAKE_ARGS...
     local variant=$1
     shift
-    local build=$WORK/$variant/build prefix=$WORK/$variant/prefix
-    echo "== $variant: build and install into $prefix"
+    local build=$WORK/$variant/build installed=$WORK/$variant/prefix prefix=$WORK/$variant/moved/to/here
+    echo "== $variant: build and install into $installed"
     cmake -S "$SRC" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Release \
-        -DBUILD_TESTING=OFF -DCRAMP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX="$prefix" "$@" >"$WORK/$variant.configure.log"
+        -DBUILD_TESTING=OFF -DCRAMP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX="$installed" "$@" >"$WORK/$variant.configure.log"
     cmake --build "$build" -j"$JOBS" >"$WORK/$variant.build.log"
     cmake --install "$build" >"$WORK/$variant.install.log"
+
+    echo "== $variant: move $installed to $prefix"
+    mkdir -p "$(dirname "$prefix")"
+    mv "$installed" "$prefix"
+    test ! -e "$installed"
+    # No installed text file may name the old place (or the build tree).
+    if grep -rlF -e "$installed" -e "$build" "$prefix" --include='*.pc' --include='*.cmake'; then
+        echo "FAILED: the files above name $installed or $build" >&2
+        exit 1
+    fi
 
     local libdir
     libdir=$(dirname "$(find "$prefix" -name 'cramp.pc' -path '*/pkgconfig/*' | head -1)")
     libdir=$(dirname "$libdir")
     test -f "$prefix/include/cramp/cramp.h"
     test -f "$libdir/cmake/cramp/crampConfig.cmake"
+
+    if [ "$variant" = shared ] && command -v python3 >"$WORK/python3.path"; then
+        echo "== $variant: exports of the installed libcramp.so"
+        python3 "$SRC/tests/exports.py" "$prefix/include" "$libdir/libcramp.so"
+    fi
 
     echo "== $variant: installed cramp --version"
     # A shared libcramp must be found through the tool's RPATH, not the environment.
