@@ -1003,11 +1003,20 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
     }
     fputs(") scale 0\n", g);
     if (argc > 3) fputs("set xtics rotate by 30 right\n", g);
-    multiplot(&p, 1, 3, 1.8, 0.3, 2.2, 1.0, 0.4, 0);
-    fprintf(g, "set key at screen 0.5,%.4f center center horizontal samplen 1.5 width 1\n",
-            0.4 * p.em / p.h_cm);
+    /* three panels placed by hand, then the legend in a full-width row of
+     * its own (a key inside one narrow panel drops entries that overflow) */
+    const double em = p.em, W = p.w_cm, H = p.h_cm;
+    const double L = 1.8 * em / W, R = 1 - 0.3 * em / W, gap = 0.4 * em / W;
+    const double B = 2.2 * em / H, T = 1 - (1.0 + (o->title ? 0.6 : 0)) * em / H;
+    const double pw = (R - L - 2 * gap) / 3;
+    fputs("set multiplot", g);
+    title_line(g, o, "");
+    fputc('\n', g);
+    fprintf(g, "set bmargin at screen %.4f\nset tmargin at screen %.4f\nunset key\n", B, T);
     static const char *const label[3] = {"precision", "recall", "F1"};
     for (int m = 0; m < 3; m++) {
+        fprintf(g, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n",
+                L + m * (pw + gap), L + m * (pw + gap) + pw);
         fprintf(g, "set title '%s'\n", label[m]);
         fputs(m == 0 ? "set ylabel 'score'\n" : "unset ylabel\nset format y ''\n", g);
         fputs("plot ", g);
@@ -1021,10 +1030,17 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
                        "fc rgb '%s' notitle",
                     k, 4 + m, class_rgb(k));
         }
-        if (m == 0) key_classes(g, present);
-        else fputs("\nunset key", g);
         fputc('\n', g);
     }
+    fprintf(g, "set lmargin at screen 0.02\nset rmargin at screen 0.98\n"
+               "set bmargin at screen 0\nset tmargin at screen %.4f\n"
+               "unset border\nunset tics\nunset title\nunset ylabel\nunset xlabel\nunset grid\n"
+               "set xrange [0:1]\nset yrange [0:1]\n"
+               "set key at screen 0.5,%.4f center center horizontal maxrows 1 samplen 1.5 "
+               "width 1\nplot NaN notitle",
+            0.9 * em / H, 0.45 * em / H);
+    key_classes(g, present);
+    fputc('\n', g);
     fputs("unset multiplot\n", g);
     if (plot_finish(&p) != CLI_OK) {
         plot_abort(&p);
