@@ -98,8 +98,9 @@ void cmd_plot_help(FILE *out)
           "      on a log axis (the band between its smallest and largest value in each\n"
           "      of about 2000 time bins, so short bursts stay visible), the events\n"
           "      (cramp detect or cramp synth output) as spans coloured by class on the\n"
-          "      channels they name (on every strip when they name none), cramp onsets\n"
-          "      as triangles. The recording is streamed: memory does not grow with it.\n"
+          "      channels they name (on every strip when they name none; at least 1/400\n"
+          "      of the axis wide, so short ones stay visible), cramp onsets as\n"
+          "      triangles. The recording is streamed: memory does not grow with it.\n"
           "  episode RECORDING EVENTS.tsv (--index N | --at SECONDS)\n"
           "      one event with context: the band-passed signal (20-450 Hz, as the\n"
           "      detector) of its main channel, its 0.1-s RMS envelope with the\n"
@@ -618,6 +619,21 @@ static void title_line(FILE *g, const plot_opts *o, const char *what)
     }
 }
 
+/* Extra bottom room (cm) for n group names under an axis panel_cm wide:
+ * 0 when they fit side by side (about 0.19 cm a character at 9 pt),
+ * else the names are turned by 30 degrees and need about half their length. */
+static double slanted_names(FILE *g, const char *const *names, size_t n, double panel_cm,
+                            double em)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) > longest) longest = strlen(names[i]);
+    const double need = (double)longest * 0.19 * em;
+    if (need <= 0.85 * panel_cm / (double)n) return 0;
+    fputs("set xtics rotate by 30 right\n", g);
+    return 0.5 * need;
+}
+
 /* "set multiplot layout ROWS,COLS" with margins and spacing given in cm
  * (times the font's size over 9 pt), so labels keep their room whatever the
  * figure's size; then the --title, if any. */
@@ -797,19 +813,26 @@ static int plot_night(const plot_opts *o, int argc, char **argv)
     size_t n_drawn = 0, n_cramps = 0;
     d = plot_file(&p, "events.dat", &ev_name);
     if (!d) goto done;
-    fputs("# x_start x_end strip(1 = first channel) class(0 = cramp ...)\n", d);
+    fputs("# span x_start x_end (widened to 1/400 of the axis at least), strip (1 = first "
+          "channel), class (0 = cramp ...), onset x\n", d);
     const cramp_event *evs = cramp_event_table_events(ev);
     for (size_t i = 0; i < cramp_event_table_size(ev); i++) {
         const cramp_event *x = &evs[i];
         if (!isfinite(x->onset_s) || x->onset_s > duration) continue;
         double dur = isfinite(x->duration_s) && x->duration_s > 0 ? x->duration_s : 0;
+        /* at least 1/400 of the axis, so a 1-s burst in 8 hours stays visible */
+        double x0 = x->onset_s;
+        if (dur < duration / 400) {
+            x0 -= (duration / 400 - dur) / 2;
+            dur = duration / 400;
+        }
         size_t k = class_index(x->trial_type);
         int any = 0;
         for (size_t c = 0; c < C; c++) {
             if (!empty_channel(x->channel) && !names_channel(x->channel, cli_reader_label(&rd, c)))
                 continue;
-            fprintf(d, "%.6f\t%.6f\t%zu\t%zu\n", (t0 + x->onset_s) * tscale,
-                    (t0 + x->onset_s + dur) * tscale, c + 1, k);
+            fprintf(d, "%.6f\t%.6f\t%zu\t%zu\t%.6f\n", (t0 + x0) * tscale, (t0 + x0 + dur) * tscale,
+                    c + 1, k, (t0 + x->onset_s) * tscale);
             any = 1;
         }
         if (any) {
@@ -830,7 +853,7 @@ static int plot_night(const plot_opts *o, int argc, char **argv)
     } else {
         fprintf(g, "set xrange [0:%.6f]\n", duration / 3600);
     }
-    multiplot(&p, (int)C, 1, 2.2, 0.5, 1.6, 1.0, 0, 0.15);
+    multiplot(&p, (int)C, 1, 2.6, 0.8, 1.6, 1.0, 0, 0.15);
     fprintf(g, "set key at screen 0.5,%.4f center center horizontal noautotitle samplen 1.5 "
                "width 1\n",
             1 - (0.5 * p.em + (o->title ? 0.6 * p.em : 0)) / p.h_cm);
@@ -864,7 +887,7 @@ static int plot_night(const plot_opts *o, int argc, char **argv)
         if (present[0]) {
             fputs(", ", g);
             gp_str(g, ev_name);
-            fprintf(g, " using (($3==%zu && $4==0) ? $1 : NaN):(%g) with points pt 11 ps 0.9 "
+            fprintf(g, " using (($3==%zu && $4==0) ? $5 : NaN):(%g) with points pt 11 ps 0.9 "
                        "lc rgb '%s' notitle",
                     c + 1, ymax / 2.2, class_rgb(0));
         }
@@ -964,7 +987,7 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
     if (!K) return cli_fail("no class has a defined precision or recall in the inputs");
 
     plot p;
-    if (plot_begin(&p, o, 17, 7) != CLI_OK) return CLI_FAIL;
+    if (plot_begin(&p, o, 17, 8) != CLI_OK) return CLI_FAIL;
     const char *dname;
     FILE *d = plot_file(&p, "scores.dat", &dname);
     if (!d) {
@@ -1002,12 +1025,14 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
         fprintf(g, " %d", gi);
     }
     fputs(") scale 0\n", g);
-    if (argc > 3) fputs("set xtics rotate by 30 right\n", g);
     /* three panels placed by hand, then the legend in a full-width row of
      * its own (a key inside one narrow panel drops entries that overflow) */
     const double em = p.em, W = p.w_cm, H = p.h_cm;
     const double L = 1.8 * em / W, R = 1 - 0.3 * em / W, gap = 0.4 * em / W;
-    const double B = 2.2 * em / H, T = 1 - (1.0 + (o->title ? 0.6 : 0)) * em / H;
+    const char *np[MAX_GROUPS];
+    for (int gi = 0; gi < argc; gi++) np[gi] = names[gi];
+    const double extra = slanted_names(g, np, (size_t)argc, (R - L - 2 * gap) / 3 * W, em);
+    const double B = (2.4 * em + extra) / H, T = 1 - (1.0 + (o->title ? 0.6 : 0)) * em / H;
     const double pw = (R - L - 2 * gap) / 3;
     fputs("set multiplot", g);
     title_line(g, o, "");
@@ -1038,7 +1063,7 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
                "set xrange [0:1]\nset yrange [0:1]\n"
                "set key at screen 0.5,%.4f center center horizontal maxrows 1 samplen 1.5 "
                "width 1\nplot NaN notitle",
-            0.9 * em / H, 0.45 * em / H);
+            1.3 * em / H, 0.65 * em / H);
     key_classes(g, present);
     fputc('\n', g);
     fputs("unset multiplot\n", g);
@@ -1611,7 +1636,7 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
             tsv_num(&t, r, cplm, &vals[2 * r + 1]) != CLI_OK)
             goto done;
     }
-    if (plot_begin(&p, o, 12, 8) != CLI_OK) goto done;
+    if (plot_begin(&p, o, 14, 8) != CLI_OK) goto done;
     const char *dn, *sn;
     FILE *d = plot_file(&p, "nights.dat", &dn);
     if (!d) goto done;
@@ -1659,8 +1684,8 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
         fprintf(g, " %zu", k);
     }
     fputs(") scale 0\n", g);
-    if (ng > 4) fputs("set xtics rotate by 30 right\n", g);
-    multiplot(&p, 1, 2, 1.8, 0.3, ng > 4 ? 2.8 : 2.0, 1.0, 1.8, 0);
+    const double extra = slanted_names(g, gname, ng, (p.w_cm - 3.9 * p.em) / 2, p.em);
+    multiplot(&p, 1, 2, 1.8, 0.3, 2.0 + extra / p.em, 1.0, 1.8, 0);
     if (cg >= 0) fprintf(g, "set xlabel '%s'\n", by);
     static const char *const ttl[2] = {"cramps per hour", "PLM index (per hour)"};
     for (int m = 0; m < 2; m++) {
