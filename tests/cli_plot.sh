@@ -139,6 +139,7 @@ done
 grep -qi "#D55E00\|rgb(213, 94,   0)\|rgb(213, *94, *0)" night.svg && ok || bad "night.svg: no vermillion for cramp"
 grep -q "signal (µV)" episode.svg && grep -q "time from the recording start (s)" episode.svg \
     && grep -q "onset threshold" episode.svg && ok || bad "episode.svg lacks its labels"
+grep -q "MNF, MDF (Hz)" episode.svg && grep -q "MNF slope" episode.svg && ok || bad "episode.svg lacks its MNF/MDF panel"
 grep -q "frequency (Hz)" fatigue.svg && grep -q "FInsm5" fatigue.svg && grep -q "time (s)" fatigue.svg \
     && grep -q "MNF slope" fatigue.svg && ok || bad "fatigue.svg lacks its labels"
 grep -q ">precision</" scores.svg && grep -q ">recall</" scores.svg && grep -q ">F1</" scores.svg \
@@ -149,6 +150,20 @@ for cls in $score_classes; do
 done
 grep -q "cramps per hour" cohort.svg && grep -q ">sub-01</" cohort.svg && grep -q ">sub-02</" cohort.svg \
     && ok || bad "cohort.svg lacks its labels or groups"
+
+# the episode's MNF trend: a 5-minute calf cramp that fatigues (the suite's
+# fatigue night) must show a falling MNF, with its interval below 0
+run synth "$DATASETS/suite/cramp-fatigue-2k.scenario" --quiet -o fat.edf
+expect_rc 0 "synth fatigue night"
+run detect fat.edf -o fatdet.tsv --quiet
+expect_rc 0 "detect fatigue night"
+idx=$(awk -F'\t' 'NR > 1 && $3 == "cramp" { print NR - 1; exit }' fatdet.tsv)
+run plot episode fat.edf fatdet.tsv --index "${idx:-1}" -o fatep.svg
+expect_rc 0 "episode of the fatigue cramp"
+awk '/MNF slope/ { gsub(/[\[\],]/, " ")
+                   for (i = 1; i <= NF; i++) { if ($i == "slope") b = $(i + 1); if ($i == "CI") hi = $(i + 2) }
+                   found = 1; ok = (b < 0 && hi < 0) }
+     END { exit !(found && ok) }' err && ok || bad "the fatigue cramp's MNF does not fall: $(grep 'MNF slope' err)"
 
 # ---- size ------------------------------------------------------------------------
 run plot night night.edf det.tsv -o sized.png --size 10x6cm --dpi 100 --quiet

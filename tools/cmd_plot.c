@@ -105,7 +105,8 @@ void cmd_plot_help(FILE *out)
           "      one event with context: the band-passed signal (20-450 Hz, as the\n"
           "      detector) of its main channel, its 0.1-s RMS envelope with the\n"
           "      detector's onset and offset thresholds (from the rest_uv column that\n"
-          "      cramp detect writes), onset and offset marked\n"
+          "      cramp detect writes), onset and offset marked, and the MNF and MDF of\n"
+          "      0.5-s epochs with their least-squares slopes over the event\n"
           "  fatigue FATIGUE.tsv\n"
           "      MNF and MDF (Hz) and FInsm5 (own axis) of one channel over time (cramp\n"
           "      fatigue output), each with its least-squares line and the line's 95 %\n"
@@ -1123,6 +1124,24 @@ static void fit_write(FILE *d, const fit_band *f, double t)
             isfinite(half) ? yhat + half : yhat);
 }
 
+/* The plot clauses of index k (0 MNF, 1 MDF, 2 FInsm5): its line's 95 %
+ * band from the fit file fn (columns 3k+3, 3k+4), the epochs from the data
+ * file dn (column k+2) as points, the line (column 3k+2) titled key. */
+static void fit_clauses(FILE *g, const char *dn, const char *fn, int k, const char *rgb, int pt,
+                        int dt, const char *name, const char *key)
+{
+    gp_str(g, fn);
+    fprintf(g, " using 1:%d:%d with filledcurves fs transparent solid 0.2 noborder fc rgb '%s' "
+               "notitle, ",
+            3 * k + 3, 3 * k + 4, rgb);
+    gp_str(g, dn);
+    fprintf(g, " using 1:%d with points pt %d ps 0.4 lc rgb '%s' title '%s', ", k + 2, pt, rgb,
+            name);
+    gp_str(g, fn);
+    fprintf(g, " using 1:%d with lines lw 1.5 dt %d lc rgb '%s' title ", 3 * k + 2, dt, rgb);
+    gp_str(g, key);
+}
+
 static int plot_fatigue(const plot_opts *o, int argc, char **argv)
 {
     if (argc != 1) return cli_usage_error("fatigue wants one FATIGUE.tsv (cramp fatigue output)");
@@ -1229,40 +1248,16 @@ static int plot_fatigue(const plot_opts *o, int argc, char **argv)
     if (r1 > r0) fprintf(g, "set yrange [%.6g:%.6g]\n", r0 - 0.05 * (r1 - r0), r1 + 0.7 * (r1 - r0));
     fputs("set ylabel 'frequency (Hz)'\nset format x ''\nunset xlabel\n", g);
     fputs("plot ", g);
-    gp_str(g, fn);
-    fprintf(g, " using 1:3:4 with filledcurves fs transparent solid 0.2 noborder fc rgb '%s' "
-               "notitle, ",
-            INK_RGB);
-    gp_str(g, fn);
-    fprintf(g, " using 1:6:7 with filledcurves fs transparent solid 0.2 noborder fc rgb '%s' "
-               "notitle, ",
-            INK2_RGB);
-    gp_str(g, dn);
-    fprintf(g, " using 1:2 with points pt 7 ps 0.4 lc rgb '%s' title 'MNF', ", INK_RGB);
-    gp_str(g, dn);
-    fprintf(g, " using 1:3 with points pt 6 ps 0.4 lc rgb '%s' title 'MDF', ", INK2_RGB);
-    gp_str(g, fn);
-    fprintf(g, " using 1:2 with lines lw 1.5 lc rgb '%s' title ", INK_RGB);
-    gp_str(g, key[0]);
+    fit_clauses(g, dn, fn, 0, INK_RGB, 7, 1, "MNF", key[0]);
     fputs(", ", g);
-    gp_str(g, fn);
-    fprintf(g, " using 1:5 with lines lw 1.5 dt 2 lc rgb '%s' title ", INK2_RGB);
-    gp_str(g, key[1]);
+    fit_clauses(g, dn, fn, 1, INK2_RGB, 6, 2, "MDF", key[1]);
     fputs("\n", g);
     if (q1 > q0) fprintf(g, "set yrange [%.6g:%.6g]\n", q0 - 0.05 * (q1 - q0), q1 + 0.5 * (q1 - q0));
     else fputs("set yrange [*:*]\n", g);
     fputs("set ylabel 'FInsm5'\nset format y '%.1e'\nset format x '%g'\n"
           "set xlabel 'time (s)'\nplot ",
           g);
-    gp_str(g, fn);
-    fprintf(g, " using 1:9:10 with filledcurves fs transparent solid 0.2 noborder fc rgb '%s' "
-               "notitle, ",
-            INK_RGB);
-    gp_str(g, dn);
-    fprintf(g, " using 1:4 with points pt 7 ps 0.4 lc rgb '%s' title 'FInsm5', ", INK_RGB);
-    gp_str(g, fn);
-    fprintf(g, " using 1:8 with lines lw 1.5 lc rgb '%s' title ", INK_RGB);
-    gp_str(g, key[2]);
+    fit_clauses(g, dn, fn, 2, INK_RGB, 7, 1, "FInsm5", key[2]);
     fputs("\nunset multiplot\n", g);
     if (plot_finish(&p) != CLI_OK) goto done;
     if (!o->quiet) {
@@ -1284,6 +1279,10 @@ done:
 /* ---- episode -------------------------------------------------------------- */
 
 #define EPISODE_BINS 3000
+/* MNF/MDF over the episode: 0.5-s epochs of 0.25-s Welch segments, short
+ * enough for a 2-s leg movement to give a few points. */
+#define EPISODE_EPOCH_S 0.5
+#define EPISODE_SEGMENT_S 0.25
 
 static int plot_episode(const plot_opts *o, int argc, char **argv)
 {
@@ -1374,8 +1373,11 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
     int rc = CLI_FAIL;
     cramp_filter *flt = NULL;
     cramp_envelope *e = NULL;
+    cramp_spectral *sp = NULL;
+    cramp_spectral_result *sres = NULL;
     float *buf = NULL, *envb = NULL;
-    double *slo = NULL, *shi = NULL, *emax = NULL;
+    double *slo = NULL, *shi = NULL, *emax = NULL, *spec_t = NULL, *spec_y = NULL;
+    size_t n_spec = 0;
     plot p;
     memset(&p, 0, sizeof p);
     cramp_error err;
@@ -1421,6 +1423,21 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
         cli_fail("%s: envelope: %s", rec_path, err.message);
         goto done;
     }
+    cramp_spectral_config sc;
+    cramp_spectral_config_default(&sc);
+    sc.fs = fs;
+    sc.epoch_s = EPISODE_EPOCH_S;
+    sc.segment_s = EPISODE_SEGMENT_S;
+    sc.wisdom_path = "";
+    if (cramp_spectral_create(&sp, 1, &sc, &err) != CRAMP_OK) {
+        cli_fail("%s: spectrum: %s", rec_path, err.message);
+        goto done;
+    }
+    const size_t sres_cap = cramp_spectral_max_output(sp, CLI_BLOCK_FRAMES);
+    const size_t max_epochs = (size_t)((double)(fb - fa + 1) / fs / EPISODE_EPOCH_S) + 2;
+    sres = malloc(sres_cap * sizeof *sres);
+    spec_t = malloc(max_epochs * sizeof *spec_t);
+    spec_y = malloc(2 * max_epochs * sizeof *spec_y); /* mnf, then mdf */
     const double edelay = cramp_envelope_delay_s(e);
     const size_t span = (size_t)(fb - fa) + 1;
     const size_t bin = (span + EPISODE_BINS - 1) / EPISODE_BINS;
@@ -1430,7 +1447,7 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
     slo = malloc(nb * sizeof *slo);
     shi = malloc(nb * sizeof *shi);
     emax = malloc(nb * sizeof *emax);
-    if (!buf || !envb || !slo || !shi || !emax) {
+    if (!buf || !envb || !slo || !shi || !emax || !sres || !spec_t || !spec_y) {
         cli_fail("out of memory");
         goto done;
     }
@@ -1465,11 +1482,40 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
                 if ((double)envb[i] > emax[k]) emax[k] = (double)envb[i];
             }
         }
+        /* the spectra of the shown stretch, epochs counted from fa */
+        const int64_t s0 = pos > fa ? pos : fa, s1 = pos + got < fb + 1 ? pos + got : fb + 1;
+        size_t ns = 0;
+        if (s1 > s0 && cramp_spectral_process(sp, buf + (s0 - pos), (size_t)(s1 - s0), sres,
+                                              sres_cap, &ns) != CRAMP_OK) {
+            cli_fail("spectrum failed");
+            goto done;
+        }
+        for (size_t i = 0; i < ns && n_spec < max_epochs; i++, n_spec++) {
+            spec_t[n_spec] = (double)fa / fs + sres[i].centre_s;
+            spec_y[n_spec] = sres[i].mnf_hz;
+            spec_y[max_epochs + n_spec] = sres[i].mdf_hz;
+        }
         pos += got;
     }
 
+    /* slopes over the epochs wholly inside the episode */
+    fit_band sf[2];
+    double *tt = malloc((n_spec + 1) * sizeof *tt), *yy = malloc((n_spec + 1) * sizeof *yy);
+    if (!tt || !yy) {
+        free(tt);
+        free(yy);
+        cli_fail("out of memory");
+        goto done;
+    }
+    const double half_ep = EPISODE_EPOCH_S / 2;
+    for (int k = 0; k < 2; k++)
+        fit_over(spec_t, spec_y + (size_t)k * max_epochs, n_spec, onset + half_ep - 1e-9,
+                 onset + dur - half_ep + 1e-9, tt, yy, &sf[k]);
+    free(tt);
+    free(yy);
+
     const double show_lo = (double)fa / fs;
-    if (plot_begin(&p, o, 17, 10) != CLI_OK) goto done;
+    if (plot_begin(&p, o, 17, 13) != CLI_OK) goto done;
     const char *dn;
     FILE *d = plot_file(&p, "signal.dat", &dn);
     if (!d) goto done;
@@ -1487,11 +1533,36 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
         if (fabs(shi[k]) > smx) smx = fabs(shi[k]);
     }
     if (close_data(d, dn) != CLI_OK) goto done;
+    const char *sn, *fn;
+    d = plot_file(&p, "spectrum.dat", &sn);
+    if (!d) goto done;
+    fputs("# time_s (epoch centre) mnf_hz mdf_hz\n", d);
+    for (size_t i = 0; i < n_spec; i++) {
+        fprintf(d, "%.6f", spec_t[i]);
+        for (int k = 0; k < 2; k++) {
+            const double v = spec_y[(size_t)k * max_epochs + i];
+            if (isfinite(v)) fprintf(d, "\t%.6g", v);
+            else fputs("\tNaN", d);
+        }
+        fputc('\n', d);
+    }
+    if (close_data(d, sn) != CLI_OK) goto done;
+    d = plot_file(&p, "trend.dat", &fn);
+    if (!d) goto done;
+    fputs("# time_s, then for mnf and mdf: line, 95 % band low, high (epochs inside the event)\n",
+          d);
+    for (int i = 0; i <= 40 && (sf[0].ok || sf[1].ok); i++) {
+        const double x = onset + half_ep + (dur - 2 * half_ep) * i / 40.0;
+        fprintf(d, "%.6f", x);
+        for (int k = 0; k < 2; k++) fit_write(d, &sf[k], x);
+        fputc('\n', d);
+    }
+    if (close_data(d, fn) != CLI_OK) goto done;
 
     FILE *g = p.gp;
     const char *rgb = class_rgb(cls);
     fprintf(g, "set xrange [%.6f:%.6f]\n", a, b);
-    if (o->title) multiplot(&p, 2, 1, 2.2, 0.5, 1.6, 0.3, 0, 0.3);
+    if (o->title) multiplot(&p, 3, 1, 2.2, 0.5, 1.6, 0.3, 0, 0.3);
     else {
         char tl[512];
         snprintf(tl, sizeof tl, "%s on %s at %.2f s, %.2f s long (band-passed %g-%g Hz)",
@@ -1499,7 +1570,7 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
         plot_opts o2 = *o;
         o2.title = tl;
         p.o = &o2;
-        multiplot(&p, 2, 1, 2.2, 0.5, 1.6, 0.3, 0, 0.3);
+        multiplot(&p, 3, 1, 2.2, 0.5, 1.6, 0.3, 0, 0.3);
         p.o = o;
     }
     fputs("\n", g);
@@ -1516,9 +1587,8 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
     gp_str(g, dn);
     fprintf(g, " using 1:2:3 with filledcurves fc rgb '%s' fs solid 1.0 noborder notitle\n",
             INK_RGB);
-    fprintf(g, "set ylabel 'RMS, %g s (µV)'\nset format x '%%g'\n"
-               "set xlabel 'time from the recording start (s)'\nset yrange [0:%g]\n",
-            dc.env_window_s, emx > 0 ? emx * 1.8 : 1);
+    fprintf(g, "set ylabel 'RMS, %g s (µV)'\nset yrange [0:%g]\n", dc.env_window_s,
+            emx > 0 ? emx * 1.8 : 1);
     fputs("set key top right samplen 1.5 maxrows 3\n", g);
     fputs("plot ", g);
     gp_str(g, dn);
@@ -1537,16 +1607,44 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
                "keyentry with lines lc rgb '%s' lw 1.2 title 'onset', keyentry with lines "
                "lc rgb '%s' lw 1.2 dt 2 title 'offset'\n",
             rgb, class_name(cls), rgb, rgb);
-    fputs("unset multiplot\n", g);
+    /* MNF and MDF of the band-passed signal, with their slopes over the event */
+    char key[2][96];
+    static const char *const nm[2] = {"MNF", "MDF"};
+    for (int k = 0; k < 2; k++) {
+        if (sf[k].ok) snprintf(key[k], sizeof key[k], "%s slope %.3g Hz/s", nm[k], sf[k].s.slope);
+        else snprintf(key[k], sizeof key[k], "%s: no slope (event under 1 s)", nm[k]);
+    }
+    double fmx = 0;
+    for (size_t i = 0; i < 2 * max_epochs; i++)
+        if ((i % max_epochs) < n_spec && isfinite(spec_y[i]) && spec_y[i] > fmx) fmx = spec_y[i];
+    fprintf(g, "set ylabel 'MNF, MDF (Hz)'\nset yrange [0:%g]\nset format x '%%g'\n"
+               "set xlabel 'time from the recording start (s)'\n"
+               "set key top right samplen 1.5 maxrows 2\nplot ",
+            fmx > 0 ? fmx * 1.7 : bhi);
+    fit_clauses(g, sn, fn, 0, INK_RGB, 7, 1, "MNF", key[0]);
+    fputs(", ", g);
+    fit_clauses(g, sn, fn, 1, INK2_RGB, 6, 2, "MDF", key[1]);
+    fputs("\nunset multiplot\n", g);
     if (plot_finish(&p) != CLI_OK) goto done;
     if (!o->quiet)
+    {
         cli_note("%s line %zu: %s on %s, %.2f-%.2f s; shown %.2f-%.2f s -> %s", argv[1], line,
                  cls_name, chan[0] ? chan : "channel 1", onset, onset + dur, a, b, o->out);
+        for (int k = 0; k < 2; k++)
+            if (sf[k].ok)
+                cli_note("  %s slope %.4g Hz/s, 95 %% CI [%.4g, %.4g], %zu epochs of %g s",
+                         nm[k], sf[k].s.slope, sf[k].s.ci_low, sf[k].s.ci_high, sf[k].s.n,
+                         EPISODE_EPOCH_S);
+    }
     rc = CLI_OK;
 done:
     plot_abort(&p);
     cramp_filter_destroy(flt);
     cramp_envelope_destroy(e);
+    cramp_spectral_destroy(sp);
+    free(sres);
+    free(spec_t);
+    free(spec_y);
     free(buf);
     free(envb);
     free(slo);
