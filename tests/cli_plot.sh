@@ -165,6 +165,16 @@ awk '/MNF slope/ { gsub(/[\[\],]/, " ")
                    found = 1; ok = (b < 0 && hi < 0) }
      END { exit !(found && ok) }' err && ok || bad "the fatigue cramp's MNF does not fall: $(grep 'MNF slope' err)"
 
+# a WAV's unit: full-scale fractions unless --full-scale-uv gives microvolts;
+# an events table without a channel column draws on every strip
+run filter --synthetic 10 -o syn.wav
+printf 'onset\tduration\ttrial_type\n2\t3\tcramp\n' >syn.events.tsv
+run plot night syn.wav syn.events.tsv -o syn.svg --quiet
+expect_rc 0 "night of a WAV"
+grep -q "ch1 (FS)" syn.svg && [ "$(legend_count syn.svg cramp)" = 1 ] && ok || bad "WAV without --full-scale-uv: not labelled FS"
+run plot night syn.wav syn.events.tsv --full-scale-uv 1000 -o syn2.svg --quiet
+grep -q "ch1 (µV)" syn2.svg && ok || bad "WAV with --full-scale-uv: not labelled µV"
+
 # ---- size ------------------------------------------------------------------------
 run plot night night.edf det.tsv -o sized.png --size 10x6cm --dpi 100 --quiet
 expect_rc 0 "--size 10x6cm --dpi 100"

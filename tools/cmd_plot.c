@@ -104,9 +104,10 @@ void cmd_plot_help(FILE *out)
           "  episode RECORDING EVENTS.tsv (--index N | --at SECONDS)\n"
           "      one event with context: the band-passed signal (20-450 Hz, as the\n"
           "      detector) of its main channel, its 0.1-s RMS envelope with the\n"
-          "      detector's onset and offset thresholds (from the rest_uv column that\n"
-          "      cramp detect writes), onset and offset marked, and the MNF and MDF of\n"
-          "      0.5-s epochs with their least-squares slopes over the event\n"
+          "      detector's onset and offset thresholds at its default settings (from\n"
+          "      the rest_uv column that cramp detect writes), onset and offset marked,\n"
+          "      and the MNF and MDF of 0.5-s epochs with their least-squares slopes\n"
+          "      over the event\n"
           "  fatigue FATIGUE.tsv\n"
           "      MNF and MDF (Hz) and FInsm5 (own axis) of one channel over time (cramp\n"
           "      fatigue output), each with its least-squares line and the line's 95 %\n"
@@ -673,6 +674,12 @@ static int names_channel(const char *list, const char *label)
     return 0;
 }
 
+/* A unit for an axis label: uV as µV. */
+static const char *unit_text(const char *unit)
+{
+    return strcmp(unit, "uV") == 0 ? "µV" : unit;
+}
+
 static int empty_channel(const char *ch)
 {
     return !ch || !*ch || strcmp(ch, "n/a") == 0;
@@ -861,7 +868,8 @@ static int plot_night(const plot_opts *o, int argc, char **argv)
     for (size_t c = 0; c < C; c++) {
         fputs("set ylabel ", g);
         char lab[256];
-        snprintf(lab, sizeof lab, "%s (µV)", cli_reader_label(&rd, c));
+        snprintf(lab, sizeof lab, "%s (%s)", cli_reader_label(&rd, c),
+                 unit_text(cli_reader_unit(&rd, c)));
         gp_str(g, lab);
         fputc('\n', g);
         if (c + 1 == C) {
@@ -1581,13 +1589,14 @@ static int plot_episode(const plot_opts *o, int argc, char **argv)
             onset, onset, rgb);
     fprintf(g, "set arrow 2 from %.6f, graph 0 to %.6f, graph 1 nohead lc rgb '%s' lw 1.2 dt 2\n",
             onset + dur, onset + dur, rgb);
-    fputs("set ylabel 'signal (µV)'\nset format x ''\nunset xlabel\nunset key\n", g);
+    const char *unit = unit_text(cli_reader_unit(&rd, 0));
+    fprintf(g, "set ylabel 'signal (%s)'\nset format x ''\nunset xlabel\nunset key\n", unit);
     if (smx > 0) fprintf(g, "set yrange [%g:%g]\n", -smx * 1.1, smx * 1.1);
     fputs("plot ", g);
     gp_str(g, dn);
     fprintf(g, " using 1:2:3 with filledcurves fc rgb '%s' fs solid 1.0 noborder notitle\n",
             INK_RGB);
-    fprintf(g, "set ylabel 'RMS, %g s (µV)'\nset yrange [0:%g]\n", dc.env_window_s,
+    fprintf(g, "set ylabel 'RMS, %g s (%s)'\nset yrange [0:%g]\n", dc.env_window_s, unit,
             emx > 0 ? emx * 1.8 : 1);
     fputs("set key top right samplen 1.5 maxrows 3\n", g);
     fputs("plot ", g);
