@@ -948,14 +948,16 @@ static int plot_scores(const plot_opts *o, int argc, char **argv)
             const char *s = strrchr(argv[gi], '/');
             s = s ? s + 1 : argv[gi];
             const char *dot = strrchr(s, '.');
-            snprintf(names[gi], sizeof names[gi], "%.*s", (int)(dot && dot > s ? dot - s : (long)strlen(s)), s);
+            const int len = (int)(dot && dot > s ? dot - s : (long)strlen(s));
+            snprintf(names[gi], sizeof names[gi], "%.*s", len, s);
         }
         tsv t;
         if (tsv_read(&t, argv[gi], 1) != CLI_OK) return CLI_FAIL;
         size_t cc, cm[3];
         static const char *const metric[3] = {"precision", "recall", "f1"};
         int bad = tsv_need(&t, "class", "the event class", &cc) != CLI_OK;
-        for (int m = 0; m < 3 && !bad; m++) bad = tsv_need(&t, metric[m], "a cramp score table", &cm[m]) != CLI_OK;
+        for (int m = 0; m < 3 && !bad; m++)
+            bad = tsv_need(&t, metric[m], "a cramp score table", &cm[m]) != CLI_OK;
         if (bad) {
             tsv_free(&t);
             return CLI_FAIL;
@@ -1189,7 +1191,8 @@ static int plot_fatigue(const plot_opts *o, int argc, char **argv)
                  n == 1 ? "" : "s", chan ? chan : "");
         goto done;
     }
-    double lo = o->have_iv ? o->iv_lo : -(double)INFINITY, hi = o->have_iv ? o->iv_hi : (double)INFINITY;
+    const double lo = o->have_iv ? o->iv_lo : -(double)INFINITY;
+    const double hi = o->have_iv ? o->iv_hi : (double)INFINITY;
     fit_band f[3];
     fit_over(tm, mnf, n, lo, hi, tt, yy, &f[0]);
     fit_over(tm, mdf, n, lo, hi, tt, yy, &f[1]);
@@ -1253,14 +1256,16 @@ static int plot_fatigue(const plot_opts *o, int argc, char **argv)
         if (isfinite(fi[i])) q0 = fmin(q0, fi[i]), q1 = fmax(q1, fi[i]);
     }
     /* room above the data for the key */
-    if (r1 > r0) fprintf(g, "set yrange [%.6g:%.6g]\n", r0 - 0.05 * (r1 - r0), r1 + 0.7 * (r1 - r0));
+    if (r1 > r0)
+        fprintf(g, "set yrange [%.6g:%.6g]\n", r0 - 0.05 * (r1 - r0), r1 + 0.7 * (r1 - r0));
     fputs("set ylabel 'frequency (Hz)'\nset format x ''\nunset xlabel\n", g);
     fputs("plot ", g);
     fit_clauses(g, dn, fn, 0, INK_RGB, 7, 1, "MNF", key[0]);
     fputs(", ", g);
     fit_clauses(g, dn, fn, 1, INK2_RGB, 6, 2, "MDF", key[1]);
     fputs("\n", g);
-    if (q1 > q0) fprintf(g, "set yrange [%.6g:%.6g]\n", q0 - 0.05 * (q1 - q0), q1 + 0.5 * (q1 - q0));
+    if (q1 > q0)
+        fprintf(g, "set yrange [%.6g:%.6g]\n", q0 - 0.05 * (q1 - q0), q1 + 0.5 * (q1 - q0));
     else fputs("set yrange [*:*]\n", g);
     fputs("set ylabel 'FInsm5'\nset format y '%.1e'\nset format x '%g'\n"
           "set xlabel 'time (s)'\nplot ",
@@ -1698,7 +1703,9 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
     long cg = -1;
     const char *by = o->group_by;
     if (!by) {
-        by = tsv_col(&t, "subject") >= 0 ? "subject" : tsv_col(&t, "session") >= 0 ? "session" : "none";
+        by = tsv_col(&t, "subject") >= 0   ? "subject"
+             : tsv_col(&t, "session") >= 0 ? "session"
+                                            : "none";
     }
     if (strcmp(by, "none") != 0) {
         cg = tsv_col(&t, by);
