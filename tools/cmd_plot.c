@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -360,6 +361,9 @@ typedef struct plot {
     char base[1024];      /* its name without the extension */
     char work[6144];      /* private folder beside it: script and data while drawing */
     char files[MAX_FILES][1100];
+    /* full paths of the files and the log, for the signal handler */
+    char paths[MAX_FILES + 1][7300];
+    volatile sig_atomic_t n_paths;
     size_t n_files;
     FILE *gp;
     double w_cm, h_cm; /* figure size */
@@ -382,16 +386,51 @@ static void gp_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The figure being drawn, for the signal handler: an interrupted run
+ * removes its work folder, then lets common.h's handler remove the figure's
+ * temporary file and end the process by the signal. */
+static plot *volatile g_plot;
+static struct sigaction g_prev[3];
+static const int g_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void plot_on_signal(int sig)
+{
+    plot *p = g_plot;
+    if (p) {
+        for (sig_atomic_t i = 0; i < p->n_paths; i++) unlink(p->paths[i]); /* async-signal-safe */
+        rmdir(p->work);
+    }
+    for (int i = 0; i < 3; i++)
+        if (g_signals[i] == sig && g_prev[i].sa_handler != SIG_DFL &&
+            g_prev[i].sa_handler != SIG_IGN) {
+            g_prev[i].sa_handler(sig);
+            return;
+        }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Puts plot_on_signal in front of the handlers in place (called again after
+ * the atomic output installs its own). */
+static void plot_catch_signals(plot *p)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = plot_on_signal;
+    sigemptyset(&sa.sa_mask);
+    g_plot = p;
+    for (int i = 0; i < 3; i++) {
+        struct sigaction old;
+        sigaction(g_signals[i], &sa, &old);
+        if (old.sa_handler != plot_on_signal) g_prev[i] = old;
+    }
+}
+
 static void plot_remove_work(plot *p)
 {
+    g_plot = NULL;
     if (!p->work[0]) return;
-    char path[8192];
-    for (size_t i = 0; i < p->n_files; i++) {
-        snprintf(path, sizeof path, "%s/%s", p->work, p->files[i]);
-        unlink(path);
-    }
-    snprintf(path, sizeof path, "%s/gnuplot.log", p->work);
-    unlink(path);
+    for (sig_atomic_t i = 0; i < p->n_paths; i++) unlink(p->paths[i]);
     rmdir(p->work);
     p->work[0] = '\0';
 }
@@ -410,13 +449,15 @@ static FILE *plot_file(plot *p, const char *suffix, const char **name)
     if (p->n_files == MAX_FILES) return NULL;
     char *n = p->files[p->n_files];
     snprintf(n, sizeof p->files[0], "%s.%s", p->base, suffix);
-    char path[8192];
+    char path[sizeof p->paths[0]];
     snprintf(path, sizeof path, "%s/%s", p->work, n);
+    memcpy(p->paths[p->n_paths], path, sizeof path);
     FILE *f = fopen(path, "w");
     if (!f) {
         cli_fail("cannot write '%s': %s", path, strerror(errno));
         return NULL;
     }
+    p->n_paths++;
     p->n_files++;
     if (name) *name = n;
     return f;
@@ -448,6 +489,9 @@ static int plot_begin(plot *p, const plot_opts *o, double def_w_cm, double def_h
         p->work[0] = '\0';
         return cli_fail("cannot write beside '%s': %s", o->out, strerror(e));
     }
+    snprintf(p->paths[0], sizeof p->paths[0], "%s/gnuplot.log", p->work);
+    p->n_paths = 1;
+    plot_catch_signals(p);
     const char *gpname;
     p->gp = plot_file(p, "gp", &gpname);
     if (!p->gp) {
@@ -517,8 +561,7 @@ static int run_gnuplot(plot *p, int fd)
         return cli_fail("gnuplot is not installed (not found on PATH): install the package "
                         "gnuplot-nox (Debian/Ubuntu: apt-get install gnuplot-nox, or run "
                         "scripts/setup)");
-    char log[8192];
-    snprintf(log, sizeof log, "%s/gnuplot.log", p->work);
+    const char *log = p->paths[0];
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) return cli_fail("cannot start gnuplot: %s", strerror(errno));
@@ -568,6 +611,7 @@ static int plot_finish(plot *p)
         plot_remove_work(p);
         return CLI_FAIL;
     }
+    plot_catch_signals(p);
     if (run_gnuplot(p, fileno(o.fp)) != CLI_OK) {
         cli_output_abort(&o);
         plot_remove_work(p);
