@@ -148,6 +148,13 @@ score_classes=$(awk -F'\t' 'NR == 1 { next } $0 == "" { exit } $1 == "pooled" &&
 for cls in $score_classes; do
     [ "$(legend_count scores.svg "$cls")" = 1 ] && ok || bad "scores.svg: legend entries for $cls: $(legend_count scores.svg "$cls")"
 done
+# cramp batch's status column: failed nights are left out, and none ok is an error
+{ printf 'recording\tsubject\tstatus\tcramps_per_hour\tplm_index\n'
+  printf 'a.edf\tsub-01\tok\t2\t10\nb.edf\tsub-01\tok\t4\t12\nc.edf\tsub-09\tfailed\tn/a\tn/a\n'; } >status.tsv
+run plot cohort status.tsv -o status.svg
+expect_rc 0 "cohort with a failed night"
+expect_err "2 nights in 1 group (nights whose status is not ok left out)" "failed night left out"
+grep -q ">sub-09</" status.svg && bad "the failed night's subject is drawn" || ok
 grep -q "cramps per hour" cohort.svg && grep -q ">sub-01</" cohort.svg && grep -q ">sub-02</" cohort.svg \
     && ok || bad "cohort.svg lacks its labels or groups"
 
@@ -215,6 +222,8 @@ fails_clean bad.png 1 "'det.tsv' has no column 'recording'" cohort det.tsv
 fails_clean bad.png 1 "has no column 'onset'" episode night.edf fat.tsv --index 1
 fails_clean bad.pdf 1 "--index 999 is out of range" episode night.edf det.tsv --index 999
 fails_clean bad.pdf 2 "wants --index N or --at SECONDS" episode night.edf det.tsv
+awk -F'\t' 'NR == 1 || $3 == "failed"' status.tsv >allfailed.tsv
+fails_clean bad.svg 1 "no night has status ok" cohort allfailed.tsv
 fails_clean bad.pdf 1 "has no column 'subject_id' (--group-by)" cohort nights.tsv --group-by subject_id
 printf 'night\tclass\tprecision\trecall\tf1\nn1\tcramp\t0.5\tmany\t0.3\n' >badnum.tsv
 fails_clean bad.pdf 1 "column 'recall' holds 'many'" scores badnum.tsv

@@ -117,8 +117,9 @@ void cmd_plot_help(FILE *out)
           "      precision, recall and F1 per class (cramp score output; the pooled rows\n"
           "      when there are several nights), one group of bars per input file\n"
           "  cohort NIGHTS.tsv\n"
-          "      cramps per hour and PLM index of every night (columns recording,\n"
-          "      cramps_per_hour, plm_index; subject and session if present) as a strip\n"
+          "      cramps per hour and PLM index of every night (cramp batch's nights.tsv:\n"
+          "      columns recording, cramps_per_hour, plm_index; subject, session and\n"
+          "      status if present, nights whose status is not ok left out) as a strip\n"
           "      plot with each group's median and interquartile range\n"
           "\n",
           out);
@@ -1776,7 +1777,16 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
         cli_fail("out of memory");
         goto done;
     }
+    /* cramp batch marks nights it could not analyse (status failed or
+     * skipped): they have no rates to draw */
+    const long cstat = tsv_col(&t, "status");
+    size_t skipped = 0;
     for (size_t r = 0; r < t.n_rows; r++) {
+        if (cstat >= 0 && strcmp(t.rows[r][cstat], "ok") != 0) {
+            grp[r] = SIZE_MAX;
+            skipped++;
+            continue;
+        }
         const char *g = cg >= 0 ? t.rows[r][cg] : "all nights";
         if (!*g) g = "n/a";
         size_t k = 0;
@@ -1794,12 +1804,17 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
             tsv_num(&t, r, cplm, &vals[2 * r + 1]) != CLI_OK)
             goto done;
     }
+    if (ng == 0) {
+        cli_fail("'%s': no night has status ok", argv[0]);
+        goto done;
+    }
     if (plot_begin(&p, o, 14, 8) != CLI_OK) goto done;
     const char *dn, *sn;
     FILE *d = plot_file(&p, "nights.dat", &dn);
     if (!d) goto done;
     fputs("# group x(jittered) cramps_per_hour plm_index\n", d);
     for (size_t r = 0; r < t.n_rows; r++) {
+        if (grp[r] == SIZE_MAX) continue;
         /* deterministic jitter: the golden-ratio sequence */
         const double j = (fmod((double)r * 0.6180339887, 1.0) - 0.5) * 0.3;
         fprintf(d, "%zu\t%.4f", grp[r], (double)grp[r] + j);
@@ -1864,7 +1879,8 @@ static int plot_cohort(const plot_opts *o, int argc, char **argv)
     fputs("unset multiplot\n", g);
     if (plot_finish(&p) != CLI_OK) goto done;
     if (!o->quiet)
-        cli_note("%s: %zu nights in %zu group%s -> %s", argv[0], t.n_rows, ng, ng == 1 ? "" : "s",
+        cli_note("%s: %zu nights in %zu group%s%s -> %s", argv[0], t.n_rows - skipped, ng,
+                 ng == 1 ? "" : "s", skipped ? " (nights whose status is not ok left out)" : "",
                  o->out);
     rc = CLI_OK;
 done:
