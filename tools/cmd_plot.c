@@ -266,7 +266,10 @@ static int tsv_read(tsv *t, const char *path, int stop_at_blank)
     }
     int err = ferror(f);
     fclose(f);
-    if (err) return cli_fail("error reading '%s'", path);
+    if (err) {
+        tsv_free(t);
+        return cli_fail("error reading '%s'", path);
+    }
     t->text[len] = '\0';
     if (memchr(t->text, '\0', len)) {
         tsv_free(t);
