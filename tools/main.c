@@ -6,6 +6,7 @@
 
 #include "cmd_detect.h"
 #include "cmd_fatigue.h"
+#include "cmd_plot.h"
 #include "cmd_synth.h"
 #include "common.h"
 
@@ -31,6 +32,8 @@ static const subcommand commands[] = {
      cmd_detect, cmd_detect_help},
     {"score", "score detected events against ground truth (precision, recall, F1, errors)",
      cmd_score, cmd_score_help},
+    {"plot", "figures for papers (night, episode, fatigue, scores, cohort) through gnuplot",
+     cmd_plot, cmd_plot_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
