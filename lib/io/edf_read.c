@@ -32,9 +32,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "io/edf_internal.h"
 #include "core/internal.h"
@@ -1186,59 +1183,35 @@ void cramp__edf_dec16x4_scalar(const unsigned char *const src[4], const double s
             out[i * stride + j] = (float)((double)ld16(src[j] + 2 * i) * sc[j] + sh[j]);
 }
 
-#if !defined(__SSE2__)
-static void dec16x4_scalar(const unsigned char *const src[4], const double sc[4],
-                           const double sh[4], size_t k, float *out, size_t stride)
+#if !defined(CRAMP_HAVE_X86_KERNELS)
+/* The plain C path with the kernels' signature. */
+static void dec16x4_plain(const unsigned char *const src[4], const double sc[4],
+                          const double sh[4], size_t k, float *out, size_t stride)
 {
     cramp__edf_dec16x4_scalar(src, sc, sh, 0, k, out, stride);
 }
 #endif
 
-#if defined(__SSE2__)
-/* 4 frames x 4 channels per step: four 64-bit loads, transposed in registers
- * to frame order, widened to double, scaled (multiply then add, as the scalar
- * code), rounded to float once, stored as 4 consecutive floats per frame.
- * Bit-identical to the scalar loop; SSE2 is baseline on x86-64. */
-void cramp__edf_dec16x4_sse2(const unsigned char *const src[4], const double sc[4],
-                             const double sh[4], size_t k, float *out, size_t stride)
+cramp__edf_dec16x4_fn cramp__edf_dec16x4_for(cramp_simd path)
 {
-    const __m128d a01 = _mm_set_pd(sc[1], sc[0]), a23 = _mm_set_pd(sc[3], sc[2]);
-    const __m128d b01 = _mm_set_pd(sh[1], sh[0]), b23 = _mm_set_pd(sh[3], sh[2]);
-    size_t i = 0;
-    for (; i + 4 <= k; i += 4) {
-        const __m128i x0 = _mm_loadl_epi64((const __m128i *)(const void *)(src[0] + 2 * i));
-        const __m128i x1 = _mm_loadl_epi64((const __m128i *)(const void *)(src[1] + 2 * i));
-        const __m128i x2 = _mm_loadl_epi64((const __m128i *)(const void *)(src[2] + 2 * i));
-        const __m128i x3 = _mm_loadl_epi64((const __m128i *)(const void *)(src[3] + 2 * i));
-        const __m128i u01 = _mm_unpacklo_epi16(x0, x1), u23 = _mm_unpacklo_epi16(x2, x3);
-        const __m128i f01 = _mm_unpacklo_epi32(u01, u23), f23 = _mm_unpackhi_epi32(u01, u23);
-        __m128i f[4];
-        f[0] = _mm_srai_epi32(_mm_unpacklo_epi16(f01, f01), 16);
-        f[1] = _mm_srai_epi32(_mm_unpackhi_epi16(f01, f01), 16);
-        f[2] = _mm_srai_epi32(_mm_unpacklo_epi16(f23, f23), 16);
-        f[3] = _mm_srai_epi32(_mm_unpackhi_epi16(f23, f23), 16);
-        for (size_t r = 0; r < 4; r++) {
-            const __m128d lo = _mm_add_pd(_mm_mul_pd(_mm_cvtepi32_pd(f[r]), a01), b01);
-            const __m128d hi =
-                _mm_add_pd(_mm_mul_pd(_mm_cvtepi32_pd(_mm_shuffle_epi32(f[r], 0xEE)), a23), b23);
-            _mm_storeu_ps(out + (i + r) * stride,
-                          _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi)));
-        }
+#if defined(CRAMP_HAVE_X86_KERNELS)
+    /* SSE2 is the x86-64 baseline: it serves the SCALAR path there. */
+    switch (path) {
+    case CRAMP_SIMD_AVX2:
+    case CRAMP_SIMD_AVX512: return cramp__edf_dec16x4_avx2;
+    default: return cramp__edf_dec16x4_sse2;
     }
-    cramp__edf_dec16x4_scalar(src, sc, sh, i, k, out, stride);
-}
+#else
+    (void)path;
+    return dec16x4_plain;
 #endif
+}
 
 cramp__edf_dec16x4_fn cramp__edf_dec16x4_best(void)
 {
-#if defined(CRAMP_HAVE_X86_KERNELS)
-    if (cramp_simd_available(CRAMP_SIMD_AVX2)) return cramp__edf_dec16x4_avx2;
-#endif
-#if defined(__SSE2__)
-    return cramp__edf_dec16x4_sse2;
-#else
-    return dec16x4_scalar;
-#endif
+    cramp_simd path = CRAMP_SIMD_SCALAR;
+    (void)cramp__simd_resolve(CRAMP_SIMD_AUTO, &path); /* AUTO always resolves */
+    return cramp__edf_dec16x4_for(path);
 }
 
 /* Frames [o, o + k) of the loaded record into out (stride nsel). One channel
