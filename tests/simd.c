@@ -516,7 +516,7 @@ static void env_run_kernels(const cramp__env_kernels *k, int rms, const float *x
     for (size_t f0 = 0; f0 < frames;) {
         size_t len = 1 + (size_t)(test_rng_u64(&cr) % (3 * n + 5));
         if (len > frames - f0) len = frames - f0;
-        run->n_out += (rms ? k->rms : k->mav)(&w, x + f0 * C, len, run->out + run->n_out * C);
+        run->n_out += k->run(&w, x + f0 * C, len, run->out + run->n_out * C, rms);
         w.pos = (w.pos + len % n) % n; /* as envelope.c advances the phase */
         w.dcount = (w.dcount + len % decim) % decim;
         f0 += len;

@@ -303,8 +303,7 @@ cramp_status cramp_envelope_process(cramp_envelope *e, const float *in, size_t i
     case CRAMP_ENV_MAV: {
         const cramp__env_window w = {e->channels, e->n, e->decim, e->pos, e->dcount, e->slots,
                                      e->head};
-        k = e->kind == CRAMP_ENV_RMS ? e->kern->rms(&w, in, in_frames, out)
-                                     : e->kern->mav(&w, in, in_frames, out);
+        k = e->kern->run(&w, in, in_frames, out, e->kind == CRAMP_ENV_RMS);
         window_advance(e, in_frames);
         break;
     }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the moving-window loops of cramp_envelope (RMS, MAV), compiled
  * from one source, envelope_kernels.inc, once in plain C
- * (envelope_kernels_base.c) and once with SSE2 helpers for full groups of 8
+ * (envelope_kernels_base.c) and once with an SSE2 loop for full groups of 8
  * channels (x86/envelope_sse2.c). Both paths perform the same IEEE operations
  * in the same order, so their outputs are bit-identical. Not installed. */
 #ifndef CRAMP_ENVELOPE_KERNELS_H
@@ -38,12 +38,12 @@ typedef struct cramp__env_window {
 } cramp__env_window;
 
 typedef struct cramp__env_kernels {
-    /* Run every channel over `frames` interleaved frames of `in` from the
+    /* RMS (rms = 1) or MAV (0): run every channel over `frames` interleaved frames of `in` from the
      * phase (pos, dcount) in w, update w->slots and w->head (not pos and
      * dcount: the caller advances them), write the outputs to out (stride
      * channels) and return their count. Allocate nothing. */
-    size_t (*rms)(const cramp__env_window *w, const float *in, size_t frames, float *out);
-    size_t (*mav)(const cramp__env_window *w, const float *in, size_t frames, float *out);
+    size_t (*run)(const cramp__env_window *w, const float *in, size_t frames, float *out,
+                  int rms);
 } cramp__env_kernels;
 
 extern const cramp__env_kernels cramp__env_kernels_base;
