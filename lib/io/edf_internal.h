@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internal: the EDF/BDF reader's parsed file, shared by edf_read.c and the
- * writer's copy (edf_write.c). Not installed. */
+/* Internal: the EDF/BDF reader's parsed file, shared by edf_read.c (the
+ * header parser), edf_decode.c (reading) and the writer's copy
+ * (edf_write.c). Not installed. */
 #ifndef CRAMP_EDF_INTERNAL_H
 #define CRAMP_EDF_INTERNAL_H
 

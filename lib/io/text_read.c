@@ -21,7 +21,11 @@
  *
  * Memory: open scans the file once (line count, longest line, and the byte
  * offset of every TEXT_CHECKPOINT-th row for seeking: 16 bytes per 4096
- * rows); read parses lines into a buffer sized at open. */
+ * rows); read parses lines into a buffer sized at open.
+ *
+ * About 880 lines on purpose: one backend behind cramp__rec_ops whose private
+ * state (text_impl, preamble) every part uses; splitting it would put that
+ * state into a header for a few dozen lines under the limit. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

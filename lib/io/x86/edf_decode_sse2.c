@@ -2,7 +2,7 @@
 /* EDF 16-bit decoding, SSE2 path (the x86-64 baseline: compiled with -msse2,
  * no -mfma, so the multiply and the add round as the scalar code does:
  * bit-identical output). Chosen for the SCALAR path on x86-64 builds
- * (cramp__edf_dec16x4_for, edf_read.c). */
+ * (cramp__edf_dec16x4_for, edf_decode.c). */
 #include <emmintrin.h>
 
 #include "io/edf_internal.h"
