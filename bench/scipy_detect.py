@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The SciPy side of the end-to-end detection benchmark: the steps of
-`cramp detect` (lib/src/detect.c, cramp/detect.h) written with NumPy/SciPy as
+`cramp detect` (lib/detect/, cramp/detect.h) written with NumPy/SciPy as
 an analysis script would, streaming an EDF+ in chunks so that memory stays
 flat in the length of the recording.
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The EDF 16-bit decoding kernels (SSE2 and, where the CPU runs it, AVX2)
- * against the scalar reference: bit-identical floats for random and extreme
- * digital values, scales and offsets, every frame count 0..67 (so every
- * remainder path runs) and output strides 4..13. Runs without any data. */
+/* The EDF 16-bit decoding kernels of every SIMD path the CPU runs (SSE2 for
+ * SCALAR on x86-64 builds, AVX2) against the plain C reference: bit-identical
+ * floats for random and extreme digital values, scales and offsets, every
+ * frame count 0..67 (so every remainder path runs) and output strides 4..13.
+ * Runs without any data. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,16 @@ int main(void)
     static const long dig[4] = {-32768, 32767, 0, 0x1234};
     for (int j = 0; j < 4; j++)
         CHECK(out[j] == (float)((double)dig[j] * 0.1 + 0.05), "scalar %d: %.9g", j, (double)out[j]);
-#if defined(__SSE2__)
-    run_kernel("sse2", cramp__edf_dec16x4_sse2, &rng);
-#endif
-    /* the path select() picks: AVX2 where the build has it and the CPU runs it */
-    run_kernel(cramp_simd_available(CRAMP_SIMD_AVX2) ? "best (avx2 if compiled in)" : "best",
-               cramp__edf_dec16x4_best(), &rng);
+    /* every path this CPU runs: SCALAR (SSE2 on x86-64 builds), AVX2 and
+     * AVX512 (the AVX2 kernel where compiled in), then the one select() takes */
+    static const cramp_simd paths[] = {CRAMP_SIMD_SCALAR, CRAMP_SIMD_AVX2, CRAMP_SIMD_AVX512};
+    for (size_t p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+        if (!cramp_simd_available(paths[p])) {
+            printf("edf_decode: %s not run by this CPU\n", cramp_simd_name(paths[p]));
+            continue;
+        }
+        run_kernel(cramp_simd_name(paths[p]), cramp__edf_dec16x4_for(paths[p]), &rng);
+    }
+    run_kernel("best", cramp__edf_dec16x4_best(), &rng);
     return cramp_test_finish("edf_decode");
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Every SIMD biquad path against the scalar reference.
+/* Every SIMD biquad path against the scalar reference, and every path's
+ * envelope window loops (RMS, MAV) against the plain C ones, bit for bit.
  *
  * Accuracy: the paths may round differently (FMA, other association), so
  * their double results differ by rounding only. Compared are (a) the double
@@ -19,6 +20,7 @@
 
 #include "cramp/filter.h"
 #include "cramp/simd.h"
+#include "dsp/envelope_kernels.h"
 #include "dsp/internal.h"
 #include "testutil.h"
 
@@ -492,6 +494,84 @@ static void create_errors(void)
     }
 }
 
+/* ---- envelope window loops --------------------------------------------- */
+
+/* One kernel table over x (frames x C) in random chunks from zero state;
+ * outputs, slots and head sums after every chunk into out/st (caller sized). */
+typedef struct env_run {
+    float *out;
+    size_t n_out;
+    double *slots, *head;
+} env_run;
+
+static void env_run_kernels(const cramp__env_kernels *k, int rms, const float *x, size_t frames,
+                            size_t C, size_t n, size_t decim, unsigned long long chunk_seed,
+                            env_run *run)
+{
+    test_rng cr = {chunk_seed};
+    memset(run->slots, 0, n * C * sizeof *run->slots);
+    memset(run->head, 0, C * sizeof *run->head);
+    cramp__env_window w = {C, n, decim, 0, 0, run->slots, run->head};
+    run->n_out = 0;
+    for (size_t f0 = 0; f0 < frames;) {
+        size_t len = 1 + (size_t)(test_rng_u64(&cr) % (3 * n + 5));
+        if (len > frames - f0) len = frames - f0;
+        run->n_out += k->run(&w, x + f0 * C, len, run->out + run->n_out * C, rms);
+        w.pos = (w.pos + len % n) % n; /* as envelope.c advances the phase */
+        w.dcount = (w.dcount + len % decim) % decim;
+        f0 += len;
+    }
+}
+
+static void envelope_kernels(test_rng *r)
+{
+    static const size_t chans[] = {1, 3, 7, 8, 9, 15, 16, 17, 32};
+    static const size_t wins[] = {1, 2, 3, 7, 25};
+    static const size_t decims[] = {1, 3, 10};
+    const size_t frames = 400;
+    size_t cases = 0;
+    for (size_t ci = 0; ci < sizeof chans / sizeof chans[0]; ci++) {
+        const size_t C = chans[ci];
+        float *x = make_signal(r, frames, C);
+        env_run a = {malloc(frames * C * sizeof(float)), 0, malloc(25 * C * sizeof(double)),
+                     malloc(C * sizeof(double))};
+        env_run b = {malloc(frames * C * sizeof(float)), 0, malloc(25 * C * sizeof(double)),
+                     malloc(C * sizeof(double))};
+        if (!x || !a.out || !a.slots || !a.head || !b.out || !b.slots || !b.head) {
+            CHECK(0, "out of memory");
+            goto next;
+        }
+        /* a NaN and an infinity: each must reach exactly the same outputs */
+        x[(frames / 3) * C + C / 2] = (float)NAN;
+        x[(frames / 2) * C] = (float)INFINITY;
+        for (size_t wi = 0; wi < sizeof wins / sizeof wins[0]; wi++)
+            for (size_t di = 0; di < sizeof decims / sizeof decims[0]; di++)
+                for (int rms = 0; rms < 2; rms++)
+                    for (size_t p = 0; p < N_PATHS; p++) {
+                        if (!cramp_simd_available(all_paths[p])) continue;
+                        const size_t n = wins[wi], d = decims[di];
+                        const unsigned long long cs = test_rng_u64(r);
+                        env_run_kernels(&cramp__env_kernels_base, rms, x, frames, C, n, d, cs,
+                                        &a);
+                        env_run_kernels(cramp__env_kernels_for(all_paths[p]), rms, x, frames, C,
+                                        n, d, cs, &b);
+                        CHECK(a.n_out == b.n_out && a.n_out == frames / d &&
+                                  memcmp(a.out, b.out, a.n_out * C * sizeof(float)) == 0 &&
+                                  memcmp(a.slots, b.slots, n * C * sizeof(double)) == 0 &&
+                                  memcmp(a.head, b.head, C * sizeof(double)) == 0,
+                              "envelope %s loops of path %s differ from plain C: C=%zu n=%zu "
+                              "decim=%zu (seed %llu)", rms ? "RMS" : "MAV",
+                              cramp_simd_name(all_paths[p]), C, n, d, g_seed);
+                        cases++;
+                    }
+    next:
+        free(x);
+        free(a.out), free(a.slots), free(a.head);
+        free(b.out), free(b.slots), free(b.head);
+    }
+    printf("simd: envelope window loops checked in %zu cases\n", cases);
+}
+
 /* ---- driver ------------------------------------------------------------ */
 
 int main(void)
@@ -505,6 +585,7 @@ int main(void)
     printf(" (best %s)\n", cramp_simd_name(cramp_simd_best()));
 
     create_errors();
+    envelope_kernels(&r);
 
     static const size_t channels[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 32};
     /* Section counts around every grouping boundary: one to five per group,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internal declarations of the core layer (status, SIMD dispatch) shared by
+/* Internal declarations of the core layer (status, SIMD dispatch, reading a
+ * text file whole) shared by
  * every layer above it; not installed. */
 #ifndef CRAMP_CORE_INTERNAL_H
 #define CRAMP_CORE_INTERNAL_H
@@ -22,6 +23,17 @@ static inline size_t cramp__pad_channels(size_t channels)
 
 /* Resolves AUTO and checks availability; CRAMP_EUNSUPPORTED if s can't run here. */
 cramp_status cramp__simd_resolve(cramp_simd s, cramp_simd *out);
+
+/* Reads the file at path whole into *text, NUL-terminated, which the caller
+ * frees; *len (may be NULL) gets its length without the NUL. max_bytes: a
+ * longer file is refused (0: no limit). Returns CRAMP_OK; CRAMP_EIO when the
+ * file can't be opened (*open_errno, may be NULL, gets fopen's errno; 0 for
+ * any other failure) or a read fails; CRAMP_ERANGE longer than max_bytes;
+ * CRAMP_EFORMAT when it holds a NUL byte (not text); CRAMP_ENOMEM. *text is
+ * NULL on any failure. Writes no message: the caller names what the file was
+ * meant to be (core/text_file.c). */
+cramp_status cramp__read_text_file(const char *path, size_t max_bytes, char **text, size_t *len,
+                                   int *open_errno);
 
 /* Writes a formatted message into err (if not NULL) and returns status. */
 cramp_status cramp__fail(cramp_error *err, cramp_status status, const char *fmt, ...)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Internal: the per-channel resting-baseline core shared by cramp_baseline
  * and cramp_onset (baseline.c). Not installed. */
-#ifndef CRAMP_ONSET_INTERNAL_H
-#define CRAMP_ONSET_INTERNAL_H
+#ifndef CRAMP_DETECT_BASELINE_INTERNAL_H
+#define CRAMP_DETECT_BASELINE_INTERNAL_H
 
 #include <math.h>
 #include <stddef.h>

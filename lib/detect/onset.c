@@ -29,93 +29,27 @@
  * Post-processing per channel: a closed segment waits as "pending" while a
  * later segment could still start within merge_gap of its end (the earliest
  * such start is known: the open candidate's first frame, or the next
- * frame), then is written if at least min_duration long. */
+ * frame), then is written if at least min_duration long.
+ *
+ * Files (detect/onset_internal.h): this one holds the object, its
+ * validation and lifecycle, thresholds, segment post-processing, the output
+ * queue and the streaming API; onset_generic.c the generic machine and the
+ * methods feeding it; onset_sequential.c BONATO and CUSUM. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
-#include "cramp/filter.h"
-#include "detect/baseline_internal.h"
+#include "detect/onset_internal.h"
 
 #define SUB_BLOCK 256u
 #define QUEUE_PER_CHANNEL (SUB_BLOCK + 2u)
 /* Largest window, delay line or BONATO ring accepted, in frames. */
 #define MAX_WINDOW_FRAMES 100000000.0
 
-typedef struct event {
-    uint64_t frame; /* frame at which the segment was confirmed */
-    uint64_t seq;
-    cramp_onset_segment seg;
-} event;
-
-typedef struct chan {
-    cramp__bchan b;
-    int ready;            /* thresholds valid */
-    double mu, sd;        /* resting mean and SD of the conditioned signal */
-    double thr_on, thr_off;
-    double ref, hcu;      /* CUSUM reference and decision interval (uV s) */
-    double inv_var;       /* BONATO 1 / resting variance */
-
-    /* conditioning */
-    double z1, z2;        /* low-pass biquad state (transposed direct form II) */
-    double xm1, xm2;      /* TKEO: x[t-1], x[t-2] */
-    double *ring, *ring2; /* moving window(s), N values */
-    size_t rpos;
-    double sum1, sum2;
-    float *dl;            /* |x| delay line, dl_n values */
-    size_t dpos;
-
-    /* decision */
-    int active, cand, exc;
-    uint64_t cand_start, exc_start, on_frame;
-    double peak_main, peak_tail;
-    double S;             /* CUSUM */
-
-    /* BONATO */
-    unsigned char *bits;
-    float *bpk;
-    size_t bpos, bcount;
-    uint64_t last_above;
-    double x0, ax0;       /* first sample of the current pair */
-
-    /* merge / min duration */
-    int has_pend;
-    uint64_t p_on, p_off;
-    double p_peak;
-} chan;
-
-struct cramp_onset {
-    cramp_onset_config cfg;
-    cramp_onset_method method;
-    size_t channels;
-    double fs, inv_fs;
-    cramp__bparams bp;
-    size_t win_n;         /* statistic window, frames (1 if none) */
-    size_t dl_n;          /* delay line length: floor(delay) + 1 */
-    double delay;         /* frames subtracted from frame indices for times */
-    cramp_biquad lp;
-    double k;
-    uint64_t on_hold_n, off_hold_n, tol_n, min_dur_n, gap_n;
-    int off_le;           /* offset test is s <= thr_off (AASM) instead of s < */
-    size_t m, r0;         /* BONATO */
-    double zeta;
-    double cusum_h_s;
-    double onset_uv, offset_uv;
-
-    chan *ch;
-    double *bmem, *wmem;
-    float *dmem, *bpkmem;
-    unsigned char *bitmem;
-
-    event *q;
-    size_t q_cap, q_len, q_head;
-    uint64_t t;           /* frames consumed */
-    uint64_t seq;
-    int finished;         /* finish() has been called */
-    int closed;           /* finish() has closed the open segments */
-};
+/* Short names inside the onset files (onset_internal.h). */
+typedef cramp__onset_chan chan;
 
 /* ---- names and defaults --------------------------------------------------- */
 
@@ -329,7 +263,7 @@ static cramp_status validate(const cramp_onset_config *cfg, size_t channels, cra
     if ((st = check_duration(cfg->min_duration_s, "min_duration_s", m, err)) != CRAMP_OK)
         return st;
     if ((st = check_duration(cfg->merge_gap_s, "merge_gap_s", m, err)) != CRAMP_OK) return st;
-    if (channels > SIZE_MAX / sizeof(event) / QUEUE_PER_CHANNEL)
+    if (channels > SIZE_MAX / sizeof(cramp__onset_event) / QUEUE_PER_CHANNEL)
         return cramp__fail(err, CRAMP_ERANGE, "onset: %zu channels are too many", channels);
     return CRAMP_OK;
 }
@@ -481,68 +415,11 @@ cramp_status cramp_onset_create(cramp_onset **out, size_t channels,
     return CRAMP_OK;
 }
 
-/* ---- segments out ---------------------------------------------------------------- */
-
-static double frame_time(const cramp_onset *o, uint64_t f)
-{
-    const double t = ((double)f - o->delay) * o->inv_fs;
-    return t > 0.0 ? t : 0.0;
-}
-
-static void emit(cramp_onset *o, size_t c, uint64_t on, uint64_t off, double peak, uint64_t at)
-{
-    if (off - on < o->min_dur_n) return;
-    event *e = &o->q[o->q_len++];
-    e->frame = at;
-    e->seq = o->seq++;
-    e->seg.channel = c;
-    e->seg.onset_s = frame_time(o, on);
-    e->seg.offset_s = frame_time(o, off);
-    e->seg.peak_uv = peak;
-}
-
-static void flush_pending(cramp_onset *o, chan *ch, size_t c, uint64_t at)
-{
-    emit(o, c, ch->p_on, ch->p_off, ch->p_peak, at);
-    ch->has_pend = 0;
-}
-
-/* A segment [on, off) has been closed at frame `at`. */
-static void seg_close(cramp_onset *o, chan *ch, size_t c, uint64_t on, uint64_t off, double peak,
-                      uint64_t at)
-{
-    if (o->gap_n == 0) {
-        emit(o, c, on, off, peak, at);
-        return;
-    }
-    if (ch->has_pend) { /* not flushed at this segment's onset: within the gap */
-        ch->p_off = off;
-        if (peak > ch->p_peak) ch->p_peak = peak;
-    } else {
-        ch->has_pend = 1;
-        ch->p_on = on;
-        ch->p_off = off;
-        ch->p_peak = peak;
-    }
-}
-
-/* A segment starting at frame `on` has been confirmed at `at`. */
-static void seg_open(cramp_onset *o, chan *ch, size_t c, uint64_t on, uint64_t at)
-{
-    ch->on_frame = on;
-    if (ch->has_pend && on >= ch->p_off + o->gap_n) flush_pending(o, ch, c, at);
-}
-
-/* While inactive: the earliest frame a future onset can take is `earliest`. */
-static inline void check_pending(cramp_onset *o, chan *ch, size_t c, uint64_t earliest,
-                                 uint64_t at)
-{
-    if (ch->has_pend && earliest >= ch->p_off + o->gap_n) flush_pending(o, ch, c, at);
-}
+/* ---- the output queue ------------------------------------------------------------ */
 
 static int cmp_event(const void *pa, const void *pb)
 {
-    const event *a = pa, *b = pb;
+    const cramp__onset_event *a = pa, *b = pb;
     if (a->frame != b->frame) return a->frame < b->frame ? -1 : 1;
     if (a->seg.channel != b->seg.channel) return a->seg.channel < b->seg.channel ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
@@ -556,458 +433,15 @@ static size_t drain(cramp_onset *o, cramp_onset_segment *out, size_t cap)
     return n;
 }
 
-/* ---- thresholds --------------------------------------------------------------------- */
-
-static void update_thresholds(const cramp_onset *o, chan *ch)
-{
-    const double mu = ch->b.level, sd = ch->b.spread;
-    if (!isfinite(mu) || !isfinite(sd)) return; /* keep the last valid ones */
-    ch->mu = mu;
-    ch->sd = sd;
-    switch (o->method) {
-    case CRAMP_ONSET_AASM:
-        ch->thr_on = mu + o->onset_uv;
-        ch->thr_off = mu + o->offset_uv;
-        ch->ready = 1;
-        break;
-    case CRAMP_ONSET_BONATO:
-        ch->ready = mu > 0.0;
-        ch->inv_var = ch->ready ? 1.0 / mu : 0.0;
-        break;
-    case CRAMP_ONSET_CUSUM:
-        ch->ready = sd > 0.0;
-        ch->ref = mu + o->k * sd;
-        ch->hcu = o->cusum_h_s * sd;
-        break;
-    default:
-        ch->ready = sd > 0.0;
-        ch->thr_on = ch->thr_off = mu + o->k * sd;
-        break;
-    }
-}
-
-/* ---- per-sample building blocks ------------------------------------------------------- */
-
-static inline double sanitize(float x, int *finite)
-{
-    *finite = isfinite(x);
-    return *finite ? (double)x : 0.0;
-}
-
-/* The generic machine, one statistic frame t with value s and aligned |x|. */
-static inline void generic_step(cramp_onset *o, chan *ch, size_t c, uint64_t t, double s,
-                                double ax)
-{
-    if (!ch->active) {
-        if (ch->ready) {
-            const int on = s >= ch->thr_on;
-            if (!ch->cand) {
-                if (on) {
-                    ch->cand = 1;
-                    ch->exc = 0;
-                    ch->cand_start = t;
-                    ch->peak_main = ax;
-                }
-            } else {
-                if (ax > ch->peak_main) ch->peak_main = ax;
-                if (on) {
-                    ch->exc = 0;
-                } else {
-                    if (!ch->exc) {
-                        ch->exc = 1;
-                        ch->exc_start = t;
-                    }
-                    if (t - ch->exc_start + 1 > o->tol_n) ch->cand = 0;
-                }
-            }
-            if (ch->cand && on && t - ch->cand_start + 1 >= o->on_hold_n) {
-                ch->active = 1;
-                ch->cand = 0;
-                seg_open(o, ch, c, ch->cand_start, t);
-                return;
-            }
-        } else {
-            ch->cand = 0; /* no usable baseline (flat channel): no candidate */
-        }
-        if (ch->has_pend) check_pending(o, ch, c, ch->cand ? ch->cand_start : t + 1, t);
-        return;
-    }
-    const int off = o->off_le ? s <= ch->thr_off : s < ch->thr_off;
-    if (!ch->cand) {
-        if (off) {
-            ch->cand = 1;
-            ch->exc = 0;
-            ch->cand_start = t;
-            ch->peak_tail = ax;
-        } else if (ax > ch->peak_main) {
-            ch->peak_main = ax;
-        }
-    } else {
-        if (ax > ch->peak_tail) ch->peak_tail = ax;
-        if (off) {
-            ch->exc = 0;
-        } else {
-            if (!ch->exc) {
-                ch->exc = 1;
-                ch->exc_start = t;
-            }
-            if (t - ch->exc_start + 1 > o->tol_n) {
-                ch->cand = 0;
-                if (ch->peak_tail > ch->peak_main) ch->peak_main = ch->peak_tail;
-            }
-        }
-    }
-    if (ch->cand && off && t - ch->cand_start + 1 >= o->off_hold_n) {
-        ch->active = 0;
-        ch->cand = 0;
-        seg_close(o, ch, c, ch->on_frame, ch->cand_start, ch->peak_main, t);
-    }
-}
-
-/* ---- kernels: one channel over n frames starting at frame t0 ---------------------------- */
-
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
-/* The hot per-sample state (filter, window sums, block sums, delay line) is
- * held in locals for the length of a call so the compiler can keep it in
- * registers (the ring buffers could otherwise alias it); the rest (decision
- * state) stays in the channel struct. The method is a constant in each
- * caller, so each method gets its own loop. */
-typedef struct hot {
-    double z1, z2, sum1, sum2, k0, s1, s2;
-    size_t rpos, dpos, bpos, nf;
-} hot;
-
-static ALWAYS_INLINE void hot_load(hot *h, const chan *ch)
-{
-    h->z1 = ch->z1;
-    h->z2 = ch->z2;
-    h->sum1 = ch->sum1;
-    h->sum2 = ch->sum2;
-    h->k0 = ch->b.k0;
-    h->s1 = ch->b.s1;
-    h->s2 = ch->b.s2;
-    h->rpos = ch->rpos;
-    h->dpos = ch->dpos;
-    h->bpos = ch->b.pos;
-    h->nf = ch->b.nf;
-}
-
-static ALWAYS_INLINE void hot_store(const hot *h, chan *ch)
-{
-    ch->z1 = h->z1;
-    ch->z2 = h->z2;
-    ch->sum1 = h->sum1;
-    ch->sum2 = h->sum2;
-    ch->b.k0 = h->k0;
-    ch->b.s1 = h->s1;
-    ch->b.s2 = h->s2;
-    ch->rpos = h->rpos;
-    ch->dpos = h->dpos;
-    ch->b.pos = h->bpos;
-    ch->b.nf = h->nf;
-}
-
-/* Same arithmetic as cramp__bchan_add, on the locals; at a block end the
- * block is closed in the struct and the thresholds updated. */
-static ALWAYS_INLINE void hot_feed(cramp_onset *o, chan *ch, hot *h, int fin, double v)
-{
-    if (fin) {
-        if (h->nf == 0) h->k0 = v;
-        const double d = v - h->k0;
-        h->s1 += d;
-        h->s2 += d * d;
-        h->nf++;
-    }
-    if (++h->bpos == o->bp.block_n) {
-        ch->b.k0 = h->k0;
-        ch->b.s1 = h->s1;
-        ch->b.s2 = h->s2;
-        ch->b.nf = h->nf;
-        cramp__bchan_end_block(&ch->b, &o->bp);
-        update_thresholds(o, ch);
-        h->bpos = h->nf = 0;
-        h->k0 = h->s1 = h->s2 = 0.0;
-    }
-}
-
-static ALWAYS_INLINE double hot_lowpass(const cramp_biquad *sec, hot *h, double v)
-{
-    const double y = sec->b0 * v + h->z1;
-    h->z1 = sec->b1 * v - sec->a1 * y + h->z2;
-    h->z2 = sec->b2 * v - sec->a2 * y;
-    return y;
-}
-
-static ALWAYS_INLINE double hot_delayed(float *dl, size_t dl_n, hot *h, double ax)
-{
-    dl[h->dpos] = (float)ax;
-    if (++h->dpos == dl_n) h->dpos = 0;
-    return (double)dl[h->dpos];
-}
-
-static ALWAYS_INLINE double hot_window(double *ring, size_t wn, hot *h, double v)
-{
-    const size_t p = h->rpos;
-    h->sum1 += v - ring[p];
-    ring[p] = v;
-    if (p + 1 == wn) {
-        double acc = 0.0;
-        for (size_t j = 0; j < wn; j++) acc += ring[j];
-        h->sum1 = acc;
-        h->rpos = 0;
-    } else {
-        h->rpos = p + 1;
-    }
-    return h->sum1;
-}
-
-static ALWAYS_INLINE void hot_window2(double *ring, double *ring2, size_t wn, hot *h, double v,
-                                      double v2)
-{
-    const size_t p = h->rpos;
-    h->sum1 += v - ring[p];
-    h->sum2 += v2 - ring2[p];
-    ring[p] = v;
-    ring2[p] = v2;
-    if (p + 1 == wn) {
-        double acc = 0.0, acc2 = 0.0;
-        for (size_t j = 0; j < wn; j++) {
-            acc += ring[j];
-            acc2 += ring2[j];
-        }
-        h->sum1 = acc;
-        h->sum2 = acc2;
-        h->rpos = 0;
-    } else {
-        h->rpos = p + 1;
-    }
-}
-
-static ALWAYS_INLINE void run_windowed_m(cramp_onset *o, size_t c, const float *x, size_t stride,
-                                         size_t n, uint64_t t0, const cramp_onset_method m)
-{
-    chan *ch = &o->ch[c];
-    const double inv_n = 1.0 / (double)o->win_n;
-    const size_t wn = o->win_n, dn = o->dl_n;
-    double *ring = ch->ring, *ring2 = ch->ring2;
-    float *dl = ch->dl;
-    const cramp_biquad sec = o->lp;
-    hot h;
-    hot_load(&h, ch);
-    for (size_t i = 0; i < n; i++) {
-        int fin;
-        const double v = sanitize(x[i * stride], &fin);
-        const double ax = hot_delayed(dl, dn, &h, fabs(v));
-        double s, feed;
-        if (m == CRAMP_ONSET_THRESHOLD) {
-            feed = v * v;
-            s = hot_window(ring, wn, &h, feed) * inv_n;
-        } else if (m == CRAMP_ONSET_AASM) {
-            const double ms = hot_window(ring, wn, &h, v * v) * inv_n;
-            s = feed = sqrt(ms > 0.0 ? ms : 0.0);
-        } else if (m == CRAMP_ONSET_HODGES_BUI) {
-            feed = hot_lowpass(&sec, &h, fabs(v));
-            s = hot_window(ring, wn, &h, feed) * inv_n;
-        } else if (m == CRAMP_ONSET_LIDIERTH) {
-            feed = fabs(v);
-            s = hot_window(ring, wn, &h, feed) * inv_n;
-        } else { /* LONDRAL: windowed variance; rest statistics of x^2 */
-            feed = v * v;
-            hot_window2(ring, ring2, wn, &h, v, feed);
-            const double mean = h.sum1 * inv_n;
-            const double var = h.sum2 * inv_n - mean * mean;
-            s = var > 0.0 ? var : 0.0;
-        }
-        hot_feed(o, ch, &h, fin, feed);
-        generic_step(o, ch, c, t0 + i, s, ax);
-    }
-    hot_store(&h, ch);
-}
-
-static void run_tkeo(cramp_onset *o, size_t c, const float *x, size_t stride, size_t n,
-                     uint64_t t0)
-{
-    chan *ch = &o->ch[c];
-    const cramp_biquad sec = o->lp;
-    double xm1 = ch->xm1, xm2 = ch->xm2;
-    hot h;
-    hot_load(&h, ch);
-    for (size_t i = 0; i < n; i++) {
-        int fin;
-        const double v = sanitize(x[i * stride], &fin);
-        const double ax = hot_delayed(ch->dl, o->dl_n, &h, fabs(v));
-        /* psi at the previous frame: x[t-1]^2 - x[t-2] x[t] */
-        const double psi = xm1 * xm1 - xm2 * v;
-        xm2 = xm1;
-        xm1 = v;
-        const double cv = hot_lowpass(&sec, &h, fabs(psi));
-        hot_feed(o, ch, &h, fin, cv);
-        generic_step(o, ch, c, t0 + i, cv, ax);
-    }
-    ch->xm1 = xm1;
-    ch->xm2 = xm2;
-    hot_store(&h, ch);
-}
-
-/* Index (0 = oldest) of the oldest set entry in BONATO's ring; m if none. */
-static size_t bonato_oldest(const cramp_onset *o, const chan *ch)
-{
-    for (size_t j = 0; j < o->m; j++) {
-        size_t k = ch->bpos + j;
-        if (k >= o->m) k -= o->m;
-        if (ch->bits[k]) return j;
-    }
-    return o->m;
-}
-
-static void run_bonato(cramp_onset *o, size_t c, const float *x, size_t stride, size_t n,
-                       uint64_t t0)
-{
-    chan *ch = &o->ch[c];
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t t = t0 + i;
-        int fin;
-        const double v = sanitize(x[i * stride], &fin);
-        const double ax = fabs(v);
-        if (cramp__bchan_add(&ch->b, &o->bp, fin ? v * v : (double)NAN)) update_thresholds(o, ch);
-        if ((t & 1u) == 0) {
-            ch->x0 = v;
-            ch->ax0 = ax;
-            continue;
-        }
-        const uint64_t p = t >> 1; /* pair index; the pair starts at frame 2p */
-        const double pk = ch->ax0 > ax ? ch->ax0 : ax;
-        const int above = ch->ready && (ch->x0 * ch->x0 + v * v) * ch->inv_var >= o->zeta;
-        ch->bcount += (size_t)above - (size_t)ch->bits[ch->bpos];
-        ch->bits[ch->bpos] = (unsigned char)above;
-        ch->bpk[ch->bpos] = (float)pk;
-        if (++ch->bpos == o->m) ch->bpos = 0;
-        if (above) ch->last_above = p;
-        if (!ch->active) {
-            if (ch->bcount >= o->r0) {
-                const size_t j = bonato_oldest(o, ch); /* < m: bcount > 0 */
-                double peak = 0.0;
-                for (size_t jj = j; jj < o->m; jj++) {
-                    size_t k = ch->bpos + jj;
-                    if (k >= o->m) k -= o->m;
-                    if ((double)ch->bpk[k] > peak) peak = (double)ch->bpk[k];
-                }
-                ch->active = 1;
-                ch->peak_main = peak;
-                ch->peak_tail = 0.0;
-                seg_open(o, ch, c, 2 * (p - (o->m - 1 - j)), t);
-            } else if (ch->has_pend) {
-                const size_t j = bonato_oldest(o, ch);
-                const uint64_t earliest = j < o->m ? 2 * (p - (o->m - 1 - j)) : 2 * (p + 1);
-                check_pending(o, ch, c, earliest, t);
-            }
-            continue;
-        }
-        if (above) {
-            if (ch->peak_tail > ch->peak_main) ch->peak_main = ch->peak_tail;
-            if (pk > ch->peak_main) ch->peak_main = pk;
-            ch->peak_tail = 0.0;
-        } else if (pk > ch->peak_tail) {
-            ch->peak_tail = pk;
-        }
-        if (ch->bcount < o->r0) {
-            ch->active = 0;
-            /* restart the test: decisions before the offset cannot start the
-             * next activation */
-            memset(ch->bits, 0, o->m);
-            ch->bcount = 0;
-            seg_close(o, ch, c, ch->on_frame, 2 * (ch->last_above + 1), ch->peak_main, t);
-        }
-    }
-}
-
-static void run_cusum(cramp_onset *o, size_t c, const float *x, size_t stride, size_t n,
-                      uint64_t t0)
-{
-    chan *ch = &o->ch[c];
-    const double inv_fs = o->inv_fs;
-    const cramp_biquad sec = o->lp;
-    hot h;
-    hot_load(&h, ch);
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t t = t0 + i;
-        int fin;
-        const double v = sanitize(x[i * stride], &fin);
-        const double ax = fabs(v);
-        const double cv = hot_lowpass(&sec, &h, ax);
-        hot_feed(o, ch, &h, fin, cv);
-        if (!ch->active) {
-            if (ch->ready) {
-                ch->S += (cv - ch->ref) * inv_fs;
-                if (ch->S <= 0.0) {
-                    ch->S = 0.0;
-                    ch->cand_start = t + 1;
-                    ch->peak_main = 0.0;
-                } else {
-                    if (ax > ch->peak_main) ch->peak_main = ax;
-                    if (ch->S >= ch->hcu) {
-                        ch->active = 1;
-                        ch->S = 0.0;
-                        ch->peak_tail = 0.0;
-                        const uint64_t on = ch->cand_start;
-                        ch->cand_start = t + 1; /* offset candidate */
-                        seg_open(o, ch, c, on, t);
-                        continue;
-                    }
-                }
-            } else {
-                ch->S = 0.0;
-                ch->cand_start = t + 1;
-            }
-            if (ch->has_pend) check_pending(o, ch, c, ch->cand_start, t);
-            continue;
-        }
-        ch->S += (ch->ref - cv) * inv_fs;
-        if (ch->S <= 0.0) {
-            ch->S = 0.0;
-            ch->cand_start = t + 1;
-            if (ch->peak_tail > ch->peak_main) ch->peak_main = ch->peak_tail;
-            if (ax > ch->peak_main) ch->peak_main = ax;
-            ch->peak_tail = 0.0;
-        } else {
-            if (ax > ch->peak_tail) ch->peak_tail = ax;
-            if (ch->S >= ch->hcu) {
-                ch->active = 0;
-                ch->S = 0.0;
-                seg_close(o, ch, c, ch->on_frame, ch->cand_start, ch->peak_main, t);
-                ch->cand_start = t + 1;
-                ch->peak_main = 0.0;
-            }
-        }
-    }
-    hot_store(&h, ch);
-}
+/* ---- per-channel dispatch ------------------------------------------------------------------- */
 
 static void run_channel(cramp_onset *o, size_t c, const float *x, size_t n)
 {
     const size_t stride = o->channels;
     switch (o->method) {
-    case CRAMP_ONSET_BONATO: run_bonato(o, c, x, stride, n, o->t); break;
-    case CRAMP_ONSET_CUSUM: run_cusum(o, c, x, stride, n, o->t); break;
-    case CRAMP_ONSET_TKEO: run_tkeo(o, c, x, stride, n, o->t); break;
-    case CRAMP_ONSET_THRESHOLD:
-        run_windowed_m(o, c, x, stride, n, o->t, CRAMP_ONSET_THRESHOLD);
-        break;
-    case CRAMP_ONSET_AASM: run_windowed_m(o, c, x, stride, n, o->t, CRAMP_ONSET_AASM); break;
-    case CRAMP_ONSET_HODGES_BUI:
-        run_windowed_m(o, c, x, stride, n, o->t, CRAMP_ONSET_HODGES_BUI);
-        break;
-    case CRAMP_ONSET_LIDIERTH:
-        run_windowed_m(o, c, x, stride, n, o->t, CRAMP_ONSET_LIDIERTH);
-        break;
-    case CRAMP_ONSET_LONDRAL:
-        run_windowed_m(o, c, x, stride, n, o->t, CRAMP_ONSET_LONDRAL);
-        break;
+    case CRAMP_ONSET_BONATO: cramp__onset_run_bonato(o, c, x, stride, n, o->t); break;
+    case CRAMP_ONSET_CUSUM: cramp__onset_run_cusum(o, c, x, stride, n, o->t); break;
+    default: cramp__onset_run_generic(o, c, x, stride, n, o->t); break;
     }
 }
 
@@ -1060,10 +494,10 @@ static void close_all(cramp_onset *o)
             if (off <= ch->on_frame) off = ch->on_frame + 1;
             ch->active = 0;
             ch->cand = 0;
-            seg_close(o, ch, c, ch->on_frame, off, ch->peak_main, end);
+            cramp__onset_seg_close(o, ch, c, ch->on_frame, off, ch->peak_main, end);
         }
         ch->cand = 0;
-        if (ch->has_pend) flush_pending(o, ch, c, end);
+        if (ch->has_pend) cramp__onset_flush_pending(o, ch, c, end);
     }
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "cramp/envelope.h"
+#include "dsp/envelope_kernels.h"
 #include "dsp/internal.h"
 
 /* Frames rectified and filtered at a time by the LINEAR kind. */
@@ -51,6 +52,8 @@ struct cramp_envelope {
 
     /* TKEO: x[t-1] and x[t-2] of the last frame consumed (0 before the start) */
     float *prev1, *prev2;
+
+    const cramp__env_kernels *kern; /* RMS / MAV loops of the SIMD path */
 
     /* LINEAR */
     cramp_filter *lp;
@@ -160,11 +163,15 @@ cramp_status cramp_envelope_create(cramp_envelope **out, size_t channels,
 
     switch (cfg->kind) {
     case CRAMP_ENV_RMS:
-    case CRAMP_ENV_MAV:
+    case CRAMP_ENV_MAV: {
         e->slots = calloc(n * channels, sizeof *e->slots);
         e->head = calloc(channels, sizeof *e->head);
         if (!e->slots || !e->head) goto nomem;
+        cramp_simd path = CRAMP_SIMD_SCALAR;
+        (void)cramp__simd_resolve(CRAMP_SIMD_AUTO, &path); /* AUTO always resolves */
+        e->kern = cramp__env_kernels_for(path);
         break;
+    }
     case CRAMP_ENV_TKEO:
         e->prev1 = calloc(channels, sizeof *e->prev1);
         e->prev2 = calloc(channels, sizeof *e->prev2);
@@ -209,155 +216,7 @@ size_t cramp_envelope_max_output(const cramp_envelope *e, size_t in_frames)
     return in_frames / e->decim + (in_frames % e->decim != 0);
 }
 
-/* ---- RMS / MAV ----------------------------------------------------------- */
-
-/* Channels handled together by the window loops. Each group keeps its head
- * sums in registers while it walks the frames; its lanes are independent
- * dependency chains, so the loop runs at throughput rather than at the
- * latency of one add per frame. Groups only change which channels are
- * computed together, never the order of any channel's additions. */
-#define GROUP 8
-
-#if defined(__GNUC__)
-#define CRAMP_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define CRAMP_ALWAYS_INLINE
-#endif
-
-/* Two steps gcc and clang do not vectorise from plain C get SSE2 (the x86-64
- * baseline, so no run-time dispatch) for full groups: the suffix scan, whose
- * accumulators would otherwise go through memory on every slot, and sqrt,
- * which -fmath-errno keeps scalar. Both perform the same IEEE operations in
- * the same order as the plain C below, so the results are bit-identical;
- * define CRAMP_ENVELOPE_PLAIN_C to build without them. */
-#if defined(__SSE2__) && !defined(CRAMP_ENVELOPE_PLAIN_C)
-#define ENVELOPE_SSE2 1
-#include <emmintrin.h>
-#else
-#define ENVELOPE_SSE2 0
-#endif
-
-/* Turns slots j = 1 .. n-1 of channels 0 .. w-1 (this block's terms) into
- * suffix sums, slot j += slot j+1, back to front. suffix[0] is never read:
- * frame 0 of the next block overwrites slot 0 before any output needs it. */
-static inline CRAMP_ALWAYS_INLINE void suffix_scan(double *restrict slots, size_t n, size_t ch,
-                                                   size_t w)
-{
-#if ENVELOPE_SSE2
-    if (w == GROUP) {
-        const double *last = slots + (n - 1) * ch;
-        __m128d a0 = _mm_loadu_pd(last), a1 = _mm_loadu_pd(last + 2);
-        __m128d a2 = _mm_loadu_pd(last + 4), a3 = _mm_loadu_pd(last + 6);
-        for (size_t j = n - 1; j-- > 1;) {
-            double *a = slots + j * ch;
-            a0 = _mm_add_pd(a0, _mm_loadu_pd(a));
-            a1 = _mm_add_pd(a1, _mm_loadu_pd(a + 2));
-            a2 = _mm_add_pd(a2, _mm_loadu_pd(a + 4));
-            a3 = _mm_add_pd(a3, _mm_loadu_pd(a + 6));
-            _mm_storeu_pd(a, a0);
-            _mm_storeu_pd(a + 2, a1);
-            _mm_storeu_pd(a + 4, a2);
-            _mm_storeu_pd(a + 6, a3);
-        }
-        return;
-    }
-#endif
-    for (size_t j = n - 1; j-- > 1;) {
-        double *restrict a = slots + j * ch;
-        const double *restrict b = a + ch;
-        for (size_t c = 0; c < w; c++) a[c] = b[c] + a[c];
-    }
-}
-
-/* y[c] = (float)sqrt(m[c]) for c < w. */
-static inline CRAMP_ALWAYS_INLINE void sqrt_to_float(const double *restrict m, float *restrict y,
-                                                     size_t w)
-{
-#if ENVELOPE_SSE2
-    if (w == GROUP) {
-        for (size_t c = 0; c < GROUP; c += 4) {
-            const __m128 lo = _mm_cvtpd_ps(_mm_sqrt_pd(_mm_loadu_pd(m + c)));
-            const __m128 hi = _mm_cvtpd_ps(_mm_sqrt_pd(_mm_loadu_pd(m + c + 2)));
-            _mm_storeu_ps(y + c, _mm_movelh_ps(lo, hi));
-        }
-        return;
-    }
-#endif
-    for (size_t c = 0; c < w; c++) y[c] = (float)sqrt(m[c]);
-}
-
-/* Runs channels g .. g+w-1 (w <= GROUP) over `frames` frames from the phase
- * (pos, dc) saved in e, writing their outputs; returns the output count.
- * Called with constant w = GROUP and constant rms so those loops unroll and
- * vectorise; the remainder group (w < GROUP) takes the generic path. */
-static inline CRAMP_ALWAYS_INLINE size_t window_group(const cramp_envelope *e,
-                                                      const float *restrict in, size_t frames,
-                                                      float *restrict out, size_t g, size_t w,
-                                                      const int rms)
-{
-    const size_t ch = e->channels, n = e->n, d = e->decim;
-    const double dn = (double)n;
-    double *restrict slots = e->slots + g;
-    size_t pos = e->pos, dc = e->dcount, k = 0;
-    double h[GROUP];
-    for (size_t c = 0; c < w; c++) h[c] = e->head[g + c];
-
-    for (size_t i = 0; i < frames; i++) {
-        const float *restrict x = in + i * ch + g;
-        double *restrict s = slots + pos * ch;
-        for (size_t c = 0; c < w; c++) {
-            const double v = (double)x[c];
-            const double t = rms ? v * v : fabs(v);
-            s[c] = t;
-            h[c] += t;
-        }
-        if (++dc == d) {
-            dc = 0;
-            float *restrict y = out + k * ch + g;
-            k++;
-            double m[GROUP];
-            if (pos + 1 < n) {
-                const double *restrict tail = s + ch; /* suffix[pos+1] of the previous block */
-                for (size_t c = 0; c < w; c++) m[c] = (tail[c] + h[c]) / dn;
-            } else {
-                for (size_t c = 0; c < w; c++) m[c] = h[c] / dn;
-            }
-            if (rms) {
-                sqrt_to_float(m, y, w);
-            } else {
-                for (size_t c = 0; c < w; c++) y[c] = (float)m[c];
-            }
-        }
-        if (++pos == n) {
-            /* Block complete: its terms become suffix sums, back to front. */
-            pos = 0;
-            suffix_scan(slots, n, ch, w);
-            for (size_t c = 0; c < w; c++) h[c] = 0.0;
-        }
-    }
-    for (size_t c = 0; c < w; c++) e->head[g + c] = h[c];
-    return k;
-}
-
-static size_t run_rms(cramp_envelope *e, const float *restrict in, size_t frames,
-                      float *restrict out)
-{
-    const size_t ch = e->channels, full = ch / GROUP * GROUP;
-    size_t k = 0;
-    for (size_t g = 0; g < full; g += GROUP) k = window_group(e, in, frames, out, g, GROUP, 1);
-    if (full < ch) k = window_group(e, in, frames, out, full, ch - full, 1);
-    return k;
-}
-
-static size_t run_mav(cramp_envelope *e, const float *restrict in, size_t frames,
-                      float *restrict out)
-{
-    const size_t ch = e->channels, full = ch / GROUP * GROUP;
-    size_t k = 0;
-    for (size_t g = 0; g < full; g += GROUP) k = window_group(e, in, frames, out, g, GROUP, 0);
-    if (full < ch) k = window_group(e, in, frames, out, full, ch - full, 0);
-    return k;
-}
+/* ---- RMS / MAV: the loops are in envelope_kernels.inc --------------------- */
 
 /* Advances the phase shared by all groups once they have all run. */
 static void window_advance(cramp_envelope *e, size_t frames)
@@ -441,13 +300,13 @@ cramp_status cramp_envelope_process(cramp_envelope *e, const float *in, size_t i
     size_t k = 0;
     switch (e->kind) {
     case CRAMP_ENV_RMS:
-        k = run_rms(e, in, in_frames, out);
+    case CRAMP_ENV_MAV: {
+        const cramp__env_window w = {e->channels, e->n, e->decim, e->pos, e->dcount, e->slots,
+                                     e->head};
+        k = e->kern->run(&w, in, in_frames, out, e->kind == CRAMP_ENV_RMS);
         window_advance(e, in_frames);
         break;
-    case CRAMP_ENV_MAV:
-        k = run_mav(e, in, in_frames, out);
-        window_advance(e, in_frames);
-        break;
+    }
     case CRAMP_ENV_TKEO: k = run_tkeo(e, in, in_frames, out); break;
     case CRAMP_ENV_LINEAR: k = run_linear(e, in, in_frames, out); break;
     }

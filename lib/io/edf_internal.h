@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internal: the EDF/BDF reader's parsed file, shared by edf_read.c and the
- * writer's copy (edf_write.c). Not installed. */
+/* Internal: the EDF/BDF reader's parsed file, shared by edf_read.c (the
+ * header parser), edf_decode.c (reading) and the writer's copy
+ * (edf_write.c). Not installed. */
 #ifndef CRAMP_EDF_INTERNAL_H
 #define CRAMP_EDF_INTERNAL_H
 
@@ -34,15 +35,20 @@ typedef void (*cramp__edf_dec16x4_fn)(const unsigned char *const src[4], const d
 void cramp__edf_dec16x4_scalar(const unsigned char *const src[4], const double sc[4],
                                const double sh[4], size_t from, size_t k, float *out,
                                size_t stride);
-#if defined(__SSE2__)
+#if defined(CRAMP_HAVE_X86_KERNELS)
+/* io/x86/edf_decode_sse2.c, io/x86/edf_decode_avx2.c */
 void cramp__edf_dec16x4_sse2(const unsigned char *const src[4], const double sc[4],
                              const double sh[4], size_t k, float *out, size_t stride);
-#endif
-#if defined(CRAMP_HAVE_X86_KERNELS)
 void cramp__edf_dec16x4_avx2(const unsigned char *const src[4], const double sc[4],
                              const double sh[4], size_t k, float *out, size_t stride);
 #endif
-/* The fastest path this CPU and build run. Thread-safe. */
+/* The kernel of a resolved SIMD path (never AUTO): AVX2 and AVX512 take the
+ * AVX2 kernel, SCALAR the SSE2 one on x86-64 builds with x86 kernels (SSE2
+ * is that architecture's baseline) and plain C elsewhere. The caller checks
+ * that the CPU runs the path (cramp__simd_resolve). Thread-safe. */
+cramp__edf_dec16x4_fn cramp__edf_dec16x4_for(cramp_simd path);
+/* cramp__edf_dec16x4_for() of the path cramp__simd_resolve picks for AUTO:
+ * the fastest this CPU and build run. Thread-safe. */
 cramp__edf_dec16x4_fn cramp__edf_dec16x4_best(void);
 
 typedef struct cramp__edf {

@@ -16,7 +16,11 @@
  * annotation signal (streaming, one record in memory).
  *
  * Header text is written as printable ASCII, as EDF requires ('µ' becomes
- * 'u', other bytes '_'). Numbers are formatted without the C locale. */
+ * 'u', other bytes '_'). Numbers are formatted without the C locale.
+ *
+ * Over 800 lines: the streaming writer and the annotated copy share the
+ * header formatting, the TAL packing and the output file below, all static
+ * here; a split would put them in an internal header for two callers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>

@@ -3,6 +3,9 @@
 #ifndef CRAMP_RECORDING_INTERNAL_H
 #define CRAMP_RECORDING_INTERNAL_H
 
+#include <stdint.h>
+
+#include "core/internal.h"
 #include "cramp/recording.h"
 
 typedef struct cramp__rec_ops {
@@ -33,6 +36,31 @@ cramp_status cramp__text_open(const char *path, const cramp_recording_options *o
 cramp_status cramp__wfdb_open(const char *path, const cramp_recording_options *opt, void **impl,
                               const cramp_rec_header **header, const cramp__rec_ops **ops,
                               cramp_error *err);
+
+/* ---- pieces every backend's ops share -------------------------------------- */
+
+/* tell() of a backend whose frames are evenly spaced from time 0 at fs Hz. */
+static inline void cramp__rec_tell_even(uint64_t pos, double fs, size_t *frame, double *time_s)
+{
+    if (frame) *frame = (size_t)pos;
+    if (time_s) *time_s = (double)pos / fs;
+}
+
+/* seek()'s range check: frame must be 0 .. total (the end is a valid place). */
+static inline cramp_status cramp__rec_seek_range(const char *path, size_t frame, uint64_t total,
+                                                 cramp_error *err)
+{
+    if ((uint64_t)frame > total)
+        return cramp__fail(err, CRAMP_ERANGE, "%s: seek to frame %zu: expected 0 to %llu", path,
+                           frame, (unsigned long long)total);
+    return CRAMP_OK;
+}
+
+/* read() before select(): the message every backend gives. */
+static inline cramp_status cramp__rec_unselected(const char *path, cramp_error *err)
+{
+    return cramp__fail(err, CRAMP_EINVAL, "%s: read before choosing channels (select)", path);
+}
 
 /* 1 if the n first bytes are text (no NUL or control byte but TAB, CR, LF). */
 int cramp__text_sniff(const unsigned char *head, size_t n);

@@ -453,9 +453,7 @@ static cramp_status wav_read(void *impl, float *out, size_t max_frames, size_t *
 {
     wav_impl *w = impl;
     *frames = 0;
-    if (!w->sel)
-        return cramp__fail(err, CRAMP_EINVAL, "%s: read before choosing channels (select)",
-                           w->path);
+    if (!w->sel) return cramp__rec_unselected(w->path, err);
     const uint64_t total = (uint64_t)w->info.frames;
     if (w->pos >= total) return CRAMP_OK;
     if (max_frames > total - w->pos) max_frames = (size_t)(total - w->pos);
@@ -508,16 +506,14 @@ static cramp_status wav_read(void *impl, float *out, size_t max_frames, size_t *
 static void wav_tell(const void *impl, size_t *frame, double *time_s)
 {
     const wav_impl *w = impl;
-    if (frame) *frame = (size_t)w->pos;
-    if (time_s) *time_s = (double)w->pos / (double)w->info.samplerate;
+    cramp__rec_tell_even(w->pos, (double)w->info.samplerate, frame, time_s);
 }
 
 static cramp_status wav_seek(void *impl, size_t frame, cramp_error *err)
 {
     wav_impl *w = impl;
-    if ((uint64_t)frame > (uint64_t)w->info.frames)
-        return cramp__fail(err, CRAMP_ERANGE, "%s: seek to frame %zu: expected 0 to %lld",
-                           w->path, frame, (long long)w->info.frames);
+    const cramp_status st = cramp__rec_seek_range(w->path, frame, (uint64_t)w->info.frames, err);
+    if (st != CRAMP_OK) return st;
     if (sf_seek(w->sf, (sf_count_t)frame, SEEK_SET) < 0)
         return cramp__fail(err, CRAMP_EIO, "%s: cannot seek to frame %zu: %s", w->path, frame,
                            sf_strerror(w->sf));

@@ -684,9 +684,7 @@ static cramp_status wfdb_read(void *impl, float *out, size_t max_frames, size_t 
 {
     wfdb_impl *w = impl;
     *frames = 0;
-    if (!w->sel)
-        return cramp__fail(err, CRAMP_EINVAL, "%s: read before choosing channels (select)",
-                           w->path);
+    if (!w->sel) return cramp__rec_unselected(w->path, err);
     if (w->pos >= w->nsamp) return CRAMP_OK;
     if (max_frames > w->nsamp - w->pos) max_frames = (size_t)(w->nsamp - w->pos);
     size_t done = 0;
@@ -731,16 +729,14 @@ static cramp_status wfdb_read(void *impl, float *out, size_t max_frames, size_t 
 static void wfdb_tell(const void *impl, size_t *frame, double *time_s)
 {
     const wfdb_impl *w = impl;
-    if (frame) *frame = (size_t)w->pos;
-    if (time_s) *time_s = (double)w->pos / w->fs;
+    cramp__rec_tell_even(w->pos, w->fs, frame, time_s);
 }
 
 static cramp_status wfdb_seek(void *impl, size_t frame, cramp_error *err)
 {
     wfdb_impl *w = impl;
-    if ((uint64_t)frame > w->nsamp)
-        return cramp__fail(err, CRAMP_ERANGE, "%s: seek to frame %zu: expected 0 to %llu",
-                           w->path, frame, (unsigned long long)w->nsamp);
+    const cramp_status st = cramp__rec_seek_range(w->path, frame, w->nsamp, err);
+    if (st != CRAMP_OK) return st;
     w->pos = frame;
     return CRAMP_OK;
 }

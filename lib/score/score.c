@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "cramp/score.h"
 
 #define NONE ((size_t)-1)
@@ -199,36 +200,17 @@ cramp_status cramp_event_table_read(cramp_event_table **out, const char *path, c
 {
     if (!out || !path) return set_err(err, CRAMP_EINVAL, "NULL argument");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return set_err(err, CRAMP_EIO, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (cap - n < 2) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) return set_err(err, CRAMP_ENOMEM, "out of memory reading '%s'", path);
-    if (bad) {
-        free(buf);
-        return set_err(err, CRAMP_EIO, "error reading '%s'", path);
-    }
-    buf[n] = '\0';
-    if (memchr(buf, '\0', n)) {
-        free(buf);
+    char *buf;
+    int open_errno;
+    switch (cramp__read_text_file(path, 0, &buf, NULL, &open_errno)) {
+    case CRAMP_OK: break;
+    case CRAMP_ENOMEM: return set_err(err, CRAMP_ENOMEM, "out of memory reading '%s'", path);
+    case CRAMP_EFORMAT:
         return set_err(err, CRAMP_EFORMAT, "%s: holds a NUL byte: not a TSV text file", path);
+    default:
+        if (open_errno)
+            return set_err(err, CRAMP_EIO, "cannot read '%s': %s", path, strerror(open_errno));
+        return set_err(err, CRAMP_EIO, "error reading '%s'", path);
     }
     return parse_owned(out, buf, path, err);
 }

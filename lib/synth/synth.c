@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The simulator: motor-unit pools, MUAP template grid, event-driven firing,
  * interference and artefacts, produced in fixed internal blocks (see
- * cramp/synth.h for the model and its sources). */
+ * cramp/synth.h for the model and its sources).
+ *
+ * Over 800 lines: every stage below reads and writes the one private object
+ * (struct cramp_synth) inside the block loop; splitting the stages apart
+ * means moving that object into synth_internal.h, a change to make with a
+ * byte-for-byte check of the simulator's own output (scripts/compare-outputs
+ * runs the reference commit's synth for both sides, so it cannot catch a
+ * change here). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* EDF 16-bit decoding, AVX2 path (compiled with -mavx2 only, no -mfma, so the
  * multiply and the add round as the scalar code does: bit-identical output).
- * Chosen at select time when the CPU runs AVX2 (edf_read.c). */
+ * Chosen for the AVX2 and AVX512 paths (cramp__edf_dec16x4_for, edf_decode.c). */
 #include <immintrin.h>
 #include <string.h>
 
