@@ -599,6 +599,31 @@ static int run_gnuplot(plot *p, int fd)
 /* Renders into a temporary file beside the figure and renames it into
  * place; with --keep-script moves the script and data beside it. Removes
  * the work folder either way. */
+
+/* Copies the work file `from` to `to` beside the figure (cli_output: temporary
+ * file and rename for a regular file, direct for a device or FIFO). */
+static int plot_keep_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) return cli_fail("cannot read '%s': %s", from, strerror(errno));
+    cli_output o;
+    memset(&o, 0, sizeof o);
+    if (cli_output_open_text(&o, to) != CLI_OK) {
+        fclose(in);
+        return CLI_FAIL;
+    }
+    char buf[65536];
+    size_t n;
+    int rc = CLI_OK;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, o.fp) != n) break;
+    if (ferror(in)) rc = cli_fail("cannot read '%s': %s", from, strerror(errno));
+    fclose(in);
+    if (rc == CLI_OK) return cli_output_commit(&o);
+    cli_output_abort(&o);
+    return rc;
+}
+
 static int plot_finish(plot *p)
 {
     int rc = CLI_FAIL;
@@ -633,15 +658,13 @@ static int plot_finish(plot *p)
     }
     rc = CLI_OK;
     if (p->o->keep) {
+        /* through the one safe output: a link, device or read-only file
+           beside the figure is treated as every other output is */
         char from[8192], to[8192];
-        for (size_t i = 0; i < p->n_files; i++) {
+        for (size_t i = 0; i < p->n_files && rc == CLI_OK; i++) {
             snprintf(from, sizeof from, "%s/%s", p->work, p->files[i]);
             snprintf(to, sizeof to, "%s%s", p->dir, p->files[i]);
-            if (rename(from, to) != 0) {
-                rc = cli_fail("cannot move '%s' beside the figure: %s", p->files[i],
-                              strerror(errno));
-                break;
-            }
+            rc = plot_keep_file(from, to);
         }
         if (rc == CLI_OK && !p->o->quiet)
             cli_note("script %s%s (redraw: cd %s && gnuplot %s)", p->dir, p->files[0], p->dir,
