@@ -564,3 +564,22 @@ int cmd_detect(int argc, char *argv[])
     }
     return rc;
 }
+
+/* ---- shared with cramp batch (cmd_detect.h) ----------------------------- */
+
+void cmd_detect_write_tsv(FILE *f, const char *const *ch, const cramp_night_result *r)
+{
+    write_tsv(f, ch, r->n_channels, r->episodes, r->n_episodes);
+}
+
+void cmd_detect_write_json(FILE *f, const char *path, const char *const *ch,
+                           const cramp_night_result *r)
+{
+    write_json(f, path, ch, r);
+}
+
+int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
+                              size_t *idx, size_t *n)
+{
+    return named_channels(h, path, list, idx, n);
+}
