@@ -23,6 +23,10 @@ void cmd_detect_write_json(FILE *f, const char *path, const char *const *ch,
 /* The header indices --channels LIST names in h, in its order, into idx
  * (room for CRAMP_DETECT_MAX_CHANNELS), their number to *n; CLI_OK, or
  * CLI_FAIL after printing why (naming path). */
+/* --mains 50|60|auto|none and --band LO-HI into night; CLI_OK, or a usage
+ * error printed (returns CLI_USAGE). */
+int cmd_detect_parse_mains(const char *arg, cramp_night_options *night);
+int cmd_detect_parse_band(const char *arg, cramp_night_options *night);
 int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
                               size_t *idx, size_t *n);
 
