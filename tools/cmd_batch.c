@@ -189,6 +189,17 @@ static int ends_with_ci(const char *s, const char *suffix)
     return 1;
 }
 
+/* A stream into a growing buffer (freed by the caller after fclose). */
+static FILE *mem_stream(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (!f) {
+        cli_fail("out of memory");
+        exit(CLI_FAIL);
+    }
+    return f;
+}
+
 /* Every folder of path's folder, created as needed (mkdir -p of dirname). */
 static int make_parents(const char *path)
 {
@@ -580,11 +591,7 @@ static void make_settings(batch_opts *o)
     o->settings_id[16] = 0;
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        cli_fail("out of memory");
-        exit(CLI_FAIL);
-    }
+    FILE *f = mem_stream(&buf, &len);
     fprintf(f, "{\"band_hz\": [%g, %g], \"mains\": ", o->night.detect.band_lo_hz,
             o->night.detect.band_hi_hz);
     if (o->night.mains_hz > 0)
@@ -1129,11 +1136,7 @@ static char *study_text(const batch_opts *o, const item_list *l)
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        cli_fail("out of memory");
-        exit(CLI_FAIL);
-    }
+    FILE *f = mem_stream(&buf, &len);
     fprintf(f, "cramp-batch-study\t1\nsettings\t%s\nsettings_json\t%s\nsettings_id\t%s\n",
             o->settings, o->settings_json, o->settings_id);
     for (size_t i = 0; i < l->n; i++)
@@ -1609,24 +1612,10 @@ int cmd_batch(int argc, char *argv[])
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_MAINS:
-            if (!strcmp(optarg, "auto"))
-                o.night.mains_hz = -1;
-            else if (!strcmp(optarg, "none") || !strcmp(optarg, "0"))
-                o.night.mains_hz = 0;
-            else if (!strcmp(optarg, "50"))
-                o.night.mains_hz = 50;
-            else if (!strcmp(optarg, "60"))
-                o.night.mains_hz = 60;
-            else
-                return cli_usage_error("--mains wants 50, 60, auto or none, not '%s'", optarg);
+            if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_BAND:
-            if (cli_parse_band(optarg, &o.night.detect.band_lo_hz, &o.night.detect.band_hi_hz) !=
-                    0 ||
-                o.night.detect.band_lo_hz < 0 ||
-                !(o.night.detect.band_hi_hz > o.night.detect.band_lo_hz))
-                return cli_usage_error("--band wants LO-HI in Hz with 0 <= LO < HI, not '%s'",
-                                       optarg);
+            if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_CHANNELS: {
             const int rc = cli_input_channels(&o.in, optarg);
