@@ -1414,9 +1414,10 @@ static int run_study(batch_opts *o, item_list *l)
     const double el = cli_now() - t_start;
     if (!o->quiet)
         fprintf(stderr,
-                "%s: %zu recordings%s%s: %zu ok, %zu failed, %zu skipped (%zu reused); %.2f h "
+                "%s: %zu recording%s%s%s: %zu ok, %zu failed, %zu skipped (%zu reused); %.2f h "
                 "analysed in %.1f s, %.1f M samples/s -> %s/nights%s.tsv\n",
-                cli_name(), n_mine, shard[0] ? " in shard " : "", shard, n_ok, n_failed,
+                cli_name(), n_mine, n_mine == 1 ? "" : "s", shard[0] ? " in shard " : "", shard,
+                n_ok, n_failed,
                 n_skipped, reused, pg.hours_run, el,
                 el > 0 ? pg.samples / el / 1e6 : 0.0, o->outdir, suffix);
     if (log) {
@@ -1540,9 +1541,9 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
         rc = write_tables(out, "", &s, sel, n);
     }
     if (rc == CLI_OK && !o->quiet)
-        fprintf(stderr, "%s: %zu recordings from %d folder%s: %zu ok, %zu failed, %zu skipped "
+        fprintf(stderr, "%s: %zu recording%s from %d folder%s: %zu ok, %zu failed, %zu skipped "
                         "-> %s/nights.tsv\n",
-                cli_name(), n, n_dirs, n_dirs == 1 ? "" : "s", n_ok, n_failed,
+                cli_name(), n, n == 1 ? "" : "s", n_dirs, n_dirs == 1 ? "" : "s", n_ok, n_failed,
                 n - n_ok - n_failed, out);
     for (size_t i = 0; i < n; i++) row_free(&rows[i]);
     free(rows);
