@@ -1300,12 +1300,13 @@ static int run_study(batch_opts *o, item_list *l)
         paths p;
         paths_make(&p, o->outdir, &l->v[i]);
         row r;
-        if (!o->force && row_read(p.state, &r) == 0 && reusable(&r, &l->v[i], o, &p)) {
+        const int have = !o->force && row_read(p.state, &r) == 0;
+        if (have && reusable(&r, &l->v[i], o, &p)) {
             rows[i] = r;
             pg.done++;
             pg.hours += atof(row_get(&r, F_DURATION_H));
         } else {
-            if (row_read(p.state, &r) == 0) row_free(&r);
+            if (have) row_free(&r);
             struct stat st;
             pg.bytes_all += stat(l->v[i].path, &st) == 0 ? (double)st.st_size : 0;
             todo[n_todo++] = i;
