@@ -19,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
     exit 77
 fi
 for c in slurmctld slurmd sbatch squeue scontrol munged; do
-    if ! command -v "$c" >/dev/null && [ ! -x "/usr/sbin/$c" ]; then
+    if [ -z "$(type -P "$c")" ] && [ ! -x "/usr/sbin/$c" ]; then
         echo "slurm_batch: skipped: no $c (apt-get install slurm-wlm munge)"
         exit 77
     fi
@@ -29,10 +29,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cramp-slurm.XXXXXX")
 chmod 755 "$T"
 pids=()
 cleanup() {
-    SLURM_CONF=$T/slurm.conf scontrol shutdown >/dev/null 2>&1
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    SLURM_CONF=$T/slurm.conf scontrol shutdown >>"$T/ignored.out" 2>&1
+    for p in "${pids[@]}"; do kill "$p" 2>>"$T/ignored.err"; done
     sleep 1
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do kill -9 "$p" 2>>"$T/ignored.err"; done
     [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -51,7 +51,7 @@ chmod 700 "$T/munge"
 chmod 400 "$T/munge/munge.key"
 munged --force --foreground --key-file="$T/munge/munge.key" --socket="$T/munge/munge.sock" \
     --pid-file="$T/munge/munged.pid" --log-file="$T/munged.log" --seed-file="$T/munge/seed" \
-    >/dev/null 2>&1 &
+    >>"$T/ignored.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do [ -S "$T/munge/munge.sock" ] && break; sleep 0.1; done
 [ -S "$T/munge/munge.sock" ] || fail "munged did not start"
@@ -98,7 +98,7 @@ slurmd -D -N localhost -f "$SLURM_CONF" >"$T/slurmd.out" 2>&1 &
 pids+=($!)
 up=0
 for _ in $(seq 1 60); do
-    if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then up=1; break; fi
+    if sinfo -h -o '%T' 2>>"$T/ignored.err" | grep -qE '^(idle|mixed|allocated)'; then up=1; break; fi
     sleep 0.5
 done
 [ "$up" = 1 ] || fail "the cluster did not come up: $(sinfo 2>&1 | tail -2)"
@@ -111,7 +111,7 @@ for i in 1 2 3 4 5 6; do
         -o "study/sub-0$i/night.edf" || fail "synth"
 done
 head -c 4000 study/sub-01/night.edf >study/sub-07-truncated.edf
-"$CRAMP" batch study -o single -j 2 --quiet 2>/dev/null
+"$CRAMP" batch study -o single -j 2 --quiet 2>>"$T/ignored.err"
 [ -s single/nights.tsv ] || fail "the single run wrote no nights.tsv"
 
 # ---- the recipe of scripts/slurm/cramp-batch.sbatch --------------------------------
@@ -124,7 +124,7 @@ mid=$(sbatch --parsable --chdir="$T/work" --dependency="afterany:$jid" --export=
 echo "slurm_batch: array job $jid, merge job $mid"
 done_=0
 for _ in $(seq 1 240); do
-    if [ -z "$(squeue -h -j "$jid,$mid" 2>/dev/null)" ]; then done_=1; break; fi
+    if [ -z "$(squeue -h -j "$jid,$mid" 2>>"$T/ignored.err")" ]; then done_=1; break; fi
     sleep 0.5
 done
 [ "$done_" = 1 ] || fail "jobs still queued after 120 s: $(squeue 2>&1)"
