@@ -85,6 +85,14 @@ grep -q "sub-19/ses-1/night.edf: .*truncated" err && ok || bad "the truncated fi
 [ "$(awk -F'\t' 'NR>1 && $9>0' full/nights.tsv | wc -l)" -ge 9 ] && ok || bad "cramps found in the event nights"
 [ "$(awk -F'\t' 'NR>1 && $13>=4' full/nights.tsv | wc -l)" -ge 9 ] && ok || bad "PLMs found in the event nights"
 
+! grep -q "ETA" err && ok || bad "progress printed to a file (not a terminal)"
+# progress on a terminal (util-linux script gives the run one)
+if command -v script >>ignored.out; then
+    script -qec "'$CRAMP' batch study -o tty -j 2" tty.log >>ignored.out 2>&1
+    grep -q "/20 recordings, [0-9.]* h of signal, [0-9.]* M samples/s, ETA" tty.log \
+        && ok || bad "no progress line on a terminal"
+fi
+
 # failures: the message cramp detect prints, word for word
 for n in 19 20; do
     f=study/sub-$n/ses-1/night.edf

@@ -22,6 +22,8 @@
  * One worker process per recording (fork): its memory is the night driver's,
  * constant in the length of the night, and returned at its exit; a crash
  * fails that recording only. */
+/* MAP_ANONYMOUS (glibc hides it under plain _POSIX_C_SOURCE) */
+#define _DEFAULT_SOURCE 1
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +35,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -40,6 +43,9 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#endif
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
 #endif
 
 #include "cmd_batch.h"
@@ -781,6 +787,16 @@ static int commit_state(const row *r, const char *state)
 
 /* ---- the worker: one recording ---------------------------------------------- */
 
+/* The worker's fraction of its night done, in memory shared with the parent
+ * (its progress line); NULL when there is no progress line. */
+static volatile double *g_fraction;
+
+static void on_progress(void *user, double fraction)
+{
+    (void)user;
+    if (g_fraction) *g_fraction = fraction;
+}
+
 static void join_groups(const cramp_night_result *res, const char *const *lab, row *r)
 {
     char buf[2048] = "";
@@ -875,6 +891,7 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     size_t idx[CRAMP_DETECT_MAX_CHANNELS], n = 0;
     cramp_night_options opt = o->night;
     opt.name = it->path;
+    if (g_fraction) opt.progress = on_progress;
     cli_output out[3];
     memset(out, 0, sizeof out);
     for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
@@ -1207,6 +1224,7 @@ typedef struct task {
     size_t item;
     pid_t pid;
     double t0, bytes;
+    size_t slot; /* its place in the shared fractions */
 } task;
 
 static void append_log(FILE *log, const item *it, const paths *p, const row *r, double el)
@@ -1332,6 +1350,19 @@ static int run_study(batch_opts *o, item_list *l)
     /* the workers: one process per recording, at most jobs at once */
     task *run = xmalloc((size_t)o->jobs * sizeof *run);
     size_t running = 0, next = 0;
+    /* on a terminal the workers report how far into their night they are,
+     * so that the ETA moves during long nights */
+    volatile double *frac = NULL;
+    const size_t frac_size = (size_t)o->jobs * sizeof(double);
+#ifdef MAP_ANONYMOUS
+    if (pg.tty && !pg.quiet) {
+        void *m = mmap(NULL, frac_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) frac = m;
+    }
+#endif
+    double shown_at = cli_now();
+    unsigned char *slot_used = xmalloc((size_t)o->jobs);
+    memset(slot_used, 0, (size_t)o->jobs);
     const pid_t parent = getpid();
     fflush(NULL);
     while (next < n_todo || running) {
@@ -1339,6 +1370,9 @@ static int run_study(batch_opts *o, item_list *l)
             const item *it = &l->v[todo[next]];
             struct stat st;
             const double bytes = stat(it->path, &st) == 0 ? (double)st.st_size : 0;
+            size_t slot = 0;
+            while (slot_used[slot]) slot++;
+            if (frac) frac[slot] = 0;
             const pid_t pid = fork();
             if (pid < 0) {
                 cli_fail("cannot start a worker: %s", strerror(errno));
@@ -1350,16 +1384,34 @@ static int run_study(batch_opts *o, item_list *l)
                 prctl(PR_SET_PDEATHSIG, SIGKILL);
                 if (getppid() != parent) _exit(4);
 #endif
+                g_fraction = frac ? &frac[slot] : NULL;
                 paths p;
                 paths_make(&p, o->outdir, it);
                 worker(it, o, &p);
             }
-            run[running++] = (task){todo[next], pid, cli_now(), bytes};
+            run[running++] = (task){todo[next], pid, cli_now(), bytes, slot};
+            slot_used[slot] = 1;
             next++;
         }
         if (!running) break;
         int ws;
-        const pid_t pid = waitpid(-1, &ws, 0);
+        pid_t pid = waitpid(-1, &ws, frac ? WNOHANG : 0);
+        if (pid == 0) {
+            /* nothing ended: look again in 20 ms (a short night's end is not
+             * waited for long), and every 0.5 s the line with the nights in
+             * progress */
+            if (cli_now() - shown_at >= 0.5) {
+                double part = 0;
+                for (size_t k = 0; k < running; k++) part += frac[run[k].slot] * run[k].bytes;
+                pg.bytes_done += part;
+                progress_show(&pg);
+                pg.bytes_done -= part;
+                shown_at = cli_now();
+            }
+            const struct timespec tick = {0, 20000000};
+            nanosleep(&tick, NULL);
+            continue;
+        }
         if (pid < 0) {
             if (errno == EINTR) continue;
             cli_fail("waiting for the workers: %s", strerror(errno));
@@ -1370,6 +1422,7 @@ static int run_study(batch_opts *o, item_list *l)
         if (k == running) continue;
         const task t = run[k];
         run[k] = run[--running];
+        slot_used[t.slot] = 0;
         const item *it = &l->v[t.item];
         row *r = &rows[t.item];
         reap(o, it, ws, r);
@@ -1386,6 +1439,8 @@ static int run_study(batch_opts *o, item_list *l)
         progress_show(&pg);
     }
     free(run);
+    free(slot_used);
+    if (frac) munmap((void *)frac, frac_size);
     if (pg.shown) fputc('\n', stderr);
 
     /* the tables: the shard's rows in input order */
