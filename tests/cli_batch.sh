@@ -228,6 +228,14 @@ expect_rc 0 "a recording with no fast channel"
 awk -F'\t' 'NR==2 { exit !($4=="skipped" && $5 ~ /no channel is sampled at 100 Hz/) }' skipped/nights.tsv \
     && ok || bad "skipped status"
 
+# --fatigue: cramp fatigue's table beside the events, as cramp fatigue writes it
+run batch study/sub-01/ses-1/night.edf study/sub-13/ses-1/night.edf --fatigue -o fat -j 2
+expect_rc 0 "--fatigue"
+"$CRAMP" fatigue study/sub-13/ses-1/night.edf --quiet -o fat13.tsv || bad "cramp fatigue"
+cmp -s fat13.tsv fat/sub-13/ses-1/night.fatigue.tsv && ok || bad "--fatigue table differs from cramp fatigue's"
+grep -q '"fatigue": true' fat/nights.json && grep -q '"fatigue": "sub-01/ses-1/night.fatigue.tsv"' fat/nights.json \
+    && ok || bad "nights.json: fatigue setting and output"
+
 # ---- usage ----------------------------------------------------------------------------
 run batch --help
 expect_rc 0 "--help"
