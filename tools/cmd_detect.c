@@ -510,24 +510,10 @@ int cmd_detect(int argc, char *argv[])
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_MAINS:
-            if (!strcmp(optarg, "auto"))
-                o.night.mains_hz = -1;
-            else if (!strcmp(optarg, "none") || !strcmp(optarg, "0"))
-                o.night.mains_hz = 0;
-            else if (!strcmp(optarg, "50"))
-                o.night.mains_hz = 50;
-            else if (!strcmp(optarg, "60"))
-                o.night.mains_hz = 60;
-            else
-                return cli_usage_error("--mains wants 50, 60, auto or none, not '%s'", optarg);
+            if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_BAND:
-            if (cli_parse_band(optarg, &o.night.detect.band_lo_hz, &o.night.detect.band_hi_hz) !=
-                    0 ||
-                o.night.detect.band_lo_hz < 0 ||
-                !(o.night.detect.band_hi_hz > o.night.detect.band_lo_hz))
-                return cli_usage_error("--band wants LO-HI in Hz with 0 <= LO < HI, not '%s'",
-                                       optarg);
+            if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_CHANNELS: {
             int rc = cli_input_channels(&o.in, optarg);
@@ -563,4 +549,47 @@ int cmd_detect(int argc, char *argv[])
         free(name);
     }
     return rc;
+}
+
+/* ---- shared with cramp batch (cmd_detect.h) ----------------------------- */
+
+void cmd_detect_write_tsv(FILE *f, const char *const *ch, const cramp_night_result *r)
+{
+    write_tsv(f, ch, r->n_channels, r->episodes, r->n_episodes);
+}
+
+void cmd_detect_write_json(FILE *f, const char *path, const char *const *ch,
+                           const cramp_night_result *r)
+{
+    write_json(f, path, ch, r);
+}
+
+int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
+                              size_t *idx, size_t *n)
+{
+    return named_channels(h, path, list, idx, n);
+}
+
+int cmd_detect_parse_mains(const char *arg, cramp_night_options *night)
+{
+    if (!strcmp(arg, "auto"))
+        night->mains_hz = -1;
+    else if (!strcmp(arg, "none") || !strcmp(arg, "0"))
+        night->mains_hz = 0;
+    else if (!strcmp(arg, "50"))
+        night->mains_hz = 50;
+    else if (!strcmp(arg, "60"))
+        night->mains_hz = 60;
+    else
+        return cli_usage_error("--mains wants 50, 60, auto or none, not '%s'", arg);
+    return CLI_OK;
+}
+
+int cmd_detect_parse_band(const char *arg, cramp_night_options *night)
+{
+    cramp_detect_config *d = &night->detect;
+    if (cli_parse_band(arg, &d->band_lo_hz, &d->band_hi_hz) != 0 || d->band_lo_hz < 0 ||
+        !(d->band_hi_hz > d->band_lo_hz))
+        return cli_usage_error("--band wants LO-HI in Hz with 0 <= LO < HI, not '%s'", arg);
+    return CLI_OK;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_batch.h"
 #include "cmd_detect.h"
 #include "cmd_fatigue.h"
 #include "cmd_plot.h"
@@ -30,6 +31,8 @@ static const subcommand commands[] = {
      cmd_synth, cmd_synth_help},
     {"detect", "find cramps (and PLMs, bursts, movements, artefacts) in a night of leg sEMG",
      cmd_detect, cmd_detect_help},
+    {"batch", "cramp detect over a whole study (folders, BIDS, lists), parallel, resumable",
+     cmd_batch, cmd_batch_help},
     {"score", "score detected events against ground truth (precision, recall, F1, errors)",
      cmd_score, cmd_score_help},
     {"plot", "figures for papers (night, episode, fatigue, scores, cohort) through gnuplot",
