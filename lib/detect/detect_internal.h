@@ -107,6 +107,12 @@ typedef struct cramp__det_channel {
     double seg_band_energy;        /* sum of b^2 over the segment's ticks added so far */
     double seg_motion_energy;      /* sum of l^2 */
     double seg_env_peak_uv;        /* largest envelope value */
+    /* tonic versus phasic: ticks seen while open, those at or under the
+       offset threshold, and the sub-bursts (rises from at or under the
+       offset threshold back to the onset threshold, the first included) */
+    uint64_t seg_ticks, seg_low_ticks;
+    uint32_t seg_bursts;
+    int seg_below;                 /* under the offset threshold since the last rise */
     float seg_peak_uv;             /* largest |b| */
     uint64_t seg_clipped, seg_flat, seg_samples;
     double mnf_start_hz, mdf_start_hz; /* of the segment's first spectral window */

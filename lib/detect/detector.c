@@ -485,6 +485,10 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     h->seg_peak_uv = 0;
     h->seg_clipped = h->seg_flat = h->seg_samples = 0;
     h->seg_env_peak_uv = env;
+    h->seg_ticks = 1;
+    h->seg_low_ticks = 0;
+    h->seg_bursts = 1;
+    h->seg_below = 0;
     h->start_spectrum_done = 0;
     h->mnf_start_hz = h->mdf_start_hz = (double)NAN;
     h->block_band_sq = h->block_band_fourth = 0;
@@ -500,6 +504,14 @@ static void emg_continue(cramp_detector *d, size_t c, uint64_t j, uint64_t centr
 {
     cramp__det_channel *h = &d->chan[c];
     if (env > h->seg_env_peak_uv) h->seg_env_peak_uv = env;
+    h->seg_ticks++;
+    if (env <= h->emg_offset_thr_uv) {
+        h->seg_low_ticks++;
+        h->seg_below = 1;
+    } else if (h->seg_below && env >= h->emg_onset_thr_uv) {
+        h->seg_bursts++;
+        h->seg_below = 0;
+    }
     if (env <= h->emg_offset_thr_uv) {
         if (h->emg_quiet_ticks == 0)
             h->emg_quiet_start_tick =

@@ -104,6 +104,11 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.kurtosis = h->kurtosis_blocks ? kurtosis_median(d, c, h->kurtosis_blocks) : (double)NAN;
     a.clip_fraction = (double)h->seg_clipped / n;
     a.flat_fraction = (double)h->seg_flat / n;
+    /* the closing run of quiet ticks is not part of the segment */
+    const uint64_t q = h->emg_quiet_ticks < h->seg_low_ticks ? h->emg_quiet_ticks : h->seg_low_ticks;
+    const uint64_t seen = h->seg_ticks > q ? h->seg_ticks - q : 1;
+    a.tonic_fraction = 1.0 - (double)(h->seg_low_ticks - q) / (double)seen;
+    a.sub_bursts = h->seg_bursts;
     const uint64_t on_f = h->emg_onset_tick * d->tick_frames, off_f = off_tick * d->tick_frames;
     if (off_f - on_f >= d->spectral_frames) {
         if (!h->start_spectrum_done)
