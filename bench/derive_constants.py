@@ -96,7 +96,8 @@ def main():
                     if best < 0.2:
                         cls = "none"
                     meas.setdefault(cls, []).append(d)
-    cols = ["duration", "tonic_fraction", "bursts", "lf_ratio", "rms_x_rest", "kurtosis"]
+    cols = ["duration", "tonic_fraction", "bursts", "rises", "rise_cv", "lf_ratio", "rms_x_rest",
+            "kurtosis"]
     print("# per truth class (episodes paired with IoU >= 0.2): q01 q05 q50 q95 q99")
     for cls in sorted(meas):
         rows = meas[cls]
@@ -115,6 +116,13 @@ def main():
     print(f"tonic_min\t{math.floor(t_cr / 0.05 + 1e-9) * 0.05:.2f}\tcramps' 1st percentile of "
           f"tonic_fraction {t_cr:.3f} (n={len(cr)}), rounded down to a multiple of 0.05; "
           f"HFT/ALMA episodes >= 5 s: 99th percentile {quantile(lm, 0.99):.3f}")
+    cv_cr = [num(r["rise_cv"]) for r in cr if num(r["rises"]) >= 3]
+    cv_tr = [num(r["rise_cv"]) for cls in ("hft", "alma") for r in meas.get(cls, [])
+             if num(r["rises"]) >= 3]
+    q = quantile(cv_cr, 0.01)
+    print(f"train_max_cv\t{math.floor(q / 0.05 + 1e-9) * 0.05:.2f}\tcramps with >= 3 rises: 1st "
+          f"percentile of rise_cv {q:.3f} (n={len(cv_cr)}), rounded down to a multiple of 0.05; "
+          f"HFT/ALMA episodes with >= 3 rises: median {quantile(cv_tr, 0.5):.3f} (n={len(cv_tr)})")
     g = max(stretch_gaps) if stretch_gaps else float("nan")
     print(f"stretch_window_s\t{math.ceil(2 * g):.0f}\ttwice the longest gap from a cramp's end "
           f"to its stretch in the truth ({g:.2f} s, n={len(stretch_gaps)}), rounded up")

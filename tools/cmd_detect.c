@@ -77,9 +77,10 @@ void cmd_detect_help(FILE *out)
           "  onset duration trial_type channel (involved channels) main_channel rms_uv\n"
           "  rest_uv rms_x_rest peak_uv mnf_start_hz mnf_end_hz mdf_start_hz mdf_end_hz\n"
           "  mnf_slope_hz_s lf_ratio kurtosis clip_fraction flat_fraction prev_interval_s\n"
-          "  next_interval_s tonic_fraction bursts confidence series reason\n"
+          "  next_interval_s tonic_fraction bursts rises rise_cv confidence series reason\n"
           "(tonic_fraction: share of the episode's 10-ms ticks above the offset\n"
-          "threshold; bursts: rises back to the onset threshold; confidence 0-1: 0.5 +\n"
+          "threshold outside pauses; bursts: rises to the onset threshold after a\n"
+          "pause; rises: after any dip, rise_cv their intervals' CV; confidence 0-1: 0.5 +\n"
           "0.5 x the smallest margin of the firing rule's conditions, a margin being\n"
           "|log2(value / threshold)| capped at 1; docs/detect.md)\n"
           "(n/a where undefined). 'cramp score TRUTH.tsv EVENTS.tsv' scores it. With\n"
@@ -167,12 +168,12 @@ static void clock_text(double t, char *buf, size_t cap)
 }
 
 /* The numeric columns of an episode, in output order (TSV and JSON). */
-#define N_MEASURES 18
+#define N_MEASURES 20
 static const char *const measure_names[N_MEASURES] = {
     "rms_uv",       "rest_uv",        "rms_x_rest",   "peak_uv",       "mnf_start_hz",
     "mnf_end_hz",   "mdf_start_hz",   "mdf_end_hz",   "mnf_slope_hz_s", "lf_ratio",
     "kurtosis",     "clip_fraction",  "flat_fraction", "prev_interval_s", "next_interval_s",
-    "tonic_fraction", "bursts",       "confidence"};
+    "tonic_fraction", "bursts",       "rises",        "rise_cv",       "confidence"};
 
 static void measures(const cramp_episode *e, double v[N_MEASURES])
 {
@@ -181,7 +182,8 @@ static void measures(const cramp_episode *e, double v[N_MEASURES])
                                   e->mdf_start_hz, e->mdf_end_hz,      e->mnf_slope_hz_s,
                                   e->lf_ratio,     e->kurtosis,        e->clip_fraction,
                                   e->flat_fraction, e->prev_interval_s, e->next_interval_s,
-                                  e->tonic_fraction, (double)e->bursts, e->confidence};
+                                  e->tonic_fraction, (double)e->bursts, (double)e->rises,
+                                  e->rise_cv, e->confidence};
     memcpy(v, m, sizeof m);
 }
 

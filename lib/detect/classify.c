@@ -151,18 +151,38 @@ static const char *clipping(const rule_ctx *x, size_t k, double *conf)
 
 /* ---- rhythmic trains (AASM: HFT, ALMA, RMD) ------------------------------ */
 
-/* A phasic unit of a train: one short burst, or an episode of several
+/* Rhythmic inside one episode: >= train_min_bursts rises back to the onset
+   threshold, at 0.3-4 Hz on average, with intervals regular (CV under
+   train_max_cv; the dips between a few units' discharges come at random,
+   CV near 1). */
+static int rhythmic(const rule_ctx *x, const cramp_episode *e)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    return cfg->train_min_bursts > 0 && e->rises >= cfg->train_min_bursts &&
+           isfinite(e->rise_cv) && e->rise_cv < cfg->train_max_cv && cfg->train_max_hz > 0 &&
+           cfg->train_min_hz > 0 && e->rise_interval_s >= 1 / cfg->train_max_hz &&
+           e->rise_interval_s <= 1 / cfg->train_min_hz;
+}
+
+/* A phasic unit of a train: one short burst (two, when the pause between
+   them did not show), a rhythmic episode, or an episode of several
    sub-bursts none of which is longer than a train's burst on average. */
 static int phasic(const rule_ctx *x, const cramp_episode *e)
 {
     if (x->cfg->train_min_bursts == 0) return 0;
-    if (e->duration_s <= x->cfg->train_burst_max_s) return 1;
+    if (e->duration_s <= 2 * x->cfg->train_burst_max_s) return 1;
+    if (rhythmic(x, e)) return 1;
     if (e->bursts < 2 || !isfinite(e->tonic_fraction)) return 0;
     return e->duration_s * e->tonic_fraction / (double)e->bursts <= x->cfg->train_burst_max_s &&
            e->tonic_fraction < x->cfg->tonic_min;
 }
 
-static size_t unit_bursts(const cramp_episode *e) { return e->bursts ? e->bursts : 1; }
+static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
+{
+    size_t b = e->bursts ? e->bursts : 1;
+    if (rhythmic(x, e) && e->rises > b) b = e->rises;
+    return b;
+}
 
 /* Chains of unlabelled phasic EMG episodes, each starting within
    1 / train_min_hz of the end of the one before; a chain of at least
@@ -182,7 +202,7 @@ static cramp_status trains(rule_ctx *x)
             k++;
             continue;
         }
-        size_t last = k, nb = unit_bursts(&ep[k]), members = 1;
+        size_t last = k, nb = unit_bursts(x, &ep[k]), members = 1;
         double end = ep[k].offset_s;
         size_t j = k + 1;
         for (; j < ne; j++) {
@@ -190,7 +210,7 @@ static cramp_status trains(rule_ctx *x)
             if (ep[j].onset_s - end > reach) break;
             if (x->origin[j] != CRAMP__FROM_EMG) continue;
             if (!phasic(x, &ep[j])) break;
-            nb += unit_bursts(&ep[j]);
+            nb += unit_bursts(x, &ep[j]);
             end = fmax(end, ep[j].offset_s);
             last = j;
             members++;
@@ -493,7 +513,7 @@ static const char *cramp(const rule_ctx *x, size_t k, double *conf)
                      fmin(mt, 1));
     *conf = conf_of(mm);
     return "sustained >= 5 s on one muscle, mean RMS above the onset threshold, tonic "
-           "(envelope above the offset threshold >= 90 % of the time)";
+           "(hardly any pause of >= 0.2 s under the offset threshold)";
 }
 
 static const char *burst(const rule_ctx *x, size_t k, double *conf)
@@ -654,6 +674,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "MOTION_SETTLE_S", CRAMP__MOTION_SETTLE_S);
     id_put(&t, "MOTION_BACKTRACK_S", CRAMP__MOTION_BACKTRACK_S);
     id_put(&t, "WINDOW_REFRESH", CRAMP__WINDOW_REFRESH);
+    id_put(&t, "PAUSE_S", CRAMP__PAUSE_S);
     id_put(&t, "HEART_BLIP_MAX_S", HEART_BLIP_MAX_S);
     id_put(&t, "HEART_MIN_IV_S", HEART_MIN_IV_S);
     id_put(&t, "HEART_MAX_IV_S", HEART_MAX_IV_S);
@@ -715,6 +736,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
         {"train_min_hz", cfg->train_min_hz},
         {"train_max_hz", cfg->train_max_hz},
         {"train_burst_max_s", cfg->train_burst_max_s},
+        {"train_max_cv", cfg->train_max_cv},
         {"stretch_window_s", cfg->stretch_window_s},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);

@@ -52,11 +52,12 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->sparse_min_hz = 200;
     c->sparse_min_blocks = 8;
     c->sparseness_rule = 0;
-    c->tonic_min = 0.9;
+    c->tonic_min = 0.95;
     c->train_min_bursts = 4;
     c->train_min_hz = 0.3;
     c->train_max_hz = 4;
     c->train_burst_max_s = 1;
+    c->train_max_cv = 0.3;
     c->stretch_window_s = 10;
     c->simd = CRAMP_SIMD_AUTO;
 }

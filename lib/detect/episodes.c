@@ -93,6 +93,9 @@ typedef struct channel_sums {
     double k_sum; /* block-weighted sum of segment kurtosis medians */
     size_t k_n;   /* blocks */
     double tonic; /* duration-weighted sum of tonic fractions */
+    double longest;
+    size_t rises;
+    double rise_iv, rise_cv;
     size_t bursts;
     int has;
 } channel_sums;
@@ -113,6 +116,7 @@ static void episode_blank(ep_sort *s, const cramp_activity *a, unsigned char ori
     e->mnf_slope_hz_s = (double)NAN;
     e->kurtosis = (double)NAN;
     e->tonic_fraction = (double)NAN;
+    e->rise_interval_s = e->rise_cv = (double)NAN;
 }
 
 /* The cluster of concurrent EMG segments starting at a[i] as one episode;
@@ -167,6 +171,12 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
         q->t_last = s->offset_s;
         q->tonic += s->tonic_fraction * dur;
         q->bursts += s->sub_bursts ? s->sub_bursts : 1;
+        if (dur > q->longest) {
+            q->longest = dur;
+            q->rises = s->rises;
+            q->rise_iv = s->rise_interval_s;
+            q->rise_cv = s->rise_cv;
+        }
         if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
             q->k_sum += s->kurtosis * (double)s->kurtosis_blocks;
             q->k_n += s->kurtosis_blocks;
@@ -222,6 +232,9 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     /* the gaps between the main channel's segments count as quiet */
     e->tonic_fraction = m->off > m->on ? fmin(1, m->tonic / (m->off - m->on)) : (double)NAN;
     e->bursts = m->bursts;
+    e->rises = m->rises;
+    e->rise_interval_s = m->rise_iv;
+    e->rise_cv = m->rise_cv;
     e->clip_fraction = clip;
     e->flat_fraction = flat;
     e->prev_interval_s = e->next_interval_s = (double)NAN;

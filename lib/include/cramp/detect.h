@@ -47,12 +47,15 @@
  *            (median excess kurtosis of 0.25-s blocks, noise removed;
  *            Nazarpour 2013). Limit: sparseness only where the band reaches
  *            200 Hz.
- *   tonic    per segment: the share of its ticks with the envelope above the
- *            offset threshold (tonic_fraction) and its sub-bursts (rises
- *            from at or under the offset threshold back to the onset
- *            threshold), counted tick by tick in constant memory. Limit:
- *            gaps shorter than about the 0.1-s envelope window do not show
- *            (a fast train of bursts with < 0.1-s gaps reads as tonic).
+ *   tonic    per segment: the share of its ticks not in a pause
+ *            (tonic_fraction; a pause: >= 0.2 s with the envelope at or
+ *            under the offset threshold, longer than the silence between
+ *            discharges of a unit at 6 Hz, the lowest cramp rate, Minetto
+ *            2009) and its sub-bursts (rises back to the onset threshold
+ *            after a pause), counted tick by tick in constant memory.
+ *            Limit: gaps under 0.2 s do not count (a fast train of bursts
+ *            reads as tonic). Also the rises after any dip to the offset
+ *            threshold, and the mean and CV of their intervals (rhythm).
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
@@ -81,7 +84,10 @@
  *   hft-train            hft       a train: >= 4 bursts <= 1 s at 0.3-4 Hz
  *                                  (AASM HFT), chained over episodes that
  *                                  start within 1 / 0.3 Hz of the last end
- *                                  or counted as sub-bursts inside one.
+ *                                  (each <= 2 s, or rhythmic, or of short
+ *                                  sub-bursts), counted as sub-bursts or as
+ *                                  rhythmic rises (interval CV < 0.3,
+ *                                  derived) inside one.
  *                                  Limits: bursts < 0.5 s are not segments
  *                                  (AASM LM minimum), so many ALMA bursts
  *                                  are unseen; fragmentary myoclonus
@@ -116,9 +122,9 @@
  *                                  simulator's model only (issue 12).
  *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
  *                                  threshold (Minetto 2009, 2013), tonic:
- *                                  envelope above the offset threshold for
- *                                  >= 0.9 of it (a cramp is sustained, not
- *                                  phasic; 0.9 from development nights,
+ *                                  tonic_fraction >= 0.95 (a cramp is
+ *                                  sustained, not phasic; 0.95 from
+ *                                  development nights,
  *                                  bench/derive-constants.sh). Limits: a
  *                                  sustained voluntary contraction of one
  *                                  muscle (a one-channel montage, REM tonic
@@ -206,11 +212,15 @@ typedef struct cramp_detect_config {
     size_t sparse_min_blocks;     /* 8 (2 s of blocks) */
     int sparseness_rule;          /* 0: the dense-contraction row is off (the
                                      kurtosis column is still measured); 1: on */
-    double tonic_min;             /* 0.9: a cramp's share of ticks above the
-                                     offset threshold */
+    double tonic_min;             /* 0.95: a cramp's share of ticks above the
+                                     offset threshold outside pauses (>= 0.2 s
+                                     quiet); derived, bench/derive-constants.sh */
     size_t train_min_bursts;      /* 4 (AASM: HFT, ALMA, RMD) */
     double train_min_hz, train_max_hz; /* 0.3, 4 (AASM: HFT 0.3-4 Hz) */
     double train_burst_max_s;     /* 1 (AASM: HFT bursts up to 1000 ms) */
+    double train_max_cv;          /* 0.3: rises inside one episode count as a
+                                     train's bursts when their intervals' CV is
+                                     under this (derived, bench/derive-constants.sh) */
     double stretch_window_s;      /* 10: onset after the end of a cramp on the
                                      same leg within which another muscle's
                                      sustained activity is stretching */
@@ -252,6 +262,11 @@ typedef struct cramp_activity {
     size_t sub_bursts;       /* rises of the envelope from at or under the offset
                                 threshold back to the onset threshold inside the
                                 segment, the first rise included (1: one burst) */
+    size_t rises;            /* rises back to the onset threshold after any dip to
+                                the offset threshold (however short), the first
+                                included */
+    double rise_interval_s;  /* mean interval between rises; NaN under 3 rises */
+    double rise_cv;          /* its coefficient of variation (rhythm: low) */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -329,6 +344,8 @@ typedef struct cramp_episode {
     double tonic_fraction;   /* main channel's, duration-weighted; NaN if none */
     size_t bursts;           /* main channel's sub-bursts, every further segment
                                 of it in the episode counted as at least one more */
+    size_t rises;            /* the main channel's longest segment's rises */
+    double rise_interval_s, rise_cv; /* and their rhythm (NaN under 3) */
     double clip_fraction, flat_fraction;
     double prev_interval_s, next_interval_s; /* onset to onset; NaN if none */
     int series;              /* PLM series number from 1; 0 otherwise */
