@@ -289,6 +289,8 @@ static cramp_activity seg(size_t c, double on, double off, double rms)
     a.rest_uv = 2;
     a.bp_excess_uv2 = rms * rms - 4;
     a.mnf_start_hz = a.mnf_end_hz = a.mdf_start_hz = a.mdf_end_hz = (double)NAN;
+    a.tonic_fraction = 1;
+    a.sub_bursts = 1;
     return a;
 }
 
@@ -541,11 +543,12 @@ static int run_sparse(double fs, double noise_uv, int sparse, double dense_uv, d
     return 0;
 }
 
-static cramp_event_type label_of(const run_out *ro, double fs)
+static cramp_event_type label_of(const run_out *ro, double fs, int sparseness_rule)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
     cfg.fs = fs;
+    cfg.sparseness_rule = sparseness_rule;
     cramp_episode *ep = NULL;
     size_t ne = 0;
     const cramp_activity *a = longest(ro);
@@ -579,7 +582,10 @@ static void test_sparseness(void)
             CHECK(fabs(a->kurtosis - ref) < 0.03, "dense: kurtosis %g, direct %g", a->kurtosis,
                   ref);
         }
-        CHECK(label_of(&ro, 2000) == CRAMP_EVENT_MOVEMENT, "dense: labelled movement");
+        CHECK(label_of(&ro, 2000, 1) == CRAMP_EVENT_MOVEMENT,
+              "dense: labelled movement with the sparseness rule");
+        CHECK(label_of(&ro, 2000, 0) == CRAMP_EVENT_CRAMP,
+              "dense: a cramp without the (opt-in) sparseness rule");
         free(ro.act);
     }
     /* sparse, 30 s of 150 pulses/s at 300 uV over 2 uV noise. The median of
@@ -598,7 +604,7 @@ static void test_sparseness(void)
             CHECK(fabs(a->kurtosis - ref) < 0.03 + 0.02 * ref, "sparse: kurtosis %g, direct %g",
                   a->kurtosis, ref);
         }
-        CHECK(label_of(&ro, 2000) == CRAMP_EVENT_CRAMP, "sparse: labelled cramp");
+        CHECK(label_of(&ro, 2000, 1) == CRAMP_EVENT_CRAMP, "sparse: labelled cramp");
         /* the same pulse times (the generator draws them after the noise)
            under noise carrying a third of the power: the noise is taken out
            (uncorrected, the value would fall to (2/3)^2 of it) */
@@ -622,7 +628,7 @@ static void test_sparseness(void)
     if (run_sparse(250, 2, 0, 60, 0, 0, 30, &ro, NULL, &ref) == 0) {
         const cramp_activity *a = longest(&ro);
         CHECK(a && a->kurtosis_blocks == 0 && isnan(a->kurtosis), "250 Hz: not measured");
-        CHECK(label_of(&ro, 250) == CRAMP_EVENT_CRAMP, "250 Hz: dense stays cramp");
+        CHECK(label_of(&ro, 250, 1) == CRAMP_EVENT_CRAMP, "250 Hz: dense stays cramp");
         free(ro.act);
     }
 }

@@ -20,10 +20,10 @@
 #                  -> one episode of >= 5 s, not a cramp (clipping);
 #   pulse_train    4.4 s of pulse_1's rest, its contractions (0-1.4 s) 5 times
 #                  in a row, one 6.7-s train of pulsed (phasic) voluntary
-#                  contractions, and the rest again -> >= 5 s, not a cramp.
-#                  Not in the default set: the classifier has no rule for
-#                  phasic activity and calls this train a cramp (a known
-#                  failure, ctest entry detect_real_pulse_train, disabled).
+#                  contractions, and the rest again -> >= 5 s, not a cramp
+#                  (phasic: the tonic rule of the cramp row rejects it).
+#                  Its own ctest entry, detect_real_pulse_train (and
+#                  detect_real_pulse_train_broken, which must fail).
 # The rest controls guard the activity detector (no episode, so no label);
 # the others fail when every episode is labelled a cramp (ctest entry
 # detect_real_broken, CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp).

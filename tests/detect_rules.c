@@ -140,6 +140,10 @@ static cramp_activity seg(size_t channel, cramp_activity_kind kind, double on, d
     s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
     if (kind == CRAMP_ACTIVITY_FLAT) s.flat_fraction = 1;
     if (kind == CRAMP_ACTIVITY_LF) s.lf_excess_uv2 = 900;
+    if (kind == CRAMP_ACTIVITY_EMG) {
+        s.tonic_fraction = 1;
+        s.sub_bursts = 1;
+    }
     return s;
 }
 
@@ -163,9 +167,9 @@ static void test_rows_and_hook(void)
     const cramp_event_type want[] = {CRAMP_EVENT_CRAMP, CRAMP_EVENT_MOVEMENT, CRAMP_EVENT_CRAMP,
                                      CRAMP_EVENT_BURST, CRAMP_EVENT_ARTEFACT,
                                      CRAMP_EVENT_ARTEFACT};
-    const char *why[] = {"sparse (super-Gaussian)", "dense, near-Gaussian",
-                         "sparseness not measurable", "shorter than a cramp", "flat line",
-                         "without EMG activity"};
+    const char *why[] = {"tonic", "dense, near-Gaussian", "tonic", "shorter than a cramp",
+                         "flat line", "without EMG activity"};
+    cfg.sparseness_rule = 1; /* the dense-contraction row is opt-in */
     cramp_episode *ep = NULL;
     size_t n = 0;
     cramp_error err = {0};
@@ -201,9 +205,75 @@ static void test_rows_and_hook(void)
     unsetenv("CRAMP_TEST_BROKEN_CLASSIFIER");
 }
 
+/* The rows of issue 12: tonic versus phasic, trains (HFT, ALMA), stretching
+ * after a cramp, heartbeats in the motion band, confidence. */
+static void test_new_rows(void)
+{
+    cramp_detect_config cfg;
+    cramp_detect_config_default(&cfg);
+    cfg.fs = 2000;
+    cramp_detect_channel ch[4];
+    cramp_detect_channel_from_label("L-GAS", &ch[0]);
+    cramp_detect_channel_from_label("L-TA", &ch[1]);
+    cramp_detect_channel_from_label("R-GAS", &ch[2]);
+    cramp_detect_channel_from_label("R-TA", &ch[3]);
+    cramp_activity act[64];
+    size_t n = 0;
+    /* 100 s: a tonic 30-s contraction of L-GAS: a cramp */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 100, 130, 60, NAN, 0);
+    /* 132 s: L-TA right after it, 10 s: stretching, a movement */
+    act[n++] = seg(1, CRAMP_ACTIVITY_EMG, 132, 142, 60, NAN, 0);
+    /* 300 s: 20 s on R-GAS with 8 sub-bursts, envelope up 60 % of the time:
+       phasic, not a cramp */
+    act[n] = seg(2, CRAMP_ACTIVITY_EMG, 300, 320, 60, NAN, 0);
+    act[n].tonic_fraction = 0.6;
+    act[n++].sub_bursts = 8;
+    /* 500 s: six 0.6-s bursts on R-TA every 1.5 s: HFT */
+    for (int i = 0; i < 6; i++) act[n++] = seg(3, CRAMP_ACTIVITY_EMG, 500 + 1.5 * i, 500.6 + 1.5 * i, 60, NAN, 0);
+    /* 700 s: 0.6-s bursts alternating L-TA / R-TA every 0.7 s: ALMA */
+    for (int i = 0; i < 6; i++)
+        act[n++] = seg(i % 2 ? 3 : 1, CRAMP_ACTIVITY_EMG, 700 + 0.7 * i, 700.6 + 0.7 * i, 60, NAN, 0);
+    /* 900 s: 0.12-s motion-band blips every second on L-GAS: ECG bleed, dropped */
+    for (int i = 0; i < 8; i++) act[n++] = seg(0, CRAMP_ACTIVITY_LF, 900 + i, 900.12 + i, 0, NAN, 0);
+    cramp_episode *ep = NULL;
+    size_t ne = 0;
+    cramp_error err = {0};
+    unsetenv("CRAMP_TEST_BROKEN_CLASSIFIER");
+    CHECK(cramp_detect_classify(act, n, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+          err.message);
+    const struct {
+        double onset;
+        cramp_event_type type;
+    } want[] = {{100, CRAMP_EVENT_CRAMP}, {132, CRAMP_EVENT_MOVEMENT}, {300, CRAMP_EVENT_BURST},
+                {500, CRAMP_EVENT_HFT},   {700, CRAMP_EVENT_ALMA}};
+    const size_t nw = sizeof want / sizeof want[0];
+    CHECK(ne == nw, "%zu episodes, expected %zu (heartbeats dropped, trains merged)", ne, nw);
+    for (size_t i = 0; i < ne && i < nw; i++) {
+        CHECK(ep[i].onset_s == want[i].onset && ep[i].type == want[i].type,
+              "episode %zu: %g %s (%s), expected %g %s", i, ep[i].onset_s,
+              cramp_event_type_name(ep[i].type), ep[i].reason ? ep[i].reason : "",
+              want[i].onset, cramp_event_type_name(want[i].type));
+        CHECK(ep[i].confidence >= 0.5 && ep[i].confidence <= 1, "episode %zu confidence %g", i,
+              ep[i].confidence);
+    }
+    if (ne == nw) {
+        CHECK(fabs(ep[3].offset_s - 508.1) < 1e-9 && ep[3].bursts == 6, "HFT %g-%g, %zu bursts",
+              ep[3].onset_s, ep[3].offset_s, ep[3].bursts);
+        CHECK(ep[4].bursts == 6, "ALMA %zu bursts", ep[4].bursts);
+    }
+    free(ep);
+    /* the same night without the stretch: the L-TA episode alone a cramp */
+    CHECK(cramp_detect_classify(act + 1, 1, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+          err.message);
+    CHECK(ne == 1 && ep[0].type == CRAMP_EVENT_CRAMP, "alone, L-TA: %s",
+          ne ? cramp_event_type_name(ep[0].type) : "none");
+    free(ep);
+}
+
 int main(void)
 {
     test_id();
     test_rows_and_hook();
+    test_new_rows();
     return cramp_test_finish("detect_rules");
 }

@@ -29,17 +29,21 @@ void cmd_detect_help(FILE *out)
           out);
     fprintf(out,
             "  cramp     sustained >= %g s on one muscle (mean RMS at or above the onset\n"
-            "            threshold), not periodic, not an artefact, and sparse: the\n"
-            "            few, irregular units of a cramp give a peaked (super-Gaussian)\n"
-            "            signal, kurtosis >= %g in %g-s blocks (measured where the\n"
-            "            band reaches %g Hz, i.e. from about %g Hz sampling)\n"
+            "            threshold) and tonic: the envelope above the offset threshold\n"
+            "            for >= %g of the episode; not periodic, not an artefact, not\n"
+            "            another muscle of the leg right after a cramp (stretching)\n"
+            "  hft       >= %zu bursts of <= %g s at %g-%g Hz on one leg (AASM hypnagogic\n"
+            "            foot tremor)\n"
+            "  alma      the same alternating between the legs (AASM alternating leg\n"
+            "            muscle activation); the same on two muscles of a leg is a\n"
+            "            movement (rhythmic movement disorder)\n"
             "  plm       a %g-%g s leg movement in a series of >= %zu, %g-%g s apart\n"
             "            (AASM / WASM 2016); both legs within %g s count as one\n"
             "  movement  two or more muscles at once for %g-%g s (IRLSSG), activity with\n"
-            "            a motion artefact lasting %g-%g s, or a sustained contraction of\n"
-            "            one muscle whose near-Gaussian pattern shows many recruited units\n",
-            d.cramp_min_s, d.sparse_kurtosis, d.sparse_block_s, d.sparse_min_hz,
-            50 * ceil(d.sparse_min_hz / 0.9 * 2 / 50), d.lm_min_s, d.lm_max_s, d.plm_min_count,
+            "            a motion artefact lasting %g-%g s, a rhythmic train of several\n"
+            "            muscles, or stretching right after a cramp\n",
+            d.cramp_min_s, d.tonic_min, d.train_min_bursts, d.train_burst_max_s,
+            d.train_min_hz, d.train_max_hz, d.lm_min_s, d.lm_max_s, d.plm_min_count,
             d.plm_min_interval_s, d.plm_max_interval_s, d.bilateral_s, d.movement_min_s,
             d.movement_max_s, d.movement_min_s, d.movement_max_s);
     fprintf(out,
@@ -73,7 +77,12 @@ void cmd_detect_help(FILE *out)
           "  onset duration trial_type channel (involved channels) main_channel rms_uv\n"
           "  rest_uv rms_x_rest peak_uv mnf_start_hz mnf_end_hz mdf_start_hz mdf_end_hz\n"
           "  mnf_slope_hz_s lf_ratio kurtosis clip_fraction flat_fraction prev_interval_s\n"
-          "  next_interval_s series reason\n"
+          "  next_interval_s tonic_fraction bursts rises rise_cv confidence series reason\n"
+          "(tonic_fraction: share of the episode's 10-ms ticks above the offset\n"
+          "threshold outside pauses; bursts: rises to the onset threshold after a\n"
+          "pause; rises: after any dip, rise_cv their intervals' CV; confidence 0-1: 0.5 +\n"
+          "0.5 x the smallest margin of the firing rule's conditions, a margin being\n"
+          "|log2(value / threshold)| capped at 1; docs/detect.md)\n"
           "(n/a where undefined). 'cramp score TRUTH.tsv EVENTS.tsv' scores it. With\n"
           "--json the settings give fs_hz and band_hz, or, when the channels have\n"
           "several rates, null there and rate_groups: [{fs_hz, channels, band_hz}].\n"
@@ -109,10 +118,14 @@ void cmd_detect_help(FILE *out)
     fputs("  --full-scale-uv X       WAV input: the microvolts at full scale, so values\n"
           "                          are read in uV (without it they stay full-scale\n"
           "                          fractions, unit FS)\n"
-          "  --no-sparseness         do not measure sparseness, so no sustained one-muscle\n"
-          "                          episode is turned into a movement by it (the rule\n"
-          "                          rests on simulated cramps; real low-force voluntary\n"
-          "                          contractions are sparse too, see detect.h)\n"
+          "  --no-sparseness         do not measure sparseness (the kurtosis column is\n"
+          "                          then n/a and --sparseness-rule has nothing to use)\n"
+          "  --sparseness-rule       turn on the dense-contraction rule: a sustained\n"
+          "                          one-muscle episode with median block kurtosis < 0.2\n"
+          "                          is a voluntary contraction, not a cramp (off by\n"
+          "                          default: it holds in one simulator's model only)\n"
+          "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
+          "                          the summary counts those written\n"
           "  --quiet                 no summary on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
@@ -128,11 +141,12 @@ void cmd_detect_help(FILE *out)
 }
 
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
-       OPT_NO_SPARSE };
+       OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
     int json, quiet;
+    double min_confidence;
     cramp_night_options night; /* detect config (band, sparseness), mains */
     cli_input in;
 } detect_opts;
@@ -154,11 +168,12 @@ static void clock_text(double t, char *buf, size_t cap)
 }
 
 /* The numeric columns of an episode, in output order (TSV and JSON). */
-#define N_MEASURES 15
+#define N_MEASURES 20
 static const char *const measure_names[N_MEASURES] = {
     "rms_uv",       "rest_uv",        "rms_x_rest",   "peak_uv",       "mnf_start_hz",
     "mnf_end_hz",   "mdf_start_hz",   "mdf_end_hz",   "mnf_slope_hz_s", "lf_ratio",
-    "kurtosis",     "clip_fraction",  "flat_fraction", "prev_interval_s", "next_interval_s"};
+    "kurtosis",     "clip_fraction",  "flat_fraction", "prev_interval_s", "next_interval_s",
+    "tonic_fraction", "bursts",       "rises",        "rise_cv",       "confidence"};
 
 static void measures(const cramp_episode *e, double v[N_MEASURES])
 {
@@ -166,7 +181,9 @@ static void measures(const cramp_episode *e, double v[N_MEASURES])
                                   e->peak_uv,      e->mnf_start_hz,    e->mnf_end_hz,
                                   e->mdf_start_hz, e->mdf_end_hz,      e->mnf_slope_hz_s,
                                   e->lf_ratio,     e->kurtosis,        e->clip_fraction,
-                                  e->flat_fraction, e->prev_interval_s, e->next_interval_s};
+                                  e->flat_fraction, e->prev_interval_s, e->next_interval_s,
+                                  e->tonic_fraction, (double)e->bursts, (double)e->rises,
+                                  e->rise_cv, e->confidence};
     memcpy(v, m, sizeof m);
 }
 
@@ -457,6 +474,13 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
         cli_fail("%s", err.message);
         goto done;
     }
+    if (o->min_confidence > 0) {
+        size_t kept = 0;
+        for (size_t i = 0; i < r.n_episodes; i++)
+            if (r.episodes[i].confidence >= o->min_confidence) r.episodes[kept++] = r.episodes[i];
+        r.n_episodes = kept;
+        cramp_detect_summarize(r.episodes, kept, r.summary.hours * 3600.0, &r.summary);
+    }
     const char *lab[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t c = 0; c < r.n_channels; c++) lab[c] = h->channels[r.channel_index[c]].label;
     if (cli_output_open_text(&out, out_path) != CLI_OK) goto done;
@@ -493,6 +517,8 @@ int cmd_detect(int argc, char *argv[])
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
+        {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
+        {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
@@ -509,6 +535,16 @@ int cmd_detect(int argc, char *argv[])
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
+        case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
+        case OPT_MIN_CONF: {
+            char *end = NULL;
+            double v = strtod(optarg, &end);
+            if (!end || end == optarg || *end || !(v >= 0 && v <= 1))
+                return cli_usage_error("--min-confidence wants a number in [0, 1], not '%s'",
+                                       optarg);
+            o.min_confidence = v;
+            break;
+        }
         case OPT_MAINS:
             if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;

@@ -18,6 +18,19 @@
 
 enum { UNLABELLED = 0, LABELLED, MERGED };
 
+/* Heartbeats seen in the motion band (ECG bleed): blips no longer than a
+   QRS complex plus the 0.1-s envelope window (QRS <= 0.12 s in adults),
+   onsets 0.3-2.5 s apart (24-200 beats per minute, one beat hidden under
+   other activity allowed), at least 4 in a row. */
+#define HEART_BLIP_MAX_S 0.3
+#define HEART_MIN_IV_S 0.3
+#define HEART_MAX_IV_S 2.5
+#define HEART_MIN_BEATS 4
+
+/* What the rhythmic-train pass found for an episode (the first of a train;
+   the other members are merged into it). */
+enum { TRAIN_NONE = 0, TRAIN_HFT, TRAIN_ALMA, TRAIN_RMD };
+
 typedef struct rule_ctx {
     const cramp_detect_config *cfg;
     const cramp_detect_channel *ch;
@@ -25,6 +38,8 @@ typedef struct rule_ctx {
     cramp_episode *ep;
     const unsigned char *origin; /* cramp__episode_origin */
     unsigned char *state;
+    unsigned char *train;        /* TRAIN_* per episode */
+    unsigned char *after_cramp;  /* 1: sustained right after a cramp of the same leg */
     size_t n;
 } rule_ctx;
 
@@ -34,9 +49,23 @@ typedef struct rule {
     /* optional: once over the night before the row's tests, seeing the
        labels of the rows above; CRAMP_ENOMEM at worst */
     cramp_status (*prepare)(rule_ctx *x);
-    /* the reason (static text) when the row applies to episode k, else NULL */
-    const char *(*applies)(const rule_ctx *x, size_t k);
+    /* the reason (static text) when the row applies to episode k, else NULL;
+       then *conf is the episode's confidence (see margin) */
+    const char *(*applies)(const rule_ctx *x, size_t k, double *conf);
 } rule;
+
+/* How far v lies on the firing side of threshold t, 0 at the threshold and
+   1 at a factor of two or more (ratios: every measure a rule compares is
+   positive and scales). The confidence of a label is 0.5 + 0.5 x the
+   smallest margin of the conditions of the rule that fired. */
+static double margin(double v, double t)
+{
+    if (!(v > 0) || !(t > 0)) return 1;
+    double m = fabs(log(v / t)) / log(2.0);
+    return m > 1 ? 1 : m;
+}
+
+static double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin; }
 
 static int lf_bad(const rule_ctx *x, const cramp_episode *e)
 {
@@ -48,6 +77,12 @@ static int moving(const rule_ctx *x, const cramp_episode *e)
     return e->duration_s >= x->cfg->movement_min_s && e->duration_s <= x->cfg->movement_max_s;
 }
 
+static double moving_margin(const rule_ctx *x, const cramp_episode *e)
+{
+    return fmin(margin(e->duration_s, x->cfg->movement_min_s),
+                margin(e->duration_s, x->cfg->movement_max_s));
+}
+
 static size_t muscles(const rule_ctx *x, const cramp_episode *e)
 {
     uint32_t legs;
@@ -56,57 +91,251 @@ static size_t muscles(const rule_ctx *x, const cramp_episode *e)
 
 /* ---- the rules, in table order ----------------------------------------- */
 
-static const char *flat_line(const rule_ctx *x, size_t k)
+static const char *flat_line(const rule_ctx *x, size_t k, double *conf)
 {
+    *conf = 1;
     return x->origin[k] == CRAMP__FROM_FLAT ? "flat line (lost electrode or amplifier off)" : NULL;
 }
 
-static const char *motion_alone(const rule_ctx *x, size_t k)
+/* Chains of motion-band blips at heart-rate intervals are ECG bleed, not
+   events: they are dropped (merged away, no label). */
+static cramp_status heartbeats(rule_ctx *x)
 {
+    const cramp_episode *ep = x->ep;
+    size_t *run = malloc((x->n ? x->n : 1) * sizeof *run);
+    if (!run) return CRAMP_ENOMEM;
+    size_t nr = 0;
+    for (size_t k = 0; k <= x->n; k++) {
+        int blip = k < x->n && x->state[k] == UNLABELLED && x->origin[k] == CRAMP__FROM_MOTION &&
+                   ep[k].duration_s <= HEART_BLIP_MAX_S;
+        if (k < x->n && !blip) continue; /* other episodes neither join nor break a run */
+        int joins = blip && nr > 0;
+        if (joins) {
+            double iv = ep[k].onset_s - ep[run[nr - 1]].onset_s;
+            joins = iv >= HEART_MIN_IV_S && iv <= HEART_MAX_IV_S;
+        }
+        if (!joins) {
+            if (nr >= HEART_MIN_BEATS)
+                for (size_t q = 0; q < nr; q++) x->state[run[q]] = MERGED;
+            nr = 0;
+        }
+        if (blip) run[nr++] = k;
+    }
+    free(run);
+    return CRAMP_OK;
+}
+
+static const char *heartbeat(const rule_ctx *x, size_t k, double *conf)
+{
+    (void)x;
+    (void)k;
+    *conf = 1;
+    return NULL; /* its prepare drops them */
+}
+
+static const char *motion_alone(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = 1;
     return x->origin[k] == CRAMP__FROM_MOTION
                ? "energy below 20 Hz without EMG activity (motion artefact, electrode pop)"
                : NULL;
 }
 
-static const char *clipping(const rule_ctx *x, size_t k)
+static const char *clipping(const rule_ctx *x, size_t k, double *conf)
 {
+    *conf = conf_of(margin(x->ep[k].clip_fraction, x->cfg->clip_fraction));
     return x->ep[k].clip_fraction >= x->cfg->clip_fraction
                ? "clipping: samples at the amplifier's rails"
                : NULL;
 }
 
-static const char *muscles_of_a_leg(const rule_ctx *x, size_t k)
+/* ---- rhythmic trains (AASM: HFT, ALMA, RMD) ------------------------------ */
+
+/* Rhythmic inside one episode: >= train_min_bursts rises back to the onset
+   threshold, at 0.3-4 Hz on average, with intervals regular (CV under
+   train_max_cv; the dips between a few units' discharges come at random,
+   CV near 1). */
+static int rhythmic(const rule_ctx *x, const cramp_episode *e)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    return cfg->train_min_bursts > 0 && e->rises >= cfg->train_min_bursts &&
+           isfinite(e->rise_cv) && e->rise_cv < cfg->train_max_cv && cfg->train_max_hz > 0 &&
+           cfg->train_min_hz > 0 && e->rise_interval_s >= 1 / cfg->train_max_hz &&
+           e->rise_interval_s <= 1 / cfg->train_min_hz;
+}
+
+/* A phasic unit of a train: one short burst (two, when the pause between
+   them did not show), a rhythmic episode, or an episode of several
+   sub-bursts none of which is longer than a train's burst on average. */
+static int phasic(const rule_ctx *x, const cramp_episode *e)
+{
+    if (x->cfg->train_min_bursts == 0) return 0;
+    if (e->duration_s <= 2 * x->cfg->train_burst_max_s) return 1;
+    if (rhythmic(x, e)) return 1;
+    if (e->bursts < 2 || !isfinite(e->tonic_fraction)) return 0;
+    return e->duration_s * e->tonic_fraction / (double)e->bursts <= x->cfg->train_burst_max_s &&
+           e->tonic_fraction < x->cfg->tonic_min;
+}
+
+static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
+{
+    size_t b = e->bursts ? e->bursts : 1;
+    if (rhythmic(x, e) && e->rises > b) b = e->rises;
+    return b;
+}
+
+/* Chains of unlabelled phasic EMG episodes, each starting within
+   1 / train_min_hz of the end of the one before; a chain of at least
+   train_min_bursts bursts whose rate (bursts - 1 over first to last onset)
+   lies in train_min_hz..train_max_hz is a train: with two or more muscles
+   of a leg in a burst, rhythmic movement disorder; bursts on both legs,
+   ALMA; else HFT. The members merge into the first. */
+static cramp_status trains(rule_ctx *x)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    cramp_episode *ep = x->ep;
+    const size_t ne = x->n;
+    const double reach = cfg->train_min_hz > 0 ? 1.0 / cfg->train_min_hz : 0;
+    size_t k = 0;
+    while (k < ne) {
+        if (x->state[k] != UNLABELLED || x->origin[k] != CRAMP__FROM_EMG || !phasic(x, &ep[k])) {
+            k++;
+            continue;
+        }
+        size_t last = k, nb = unit_bursts(x, &ep[k]), members = 1;
+        double end = ep[k].offset_s;
+        size_t j = k + 1;
+        for (; j < ne; j++) {
+            if (x->state[j] != UNLABELLED) continue;
+            if (ep[j].onset_s - end > reach) break;
+            if (x->origin[j] != CRAMP__FROM_EMG) continue;
+            if (!phasic(x, &ep[j])) break;
+            nb += unit_bursts(x, &ep[j]);
+            end = fmax(end, ep[j].offset_s);
+            last = j;
+            members++;
+        }
+        double span = ep[last].onset_s - ep[k].onset_s;
+        if (members == 1) span = ep[k].duration_s;
+        const double rate = span > 0 ? (double)(nb - 1) / span : 0;
+        if (nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
+            rate <= cfg->train_max_hz) {
+            uint32_t mask = 0;
+            int big = 0, two_legs = 0;
+            for (size_t q = k; q <= last; q++) {
+                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                mask |= ep[q].channels;
+                if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
+                if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
+            }
+            uint32_t legs;
+            cramp__count_muscles(mask, x->ch, x->C, &legs);
+            if (legs == 3u) two_legs = 1;
+            x->train[k] = big ? TRAIN_RMD : two_legs ? TRAIN_ALMA : TRAIN_HFT;
+            cramp_episode *f = &ep[k];
+            for (size_t q = k + 1; q <= last; q++) {
+                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                x->state[q] = MERGED;
+            }
+            f->offset_s = end;
+            f->duration_s = end - f->onset_s;
+            f->channels = mask;
+            f->n_channels = 0;
+            for (size_t c = 0; c < x->C; c++) f->n_channels += mask >> c & 1u;
+            f->bursts = nb;
+            f->tonic_fraction = (double)NAN;
+            /* confidence: margins of the burst count and the rate */
+            f->confidence = conf_of(fmin(margin((double)nb, (double)cfg->train_min_bursts),
+                                         fmin(margin(rate, cfg->train_min_hz),
+                                              margin(rate, cfg->train_max_hz))));
+        }
+        k = j > k + 1 ? j : k + 1;
+    }
+    return CRAMP_OK;
+}
+
+static const char *rmd_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_RMD ? ">= 4 bursts of two or more muscles of a leg at 0.3-4 Hz "
+                                      "(rhythmic movement disorder, AASM)"
+                                    : NULL;
+}
+
+static const char *alma_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_ALMA ? ">= 4 short bursts alternating between the legs "
+                                       "(alternating leg muscle activation, AASM)"
+                                     : NULL;
+}
+
+static const char *hft_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_HFT ? ">= 4 bursts of <= 1 s at 0.3-4 Hz on one leg "
+                                      "(hypnagogic foot tremor, AASM)"
+                                    : NULL;
+}
+
+static const char *muscles_of_a_leg(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
+    *conf = conf_of(moving_margin(x, e));
     return cramp__muscles_one_leg(e->channels, x->ch, x->C) >= 2 && moving(x, e)
                ? "two or more muscles of a leg, 3-45 s (IRLSSG)"
                : NULL;
 }
 
-static const char *muscles_long(const rule_ctx *x, size_t k)
+static const char *muscles_long(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
+    *conf = conf_of(margin(e->duration_s, x->cfg->lm_max_s));
     return muscles(x, e) >= 2 && e->duration_s > x->cfg->lm_max_s
                ? "two or more muscles, longer than a leg movement"
                : NULL;
 }
 
-static const char *motion_with_activity(const rule_ctx *x, size_t k)
+static const char *motion_with_activity(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
+    *conf = conf_of(fmin(margin(e->lf_ratio, x->cfg->lf_ratio), moving_margin(x, e)));
     return lf_bad(x, e) && moving(x, e) ? "3-45 s with a motion artefact (energy below 20 Hz)"
                                         : NULL;
 }
 
-static const char *low_frequency(const rule_ctx *x, size_t k)
+static const char *low_frequency(const rule_ctx *x, size_t k, double *conf)
 {
+    *conf = conf_of(margin(x->ep[k].lf_ratio, x->cfg->lf_ratio));
     return lf_bad(x, &x->ep[k]) ? "energy mostly below 20 Hz (motion artefact, electrode pop)"
                                 : NULL;
 }
 
+/* AASM scores leg movements on the tibialis anterior: where the montage has
+   a TA channel on a leg of the episode, activity that involves no TA is not
+   a leg movement (a calf burst or a short calf cramp does not join a PLM
+   series). Unknown muscles or legs: any channel may be the TA. */
+static int off_tibialis(const rule_ctx *x, const cramp_episode *e)
+{
+    if (!x->ch) return 0;
+    uint32_t legs = 0;
+    for (size_t c = 0; c < x->C; c++) {
+        if (!(e->channels >> c & 1u)) continue;
+        if (x->ch[c].muscle == CRAMP_MUSCLE_TA || x->ch[c].muscle < 0) return 0;
+        if (x->ch[c].leg != 0 && x->ch[c].leg != 1) return 0;
+        legs |= 1u << x->ch[c].leg;
+    }
+    for (size_t c = 0; c < x->C; c++)
+        if (x->ch[c].muscle == CRAMP_MUSCLE_TA && (x->ch[c].leg == 0 || x->ch[c].leg == 1) &&
+            (legs >> x->ch[c].leg & 1u))
+            return 1;
+    return 0;
+}
+
 static int leg_movement(const rule_ctx *x, const cramp_episode *e)
 {
-    return e->duration_s >= x->cfg->lm_min_s && e->duration_s <= x->cfg->lm_max_s;
+    return e->duration_s >= x->cfg->lm_min_s && e->duration_s <= x->cfg->lm_max_s &&
+           !off_tibialis(x, e);
 }
 
 /* Bilateral leg movements (onsets within bilateral_s on different legs)
@@ -168,7 +397,20 @@ static cramp_status plm_series(rule_ctx *x)
         if (breaks) {
             if (ns >= cfg->plm_min_count) {
                 series_no++;
-                for (size_t q = 0; q < ns; q++) ep[ser[q]].series = series_no;
+                for (size_t q = 0; q < ns; q++) {
+                    cramp_episode *m = &ep[ser[q]];
+                    m->series = series_no;
+                    /* confidence: the series' length, and this LM's intervals */
+                    double mm = margin((double)ns, (double)cfg->plm_min_count - 0.5);
+                    if (q > 0) {
+                        double iv = m->onset_s - ep[ser[q - 1]].onset_s;
+                        mm = fmin(mm, fmin(margin(iv, cfg->plm_min_interval_s),
+                                           margin(iv, cfg->plm_max_interval_s)));
+                    }
+                    mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
+                                       margin(m->duration_s, cfg->lm_max_s)));
+                    m->confidence = conf_of(mm);
+                }
             }
             ns = 0;
         }
@@ -178,8 +420,9 @@ static cramp_status plm_series(rule_ctx *x)
     return CRAMP_OK;
 }
 
-static const char *plm(const rule_ctx *x, size_t k)
+static const char *plm(const rule_ctx *x, size_t k, double *conf)
 {
+    *conf = x->ep[k].confidence;
     return x->ep[k].series > 0
                ? "leg movement 0.5-10 s in a series of >= 4, 10-90 s apart (AASM, WASM 2016)"
                : NULL;
@@ -194,48 +437,110 @@ static int sustained(const rule_ctx *x, const cramp_episode *e)
            e->rms_uv >= cramp__above_rest(e->rest_uv, cfg->onset_uv, cfg->onset_k);
 }
 
+/* Tonic: the envelope stays above the offset threshold for at least
+   tonic_min of the episode (a cramp is a sustained contraction, not a train
+   of bursts). */
+static int tonic(const rule_ctx *x, const cramp_episode *e)
+{
+    return isfinite(e->tonic_fraction) && e->tonic_fraction >= x->cfg->tonic_min;
+}
+
+/* Sustained, tonic activity of one muscle starting within stretch_window_s
+   after a cramp candidate (sustained, tonic) on another muscle of the same
+   leg ends: what the sleeper does against the cramp. */
+static cramp_status after_cramp_pass(rule_ctx *x)
+{
+    cramp_episode *ep = x->ep;
+    for (size_t k = 0; k < x->n; k++) {
+        if (x->state[k] != UNLABELLED || !sustained(x, &ep[k]) || !tonic(x, &ep[k])) continue;
+        for (size_t p = k; p-- > 0;) {
+            if (ep[k].onset_s - ep[p].offset_s > x->cfg->stretch_window_s + 600) break;
+            if (x->state[p] != UNLABELLED || x->after_cramp[p]) continue;
+            if (!sustained(x, &ep[p]) || !tonic(x, &ep[p])) continue;
+            const double gap = ep[k].onset_s - ep[p].offset_s;
+            if (gap < -ep[k].duration_s || gap > x->cfg->stretch_window_s) continue;
+            if (ep[p].channels & ep[k].channels) continue;
+            uint32_t lp, lk;
+            cramp__count_muscles(ep[p].channels, x->ch, x->C, &lp);
+            cramp__count_muscles(ep[k].channels, x->ch, x->C, &lk);
+            if (!(lp & lk)) continue; /* unknown or other leg */
+            x->after_cramp[k] = 1;
+            ep[k].confidence = conf_of(margin(fmax(gap, 0.01), x->cfg->stretch_window_s));
+            break;
+        }
+    }
+    return CRAMP_OK;
+}
+
+static const char *after_cramp(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->after_cramp[k] ? "another muscle of the leg right after a cramp "
+                               "(stretching against it: patient leaflets)"
+                             : NULL;
+}
+
 static int sparseness_measured(const rule_ctx *x, const cramp_episode *e)
 {
     return e->kurtosis_blocks >= x->cfg->sparse_min_blocks && isfinite(e->kurtosis);
 }
 
-static const char *dense_contraction(const rule_ctx *x, size_t k)
+static const char *dense_contraction(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
-    return sustained(x, e) && sparseness_measured(x, e) && e->kurtosis < x->cfg->sparse_kurtosis
+    *conf = conf_of(fabs(e->kurtosis - x->cfg->sparse_kurtosis) > 0.2
+                        ? 1
+                        : fabs(e->kurtosis - x->cfg->sparse_kurtosis) / 0.2);
+    return x->cfg->sparseness_rule && sustained(x, e) && sparseness_measured(x, e) &&
+                   e->kurtosis < x->cfg->sparse_kurtosis
                ? "sustained on one muscle with a dense, near-Gaussian interference pattern "
-                 "(many units recruited: a voluntary contraction)"
+                 "(many units recruited: a voluntary contraction; --sparseness-rule)"
                : NULL;
 }
 
-static const char *cramp(const rule_ctx *x, size_t k)
+static const char *cramp(const rule_ctx *x, size_t k, double *conf)
 {
+    const cramp_detect_config *cfg = x->cfg;
     const cramp_episode *e = &x->ep[k];
-    if (!sustained(x, e)) return NULL;
-    return sparseness_measured(x, e) ? "sustained >= 5 s on one muscle, mean RMS above the onset "
-                                       "threshold, sparse (super-Gaussian) firing"
-                                     : "sustained >= 5 s on one muscle, mean RMS above the onset "
-                                       "threshold (sparseness not measurable)";
+    if (!sustained(x, e) || !tonic(x, e)) return NULL;
+    /* the tonic share's margin on its own scale: the distance to the
+       threshold over the distance from the threshold to 1 */
+    double mt = cfg->tonic_min < 1 ? (e->tonic_fraction - cfg->tonic_min) / (1 - cfg->tonic_min)
+                                   : 1;
+    double mm = fmin(fmin(margin(e->duration_s, cfg->cramp_min_s),
+                          margin(e->rms_uv, cramp__above_rest(e->rest_uv, cfg->onset_uv,
+                                                              cfg->onset_k))),
+                     fmin(mt, 1));
+    *conf = conf_of(mm);
+    return "sustained >= 5 s on one muscle, mean RMS above the onset threshold, tonic "
+           "(hardly any pause of >= 0.2 s under the offset threshold)";
 }
 
-static const char *burst(const rule_ctx *x, size_t k)
+static const char *burst(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
+    *conf = 0.5;
     return e->duration_s < x->cfg->cramp_min_s ? "activity shorter than a cramp"
            : muscles(x, e) > 1                 ? "activity on more than one muscle"
+           : !tonic(x, e)                      ? "phasic: bursts, not a sustained contraction"
                                                : "intermittent: mean RMS below the onset threshold";
 }
 
 /* The table. Order matters: the first row that applies labels. */
 static const rule rules[] = {
     {"flat-line", CRAMP_EVENT_ARTEFACT, NULL, flat_line},
+    {"heartbeat", CRAMP_EVENT_ARTEFACT, heartbeats, heartbeat},
     {"motion-alone", CRAMP_EVENT_ARTEFACT, NULL, motion_alone},
     {"clipping", CRAMP_EVENT_ARTEFACT, NULL, clipping},
+    {"rmd-train", CRAMP_EVENT_MOVEMENT, trains, rmd_train},
+    {"alma-train", CRAMP_EVENT_ALMA, NULL, alma_train},
+    {"hft-train", CRAMP_EVENT_HFT, NULL, hft_train},
     {"muscles-of-a-leg", CRAMP_EVENT_MOVEMENT, NULL, muscles_of_a_leg},
     {"muscles-long", CRAMP_EVENT_MOVEMENT, NULL, muscles_long},
     {"motion-with-activity", CRAMP_EVENT_MOVEMENT, NULL, motion_with_activity},
     {"low-frequency", CRAMP_EVENT_ARTEFACT, NULL, low_frequency},
     {"plm-series", CRAMP_EVENT_PLM, plm_series, plm},
+    {"after-cramp", CRAMP_EVENT_MOVEMENT, after_cramp_pass, after_cramp},
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},
     {"cramp", CRAMP_EVENT_CRAMP, NULL, cramp},
     {"burst", CRAMP_EVENT_BURST, NULL, burst},
@@ -243,10 +548,11 @@ static const rule rules[] = {
 
 /* Test only (issue 18): CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp replaces the
    table by this row, so tests can show a negative control failing. */
-static const char *all_cramp(const rule_ctx *x, size_t k)
+static const char *all_cramp(const rule_ctx *x, size_t k, double *conf)
 {
     (void)x;
     (void)k;
+    *conf = 1;
     return "test hook: all-cramp";
 }
 static const rule broken_rules[] = {{"test-all-cramp", CRAMP_EVENT_CRAMP, NULL, all_cramp}};
@@ -277,13 +583,14 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
     cramp__episode_list list;
     cramp_status st = cramp__episodes_build(act, n_act, ch, C, cfg, &list, err);
     if (st != CRAMP_OK) return st;
-    unsigned char *state = calloc(list.n ? list.n : 1, 1);
+    unsigned char *state = calloc(list.n ? list.n : 1, 3);
     if (!state) {
         free(list.ep);
         free(list.origin);
         return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     }
-    rule_ctx x = {cfg, ch, C, list.ep, list.origin, state, list.n};
+    const size_t nn = list.n ? list.n : 1;
+    rule_ctx x = {cfg, ch, C, list.ep, list.origin, state, state + nn, state + 2 * nn, list.n};
     const rule *table = broken ? broken_rules : rules;
     const size_t n_rules =
         broken ? sizeof broken_rules / sizeof broken_rules[0] : sizeof rules / sizeof rules[0];
@@ -296,8 +603,10 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         }
         for (size_t k = 0; k < list.n; k++) {
             if (state[k] != UNLABELLED) continue;
-            const char *why = table[r].applies(&x, k);
+            double conf = 1;
+            const char *why = table[r].applies(&x, k, &conf);
             if (!why) continue;
+            list.ep[k].confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
             list.ep[k].type = table[r].type;
             list.ep[k].reason = why;
             state[k] = LABELLED;
@@ -350,7 +659,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     char dummy[1];
     id_text t = {buf ? buf : dummy, buf ? size : 0, 0};
     if (t.cap) t.buf[0] = 0;
-    id_put(&t, "cramp-detect-rules", 1);
+    id_put(&t, "cramp-detect-rules", 2);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++)
         id_put(&t, rules[r].name, (double)rules[r].type);
     /* the fixed numbers of the front end and the classifier */
@@ -365,6 +674,11 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "MOTION_SETTLE_S", CRAMP__MOTION_SETTLE_S);
     id_put(&t, "MOTION_BACKTRACK_S", CRAMP__MOTION_BACKTRACK_S);
     id_put(&t, "WINDOW_REFRESH", CRAMP__WINDOW_REFRESH);
+    id_put(&t, "PAUSE_S", CRAMP__PAUSE_S);
+    id_put(&t, "HEART_BLIP_MAX_S", HEART_BLIP_MAX_S);
+    id_put(&t, "HEART_MIN_IV_S", HEART_MIN_IV_S);
+    id_put(&t, "HEART_MAX_IV_S", HEART_MAX_IV_S);
+    id_put(&t, "HEART_MIN_BEATS", HEART_MIN_BEATS);
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;
@@ -416,6 +730,14 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
         {"sparse_kurtosis", cfg->sparse_kurtosis},
         {"sparse_min_hz", cfg->sparse_min_hz},
         {"sparse_min_blocks", (double)cfg->sparse_min_blocks},
+        {"sparseness_rule", cfg->sparseness_rule},
+        {"tonic_min", cfg->tonic_min},
+        {"train_min_bursts", (double)cfg->train_min_bursts},
+        {"train_min_hz", cfg->train_min_hz},
+        {"train_max_hz", cfg->train_max_hz},
+        {"train_burst_max_s", cfg->train_burst_max_s},
+        {"train_max_cv", cfg->train_max_cv},
+        {"stretch_window_s", cfg->stretch_window_s},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);
     return t.len;

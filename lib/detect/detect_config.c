@@ -34,7 +34,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->lf_hold_s = 0.25;
     c->lf_min_s = 0.1;
     c->spectral_window_s = 0.5;
-    c->involve_fraction = 0.3;
+    c->involve_fraction = 0.5;
     c->concurrent_fraction = 0.5;
     c->lf_ratio = 0.5;
     c->clip_fraction = 0.001;
@@ -51,6 +51,14 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->sparse_kurtosis = 0.2;
     c->sparse_min_hz = 200;
     c->sparse_min_blocks = 8;
+    c->sparseness_rule = 0;
+    c->tonic_min = 0.95;
+    c->train_min_bursts = 4;
+    c->train_min_hz = 0.3;
+    c->train_max_hz = 4;
+    c->train_burst_max_s = 1;
+    c->train_max_cv = 0.3;
+    c->stretch_window_s = 10;
     c->simd = CRAMP_SIMD_AUTO;
 }
 

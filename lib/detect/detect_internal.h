@@ -48,6 +48,11 @@
 #define CRAMP__MOTION_SETTLE_S 3.0   /* no motion-band onset this soon after a start */
 #define CRAMP__MOTION_BACKTRACK_S 5.0 /* motion-band onsets move back at most this far */
 #define CRAMP__WINDOW_REFRESH 256u   /* window sums summed afresh every this many ticks */
+/* A pause between bursts: at least this long at or under the offset
+   threshold. Shorter dips are gaps between the discharges of a few units
+   (a unit at the lowest cramp rate, 6 Hz (Minetto 2009), is silent for
+   1/6 s between discharges), not the end of a burst. */
+#define CRAMP__PAUSE_S 0.2
 
 /* The current tick's per-channel sums, one lane per channel (structure of
    arrays, so the per-sample loop runs channels innermost on whole vectors):
@@ -107,6 +112,19 @@ typedef struct cramp__det_channel {
     double seg_band_energy;        /* sum of b^2 over the segment's ticks added so far */
     double seg_motion_energy;      /* sum of l^2 */
     double seg_env_peak_uv;        /* largest envelope value */
+    /* tonic versus phasic: ticks seen while open, those at or under the
+       offset threshold, and the sub-bursts (rises from at or under the
+       offset threshold back to the onset threshold, the first included) */
+    uint64_t seg_ticks, seg_low_ticks;
+    uint64_t seg_quiet_run;        /* ticks of the current run at or under the offset threshold */
+    uint32_t seg_bursts;
+    int seg_below;                 /* a pause since the last rise */
+    /* rhythm: rises back to the onset threshold after any dip to the offset
+       threshold, and the intervals between them (sum, sum of squares, ticks) */
+    int seg_dipped;
+    uint32_t seg_rises;
+    uint64_t seg_last_rise_tick;
+    double seg_rise_iv_sum, seg_rise_iv_sq;
     float seg_peak_uv;             /* largest |b| */
     uint64_t seg_clipped, seg_flat, seg_samples;
     double mnf_start_hz, mdf_start_hz; /* of the segment's first spectral window */
@@ -143,6 +161,7 @@ struct cramp_detector {
     size_t add_lag_ticks;       /* ticks an active segment's sums lag behind */
     size_t min_segment_ticks, flat_min_ticks;
     size_t sparse_block_ticks;  /* ticks per sparseness block; 0: not measured */
+    size_t pause_ticks;         /* ticks of quiet that make a pause (CRAMP__PAUSE_S) */
     size_t motion_hold_ticks, motion_min_ticks;
     size_t motion_settle_ticks; /* ticks after a start before motion onsets count */
     size_t spectral_frames;     /* spectral window, frames */

@@ -204,6 +204,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->env_ticks = (size_t)fmax(1, round(cfg->env_window_s / tick));
     d->off_hold_ticks = (size_t)fmax(1, round(cfg->off_hold_s / tick));
     d->min_segment_ticks = (size_t)round(cfg->min_duration_s / tick);
+    d->pause_ticks = (size_t)fmax(1, round(CRAMP__PAUSE_S / tick));
     d->flat_min_ticks = (size_t)fmax(1, round(cfg->flat_min_s / tick));
     d->motion_hold_ticks = (size_t)fmax(1, round(cfg->lf_hold_s / tick));
     d->motion_min_ticks = (size_t)fmax(1, round(cfg->lf_min_s / tick));
@@ -485,6 +486,15 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     h->seg_peak_uv = 0;
     h->seg_clipped = h->seg_flat = h->seg_samples = 0;
     h->seg_env_peak_uv = env;
+    h->seg_ticks = 1;
+    h->seg_low_ticks = 0;
+    h->seg_quiet_run = 0;
+    h->seg_dipped = 0;
+    h->seg_rises = 1;
+    h->seg_last_rise_tick = on;
+    h->seg_rise_iv_sum = h->seg_rise_iv_sq = 0;
+    h->seg_bursts = 1;
+    h->seg_below = 0;
     h->start_spectrum_done = 0;
     h->mnf_start_hz = h->mdf_start_hz = (double)NAN;
     h->block_band_sq = h->block_band_fourth = 0;
@@ -500,6 +510,29 @@ static void emg_continue(cramp_detector *d, size_t c, uint64_t j, uint64_t centr
 {
     cramp__det_channel *h = &d->chan[c];
     if (env > h->seg_env_peak_uv) h->seg_env_peak_uv = env;
+    h->seg_ticks++;
+    if (env <= h->emg_offset_thr_uv) {
+        h->seg_quiet_run++;
+        h->seg_dipped = 1;
+    } else {
+        if (h->seg_dipped && env >= h->emg_onset_thr_uv) {
+            const double iv = (double)(j - h->seg_last_rise_tick);
+            h->seg_rise_iv_sum += iv;
+            h->seg_rise_iv_sq += iv * iv;
+            h->seg_last_rise_tick = j;
+            h->seg_rises++;
+            h->seg_dipped = 0;
+        }
+        if (h->seg_quiet_run >= d->pause_ticks) { /* a pause ended */
+            h->seg_low_ticks += h->seg_quiet_run;
+            h->seg_below = 1;
+        }
+        h->seg_quiet_run = 0;
+        if (h->seg_below && env >= h->emg_onset_thr_uv) {
+            h->seg_bursts++;
+            h->seg_below = 0;
+        }
+    }
     if (env <= h->emg_offset_thr_uv) {
         if (h->emg_quiet_ticks == 0)
             h->emg_quiet_start_tick =

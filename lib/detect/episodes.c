@@ -92,6 +92,11 @@ typedef struct channel_sums {
     double on, off, mnf0, mdf0, mnf1, mdf1, t_first, t_last;
     double k_sum; /* block-weighted sum of segment kurtosis medians */
     size_t k_n;   /* blocks */
+    double tonic; /* duration-weighted sum of tonic fractions */
+    double longest;
+    size_t rises;
+    double rise_iv, rise_cv;
+    size_t bursts;
     int has;
 } channel_sums;
 
@@ -110,6 +115,8 @@ static void episode_blank(ep_sort *s, const cramp_activity *a, unsigned char ori
     e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
     e->mnf_slope_hz_s = (double)NAN;
     e->kurtosis = (double)NAN;
+    e->tonic_fraction = (double)NAN;
+    e->rise_interval_s = e->rise_cv = (double)NAN;
 }
 
 /* The cluster of concurrent EMG segments starting at a[i] as one episode;
@@ -162,6 +169,14 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
         q->mnf1 = s->mnf_end_hz;
         q->mdf1 = s->mdf_end_hz;
         q->t_last = s->offset_s;
+        q->tonic += s->tonic_fraction * dur;
+        q->bursts += s->sub_bursts ? s->sub_bursts : 1;
+        if (dur > q->longest) {
+            q->longest = dur;
+            q->rises = s->rises;
+            q->rise_iv = s->rise_interval_s;
+            q->rise_cv = s->rise_cv;
+        }
         if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
             q->k_sum += s->kurtosis * (double)s->kurtosis_blocks;
             q->k_n += s->kurtosis_blocks;
@@ -214,6 +229,12 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->lf_ratio = lf + bp > 0 ? lf / (lf + bp) : (double)NAN;
     e->kurtosis = m->k_n ? m->k_sum / (double)m->k_n : (double)NAN;
     e->kurtosis_blocks = m->k_n;
+    /* the gaps between the main channel's segments count as quiet */
+    e->tonic_fraction = m->off > m->on ? fmin(1, m->tonic / (m->off - m->on)) : (double)NAN;
+    e->bursts = m->bursts;
+    e->rises = m->rises;
+    e->rise_interval_s = m->rise_iv;
+    e->rise_cv = m->rise_cv;
     e->clip_fraction = clip;
     e->flat_fraction = flat;
     e->prev_interval_s = e->next_interval_s = (double)NAN;

@@ -104,6 +104,20 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.kurtosis = h->kurtosis_blocks ? kurtosis_median(d, c, h->kurtosis_blocks) : (double)NAN;
     a.clip_fraction = (double)h->seg_clipped / n;
     a.flat_fraction = (double)h->seg_flat / n;
+    /* the closing run of quiet ticks (never added to the pauses) is not
+       part of the segment */
+    const uint64_t seen = h->seg_ticks > h->seg_quiet_run ? h->seg_ticks - h->seg_quiet_run : 1;
+    a.tonic_fraction = 1.0 - (double)h->seg_low_ticks / (double)seen;
+    a.sub_bursts = h->seg_bursts;
+    a.rises = h->seg_rises;
+    if (h->seg_rises >= 3) {
+        const double m = h->seg_rise_iv_sum / (double)(h->seg_rises - 1);
+        const double v = h->seg_rise_iv_sq / (double)(h->seg_rises - 1) - m * m;
+        a.rise_interval_s = m * tick;
+        a.rise_cv = m > 0 ? sqrt(v > 0 ? v : 0) / m : (double)NAN;
+    } else {
+        a.rise_interval_s = a.rise_cv = (double)NAN;
+    }
     const uint64_t on_f = h->emg_onset_tick * d->tick_frames, off_f = off_tick * d->tick_frames;
     if (off_f - on_f >= d->spectral_frames) {
         if (!h->start_spectrum_done)

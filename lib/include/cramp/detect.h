@@ -47,17 +47,52 @@
  *            (median excess kurtosis of 0.25-s blocks, noise removed;
  *            Nazarpour 2013). Limit: sparseness only where the band reaches
  *            200 Hz.
+ *   tonic    per segment: the share of its ticks not in a pause
+ *            (tonic_fraction; a pause: >= 0.2 s with the envelope at or
+ *            under the offset threshold, longer than the silence between
+ *            discharges of a unit at 6 Hz, the lowest cramp rate, Minetto
+ *            2009) and its sub-bursts (rises back to the onset threshold
+ *            after a pause), counted tick by tick in constant memory.
+ *            Limit: gaps under 0.2 s do not count (a fast train of bursts
+ *            reads as tonic). Also the rises after any dip to the offset
+ *            threshold, and the mean and CV of their intervals (rhythm).
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
- * channel is involved at >= 0.3 x the strongest RMS above rest. Then a table
- * of rules, first match wins (row names as in cramp_detect_rules_text):
+ * channel is involved at >= 0.5 x the strongest RMS above rest (above the
+ * crosstalk the benchmark sweeps, <= 0.35: a model choice, not derived).
+ * Then a table of rules, first match wins (row names as in
+ * cramp_detect_rules_text); each label gets a confidence, 0.5 + 0.5 x the
+ * smallest margin of the firing row's conditions, a margin being
+ * |log2(value / threshold)| capped at 1 (docs/detect.md, "Confidence"):
  *   flat-line            artefact  flat segment. Limit: a constant signal
  *                                  from a saturated amplifier reads as flat.
+ *   heartbeat            (dropped) >= 4 motion-band blips <= 0.3 s, onsets
+ *                                  0.3-2.5 s apart: ECG bleed (QRS <= 0.12 s
+ *                                  plus the 0.1-s window; 24-200 beats/min),
+ *                                  not an event. Limit: an arrhythmic heart
+ *                                  with pauses > 2.5 s leaves single blips.
  *   motion-alone         artefact  motion-band segment no activity overlaps
  *                                  (De Luca 2010). Limit: a limb moved
  *                                  without EMG above rest is an artefact.
  *   clipping             artefact  >= 0.1 % of samples at a rail. Limit:
  *                                  needs the channel's physical range.
+ *   rmd-train            movement  a train (below) with >= 2 muscles of a
+ *                                  leg in a burst (AASM rhythmic movement
+ *                                  disorder: large muscle groups).
+ *   alma-train           alma      a train with bursts on both legs (AASM
+ *                                  ALMA). Limit: one-leg montages see HFT.
+ *   hft-train            hft       a train: >= 4 bursts <= 1 s at 0.3-4 Hz
+ *                                  (AASM HFT), chained over episodes that
+ *                                  start within 1 / 0.3 Hz of the last end
+ *                                  (each <= 2 s, or rhythmic, or of short
+ *                                  sub-bursts), counted as sub-bursts or as
+ *                                  rhythmic rises (interval CV < 0.3,
+ *                                  derived) inside one.
+ *                                  Limits: bursts < 0.5 s are not segments
+ *                                  (AASM LM minimum), so many ALMA bursts
+ *                                  are unseen; fragmentary myoclonus
+ *                                  (< 150 ms potentials) is never seen: no
+ *                                  `fragmentary` label is emitted.
  *   muscles-of-a-leg     movement  >= 2 muscles of one leg, 3-45 s (IRLSSG).
  *                                  Limit: unknown muscles count as distinct.
  *   muscles-long         movement  >= 2 muscles, > 10 s (a cramp is in one
@@ -66,19 +101,38 @@
  *   low-frequency        artefact  LF ratio > 0.5 (De Luca 2010).
  *   plm-series           plm       0.5-10 s LMs, >= 4, onsets 10-90 s apart,
  *                                  both legs within 5 s one LM (AASM; WASM
- *                                  2016). Limit: a short interval ends a
- *                                  series (WASM would keep it).
- *   dense-contraction    movement  would be a cramp, but sparseness < 0.2
- *                                  over >= 8 blocks (Nazarpour 2013;
- *                                  derived on development nights,
- *                                  docs/detect.md). Limit: rests on the
- *                                  simulator's cramp model; no labelled
- *                                  real cramp measured.
+ *                                  2016); where the montage has a TA on the
+ *                                  leg, only activity involving a TA is an
+ *                                  LM (AASM scores LMs on the tibialis
+ *                                  anterior). Limit: a short interval ends
+ *                                  a series (WASM would keep it).
+ *   after-cramp          movement  would be a cramp, but starts within 10 s
+ *                                  of the end of a cramp candidate on
+ *                                  another muscle of the same leg:
+ *                                  stretching against it (patient
+ *                                  leaflets; 10 s = 2 x the longest delay
+ *                                  on development nights, bench/README.md).
+ *                                  Limit: needs known legs; with one
+ *                                  channel stretching is a second cramp.
+ *   dense-contraction    movement  opt-in (sparseness_rule, --sparseness-
+ *                                  rule): would be a cramp, but sparseness
+ *                                  < 0.2 over >= 8 blocks (Nazarpour 2013).
+ *                                  Off by default: it separates cramps
+ *                                  from voluntary contractions in one
+ *                                  simulator's model only (issue 12).
  *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
- *                                  threshold (Minetto 2009, 2013). Limit:
- *                                  under a 200-Hz band a sustained voluntary
- *                                  contraction looks the same.
- *   burst                burst     anything else.
+ *                                  threshold (Minetto 2009, 2013), tonic:
+ *                                  tonic_fraction >= 0.95 (a cramp is
+ *                                  sustained, not phasic; 0.95 from
+ *                                  development nights,
+ *                                  bench/derive-constants.sh). Limits: a
+ *                                  sustained voluntary contraction of one
+ *                                  muscle (a one-channel montage, REM tonic
+ *                                  activity reaching one channel) looks the
+ *                                  same; a 5-10 s cramp involving a TA
+ *                                  10-90 s from other LMs joins a series.
+ *   burst                burst     anything else (short, phasic, weak, or
+ *                                  on more than one muscle).
  * Test only: with CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp in the
  * environment (read once per classify call), every episode is labelled
  * cramp, reason "test hook: all-cramp", so tests can show a negative
@@ -142,7 +196,7 @@ typedef struct cramp_detect_config {
     double lf_min_s;              /* 0.1 */
     double spectral_window_s;     /* 0.5 */
     /* classification */
-    double involve_fraction;      /* 0.3 */
+    double involve_fraction;      /* 0.5 (above crosstalk, which reaches 0.35) */
     double lf_ratio;              /* 0.5 */
     double clip_fraction;         /* 0.001 */
     double movement_min_s, movement_max_s; /* 3, 45 */
@@ -156,6 +210,20 @@ typedef struct cramp_detect_config {
     double sparse_kurtosis;       /* 0.2 */
     double sparse_min_hz;         /* 200: band upper edge needed */
     size_t sparse_min_blocks;     /* 8 (2 s of blocks) */
+    int sparseness_rule;          /* 0: the dense-contraction row is off (the
+                                     kurtosis column is still measured); 1: on */
+    double tonic_min;             /* 0.95: a cramp's share of ticks above the
+                                     offset threshold outside pauses (>= 0.2 s
+                                     quiet); derived, bench/derive-constants.sh */
+    size_t train_min_bursts;      /* 4 (AASM: HFT, ALMA, RMD) */
+    double train_min_hz, train_max_hz; /* 0.3, 4 (AASM: HFT 0.3-4 Hz) */
+    double train_burst_max_s;     /* 1 (AASM: HFT bursts up to 1000 ms) */
+    double train_max_cv;          /* 0.3: rises inside one episode count as a
+                                     train's bursts when their intervals' CV is
+                                     under this (derived, bench/derive-constants.sh) */
+    double stretch_window_s;      /* 10: onset after the end of a cramp on the
+                                     same leg within which another muscle's
+                                     sustained activity is stretching */
     /* engineering */
     cramp_simd simd;              /* AUTO: path of the per-sample loops; every
                                      path gives the same bits */
@@ -188,6 +256,17 @@ typedef struct cramp_activity {
     double kurtosis;         /* median block excess kurtosis, noise removed (see
                                 "sparseness"); NaN when no block qualified */
     size_t kurtosis_blocks;  /* blocks behind it */
+    double tonic_fraction;   /* share of the segment's 10-ms ticks whose envelope is
+                                above the offset threshold (1: tonic, sustained;
+                                low: a train of bursts); 0 for flat / LF */
+    size_t sub_bursts;       /* rises of the envelope from at or under the offset
+                                threshold back to the onset threshold inside the
+                                segment, the first rise included (1: one burst) */
+    size_t rises;            /* rises back to the onset threshold after any dip to
+                                the offset threshold (however short), the first
+                                included */
+    double rise_interval_s;  /* mean interval between rises; NaN under 3 rises */
+    double rise_cv;          /* its coefficient of variation (rhythm: low) */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -262,10 +341,18 @@ typedef struct cramp_episode {
     double lf_ratio;         /* excess LF / (excess LF + excess band); NaN if none */
     double kurtosis;         /* main channel's sparseness measure; NaN if none */
     size_t kurtosis_blocks;  /* blocks behind it */
+    double tonic_fraction;   /* main channel's, duration-weighted; NaN if none */
+    size_t bursts;           /* main channel's sub-bursts, every further segment
+                                of it in the episode counted as at least one more */
+    size_t rises;            /* the main channel's longest segment's rises */
+    double rise_interval_s, rise_cv; /* and their rhythm (NaN under 3) */
     double clip_fraction, flat_fraction;
     double prev_interval_s, next_interval_s; /* onset to onset; NaN if none */
     int series;              /* PLM series number from 1; 0 otherwise */
     const char *reason;      /* static text: the rule that gave the label */
+    double confidence;       /* 0-1: how far the measures lie from the thresholds
+                                of the rule that fired (docs/detect.md,
+                                "Confidence"); 0.5 on a threshold */
 } cramp_episode;
 
 /* Merges and labels the segments (any order; channel indices < channels <=
