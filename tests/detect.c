@@ -151,7 +151,7 @@ static void test_night(void)
     for (size_t i = 0; i < ne; i++)
         fprintf(stderr, "  episode %.3f %.3f %s ch 0x%x %s\n", ep[i].onset_s, ep[i].duration_s,
                 cramp_event_type_name(ep[i].type), ep[i].channels, ep[i].reason);
-    /* every expected event found once with its label, onset within 0.25 s */
+    /* every expected event found once with its label and its onset */
     for (size_t k = 0; k < sizeof expect / sizeof expect[0]; k++) {
         size_t hits = 0;
         for (size_t i = 0; i < ne; i++) {
@@ -165,12 +165,15 @@ static void test_night(void)
                       fabs(ep[i].duration_s - expect[k].duration) < 1.0,
                   "event at %g s: duration %g, expected %g", expect[k].onset, ep[i].duration_s,
                   expect[k].duration);
-            if (expect[k].type != CRAMP_EVENT_ARTEFACT)
-                CHECK(fabs(ep[i].onset_s - expect[k].onset) <= 0.25,
-                      "event at %g s detected at %.3f s", expect[k].onset, ep[i].onset_s);
-            else
-                CHECK(fabs(ep[i].onset_s - expect[k].onset) <= 1.0,
-                      "artefact at %g s detected at %.3f s", expect[k].onset, ep[i].onset_s);
+            /* 0.25 s for every event (bench/README.md's target) but the
+               motion artefact at 650 s: the simulator swells its amplitude
+               from zero, and the detector sees it once it stands above the
+               0.5-20 Hz resting level, 0.75 s in (measured). The target is a
+               median over many events; the benchmark's pooled artefact
+               median is within it, this single slow swell is not. */
+            const double tol = expect[k].onset == 650 ? 1.0 : 0.25;
+            CHECK(fabs(ep[i].onset_s - expect[k].onset) <= tol, "%s at %g s detected at %.3f s",
+                  cramp_event_type_name(expect[k].type), expect[k].onset, ep[i].onset_s);
         }
         CHECK(hits == 1, "event at %g s (%s): %zu episodes overlap it", expect[k].onset,
               cramp_event_type_name(expect[k].type), hits);
