@@ -8,12 +8,22 @@
 # checked, the installed cramp command must run from the new place, and the
 # shared libcramp.so must export only the public API (tests/exports.py).
 # Usage: tests/install/run.sh SOURCE_DIR WORK_DIR [C_COMPILER]
+# With CRAMP_INSTALL_SANITIZE set (e.g. address,undefined: the sanitizer build
+# sets it), the library, the tool and both consumers are built with those
+# sanitizers, so the moved-prefix consumers run under them too.
 set -euo pipefail
 
 SRC=$(cd "${1:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}" && pwd)
 WORK=${2:?usage: run.sh SOURCE_DIR WORK_DIR [C_COMPILER]}
 CC=${3:-${CC:-cc}}
 JOBS=$(nproc || echo 2)
+SAN=${CRAMP_INSTALL_SANITIZE:-}
+san_cmake=()
+san_flags=()
+if [ -n "$SAN" ]; then
+    san_cmake=(-DCRAMP_SANITIZE="$SAN")
+    san_flags=(-fsanitize="$SAN" -fno-omit-frame-pointer)
+fi
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -28,7 +38,8 @@ check() { # check VARIANT CMAKE_ARGS...
     local build=$WORK/$variant/build installed=$WORK/$variant/prefix prefix=$WORK/$variant/moved/to/here
     echo "== $variant: build and install into $installed"
     cmake -S "$SRC" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE=Release \
-        -DBUILD_TESTING=OFF -DCRAMP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX="$installed" "$@" >"$WORK/$variant.configure.log"
+        -DBUILD_TESTING=OFF -DCRAMP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX="$installed" \
+        ${san_cmake[@]+"${san_cmake[@]}"} "$@" >"$WORK/$variant.configure.log"
     cmake --build "$build" -j"$JOBS" >"$WORK/$variant.build.log"
     cmake --install "$build" >"$WORK/$variant.install.log"
 
@@ -62,7 +73,8 @@ check() { # check VARIANT CMAKE_ARGS...
 
     echo "== $variant: consumer with find_package(cramp)"
     cmake -S "$SRC/tests/install" -B "$WORK/$variant/consumer-cmake" -DCMAKE_C_COMPILER="$CC" \
-        -DCMAKE_PREFIX_PATH="$prefix" >"$WORK/$variant.consumer.log"
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="${san_flags[*]:-}" \
+        -DCMAKE_EXE_LINKER_FLAGS="${san_flags[*]:-}" >"$WORK/$variant.consumer.log"
     cmake --build "$WORK/$variant/consumer-cmake" >>"$WORK/$variant.consumer.log"
     "$WORK/$variant/consumer-cmake/consumer" | tee "$WORK/$variant.cmake.out"
     tail -1 "$WORK/$variant.cmake.out" | grep -qx OK
@@ -75,8 +87,8 @@ check() { # check VARIANT CMAKE_ARGS...
     export PKG_CONFIG_PATH="$libdir/pkgconfig"
     echo "$CC consumer.c $("${pc[@]}" --cflags --libs cramp)"
     # shellcheck disable=SC2046
-    "$CC" -std=c17 -o "$WORK/$variant/consumer-pc" "$SRC/tests/install/consumer.c" \
-        $("${pc[@]}" --cflags --libs cramp)
+    "$CC" -std=c17 ${san_flags[@]+"${san_flags[@]}"} -o "$WORK/$variant/consumer-pc" \
+        "$SRC/tests/install/consumer.c" $("${pc[@]}" --cflags --libs cramp)
     if [ "$variant" = shared ]; then
         LD_LIBRARY_PATH="$libdir" "$WORK/$variant/consumer-pc" | tee "$WORK/$variant.pc.out"
     else
