@@ -38,18 +38,28 @@ typedef struct filter_opts {
     cli_input input;
     uint64_t seed;
     int seed_given;
+    cli_signal_format out_format;
 } filter_opts;
 
 void cmd_filter_help(FILE *out)
 {
-    fputs("Usage: cramp filter [OPTIONS] IN -o OUT.wav\n"
-          "       cramp filter [OPTIONS] --synthetic SECONDS -o OUT.wav\n"
+    fputs("Usage: cramp filter [OPTIONS] IN -o OUT.{edf,bdf,wav}\n"
+          "       cramp filter [OPTIONS] --synthetic SECONDS -o OUT.{edf,bdf,wav}\n"
           "\n"
-          "Filters the channels of a recording (EDF, EDF+, BDF, BDF+, or WAV, W64, RF64,\n"
-          "FLAC, ... anything libsndfile reads) and writes them as a 32-bit float WAV\n"
-          "(W64 past 4 GB) in the unit they were read in: microvolts for EDF/BDF voltage\n"
-          "channels and for WAV with --full-scale-uv, else full-scale fractions (FS); the\n"
-          "summary says which. The output has one sampling rate: from a file whose\n"
+          "Filters the channels of a recording (EDF, EDF+, BDF, BDF+, WAV, W64, RF64,\n"
+          "FLAC, ... anything libsndfile reads, delimited text, WFDB) and writes them in\n"
+          "the format the output's name says, in the unit they were read in (microvolts\n"
+          "for voltage channels and for WAV with --full-scale-uv, else the file's own\n"
+          "unit or full-scale fractions, FS; the summary says which):\n"
+          "  .edf   EDF+C, 16 bits: labels, transducers, units, start time, patient and\n"
+          "         recording fields and the input's annotations kept; each channel keeps\n"
+          "         its input's physical range when the filtered signal fits in it, else\n"
+          "         gets one that holds it, with a warning naming the channel\n"
+          "  .bdf   BDF+C, 24 bits: the same, each channel's range fitted to its filtered\n"
+          "         signal (the precision of the float result, for further analysis)\n"
+          "  .wav   32-bit float WAV (W64 past 4 GB); .w64 and .rf64 name those formats\n"
+          "Any other name is refused (a device, FIFO or socket gets WAV). The output has\n"
+          "one sampling rate: from a file whose\n"
           "channels have several rates, choose one rate group with --channels. Memory use\n"
           "does not depend on the length of the recording. The output file appears only\n"
           "when the run succeeds.\n"
@@ -73,7 +83,7 @@ void cmd_filter_help(FILE *out)
           "\n"
           "Input and output:\n"
           CLI_INPUT_HELP
-          "  -o, --output FILE  output WAV file (required; .w64 or .rf64 names those formats)\n"
+          "  -o, --output FILE  output file (required): .edf, .bdf, .wav, .w64 or .rf64\n"
           "  --synthetic SECONDS  filter a generated test signal instead of IN: white-noise\n"
           "                     EMG-like bursts plus 50 Hz hum and a DC offset\n"
           "  --fs HZ            sampling rate of the synthetic signal (default 2000)\n"
@@ -85,7 +95,7 @@ void cmd_filter_help(FILE *out)
           "Example:\n"
           "  cramp filter --synthetic 60 --notch 50 --harmonics -o demo.wav\n"
           "  cramp filter --band 20-450 --notch 50 --zero-phase leg.wav -o leg-filtered.wav\n"
-          "  cramp filter --channels 'EMG L,EMG R' --notch 50 night.edf -o emg.wav\n"
+          "  cramp filter --channels 'EMG L,EMG R' --notch 50 night.edf -o emg.edf\n"
           "\n"
           "Exit status: 0 success, 1 failure (file, rate), 2 usage error.\n",
           out);
@@ -257,7 +267,8 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         if (o->channels_given && cli_input_channels(&o->input, o->channels_arg) != CLI_OK)
             return CLI_USAGE;
     }
-    if (!o->out) return cli_usage_error("no output file: give -o OUT.wav");
+    if (!o->out) return cli_usage_error("no output file: give -o OUT.edf, OUT.bdf or OUT.wav");
+    if (cli_signal_format_of(o->out, &o->out_format) != 0) return CLI_USAGE;
     if (o->band_given && (o->highpass_given || o->lowpass_given))
         return cli_usage_error("--band and --highpass/--lowpass are alternatives; give one");
     if (o->highpass_given && o->lowpass_given && o->highpass >= o->lowpass)
@@ -400,6 +411,29 @@ static int design_filters(const filter_opts *o, double fs, design *d)
     return CLI_OK;
 }
 
+/* The filter in the EDF prefiltering field's convention ("HP:20Hz LP:450Hz
+ * N:50Hz"), as designed from the options (--clamp's fitted band is in the
+ * summary). */
+static void edf_prefilter(const filter_opts *o, char *buf, size_t cap)
+{
+    double hp = 0, lp = 0;
+    if (o->highpass_given || o->lowpass_given) {
+        hp = o->highpass_given ? o->highpass : 0;
+        lp = o->lowpass_given ? o->lowpass : 0;
+    } else {
+        hp = o->band_lo;
+        lp = o->band_hi;
+    }
+    int n = 0;
+    buf[0] = '\0';
+    if (hp > 0) n += snprintf(buf + n, cap - (size_t)n, "HP:%gHz ", hp);
+    if (lp > 0 && (size_t)n < cap) n += snprintf(buf + n, cap - (size_t)n, "LP:%gHz ", lp);
+    if (o->notch_given && (size_t)n < cap)
+        n += snprintf(buf + n, cap - (size_t)n, "N:%gHz%s ", o->notch, o->harmonics ? "+harm" : "");
+    if (o->zero_phase && (size_t)n < cap) n += snprintf(buf + n, cap - (size_t)n, "zero-phase");
+    if (n > 0 && (size_t)n < cap && buf[n - 1] == ' ') buf[n - 1] = '\0';
+}
+
 /* Mean and mains-hum amplitude of a whole signal, accumulated in double
  * block by block: the hum amplitude of channel c is 2 |X_c(f)| / N, with
  * X_c(f) the projection of the channel on exp(-i 2 pi f t). */
@@ -499,6 +533,9 @@ int cmd_filter(int argc, char *argv[])
     memset(&hout, 0, sizeof hout);
     cli_output out;
     memset(&out, 0, sizeof out);
+    cli_signal_out sig;
+    memset(&sig, 0, sizeof sig);
+    const int edf_out = o.out_format != CLI_SIGNAL_WAV;
     rc = CLI_FAIL;
 
     if (design_filters(&o, fs, &d) != CLI_OK) goto done;
@@ -546,7 +583,8 @@ int cmd_filter(int argc, char *argv[])
         goto done;
     }
 
-    if (cli_output_open_sound(&out, o.out, fs, ch, total > 0 ? total : 0) != CLI_OK)
+    if (edf_out ? cli_signal_open_edf(&sig, o.out, o.out_format, fs, ch) != CLI_OK
+                : cli_output_open_sound(&out, o.out, fs, ch, total > 0 ? total : 0) != CLI_OK)
         goto done;
 
     cli_progress prog;
@@ -578,7 +616,9 @@ int cmd_filter(int argc, char *argv[])
             cli_fail("filtering '%s' failed: %s", in_name, cramp_strerror(st));
             goto fail_output;
         }
-        if (nw && cli_output_write_sound(&out, w, nw) != CLI_OK) goto done;
+        if (nw && (edf_out ? cli_signal_write_edf(&sig, w, nw)
+                           : cli_output_write_sound(&out, w, nw)) != CLI_OK)
+            goto fail_output;
         if (syn) hum_meter_add(&hout, w, nw);
         frames_out += (int64_t)nw;
         cli_progress_update(&prog, total > 0 ? (double)frames_in / (double)total : -1.0,
@@ -603,7 +643,9 @@ int cmd_filter(int argc, char *argv[])
                      err.message[0] ? err.message : cramp_strerror(st));
             goto fail_output;
         }
-        if (nw && cli_output_write_sound(&out, zbuf, nw) != CLI_OK) goto done;
+        if (nw && (edf_out ? cli_signal_write_edf(&sig, zbuf, nw)
+                           : cli_output_write_sound(&out, zbuf, nw)) != CLI_OK)
+            goto fail_output;
         if (syn) hum_meter_add(&hout, zbuf, nw);
         frames_out += (int64_t)nw;
     }
@@ -612,7 +654,13 @@ int cmd_filter(int argc, char *argv[])
                  (long long)frames_out);
         goto fail_output;
     }
-    if (cli_output_commit(&out) != CLI_OK) goto done;
+    if (edf_out) {
+        char pre[120];
+        edf_prefilter(&o, pre, sizeof pre);
+        if (cli_signal_commit_edf(&sig, syn ? NULL : &rd, pre, o.quiet) != CLI_OK) goto done;
+    } else if (cli_output_commit(&out) != CLI_OK) {
+        goto done;
+    }
 
     double secs = cli_now() - t0;
     if (!o.quiet) {
@@ -638,6 +686,7 @@ fail_output:
     cli_output_abort(&out);
 done:
     cli_output_abort(&out); /* no-op after a commit */
+    cli_signal_abort_edf(&sig);
     hum_meter_free(&hin);
     hum_meter_free(&hout);
     free(buf);

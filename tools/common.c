@@ -611,3 +611,296 @@ void cli_put_number(FILE *f, double v, int json, int digits)
     else
         fputs(json ? "null" : "n/a", f);
 }
+
+/* ---- signal output that follows its name -------------------------------- */
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+int cli_signal_format_of(const char *path, cli_signal_format *fmt)
+{
+    if (ends_with_ci(path, ".edf")) {
+        *fmt = CLI_SIGNAL_EDF;
+        return 0;
+    }
+    if (ends_with_ci(path, ".bdf")) {
+        *fmt = CLI_SIGNAL_BDF;
+        return 0;
+    }
+    *fmt = CLI_SIGNAL_WAV;
+    if (ends_with_ci(path, ".wav") || ends_with_ci(path, ".w64") || ends_with_ci(path, ".rf64"))
+        return 0;
+    struct stat sb;
+    if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+        (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode)))
+        return 0;
+    cli_usage_error("cannot tell the output format from the name '%s': give a name ending in "
+                    "%s",
+                    path, CLI_SIGNAL_FORMATS);
+    return -1;
+}
+
+int cli_signal_open_edf(cli_signal_out *s, const char *path, cli_signal_format fmt, double fs,
+                        size_t channels)
+{
+    memset(s, 0, sizeof *s);
+    s->fmt = fmt;
+    s->fs = fs;
+    s->channels = channels;
+    s->peak = calloc(channels, sizeof *s->peak);
+    s->scratch = tmpfile();
+    if (!s->peak || !s->scratch) {
+        int e = errno;
+        cli_signal_abort_edf(s);
+        return cli_fail("cannot make a scratch file for '%s': %s", path, strerror(e));
+    }
+    if (cli_output_open_raw(&s->o, path) != CLI_OK) {
+        cli_signal_abort_edf(s);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_signal_write_edf(cli_signal_out *s, const float *buf, size_t frames)
+{
+    const size_t ch = s->channels;
+    for (size_t i = 0; i < frames; i++)
+        for (size_t c = 0; c < ch; c++) {
+            double v = fabs((double)buf[i * ch + c]);
+            if (v > s->peak[c]) s->peak[c] = v;
+        }
+    if (fwrite(buf, sizeof *buf * ch, frames, s->scratch) != frames)
+        return cli_fail("cannot write the scratch file for '%s': %s", s->o.path, strerror(errno));
+    s->frames += (int64_t)frames;
+    return CLI_OK;
+}
+
+/* The smallest number >= x (> 0) of at most 3 significant digits that fits
+ * the 8 characters of an EDF physical minimum with its '-' sign; 0 if none. */
+static double edf_range_up(double x, char *text, size_t cap)
+{
+    if (!(x > 0)) x = 1.0;
+    for (int digits = 3; digits >= 1; digits--) {
+        int e = (int)floor(log10(x));
+        double step = pow(10.0, e - digits + 1);
+        double r = ceil(x / step * (1 - 1e-12)) * step;
+        int decimals = e - digits + 1 < 0 ? digits - 1 - e : 0;
+        int n = snprintf(text, cap, "%.*f", decimals, r);
+        if (n > 0 && n <= 7 && strtod(text, NULL) >= x) return strtod(text, NULL);
+    }
+    return 0.0;
+}
+
+/* An EDF header field: printable ASCII ('µ' as 'u', other bytes '_'),
+ * padded with blanks to width. */
+static void edf_field(unsigned char *dst, size_t width, const char *src)
+{
+    memset(dst, ' ', width);
+    const unsigned char *p = (const unsigned char *)(src ? src : "");
+    for (size_t i = 0; i < width && *p; p++) {
+        unsigned char b = *p;
+        if (b == 0xC2 && p[1] == 0xB5) { /* UTF-8 micro sign */
+            b = 'u';
+            p++;
+        } else if (b == 0xCE && p[1] == 0xBC) { /* UTF-8 Greek mu */
+            b = 'u';
+            p++;
+        } else if (b == 0xB5) {
+            b = 'u';
+        } else if (b < 0x20 || b > 0x7E) {
+            b = '_';
+        }
+        dst[i++] = b;
+    }
+}
+
+static int pwrite_all(int fd, const void *buf, size_t n, off_t at)
+{
+    const unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t k = pwrite(fd, p, n, at);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+        at += k;
+    }
+    return 0;
+}
+
+int cli_signal_commit_edf(cli_signal_out *s, const cli_reader *rd, const char *prefilter,
+                          int quiet)
+{
+    const size_t ch = s->channels;
+    const cramp_rec_header *h = rd ? rd->hdr : NULL;
+    const int edf_in = h && h->format >= CRAMP_REC_EDF && h->format <= CRAMP_REC_BDFPLUS_D;
+    const char *path = s->o.path;
+    int rc = CLI_FAIL;
+    double *range = calloc(ch, sizeof *range);
+    char(*range_text)[16] = calloc(ch, sizeof *range_text);
+    char(*labels)[17] = calloc(ch, sizeof *labels);
+    const char **label_ptr = calloc(ch, sizeof *label_ptr);
+    float *buf = malloc(CLI_BLOCK_FRAMES * ch * sizeof *buf);
+    cramp_edf_writer *w = NULL;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    if (!range || !range_text || !labels || !label_ptr || !buf) {
+        cli_fail("out of memory");
+        goto out;
+    }
+
+    for (size_t c = 0; c < ch; c++) {
+        const cramp_channel_info *ci = h ? &h->channels[rd->sel[c]] : NULL;
+        const char *unit = rd ? cli_reader_unit(rd, c) : "";
+        char whole[96];
+        if (ci && ci->label[0])
+            snprintf(whole, sizeof whole, "%s", ci->label);
+        else
+            snprintf(whole, sizeof whole, "ch%zu", c + 1);
+        snprintf(labels[c], sizeof labels[c], "%.16s", whole); /* EDF: 16 characters */
+        label_ptr[c] = labels[c];
+        double in_r = 0.0;
+        if (edf_in && isfinite(ci->phys_min) && isfinite(ci->phys_max))
+            in_r = fmax(fabs(ci->phys_min), fabs(ci->phys_max)) * ci->to_output;
+        if (s->fmt == CLI_SIGNAL_EDF && in_r > 0 && s->peak[c] <= in_r &&
+            edf_range_up(in_r, range_text[c], sizeof range_text[c]) > 0) {
+            range[c] = strtod(range_text[c], NULL);
+        } else {
+            range[c] = edf_range_up(s->peak[c], range_text[c], sizeof range_text[c]);
+            if (range[c] <= 0) {
+                cli_fail("'%s': channel '%s' peaks at %g %s, more than the 8 characters of an "
+                         "EDF physical range can hold",
+                         path, labels[c], s->peak[c], unit);
+                goto out;
+            }
+            if (s->fmt == CLI_SIGNAL_EDF && in_r > 0 && !quiet)
+                cli_note("warning: channel '%s': the filtered signal peaks at %g %s, beyond the "
+                         "input's physical range (+-%g %s): 16 bits would clip there, so '%s' "
+                         "gives it +-%s %s (a step of %.3g %s); a .bdf name keeps 24 bits",
+                         labels[c], s->peak[c], unit, in_r, unit, path, range_text[c], unit,
+                         2.0 * range[c] / 65535.0, unit);
+        }
+    }
+
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.bdf = s->fmt == CLI_SIGNAL_BDF;
+    cfg.channels = ch;
+    cfg.labels = label_ptr;
+    cfg.unit = "";
+    cfg.fs = s->fs;
+    /* The input's record length when the rate fills it exactly, else 1 s. */
+    cfg.record_duration_s = 1.0;
+    if (edf_in && h->record_duration_s > 0) {
+        double spr = s->fs * h->record_duration_s;
+        if (fabs(spr - floor(spr + 0.5)) < 1e-9 * spr) cfg.record_duration_s = h->record_duration_s;
+    }
+    /* Values go in as fractions of each channel's range; the header then
+     * gets the channel's own range (below), which scales them back. */
+    cfg.phys_min = -1.0;
+    cfg.phys_max = 1.0;
+    cfg.prefilter = prefilter;
+    if (edf_in) {
+        cfg.patient = h->patient;
+        cfg.recording = h->recording;
+    }
+    if (h && h->start_valid && h->year >= 1985 && h->year <= 2084) {
+        cfg.year = h->year;
+        cfg.month = h->month;
+        cfg.day = h->day;
+        cfg.hour = h->hour;
+        cfg.minute = h->minute;
+        cfg.second = h->second;
+    }
+    cramp_status st = cramp_edf_writer_create_to(&w, s->o.out, &cfg, &err);
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+        goto out;
+    }
+    if (fseek(s->scratch, 0, SEEK_SET) != 0) {
+        cli_fail("cannot read back the scratch file for '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    for (int64_t left = s->frames; left > 0;) {
+        size_t n = left > CLI_BLOCK_FRAMES ? CLI_BLOCK_FRAMES : (size_t)left;
+        if (fread(buf, sizeof *buf * ch, n, s->scratch) != n) {
+            cli_fail("cannot read back the scratch file for '%s'", path);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < ch; c++) {
+                float v = (float)((double)buf[i * ch + c] / range[c]);
+                buf[i * ch + c] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
+            }
+        st = cramp_edf_writer_write(w, buf, n, &err);
+        if (st != CRAMP_OK) {
+            cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+            goto out;
+        }
+        left -= (int64_t)n;
+    }
+    if (h)
+        for (size_t i = 0; i < h->n_annotations; i++) {
+            st = cramp_edf_writer_annotate(w, &h->annotations[i], &err);
+            if (st != CRAMP_OK) {
+                cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+                goto out;
+            }
+        }
+    st = cramp_edf_writer_close(w, &err);
+    w = NULL;
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+        goto out;
+    }
+
+    /* Each channel's own fields; the signal header arrays follow the
+     * 256-byte fixed header, field by field, for ns = ch + 1 signals (the
+     * last is the annotation signal). */
+    const size_t ns = ch + 1;
+    const int fd = cramp_output_fd(s->o.out);
+    for (size_t c = 0; c < ch; c++) {
+        const cramp_channel_info *ci = h ? &h->channels[rd->sel[c]] : NULL;
+        unsigned char f[80];
+        char num[16];
+        int bad = 0;
+        edf_field(f, 80, ci ? ci->transducer : "");
+        bad |= pwrite_all(fd, f, 80, (off_t)(256 + ns * 16 + c * 80));
+        edf_field(f, 8, rd ? cli_reader_unit(rd, c) : "");
+        bad |= pwrite_all(fd, f, 8, (off_t)(256 + ns * 96 + c * 8));
+        snprintf(num, sizeof num, "-%s", range_text[c]);
+        edf_field(f, 8, num);
+        bad |= pwrite_all(fd, f, 8, (off_t)(256 + ns * 104 + c * 8));
+        edf_field(f, 8, range_text[c]);
+        bad |= pwrite_all(fd, f, 8, (off_t)(256 + ns * 112 + c * 8));
+        if (bad) {
+            cli_fail("cannot write the header of '%s': %s", path, strerror(errno));
+            goto out;
+        }
+    }
+    rc = cli_output_commit(&s->o);
+
+out:
+    cramp_edf_writer_abort(w);
+    free(range);
+    free(range_text);
+    free(labels);
+    free(label_ptr);
+    free(buf);
+    cli_signal_abort_edf(s);
+    return rc;
+}
+
+void cli_signal_abort_edf(cli_signal_out *s)
+{
+    cli_output_abort(&s->o);
+    if (s->scratch) fclose(s->scratch);
+    s->scratch = NULL;
+    free(s->peak);
+    s->peak = NULL;
+}

@@ -180,6 +180,54 @@ int cli_output_commit_all(cli_output *const *outs, size_t n);
  * output that was never opened or already committed. */
 void cli_output_abort(cli_output *o);
 
+/* ---- signal output that follows its name -------------------------------- */
+
+typedef enum cli_signal_format {
+    CLI_SIGNAL_WAV = 0, /* 32-bit float WAV (W64/RF64 by name or size) */
+    CLI_SIGNAL_EDF,     /* EDF+C, 16-bit */
+    CLI_SIGNAL_BDF      /* BDF+C, 24-bit */
+} cli_signal_format;
+
+/* The formats a signal output can have, for messages and help texts. */
+#define CLI_SIGNAL_FORMATS ".edf (EDF+), .bdf (BDF+), .wav, .w64, .rf64"
+
+/* The format path's name asks for (case-insensitive suffix; a device, FIFO
+ * or socket that exists has no name to follow and gets WAV). Any other name:
+ * a usage error listing the formats, and -1. */
+int cli_signal_format_of(const char *path, cli_signal_format *fmt);
+
+/* A filtered signal written as EDF+/BDF+. The frames go to an unnamed
+ * scratch file first (4 bytes a sample) while each channel's peak is taken,
+ * so that commit can give every channel a physical range that holds it: the
+ * data records are then written through the library's EDF writer and each
+ * channel's header fields (transducer, physical dimension, physical range)
+ * set from the input. Memory does not grow with the recording. */
+typedef struct cli_signal_out {
+    cli_output o;
+    cli_signal_format fmt;
+    FILE *scratch;
+    size_t channels;
+    double fs;
+    double *peak; /* max |value| per channel */
+    int64_t frames;
+} cli_signal_out;
+
+/* Opens the destination (seekable) and the scratch file. */
+int cli_signal_open_edf(cli_signal_out *s, const char *path, cli_signal_format fmt, double fs,
+                        size_t channels);
+int cli_signal_write_edf(cli_signal_out *s, const float *buf, size_t frames);
+/* Writes the file and moves it into place. rd (may be NULL: a synthetic
+ * signal, labels "ch1"...) gives the labels, transducers, units, start time,
+ * patient and recording fields and annotations; prefilter (may be NULL) is
+ * written as every channel's prefiltering field. EDF (16 bits): a channel
+ * keeps its input's physical range when the filtered signal fits in it; one
+ * whose filtered peak would clip there gets a range that holds it, with a
+ * warning naming it (unless quiet). BDF: every range holds its channel's
+ * peak. */
+int cli_signal_commit_edf(cli_signal_out *s, const cli_reader *rd, const char *prefilter,
+                          int quiet);
+void cli_signal_abort_edf(cli_signal_out *s);
+
 /* ---- progress ---------------------------------------------------------- */
 
 /* Progress on stderr, only when stderr is a terminal and not quiet. */
