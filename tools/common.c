@@ -904,3 +904,163 @@ void cli_signal_abort_edf(cli_signal_out *s)
     free(s->peak);
     s->peak = NULL;
 }
+
+/* ---- filtering the annotations of a written EDF+ ------------------------ */
+
+static int read_all_at(int fd, void *buf, size_t n, off_t at)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t k = pread(fd, p, n, at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        p += k;
+        n -= (size_t)k;
+        at += k;
+    }
+    return 0;
+}
+
+static long header_number(const unsigned char *f, size_t width)
+{
+    char tmp[32];
+    size_t n = width < sizeof tmp - 1 ? width : sizeof tmp - 1;
+    memcpy(tmp, f, n);
+    tmp[n] = '\0';
+    char *end;
+    long v = strtol(tmp, &end, 10);
+    while (*end == ' ') end++;
+    return *end == '\0' && end != tmp ? v : -1;
+}
+
+/* 1 if text (up to "@@" or its end) ends in suffix. */
+static int text_is_kept(const char *text, size_t len, const char *suffix)
+{
+    for (size_t i = 0; i + 1 < len; i++)
+        if (text[i] == '@' && text[i + 1] == '@') {
+            len = i;
+            break;
+        }
+    size_t k = strlen(suffix);
+    return len >= k && memcmp(text + len - k, suffix, k) == 0;
+}
+
+/* Rewrites one annotation signal's bytes a (n bytes) in place; first: the
+ * record's first annotation signal, whose first TAL keeps its time-keeping
+ * (empty) text. */
+static void filter_tals(unsigned char *a, size_t n, int first, const char *suffix,
+                        unsigned char *tmp)
+{
+    size_t w = 0, i = 0;
+    int tal_no = 0;
+    while (i < n && a[i] != 0) {
+        size_t end = i;
+        while (end < n && a[end] != 0) end++; /* a TAL ends with 0x14 0x00 */
+        /* onset (and duration) up to the first 0x14 */
+        size_t t = i;
+        while (t < end && a[t] != 0x14) t++;
+        size_t head_len = t - i;
+        size_t w0 = w;
+        memcpy(tmp + w, a + i, head_len);
+        w += head_len;
+        int kept = 0;
+        size_t k = t + 1, text_no = 0;
+        while (k < end) {
+            size_t e = k;
+            while (e < end && a[e] != 0x14) e++;
+            const int timekeeping = first && tal_no == 0 && text_no == 0 && e == k;
+            if (timekeeping || (e > k && text_is_kept((const char *)a + k, e - k, suffix))) {
+                tmp[w++] = 0x14;
+                memcpy(tmp + w, a + k, e - k);
+                w += e - k;
+                kept = 1;
+            }
+            text_no++;
+            k = e + 1;
+        }
+        if (kept) {
+            tmp[w++] = 0x14; /* a TAL's last text ends with 0x14, then 0x00 */
+            tmp[w++] = 0;
+        } else {
+            w = w0;
+        }
+        tal_no++;
+        i = end + 1;
+    }
+    memcpy(a, tmp, w);
+    memset(a + w, 0, n - w);
+}
+
+int cli_edf_keep_only_annotations(cli_output *o, const char *keep_suffix)
+{
+    const int fd = cramp_output_fd(o->out);
+    unsigned char fixed[256];
+    if (read_all_at(fd, fixed, sizeof fixed, 0) != 0)
+        return cli_fail("'%s': cannot read back its header: %s", o->path, strerror(errno));
+    const long ns = header_number(fixed + 252, 4);
+    const long nrec = header_number(fixed + 236, 8);
+    const size_t bps = fixed[0] == 0xFF ? 3 : 2;
+    if (ns < 1 || ns > 4096 || nrec < 0)
+        return cli_fail("'%s': unexpected header (signals '%.4s', records '%.8s')", o->path,
+                        (const char *)fixed + 252, (const char *)fixed + 236);
+    const size_t hs = 256 * ((size_t)ns + 1);
+    unsigned char *hdr = malloc(hs);
+    size_t *spr = calloc((size_t)ns, sizeof *spr);
+    int *is_ann = calloc((size_t)ns, sizeof *is_ann);
+    unsigned char *rec = NULL, *tmp = NULL;
+    int rc = CLI_FAIL;
+    if (!hdr || !spr || !is_ann) {
+        cli_fail("out of memory");
+        goto out;
+    }
+    if (read_all_at(fd, hdr, hs, 0) != 0) {
+        cli_fail("'%s': cannot read back its header: %s", o->path, strerror(errno));
+        goto out;
+    }
+    size_t rec_bytes = 0;
+    for (long i = 0; i < ns; i++) {
+        const unsigned char *lab = hdr + 256 + (size_t)i * 16;
+        is_ann[i] = memcmp(lab, "EDF Annotations", 15) == 0 || memcmp(lab, "BDF Annotations", 15) == 0;
+        long v = header_number(hdr + 256 + (size_t)ns * 216 + (size_t)i * 8, 8);
+        if (v < 0) {
+            cli_fail("'%s': unexpected number of samples of signal %ld", o->path, i + 1);
+            goto out;
+        }
+        spr[i] = (size_t)v;
+        rec_bytes += spr[i] * bps;
+    }
+    rec = malloc(rec_bytes ? rec_bytes : 1);
+    tmp = malloc(rec_bytes + 4);
+    if (!rec || !tmp) {
+        cli_fail("out of memory");
+        goto out;
+    }
+    for (long r = 0; r < nrec; r++) {
+        const off_t at = (off_t)hs + (off_t)r * (off_t)rec_bytes;
+        if (read_all_at(fd, rec, rec_bytes, at) != 0) {
+            cli_fail("'%s': cannot read back record %ld: %s", o->path, r + 1, strerror(errno));
+            goto out;
+        }
+        size_t off = 0;
+        int first = 1;
+        for (long i = 0; i < ns; i++) {
+            if (is_ann[i]) {
+                filter_tals(rec + off, spr[i] * bps, first, keep_suffix, tmp);
+                first = 0;
+            }
+            off += spr[i] * bps;
+        }
+        if (pwrite_all(fd, rec, rec_bytes, at) != 0) {
+            cli_fail("'%s': cannot write record %ld: %s", o->path, r + 1, strerror(errno));
+            goto out;
+        }
+    }
+    rc = CLI_OK;
+out:
+    free(hdr);
+    free(spr);
+    free(is_ann);
+    free(rec);
+    free(tmp);
+    return rc;
+}

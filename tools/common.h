@@ -228,6 +228,14 @@ int cli_signal_commit_edf(cli_signal_out *s, const cli_reader *rd, const char *p
                           int quiet);
 void cli_signal_abort_edf(cli_signal_out *s);
 
+/* In an EDF+/BDF+ file already written into o (seekable, not yet committed,
+ * e.g. by cramp_edf_copy_annotated_to), removes from every data record's
+ * annotation signals each annotation whose text (before any "@@channel")
+ * does not end in keep_suffix, keeping the records' time-keeping TALs; the
+ * TALs left are packed and the rest of the signal zeroed. Prints a message
+ * and returns CLI_FAIL on a read or write error or a malformed header. */
+int cli_edf_keep_only_annotations(cli_output *o, const char *keep_suffix);
+
 /* ---- progress ---------------------------------------------------------- */
 
 /* Progress on stderr, only when stderr is a terminal and not quiet. */
