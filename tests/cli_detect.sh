@@ -134,7 +134,7 @@ PYEOF
 run detect night.edf -o det2.tsv --edf-annotations ann.edf --quiet
 expect_rc 0 "--edf-annotations"
 run info --annotations ann.edf
-grep -q "cramp@@L-GAS" out && ok || bad "annotations in the EDF copy: $(grep -A3 annotations out)"
+grep -q "cramp (detected)@@L-GAS" out && ok || bad "annotations in the EDF copy: $(grep -A3 annotations out)"
 cmp -s det.tsv det2.tsv && ok || bad "same events with and without --edf-annotations"
 
 run detect night.edf --channels L-GAS,L-TA -o sel.tsv --quiet
@@ -283,7 +283,7 @@ PYEOF
     expect_rc 0 "mixed --edf-annotations"
     cmp -s mix.tsv mix2.tsv && ok || bad "mixed: same events with --edf-annotations"
     run info --annotations mixann.edf
-    grep -q "^ *150\.0[0-9]* s .*cramp@@L-GAS" out && grep -q "^ *250\.3[0-9]* s .*cramp@@R-GAS" out \
+    grep -q "^ *150\.0[0-9]* s .*cramp (detected)@@L-GAS" out && grep -q "^ *250\.3[0-9]* s .*cramp (detected)@@R-GAS" out \
         && ok || bad "mixed: cramp annotations: $(grep -A8 annotations out | head)"
 
     # a channel below 100 Hz, chosen: an error naming it; no output

@@ -98,6 +98,11 @@ void cmd_detect_help(FILE *out)
             "  --json                  JSON (summary, settings and episodes) instead of TSV\n"
             "  --edf-annotations OUT   copy of the EDF/BDF input with the episodes added as\n"
             "                          EDF+ annotations (for EDFbrowser); one FILE only.\n"
+            "                          Each reads 'CLASS (detected)@@CHANNELS', e.g.\n"
+            "                          'cramp (detected)@@R-GAS', so detections differ from\n"
+            "                          the input's own annotations (scored events)\n"
+            "  --keep-annotations      keep the input's own annotations in that copy (default)\n"
+            "  --drop-annotations      leave them out: the copy holds the detections only\n"
             "                          -o and this are written all or none: a regular file\n"
             "                          or a link's target via a temporary file and rename\n"
             "                          (permissions kept), a device or FIFO directly\n"
@@ -140,6 +145,10 @@ void cmd_detect_help(FILE *out)
           out);
 }
 
+/* What every annotation cramp detect adds ends with (before "@@channel"). */
+#define DETECTED_SUFFIX " (detected)"
+
+enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
 
@@ -147,6 +156,7 @@ typedef struct detect_opts {
     const char *out, *edf_out;
     int json, quiet;
     double min_confidence;
+    int drop_annotations; /* --drop-annotations */
     cramp_night_options night; /* detect config (band, sparseness), mains */
     cli_input in;
 } detect_opts;
@@ -401,13 +411,14 @@ static void print_summary(const char *path, const char *out_path, const detect_o
 /* Writes the annotated copy into edf (opened by the caller, committed with
  * the table: both or neither). */
 static int write_edf(const char *path, cli_output *edf, const char *const *lab, size_t C,
-                     const cramp_night_result *r)
+                     const cramp_night_result *r, int drop_own)
 {
     const size_t ne = r->n_episodes;
     cramp_annotation *ann = calloc(ne ? ne : 1, sizeof *ann);
     char *text = calloc(ne ? ne : 1, 1024);
+    char *desc = calloc(ne ? ne : 1, 64);
     int rc = CLI_FAIL;
-    if (!ann || !text) {
+    if (!ann || !text || !desc) {
         cli_fail("out of memory");
         goto done;
     }
@@ -415,16 +426,20 @@ static int write_edf(const char *path, cli_output *edf, const char *const *lab, 
         labels_of(lab, C, r->episodes[i].channels, text + 1024 * i, 1024);
         ann[i].onset_s = r->episodes[i].onset_s;
         ann[i].duration_s = r->episodes[i].duration_s;
-        ann[i].text = cramp_event_type_name(r->episodes[i].type);
+        snprintf(desc + 64 * i, 64, "%s" DETECTED_SUFFIX, cramp_event_type_name(r->episodes[i].type));
+        ann[i].text = desc + 64 * i;
         ann[i].channel = text + 1024 * i;
     }
     cramp_error err;
     memset(&err, 0, sizeof err);
     if (cramp_edf_copy_annotated_to(path, edf->out, ann, ne, &err) != CRAMP_OK)
         cli_fail("%s", err.message);
+    else if (drop_own)
+        rc = cli_edf_keep_only_annotations(edf, DETECTED_SUFFIX);
     else
         rc = CLI_OK;
 done:
+    free(desc);
     free(text);
     free(ann);
     return rc;
@@ -490,7 +505,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
         write_tsv(out.fp, lab, r.n_channels, r.episodes, r.n_episodes);
     if (o->edf_out) {
         if (cli_output_open_raw(&edf, o->edf_out) != CLI_OK) goto done;
-        if (write_edf(path, &edf, lab, r.n_channels, &r) != CLI_OK) goto done;
+        if (write_edf(path, &edf, lab, r.n_channels, &r, o->drop_annotations) != CLI_OK) goto done;
     }
     /* the table and the annotated copy: both or neither */
     cli_output *const outs[2] = {&out, &edf};
@@ -510,6 +525,8 @@ int cmd_detect(int argc, char *argv[])
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
+        {"drop-annotations", no_argument, NULL, OPT_DROP_ANN},
         {"edf-annotations", required_argument, NULL, OPT_EDF},
         {"mains", required_argument, NULL, OPT_MAINS},
         {"band", required_argument, NULL, OPT_BAND},
@@ -532,6 +549,8 @@ int cmd_detect(int argc, char *argv[])
         case 'h': cmd_detect_help(stdout); return CLI_OK;
         case 'o': o.out = optarg; break;
         case OPT_JSON: o.json = 1; break;
+        case OPT_KEEP_ANN: o.drop_annotations = 0; break;
+        case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
