@@ -1064,3 +1064,41 @@ out:
     free(tmp);
     return rc;
 }
+
+/* ---- channels a sleep lab would choose ---------------------------------- */
+
+static void append_label(char *buf, size_t cap, const char *label, const char *why)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= cap) return;
+    snprintf(buf + len, cap - len, "%s'%s'%s", len ? ", " : "", label, why);
+}
+
+int cli_leg_emg_channels(const cramp_rec_header *h, const char *path, double min_fs, size_t *idx,
+                         size_t *n, size_t cap, int quiet)
+{
+    char took[1024] = "", left[2048] = "";
+    *n = 0;
+    for (size_t c = 0; c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        if (ci->is_annotation) continue;
+        const int leg = cramp_detect_is_leg_emg(ci->label, ci->transducer, ci->file_unit);
+        if (leg && ci->fs >= min_fs && *n < cap) {
+            idx[(*n)++] = c;
+            append_label(took, sizeof took, ci->label, "");
+        } else {
+            append_label(left, sizeof left, ci->label,
+                         !leg ? "" : ci->fs < min_fs ? " (below the EMG rate)" : " (too many)");
+        }
+    }
+    if (*n == 0)
+        return cli_fail("'%s': no channel's label or transducer says leg EMG (LAT, RAT, Leg L, "
+                        "EMG Tib, L-GAS, ...): its channels are %s; choose them with --channels "
+                        "LIST, or take every channel with --all-channels",
+                        path, left[0] ? left : "none");
+    if (!quiet)
+        cli_note("%s: leg EMG by label: %s%s%s (--channels chooses others, --all-channels takes "
+                 "every one)",
+                 path, took, left[0] ? "; left: " : "", left);
+    return CLI_OK;
+}

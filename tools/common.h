@@ -236,6 +236,17 @@ void cli_signal_abort_edf(cli_signal_out *s);
  * and returns CLI_FAIL on a read or write error or a malformed header. */
 int cli_edf_keep_only_annotations(cli_output *o, const char *keep_suffix);
 
+/* ---- channels a sleep lab would choose ---------------------------------- */
+
+/* For an EDF/BDF recording: the data channels whose label, transducer and
+ * unit say leg EMG (cramp_detect_is_leg_emg) and whose rate is at least
+ * min_fs Hz, into idx (header indices, at most cap; *n their count). Unless
+ * quiet, a note names those taken and those left. When none qualifies,
+ * prints the labels with the --channels and --all-channels hints and returns
+ * CLI_FAIL. */
+int cli_leg_emg_channels(const cramp_rec_header *h, const char *path, double min_fs, size_t *idx,
+                         size_t *n, size_t cap, int quiet);
+
 /* ---- progress ---------------------------------------------------------- */
 
 /* Progress on stderr, only when stderr is a terminal and not quiet. */

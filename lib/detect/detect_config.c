@@ -119,6 +119,93 @@ void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch
     }
 }
 
+/* Words of a label or transducer (lower case, split at anything that is not
+ * a letter, and at letter/digit boundaries: "LAT1" gives "lat"), passed to
+ * fn until it returns nonzero. */
+static int for_each_word(const char *text, int (*fn)(const char *w, size_t n, void *ctx),
+                         void *ctx)
+{
+    char buf[96];
+    size_t n = 0;
+    for (const char *p = text ? text : ""; *p && n + 1 < sizeof buf; p++)
+        buf[n++] = (char)tolower((unsigned char)*p);
+    buf[n] = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalpha((unsigned char)buf[i])) i++;
+        size_t j = i;
+        while (j < n && isalpha((unsigned char)buf[j])) j++;
+        if (j > i && fn(buf + i, j - i, ctx)) return 1;
+        i = j;
+    }
+    return 0;
+}
+
+/* Signal types a PSG labels that are not leg EMG (AASM manual, EDF+ "EEG
+ * Fpz-Cz", "EOG LOC", "EMG Chin", "ECG", "Resp ..."), and EEG electrode
+ * names. */
+static int word_not_leg(const char *w, size_t n, void *ctx)
+{
+    (void)ctx;
+    static const char *const words[] = {
+        "eeg", "eog", "ecg", "ekg", "chin", "submental", "sub", "ment", "mentalis", "resp",
+        "flow", "thor", "thorax", "abd", "abdomen", "snore", "spo", "sao", "pleth", "pos",
+        "position", "loc", "roc", "fp", "fpz", "cz", "pz", "fz", "oz", "c", "o", "f", "a", "m",
+        "t", "p", "e", "hr", "pulse", "light", "temp", "arm", "arms", "masseter", "jaw", "nasal",
+        "cannula", "therm", "press", "event", "marker"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (word_is(w, n, words[k])) return 1;
+    return 0;
+}
+
+/* Words that say leg EMG: AASM's LAT/RAT (left/right anterior tibialis),
+ * "Leg", "PLM", the muscles of cramp_detect_channel_from_label and their
+ * Latin names. */
+static int word_leg(const char *w, size_t n, void *ctx)
+{
+    (void)ctx;
+    static const char *const words[] = {"lat", "rat", "leg", "legs", "lleg", "rleg", "plm",
+                                        "lm", "ta", "gas", "calf", "gm", "gl", "ah", "foot",
+                                        "vl", "thigh", "lta", "rta", "lgas", "rgas", "tib"};
+    static const char *const prefixes[] = {"gastroc", "tibia", "soleus", "sol", "hallu",
+                                           "quad", "hamstr", "peron", "fibular"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (word_is(w, n, words[k])) return 1;
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
+        if (word_starts(w, n, prefixes[k])) return 1;
+    return 0;
+}
+
+static int word_emg(const char *w, size_t n, void *ctx)
+{
+    (void)ctx;
+    return word_is(w, n, "emg");
+}
+
+static int word_electrode(const char *w, size_t n, void *ctx)
+{
+    (void)ctx;
+    return word_is(w, n, "agagcl") || word_starts(w, n, "electrode") || word_is(w, n, "ag") ||
+           word_is(w, n, "emg");
+}
+
+static int is_voltage(const char *u)
+{
+    return u && (!strcmp(u, "uV") || !strcmp(u, "mV") || !strcmp(u, "V") || !strcmp(u, "nV") ||
+                 !strcmp(u, "\xC2\xB5V") || !strcmp(u, "\xB5V") || !strcmp(u, "\xCE\xBCV"));
+}
+
+int cramp_detect_is_leg_emg(const char *label, const char *transducer, const char *unit)
+{
+    if (unit && unit[0] && !is_voltage(unit)) return 0;
+    if (for_each_word(label, word_not_leg, NULL)) return 0;
+    if (for_each_word(label, word_leg, NULL) || for_each_word(transducer, word_leg, NULL))
+        return 1;
+    /* "EMG", "EMG1", "EMG L" with an electrode transducer (or none): in a PSG
+     * the EMG that is not the chin's (excluded above) is the legs'. */
+    return for_each_word(label, word_emg, NULL) &&
+           (!transducer || !transducer[0] || for_each_word(transducer, word_electrode, NULL));
+}
+
 /* ---- mains -------------------------------------------------------------- */
 
 static double goertzel(const float *x, size_t frames, size_t C, size_t c, double f, double fs)

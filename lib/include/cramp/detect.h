@@ -172,6 +172,21 @@ typedef struct cramp_detect_channel {
  * phys_min/max set to NaN. Pure. */
 CRAMP_API void cramp_detect_channel_from_label(const char *label, cramp_detect_channel *ch);
 
+/* 1 if an EDF channel's label, transducer and physical dimension say leg
+ * EMG, as a sleep lab labels it: AASM's LAT/RAT, "Leg L", "Leg/R", "PLM",
+ * "EMG Tib", "L-GAS", "R-TA", gastrocnemius/tibialis/soleus names, or a
+ * transducer naming a leg muscle; or a label with the word EMG (not chin or
+ * submental) whose transducer is an electrode ("AgAgCl electrode") or blank.
+ * Labels naming EEG, EOG, ECG, chin, respiration, SpO2, position, an EEG
+ * electrode (C3, O2, M1, ...) or arm EMG are not leg EMG; nor is a unit given
+ * that is not a voltage (uV, mV, V, nV; "" or NULL: unknown, allowed).
+ * "AgAgCl electrode" alone does not choose a channel (EEG electrodes say it
+ * too). Words are case-insensitive and split at anything not a letter
+ * ("LAT1" is LAT). Any argument may be NULL. Pure, thread-safe; allocates
+ * nothing. */
+CRAMP_API int cramp_detect_is_leg_emg(const char *label, const char *transducer,
+                                      const char *unit);
+
 typedef struct cramp_detect_config {
     double fs;               /* Hz; required */
     /* front end */
