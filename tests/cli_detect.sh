@@ -295,11 +295,16 @@ else
     echo "cli_detect: no $PY: mixed-rate checks skipped"
 fi
 
-# real mixed-rate files (signal generator output, not EMG): run, no cramp or PLM
+# real mixed-rate files (signal generator output, not EMG): refused by
+# default (no label says leg EMG); with --all-channels they run, no cramp or PLM
 for f in pyedflib/test_generator.bdf pyedflib/test_generator_datarec_generator_2.bdf; do
     in="$DATA/edf/$f"
     [ -f "$in" ] || { echo "cli_detect: $in absent, skipped"; continue; }
     run detect "$in" -o real.tsv
+    expect_rc 1 "$f without --all-channels"
+    expect_err "--all-channels" "$f: the hint"
+    expect_err "'white noise'" "$f: the labels listed"
+    run detect --all-channels "$in" -o real.tsv
     expect_rc 0 "$f"
     expect_err "5 channels in 5 rate groups" "$f: rate groups"
     awk -F'\t' 'NR > 1 && ($3 == "cramp" || $3 == "plm")' real.tsv | grep -q . \
@@ -308,7 +313,7 @@ done
 # EDF+D: refused per group as before (a gap cannot be filtered across)
 in="$DATA/edf/edfReader/edfPlusD.edf"
 if [ -f "$in" ]; then
-    run detect "$in" -o x.tsv
+    run detect --all-channels "$in" -o x.tsv
     expect_rc 1 "EDF+D"
     expect_err "segments separated by gaps" "EDF+D message"
     [ ! -e x.tsv ] && ok || bad "output left for EDF+D"

@@ -98,14 +98,14 @@ void cmd_detect_help(FILE *out)
             "  --json                  JSON (summary, settings and episodes) instead of TSV\n"
             "  --edf-annotations OUT   copy of the EDF/BDF input with the episodes added as\n"
             "                          EDF+ annotations (for EDFbrowser); one FILE only.\n"
+            "                          -o and this are written all or none: a regular file\n"
+            "                          or a link's target via a temporary file and rename\n"
+            "                          (permissions kept), a device or FIFO directly\n"
             "                          Each reads 'CLASS (detected)@@CHANNELS', e.g.\n"
             "                          'cramp (detected)@@R-GAS', so detections differ from\n"
             "                          the input's own annotations (scored events)\n"
             "  --keep-annotations      keep the input's own annotations in that copy (default)\n"
             "  --drop-annotations      leave them out: the copy holds the detections only\n"
-            "                          -o and this are written all or none: a regular file\n"
-            "                          or a link's target via a temporary file and rename\n"
-            "                          (permissions kept), a device or FIFO directly\n"
             "  --mains 50|60|auto|none mains comb; auto (default) compares the power at\n"
             "                          50+150 Hz with 60+180 Hz in the first minute and\n"
             "                          takes %g Hz when neither is twice the other (with\n"
@@ -115,9 +115,16 @@ void cmd_detect_help(FILE *out)
             "                          comma-separated, at most %d, in the output's order;\n"
             "                          they may differ in sampling rate (one run covers\n"
             "                          every rate group); one below %d Hz is an error.\n"
-            "                          Default: every signal channel at >= %d Hz; slower\n"
-            "                          ones (respiration, a 1-Hz rectified EMG, SpO2) are\n"
-            "                          skipped with a warning\n",
+            "                          Default: in an EDF/BDF, the leg EMG channels as a\n"
+            "                          sleep lab labels them (LAT, RAT, Leg L, EMG Tib,\n"
+            "                          L-GAS, R-TA, gastrocnemius/tibialis names, or EMG\n"
+            "                          with an AgAgCl electrode, not the chin's), named on\n"
+            "                          stderr with those left; none: an error listing the\n"
+            "                          labels. WAV, text, WFDB: every channel. Channels\n"
+            "                          below %d Hz (respiration, a 1-Hz rectified EMG,\n"
+            "                          SpO2) are skipped with a warning\n"
+            "  --all-channels          every signal channel at >= that rate, whatever its\n"
+            "                          label (cramp 0.1's default)\n",
             d.mains_hz, d.band_lo_hz, d.band_hi_hz, CRAMP_DETECT_MAX_CHANNELS,
             CRAMP_NIGHT_MIN_FS_HZ, CRAMP_NIGHT_MIN_FS_HZ);
     fputs("  --full-scale-uv X       WAV input: the microvolts at full scale, so values\n"
@@ -148,7 +155,7 @@ void cmd_detect_help(FILE *out)
 /* What every annotation cramp detect adds ends with (before "@@channel"). */
 #define DETECTED_SUFFIX " (detected)"
 
-enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
+enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
 
@@ -157,6 +164,7 @@ typedef struct detect_opts {
     int json, quiet;
     double min_confidence;
     int drop_annotations; /* --drop-annotations */
+    int all_channels;     /* --all-channels */
     cramp_night_options night; /* detect config (band, sparseness), mains */
     cli_input in;
 } detect_opts;
@@ -474,7 +482,12 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
         goto done;
     }
     if (o->in.channels && named_channels(h, path, o->in.channels, idx, &n) != CLI_OK) goto done;
-    opt.channels = o->in.channels ? idx : NULL;
+    const int by_label = !o->in.channels && !o->all_channels && h->format >= CRAMP_REC_EDF &&
+                         h->format <= CRAMP_REC_BDFPLUS_D;
+    if (by_label && cli_leg_emg_channels(h, path, CRAMP_NIGHT_MIN_FS_HZ, idx, &n,
+                                         CRAMP_DETECT_MAX_CHANNELS, o->quiet) != CLI_OK)
+        goto done;
+    opt.channels = o->in.channels || by_label ? idx : NULL;
     opt.n_channels = n;
     if ((st = cramp_night_channels(rec, &opt, idx, &n, &err)) != CRAMP_OK) {
         cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
@@ -526,6 +539,7 @@ int cmd_detect(int argc, char *argv[])
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
+        {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
         {"drop-annotations", no_argument, NULL, OPT_DROP_ANN},
         {"edf-annotations", required_argument, NULL, OPT_EDF},
         {"mains", required_argument, NULL, OPT_MAINS},
@@ -550,6 +564,7 @@ int cmd_detect(int argc, char *argv[])
         case 'o': o.out = optarg; break;
         case OPT_JSON: o.json = 1; break;
         case OPT_KEEP_ANN: o.drop_annotations = 0; break;
+        case OPT_ALL_CHANNELS: o.all_channels = 1; break;
         case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
