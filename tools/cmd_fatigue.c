@@ -26,6 +26,7 @@ static const char *const trend_names[] = {"total_power", "mnf", "mdf", "peak_f",
 typedef struct interval {
     double start_s, end_s;
     char label[96];
+    char chans[256]; /* channels whose slopes are reported (comma-separated labels); "" all */
     double *rows;    /* n_rows x (1 + channels * n_idx): centre time, then values */
     size_t n_rows, cap_rows;
 } interval;
@@ -35,6 +36,8 @@ typedef struct fatigue_opts {
     const char *out;
     const char *slopes_out;
     const char *events;
+    const char *event_class;   /* --class: comma-separated trial_types, or "all" */
+    const char *event_channel; /* --channel: "own", "all" or comma-separated labels */
     const char *wisdom;
     int json;
     int quiet;
@@ -117,6 +120,12 @@ void cmd_fatigue_help(FILE *out)
           "  --interval START-END  seconds from the first frame (repeatable)\n"
           "  --events FILE.tsv  BIDS events file: one interval per row from its 'onset'\n"
           "                     and 'duration' columns (seconds), named by 'trial_type'\n"
+          "  --class LIST       the events' trial_types to take (default cramp; e.g.\n"
+          "                     cramp,plm; all: every row)\n"
+          "  --channel WHICH    own (default): each event's slopes on the channels of its\n"
+          "                     'channel' column (all when it has none); all: every\n"
+          "                     channel read; LABEL,...: only events on these channels,\n"
+          "                     their slopes on them\n"
           "  --slopes FILE      TSV of the slopes (required with intervals and TSV output;\n"
           "                     with --json they go in the same document): interval\n"
           "                     start_s end_s channel index n slope ci_low ci_high\n"
@@ -147,7 +156,7 @@ enum {
     OPT_EPOCH = 256, OPT_STEP, OPT_SEGMENT, OPT_OVERLAP, OPT_WINDOW, OPT_DETREND, OPT_SCALING,
     OPT_NFFT, OPT_EFFORT, OPT_WISDOM, OPT_FINSM5, OPT_BAND, OPT_MDF_BIN, OPT_LIBEMG,
     OPT_INTERVAL, OPT_EVENTS, OPT_SLOPES, OPT_LEVEL, OPT_JSON, OPT_QUIET, OPT_CHANNELS,
-    OPT_FULL_SCALE
+    OPT_FULL_SCALE, OPT_CLASS, OPT_CHANNEL
 };
 
 static int parse_seconds(const char *opt, const char *arg, double *v)
@@ -187,6 +196,8 @@ static int parse_args(int argc, char *argv[], fatigue_opts *o)
         {"libemg-axis", no_argument, NULL, OPT_LIBEMG},
         {"interval", required_argument, NULL, OPT_INTERVAL},
         {"events", required_argument, NULL, OPT_EVENTS},
+        {"class", required_argument, NULL, OPT_CLASS},
+        {"channel", required_argument, NULL, OPT_CHANNEL},
         {"slopes", required_argument, NULL, OPT_SLOPES},
         {"level", required_argument, NULL, OPT_LEVEL},
         {"json", no_argument, NULL, OPT_JSON},
@@ -306,6 +317,15 @@ static int parse_args(int argc, char *argv[], fatigue_opts *o)
         case OPT_EVENTS:
             o->events = optarg;
             break;
+        case OPT_CLASS:
+            if (!optarg[0]) return cli_usage_error("--class wants a list such as cramp,plm or all");
+            o->event_class = optarg;
+            break;
+        case OPT_CHANNEL:
+            if (!optarg[0])
+                return cli_usage_error("--channel wants own, all or a list of channel labels");
+            o->event_channel = optarg;
+            break;
         case OPT_SLOPES:
             o->slopes_out = optarg;
             break;
@@ -343,12 +363,50 @@ static int parse_args(int argc, char *argv[], fatigue_opts *o)
         return cli_usage_error("intervals need --slopes FILE for their table (or use --json)");
     if (o->slopes_out && !trends)
         return cli_usage_error("--slopes needs --interval or --events");
+    if ((o->event_class || o->event_channel) && !o->events)
+        return cli_usage_error("--class and --channel choose rows of --events FILE");
+    if (!o->event_channel) o->event_channel = "own";
     if (o->slopes_out && strcmp(o->slopes_out, "-") == 0 && strcmp(o->out, "-") == 0)
         return cli_usage_error("--slopes - and the table both on stdout: give one a file");
     return 0;
 }
 
 /* ---- events file --------------------------------------------------------- */
+
+/* 1 if item (n bytes) is one of the comma-separated entries of list. */
+static int in_list(const char *list, const char *item, size_t n)
+{
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, item, n) == 0) return 1;
+        if (!e) break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* The entries of `a` (comma-separated) that are in `b` too, into out. */
+static void list_intersection(const char *a, const char *b, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (const char *p = a; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len > 0 && in_list(b, p, len)) {
+            size_t used = strlen(out);
+            snprintf(out + used, cap - used, "%s%.*s", used ? "," : "", (int)len, p);
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+}
+
+/* Whether channel label lab is among the interval's channels. */
+static int interval_has_channel(const interval *iv, const char *lab)
+{
+    return !iv->chans[0] || in_list(iv->chans, lab, strlen(lab));
+}
 
 /* Reads a BIDS events TSV: header with 'onset' and 'duration' (seconds),
  * optional 'trial_type'. Rows whose duration is n/a are skipped with a note. */
@@ -358,7 +416,13 @@ static int read_events(fatigue_opts *o)
     if (!fp) return cli_fail("cannot open '%s': %s", o->events, strerror(errno));
     char line[4096];
     int rc = CLI_OK;
-    long on_col = -1, dur_col = -1, type_col = -1, lineno = 0, skipped = 0;
+    long on_col = -1, dur_col = -1, type_col = -1, chan_col = -1, lineno = 0, skipped = 0;
+    long other_class = 0, other_channel = 0;
+    /* default: cramps, or every row of a file without trial_type */
+    const char *cls = o->event_class ? o->event_class : "cramp";
+    int any_class = strcmp(cls, "all") == 0;
+    const int own = strcmp(o->event_channel, "own") == 0;
+    const int every = strcmp(o->event_channel, "all") == 0;
     while (fgets(line, sizeof line, fp)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(fp)) {
@@ -383,10 +447,24 @@ static int read_events(fatigue_opts *o)
                 if (strcmp(fields[i], "onset") == 0) on_col = i;
                 else if (strcmp(fields[i], "duration") == 0) dur_col = i;
                 else if (strcmp(fields[i], "trial_type") == 0) type_col = i;
+                else if (strcmp(fields[i], "channel") == 0) chan_col = i;
             }
             if (on_col < 0 || dur_col < 0) {
                 rc = cli_fail("'%s' is not a BIDS events file: its first line names no 'onset' "
                               "and 'duration' columns", o->events);
+                break;
+            }
+            if (type_col < 0 && !o->event_class) any_class = 1;
+            if (type_col < 0 && !any_class) {
+                rc = cli_fail("'%s' has no 'trial_type' column to choose --class %s by; give "
+                              "--class all to take every row",
+                              o->events, cls);
+                break;
+            }
+            if (chan_col < 0 && !own && !every) {
+                rc = cli_fail("'%s' has no 'channel' column to choose --channel %s by; give "
+                              "--channel all",
+                              o->events, o->event_channel);
                 break;
             }
             continue;
@@ -407,6 +485,28 @@ static int read_events(fatigue_opts *o)
                           o->events, lineno, fields[on_col], fields[dur_col]);
             break;
         }
+        if (!any_class && (type_col >= nf ||
+                           !in_list(cls, fields[type_col], strlen(fields[type_col])))) {
+            other_class++;
+            continue;
+        }
+        /* the event's own channels; none (no column, "n/a", empty): every one */
+        const char *evch = chan_col >= 0 && chan_col < nf && fields[chan_col][0] &&
+                                   strcmp(fields[chan_col], "n/a") != 0
+                               ? fields[chan_col]
+                               : "";
+        char chans[256] = "";
+        if (every) {
+            chans[0] = '\0';
+        } else if (own) {
+            snprintf(chans, sizeof chans, "%s", evch);
+        } else {
+            list_intersection(evch, o->event_channel, chans, sizeof chans);
+            if (!chans[0]) {
+                other_channel++;
+                continue;
+            }
+        }
         char label[96];
         if (type_col >= 0 && type_col < nf && fields[type_col][0])
             snprintf(label, sizeof label, "%s", fields[type_col]);
@@ -416,12 +516,23 @@ static int read_events(fatigue_opts *o)
             rc = cli_fail("'%s': more than %d intervals", o->events, MAX_INTERVALS);
             break;
         }
+        snprintf(o->iv[o->n_iv - 1].chans, sizeof o->iv[o->n_iv - 1].chans, "%s", chans);
     }
     if (rc == CLI_OK && ferror(fp)) rc = cli_fail("error reading '%s'", o->events);
     if (rc == CLI_OK && on_col < 0) rc = cli_fail("'%s' is empty", o->events);
     fclose(fp);
     if (rc == CLI_OK && skipped && !o->quiet)
         cli_note("'%s': %ld events with duration n/a skipped", o->events, skipped);
+    if (rc == CLI_OK && !o->quiet && (other_class || other_channel))
+        cli_note("'%s': %zu events of class %s taken%s; %ld of other classes and %ld on other "
+                 "channels left (--class, --channel)",
+                 o->events, o->n_iv, cls,
+                 own ? ", each on its own channels" : every ? ", on every channel" : "",
+                 other_class, other_channel);
+    if (rc == CLI_OK && o->n_iv == 0)
+        rc = cli_fail("'%s' holds no event of class %s%s%s (--class and --channel choose)",
+                      o->events, cls, own || every ? "" : " on ",
+                      own || every ? "" : o->event_channel);
     return rc;
 }
 
@@ -617,6 +728,7 @@ static int write_slopes(FILE *f, const fatigue_opts *o, const cli_reader *rd,
             cli_note("interval %s (%g-%g s) holds %zu whole epoch%s: no slope", iv->label,
                      iv->start_s, iv->end_s, iv->n_rows, iv->n_rows == 1 ? "" : "s");
         for (size_t c = 0; c < ch; c++) {
+            if (!interval_has_channel(iv, cli_reader_label(rd, c))) continue;
             for (size_t k = 0; k < n_idx; k++) {
                 size_t n = 0;
                 for (size_t r = 0; r < iv->n_rows; r++) {
