@@ -453,6 +453,11 @@ done:
     return rc;
 }
 
+static void show_progress(void *user, double fraction)
+{
+    cli_progress_update(user, fraction, 0);
+}
+
 /* Runs the night driver over one recording and writes its outputs. */
 static int detect_file(const char *path, const char *out_path, const detect_opts *o)
 {
@@ -498,7 +503,13 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     if (!o->quiet)
         for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
     warn_channels(h, path, o, idx, n);
-    if (cramp_night_run_recording(rec, &opt, &r, &err) != CRAMP_OK) {
+    cli_progress prog;
+    cli_progress_init(&prog, o->quiet);
+    opt.progress = show_progress;
+    opt.progress_user = &prog;
+    st = cramp_night_run_recording(rec, &opt, &r, &err);
+    cli_progress_done(&prog);
+    if (st != CRAMP_OK) {
         cli_fail("%s", err.message);
         goto done;
     }
