@@ -282,7 +282,7 @@ if [ -n "$WAV" ] && [ -f "$WAV/kmiddleton_pulse_1.wav" ] && [ -f "$WAV/kmiddleto
     # the 50 ms RMS of the band-passed contractions must stand far above rest.
     run filter --notch 50 "$WAV/kmiddleton_pulse_1.wav" -o pulse.wav
     expect_rc 0 "filter a real recording"
-    expect_err "94208 frames x 1 channels at 44100 Hz" "real recording summary"
+    expect_err "94208 frames x 1 channel at 44100 Hz" "real recording summary"
     run filter --notch 50 "$WAV/kmiddleton_amp_on_baseline.wav" -o rest.wav
     expect_rc 0 "filter a real baseline"
     run envelope --window 0.05 --rate 100 pulse.wav -o pulse.tsv

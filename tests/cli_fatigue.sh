@@ -173,7 +173,7 @@ d = json.load(open(sys.argv[1]))
 s = d["settings"]
 assert s["finsm5_band_hz"] == [8, 500], s
 assert s["epoch_s"] == 2 and s["segment_s"] == 0.5 and s["window"] == "hann", s
-assert len(d["channels"]) == 2 and d["fs"] == 2000
+assert len(d["channels"]) == 2 and d["fs_hz"] == 2000 and "fs" not in d
 assert len(d["epochs"]) == 12, len(d["epochs"])
 e = d["epochs"][0]
 assert e["start_s"] == 0 and e["end_s"] == 2 and e["time_s"] == 1 and e["channel"] == "ch1"

@@ -257,9 +257,9 @@ int cmd_envelope(int argc, char *argv[])
             snprintf(what, sizeof what, "tkeo");
         double secs = cli_now() - t0;
         fprintf(stderr,
-                "cramp envelope: %lld frames x %zu channels at %g Hz, %s, %llu rows at %g Hz "
+                "cramp envelope: %lld frames x %zu channel%s at %g Hz, %s, %llu rows at %g Hz "
                 "(1 frame in %zu) -> %s in %.2f s; values %s\n",
-                (long long)frames_in, ch, fs, what, (unsigned long long)rows, rate, dec,
+                (long long)frames_in, ch, ch == 1 ? "" : "s", fs, what, (unsigned long long)rows, rate, dec,
                 strcmp(o.out, "-") == 0 ? "stdout" : o.out, secs, cli_reader_units_text(&rd));
     }
     rc = CLI_OK;

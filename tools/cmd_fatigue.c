@@ -602,7 +602,7 @@ static void write_header(FILE *f, const fatigue_opts *o, const cli_reader *rd,
     }
     fputs("{\n  \"file\": ", f);
     cli_json_string(f, o->in);
-    fprintf(f, ",\n  \"fs\": %.17g,\n  \"channels\": [", in->fs);
+    fprintf(f, ",\n  \"fs_hz\": %.17g,\n  \"channels\": [", in->fs);
     for (size_t c = 0; c < rd->channels; c++) {
         fputs(c ? ", {\"label\": " : "{\"label\": ", f);
         cli_json_string(f, cli_reader_label(rd, c));
@@ -906,10 +906,10 @@ int cmd_fatigue(int argc, char *argv[])
         const uint64_t epochs = cramp_spectral_epochs(sp);
         const double used = (double)((epochs - 1) * info.epoch_step_frames + info.epoch_frames);
         fprintf(stderr,
-                "cramp fatigue: %lld frames x %zu channels at %g Hz (values %s); %llu epochs of "
+                "cramp fatigue: %lld frames x %zu channel%s at %g Hz (values %s); %llu epochs of "
                 "%g s every %g s, each %zu %s segments of %g s (overlap %g s, nfft %zu, detrend "
                 "%s, %s); FInsm5 band %g-%g Hz -> %s in %.2f s\n",
-                (long long)frames_in, ch, fs, cli_reader_units_text(&rd),
+                (long long)frames_in, ch, ch == 1 ? "" : "s", fs, cli_reader_units_text(&rd),
                 (unsigned long long)epochs, (double)info.epoch_frames / fs,
                 (double)info.epoch_step_frames / fs, info.segments_per_epoch,
                 window_names[o.cfg.window], (double)info.segment_frames / fs,

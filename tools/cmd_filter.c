@@ -569,7 +569,8 @@ int cmd_filter(int argc, char *argv[])
         goto done;
     }
     if (st != CRAMP_OK) {
-        cli_fail("cannot set up the filter for %zu channels: %s%s%s", ch, cramp_strerror(st),
+        cli_fail("cannot set up the filter for %zu channel%s: %s%s%s", ch, ch == 1 ? "" : "s",
+                 cramp_strerror(st),
                  err.message[0] ? ": " : "", err.message);
         goto done;
     }
@@ -666,9 +667,9 @@ int cmd_filter(int argc, char *argv[])
     if (!o.quiet) {
         double dur = (double)frames_in / fs;
         fprintf(stderr,
-                "cramp filter: %lld frames x %zu channels at %g Hz (%.1f s), %s, %s, %s -> %s "
+                "cramp filter: %lld frames x %zu channel%s at %g Hz (%.1f s), %s, %s, %s -> %s "
                 "in %.2f s (%.0fx real time)%s%s\n",
-                (long long)frames_in, ch, fs, dur, d.text, o.zero_phase ? "zero-phase" : "causal",
+                (long long)frames_in, ch, ch == 1 ? "" : "s", fs, dur, d.text, o.zero_phase ? "zero-phase" : "causal",
                 cramp_simd_name(path), o.out, secs, secs > 0 ? dur / secs : 0.0,
                 syn ? "" : "; values ", syn ? "" : cli_reader_units_text(&rd));
         if (syn)

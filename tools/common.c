@@ -519,7 +519,7 @@ void cli_output_abort(cli_output *o)
 void cli_progress_init(cli_progress *p, int quiet)
 {
     p->enabled = !quiet && isatty(STDERR_FILENO);
-    p->last = cli_now();
+    p->start = p->last = cli_now();
     p->shown = 0;
 }
 
@@ -527,7 +527,7 @@ void cli_progress_update(cli_progress *p, double fraction, int64_t frames)
 {
     if (!p->enabled) return;
     double now = cli_now();
-    if (now - p->last < 0.25) return;
+    if (now - p->start < CLI_PROGRESS_AFTER_S || now - p->last < 0.25) return;
     p->last = now;
     p->shown = 1;
     if (fraction >= 0)

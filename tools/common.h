@@ -249,9 +249,13 @@ int cli_leg_emg_channels(const cramp_rec_header *h, const char *path, double min
 
 /* ---- progress ---------------------------------------------------------- */
 
-/* Progress on stderr, only when stderr is a terminal and not quiet. */
+/* Progress on stderr, only when stderr is a terminal and not quiet, and
+ * only for a run longer than CLI_PROGRESS_AFTER_S seconds: shorter ones
+ * finish before it shows. */
+#define CLI_PROGRESS_AFTER_S 2.0
 typedef struct cli_progress {
     int enabled;
+    double start; /* nothing is shown in the first CLI_PROGRESS_AFTER_S */
     double last;
     int shown;
 } cli_progress;

@@ -362,8 +362,8 @@ static cramp_status wav_select(void *impl, const size_t *channels, size_t n, cra
         if (channels[i] >= nch)
             return cramp__fail(err, CRAMP_EINVAL,
                                "%s: channel index %zu: expected 0 to %zu (the file has %zu "
-                               "channels)",
-                               w->path, channels[i], nch - 1, nch);
+                               "channel%s)",
+                               w->path, channels[i], nch - 1, nch, nch == 1 ? "" : "s");
     size_t *sel = malloc(n * sizeof *sel);
     if (!sel) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", w->path);
     memcpy(sel, channels, n * sizeof *sel);
