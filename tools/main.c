@@ -19,7 +19,7 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand commands[] = {
-    {"filter", "band-pass / notch filter a recording (or a synthetic test signal) to WAV",
+    {"filter", "band-pass / notch filter a recording (or a test signal) to EDF, BDF or WAV",
      cmd_filter, cmd_filter_help},
     {"envelope", "amplitude envelope (RMS, MAV, linear, TKEO) of a recording to TSV",
      cmd_envelope, cmd_envelope_help},
