@@ -86,7 +86,8 @@ void cmd_filter_help(FILE *out)
           "  -o, --output FILE  output file (required): .edf, .bdf, .wav, .w64 or .rf64\n"
           "  --synthetic SECONDS  filter a generated test signal instead of IN: white-noise\n"
           "                     EMG-like bursts plus 50 Hz hum and a DC offset\n"
-          "  --fs HZ            sampling rate of the synthetic signal (default 2000)\n"
+          "  --fs HZ            sampling rate of the synthetic signal (default 2000; a\n"
+          "                     text input's rate is --input-fs)\n"
           "  --channels N       with --synthetic: its number of channels (default 2)\n"
           "  --seed N           seed of the synthetic signal (default 1)\n"
           "  --quiet            no progress and no summary on stderr\n"
@@ -117,7 +118,9 @@ enum {
     OPT_FS,
     OPT_CHANNELS,
     OPT_SEED,
-    OPT_FULL_SCALE
+    OPT_FULL_SCALE,
+    OPT_INPUT_FS,
+    OPT_INPUT_UNIT
 };
 
 static int parse_args(int argc, char *argv[], filter_opts *o)
@@ -139,6 +142,8 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"seed", required_argument, NULL, OPT_SEED},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
+        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
+        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -236,6 +241,12 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         case OPT_FULL_SCALE:
             if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
             break;
+        case OPT_INPUT_FS:
+            if (cli_input_fs(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_INPUT_UNIT:
+            if (cli_input_unit(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+            break;
         case OPT_SEED:
             if (cli_parse_size(optarg, &sz) != 0)
                 return cli_usage_error("--seed wants a non-negative integer, not '%s'", optarg);
@@ -256,8 +267,9 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
             return cli_usage_error("--channels with --synthetic wants a count from 1 to 1024, "
                                    "not '%s'",
                                    o->channels_arg);
-        if (o->input.full_scale_uv > 0)
-            return cli_usage_error("--full-scale-uv applies to an input file, not --synthetic");
+        if (o->input.full_scale_uv > 0 || o->input.fs > 0 || o->input.unit)
+            return cli_usage_error("--full-scale-uv, --input-fs and --input-unit apply to an "
+                                   "input file, not --synthetic");
     } else {
         if (npos == 0) return cli_usage_error("no input file (or use --synthetic SECONDS)");
         if (npos > 1) return cli_usage_error("one input file only; got '%s' too", argv[optind + 1]);

@@ -43,6 +43,8 @@ void cmd_info_help(FILE *out)
           "  --fs HZ            text: the sampling rate, for a file that does not state it\n"
           "  --unit U           text: the unit of columns the file gives none for (uV, mV\n"
           "                     and V are read in uV; anything else is kept)\n"
+          "                     (--input-fs and --input-unit, as the other commands\n"
+          "                     name them, are the same)\n"
           "  -h, --help         show this help\n"
           "\n"
           "Example:\n"
@@ -64,6 +66,8 @@ static int parse_args(int argc, char *argv[], info_opts *o)
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"fs", required_argument, NULL, OPT_FS},
         {"unit", required_argument, NULL, OPT_UNIT},
+        {"input-fs", required_argument, NULL, OPT_FS},
+        {"input-unit", required_argument, NULL, OPT_UNIT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);

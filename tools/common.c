@@ -144,6 +144,53 @@ int cli_input_full_scale(cli_input *in, const char *arg)
     return CLI_OK;
 }
 
+int cli_input_fs(cli_input *in, const char *arg)
+{
+    if (cli_parse_double(arg, &in->fs) != 0 || !(in->fs > 0) || in->fs > 1e9)
+        return cli_usage_error("--input-fs wants a sampling rate in Hz (> 0), not '%s'", arg);
+    return CLI_OK;
+}
+
+int cli_input_unit(cli_input *in, const char *arg)
+{
+    if (!arg[0] || strlen(arg) > 16)
+        return cli_usage_error("--input-unit wants a unit of 1 to 16 bytes (uV, mV, V, ...), "
+                               "not '%s'",
+                               arg);
+    in->unit = arg;
+    return CLI_OK;
+}
+
+void cli_input_options(const cli_input *in, cramp_recording_options *opt)
+{
+    if (!in) return;
+    opt->wav_full_scale_uv = in->full_scale_uv;
+    opt->fs = in->fs;
+    opt->unit = in->unit;
+}
+
+int cli_input_check(const cli_input *in, const cramp_rec_header *h, const char *path)
+{
+    if (!in) return CLI_OK;
+    if (in->full_scale_uv > 0 && h->format != CRAMP_REC_WAV)
+        return cli_fail("--full-scale-uv applies to WAV input; '%s' is %s, which carries its own "
+                        "units",
+                        path, cramp_rec_format_name(h->format));
+    if ((in->fs > 0 || in->unit) && h->format != CRAMP_REC_TEXT)
+        return cli_fail("--input-fs and --input-unit apply to delimited text input; '%s' is %s, "
+                        "which states its rate and units",
+                        path, cramp_rec_format_name(h->format));
+    return CLI_OK;
+}
+
+void cli_input_hint(const char *message)
+{
+    if (strstr(message, "(option fs;"))
+        cli_note("give the sampling rate with --input-fs HZ");
+    else if (strstr(message, "(option unit;"))
+        cli_note("give the unit with --input-unit UNIT");
+}
+
 long cli_find_channel(const cramp_rec_header *h, const char *path, const char *item)
 {
     for (int pass = 0; pass < 2; pass++) {
@@ -245,19 +292,20 @@ int cli_reader_open_input(cli_reader *r, const char *path, const cli_input *in, 
     r->path = path;
     cramp_recording_options opt;
     cramp_recording_options_default(&opt);
-    if (in) opt.wav_full_scale_uv = in->full_scale_uv;
+    cli_input_options(in, &opt);
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_recording_open(&r->rec, path, &opt, &err);
-    if (st != CRAMP_OK)
-        return cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+        cli_input_hint(err.message);
+        return CLI_FAIL;
+    }
     r->hdr = cramp_recording_header(r->rec);
     const cramp_rec_header *h = r->hdr;
-    if (in && in->full_scale_uv > 0 && h->format != CRAMP_REC_WAV) {
-        return reader_fail(r,
-                           "--full-scale-uv applies to WAV input; '%s' is %s, which carries "
-                           "its own units",
-                           path, cramp_rec_format_name(h->format));
+    if (cli_input_check(in, h, path) != CLI_OK) {
+        cli_reader_close(r);
+        return CLI_FAIL;
     }
     if (!quiet)
         for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);

@@ -74,6 +74,8 @@ typedef struct cli_input {
     const char *channels;  /* "LABEL,LABEL,..." or 1-based indices, mixed; NULL: every
                               data channel (which must then share one rate) */
     double full_scale_uv;  /* WAV: microvolts at full scale; 0: values stay fractions (FS) */
+    double fs;             /* --input-fs: text files' rate in Hz; 0: the file states it */
+    const char *unit;      /* --input-unit: text files' unit; NULL: the file's own, or none */
 } cli_input;
 
 /* The options above, for commands' getopt tables and help texts. */
@@ -82,7 +84,11 @@ typedef struct cli_input {
     "                     (default all; they must share one sampling rate: a file\n"     \
     "                     with several rates needs one rate group chosen here)\n"         \
     "  --full-scale-uv X  WAV input: the microvolts at full scale, so values are read\n"  \
-    "                     in uV (without it they stay full-scale fractions, unit FS)\n"
+    "                     in uV (without it they stay full-scale fractions, unit FS)\n"  \
+    "  --input-fs HZ      delimited text input: its sampling rate, for a file that\n"    \
+    "                     does not state it (one that does: this rate, a warning)\n"    \
+    "  --input-unit UNIT  delimited text input: the unit of columns whose unit the\n"    \
+    "                     file does not state (uV, mV, V are read in uV)\n"
 /* Parses --channels / --full-scale-uv values into in; returns CLI_OK or a
  * usage error. */
 int cli_input_channels(cli_input *in, const char *arg);
@@ -97,6 +103,17 @@ long cli_find_channel(const cramp_rec_header *h, const char *path, const char *i
  * printing (naming path) when the item does not fit. */
 int cli_next_channel_item(const char **p, char *item, size_t cap, const char *path);
 int cli_input_full_scale(cli_input *in, const char *arg);
+/* --input-fs and --input-unit values; CLI_OK or a usage error. */
+int cli_input_fs(cli_input *in, const char *arg);
+int cli_input_unit(cli_input *in, const char *arg);
+/* The recording options in asks for (opt from cramp_recording_options_default). */
+void cli_input_options(const cli_input *in, cramp_recording_options *opt);
+/* Refuses (a message naming path, CLI_FAIL) --full-scale-uv for a file that
+ * is not WAV and --input-fs/--input-unit for one that is not text. */
+int cli_input_check(const cli_input *in, const cramp_rec_header *h, const char *path);
+/* After a failed open: when the message asks for the rate or unit of a text
+ * file (cramp_recording_options), the hint names --input-fs/--input-unit. */
+void cli_input_hint(const char *message);
 
 typedef struct cli_reader {
     const char *path;
