@@ -130,6 +130,10 @@ void cmd_detect_help(FILE *out)
     fputs("  --full-scale-uv X       WAV input: the microvolts at full scale, so values\n"
           "                          are read in uV (without it they stay full-scale\n"
           "                          fractions, unit FS)\n"
+          "  --input-fs HZ           delimited text input: its sampling rate, for a file\n"
+          "                          that does not state it\n"
+          "  --input-unit UNIT       delimited text input: the unit of columns whose unit\n"
+          "                          the file does not state (uV, mV, V read in uV)\n"
           "  --no-sparseness         do not measure sparseness (the kurtosis column is\n"
           "                          then n/a and --sparseness-rule has nothing to use)\n"
           "  --sparseness-rule       turn on the dense-contraction rule: a sustained\n"
@@ -138,7 +142,7 @@ void cmd_detect_help(FILE *out)
           "                          default: it holds in one simulator's model only)\n"
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
-          "  --quiet                 no summary on stderr\n"
+          "  --quiet                 no summary or progress on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
           "Examples:\n"
@@ -155,7 +159,7 @@ void cmd_detect_help(FILE *out)
 /* What every annotation cramp detect adds ends with (before "@@channel"). */
 #define DETECTED_SUFFIX " (detected)"
 
-enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
+enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS, OPT_INPUT_FS, OPT_INPUT_UNIT };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
 
@@ -465,11 +469,15 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     cramp_recording *rec = NULL;
     cramp_recording_options ro;
     cramp_recording_options_default(&ro);
-    ro.wav_full_scale_uv = o->in.full_scale_uv;
+    cli_input_options(&o->in, &ro);
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_recording_open(&rec, path, &ro, &err);
-    if (st != CRAMP_OK) return cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+    if (st != CRAMP_OK) {
+        cli_fail("%s", err.message[0] ? err.message : cramp_strerror(st));
+        cli_input_hint(err.message);
+        return CLI_FAIL;
+    }
     const cramp_rec_header *h = cramp_recording_header(rec);
     cramp_night_result r;
     memset(&r, 0, sizeof r);
@@ -480,12 +488,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     size_t idx[CRAMP_DETECT_MAX_CHANNELS], n = 0;
     cramp_night_options opt = o->night;
     opt.name = path;
-    if (o->in.full_scale_uv > 0 && h->format != CRAMP_REC_WAV) {
-        cli_fail("--full-scale-uv applies to WAV input; '%s' is %s, which carries its own "
-                 "units",
-                 path, cramp_rec_format_name(h->format));
-        goto done;
-    }
+    if (cli_input_check(&o->in, h, path) != CLI_OK) goto done;
     if (o->in.channels && named_channels(h, path, o->in.channels, idx, &n) != CLI_OK) goto done;
     const int by_label = !o->in.channels && !o->all_channels && h->format >= CRAMP_REC_EDF &&
                          h->format <= CRAMP_REC_BDFPLUS_D;
@@ -551,6 +554,8 @@ int cmd_detect(int argc, char *argv[])
         {"json", no_argument, NULL, OPT_JSON},
         {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
         {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
+        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
+        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
         {"drop-annotations", no_argument, NULL, OPT_DROP_ANN},
         {"edf-annotations", required_argument, NULL, OPT_EDF},
         {"mains", required_argument, NULL, OPT_MAINS},
@@ -576,6 +581,12 @@ int cmd_detect(int argc, char *argv[])
         case OPT_JSON: o.json = 1; break;
         case OPT_KEEP_ANN: o.drop_annotations = 0; break;
         case OPT_ALL_CHANNELS: o.all_channels = 1; break;
+        case OPT_INPUT_FS:
+            if (cli_input_fs(&o.in, optarg) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_INPUT_UNIT:
+            if (cli_input_unit(&o.in, optarg) != CLI_OK) return CLI_USAGE;
+            break;
         case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
