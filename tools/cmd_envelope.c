@@ -61,8 +61,7 @@ void cmd_envelope_help(FILE *out)
           out);
 }
 
-enum { OPT_KIND = 256, OPT_WINDOW, OPT_RATE, OPT_LOWPASS, OPT_QUIET, OPT_CHANNELS, OPT_FULL_SCALE,
-       OPT_INPUT_FS, OPT_INPUT_UNIT };
+enum { OPT_KIND = 256, OPT_WINDOW, OPT_RATE, OPT_LOWPASS, OPT_QUIET, OPT_CHANNELS, OPT_FULL_SCALE };
 
 static int parse_args(int argc, char *argv[], envelope_opts *o)
 {
@@ -74,8 +73,7 @@ static int parse_args(int argc, char *argv[], envelope_opts *o)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
-        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
-        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
+        CLI_INPUT_TEXT_LONGOPTS,
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -128,11 +126,9 @@ static int parse_args(int argc, char *argv[], envelope_opts *o)
         case OPT_FULL_SCALE:
             if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
             break;
-        case OPT_INPUT_FS:
-            if (cli_input_fs(&o->input, optarg) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_INPUT_UNIT:
-            if (cli_input_unit(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+        case CLI_OPT_INPUT_FS:
+        case CLI_OPT_INPUT_UNIT:
+            if (cli_input_text_option(&o->input, c, optarg) != CLI_OK) return CLI_USAGE;
             break;
         default:
             return cli_bad_option(argv, c);

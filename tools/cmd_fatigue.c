@@ -156,7 +156,7 @@ enum {
     OPT_EPOCH = 256, OPT_STEP, OPT_SEGMENT, OPT_OVERLAP, OPT_WINDOW, OPT_DETREND, OPT_SCALING,
     OPT_NFFT, OPT_EFFORT, OPT_WISDOM, OPT_FINSM5, OPT_BAND, OPT_MDF_BIN, OPT_LIBEMG,
     OPT_INTERVAL, OPT_EVENTS, OPT_SLOPES, OPT_LEVEL, OPT_JSON, OPT_QUIET, OPT_CHANNELS,
-    OPT_FULL_SCALE, OPT_CLASS, OPT_CHANNEL, OPT_INPUT_FS, OPT_INPUT_UNIT
+    OPT_FULL_SCALE, OPT_CLASS, OPT_CHANNEL
 };
 
 static int parse_seconds(const char *opt, const char *arg, double *v)
@@ -204,8 +204,7 @@ static int parse_args(int argc, char *argv[], fatigue_opts *o)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
-        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
-        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
+        CLI_INPUT_TEXT_LONGOPTS,
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -349,11 +348,9 @@ static int parse_args(int argc, char *argv[], fatigue_opts *o)
         case OPT_FULL_SCALE:
             if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
             break;
-        case OPT_INPUT_FS:
-            if (cli_input_fs(&o->input, optarg) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_INPUT_UNIT:
-            if (cli_input_unit(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+        case CLI_OPT_INPUT_FS:
+        case CLI_OPT_INPUT_UNIT:
+            if (cli_input_text_option(&o->input, c, optarg) != CLI_OK) return CLI_USAGE;
             break;
         default:
             return cli_bad_option(argv, c);

@@ -118,9 +118,7 @@ enum {
     OPT_FS,
     OPT_CHANNELS,
     OPT_SEED,
-    OPT_FULL_SCALE,
-    OPT_INPUT_FS,
-    OPT_INPUT_UNIT
+    OPT_FULL_SCALE
 };
 
 static int parse_args(int argc, char *argv[], filter_opts *o)
@@ -142,8 +140,7 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         {"channels", required_argument, NULL, OPT_CHANNELS},
         {"seed", required_argument, NULL, OPT_SEED},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
-        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
-        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
+        CLI_INPUT_TEXT_LONGOPTS,
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -241,11 +238,9 @@ static int parse_args(int argc, char *argv[], filter_opts *o)
         case OPT_FULL_SCALE:
             if (cli_input_full_scale(&o->input, optarg) != CLI_OK) return CLI_USAGE;
             break;
-        case OPT_INPUT_FS:
-            if (cli_input_fs(&o->input, optarg) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_INPUT_UNIT:
-            if (cli_input_unit(&o->input, optarg) != CLI_OK) return CLI_USAGE;
+        case CLI_OPT_INPUT_FS:
+        case CLI_OPT_INPUT_UNIT:
+            if (cli_input_text_option(&o->input, c, optarg) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_SEED:
             if (cli_parse_size(optarg, &sz) != 0)

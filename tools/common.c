@@ -144,21 +144,30 @@ int cli_input_full_scale(cli_input *in, const char *arg)
     return CLI_OK;
 }
 
-int cli_input_fs(cli_input *in, const char *arg)
+int cli_input_text_option(cli_input *in, int c, const char *arg)
 {
-    if (cli_parse_double(arg, &in->fs) != 0 || !(in->fs > 0) || in->fs > 1e9)
-        return cli_usage_error("--input-fs wants a sampling rate in Hz (> 0), not '%s'", arg);
-    return CLI_OK;
-}
-
-int cli_input_unit(cli_input *in, const char *arg)
-{
+    if (c == CLI_OPT_INPUT_FS) {
+        if (cli_parse_double(arg, &in->fs) != 0 || !(in->fs > 0) || in->fs > 1e9)
+            return cli_usage_error("--input-fs wants a sampling rate in Hz (> 0), not '%s'",
+                                   arg);
+        return CLI_OK;
+    }
     if (!arg[0] || strlen(arg) > 16)
         return cli_usage_error("--input-unit wants a unit of 1 to 16 bytes (uV, mV, V, ...), "
                                "not '%s'",
                                arg);
     in->unit = arg;
     return CLI_OK;
+}
+
+int cli_input_fs(cli_input *in, const char *arg)
+{
+    return cli_input_text_option(in, CLI_OPT_INPUT_FS, arg);
+}
+
+int cli_input_unit(cli_input *in, const char *arg)
+{
+    return cli_input_text_option(in, CLI_OPT_INPUT_UNIT, arg);
 }
 
 void cli_input_options(const cli_input *in, cramp_recording_options *opt)

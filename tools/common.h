@@ -103,7 +103,14 @@ long cli_find_channel(const cramp_rec_header *h, const char *path, const char *i
  * printing (naming path) when the item does not fit. */
 int cli_next_channel_item(const char **p, char *item, size_t cap, const char *path);
 int cli_input_full_scale(cli_input *in, const char *arg);
-/* --input-fs and --input-unit values; CLI_OK or a usage error. */
+/* --input-fs and --input-unit: getopt_long ids shared by the commands
+ * (above any command's own), their table entries, and their values: c is
+ * CLI_OPT_INPUT_FS or CLI_OPT_INPUT_UNIT; CLI_OK or a usage error. */
+enum { CLI_OPT_INPUT_FS = 0x1000, CLI_OPT_INPUT_UNIT };
+#define CLI_INPUT_TEXT_LONGOPTS                                  \
+    {"input-fs", required_argument, NULL, CLI_OPT_INPUT_FS},     \
+    {"input-unit", required_argument, NULL, CLI_OPT_INPUT_UNIT}
+int cli_input_text_option(cli_input *in, int c, const char *arg);
 int cli_input_fs(cli_input *in, const char *arg);
 int cli_input_unit(cli_input *in, const char *arg);
 /* The recording options in asks for (opt from cramp_recording_options_default). */
