@@ -159,7 +159,7 @@ void cmd_detect_help(FILE *out)
 /* What every annotation cramp detect adds ends with (before "@@channel"). */
 #define DETECTED_SUFFIX " (detected)"
 
-enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS, OPT_INPUT_FS, OPT_INPUT_UNIT };
+enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
 
@@ -554,8 +554,7 @@ int cmd_detect(int argc, char *argv[])
         {"json", no_argument, NULL, OPT_JSON},
         {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
         {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
-        {"input-fs", required_argument, NULL, OPT_INPUT_FS},
-        {"input-unit", required_argument, NULL, OPT_INPUT_UNIT},
+        CLI_INPUT_TEXT_LONGOPTS,
         {"drop-annotations", no_argument, NULL, OPT_DROP_ANN},
         {"edf-annotations", required_argument, NULL, OPT_EDF},
         {"mains", required_argument, NULL, OPT_MAINS},
@@ -581,11 +580,9 @@ int cmd_detect(int argc, char *argv[])
         case OPT_JSON: o.json = 1; break;
         case OPT_KEEP_ANN: o.drop_annotations = 0; break;
         case OPT_ALL_CHANNELS: o.all_channels = 1; break;
-        case OPT_INPUT_FS:
-            if (cli_input_fs(&o.in, optarg) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_INPUT_UNIT:
-            if (cli_input_unit(&o.in, optarg) != CLI_OK) return CLI_USAGE;
+        case CLI_OPT_INPUT_FS:
+        case CLI_OPT_INPUT_UNIT:
+            if (cli_input_text_option(&o.in, c, optarg) != CLI_OK) return CLI_USAGE;
             break;
         case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
