@@ -160,16 +160,6 @@ int cli_input_text_option(cli_input *in, int c, const char *arg)
     return CLI_OK;
 }
 
-int cli_input_fs(cli_input *in, const char *arg)
-{
-    return cli_input_text_option(in, CLI_OPT_INPUT_FS, arg);
-}
-
-int cli_input_unit(cli_input *in, const char *arg)
-{
-    return cli_input_text_option(in, CLI_OPT_INPUT_UNIT, arg);
-}
-
 void cli_input_options(const cli_input *in, cramp_recording_options *opt)
 {
     if (!in) return;

@@ -111,8 +111,6 @@ enum { CLI_OPT_INPUT_FS = 0x1000, CLI_OPT_INPUT_UNIT };
     {"input-fs", required_argument, NULL, CLI_OPT_INPUT_FS},     \
     {"input-unit", required_argument, NULL, CLI_OPT_INPUT_UNIT}
 int cli_input_text_option(cli_input *in, int c, const char *arg);
-int cli_input_fs(cli_input *in, const char *arg);
-int cli_input_unit(cli_input *in, const char *arg);
 /* The recording options in asks for (opt from cramp_recording_options_default). */
 void cli_input_options(const cli_input *in, cramp_recording_options *opt);
 /* Refuses (a message naming path, CLI_FAIL) --full-scale-uv for a file that
