@@ -16,20 +16,9 @@ cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
 
-cat >night.scenario <<'SC'
-duration_min 4
-fs 1000
-channels 2
-seed 31
-noise_uv 2
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
+{
+    quiet_scenario 4 1000 2 31
+    cat <<'SC'
 event cramp 20 40 1
 event plm 100 5 2 excitation=25
 event plm 125 5 2 excitation=25
@@ -38,6 +27,7 @@ event plm 172 5 2 excitation=25
 event burst 200 6 1 excitation=20
 event pop 215 1 2
 SC
+} >night.scenario
 run synth night.scenario --quiet -o night.edf
 expect_rc 0 "synth"
 ev=night.events.tsv

@@ -21,22 +21,11 @@ cd "$WORK" || exit 1
 
 # No artefact sources: filtering changes what a pop or a clip looks like, not
 # a cramp or a PLM series.
-cat >night.scenario <<'SC'
-duration_min 10
-fs 1000
-channels 2
-seed 31
-noise_uv 2
-mains_hz 50
-mains_uv 6
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
+{
+    quiet_scenario 10 1000 2 31
+    echo "mains_hz 50"
+    echo "mains_uv 6"
+    cat <<'SC'
 event cramp 100 60 1
 event plm 300 2 2 excitation=25
 event plm 325 1.5 2 excitation=25
@@ -44,6 +33,7 @@ event plm 350 2 2 excitation=25
 event plm 372 1 2 excitation=25
 event burst 450 1.5 1 excitation=20
 SC
+} >night.scenario
 run synth night.scenario --quiet -o night.edf
 expect_rc 0 "synth"
 # A transducer on each channel (cramp synth leaves the field blank): the

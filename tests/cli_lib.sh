@@ -17,3 +17,10 @@ run() {
 }
 expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
 expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# A cramp synth scenario without random events or artefact sources, for a
+# test to add its own events to: quiet_scenario DURATION_MIN FS CHANNELS SEED
+quiet_scenario() {
+    printf 'duration_min %s\nfs %s\nchannels %s\nseed %s\nnoise_uv 2\n' "$1" "$2" "$3" "$4"
+    printf '%s 0\n' cramp_per_hour plm_series_per_hour burst_per_hour movement_per_hour \
+        motion_per_hour pop_per_hour clip_per_hour lost_per_hour
+}
