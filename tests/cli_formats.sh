@@ -4,8 +4,9 @@
 # .edf, BDF+ for .bdf and WAV for .wav; any other name is refused listing the
 # formats. A filtered EDF keeps the input's labels, transducers, units, start
 # time and annotations, reads back in microvolts, and cramp detect finds the
-# same episodes in it as in the input (cramp 0.1.0 wrote a float WAV named
-# .edf, read back as full-scale fractions). With /usr/bin/python3 and MNE
+# same episodes, classes and channels in it as in the input (cramp 0.1.0
+# wrote a float WAV named .edf: no labels, units, start time or annotations,
+# and channels named ch1, ch2 on reading). With /usr/bin/python3 and MNE
 # (Debian python3-mne), MNE reads the labels, units and start time too.
 # Usage: tests/cli_formats.sh PATH/TO/cramp
 set -u
@@ -70,8 +71,9 @@ e_in=$(($(wc -l <in.tsv) - 1))
 e_out=$(($(wc -l <f.tsv) - 1))
 [ "$e_in" -ge 6 ] && [ "$e_in" = "$e_out" ] && ok ||
     bad "episodes: $e_in in the input, $e_out in the filtered .edf"
-[ "$(cut -f4 in.tsv | sort | uniq -c)" = "$(cut -f4 f.tsv | sort | uniq -c)" ] && ok ||
-    bad "classes differ: $(cut -f4 in.tsv | sort | uniq -c | tr '\n' ' ') / $(cut -f4 f.tsv | sort | uniq -c | tr '\n' ' ')"
+# the same classes on the same channels (trial_type, channel)
+[ "$(cut -f3,4 in.tsv | sort | uniq -c)" = "$(cut -f3,4 f.tsv | sort | uniq -c)" ] && ok ||
+    bad "classes differ: $(cut -f3,4 in.tsv | sort | uniq -c | tr '\n' ' ') / $(cut -f3,4 f.tsv | sort | uniq -c | tr '\n' ' ')"
 
 # ---- .bdf: 24 bits, each range fitted to its channel ---------------------
 run filter --quiet night.edf -o f.bdf
