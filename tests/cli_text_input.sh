@@ -41,6 +41,13 @@ awk -F'\t' 'NR > 1 && $1 > 11 && $1 < 14 && $2 > 100 && $2 < 130 {n++} END {exit
 run envelope --input-fs 1000 emg.csv -o e2.tsv
 expect_rc 0 "no unit: values as written"
 
+# a rate that does not fill 1-s EDF records: 2-s records
+run filter --quiet --input-fs 999.5 --input-unit mV --lowpass 100 emg.csv -o odd.edf
+expect_rc 0 "filter at 999.5 Hz to .edf"
+run info --json odd.edf
+grep -q '"fs_hz": 999.5' out && grep -q '"record_duration_s": 2' out && ok ||
+    bad "odd.edf: $(grep -o '"record_duration_s": [0-9.]*' out)"
+
 run info --input-fs 1000 --input-unit mV emg.csv
 expect_rc 0 "info --input-fs"
 grep -q "1000" out && ok || bad "info: rate not shown"

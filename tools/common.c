@@ -841,11 +841,18 @@ int cli_signal_commit_edf(cli_signal_out *s, const cli_reader *rd, const char *p
     cfg.labels = label_ptr;
     cfg.unit = "";
     cfg.fs = s->fs;
-    /* The input's record length when the rate fills it exactly, else 1 s. */
+    /* The input's record length when the rate fills it with whole samples,
+     * else the first of 1, 2, 4, 5, 10, 0.5, ... s that does (a text file at
+     * 999.5 Hz gets 2-s records); the writer refuses a rate none fits. */
+    static const double durations[] = {1, 2, 4, 5, 10, 20, 0.5, 0.25, 0.2, 0.1};
     cfg.record_duration_s = 1.0;
-    if (edf_in && h->record_duration_s > 0) {
-        double spr = s->fs * h->record_duration_s;
-        if (fabs(spr - floor(spr + 0.5)) < 1e-9 * spr) cfg.record_duration_s = h->record_duration_s;
+    for (size_t k = 0; k <= sizeof durations / sizeof *durations; k++) {
+        const double d = k == 0 ? (edf_in ? h->record_duration_s : 0) : durations[k - 1];
+        const double spr = s->fs * d;
+        if (d > 0 && spr >= 1 && fabs(spr - floor(spr + 0.5)) < 1e-9 * spr) {
+            cfg.record_duration_s = d;
+            break;
+        }
     }
     /* Values go in as fractions of each channel's range; the header then
      * gets the channel's own range (below), which scales them back. */
