@@ -100,7 +100,7 @@ void cmd_detect_help(FILE *out)
             "                          EDF+ annotations (for EDFbrowser); one FILE only.\n"
             "                          -o and this are written all or none: a regular file\n"
             "                          or a link's target via a temporary file and rename\n"
-            "                          (permissions kept), a device or FIFO directly\n"
+            "                          (permissions kept), a device or FIFO directly.\n"
             "                          Each reads 'CLASS (detected)@@CHANNELS', e.g.\n"
             "                          'cramp (detected)@@R-GAS', so detections differ from\n"
             "                          the input's own annotations (scored events)\n"
