@@ -690,6 +690,29 @@ int cli_signal_format_of(const char *path, cli_signal_format *fmt)
     return -1;
 }
 
+/* An unnamed read-write file in $TMPDIR (or /tmp): removed from its folder
+ * at once, so nothing is left behind however the run ends. */
+static FILE *scratch_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !dir[0]) dir = "/tmp";
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/cramp-scratch.XXXXXX", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 int cli_signal_open_edf(cli_signal_out *s, const char *path, cli_signal_format fmt, double fs,
                         size_t channels)
 {
@@ -698,7 +721,7 @@ int cli_signal_open_edf(cli_signal_out *s, const char *path, cli_signal_format f
     s->fs = fs;
     s->channels = channels;
     s->peak = calloc(channels, sizeof *s->peak);
-    s->scratch = tmpfile();
+    s->scratch = scratch_file();
     if (!s->peak || !s->scratch) {
         int e = errno;
         cli_signal_abort_edf(s);
@@ -1132,6 +1155,7 @@ int cli_leg_emg_channels(const cramp_rec_header *h, const char *path, double min
                          size_t *n, size_t cap, int quiet)
 {
     char took[1024] = "", left[2048] = "";
+    size_t slow = 0;
     *n = 0;
     for (size_t c = 0; c < h->n_channels; c++) {
         const cramp_channel_info *ci = &h->channels[c];
@@ -1141,10 +1165,16 @@ int cli_leg_emg_channels(const cramp_rec_header *h, const char *path, double min
             idx[(*n)++] = c;
             append_label(took, sizeof took, ci->label, "");
         } else {
+            slow += leg && ci->fs < min_fs;
             append_label(left, sizeof left, ci->label,
                          !leg ? "" : ci->fs < min_fs ? " (below the EMG rate)" : " (too many)");
         }
     }
+    if (*n == 0 && slow)
+        return cli_fail("'%s': its leg EMG channels are all below %g Hz, too slow for the sEMG "
+                        "band: %s; choose channels with --channels LIST, or take every channel "
+                        "with --all-channels",
+                        path, min_fs, left);
     if (*n == 0)
         return cli_fail("'%s': no channel's label or transducer says leg EMG (LAT, RAT, Leg L, "
                         "EMG Tib, L-GAS, ...): its channels are %s; choose them with --channels "
