@@ -119,8 +119,10 @@
  *                                  within stretch_window_s of the end of a
  *                                  cramp candidate on the same channel, or
  *                                  where a leg is unknown (stretching,
- *                                  standing: patient leaflets). Limit: a
- *                                  cramp recurring within 10 s is lost.
+ *                                  standing: patient leaflets). Limits: a
+ *                                  cramp recurring within 10 s is lost, and
+ *                                  so is one the segmenter split from a
+ *                                  sustained precursor (bench/README.md).
  *   dense-contraction    movement  opt-in (sparseness_rule, --sparseness-
  *                                  rule): would be a cramp, but sparseness
  *                                  < 0.2 over >= 8 blocks (Nazarpour 2013).
