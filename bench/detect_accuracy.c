@@ -124,6 +124,9 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
     nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
 }
 
+/* --voluntary-rule: the opt-in candidate row (cramp_detect_config.voluntary_rule) */
+static int g_voluntary;
+
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
     cramp_error err;
@@ -149,6 +152,7 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     cramp_night_source src = {C, fs, ch, 0, synth_read, synth_rewind, &nr};
     cramp_night_options opt;
     cramp_night_options_default(&opt);
+    opt.detect.voluntary_rule = g_voluntary;
     opt.block_frames = BLOCK;
     opt.on_block = plain_block;
     opt.block_user = &nr;
@@ -317,7 +321,7 @@ static void usage(FILE *f)
             "                       [--split development|validation|evaluation | "
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
-            "[--misses CLASS] SCENARIO...\n"
+            "[--misses CLASS] [--voluntary-rule] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed and bootstrap "
             "options] (robustness; bench/README.md)\n");
 }
@@ -330,7 +334,7 @@ int main(int argc, char **argv)
     long seed_base = -1;
     const char *misses = NULL, *commit_arg = NULL, *split_arg = NULL, *range_arg = NULL;
     const char *variants = NULL;
-    int quick = 0;
+    int quick = 0, voluntary = 0;
     eval_boot_config boot = {2000, 20261206};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -357,6 +361,8 @@ int main(int argc, char **argv)
             variants = argv[++i];
         else if (!strcmp(argv[i], "--quick"))
             quick = 1;
+        else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
+            voluntary = 1;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
@@ -416,6 +422,7 @@ int main(int argc, char **argv)
     eval_commit(commit_arg, commit, sizeof commit);
     cramp_detect_config dcfg;
     cramp_detect_config_default(&dcfg);
+    dcfg.voluntary_rule = g_voluntary = voluntary;
     char hash[17];
     eval_config_hash(&dcfg, hash);
     plain_config pcfg;

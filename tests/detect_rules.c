@@ -5,6 +5,13 @@
  *    and simd leave it alone; every other configuration value changes it;
  *  - rows of the table label hand-made segments as documented in detect.h
  *    (first row that applies wins);
+ *  - the defaults keep the frozen rule-table id 0dd76f69bd690daa (the opt-in
+ *    candidate voluntary_rule enters the text only when set), and setting it
+ *    changes the id;
+ *  - the candidate row stretch-same-channel labels a sustained episode right
+ *    after a cramp on the same channel, or with the leg unknown, a movement,
+ *    and leaves a later one, one on the other leg and every default label
+ *    alone;
  *  - the test hook CRAMP_TEST_BROKEN_CLASSIFIER=all-cramp labels every
  *    episode a cramp with the reason "test hook: all-cramp", and any other
  *    value of it changes nothing. */
@@ -118,6 +125,20 @@ static void test_id(void)
     c = def;
     c.baseline.level_only = !c.baseline.level_only;
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "baseline.level_only");
+    /* the frozen rules (bench/README.md, "Evaluation of the frozen rules"):
+       an opt-in field off must leave their id as it was frozen */
+    CHECK(strcmp(a, "0dd76f69bd690daa") == 0, "default id %s, frozen 0dd76f69bd690daa", a);
+    c = def;
+    c.voluntary_rule = 1;
+    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "voluntary_rule");
+    const size_t vlen = cramp_detect_rules_text(&c, NULL, 0);
+    char *vtext = malloc(vlen + 1);
+    cramp_detect_rules_text(&c, vtext, vlen + 1);
+    CHECK(strstr(vtext, "after-cramp=") && strstr(vtext, "stretch-same-channel=") &&
+              strstr(vtext, "after-cramp=") < strstr(vtext, "stretch-same-channel=") &&
+              strstr(vtext, "voluntary_rule=1;"),
+          "candidate row or field missing from %s", vtext);
+    free(vtext);
     printf("detect_rules: default rule-table id %s\n", a);
 }
 
@@ -270,10 +291,93 @@ static void test_new_rows(void)
     free(ep);
 }
 
+/* The opt-in candidate (voluntary_rule): stretching after a cramp seen on the
+ * cramp's own channel, or where the leg is unknown. */
+static void test_voluntary_rule(void)
+{
+    cramp_detect_config cfg;
+    cramp_detect_config_default(&cfg);
+    cfg.fs = 2000;
+    cramp_detect_channel ch[2];
+    cramp_detect_channel_from_label("L-GAS", &ch[0]);
+    cramp_detect_channel_from_label("R-GAS", &ch[1]);
+    cramp_activity act[8];
+    size_t n = 0;
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 100, 130, 60, NAN, 0); /* cramp */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 133, 143, 60, NAN, 0); /* 3 s later, same channel */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 300, 330, 60, NAN, 0); /* cramp */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 345, 375, 60, NAN, 0); /* 15 s later: a new cramp */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 500, 530, 60, NAN, 0); /* cramp */
+    act[n++] = seg(1, CRAMP_ACTIVITY_EMG, 536, 560, 60, NAN, 0); /* other leg: a cramp */
+    act[n++] = seg(0, CRAMP_ACTIVITY_EMG, 700, 730, 60, NAN, 0); /* cramp */
+    act[n] = seg(0, CRAMP_ACTIVITY_EMG, 732, 742, 60, NAN, 0);    /* phasic after it: burst */
+    act[n].tonic_fraction = 0.6;
+    act[n++].sub_bursts = 2;
+    const cramp_event_type off[] = {CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP,
+                                    CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP,
+                                    CRAMP_EVENT_CRAMP, CRAMP_EVENT_BURST};
+    const cramp_event_type on[] = {CRAMP_EVENT_CRAMP, CRAMP_EVENT_MOVEMENT, CRAMP_EVENT_CRAMP,
+                                   CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP,
+                                   CRAMP_EVENT_CRAMP, CRAMP_EVENT_BURST};
+    cramp_error err = {0};
+    unsetenv("CRAMP_TEST_BROKEN_CLASSIFIER");
+    for (int rule = 0; rule <= 1; rule++) {
+        cfg.voluntary_rule = rule;
+        const cramp_event_type *want = rule ? on : off;
+        cramp_episode *ep = NULL;
+        size_t ne = 0;
+        CHECK(cramp_detect_classify(act, n, ch, 2, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+              err.message);
+        CHECK(ne == n, "rule %d: %zu episodes, expected %zu", rule, ne, n);
+        for (size_t i = 0; i < ne && i < n; i++)
+            CHECK(ep[i].type == want[i], "rule %d: episode %zu at %g s: %s (%s), expected %s",
+                  rule, i, ep[i].onset_s, cramp_event_type_name(ep[i].type),
+                  ep[i].reason ? ep[i].reason : "", cramp_event_type_name(want[i]));
+        if (rule && ne == n)
+            CHECK(ep[1].reason && strstr(ep[1].reason, "same channel") &&
+                      ep[1].confidence > 0.5 && ep[1].confidence <= 1,
+                  "reason %s, confidence %g", ep[1].reason ? ep[1].reason : "", ep[1].confidence);
+        free(ep);
+    }
+    /* legs unknown (two unnamed channels): another channel right after a
+       cramp is the reaction to it only with the rule on */
+    const cramp_activity un[] = {seg(0, CRAMP_ACTIVITY_EMG, 100, 130, 60, NAN, 0),
+                                 seg(1, CRAMP_ACTIVITY_EMG, 134, 150, 60, NAN, 0)};
+    for (int rule = 0; rule <= 1; rule++) {
+        cfg.voluntary_rule = rule;
+        cramp_episode *ep = NULL;
+        size_t ne = 0;
+        CHECK(cramp_detect_classify(un, 2, NULL, 2, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+              err.message);
+        CHECK(ne == 2 && ep[0].type == CRAMP_EVENT_CRAMP &&
+                  ep[1].type == (rule ? CRAMP_EVENT_MOVEMENT : CRAMP_EVENT_CRAMP),
+              "unknown legs, rule %d: %zu episodes, second %s", rule, ne,
+              ne > 1 ? cramp_event_type_name(ep[1].type) : "none");
+        free(ep);
+    }
+    /* known legs, another muscle of the same leg: after-cramp as before,
+       with or without the rule */
+    cramp_detect_channel lt[2];
+    cramp_detect_channel_from_label("L-GAS", &lt[0]);
+    cramp_detect_channel_from_label("L-TA", &lt[1]);
+    for (int rule = 0; rule <= 1; rule++) {
+        cfg.voluntary_rule = rule;
+        cramp_episode *ep = NULL;
+        size_t ne = 0;
+        CHECK(cramp_detect_classify(un, 2, lt, 2, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s",
+              err.message);
+        CHECK(ne == 2 && ep[1].type == CRAMP_EVENT_MOVEMENT && ep[1].reason &&
+                  strstr(ep[1].reason, "another muscle of the leg"),
+              "after-cramp, rule %d: %s", rule, ne > 1 && ep[1].reason ? ep[1].reason : "none");
+        free(ep);
+    }
+}
+
 int main(void)
 {
     test_id();
     test_rows_and_hook();
     test_new_rows();
+    test_voluntary_rule();
     return cramp_test_finish("detect_rules");
 }

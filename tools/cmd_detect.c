@@ -140,6 +140,10 @@ void cmd_detect_help(FILE *out)
           "                          one-muscle episode with median block kurtosis < 0.2\n"
           "                          is a voluntary contraction, not a cramp (off by\n"
           "                          default: it holds in one simulator's model only)\n"
+          "  --voluntary-rule        candidate for the next freeze (off by default): a\n"
+          "                          sustained episode starting within 10 s of a cramp's\n"
+          "                          end on the same channel, or with the leg unknown, is\n"
+          "                          a movement (the reaction to the cramp), not a cramp\n"
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --quiet                 no summary or progress on stderr\n"
@@ -161,7 +165,8 @@ void cmd_detect_help(FILE *out)
 
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
-       OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF };
+       OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF,
+       OPT_VOLUNTARY_RULE };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -564,6 +569,7 @@ int cmd_detect(int argc, char *argv[])
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
+        {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -589,6 +595,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
+        case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
         case OPT_MIN_CONF: {
             char *end = NULL;
             double v = strtod(optarg, &end);

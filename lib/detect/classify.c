@@ -459,12 +459,17 @@ static cramp_status after_cramp_pass(rule_ctx *x)
             if (!sustained(x, &ep[p]) || !tonic(x, &ep[p])) continue;
             const double gap = ep[k].onset_s - ep[p].offset_s;
             if (gap < -ep[k].duration_s || gap > x->cfg->stretch_window_s) continue;
-            if (ep[p].channels & ep[k].channels) continue;
             uint32_t lp, lk;
             cramp__count_muscles(ep[p].channels, x->ch, x->C, &lp);
             cramp__count_muscles(ep[k].channels, x->ch, x->C, &lk);
-            if (!(lp & lk)) continue; /* unknown or other leg */
-            x->after_cramp[k] = 1;
+            int mark = 1;
+            if ((ep[p].channels & ep[k].channels) || !(lp & lk)) {
+                /* same channel, unknown or other leg: only the opt-in
+                   candidate row takes these, and not across known legs */
+                if (!x->cfg->voluntary_rule || (lp && lk && !(lp & lk))) continue;
+                mark = 2;
+            }
+            x->after_cramp[k] = (unsigned char)mark;
             ep[k].confidence = conf_of(margin(fmax(gap, 0.01), x->cfg->stretch_window_s));
             break;
         }
@@ -475,9 +480,24 @@ static cramp_status after_cramp_pass(rule_ctx *x)
 static const char *after_cramp(const rule_ctx *x, size_t k, double *conf)
 {
     *conf = x->ep[k].confidence;
-    return x->after_cramp[k] ? "another muscle of the leg right after a cramp "
-                               "(stretching against it: patient leaflets)"
-                             : NULL;
+    return x->after_cramp[k] == 1 ? "another muscle of the leg right after a cramp "
+                                    "(stretching against it: patient leaflets)"
+                                  : NULL;
+}
+
+/* Opt-in candidate (voluntary_rule): the same pass's matches on the same
+   channel or where a leg is unknown. With one channel per leg, or legs not
+   named, the stretching, standing or walking that follows a cramp (patient
+   leaflets) reaches the cramp's own electrode; a second sustained
+   contraction starting within stretch_window_s of a cramp's end is taken
+   for that reaction, not for a new cramp. */
+static const char *stretch_same_channel(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->after_cramp[k] == 2 ? "sustained right after a cramp on the same channel or with the "
+                                    "leg unknown (the reaction to it: stretching, standing; "
+                                    "--voluntary-rule)"
+                                  : NULL;
 }
 
 static int sparseness_measured(const rule_ctx *x, const cramp_episode *e)
@@ -541,6 +561,7 @@ static const rule rules[] = {
     {"low-frequency", CRAMP_EVENT_ARTEFACT, NULL, low_frequency},
     {"plm-series", CRAMP_EVENT_PLM, plm_series, plm},
     {"after-cramp", CRAMP_EVENT_MOVEMENT, after_cramp_pass, after_cramp},
+    {"stretch-same-channel", CRAMP_EVENT_MOVEMENT, NULL, stretch_same_channel},
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},
     {"cramp", CRAMP_EVENT_CRAMP, NULL, cramp},
     {"burst", CRAMP_EVENT_BURST, NULL, burst},
@@ -660,8 +681,12 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_text t = {buf ? buf : dummy, buf ? size : 0, 0};
     if (t.cap) t.buf[0] = 0;
     id_put(&t, "cramp-detect-rules", 2);
-    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++)
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        /* an opt-in row that is off enters neither the text nor the id, so
+           the defaults keep the frozen id (0dd76f69bd690daa) */
+        if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
+    }
     /* the fixed numbers of the front end and the classifier */
     id_put(&t, "KBINS", CRAMP__KBINS);
     id_put(&t, "KBIN_LO", CRAMP__KBIN_LO);
@@ -740,6 +765,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
         {"stretch_window_s", cfg->stretch_window_s},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);
+    /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
+    if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
     return t.len;
 }
 

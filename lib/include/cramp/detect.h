@@ -114,6 +114,15 @@
  *                                  on development nights, bench/README.md).
  *                                  Limit: needs known legs; with one
  *                                  channel stretching is a second cramp.
+ *   stretch-same-channel movement  opt-in (voluntary_rule, --voluntary-
+ *                                  rule): would be a cramp, but starts
+ *                                  within stretch_window_s of the end of a
+ *                                  cramp candidate on the same channel, or
+ *                                  where a leg is unknown (stretching,
+ *                                  standing: patient leaflets). Limits: a
+ *                                  cramp recurring within 10 s is lost, and
+ *                                  so is one the segmenter split from a
+ *                                  sustained precursor (bench/README.md).
  *   dense-contraction    movement  opt-in (sparseness_rule, --sparseness-
  *                                  rule): would be a cramp, but sparseness
  *                                  < 0.2 over >= 8 blocks (Nazarpour 2013).
@@ -242,6 +251,9 @@ typedef struct cramp_detect_config {
     /* engineering */
     cramp_simd simd;              /* AUTO: path of the per-sample loops; every
                                      path gives the same bits */
+    /* opt-in candidate for the next freeze (bench/README.md, "Candidate for
+       the next freeze"); 0 leaves the rules and their id as frozen */
+    int voluntary_rule;           /* 0: off; 1: the stretch-same-channel row on */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
