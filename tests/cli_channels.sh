@@ -101,5 +101,16 @@ expect_rc 0 "WAV"
 expect_err "4 channels" "WAV: every channel"
 grep -q "leg EMG by label" err && bad "WAV: a label choice" || ok
 
+# cramp batch chooses channels as cramp detect does (one function for both).
+mkdir -p study && cp psg.edf study/psg.edf
+run batch --quiet -j 1 study -o bout
+expect_rc 0 "batch on the PSG"
+[ "$(cut -f7 bout/nights.tsv | tail -n 1)" = "LAT,RAT" ] && ok ||
+    bad "batch PSG channels: $(cut -f7 bout/nights.tsv | tail -n 1)"
+run batch --quiet -j 1 --all-channels study -o bout-all
+expect_rc 0 "batch --all-channels"
+[ "$(cut -f7 bout-all/nights.tsv | tail -n 1)" = "EEG C3-M2,LAT,EMG Chin,RAT" ] && ok ||
+    bad "batch --all-channels: $(cut -f7 bout-all/nights.tsv | tail -n 1)"
+
 echo "cli_channels: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

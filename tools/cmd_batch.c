@@ -114,6 +114,8 @@ void cmd_batch_help(FILE *out)
         "  --force                 redo every recording (no reuse)\n"
         "  --fatigue               also the spectral fatigue indices (cramp fatigue)\n"
         "  --channels LIST         as cramp detect: channels by label or 1-based index\n"
+        "                          (default as cramp detect: an EDF/BDF's leg EMG channels)\n"
+        "  --all-channels          as cramp detect: every channel at a usable rate\n"
         "  --mains 50|60|auto|none as cramp detect (default auto)\n"
         "  --band LO-HI            as cramp detect, Hz\n"
         "  --full-scale-uv X       as cramp detect (WAV inputs)\n"
@@ -566,6 +568,7 @@ static unsigned shard_of(const item *it, unsigned n)
 typedef struct batch_opts {
     const char *outdir;
     int quiet, fatigue, force, merge, jobs_given;
+    int all_channels; /* --all-channels: as cramp detect */
     long jobs;
     unsigned shard_k, shard_n; /* shard_n 0: no shard */
     cramp_night_options night;
@@ -589,8 +592,10 @@ static void make_settings(batch_opts *o)
     o->settings = xprintf("cramp %s; rules %s; mains %s; channels %s; full_scale_uv %.17g; "
                           "fatigue %d",
                           cramp_version_string(), rules, mains,
-                          o->in.channels ? o->in.channels : "(default)", o->in.full_scale_uv,
-                          o->fatigue);
+                          o->in.channels       ? o->in.channels
+                          : o->all_channels    ? "(all)"
+                                               : "(default)",
+                          o->in.full_scale_uv, o->fatigue);
     char hex[65];
     sha256_hex(o->settings, strlen(o->settings), hex);
     memcpy(o->settings_id, hex, 16);
@@ -888,7 +893,7 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     cramp_night_result res;
     memset(&res, 0, sizeof res);
     const char *status = "failed";
-    size_t idx[CRAMP_DETECT_MAX_CHANNELS], n = 0;
+    size_t idx[CRAMP_DETECT_MAX_CHANNELS];
     cramp_night_options opt = o->night;
     opt.name = it->path;
     if (g_fraction) opt.progress = on_progress;
@@ -901,18 +906,12 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
                  it->path, cramp_rec_format_name(h->format));
         goto done;
     }
-    if (o->in.channels &&
-        cmd_detect_named_channels(h, it->path, o->in.channels, idx, &n) != CLI_OK)
-        goto done;
-    opt.channels = o->in.channels ? idx : NULL;
-    opt.n_channels = n;
-    if ((st = cramp_night_channels(rec, &opt, idx, &n, &err)) != CRAMP_OK) {
-        cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
+    /* the channels as cramp detect chooses them (one function for both) */
+    if (cmd_detect_choose_channels(rec, it->path, o->in.channels, o->all_channels, 1, &opt,
+                                   idx) != CLI_OK) {
         if (nothing_to_analyse(h, o)) status = "skipped";
         goto done;
     }
-    opt.channels = idx;
-    opt.n_channels = n;
     if (cramp_night_run_recording(rec, &opt, &res, &err) != CRAMP_OK) {
         cli_fail("%s", err.message);
         goto done;
@@ -1614,7 +1613,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 /* ---- options ---------------------------------------------------------------- */
 
 enum { OPT_MAINS = 256, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET, OPT_NO_SPARSE,
-       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE };
+       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1628,6 +1627,7 @@ int cmd_batch(int argc, char *argv[])
         {"mains", required_argument, NULL, OPT_MAINS},
         {"band", required_argument, NULL, OPT_BAND},
         {"channels", required_argument, NULL, OPT_CHANNELS},
+        {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
@@ -1674,6 +1674,7 @@ int cmd_batch(int argc, char *argv[])
         case OPT_BAND:
             if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
             break;
+        case OPT_ALL_CHANNELS: o.all_channels = 1; break;
         case OPT_CHANNELS: {
             const int rc = cli_input_channels(&o.in, optarg);
             if (rc != CLI_OK) return rc;

@@ -494,20 +494,9 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     cramp_night_options opt = o->night;
     opt.name = path;
     if (cli_input_check(&o->in, h, path) != CLI_OK) goto done;
-    if (o->in.channels && named_channels(h, path, o->in.channels, idx, &n) != CLI_OK) goto done;
-    const int by_label = !o->in.channels && !o->all_channels && h->format >= CRAMP_REC_EDF &&
-                         h->format <= CRAMP_REC_BDFPLUS_D;
-    if (by_label && cli_leg_emg_channels(h, path, CRAMP_NIGHT_MIN_FS_HZ, idx, &n,
-                                         CRAMP_DETECT_MAX_CHANNELS, o->quiet) != CLI_OK)
+    if (cmd_detect_choose_channels(rec, path, o->in.channels, o->all_channels, o->quiet, &opt,
+                                   idx) != CLI_OK)
         goto done;
-    opt.channels = o->in.channels || by_label ? idx : NULL;
-    opt.n_channels = n;
-    if ((st = cramp_night_channels(rec, &opt, idx, &n, &err)) != CRAMP_OK) {
-        cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
-        goto done;
-    }
-    opt.channels = idx;
-    opt.n_channels = n;
     if (!o->quiet)
         for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
     warn_channels(h, path, o, idx, n);
@@ -645,6 +634,38 @@ int cmd_detect(int argc, char *argv[])
         free(name);
     }
     return rc;
+}
+
+/* The channels a night is run on, as cramp detect and cramp batch choose
+ * them: --channels LIST; else, for EDF/BDF, the leg EMG channels by label
+ * and transducer (unless all_channels); else every channel at a usable rate
+ * (cramp_night_channels). Sets opt->channels (pointing into idx, room for
+ * CRAMP_DETECT_MAX_CHANNELS) and opt->n_channels; CLI_OK, or CLI_FAIL after
+ * printing why. */
+int cmd_detect_choose_channels(cramp_recording *rec, const char *path, const char *list,
+                               int all_channels, int quiet, cramp_night_options *opt,
+                               size_t *idx)
+{
+    const cramp_rec_header *h = cramp_recording_header(rec);
+    size_t n = 0;
+    if (list && named_channels(h, path, list, idx, &n) != CLI_OK) return CLI_FAIL;
+    const int by_label = !list && !all_channels && h->format >= CRAMP_REC_EDF &&
+                         h->format <= CRAMP_REC_BDFPLUS_D;
+    if (by_label && cli_leg_emg_channels(h, path, CRAMP_NIGHT_MIN_FS_HZ, idx, &n,
+                                         CRAMP_DETECT_MAX_CHANNELS, quiet) != CLI_OK)
+        return CLI_FAIL;
+    opt->channels = list || by_label ? idx : NULL;
+    opt->n_channels = n;
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    const cramp_status st = cramp_night_channels(rec, opt, idx, &n, &err);
+    if (st != CRAMP_OK) {
+        cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
+        return CLI_FAIL;
+    }
+    opt->channels = idx;
+    opt->n_channels = n;
+    return CLI_OK;
 }
 
 /* ---- shared with cramp batch (cmd_detect.h) ----------------------------- */

@@ -29,5 +29,12 @@ int cmd_detect_parse_mains(const char *arg, cramp_night_options *night);
 int cmd_detect_parse_band(const char *arg, cramp_night_options *night);
 int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
                               size_t *idx, size_t *n);
+/* The channels cramp detect runs a night on (--channels LIST, else the leg
+ * EMG channels of an EDF/BDF unless all_channels, else every usable one):
+ * sets opt->channels (into idx, room for CRAMP_DETECT_MAX_CHANNELS) and
+ * opt->n_channels; CLI_OK, or CLI_FAIL after printing why. */
+int cmd_detect_choose_channels(cramp_recording *rec, const char *path, const char *list,
+                               int all_channels, int quiet, cramp_night_options *opt,
+                               size_t *idx);
 
 #endif
