@@ -153,7 +153,7 @@ void cmd_detect_help(FILE *out)
           "  cramp synth --minutes 60 -o night.edf\n"
           "  cramp detect night.edf -o detected.tsv\n"
           "  cramp score night.events.tsv detected.tsv\n"
-          "  cramp detect psg.edf --channels 'EMG L-TA,EMG R-TA' --mains 60 --json -o ev.json\n"
+          "  cramp detect psg.edf --channels 'L-TA,R-TA' --mains 60 --json -o ev.json\n"
           "  cramp detect psg.edf --channels L-TA,R-TA,L-GAS  (TA 512 Hz, GAS 200 Hz)\n"
           "\n"
           "Exit status: 0 success, 1 failure (a file), 2 usage error.\n",

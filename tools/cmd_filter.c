@@ -96,7 +96,7 @@ void cmd_filter_help(FILE *out)
           "Example:\n"
           "  cramp filter --synthetic 60 --notch 50 --harmonics -o demo.wav\n"
           "  cramp filter --band 20-450 --notch 50 --zero-phase leg.wav -o leg-filtered.wav\n"
-          "  cramp filter --channels 'EMG L,EMG R' --notch 50 night.edf -o emg.edf\n"
+          "  cramp filter --channels 'L-GAS,R-GAS' --notch 50 night.edf -o emg.edf\n"
           "\n"
           "Exit status: 0 success, 1 failure (file, rate), 2 usage error.\n",
           out);
