@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cramp/recording.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,42 +35,7 @@ static void write_input(const uint8_t *data, size_t size)
         close(fd);
         atexit(remove_file);
     }
-    FILE *f = fopen(g_path, "wb");
-    if (!f) abort();
-    if (size && fwrite(data, 1, size, f) != size) abort();
-    if (fclose(f) != 0) abort();
-}
-
-static void read_everything(cramp_recording *r)
-{
-    const cramp_rec_header *h = cramp_recording_header(r);
-    volatile size_t sink = strlen(h->recording) + strlen(h->patient);
-    for (size_t i = 0; i < h->n_warnings; i++) sink += strlen(h->warnings[i]);
-    const size_t n = h->n_channels;
-    size_t *sel = malloc(n * sizeof *sel);
-    enum { BLOCK = 257 };
-    float *buf = malloc(BLOCK * n * sizeof *buf);
-    if (sel && buf) {
-        for (size_t c = 0; c < n; c++) {
-            sink += strlen(h->channels[c].label) + strlen(h->channels[c].unit);
-            sel[c] = n - 1 - c;
-        }
-        cramp_error err;
-        if (cramp_recording_select(r, sel, n, &err) == CRAMP_OK) {
-            size_t got = 0, total = 0;
-            while (total < ((size_t)1 << 20) &&
-                   cramp_recording_read(r, buf, BLOCK, &got, &err) == CRAMP_OK && got > 0)
-                total += got;
-            if (cramp_recording_seek(r, total / 3, &err) == CRAMP_OK)
-                (void)cramp_recording_read(r, buf, BLOCK, &got, &err);
-            size_t frame;
-            double t;
-            cramp_recording_tell(r, &frame, &t);
-        }
-    }
-    (void)sink;
-    free(buf);
-    free(sel);
+    fuzz_put(g_path, data, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -89,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cramp_recording *r = NULL;
         cramp_error err;
         if (cramp_recording_open(&r, g_path, &opt, &err) != CRAMP_OK) continue;
-        read_everything(r);
+        fuzz_read_everything(r, 257, 0);
         cramp_recording_close(r);
     }
     return 0;
