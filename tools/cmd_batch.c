@@ -2,7 +2,7 @@
 /* cramp batch: a whole study in one command. Finds the recordings (files,
  * folders searched recursively, @lists, BIDS roots), runs the night driver
  * (cramp/night.h) on each in a worker process of its own, writes what
- * cramp detect writes (cmd_detect.h's writers) mirroring the input tree, and
+ * cramp detect writes (detect_output.h's writers) mirroring the input tree, and
  * the study tables nights.tsv and nights.json.
  *
  * Layout of OUTDIR:
@@ -49,9 +49,10 @@
 #endif
 
 #include "cmd_batch.h"
-#include "cmd_detect.h"
 #include "cmd_fatigue.h"
 #include "common.h"
+#include "detect_options.h"
+#include "detect_output.h"
 #include "cramp/night.h"
 #include "cramp/recording.h"
 #include "sha256.h"
@@ -907,8 +908,8 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
         goto done;
     }
     /* the channels as cramp detect chooses them (one function for both) */
-    if (cmd_detect_choose_channels(rec, it->path, o->in.channels, o->all_channels, 1, &opt,
-                                   idx) != CLI_OK) {
+    if (detect_choose_channels(rec, it->path, o->in.channels, o->all_channels, 1, &opt,
+                               idx) != CLI_OK) {
         if (nothing_to_analyse(h, o)) status = "skipped";
         goto done;
     }
@@ -932,8 +933,8 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
         cli_output_open_text(&out[1], p->summary_abs) != CLI_OK ||
         cli_output_open_text(&out[2], p->state) != CLI_OK)
         goto done;
-    cmd_detect_write_tsv(out[0].fp, lab, &res);
-    cmd_detect_write_json(out[1].fp, it->path, lab, &res);
+    detect_write_tsv(out[0].fp, lab, &res);
+    detect_write_json(out[1].fp, it->path, lab, &res);
     row_write(out[2].fp, r);
     cli_output *const all[3] = {&out[0], &out[1], &out[2]}; /* the state last */
     if (cli_output_commit_all(all, 3) != CLI_OK) goto done;
@@ -1612,8 +1613,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 
 /* ---- options ---------------------------------------------------------------- */
 
-enum { OPT_MAINS = 256, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET, OPT_NO_SPARSE,
-       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS };
+enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1624,13 +1624,8 @@ int cmd_batch(int argc, char *argv[])
         {"merge", no_argument, NULL, OPT_MERGE},
         {"force", no_argument, NULL, OPT_FORCE},
         {"fatigue", no_argument, NULL, OPT_FATIGUE},
-        {"mains", required_argument, NULL, OPT_MAINS},
-        {"band", required_argument, NULL, OPT_BAND},
-        {"channels", required_argument, NULL, OPT_CHANNELS},
-        {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
-        {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
+        DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
-        {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     batch_opts o;
@@ -1667,25 +1662,11 @@ int cmd_batch(int argc, char *argv[])
         case OPT_FORCE: o.force = 1; break;
         case OPT_FATIGUE: o.fatigue = 1; break;
         case OPT_QUIET: o.quiet = 1; break;
-        case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
-        case OPT_MAINS:
-            if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_BAND:
-            if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_ALL_CHANNELS: o.all_channels = 1; break;
-        case OPT_CHANNELS: {
-            const int rc = cli_input_channels(&o.in, optarg);
+        default: {
+            const int rc = detect_option(c, optarg, &o.night, &o.in, &o.all_channels);
+            if (rc == DETECT_OPT_NONE) return cli_bad_option(argv, c);
             if (rc != CLI_OK) return rc;
-            break;
         }
-        case OPT_FULL_SCALE: {
-            const int rc = cli_input_full_scale(&o.in, optarg);
-            if (rc != CLI_OK) return rc;
-            break;
-        }
-        default: return cli_bad_option(argv, c);
         }
     }
     const int n_in = argc - optind;

@@ -12,6 +12,8 @@
 
 #include "cmd_detect.h"
 #include "common.h"
+#include "detect_options.h"
+#include "detect_output.h"
 #include "cramp/night.h"
 #include "cramp/recording.h"
 
@@ -160,12 +162,9 @@ void cmd_detect_help(FILE *out)
           out);
 }
 
-/* What every annotation cramp detect adds ends with (before "@@channel"). */
-#define DETECTED_SUFFIX " (detected)"
-
-enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
-enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
-       OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF,
+enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
+enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
+       OPT_SPARSE_RULE, OPT_MIN_CONF,
        OPT_VOLUNTARY_RULE };
 
 typedef struct detect_opts {
@@ -178,167 +177,10 @@ typedef struct detect_opts {
     cli_input in;
 } detect_opts;
 
-static void labels_of(const char *const *ch, size_t C, uint32_t mask, char *buf, size_t cap)
-{
-    buf[0] = 0;
-    for (size_t c = 0; c < C; c++) {
-        if (!(mask >> c & 1u)) continue;
-        if (buf[0]) strncat(buf, ",", cap - strlen(buf) - 1);
-        strncat(buf, ch[c], cap - strlen(buf) - 1);
-    }
-}
-
 static void clock_text(double t, char *buf, size_t cap)
 {
     long s = lround(t);
     snprintf(buf, cap, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-}
-
-/* The numeric columns of an episode, in output order (TSV and JSON). */
-#define N_MEASURES 20
-static const char *const measure_names[N_MEASURES] = {
-    "rms_uv",       "rest_uv",        "rms_x_rest",   "peak_uv",       "mnf_start_hz",
-    "mnf_end_hz",   "mdf_start_hz",   "mdf_end_hz",   "mnf_slope_hz_s", "lf_ratio",
-    "kurtosis",     "clip_fraction",  "flat_fraction", "prev_interval_s", "next_interval_s",
-    "tonic_fraction", "bursts",       "rises",        "rise_cv",       "confidence"};
-
-static void measures(const cramp_episode *e, double v[N_MEASURES])
-{
-    const double m[N_MEASURES] = {e->rms_uv,       e->rest_uv,         e->rms_x_rest,
-                                  e->peak_uv,      e->mnf_start_hz,    e->mnf_end_hz,
-                                  e->mdf_start_hz, e->mdf_end_hz,      e->mnf_slope_hz_s,
-                                  e->lf_ratio,     e->kurtosis,        e->clip_fraction,
-                                  e->flat_fraction, e->prev_interval_s, e->next_interval_s,
-                                  e->tonic_fraction, (double)e->bursts, (double)e->rises,
-                                  e->rise_cv, e->confidence};
-    memcpy(v, m, sizeof m);
-}
-
-static void write_tsv(FILE *f, const char *const *ch, size_t C, const cramp_episode *ep,
-                      size_t n)
-{
-    fputs("onset\tduration\ttrial_type\tchannel\tmain_channel", f);
-    for (size_t k = 0; k < N_MEASURES; k++) fprintf(f, "\t%s", measure_names[k]);
-    fputs("\tseries\treason\n", f);
-    char lab[1024];
-    for (size_t i = 0; i < n; i++) {
-        const cramp_episode *e = &ep[i];
-        labels_of(ch, C, e->channels, lab, sizeof lab);
-        fprintf(f, "%.3f\t%.3f\t%s\t%s\t%s", e->onset_s, e->duration_s,
-                cramp_event_type_name(e->type), lab, ch[e->main_channel]);
-        double v[N_MEASURES];
-        measures(e, v);
-        for (size_t k = 0; k < N_MEASURES; k++) {
-            fputc('\t', f);
-            cli_put_number(f, v[k], 0, 6);
-        }
-        if (e->series)
-            fprintf(f, "\t%d", e->series);
-        else
-            fputs("\tn/a", f);
-        fprintf(f, "\t%s\n", e->reason ? e->reason : "n/a");
-    }
-}
-
-static void put_json_labels(FILE *f, const char *const *ch, const size_t *which, size_t n)
-{
-    fputc('[', f);
-    for (size_t k = 0; k < n; k++) {
-        fputs(k ? ", " : "", f);
-        cli_json_string(f, ch[which ? which[k] : k]);
-    }
-    fputc(']', f);
-}
-
-/* One rate group: the settings as before ("fs_hz", "band_hz" at the top).
- * Several: those two are null and "rate_groups" gives each group's rate,
- * channels and band. */
-static void write_json(FILE *f, const char *path, const char *const *ch,
-                       const cramp_night_result *r)
-{
-    const size_t C = r->n_channels, G = r->n_groups, n = r->n_episodes;
-    const cramp_night_group *g = r->group;
-    const cramp_episode *ep = r->episodes;
-    const cramp_detect_summary *s = &r->summary;
-    fputs("{\"file\": ", f);
-    cli_json_string(f, path);
-    if (G == 1) {
-        fprintf(f, ", \"fs_hz\": %g, \"channels\": ", g[0].fs);
-        put_json_labels(f, ch, NULL, C);
-        fprintf(f, ", \"band_hz\": [%g, %g]", g[0].band_lo_hz, g[0].band_hi_hz);
-    } else {
-        fputs(", \"fs_hz\": null, \"channels\": ", f);
-        put_json_labels(f, ch, NULL, C);
-        fputs(", \"band_hz\": null, \"rate_groups\": [", f);
-        for (size_t k = 0; k < G; k++) {
-            fprintf(f, "%s{\"fs_hz\": %g, \"channels\": ", k ? ", " : "", g[k].fs);
-            put_json_labels(f, ch, g[k].member, g[k].n);
-            fprintf(f, ", \"band_hz\": [%g, %g]}", g[k].band_lo_hz, g[k].band_hi_hz);
-        }
-        fputc(']', f);
-    }
-    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\", \"sparseness\": %s,\n", r->mains_hz,
-            g[0].cfg.sparse_block_s > 0 ? "true" : "false");
-    fprintf(f, " \"summary\": {\"hours\": %.6g, \"cramps\": %zu, \"cramps_per_hour\": ", s->hours,
-            s->cramps);
-    cli_put_number(f, s->cramps_per_hour, 1, 6);
-    fprintf(f, ", \"cramp_total_s\": %.3f, \"cramp_longest_s\": %.3f, \"cramp_onsets_s\": [",
-            s->cramp_total_s, s->cramp_longest_s);
-    int first = 1;
-    for (size_t i = 0; i < n; i++)
-        if (ep[i].type == CRAMP_EVENT_CRAMP) {
-            fprintf(f, "%s%.3f", first ? "" : ", ", ep[i].onset_s);
-            first = 0;
-        }
-    fprintf(f, "], \"plm\": %zu, \"plm_series\": %zu, \"plm_index\": ", s->plm, s->plm_series);
-    cli_put_number(f, s->plm_index, 1, 6);
-    fputs(", \"counts\": {", f);
-    for (int t = 0; t < CRAMP_EVENT_TYPES; t++)
-        fprintf(f, "%s\"%s\": %zu", t ? ", " : "", cramp_event_type_name((cramp_event_type)t),
-                s->count[t]);
-    fputs("}},\n \"events\": [", f);
-    char lab[1024];
-    for (size_t i = 0; i < n; i++) {
-        const cramp_episode *e = &ep[i];
-        labels_of(ch, C, e->channels, lab, sizeof lab);
-        fprintf(f, "%s\n  {\"onset\": %.3f, \"duration\": %.3f, \"trial_type\": \"%s\", \"channel\": ",
-                i ? "," : "", e->onset_s, e->duration_s, cramp_event_type_name(e->type));
-        cli_json_string(f, lab);
-        fputs(", \"main_channel\": ", f);
-        cli_json_string(f, ch[e->main_channel]);
-        double v[N_MEASURES];
-        measures(e, v);
-        for (size_t k = 0; k < N_MEASURES; k++) {
-            fprintf(f, ", \"%s\": ", measure_names[k]);
-            cli_put_number(f, v[k], 1, 6);
-        }
-        fprintf(f, ", \"series\": %d, \"reason\": ", e->series);
-        cli_json_string(f, e->reason ? e->reason : "");
-        fputc('}', f);
-    }
-    fputs("\n]}\n", f);
-}
-
-/* The channels --channels names (header indices, in its order), each item
- * resolved as every command resolves it (cli_find_channel). */
-static int named_channels(const cramp_rec_header *h, const char *path, const char *list,
-                          size_t *idx, size_t *n)
-{
-    const char *p = list;
-    char item[128];
-    int more;
-    *n = 0;
-    while ((more = cli_next_channel_item(&p, item, sizeof item, path)) != 0) {
-        long c;
-        if (more < 0) return CLI_FAIL;
-        if (*n == CRAMP_DETECT_MAX_CHANNELS)
-            return cli_fail("'%s': --channels names more than %d channels, the most one run "
-                            "takes",
-                            path, CRAMP_DETECT_MAX_CHANNELS);
-        if ((c = cli_find_channel(h, path, item)) < 0) return CLI_FAIL;
-        idx[(*n)++] = (size_t)c;
-    }
-    return CLI_OK;
 }
 
 /* Warnings before the run: slow channels skipped by default, a unit other
@@ -424,44 +266,6 @@ static void print_summary(const char *path, const char *out_path, const detect_o
             o->edf_out ? o->edf_out : "", el, el > 0 ? (double)r->samples / el / 1e6 : 0.0);
 }
 
-/* The episodes as EDF+ annotations on a copy of path. */
-/* Writes the annotated copy into edf (opened by the caller, committed with
- * the table: both or neither). */
-static int write_edf(const char *path, cli_output *edf, const char *const *lab, size_t C,
-                     const cramp_night_result *r, int drop_own)
-{
-    const size_t ne = r->n_episodes;
-    cramp_annotation *ann = calloc(ne ? ne : 1, sizeof *ann);
-    char *text = calloc(ne ? ne : 1, 1024);
-    char *desc = calloc(ne ? ne : 1, 64);
-    int rc = CLI_FAIL;
-    if (!ann || !text || !desc) {
-        cli_fail("out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < ne; i++) {
-        labels_of(lab, C, r->episodes[i].channels, text + 1024 * i, 1024);
-        ann[i].onset_s = r->episodes[i].onset_s;
-        ann[i].duration_s = r->episodes[i].duration_s;
-        snprintf(desc + 64 * i, 64, "%s" DETECTED_SUFFIX, cramp_event_type_name(r->episodes[i].type));
-        ann[i].text = desc + 64 * i;
-        ann[i].channel = text + 1024 * i;
-    }
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    if (cramp_edf_copy_annotated_to(path, edf->out, ann, ne, &err) != CRAMP_OK)
-        cli_fail("%s", err.message);
-    else if (drop_own)
-        rc = cli_edf_keep_only_annotations(edf, DETECTED_SUFFIX);
-    else
-        rc = CLI_OK;
-done:
-    free(desc);
-    free(text);
-    free(ann);
-    return rc;
-}
-
 static void show_progress(void *user, double fraction)
 {
     cli_progress_update(user, fraction, 0);
@@ -494,8 +298,8 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     cramp_night_options opt = o->night;
     opt.name = path;
     if (cli_input_check(&o->in, h, path) != CLI_OK) goto done;
-    if (cmd_detect_choose_channels(rec, path, o->in.channels, o->all_channels, o->quiet, &opt,
-                                   idx) != CLI_OK)
+    if (detect_choose_channels(rec, path, o->in.channels, o->all_channels, o->quiet, &opt,
+                               idx) != CLI_OK)
         goto done;
     if (!o->quiet)
         for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
@@ -521,12 +325,12 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     for (size_t c = 0; c < r.n_channels; c++) lab[c] = h->channels[r.channel_index[c]].label;
     if (cli_output_open_text(&out, out_path) != CLI_OK) goto done;
     if (o->json)
-        write_json(out.fp, path, lab, &r);
+        detect_write_json(out.fp, path, lab, &r);
     else
-        write_tsv(out.fp, lab, r.n_channels, r.episodes, r.n_episodes);
+        detect_write_tsv(out.fp, lab, &r);
     if (o->edf_out) {
         if (cli_output_open_raw(&edf, o->edf_out) != CLI_OK) goto done;
-        if (write_edf(path, &edf, lab, r.n_channels, &r, o->drop_annotations) != CLI_OK) goto done;
+        if (detect_write_edf(path, &edf, lab, &r, o->drop_annotations) != CLI_OK) goto done;
     }
     /* the table and the annotated copy: both or neither */
     cli_output *const outs[2] = {&out, &edf};
@@ -547,16 +351,11 @@ int cmd_detect(int argc, char *argv[])
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
-        {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
         CLI_INPUT_TEXT_LONGOPTS,
         {"drop-annotations", no_argument, NULL, OPT_DROP_ANN},
         {"edf-annotations", required_argument, NULL, OPT_EDF},
-        {"mains", required_argument, NULL, OPT_MAINS},
-        {"band", required_argument, NULL, OPT_BAND},
-        {"channels", required_argument, NULL, OPT_CHANNELS},
-        {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
+        DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
-        {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
@@ -574,7 +373,6 @@ int cmd_detect(int argc, char *argv[])
         case 'o': o.out = optarg; break;
         case OPT_JSON: o.json = 1; break;
         case OPT_KEEP_ANN: o.drop_annotations = 0; break;
-        case OPT_ALL_CHANNELS: o.all_channels = 1; break;
         case CLI_OPT_INPUT_FS:
         case CLI_OPT_INPUT_UNIT:
             if (cli_input_text_option(&o.in, c, optarg) != CLI_OK) return CLI_USAGE;
@@ -582,7 +380,6 @@ int cmd_detect(int argc, char *argv[])
         case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
-        case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
         case OPT_MIN_CONF: {
@@ -594,23 +391,11 @@ int cmd_detect(int argc, char *argv[])
             o.min_confidence = v;
             break;
         }
-        case OPT_MAINS:
-            if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_BAND:
-            if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
-            break;
-        case OPT_CHANNELS: {
-            int rc = cli_input_channels(&o.in, optarg);
+        default: {
+            const int rc = detect_option(c, optarg, &o.night, &o.in, &o.all_channels);
+            if (rc == DETECT_OPT_NONE) return cli_bad_option(argv, c);
             if (rc != CLI_OK) return rc;
-            break;
         }
-        case OPT_FULL_SCALE: {
-            int rc = cli_input_full_scale(&o.in, optarg);
-            if (rc != CLI_OK) return rc;
-            break;
-        }
-        default: return cli_bad_option(argv, c);
         }
     }
     const int nfiles = argc - optind;
@@ -636,77 +421,3 @@ int cmd_detect(int argc, char *argv[])
     return rc;
 }
 
-/* The channels a night is run on, as cramp detect and cramp batch choose
- * them: --channels LIST; else, for EDF/BDF, the leg EMG channels by label
- * and transducer (unless all_channels); else every channel at a usable rate
- * (cramp_night_channels). Sets opt->channels (pointing into idx, room for
- * CRAMP_DETECT_MAX_CHANNELS) and opt->n_channels; CLI_OK, or CLI_FAIL after
- * printing why. */
-int cmd_detect_choose_channels(cramp_recording *rec, const char *path, const char *list,
-                               int all_channels, int quiet, cramp_night_options *opt,
-                               size_t *idx)
-{
-    const cramp_rec_header *h = cramp_recording_header(rec);
-    size_t n = 0;
-    if (list && named_channels(h, path, list, idx, &n) != CLI_OK) return CLI_FAIL;
-    const int by_label = !list && !all_channels && h->format >= CRAMP_REC_EDF &&
-                         h->format <= CRAMP_REC_BDFPLUS_D;
-    if (by_label && cli_leg_emg_channels(h, path, CRAMP_NIGHT_MIN_FS_HZ, idx, &n,
-                                         CRAMP_DETECT_MAX_CHANNELS, quiet) != CLI_OK)
-        return CLI_FAIL;
-    opt->channels = list || by_label ? idx : NULL;
-    opt->n_channels = n;
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    const cramp_status st = cramp_night_channels(rec, opt, idx, &n, &err);
-    if (st != CRAMP_OK) {
-        cli_fail("%s%s", err.message, st == CRAMP_ERANGE ? " (choose with --channels)" : "");
-        return CLI_FAIL;
-    }
-    opt->channels = idx;
-    opt->n_channels = n;
-    return CLI_OK;
-}
-
-/* ---- shared with cramp batch (cmd_detect.h) ----------------------------- */
-
-void cmd_detect_write_tsv(FILE *f, const char *const *ch, const cramp_night_result *r)
-{
-    write_tsv(f, ch, r->n_channels, r->episodes, r->n_episodes);
-}
-
-void cmd_detect_write_json(FILE *f, const char *path, const char *const *ch,
-                           const cramp_night_result *r)
-{
-    write_json(f, path, ch, r);
-}
-
-int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
-                              size_t *idx, size_t *n)
-{
-    return named_channels(h, path, list, idx, n);
-}
-
-int cmd_detect_parse_mains(const char *arg, cramp_night_options *night)
-{
-    if (!strcmp(arg, "auto"))
-        night->mains_hz = -1;
-    else if (!strcmp(arg, "none") || !strcmp(arg, "0"))
-        night->mains_hz = 0;
-    else if (!strcmp(arg, "50"))
-        night->mains_hz = 50;
-    else if (!strcmp(arg, "60"))
-        night->mains_hz = 60;
-    else
-        return cli_usage_error("--mains wants 50, 60, auto or none, not '%s'", arg);
-    return CLI_OK;
-}
-
-int cmd_detect_parse_band(const char *arg, cramp_night_options *night)
-{
-    cramp_detect_config *d = &night->detect;
-    if (cli_parse_band(arg, &d->band_lo_hz, &d->band_hi_hz) != 0 || d->band_lo_hz < 0 ||
-        !(d->band_hi_hz > d->band_lo_hz))
-        return cli_usage_error("--band wants LO-HI in Hz with 0 <= LO < HI, not '%s'", arg);
-    return CLI_OK;
-}
