@@ -882,7 +882,7 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     cramp_recording *rec = NULL;
     cramp_recording_options ro;
     cramp_recording_options_default(&ro);
-    ro.wav_full_scale_uv = o->in.full_scale_uv;
+    cli_input_options(&o->in, &ro);
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_recording_open(&rec, it->path, &ro, &err);
@@ -901,12 +901,7 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     cli_output out[3];
     memset(out, 0, sizeof out);
     for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
-    if (o->in.full_scale_uv > 0 && h->format != CRAMP_REC_WAV) {
-        cli_fail("--full-scale-uv applies to WAV input; '%s' is %s, which carries its own "
-                 "units",
-                 it->path, cramp_rec_format_name(h->format));
-        goto done;
-    }
+    if (cli_input_check(&o->in, h, it->path) != CLI_OK) goto done;
     /* the channels as cramp detect chooses them (one function for both) */
     if (detect_choose_channels(rec, it->path, o->in.channels, o->all_channels, 1, &opt,
                                idx) != CLI_OK) {
