@@ -3,8 +3,10 @@
  * night of leg sEMG with the night driver (cramp/night.h), and writes the
  * episodes as a BIDS events table (or JSON), optionally as EDF+ annotations
  * on a copy of the recording, with a per-night summary on stderr. This file
- * parses the arguments and formats the outputs; the recipe (rate groups,
- * first minute, mains, priming, classification) is the library's. */
+ * parses the arguments and prints the summary; the output formats and the
+ * options cramp batch shares are detect_output.c's and detect_options.c's,
+ * the recipe (rate groups, first minute, mains, priming, classification) is
+ * the library's. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
