@@ -9,18 +9,14 @@
 # the same message.
 # Usage: tests/cli_shared_options.sh PATH/TO/cramp
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_shared_options.sh PATH/TO/cramp}
 CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-shared-options.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-}
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
 
 cat >night.scenario <<'SC'
 duration_min 4
