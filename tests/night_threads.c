@@ -216,7 +216,7 @@ static void check_night(const sim *a, const sim *b, const char *name)
                     if (parts[j]) {
                         size_t want = (gr->n + parts[j] - 1) / parts[j];
                         if (want > threads[i]) want = threads[i];
-                        CHECK(gr->parts == want && gr->threads == (want > 1 ? want : 0),
+                        CHECK(gr->parts == want && gr->threads == want,
                               "%s: group %zu of %zu channels ran %zu parts on %zu threads, "
                               "wanted %zu",
                               what, g, gr->n, gr->parts, gr->threads, want);

@@ -120,6 +120,9 @@ void cmd_batch_help(FILE *out)
         "  --band LO-HI            as cramp detect, Hz\n"
         "  --full-scale-uv X       as cramp detect (WAV inputs)\n"
         "  --no-sparseness         as cramp detect\n"
+        "  --threads-per-night N   threads inside each recording (cramp detect\n"
+        "                          --threads; default 1: the jobs fill the cores);\n"
+        "                          the results do not depend on it\n"
         "  --quiet                 no progress and no summary line (failures are still\n"
         "                          reported)\n"
         "  -h, --help              show this help\n"
@@ -1613,7 +1616,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 /* ---- options ---------------------------------------------------------------- */
 
 enum { OPT_MAINS = 256, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET, OPT_NO_SPARSE,
-       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS };
+       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS, OPT_THREADS };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1631,6 +1634,7 @@ int cmd_batch(int argc, char *argv[])
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
+        {"threads-per-night", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     batch_opts o;
@@ -1673,6 +1677,10 @@ int cmd_batch(int argc, char *argv[])
             break;
         case OPT_BAND:
             if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_THREADS:
+            if (cmd_detect_parse_threads("--threads-per-night", optarg, &o.night) != CLI_OK)
+                return CLI_USAGE;
             break;
         case OPT_ALL_CHANNELS: o.all_channels = 1; break;
         case OPT_CHANNELS: {

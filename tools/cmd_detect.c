@@ -146,6 +146,10 @@ void cmd_detect_help(FILE *out)
           "                          a movement (the reaction to the cramp), not a cramp\n"
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
+          "  --threads N             threads for one recording (default: the machine's\n"
+          "                          cores): its channels split into parts of one SIMD\n"
+          "                          vector (8 with AVX-512), each on a thread, while\n"
+          "                          this one reads; the episodes are the same for any N\n"
           "  --quiet                 no summary or progress on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
@@ -166,7 +170,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE };
+       OPT_VOLUNTARY_RULE, OPT_THREADS };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -560,11 +564,13 @@ int cmd_detect(int argc, char *argv[])
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
+    o.night.threads = 0; /* one per core */
     opterr = 0;
     optind = 1;
     int c;
@@ -599,6 +605,10 @@ int cmd_detect(int argc, char *argv[])
             break;
         case OPT_BAND:
             if (cmd_detect_parse_band(optarg, &o.night) != CLI_OK) return CLI_USAGE;
+            break;
+        case OPT_THREADS:
+            if (cmd_detect_parse_threads("--threads", optarg, &o.night) != CLI_OK)
+                return CLI_USAGE;
             break;
         case OPT_CHANNELS: {
             int rc = cli_input_channels(&o.in, optarg);
@@ -699,6 +709,15 @@ int cmd_detect_parse_mains(const char *arg, cramp_night_options *night)
         night->mains_hz = 60;
     else
         return cli_usage_error("--mains wants 50, 60, auto or none, not '%s'", arg);
+    return CLI_OK;
+}
+
+int cmd_detect_parse_threads(const char *opt, const char *arg, cramp_night_options *night)
+{
+    size_t n;
+    if (cli_parse_size(arg, &n) != 0 || n < 1 || n > 1024)
+        return cli_usage_error("%s wants a number of threads, 1 to 1024, not '%s'", opt, arg);
+    night->threads = n;
     return CLI_OK;
 }
 

@@ -27,6 +27,9 @@ void cmd_detect_write_json(FILE *f, const char *path, const char *const *ch,
  * error printed (returns CLI_USAGE). */
 int cmd_detect_parse_mains(const char *arg, cramp_night_options *night);
 int cmd_detect_parse_band(const char *arg, cramp_night_options *night);
+/* --threads N (opt names the option in the message): night->threads = N,
+ * 1..1024; CLI_OK, or a usage error printed (returns CLI_USAGE). */
+int cmd_detect_parse_threads(const char *opt, const char *arg, cramp_night_options *night);
 int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const char *list,
                               size_t *idx, size_t *n);
 /* The channels cramp detect runs a night on (--channels LIST, else the leg

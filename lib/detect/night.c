@@ -357,7 +357,8 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         idx[k] = r->channel_index[g->member[k]];
         info[k] = r->channel[g->member[k]];
     }
-    /* parts: whole vectors of channels, spread evenly over the threads */
+    /* parts: whole vectors of channels, spread evenly over the threads; with
+     * threads, even one part runs on a worker while this thread reads */
     const size_t threads = night_threads(o), w = part_width(o);
     const size_t vectors = (g->n + w - 1) / w;
     size_t np = threads < vectors ? threads : vectors;
@@ -394,8 +395,8 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         st = src->rewind(src->user, idx, g->n, err);
     }
     if (st == CRAMP_OK)
-        st = np > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err)
-                    : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err);
+        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err)
+                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err);
     /* a worker's failure (the first part's, if several failed) */
     for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
         if (pt[i].st == CRAMP_ENOMEM)

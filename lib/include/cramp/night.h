@@ -54,7 +54,8 @@
  * group's channels into parts, each with its own detector on its own worker
  * thread (parts no narrower than the filters' SIMD vector: a part of fewer
  * channels would pay for the empty lanes); the calling thread reads the
- * blocks and hands each to every part. Groups still run one after the other,
+ * blocks and hands each to every part (so even a group of one part gains the
+ * overlap of reading and detecting). Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -98,7 +99,7 @@ typedef struct cramp_night_group {
     size_t parts;             /* detectors the group's channels were split into
                                  (1 without worker threads) */
     size_t threads;           /* worker threads that ran them (0: the calling
-                                 thread did) */
+                                 thread did; with opt->threads > 1, one per part) */
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the
