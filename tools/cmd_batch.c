@@ -121,6 +121,9 @@ void cmd_batch_help(FILE *out)
         "  --band LO-HI            as cramp detect, Hz\n"
         "  --full-scale-uv X       as cramp detect (WAV inputs)\n"
         "  --no-sparseness         as cramp detect\n"
+        "  --threads-per-night N   threads inside each recording (cramp detect\n"
+        "                          --threads; default 1: the jobs fill the cores);\n"
+        "                          the results do not depend on it\n"
         "  --quiet                 no progress and no summary line (failures are still\n"
         "                          reported)\n"
         "  -h, --help              show this help\n"
@@ -1608,7 +1611,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 
 /* ---- options ---------------------------------------------------------------- */
 
-enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE };
+enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_THREADS };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1621,6 +1624,7 @@ int cmd_batch(int argc, char *argv[])
         {"fatigue", no_argument, NULL, OPT_FATIGUE},
         DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"threads-per-night", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     batch_opts o;
@@ -1657,6 +1661,10 @@ int cmd_batch(int argc, char *argv[])
         case OPT_FORCE: o.force = 1; break;
         case OPT_FATIGUE: o.fatigue = 1; break;
         case OPT_QUIET: o.quiet = 1; break;
+        case OPT_THREADS:
+            if (detect_parse_threads("--threads-per-night", optarg, &o.night) != CLI_OK)
+                return CLI_USAGE;
+            break;
         default: {
             const int rc = detect_option(c, optarg, &o.night, &o.in, &o.all_channels);
             if (rc == DETECT_OPT_NONE) return cli_bad_option(argv, c);

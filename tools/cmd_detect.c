@@ -150,6 +150,10 @@ void cmd_detect_help(FILE *out)
           "                          a movement (the reaction to the cramp), not a cramp\n"
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
+          "  --threads N             threads for one recording (default: the machine's\n"
+          "                          cores): its channels split into parts of one SIMD\n"
+          "                          vector (8 with AVX-512), each on a thread, while\n"
+          "                          this one reads; the episodes are the same for any N\n"
           "  --quiet                 no summary or progress on stderr\n"
           "  -h, --help              show this help\n"
           "\n"
@@ -167,7 +171,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE };
+       OPT_VOLUNTARY_RULE, OPT_THREADS };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -361,11 +365,13 @@ int cmd_detect(int argc, char *argv[])
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
+    o.night.threads = 0; /* one per core */
     opterr = 0;
     optind = 1;
     int c;
@@ -393,6 +399,10 @@ int cmd_detect(int argc, char *argv[])
             o.min_confidence = v;
             break;
         }
+        case OPT_THREADS:
+            if (detect_parse_threads("--threads", optarg, &o.night) != CLI_OK)
+                return CLI_USAGE;
+            break;
         default: {
             const int rc = detect_option(c, optarg, &o.night, &o.in, &o.all_channels);
             if (rc == DETECT_OPT_NONE) return cli_bad_option(argv, c);

@@ -78,6 +78,15 @@ static int parse_band(const char *arg, cramp_night_options *night)
     return CLI_OK;
 }
 
+int detect_parse_threads(const char *opt, const char *arg, cramp_night_options *night)
+{
+    size_t n;
+    if (cli_parse_size(arg, &n) != 0 || n < 1 || n > 1024)
+        return cli_usage_error("%s wants a number of threads, 1 to 1024, not '%s'", opt, arg);
+    night->threads = n;
+    return CLI_OK;
+}
+
 int detect_option(int c, const char *arg, cramp_night_options *night, cli_input *in,
                   int *all_channels)
 {

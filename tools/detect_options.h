@@ -35,6 +35,11 @@ enum { DETECT_OPT_MAINS = 0x1100, DETECT_OPT_BAND, DETECT_OPT_CHANNELS, DETECT_O
 int detect_option(int c, const char *arg, cramp_night_options *night, cli_input *in,
                   int *all_channels);
 
+/* --threads N (opt names the option in the message, e.g. "--threads" or
+ * "--threads-per-night"): night->threads = N, 1..1024; CLI_OK, or a usage
+ * error printed (returns CLI_USAGE). */
+int detect_parse_threads(const char *opt, const char *arg, cramp_night_options *night);
+
 /* The channels a night is run on, as cramp detect and cramp batch choose
  * them: --channels LIST (list, may be NULL); else, for EDF/BDF, the leg EMG
  * channels by label and transducer (unless all_channels; named on stderr

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The night driver (cramp/night.h): rate groups, first minute, mains choice,
  * one primed detector per group, classification and summary. */
+#define _POSIX_C_SOURCE 200809L
 #include "cramp/night.h"
 #include "core/internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cramp_night_options_default(cramp_night_options *opt)
 {
@@ -16,6 +19,7 @@ void cramp_night_options_default(cramp_night_options *opt)
     opt->mains_hz = -1;
     opt->prime_s = 60;
     opt->block_frames = 4096;
+    opt->threads = 1;
 }
 
 void cramp_night_result_free(cramp_night_result *res)
@@ -105,9 +109,244 @@ static cramp_status push(seg_list *l, const cramp_activity *a)
     return CRAMP_OK;
 }
 
-/* Step 4 for group g: create, prime, rewind, run, finish, renumber. */
+/* ---- step 4: one group's detectors ------------------------------------ */
+
+/* One detector over channels [first, first + n) of a group. The calling
+ * thread sets it up; with worker threads one worker then owns it (detector,
+ * buffers, segments, status) until the join. */
+typedef struct part {
+    const cramp_night_group *g;
+    size_t first, n;
+    cramp_detector *d;
+    float *buf;               /* block_frames x n, its channels of a block; NULL
+                                 when the part is the whole group */
+    size_t buf_frames;
+    cramp_activity *tmp;
+    size_t tcap;
+    seg_list segs;
+    cramp_status st;
+    cramp_error err;
+    const float *prime;       /* the group's first minute (primed x g->n) */
+    struct ring *ring;        /* NULL: run by the calling thread */
+    pthread_t tid;
+} part;
+
+/* Its channels of frames (interleaved over the group's g->n) into p->buf. */
+static const float *part_frames(part *p, const float *frames, size_t k)
+{
+    if (!p->buf) return frames;
+    const size_t gn = p->g->n, n = p->n;
+    const float *src = frames + p->first;
+    for (size_t i = 0; i < k; i++)
+        for (size_t c = 0; c < n; c++) p->buf[i * n + c] = src[i * gn + c];
+    return p->buf;
+}
+
+static cramp_status part_prime(part *p)
+{
+    const size_t primed = p->g->primed, chunk = p->buf ? p->buf_frames : primed;
+    for (size_t i = 0; i < primed || i == 0; i += chunk) {
+        const size_t k = primed - i < chunk ? primed - i : chunk;
+        cramp_status st = cramp_detector_prime(p->d, part_frames(p, p->prime + i * p->g->n, k), k);
+        if (st != CRAMP_OK || k == 0) return st;
+    }
+    return CRAMP_OK;
+}
+
+/* The segments in tmp[0..m) to p->segs, in the night's channel order. */
+static cramp_status part_keep(part *p, size_t m)
+{
+    for (size_t q = 0; q < m; q++) {
+        p->tmp[q].channel = p->g->member[p->first + p->tmp[q].channel];
+        if (push(&p->segs, &p->tmp[q]) != CRAMP_OK) return CRAMP_ENOMEM;
+    }
+    return CRAMP_OK;
+}
+
+/* One block (k > 0 frames of the group), or the end (k == 0). */
+static cramp_status part_block(part *p, const float *frames, size_t k)
+{
+    size_t m = 0;
+    if (k == 0) {
+        cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
+    } else if (cramp_detector_process(p->d, part_frames(p, frames, k), k, p->tmp, p->tcap, &m) !=
+               CRAMP_OK) {
+        return CRAMP_ERANGE;
+    }
+    return part_keep(p, m);
+}
+
+/* Blocks in flight between the calling thread (reads) and the workers. A
+ * slot is refilled once every part has processed it (left[s] == 0). */
+typedef struct ring {
+    pthread_mutex_t mu;
+    pthread_cond_t filled_cv, free_cv;
+    float *slot[CRAMP_NIGHT_RING_BLOCKS];
+    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
+    size_t left[CRAMP_NIGHT_RING_BLOCKS];
+    uint64_t filled;          /* blocks published */
+    int stop;                 /* a read or a worker failed: everybody stops */
+} ring;
+
+static void ring_stop(ring *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = 1;
+    pthread_cond_broadcast(&q->filled_cv);
+    pthread_cond_broadcast(&q->free_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void *part_worker(void *arg)
+{
+    part *p = arg;
+    ring *q = p->ring;
+    if ((p->st = part_prime(p)) != CRAMP_OK) {
+        ring_stop(q);
+        return NULL;
+    }
+    for (uint64_t seq = 0;; seq++) {
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        pthread_mutex_lock(&q->mu);
+        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
+        const int stop = q->stop;
+        const size_t k = q->frames[s];
+        pthread_mutex_unlock(&q->mu);
+        if (stop) return NULL;
+        if ((p->st = part_block(p, q->slot[s], k)) != CRAMP_OK) {
+            ring_stop(q);
+            return NULL;
+        }
+        if (k == 0) return NULL;
+        pthread_mutex_lock(&q->mu);
+        if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
+        pthread_mutex_unlock(&q->mu);
+    }
+}
+
+/* Worker threads for a run: opt->threads, 0 = one per online core. */
+static size_t night_threads(const cramp_night_options *o)
+{
+    if (o->threads) return o->threads;
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1 ? (size_t)n : 1;
+}
+
+/* Channels per part: opt->part_channels, or the lanes of the filters' vector
+ * (the filters run on the best path; a part narrower than it costs as much
+ * per frame as a full vector). */
+static size_t part_width(const cramp_night_options *o)
+{
+    if (o->part_channels) return o->part_channels;
+    switch (cramp_simd_best()) {
+    case CRAMP_SIMD_AVX512: return 8;
+    case CRAMP_SIMD_AVX2: return 4;
+    default: return 1;
+    }
+}
+
+/* Reads the group's blocks into the ring until the end, a failure or a stop;
+ * the calling thread's side of a threaded group. */
+static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_options *o,
+                              cramp_night_group *g, const size_t *idx, ring *q, size_t parts,
+                              double done_s, double total_s, cramp_error *err)
+{
+    for (uint64_t seq = 0;; seq++) {
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        pthread_mutex_lock(&q->mu);
+        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
+        const int stop = q->stop;
+        pthread_mutex_unlock(&q->mu);
+        if (stop) return CRAMP_OK; /* a worker failed: its status is the run's */
+        size_t k = 0;
+        cramp_status st = src->read(src->user, idx, g->n, q->slot[s], o->block_frames, &k, err);
+        if (st != CRAMP_OK) {
+            ring_stop(q);
+            return st;
+        }
+        if (k > 0) {
+            if (o->on_block) o->on_block(o->block_user, g, q->slot[s], k);
+            g->frames += k;
+            if (o->progress && total_s > 0)
+                o->progress(o->progress_user,
+                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
+        }
+        pthread_mutex_lock(&q->mu);
+        q->frames[s] = k;
+        q->left[s] = parts;
+        q->filled = seq + 1;
+        pthread_cond_broadcast(&q->filled_cv);
+        pthread_mutex_unlock(&q->mu);
+        if (k == 0) return CRAMP_OK;
+    }
+}
+
+/* The group's parts on worker threads, the calling thread reading. */
+static cramp_status run_threaded(const cramp_night_source *src, const cramp_night_options *o,
+                                 cramp_night_group *g, const size_t *idx, part *pt, size_t np,
+                                 double done_s, double total_s, cramp_error *err)
+{
+    ring q;
+    memset(&q, 0, sizeof q);
+    cramp_status st = CRAMP_OK;
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
+        if (!(q.slot[s] = malloc(o->block_frames * g->n * sizeof *q.slot[s])))
+            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+    if (st == CRAMP_OK && pthread_mutex_init(&q.mu, NULL) != 0)
+        st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot make a mutex");
+    if (st != CRAMP_OK) {
+        for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q.slot[s]);
+        return st;
+    }
+    pthread_cond_init(&q.filled_cv, NULL);
+    pthread_cond_init(&q.free_cv, NULL);
+    size_t started = 0;
+    for (; started < np; started++) {
+        pt[started].ring = &q;
+        if (pthread_create(&pt[started].tid, NULL, part_worker, &pt[started]) != 0) {
+            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
+                             started);
+            ring_stop(&q);
+            break;
+        }
+    }
+    if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err);
+    for (size_t i = 0; i < started; i++) pthread_join(pt[i].tid, NULL);
+    g->threads = started;
+    pthread_cond_destroy(&q.filled_cv);
+    pthread_cond_destroy(&q.free_cv);
+    pthread_mutex_destroy(&q.mu);
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q.slot[s]);
+    return st;
+}
+
+/* The group's one part in the calling thread: read, process, one block at a
+ * time. */
+static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
+                               cramp_night_group *g, const size_t *idx, part *p, float *buf,
+                               double done_s, double total_s, cramp_error *err)
+{
+    cramp_status st = part_prime(p);
+    if (st != CRAMP_OK) return st;
+    for (;;) {
+        size_t k = 0;
+        if ((st = src->read(src->user, idx, g->n, buf, o->block_frames, &k, err)) != CRAMP_OK)
+            return st;
+        if (k > 0) {
+            if (o->on_block) o->on_block(o->block_user, g, buf, k);
+            g->frames += k;
+            if (o->progress && total_s > 0)
+                o->progress(o->progress_user,
+                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
+        }
+        if ((p->st = part_block(p, buf, k)) != CRAMP_OK || k == 0) return p->st;
+    }
+}
+
+/* Step 4 for group g: split, create, prime, rewind, run, finish, renumber;
+ * the segments appended to segs. */
 static cramp_status run_group(const cramp_night_source *src, const cramp_night_options *o,
-                              cramp_night_result *r, cramp_night_group *g, float **prime,
+                              cramp_night_result *r, cramp_night_group *g, const float *prime,
                               float *buf, double *done_s, double total_s, seg_list *segs,
                               cramp_error *err)
 {
@@ -118,59 +357,75 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         idx[k] = r->channel_index[g->member[k]];
         info[k] = r->channel[g->member[k]];
     }
-    cramp_detector *d = NULL;
-    cramp_activity *tmp = NULL;
-    cramp_error e;
-    memset(&e, 0, sizeof e);
-    cramp_status st = cramp_detector_create(&d, g->n, &g->cfg, info, &e);
-    if (st != CRAMP_OK) {
-        cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
-        goto done;
-    }
-    cramp_detector_prime(d, *prime, g->primed);
-    free(*prime);
-    *prime = NULL;
-    cramp_detector_band(d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
-    if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK) goto done;
-    size_t tcap = cramp_detector_max_output(d, o->block_frames);
-    if (tcap < 3 * g->n) tcap = 3 * g->n;
-    tmp = malloc(tcap * sizeof *tmp);
-    if (!tmp) {
-        st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (int last = 0; !last;) {
-        size_t k = 0, m = 0;
-        if ((st = src->read(src->user, idx, g->n, buf, o->block_frames, &k, err)) != CRAMP_OK)
-            goto done;
-        if (k > 0) {
-            if (o->on_block) o->on_block(o->block_user, g, buf, k);
-            if (cramp_detector_process(d, buf, k, tmp, tcap, &m) != CRAMP_OK) {
-                st = cramp__fail(err, CRAMP_ERANGE, "%sdetector failed",
-                                 prefix(o, pb, sizeof pb));
-                goto done;
-            }
-            g->frames += k;
-            if (o->progress && total_s > 0)
-                o->progress(o->progress_user,
-                            fmin(1.0, (*done_s + (double)g->frames / g->fs) / total_s));
-        } else {
-            cramp_detector_finish(d, tmp, tcap, &m);
-            last = 1;
+    /* parts: whole vectors of channels, spread evenly over the threads; with
+     * threads, even one part runs on a worker while this thread reads */
+    const size_t threads = night_threads(o), w = part_width(o);
+    const size_t vectors = (g->n + w - 1) / w;
+    size_t np = threads < vectors ? threads : vectors;
+    if (np < 1 || threads < 2) np = 1;
+    part pt[CRAMP_DETECT_MAX_CHANNELS];
+    memset(pt, 0, sizeof pt);
+    cramp_status st = CRAMP_OK;
+    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
+        part *p = &pt[i];
+        const size_t v0 = i * vectors / np, v1 = (i + 1) * vectors / np;
+        p->g = g;
+        p->first = v0 * w;
+        p->n = (v1 * w < g->n ? v1 * w : g->n) - p->first;
+        p->prime = prime;
+        cramp_error e;
+        memset(&e, 0, sizeof e);
+        st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);
+        if (st != CRAMP_OK) {
+            cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
+            break;
         }
-        for (size_t q = 0; q < m; q++) {
-            tmp[q].channel = g->member[tmp[q].channel];
-            if (push(segs, &tmp[q]) != CRAMP_OK) {
+        p->tcap = cramp_detector_max_output(p->d, o->block_frames);
+        if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
+        p->tmp = malloc(p->tcap * sizeof *p->tmp);
+        if (np > 1) {
+            p->buf_frames = o->block_frames;
+            p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
+        }
+        if (!p->tmp || (np > 1 && !p->buf)) st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+    }
+    g->parts = np;
+    if (st == CRAMP_OK) {
+        cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
+        st = src->rewind(src->user, idx, g->n, err);
+    }
+    if (st == CRAMP_OK)
+        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err)
+                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err);
+    /* a worker's failure (the first part's, if several failed) */
+    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
+        if (pt[i].st == CRAMP_ENOMEM)
+            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        else if (pt[i].st != CRAMP_OK)
+            st = cramp__fail(err, pt[i].st, "%sdetector failed", prefix(o, pb, sizeof pb));
+    }
+    for (size_t i = 0; i < np; i++) {
+        for (size_t q = 0; q < pt[i].segs.n && st == CRAMP_OK; q++)
+            if (push(segs, &pt[i].segs.a[q]) != CRAMP_OK)
                 st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-                goto done;
-            }
-        }
+        free(pt[i].segs.a);
+        free(pt[i].tmp);
+        free(pt[i].buf);
+        cramp_detector_destroy(pt[i].d);
     }
     *done_s += (double)g->frames / g->fs;
-done:
-    free(tmp);
-    cramp_detector_destroy(d);
     return st;
+}
+
+/* One order of the night's segments whatever the split: by onset, channel,
+ * kind (a channel's segments of one kind never share an onset). */
+static int cmp_seg(const void *a, const void *b)
+{
+    const cramp_activity *x = a, *y = b;
+    if (x->onset_s != y->onset_s) return x->onset_s < y->onset_s ? -1 : 1;
+    if (x->channel != y->channel) return x->channel < y->channel ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    return (x->offset_s > y->offset_s) - (x->offset_s < y->offset_s);
 }
 
 /* The recipe over r's channels (n_channels, channel, channel_index set). */
@@ -248,13 +503,16 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
     for (size_t k = 0; k < r->n_groups; k++) {
         cramp_night_group *g = &r->group[k];
         g->cfg.mains_hz = r->mains_hz;
-        st = run_group(src, o, r, g, &prime[k], buf, &done_s, total_s, &segs, err);
+        st = run_group(src, o, r, g, prime[k], buf, &done_s, total_s, &segs, err);
+        free(prime[k]);
+        prime[k] = NULL;
         if (st != CRAMP_OK) goto done;
         r->duration_s = fmax(r->duration_s, (double)g->frames / g->fs);
         r->samples += g->frames * g->n;
     }
-    /* 5. all groups together; the classification settings do not depend on
-     * the rate: any group's */
+    /* 5. all groups together, in one order whatever the threads; the
+     * classification settings do not depend on the rate: any group's */
+    if (segs.n) qsort(segs.a, segs.n, sizeof *segs.a, cmp_seg);
     cramp_error e;
     memset(&e, 0, sizeof e);
     st = cramp_detect_classify(segs.a, segs.n, r->channel, C, &r->group[0].cfg, &r->episodes,

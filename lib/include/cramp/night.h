@@ -39,16 +39,32 @@
  * Units: seconds, Hz, microvolts (the detector's uV margins assume uV).
  * Sizes: at most CRAMP_DETECT_MAX_CHANNELS channels per night.
  * Memory: constant in the length of the night: per group the first minute
- * (prime_s x fs x channels floats, held until that group's run) and one
+ * (prime_s x fs x channels floats, held until that group's run ends) and one
  * block (block_frames x channels floats), the detectors' own state (see
- * cramp/detect.h); plus the segment and episode lists, which grow with the
- * number of events, not with the recording's length.
+ * cramp/detect.h); with worker threads, CRAMP_NIGHT_RING_BLOCKS blocks in
+ * flight and one block of its channels per part instead of the one block;
+ * plus the segment and episode lists, which grow with the number of events,
+ * not with the recording's length.
  * Ownership: the result's episode array is the driver's allocation, released
  * by cramp_night_result_free; the recording stays the caller's (the driver
  * changes its channel selection and position).
  * Threads: a run is not synchronised with its recording or callbacks; distinct
- * runs over distinct recordings may run in distinct threads at once. The
- * callbacks are called from the calling thread only.
+ * runs over distinct recordings may run in distinct threads at once. Inside
+ * one run, opt->threads > 1 (or 0: one per online core) splits each rate
+ * group's channels into parts, each with its own detector on its own worker
+ * thread (parts no narrower than the filters' SIMD vector: a part of fewer
+ * channels would pay for the empty lanes); the calling thread reads the
+ * blocks and hands each to every part (so even a group of one part gains the
+ * overlap of reading and detecting). Groups still run one after the other,
+ * and the classification runs in the calling thread after the workers are
+ * joined. The result is bit-identical for any number of threads (the
+ * segments are put in one order, by onset, channel and kind, before the
+ * classification). The source, its read/rewind callbacks, on_block and
+ * progress are called from the calling thread only, never from a worker; the
+ * recording is read from the calling thread only. The options, the source
+ * description and the result are read or written by the calling thread only;
+ * the workers own their detectors and buffers and share nothing else with it
+ * but the blocks (under a mutex).
  * Allocation: every run allocates (groups, buffers, detectors, lists); the
  * library never prints: failures come back as a status and an error message. */
 #ifndef CRAMP_NIGHT_H
@@ -80,6 +96,10 @@ typedef struct cramp_night_group {
     double band_lo_hz, band_hi_hz; /* band used (cramp_detector_band) */
     size_t notches;           /* mains notches */
     uint64_t frames;          /* frames processed */
+    size_t parts;             /* detectors the group's channels were split into
+                                 (1 without worker threads) */
+    size_t threads;           /* worker threads that ran them (0: the calling
+                                 thread did; with opt->threads > 1, one per part) */
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the
@@ -108,10 +128,23 @@ typedef struct cramp_night_options {
     void *progress_user;
     cramp_night_block_fn on_block;
     void *block_user;
+    size_t threads;           /* worker threads for the detectors of one group
+                                 (1: none, all in the calling thread, the default;
+                                 0: one per online core; N: at most N). More
+                                 threads than a group has parts use fewer; any
+                                 value gives the same bits (see "Threads") */
+    size_t part_channels;     /* with worker threads, channels per part: 0: the
+                                 width of the filters' SIMD vector (8 with
+                                 AVX-512, 4 with AVX2, else 1); N: N (1: one
+                                 detector per channel). Speed only: any value
+                                 gives the same bits */
 } cramp_night_options;
 
+/* Blocks read ahead of the workers when a run uses worker threads. */
+#define CRAMP_NIGHT_RING_BLOCKS 4
+
 /* Defaults: cramp_detect_config_default, auto mains, every channel, 60 s
- * priming, 4096-frame blocks, no callbacks. */
+ * priming, 4096-frame blocks, no callbacks, one thread. */
 CRAMP_API void cramp_night_options_default(cramp_night_options *opt);
 
 typedef struct cramp_night_result {

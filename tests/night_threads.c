@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The night driver on worker threads (cramp/night.h, "Threads"): simulated
+ * nights of 1, 3 and 8 channels (and one of two rate groups) give, for 2, 3
+ * and 8 threads and parts of 1, 2 and the default number of channels, the
+ * same episodes byte for byte as one thread; the callbacks run in the
+ * calling thread only; a read that fails mid-run ends a threaded run with
+ * the read's status and message (no hang). Labelled `threads`: scripts/test
+ * runs it under ThreadSanitizer too. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cramp/night.h"
+#include "cramp/synth.h"
+#include "testutil.h"
+
+/* A simulated night in memory: frames, rates and channel descriptions. */
+typedef struct sim {
+    float *x;
+    size_t frames, channels;
+    double fs[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+} sim;
+
+static int simulate(sim *s, size_t channels, double fs, unsigned seed, double minutes)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "duration_min %g\nfs %g\nchannels %zu\nseed %u\n"
+             "cramp_per_hour 30\ncramp_duration_s 5 40\nplm_series_per_hour 12\n"
+             "plm_count 4 8\nburst_per_hour 200\nmovement_per_hour 30\n"
+             "motion_per_hour 40\npop_per_hour 20\nclip_per_hour 10\nlost_per_hour 5\n",
+             minutes, fs, channels, seed);
+    cramp_scenario sc;
+    cramp_scenario_default(&sc);
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    memset(s, 0, sizeof *s);
+    cramp_synth *sy = NULL;
+    if (cramp_scenario_parse(&sc, text, &err) != CRAMP_OK ||
+        cramp_synth_create(&sy, &sc, &err) != CRAMP_OK) {
+        CHECK(0, "simulate %zu channels: %s", channels, err.message);
+        return 0;
+    }
+    s->channels = cramp_synth_channels(sy);
+    const size_t total = (size_t)cramp_synth_total_frames(sy);
+    s->x = malloc(total * s->channels * sizeof *s->x);
+    if (!s->x) {
+        cramp_synth_destroy(sy);
+        CHECK(0, "out of memory");
+        return 0;
+    }
+    s->frames = cramp_synth_generate(sy, s->x, total);
+    for (size_t c = 0; c < s->channels; c++) {
+        s->fs[c] = cramp_synth_fs(sy);
+        cramp_detect_channel_from_label(cramp_synth_channel_label(sy, c), &s->info[c]);
+        s->info[c].phys_min = -sc.range_uv;
+        s->info[c].phys_max = sc.range_uv;
+    }
+    cramp_synth_destroy(sy);
+    CHECK(s->frames == total && s->channels == channels, "simulated %zu of %zu frames, %zu "
+          "channels", s->frames, total, s->channels);
+    return s->frames == total;
+}
+
+/* ---- a source of two rate groups, reading from the calling thread ------- */
+
+/* Channels [0, a->channels) of night a, then those of night b (another
+ * rate). Every callback checks it runs in the thread that started the run;
+ * reads fail from frame fail_at of any group on (SIZE_MAX: never). */
+typedef struct two {
+    const sim *a, *b;
+    size_t pos_a, pos_b;
+    pthread_t caller;
+    size_t wrong_thread, blocks, fail_at;
+} two;
+
+static cramp_status two_read(void *user, const size_t *ch, size_t n, float *out, size_t max,
+                             size_t *frames, cramp_error *err)
+{
+    two *t = user;
+    if (!pthread_equal(pthread_self(), t->caller)) t->wrong_thread++;
+    const int in_a = ch[0] < t->a->channels;
+    const sim *s = in_a ? t->a : t->b;
+    size_t *pos = in_a ? &t->pos_a : &t->pos_b;
+    const size_t base = in_a ? 0 : t->a->channels;
+    if (*pos >= t->fail_at) {
+        snprintf(err->message, sizeof err->message, "test: read fails at frame %zu", *pos);
+        err->status = CRAMP_EIO;
+        return CRAMP_EIO;
+    }
+    size_t k = s->frames - *pos < max ? s->frames - *pos : max;
+    for (size_t i = 0; i < k; i++)
+        for (size_t c = 0; c < n; c++) out[i * n + c] = s->x[(*pos + i) * s->channels + ch[c] - base];
+    *pos += k;
+    *frames = k;
+    return CRAMP_OK;
+}
+
+static cramp_status two_rewind(void *user, const size_t *ch, size_t n, cramp_error *err)
+{
+    (void)n;
+    (void)err;
+    two *t = user;
+    if (!pthread_equal(pthread_self(), t->caller)) t->wrong_thread++;
+    if (ch[0] < t->a->channels)
+        t->pos_a = 0;
+    else
+        t->pos_b = 0;
+    return CRAMP_OK;
+}
+
+static void on_block(void *user, const cramp_night_group *g, const float *frames, size_t n)
+{
+    (void)g;
+    (void)frames;
+    (void)n;
+    two *t = user;
+    if (!pthread_equal(pthread_self(), t->caller)) t->wrong_thread++;
+    t->blocks++;
+}
+
+static void on_progress(void *user, double f)
+{
+    (void)f;
+    two *t = user;
+    if (!pthread_equal(pthread_self(), t->caller)) t->wrong_thread++;
+}
+
+/* Runs the night made of a (and b, when not NULL) with the given threads,
+ * part width and block size. */
+static cramp_status run(const sim *a, const sim *b, size_t threads, size_t part, size_t block,
+                        size_t fail_at, two *t, cramp_night_result *res, cramp_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->a = a;
+    t->b = b ? b : a;
+    t->caller = pthread_self();
+    t->fail_at = fail_at;
+    double fs[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    size_t n = 0;
+    for (size_t c = 0; c < a->channels; c++, n++) {
+        fs[n] = a->fs[c];
+        info[n] = a->info[c];
+    }
+    for (size_t c = 0; b && c < b->channels; c++, n++) {
+        fs[n] = b->fs[c];
+        info[n] = b->info[c];
+    }
+    cramp_night_source src = {n, fs, info, (double)a->frames / a->fs[0], two_read, two_rewind, t};
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    opt.threads = threads;
+    opt.part_channels = part;
+    opt.block_frames = block;
+    opt.on_block = on_block;
+    opt.block_user = t;
+    opt.progress = on_progress;
+    opt.progress_user = t;
+    memset(err, 0, sizeof *err);
+    return cramp_night_run(&src, &opt, res, err);
+}
+
+static void same_night(const cramp_night_result *r, const cramp_night_result *q,
+                       const char *what)
+{
+    CHECK(q->n_episodes == r->n_episodes, "%s: %zu episodes, one thread %zu", what,
+          q->n_episodes, r->n_episodes);
+    if (q->n_episodes == r->n_episodes && r->n_episodes)
+        CHECK(memcmp(q->episodes, r->episodes, r->n_episodes * sizeof *r->episodes) == 0,
+              "%s: the episodes differ from one thread's", what);
+    CHECK(memcmp(&q->summary, &r->summary, sizeof r->summary) == 0, "%s: the summary differs",
+          what);
+    CHECK(q->duration_s == r->duration_s && q->samples == r->samples &&
+              q->mains_hz == r->mains_hz && !strcmp(q->mains_how, r->mains_how),
+          "%s: duration, samples or mains differ", what);
+    for (size_t k = 0; k < r->n_groups && k < q->n_groups; k++)
+        CHECK(q->group[k].frames == r->group[k].frames &&
+                  q->group[k].notches == r->group[k].notches &&
+                  q->group[k].band_hi_hz == r->group[k].band_hi_hz,
+              "%s: group %zu differs", what, k);
+}
+
+/* Every thread count and part width against one thread. */
+static void check_night(const sim *a, const sim *b, const char *name)
+{
+    two t;
+    cramp_night_result ref;
+    cramp_error err;
+    cramp_status st = run(a, b, 1, 0, 4096, (size_t)-1, &t, &ref, &err);
+    CHECK(st == CRAMP_OK, "%s, one thread: %s", name, err.message);
+    if (st != CRAMP_OK) return;
+    CHECK(ref.n_episodes > 0, "%s: no episodes, nothing to compare", name);
+    CHECK(ref.group[0].parts == 1 && ref.group[0].threads == 0,
+          "%s: one thread ran %zu parts on %zu workers", name, ref.group[0].parts,
+          ref.group[0].threads);
+    const size_t threads[] = {2, 3, 8}, parts[] = {0, 1, 2}, blocks[] = {4096, 777};
+    for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++)
+        for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++)
+            for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+                char what[160];
+                snprintf(what, sizeof what, "%s, %zu threads, parts of %zu, blocks of %zu", name,
+                         threads[i], parts[j], blocks[k]);
+                cramp_night_result res;
+                st = run(a, b, threads[i], parts[j], blocks[k], (size_t)-1, &t, &res, &err);
+                CHECK(st == CRAMP_OK, "%s: %s", what, err.message);
+                if (st != CRAMP_OK) continue;
+                same_night(&ref, &res, what);
+                CHECK(t.wrong_thread == 0, "%s: %zu callbacks from a worker thread", what,
+                      t.wrong_thread);
+                CHECK(t.blocks > 0, "%s: on_block never called", what);
+                for (size_t g = 0; g < res.n_groups; g++) {
+                    const cramp_night_group *gr = &res.group[g];
+                    /* parts of w channels (w: 1 or 2 here), no more than the threads */
+                    if (parts[j]) {
+                        size_t want = (gr->n + parts[j] - 1) / parts[j];
+                        if (want > threads[i]) want = threads[i];
+                        CHECK(gr->parts == want && gr->threads == want,
+                              "%s: group %zu of %zu channels ran %zu parts on %zu threads, "
+                              "wanted %zu",
+                              what, g, gr->n, gr->parts, gr->threads, want);
+                    }
+                }
+                cramp_night_result_free(&res);
+            }
+    cramp_night_result_free(&ref);
+}
+
+/* A read failing mid-night ends a threaded run with its status and message. */
+static void check_failure(const sim *a)
+{
+    two t;
+    cramp_night_result res;
+    cramp_error err;
+    const size_t at = a->frames / 2;
+    for (size_t th = 2; th <= 8; th += 6) {
+        cramp_status st = run(a, NULL, th, 1, 1000, at, &t, &res, &err);
+        CHECK(st == CRAMP_EIO, "%zu threads, read failing at %zu: status %d", th, at, (int)st);
+        CHECK(strstr(err.message, "read fails at frame") != NULL, "message '%s'", err.message);
+        CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
+        CHECK(t.wrong_thread == 0, "callbacks from a worker thread");
+    }
+}
+
+int main(void)
+{
+    static const size_t channels[] = {1, 3, 8};
+    sim s[3];
+    for (size_t i = 0; i < 3; i++) {
+        if (!simulate(&s[i], channels[i], 1000, 101 + (unsigned)i, 5)) return cramp_test_finish("night_threads");
+        char name[64];
+        snprintf(name, sizeof name, "%zu channel%s", channels[i], channels[i] > 1 ? "s" : "");
+        check_night(&s[i], NULL, name);
+    }
+    /* two rate groups: the 3 channels at 1000 Hz, two more at 500 Hz */
+    sim slow;
+    if (simulate(&slow, 2, 500, 7, 5)) {
+        check_night(&s[1], &slow, "3 channels at 1000 Hz + 2 at 500 Hz");
+        free(slow.x);
+    }
+    check_failure(&s[2]);
+    for (size_t i = 0; i < 3; i++) free(s[i].x);
+    return cramp_test_finish("night_threads");
+}
