@@ -147,6 +147,10 @@ void cmd_detect_help(FILE *out)
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --quiet                 no summary or progress on stderr\n"
+          "  --profile               time the stages (read, filter, envelope, baseline,\n"
+          "                          segment, spectral, classify, output) and print\n"
+          "                          them on stderr, with M samples/s and CPU share;\n"
+          "                          with --json also as \"profile\" (without output)\n"
           "  -h, --help              show this help\n"
           "\n"
           "Examples:\n"
@@ -166,7 +170,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE };
+       OPT_VOLUNTARY_RULE, OPT_PROFILE };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -316,7 +320,12 @@ static void write_json(FILE *f, const char *path, const char *const *ch,
         cli_json_string(f, e->reason ? e->reason : "");
         fputc('}', f);
     }
-    fputs("\n]}\n", f);
+    fputs("\n]", f);
+    if (r->profile.total_wall_s > 0) { /* --profile */
+        fputs(",\n \"profile\": ", f);
+        cmd_detect_json_profile(f, &r->profile);
+    }
+    fputs("}\n", f);
 }
 
 /* The channels --channels names (header indices, in its order), each item
@@ -519,6 +528,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     }
     const char *lab[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t c = 0; c < r.n_channels; c++) lab[c] = h->channels[r.channel_index[c]].label;
+    const double t_out = cli_now();
     if (cli_output_open_text(&out, out_path) != CLI_OK) goto done;
     if (o->json)
         write_json(out.fp, path, lab, &r);
@@ -531,6 +541,10 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     /* the table and the annotated copy: both or neither */
     cli_output *const outs[2] = {&out, &edf};
     if (cli_output_commit_all(outs, o->edf_out ? 2 : 1) != CLI_OK) goto done;
+    if (opt.profile) {
+        r.profile.wall_s[CRAMP_STAGE_OUTPUT] = cli_now() - t_out;
+        cmd_detect_print_profile(stderr, &r.profile);
+    }
     if (!o->quiet) print_summary(path, out_path, o, lab, &r, cli_now() - t_start);
     rc = CLI_OK;
 done:
@@ -560,6 +574,7 @@ int cmd_detect(int argc, char *argv[])
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+        {"profile", no_argument, NULL, OPT_PROFILE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
@@ -585,6 +600,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
+        case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_MIN_CONF: {
             char *end = NULL;
             double v = strtod(optarg, &end);

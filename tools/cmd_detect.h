@@ -33,6 +33,13 @@ int cmd_detect_named_channels(const cramp_rec_header *h, const char *path, const
  * EMG channels of an EDF/BDF unless all_channels, else every usable one):
  * sets opt->channels (into idx, room for CRAMP_DETECT_MAX_CHANNELS) and
  * opt->n_channels; CLI_OK, or CLI_FAIL after printing why. */
+/* --profile: the stage times of a run (cramp/profile.h) as a table (stage,
+ * wall s, share of the run, M samples/s through the stage alone; then the
+ * run's CPU time and share) and as a JSON object {"samples", "total_wall_s",
+ * "cpu_s", "stages": {NAME: {"wall_s", "m_samples_per_s"}}} without the
+ * output stage (tools/detect_profile.c). */
+void cmd_detect_print_profile(FILE *f, const cramp_profile *p);
+void cmd_detect_json_profile(FILE *f, const cramp_profile *p);
 int cmd_detect_choose_channels(cramp_recording *rec, const char *path, const char *list,
                                int all_channels, int quiet, cramp_night_options *opt,
                                size_t *idx);

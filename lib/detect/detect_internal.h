@@ -21,6 +21,7 @@
 #include "cramp/baseline.h"
 #include "cramp/detect.h"
 #include "cramp/filter.h"
+#include "cramp/profile.h"
 #include "cramp/simd.h"
 #include "cramp/spectral.h"
 
@@ -195,6 +196,10 @@ struct cramp_detector {
     uint64_t frames, ticks;
     size_t tick_pos;            /* frames into the current tick */
     int started, priming;
+    /* stage timers (cramp/profile.h), read only when profiling */
+    int profiling;
+    double prof_t;              /* the last stamp, s */
+    double prof_s[CRAMP_STAGES]; /* segment includes spectral until read out */
     /* output of the current call */
     cramp_activity *out;
     size_t out_cap, n_out;

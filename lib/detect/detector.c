@@ -329,6 +329,34 @@ void cramp_detector_reset(cramp_detector *d)
     d->priming = 0;
 }
 
+/* ---- stage timers (cramp/profile.h) ----------------------------------- */
+
+/* Adds the time since the last stamp to stage s and stamps. */
+static void prof_stamp(cramp_detector *d, cramp_stage s)
+{
+    const double t = cramp_clock_s();
+    d->prof_s[s] += t - d->prof_t;
+    d->prof_t = t;
+}
+
+void cramp_detector_set_profile(cramp_detector *d, int on)
+{
+    if (!d) return;
+    d->profiling = on != 0;
+    if (on) memset(d->prof_s, 0, sizeof d->prof_s);
+}
+
+void cramp_detector_profile_add(const cramp_detector *d, cramp_profile *acc)
+{
+    if (!d || !acc) return;
+    for (int s = CRAMP_STAGE_FILTER; s <= CRAMP_STAGE_SPECTRAL; s++) {
+        double v = d->prof_s[s];
+        /* spectral windows are measured inside the segment stage */
+        if (s == CRAMP_STAGE_SEGMENT) v -= d->prof_s[CRAMP_STAGE_SPECTRAL];
+        acc->wall_s[s] += v > 0 ? v : 0;
+    }
+}
+
 /* ---- ticks -------------------------------------------------------------- */
 
 #if defined(__GNUC__)
@@ -579,9 +607,11 @@ static void tick_done(cramp_detector *d)
         d->kernels->sqrt_ratio(d->env_window_energy, den, d->env_uv, C);
         for (size_t c = 0; c < C; c++) d->motion_env2[c] = d->motion_window_energy[c] / den;
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
     cramp_baseline_process(d->rest_band, d->env_uv, 1);
     cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
     d->ticks = j + 1;
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;
 
     const uint64_t half = d->env_ticks / 2;
@@ -604,6 +634,7 @@ static void tick_done(cramp_detector *d)
         else
             emg_continue(d, c, j, centre, env);
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_SEGMENT);
 }
 
 /* ---- streaming ---------------------------------------------------------- */
@@ -620,6 +651,7 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
         size_t n = frames < CRAMP__CHUNK ? frames : CRAMP__CHUNK;
         if (n > d->ring_frames - rp) n = d->ring_frames - rp;
         float *xb = d->band_ring + rp * C;
+        if (d->profiling) d->prof_t = cramp_clock_s();
         /* non-finite samples read as 0; a block without any (the rule) is
            used in place */
         const float *raw = in;
@@ -643,6 +675,7 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
         if (st == CRAMP_OK) st = cramp_filter_process(d->dc_filter, raw, d->dc_removed, n);
         if (st == CRAMP_OK) st = cramp_filter_process(d->motion_filter, d->dc_removed, d->motion, n);
         if (st != CRAMP_OK) return st;
+        if (d->profiling) prof_stamp(d, CRAMP_STAGE_FILTER);
         size_t i = 0;
         while (i < n) {
             size_t span = d->tick_frames - d->tick_pos;
@@ -659,6 +692,7 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
                 tick_done(d);
             }
         }
+        if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
         in += n * C;
         frames -= n;
     }
@@ -706,6 +740,7 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
     d->out = out;
     d->out_cap = out_cap;
     d->n_out = 0;
+    if (d->profiling) d->prof_t = cramp_clock_s();
     if (!d->priming) {
         const uint64_t end = d->ticks;
         for (size_t c = 0; c < d->channels; c++) {
@@ -722,6 +757,7 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
             h->flat_run_ticks = 0;
         }
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_SEGMENT);
     *n_out = d->n_out;
     return CRAMP_OK;
 }

@@ -72,14 +72,36 @@ static double choose_mains(const cramp_night_result *r, double given, double fal
     return best->mains_guess;
 }
 
+/* src->read, its time added to prof's read stage when prof is not NULL. */
+static cramp_status timed_read(const cramp_night_source *src, const size_t *idx, size_t n,
+                               float *buf, size_t want, size_t *got, cramp_error *err,
+                               cramp_profile *prof)
+{
+    const double t0 = prof ? cramp_clock_s() : 0;
+    cramp_status st = src->read(src->user, idx, n, buf, want, got, err);
+    if (prof) prof->wall_s[CRAMP_STAGE_READ] += cramp_clock_s() - t0;
+    return st;
+}
+
+/* The same for src->rewind. */
+static cramp_status timed_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
+                                 cramp_error *err, cramp_profile *prof)
+{
+    const double t0 = prof ? cramp_clock_s() : 0;
+    cramp_status st = src->rewind(src->user, idx, n, err);
+    if (prof) prof->wall_s[CRAMP_STAGE_READ] += cramp_clock_s() - t0;
+    return st;
+}
+
 /* Reads up to want frames of g's channels into buf (fewer only at the end). */
 static cramp_status read_full(const cramp_night_source *src, const size_t *idx, size_t n,
-                              float *buf, size_t want, size_t *got, cramp_error *err)
+                              float *buf, size_t want, size_t *got, cramp_error *err,
+                              cramp_profile *prof)
 {
     *got = 0;
     while (*got < want) {
         size_t k = 0;
-        cramp_status st = src->read(src->user, idx, n, buf + *got * n, want - *got, &k, err);
+        cramp_status st = timed_read(src, idx, n, buf + *got * n, want - *got, &k, err, prof);
         if (st != CRAMP_OK) return st;
         if (k == 0) break;
         *got += k;
@@ -120,6 +142,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
     }
     cramp_detector *d = NULL;
     cramp_activity *tmp = NULL;
+    cramp_profile *prof = o->profile ? &r->profile : NULL;
     cramp_error e;
     memset(&e, 0, sizeof e);
     cramp_status st = cramp_detector_create(&d, g->n, &g->cfg, info, &e);
@@ -127,11 +150,12 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
         goto done;
     }
+    if (prof) cramp_detector_set_profile(d, 1);
     cramp_detector_prime(d, *prime, g->primed);
     free(*prime);
     *prime = NULL;
     cramp_detector_band(d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
-    if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK) goto done;
+    if ((st = timed_rewind(src, idx, g->n, err, prof)) != CRAMP_OK) goto done;
     size_t tcap = cramp_detector_max_output(d, o->block_frames);
     if (tcap < 3 * g->n) tcap = 3 * g->n;
     tmp = malloc(tcap * sizeof *tmp);
@@ -141,7 +165,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
     }
     for (int last = 0; !last;) {
         size_t k = 0, m = 0;
-        if ((st = src->read(src->user, idx, g->n, buf, o->block_frames, &k, err)) != CRAMP_OK)
+        if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK)
             goto done;
         if (k > 0) {
             if (o->on_block) o->on_block(o->block_user, g, buf, k);
@@ -169,6 +193,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
     *done_s += (double)g->frames / g->fs;
 done:
     free(tmp);
+    if (prof) cramp_detector_profile_add(d, prof);
     cramp_detector_destroy(d);
     return st;
 }
@@ -185,6 +210,8 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
     seg_list segs = {0};
     size_t widest = 0;
     cramp_status st = CRAMP_OK;
+    cramp_profile *prof = o->profile ? &r->profile : NULL;
+    const double t_run = prof ? cramp_clock_s() : 0, cpu_run = prof ? cramp_process_cpu_s() : 0;
     if (!(o->prime_s > 0) || o->block_frames == 0)
         return cramp__fail(err, CRAMP_EINVAL, "night options: prime_s %g and block_frames %zu "
                            "must be positive", o->prime_s, o->block_frames);
@@ -212,8 +239,8 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
             st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
             goto done;
         }
-        if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK ||
-            (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err)) != CRAMP_OK)
+        if ((st = timed_rewind(src, idx, g->n, err, prof)) != CRAMP_OK ||
+            (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err, prof)) != CRAMP_OK)
             goto done;
         /* all of a short night is in its first minute */
         const double dur = (double)g->primed / g->fs;
@@ -257,6 +284,7 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
      * the rate: any group's */
     cramp_error e;
     memset(&e, 0, sizeof e);
+    const double t_cls = prof ? cramp_clock_s() : 0;
     st = cramp_detect_classify(segs.a, segs.n, r->channel, C, &r->group[0].cfg, &r->episodes,
                                &r->n_episodes, &e);
     if (st != CRAMP_OK) {
@@ -264,6 +292,13 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
         goto done;
     }
     cramp_detect_summarize(r->episodes, r->n_episodes, r->duration_s, &r->summary);
+    if (prof) {
+        const double t = cramp_clock_s();
+        prof->wall_s[CRAMP_STAGE_CLASSIFY] += t - t_cls;
+        prof->total_wall_s = t - t_run;
+        prof->cpu_s = cramp_process_cpu_s() - cpu_run;
+        prof->samples = r->samples;
+    }
     if (o->progress) o->progress(o->progress_user, 1.0);
 done:
     for (size_t k = 0; k < CRAMP_DETECT_MAX_CHANNELS; k++) free(prime[k]);

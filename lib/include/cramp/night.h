@@ -59,6 +59,7 @@
 
 #include "cramp/detect.h"
 #include "cramp/export.h"
+#include "cramp/profile.h"
 #include "cramp/recording.h"
 #include "cramp/status.h"
 
@@ -108,6 +109,8 @@ typedef struct cramp_night_options {
     void *progress_user;
     cramp_night_block_fn on_block;
     void *block_user;
+    int profile;              /* non-zero: time the stages into the result's profile
+                                 (cramp/profile.h); 0 (default): no clock is read */
 } cramp_night_options;
 
 /* Defaults: cramp_detect_config_default, auto mains, every channel, 60 s
@@ -129,6 +132,7 @@ typedef struct cramp_night_result {
     cramp_episode *episodes;  /* sorted by onset; owned, see cramp_night_result_free */
     size_t n_episodes;
     cramp_detect_summary summary;
+    cramp_profile profile;    /* stage times when options.profile, else zeros (output: 0) */
 } cramp_night_result;
 
 /* Releases the episodes and clears the result; NULL or a cleared result is a
