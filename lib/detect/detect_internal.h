@@ -172,13 +172,13 @@ struct cramp_detector {
     size_t notches;
     cramp_simd simd;            /* path of the per-sample loops */
     const cramp__detect_kernels *kernels;
-    cramp_filter *band_filter;  /* band-pass + mains comb */
-    cramp_filter *dc_filter;    /* 0.5-Hz high-pass of the unfiltered signal */
-    cramp_filter *motion_filter;/* its 20-Hz low-pass: the motion band */
+    cramp_filter *band_filter;  /* band-pass + mains notches (or the band-pass alone) */
+    struct cramp__comb *comb;   /* the mains comb where fs / mains is whole, else NULL */
+    cramp_filter *motion_filter;/* 0.5-Hz high-pass and 20-Hz low-pass: the motion band */
     cramp_baseline *rest_band, *rest_motion;
     cramp_spectral *spectral;
     float *finite_in;           /* CHUNK x channels: the input with non-finite samples as 0 */
-    float *dc_removed, *motion; /* CHUNK x channels */
+    float *motion;              /* CHUNK x channels */
     float *band_ring;           /* ring_frames x channels, frame-major */
     cramp__tick_lanes lanes;
     /* per-tick values, tick-major: [(j % TICK_RING) * channels + c] */
