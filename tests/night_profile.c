@@ -9,25 +9,6 @@
 #include "cramp/cramp.h"
 #include "testutil.h"
 
-static cramp_status synth_read(void *user, const size_t *channels, size_t n, float *out,
-                               size_t max_frames, size_t *frames, cramp_error *err)
-{
-    (void)channels;
-    (void)n;
-    (void)err;
-    *frames = cramp_synth_generate(user, out, max_frames);
-    return CRAMP_OK;
-}
-
-static cramp_status synth_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
-{
-    (void)channels;
-    (void)n;
-    (void)err;
-    cramp_synth_reset(user);
-    return CRAMP_OK;
-}
-
 static const char *night = "duration_min 6\nfs 2000\nchannels 4\nseed 99\n"
                            "noise_uv 2\nmains_hz 50\nmains_uv 5\n"
                            "cramp_per_hour 0\nplm_series_per_hour 0\nburst_per_hour 0\n"
@@ -35,12 +16,13 @@ static const char *night = "duration_min 6\nfs 2000\nchannels 4\nseed 99\n"
                            "clip_per_hour 0\nlost_per_hour 0\n"
                            "event cramp 100 40 1\nevent burst 200 1.5 3 excitation=20\n";
 
-static void run(cramp_synth *s, int profile, cramp_night_result *res)
+/* The night in memory (cramp_night_source_memory), profiled or not. */
+static void run(const float *x, size_t frames, size_t C, const double *fs, int profile,
+                cramp_night_result *res)
 {
-    double fs[CRAMP_SYNTH_MAX_CHANNELS];
-    const size_t C = cramp_synth_channels(s);
-    for (size_t c = 0; c < C; c++) fs[c] = cramp_synth_fs(s);
-    cramp_night_source src = {C, fs, NULL, 0, synth_read, synth_rewind, s};
+    cramp_night_memory mem;
+    cramp_night_source src;
+    cramp_night_source_memory(&src, &mem, x, frames, C, fs, NULL);
     cramp_night_options opt;
     cramp_night_options_default(&opt);
     opt.profile = profile;
@@ -60,9 +42,14 @@ int main(void)
     CHECK(cramp_synth_create(&s, &sc, &err) == CRAMP_OK, "%s", err.message);
     if (!s) return cramp_test_finish("night_profile");
 
+    const size_t C = cramp_synth_channels(s), N = (size_t)(6 * 60 * cramp_synth_fs(s));
+    double fs[CRAMP_SYNTH_MAX_CHANNELS];
+    for (size_t c = 0; c < C; c++) fs[c] = cramp_synth_fs(s);
+    float *x = malloc(N * C * sizeof *x);
+    CHECK(x && cramp_synth_generate(s, x, N) == N, "the night");
     cramp_night_result off, on;
-    run(s, 0, &off);
-    run(s, 1, &on);
+    run(x, N, C, fs, 0, &off);
+    run(x, N, C, fs, 1, &on);
     const cramp_profile *p = &on.profile;
 
     /* off: nothing timed */
@@ -109,14 +96,14 @@ int main(void)
     cfg.fs = 2000;
     cramp_detector *d = NULL;
     CHECK(cramp_detector_create(&d, 2, &cfg, NULL, &err) == CRAMP_OK, "%s", err.message);
-    float x[2 * 4000];
-    for (size_t i = 0; i < 2 * 4000; i++) x[i] = (float)(i % 7) - 3.0f;
+    float y[2 * 4000];
+    for (size_t i = 0; i < 2 * 4000; i++) y[i] = (float)(i % 7) - 3.0f;
     cramp_profile acc = zero;
-    cramp_detector_prime(d, x, 4000);
+    cramp_detector_prime(d, y, 4000);
     cramp_detector_profile_add(d, &acc);
     CHECK(acc.wall_s[CRAMP_STAGE_FILTER] == 0, "timed without being asked");
     cramp_detector_set_profile(d, 1);
-    cramp_detector_prime(d, x, 4000);
+    cramp_detector_prime(d, y, 4000);
     cramp_detector_profile_add(d, &acc);
     CHECK(acc.wall_s[CRAMP_STAGE_FILTER] > 0 && acc.wall_s[CRAMP_STAGE_ENVELOPE] > 0 &&
               acc.wall_s[CRAMP_STAGE_BASELINE] > 0 && acc.wall_s[CRAMP_STAGE_READ] == 0,
@@ -128,5 +115,6 @@ int main(void)
     cramp_night_result_free(&off);
     cramp_night_result_free(&on);
     cramp_synth_destroy(s);
+    free(x);
     return cramp_test_finish("night_profile");
 }
