@@ -155,6 +155,10 @@ void cmd_detect_help(FILE *out)
           "                          vector (8 with AVX-512), each on a thread, while\n"
           "                          this one reads; the episodes are the same for any N\n"
           "  --quiet                 no summary or progress on stderr\n"
+          "  --profile               time the stages (read, filter, envelope, baseline,\n"
+          "                          segment, spectral, classify, output) and print\n"
+          "                          them on stderr, with M samples/s and CPU share;\n"
+          "                          with --json also as \"profile\" (without output)\n"
           "  -h, --help              show this help\n"
           "\n"
           "Examples:\n"
@@ -171,7 +175,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_THREADS };
+       OPT_VOLUNTARY_RULE, OPT_THREADS, OPT_PROFILE };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -329,6 +333,7 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     }
     const char *lab[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t c = 0; c < r.n_channels; c++) lab[c] = h->channels[r.channel_index[c]].label;
+    const double t_out = cli_now();
     if (cli_output_open_text(&out, out_path) != CLI_OK) goto done;
     if (o->json)
         detect_write_json(out.fp, path, lab, &r);
@@ -341,6 +346,10 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     /* the table and the annotated copy: both or neither */
     cli_output *const outs[2] = {&out, &edf};
     if (cli_output_commit_all(outs, o->edf_out ? 2 : 1) != CLI_OK) goto done;
+    if (opt.profile) {
+        r.profile.wall_s[CRAMP_STAGE_OUTPUT] = cli_now() - t_out;
+        cmd_detect_print_profile(stderr, &r.profile);
+    }
     if (!o->quiet) print_summary(path, out_path, o, lab, &r, cli_now() - t_start);
     rc = CLI_OK;
 done:
@@ -362,6 +371,7 @@ int cmd_detect(int argc, char *argv[])
         {"edf-annotations", required_argument, NULL, OPT_EDF},
         DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"profile", no_argument, NULL, OPT_PROFILE},
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
@@ -390,6 +400,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_QUIET: o.quiet = 1; break;
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
+        case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_MIN_CONF: {
             char *end = NULL;
             double v = strtod(optarg, &end);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_detect.h"
 #include "detect_output.h"
 
 /* What every annotation cramp detect adds ends with (before "@@channel"). */
@@ -144,7 +145,12 @@ void detect_write_json(FILE *f, const char *path, const char *const *ch,
         cli_json_string(f, e->reason ? e->reason : "");
         fputc('}', f);
     }
-    fputs("\n]}\n", f);
+    fputs("\n]", f);
+    if (r->profile.total_wall_s > 0) { /* --profile */
+        fputs(",\n \"profile\": ", f);
+        cmd_detect_json_profile(f, &r->profile);
+    }
+    fputs("}\n", f);
 }
 
 int detect_write_edf(const char *path, cli_output *edf, const char *const *lab,

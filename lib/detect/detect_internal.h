@@ -21,6 +21,7 @@
 #include "cramp/baseline.h"
 #include "cramp/detect.h"
 #include "cramp/filter.h"
+#include "cramp/profile.h"
 #include "cramp/simd.h"
 #include "cramp/spectral.h"
 
@@ -171,13 +172,13 @@ struct cramp_detector {
     size_t notches;
     cramp_simd simd;            /* path of the per-sample loops */
     const cramp__detect_kernels *kernels;
-    cramp_filter *band_filter;  /* band-pass + mains comb */
-    cramp_filter *dc_filter;    /* 0.5-Hz high-pass of the unfiltered signal */
-    cramp_filter *motion_filter;/* its 20-Hz low-pass: the motion band */
+    cramp_filter *band_filter;  /* band-pass + mains notches (or the band-pass alone) */
+    struct cramp__comb *comb;   /* the mains comb where fs / mains is whole, else NULL */
+    cramp_filter *motion_filter;/* 0.5-Hz high-pass and 20-Hz low-pass: the motion band */
     cramp_baseline *rest_band, *rest_motion;
     cramp_spectral *spectral;
     float *finite_in;           /* CHUNK x channels: the input with non-finite samples as 0 */
-    float *dc_removed, *motion; /* CHUNK x channels */
+    float *motion;              /* CHUNK x channels */
     float *band_ring;           /* ring_frames x channels, frame-major */
     cramp__tick_lanes lanes;
     /* per-tick values, tick-major: [(j % TICK_RING) * channels + c] */
@@ -195,6 +196,10 @@ struct cramp_detector {
     uint64_t frames, ticks;
     size_t tick_pos;            /* frames into the current tick */
     int started, priming;
+    /* stage timers (cramp/profile.h), read only when profiling */
+    int profiling;
+    double prof_t;              /* the last stamp, s */
+    double prof_s[CRAMP_STAGES]; /* segment includes spectral until read out */
     /* output of the current call */
     cramp_activity *out;
     size_t out_cap, n_out;

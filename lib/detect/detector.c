@@ -10,13 +10,14 @@
 
 #include "core/internal.h"
 #include "detect/detect_internal.h"
+#include "dsp/comb.h"
 
 /* ---- life cycle --------------------------------------------------------- */
 
 static void reset_front(cramp_detector *d)
 {
     cramp_filter_reset(d->band_filter);
-    cramp_filter_reset(d->dc_filter);
+    cramp__comb_reset(d->comb);
     cramp_filter_reset(d->motion_filter);
     cramp__tick_lanes *ln = &d->lanes;
     for (size_t c = 0; c < d->channels; c++) {
@@ -56,13 +57,12 @@ void cramp_detector_destroy(cramp_detector *d)
 {
     if (!d) return;
     cramp_filter_destroy(d->band_filter);
-    cramp_filter_destroy(d->dc_filter);
+    cramp__comb_destroy(d->comb);
     cramp_filter_destroy(d->motion_filter);
     cramp_baseline_destroy(d->rest_band);
     cramp_baseline_destroy(d->rest_motion);
     cramp_spectral_destroy(d->spectral);
     free(d->finite_in);
-    free(d->dc_removed);
     free(d->motion);
     free(d->band_ring);
     free(d->tick_band_energy);
@@ -134,7 +134,17 @@ static cramp_status make_filters(cramp_detector *d, cramp_error *err)
                             d->band_hi_hz};
     st = cramp_butter_design(&bs, sos, CRAMP__MAX_SECTIONS, &ns, err);
     if (st != CRAMP_OK) return st;
-    if (cfg->mains_hz > 0 && cfg->mains_hz < fs / 2) {
+    if (cfg->mains_hz > 0 && cfg->mains_hz < fs / 2 && d->band_lo_hz > 0 &&
+        cramp__comb_period(fs, cfg->mains_hz) > 0) {
+        /* a whole number of samples per mains period: one recursive comb
+           after the band-pass (whose zero gain at 0 Hz makes the comb's
+           notch there harmless) in place of a notch per harmonic */
+        st = cramp__comb_create(&d->comb, fs, cfg->mains_hz, cfg->notch_q, d->channels,
+                                d->simd);
+        if (st != CRAMP_OK)
+            return cramp__fail(err, st, "detector: mains comb: %s", cramp_strerror(st));
+        d->notches = cramp_comb_sections(fs, cfg->mains_hz);
+    } else if (cfg->mains_hz > 0 && cfg->mains_hz < fs / 2) {
         cramp_biquad comb[CRAMP__MAX_SECTIONS * 4];
         size_t nc = 0;
         size_t need = cramp_comb_sections(fs, cfg->mains_hz);
@@ -150,15 +160,17 @@ static cramp_status make_filters(cramp_detector *d, cramp_error *err)
     st = cramp_filter_create(&d->band_filter, sos, ns, d->channels, NULL);
     if (st != CRAMP_OK)
         return cramp__fail(err, st, "detector: band-pass filter: %s", cramp_strerror(st));
+    /* the motion band: the DC high-pass and the low-pass as one cascade, so
+       that their sections overlap in one pass (two one-section passes each
+       wait on their own feedback) */
     cramp_butter_spec hs = {CRAMP_HIGHPASS, 1, fs, CRAMP__DC_HP_HZ, 0};
     st = cramp_butter_design(&hs, sos, CRAMP__MAX_SECTIONS, &n1, err);
     if (st != CRAMP_OK) return st;
-    st = cramp_filter_create(&d->dc_filter, sos, n1, d->channels, NULL);
-    if (st != CRAMP_OK) return st;
+    size_t n2 = 0;
     cramp_butter_spec ls = {CRAMP_LOWPASS, 2, fs, fmin(CRAMP__MOTION_LP_HZ, 0.45 * fs), 0};
-    st = cramp_butter_design(&ls, sos, CRAMP__MAX_SECTIONS, &n1, err);
+    st = cramp_butter_design(&ls, sos + n1, CRAMP__MAX_SECTIONS - n1, &n2, err);
     if (st != CRAMP_OK) return st;
-    return cramp_filter_create(&d->motion_filter, sos, n1, d->channels, NULL);
+    return cramp_filter_create(&d->motion_filter, sos, n1 + n2, d->channels, NULL);
 }
 
 const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s)
@@ -251,7 +263,6 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
 
     const size_t nt = CRAMP__TICK_RING * channels;
     d->finite_in = malloc(CRAMP__CHUNK * channels * sizeof *d->finite_in);
-    d->dc_removed = malloc(CRAMP__CHUNK * channels * sizeof *d->dc_removed);
     d->motion = malloc(CRAMP__CHUNK * channels * sizeof *d->motion);
     d->band_ring = malloc(d->ring_frames * channels * sizeof *d->band_ring);
     d->tick_band_energy = malloc(nt * sizeof *d->tick_band_energy);
@@ -266,7 +277,7 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->spectral_buf =
         malloc((d->spectral_frames ? d->spectral_frames : 1) * sizeof *d->spectral_buf);
     d->chan = calloc(channels, sizeof *d->chan);
-    if (!d->finite_in || !d->dc_removed || !d->motion || !d->band_ring ||
+    if (!d->finite_in || !d->motion || !d->band_ring ||
         !d->tick_band_energy || !d->tick_motion_energy || !d->tick_band_fourth ||
         !d->kurtosis_hist || !d->tick_band_max || !d->tick_clipped || !d->tick_flat ||
         !d->env_uv || !d->motion_tick_rms_uv || !d->spectral_buf || !d->chan) {
@@ -327,6 +338,34 @@ void cramp_detector_reset(cramp_detector *d)
     cramp_baseline_reset(d->rest_motion);
     reset_front(d);
     d->priming = 0;
+}
+
+/* ---- stage timers (cramp/profile.h) ----------------------------------- */
+
+/* Adds the time since the last stamp to stage s and stamps. */
+static void prof_stamp(cramp_detector *d, cramp_stage s)
+{
+    const double t = cramp_clock_s();
+    d->prof_s[s] += t - d->prof_t;
+    d->prof_t = t;
+}
+
+void cramp_detector_set_profile(cramp_detector *d, int on)
+{
+    if (!d) return;
+    d->profiling = on != 0;
+    if (on) memset(d->prof_s, 0, sizeof d->prof_s);
+}
+
+void cramp_detector_profile_add(const cramp_detector *d, cramp_profile *acc)
+{
+    if (!d || !acc) return;
+    for (int s = CRAMP_STAGE_FILTER; s <= CRAMP_STAGE_SPECTRAL; s++) {
+        double v = d->prof_s[s];
+        /* spectral windows are measured inside the segment stage */
+        if (s == CRAMP_STAGE_SEGMENT) v -= d->prof_s[CRAMP_STAGE_SPECTRAL];
+        acc->wall_s[s] += v > 0 ? v : 0;
+    }
 }
 
 /* ---- ticks -------------------------------------------------------------- */
@@ -579,9 +618,11 @@ static void tick_done(cramp_detector *d)
         d->kernels->sqrt_ratio(d->env_window_energy, den, d->env_uv, C);
         for (size_t c = 0; c < C; c++) d->motion_env2[c] = d->motion_window_energy[c] / den;
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
     cramp_baseline_process(d->rest_band, d->env_uv, 1);
     cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
     d->ticks = j + 1;
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;
 
     const uint64_t half = d->env_ticks / 2;
@@ -604,6 +645,7 @@ static void tick_done(cramp_detector *d)
         else
             emg_continue(d, c, j, centre, env);
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_SEGMENT);
 }
 
 /* ---- streaming ---------------------------------------------------------- */
@@ -620,6 +662,7 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
         size_t n = frames < CRAMP__CHUNK ? frames : CRAMP__CHUNK;
         if (n > d->ring_frames - rp) n = d->ring_frames - rp;
         float *xb = d->band_ring + rp * C;
+        if (d->profiling) d->prof_t = cramp_clock_s();
         /* non-finite samples read as 0; a block without any (the rule) is
            used in place */
         const float *raw = in;
@@ -631,18 +674,16 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
             double x0[CRAMP_DETECT_MAX_CHANNELS];
             for (size_t c = 0; c < C; c++) x0[c] = (double)raw[c];
             cramp_filter_set_steady_state(d->band_filter, x0);
-            cramp_filter_set_steady_state(d->dc_filter, x0);
-            for (size_t c = 0; c < C; c++) {
-                x0[c] = 0;
-                d->lanes.prev_raw[c] = raw[c];
-            }
+            /* the high-pass's zero gain at 0 Hz leaves the low-pass at rest */
             cramp_filter_set_steady_state(d->motion_filter, x0);
+            for (size_t c = 0; c < C; c++) d->lanes.prev_raw[c] = raw[c];
             d->started = 1;
         }
         cramp_status st = cramp_filter_process(d->band_filter, raw, xb, n);
-        if (st == CRAMP_OK) st = cramp_filter_process(d->dc_filter, raw, d->dc_removed, n);
-        if (st == CRAMP_OK) st = cramp_filter_process(d->motion_filter, d->dc_removed, d->motion, n);
+        if (d->comb) cramp__comb_process(d->comb, xb, n);
+        if (st == CRAMP_OK) st = cramp_filter_process(d->motion_filter, raw, d->motion, n);
         if (st != CRAMP_OK) return st;
+        if (d->profiling) prof_stamp(d, CRAMP_STAGE_FILTER);
         size_t i = 0;
         while (i < n) {
             size_t span = d->tick_frames - d->tick_pos;
@@ -659,6 +700,7 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
                 tick_done(d);
             }
         }
+        if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
         in += n * C;
         frames -= n;
     }
@@ -706,6 +748,7 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
     d->out = out;
     d->out_cap = out_cap;
     d->n_out = 0;
+    if (d->profiling) d->prof_t = cramp_clock_s();
     if (!d->priming) {
         const uint64_t end = d->ticks;
         for (size_t c = 0; c < d->channels; c++) {
@@ -722,6 +765,7 @@ cramp_status cramp_detector_finish(cramp_detector *d, cramp_activity *out, size_
             h->flat_run_ticks = 0;
         }
     }
+    if (d->profiling) prof_stamp(d, CRAMP_STAGE_SEGMENT);
     *n_out = d->n_out;
     return CRAMP_OK;
 }

@@ -76,14 +76,36 @@ static double choose_mains(const cramp_night_result *r, double given, double fal
     return best->mains_guess;
 }
 
+/* src->read, its time added to prof's read stage when prof is not NULL. */
+static cramp_status timed_read(const cramp_night_source *src, const size_t *idx, size_t n,
+                               float *buf, size_t want, size_t *got, cramp_error *err,
+                               cramp_profile *prof)
+{
+    const double t0 = prof ? cramp_clock_s() : 0;
+    cramp_status st = src->read(src->user, idx, n, buf, want, got, err);
+    if (prof) prof->wall_s[CRAMP_STAGE_READ] += cramp_clock_s() - t0;
+    return st;
+}
+
+/* The same for src->rewind. */
+static cramp_status timed_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
+                                 cramp_error *err, cramp_profile *prof)
+{
+    const double t0 = prof ? cramp_clock_s() : 0;
+    cramp_status st = src->rewind(src->user, idx, n, err);
+    if (prof) prof->wall_s[CRAMP_STAGE_READ] += cramp_clock_s() - t0;
+    return st;
+}
+
 /* Reads up to want frames of g's channels into buf (fewer only at the end). */
 static cramp_status read_full(const cramp_night_source *src, const size_t *idx, size_t n,
-                              float *buf, size_t want, size_t *got, cramp_error *err)
+                              float *buf, size_t want, size_t *got, cramp_error *err,
+                              cramp_profile *prof)
 {
     *got = 0;
     while (*got < want) {
         size_t k = 0;
-        cramp_status st = src->read(src->user, idx, n, buf + *got * n, want - *got, &k, err);
+        cramp_status st = timed_read(src, idx, n, buf + *got * n, want - *got, &k, err, prof);
         if (st != CRAMP_OK) return st;
         if (k == 0) break;
         *got += k;
@@ -249,7 +271,8 @@ static size_t part_width(const cramp_night_options *o)
  * the calling thread's side of a threaded group. */
 static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_options *o,
                               cramp_night_group *g, const size_t *idx, ring *q, size_t parts,
-                              double done_s, double total_s, cramp_error *err)
+                              double done_s, double total_s, cramp_error *err,
+                              cramp_profile *prof)
 {
     for (uint64_t seq = 0;; seq++) {
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
@@ -259,7 +282,8 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
         pthread_mutex_unlock(&q->mu);
         if (stop) return CRAMP_OK; /* a worker failed: its status is the run's */
         size_t k = 0;
-        cramp_status st = src->read(src->user, idx, g->n, q->slot[s], o->block_frames, &k, err);
+        cramp_status st =
+            timed_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
         if (st != CRAMP_OK) {
             ring_stop(q);
             return st;
@@ -284,7 +308,8 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
 /* The group's parts on worker threads, the calling thread reading. */
 static cramp_status run_threaded(const cramp_night_source *src, const cramp_night_options *o,
                                  cramp_night_group *g, const size_t *idx, part *pt, size_t np,
-                                 double done_s, double total_s, cramp_error *err)
+                                 double done_s, double total_s, cramp_error *err,
+                                 cramp_profile *prof)
 {
     ring q;
     memset(&q, 0, sizeof q);
@@ -310,7 +335,7 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
             break;
         }
     }
-    if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err);
+    if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err, prof);
     for (size_t i = 0; i < started; i++) pthread_join(pt[i].tid, NULL);
     g->threads = started;
     pthread_cond_destroy(&q.filled_cv);
@@ -324,13 +349,14 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
  * time. */
 static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
                                cramp_night_group *g, const size_t *idx, part *p, float *buf,
-                               double done_s, double total_s, cramp_error *err)
+                               double done_s, double total_s, cramp_error *err,
+                               cramp_profile *prof)
 {
     cramp_status st = part_prime(p);
     if (st != CRAMP_OK) return st;
     for (;;) {
         size_t k = 0;
-        if ((st = src->read(src->user, idx, g->n, buf, o->block_frames, &k, err)) != CRAMP_OK)
+        if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK)
             return st;
         if (k > 0) {
             if (o->on_block) o->on_block(o->block_user, g, buf, k);
@@ -357,6 +383,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         idx[k] = r->channel_index[g->member[k]];
         info[k] = r->channel[g->member[k]];
     }
+    cramp_profile *prof = o->profile ? &r->profile : NULL;
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads */
     const size_t threads = night_threads(o), w = part_width(o);
@@ -380,6 +407,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
             cramp__fail(err, st, "%s%s", prefix(o, pb, sizeof pb), e.message);
             break;
         }
+        if (prof) cramp_detector_set_profile(p->d, 1);
         p->tcap = cramp_detector_max_output(p->d, o->block_frames);
         if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
         p->tmp = malloc(p->tcap * sizeof *p->tmp);
@@ -392,11 +420,11 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
     g->parts = np;
     if (st == CRAMP_OK) {
         cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
-        st = src->rewind(src->user, idx, g->n, err);
+        st = timed_rewind(src, idx, g->n, err, prof);
     }
     if (st == CRAMP_OK)
-        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err)
-                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err);
+        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err, prof)
+                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
     /* a worker's failure (the first part's, if several failed) */
     for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
         if (pt[i].st == CRAMP_ENOMEM)
@@ -411,6 +439,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         free(pt[i].segs.a);
         free(pt[i].tmp);
         free(pt[i].buf);
+        if (prof && pt[i].d) cramp_detector_profile_add(pt[i].d, prof);
         cramp_detector_destroy(pt[i].d);
     }
     *done_s += (double)g->frames / g->fs;
@@ -440,6 +469,8 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
     seg_list segs = {0};
     size_t widest = 0;
     cramp_status st = CRAMP_OK;
+    cramp_profile *prof = o->profile ? &r->profile : NULL;
+    const double t_run = prof ? cramp_clock_s() : 0, cpu_run = prof ? cramp_process_cpu_s() : 0;
     if (!(o->prime_s > 0) || o->block_frames == 0)
         return cramp__fail(err, CRAMP_EINVAL, "night options: prime_s %g and block_frames %zu "
                            "must be positive", o->prime_s, o->block_frames);
@@ -467,8 +498,8 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
             st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
             goto done;
         }
-        if ((st = src->rewind(src->user, idx, g->n, err)) != CRAMP_OK ||
-            (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err)) != CRAMP_OK)
+        if ((st = timed_rewind(src, idx, g->n, err, prof)) != CRAMP_OK ||
+            (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err, prof)) != CRAMP_OK)
             goto done;
         /* all of a short night is in its first minute */
         const double dur = (double)g->primed / g->fs;
@@ -515,6 +546,7 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
     if (segs.n) qsort(segs.a, segs.n, sizeof *segs.a, cmp_seg);
     cramp_error e;
     memset(&e, 0, sizeof e);
+    const double t_cls = prof ? cramp_clock_s() : 0;
     st = cramp_detect_classify(segs.a, segs.n, r->channel, C, &r->group[0].cfg, &r->episodes,
                                &r->n_episodes, &e);
     if (st != CRAMP_OK) {
@@ -522,6 +554,13 @@ static cramp_status run_night(const cramp_night_source *src, const double *fs,
         goto done;
     }
     cramp_detect_summarize(r->episodes, r->n_episodes, r->duration_s, &r->summary);
+    if (prof) {
+        const double t = cramp_clock_s();
+        prof->wall_s[CRAMP_STAGE_CLASSIFY] += t - t_cls;
+        prof->total_wall_s = t - t_run;
+        prof->cpu_s = cramp_process_cpu_s() - cpu_run;
+        prof->samples = r->samples;
+    }
     if (o->progress) o->progress(o->progress_user, 1.0);
 done:
     for (size_t k = 0; k < CRAMP_DETECT_MAX_CHANNELS; k++) free(prime[k]);

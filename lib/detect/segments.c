@@ -12,6 +12,7 @@
 void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf)
 {
     const size_t E = d->spectral_frames;
+    const double t0 = d->profiling ? cramp_clock_s() : 0;
     *mnf = *mdf = (double)NAN;
     if (E < 4 || f0 + E > d->frames || d->frames - f0 > d->history_frames) return;
     for (size_t i = 0; i < E; i++)
@@ -24,6 +25,7 @@ void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mn
         *mnf = res.mnf_hz;
         *mdf = res.mdf_hz;
     }
+    if (d->profiling) d->prof_s[CRAMP_STAGE_SPECTRAL] += cramp_clock_s() - t0;
 }
 
 static void emit(cramp_detector *d, const cramp_activity *a)

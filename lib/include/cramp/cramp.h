@@ -11,6 +11,7 @@
 #include "cramp/night.h"
 #include "cramp/onset.h"
 #include "cramp/output.h"
+#include "cramp/profile.h"
 #include "cramp/recording.h"
 #include "cramp/score.h"
 #include "cramp/simd.h"

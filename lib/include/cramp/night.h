@@ -75,6 +75,7 @@
 
 #include "cramp/detect.h"
 #include "cramp/export.h"
+#include "cramp/profile.h"
 #include "cramp/recording.h"
 #include "cramp/status.h"
 
@@ -138,6 +139,8 @@ typedef struct cramp_night_options {
                                  AVX-512, 4 with AVX2, else 1); N: N (1: one
                                  detector per channel). Speed only: any value
                                  gives the same bits */
+    int profile;              /* non-zero: time the stages into the result's profile
+                                 (cramp/profile.h); 0 (default): no clock is read */
 } cramp_night_options;
 
 /* Blocks read ahead of the workers when a run uses worker threads. */
@@ -162,6 +165,7 @@ typedef struct cramp_night_result {
     cramp_episode *episodes;  /* sorted by onset; owned, see cramp_night_result_free */
     size_t n_episodes;
     cramp_detect_summary summary;
+    cramp_profile profile;    /* stage times when options.profile, else zeros (output: 0) */
 } cramp_night_result;
 
 /* Releases the episodes and clears the result; NULL or a cleared result is a

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cramp detect --profile (issue 16 item 1): the stage table on stderr names
+# every stage, its times add up to the total within rounding, the events
+# are the same bytes as without --profile, and --json carries a "profile"
+# object with the library's stages; without --profile neither appears.
+# Usage: tests/cli_profile.sh PATH/TO/cramp
+set -u
+CRAMP=${1:?usage: cli_profile.sh PATH/TO/cramp}
+CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-profile.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+fail() { echo "FAIL: $*"; exit 1; }
+"$CRAMP" synth --minutes 3 --channels 2 -o n.edf 2>synth.err || fail "synth: $(cat synth.err)"
+"$CRAMP" detect n.edf -o plain.tsv --quiet 2>plain.err || fail "detect: $(cat plain.err)"
+[ -s plain.err ] && fail "--quiet without --profile wrote: $(cat plain.err)"
+"$CRAMP" detect n.edf -o prof.tsv --quiet --profile 2>prof.err || fail "detect --profile"
+cmp -s plain.tsv prof.tsv || fail "--profile changed the events"
+for s in read filter envelope baseline segment spectral classify output other total; do
+    grep -Eq "^  $s +[0-9]" prof.err || fail "no '$s' row: $(cat prof.err)"
+done
+grep -q "CPU share" prof.err || fail "no CPU share"
+# the stage rows (and other) add up to the total row, within the rounding
+awk '$1 == "total" { t = $2 } /^  [a-z]+ +[0-9]/ && $1 != "total" && $1 != "stage" { s += $2 }
+     END { if (t <= 0 || s < t - 0.002 || s > t + 0.002) { print "sum " s " total " t; exit 1 } }' \
+    prof.err || fail "stages do not add up: $(cat prof.err)"
+"$CRAMP" detect n.edf -o p.json --json --quiet --profile 2>/dev/zero || fail "--json --profile"
+"$CRAMP" detect n.edf -o q.json --json --quiet 2>/dev/zero || fail "--json"
+grep -q '"profile"' q.json && fail "a profile in the JSON without --profile"
+python3 - p.json <<'PY' || fail "JSON profile"
+import json, sys
+p = json.load(open(sys.argv[1]))["profile"]
+st = p["stages"]
+want = ["read", "filter", "envelope", "baseline", "segment", "spectral", "classify"]
+assert list(st) == want, list(st)
+assert p["samples"] == 3 * 60 * 2000 * 2, p["samples"]
+assert p["total_wall_s"] > 0 and p["cpu_s"] > 0
+assert st["filter"]["wall_s"] > 0 and st["read"]["wall_s"] > 0
+assert sum(v["wall_s"] for v in st.values()) <= p["total_wall_s"] * (1 + 1e-6)
+PY
+echo "cli_profile: OK"
