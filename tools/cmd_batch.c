@@ -51,6 +51,7 @@
 #include "cmd_batch.h"
 #include "cmd_detect.h"
 #include "cmd_fatigue.h"
+#include "cmd_tune.h"
 #include "common.h"
 #include "cramp/night.h"
 #include "cramp/recording.h"
@@ -122,6 +123,7 @@ void cmd_batch_help(FILE *out)
         "  --no-sparseness         as cramp detect\n"
         "  --quiet                 no progress and no summary line (failures are still\n"
         "                          reported)\n"
+        "  --no-tuning             as cramp detect (ignore the saved speed tuning)\n"
         "  -h, --help              show this help\n"
         "Progress (on a terminal): recordings done / total, hours of signal,\n"
         "M samples/s, ETA. The summary line gives the counts and the speed.\n"
@@ -1613,7 +1615,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 /* ---- options ---------------------------------------------------------------- */
 
 enum { OPT_MAINS = 256, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET, OPT_NO_SPARSE,
-       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS };
+       OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_ALL_CHANNELS, OPT_NO_TUNING };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1630,12 +1632,14 @@ int cmd_batch(int argc, char *argv[])
         {"all-channels", no_argument, NULL, OPT_ALL_CHANNELS},
         {"full-scale-uv", required_argument, NULL, OPT_FULL_SCALE},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
         {"no-sparseness", no_argument, NULL, OPT_NO_SPARSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     batch_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
+    int no_tuning = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -1667,6 +1671,7 @@ int cmd_batch(int argc, char *argv[])
         case OPT_FORCE: o.force = 1; break;
         case OPT_FATIGUE: o.fatigue = 1; break;
         case OPT_QUIET: o.quiet = 1; break;
+        case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_MAINS:
             if (cmd_detect_parse_mains(optarg, &o.night) != CLI_OK) return CLI_USAGE;
@@ -1696,6 +1701,7 @@ int cmd_batch(int argc, char *argv[])
         return merge(&o, argv + optind, n_in);
     }
     if (n_in < 1) return cli_usage_error("give the recordings, folders or @lists to analyse");
+    cli_tuning_apply(&o.night, no_tuning, o.quiet);
     if (!o.outdir) return cli_usage_error("give the output folder with -o OUTDIR");
     if (!strcmp(o.outdir, "-")) return cli_usage_error("-o wants a folder, not '-'");
     if (!o.jobs_given) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd_detect.h"
+#include "cmd_tune.h"
 #include "common.h"
 #include "cramp/night.h"
 #include "cramp/recording.h"
@@ -147,6 +148,8 @@ void cmd_detect_help(FILE *out)
           "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --quiet                 no summary or progress on stderr\n"
+          "  --no-tuning             ignore the saved speed tuning (cramp tune); the\n"
+          "                          episodes are the same either way\n"
           "  -h, --help              show this help\n"
           "\n"
           "Examples:\n"
@@ -166,7 +169,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN, OPT_ALL_CHANNELS };
 enum { OPT_JSON = 256, OPT_EDF, OPT_MAINS, OPT_BAND, OPT_CHANNELS, OPT_FULL_SCALE, OPT_QUIET,
        OPT_NO_SPARSE, OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE };
+       OPT_VOLUNTARY_RULE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -560,11 +563,13 @@ int cmd_detect(int argc, char *argv[])
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
+        {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
+    int no_tuning = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -585,6 +590,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_NO_SPARSE: o.night.detect.sparse_block_s = 0; break;
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
+        case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {
             char *end = NULL;
             double v = strtod(optarg, &end);
@@ -615,6 +621,7 @@ int cmd_detect(int argc, char *argv[])
     }
     const int nfiles = argc - optind;
     if (nfiles < 1) return cli_usage_error("give a recording (EDF/BDF/WAV) to detect in");
+    cli_tuning_apply(&o.night, no_tuning, o.quiet);
     if (nfiles > 1 && (o.out || o.edf_out))
         return cli_usage_error("-o and --edf-annotations take one FILE; with several, each "
                                "gets FILE.detected.%s beside it",
