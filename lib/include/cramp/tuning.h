@@ -108,7 +108,8 @@ CRAMP_API cramp_status cramp_tuning_read(const char *path, cramp_tuning *t, cram
 
 /* Writes t to path through the one safe output (cramp/output.h: a temporary
  * file renamed into place), as the format above; t->fft_wisdom is written
- * relative to path's folder when it lies there. The folder must exist.
+ * relative to path's folder when it lies there; block_frames 0 is written as
+ * 4096 (the driver's default); speeds of 0 are left out. The folder must exist.
  * "PATH: cannot write: REASON" on failure. Allocates temporarily. */
 CRAMP_API cramp_status cramp_tuning_write(const char *path, const cramp_tuning *t,
                                           cramp_error *err);
