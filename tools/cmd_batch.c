@@ -50,6 +50,7 @@
 
 #include "cmd_batch.h"
 #include "cmd_fatigue.h"
+#include "cmd_tune.h"
 #include "common.h"
 #include "detect_options.h"
 #include "detect_output.h"
@@ -126,6 +127,7 @@ void cmd_batch_help(FILE *out)
         "                          the results do not depend on it\n"
         "  --quiet                 no progress and no summary line (failures are still\n"
         "                          reported)\n"
+        "  --no-tuning             as cramp detect (ignore the saved speed tuning)\n"
         "  -h, --help              show this help\n"
         "Progress (on a terminal): recordings done / total, hours of signal,\n"
         "M samples/s, ETA. The summary line gives the counts and the speed.\n"
@@ -1611,7 +1613,7 @@ static int merge(const batch_opts *o, char **dirs, int n_dirs)
 
 /* ---- options ---------------------------------------------------------------- */
 
-enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_THREADS };
+enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_THREADS, OPT_NO_TUNING };
 
 int cmd_batch(int argc, char *argv[])
 {
@@ -1625,11 +1627,13 @@ int cmd_batch(int argc, char *argv[])
         DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"threads-per-night", required_argument, NULL, OPT_THREADS},
+        {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     batch_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
+    int no_tuning = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -1661,6 +1665,7 @@ int cmd_batch(int argc, char *argv[])
         case OPT_FORCE: o.force = 1; break;
         case OPT_FATIGUE: o.fatigue = 1; break;
         case OPT_QUIET: o.quiet = 1; break;
+        case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_THREADS:
             if (detect_parse_threads("--threads-per-night", optarg, &o.night) != CLI_OK)
                 return CLI_USAGE;
@@ -1680,6 +1685,7 @@ int cmd_batch(int argc, char *argv[])
         return merge(&o, argv + optind, n_in);
     }
     if (n_in < 1) return cli_usage_error("give the recordings, folders or @lists to analyse");
+    cli_tuning_apply(&o.night, no_tuning, o.quiet);
     if (!o.outdir) return cli_usage_error("give the output folder with -o OUTDIR");
     if (!strcmp(o.outdir, "-")) return cli_usage_error("-o wants a folder, not '-'");
     if (!o.jobs_given) {

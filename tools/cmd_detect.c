@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd_detect.h"
+#include "cmd_tune.h"
 #include "common.h"
 #include "detect_options.h"
 #include "detect_output.h"
@@ -159,6 +160,8 @@ void cmd_detect_help(FILE *out)
           "                          segment, spectral, classify, output) and print\n"
           "                          them on stderr, with M samples/s and CPU share;\n"
           "                          with --json also as \"profile\" (without output)\n"
+          "  --no-tuning             ignore the saved speed tuning (cramp tune); the\n"
+          "                          episodes are the same either way\n"
           "  -h, --help              show this help\n"
           "\n"
           "Examples:\n"
@@ -175,7 +178,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_THREADS, OPT_PROFILE };
+       OPT_VOLUNTARY_RULE, OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -376,12 +379,14 @@ int cmd_detect(int argc, char *argv[])
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     detect_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
     o.night.threads = 0; /* one per core */
+    int no_tuning = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -401,6 +406,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
+        case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {
             char *end = NULL;
             double v = strtod(optarg, &end);
@@ -423,6 +429,7 @@ int cmd_detect(int argc, char *argv[])
     }
     const int nfiles = argc - optind;
     if (nfiles < 1) return cli_usage_error("give a recording (EDF/BDF/WAV) to detect in");
+    cli_tuning_apply(&o.night, no_tuning, o.quiet);
     if (nfiles > 1 && (o.out || o.edf_out))
         return cli_usage_error("-o and --edf-annotations take one FILE; with several, each "
                                "gets FILE.detected.%s beside it",

@@ -9,6 +9,7 @@
 #include "cmd_fatigue.h"
 #include "cmd_plot.h"
 #include "cmd_synth.h"
+#include "cmd_tune.h"
 #include "common.h"
 
 typedef struct subcommand {
@@ -37,6 +38,8 @@ static const subcommand commands[] = {
      cmd_score, cmd_score_help},
     {"plot", "figures for papers (night, episode, fatigue, scores, cohort) through gnuplot",
      cmd_plot, cmd_plot_help},
+    {"tune", "measure the fastest block size, SIMD path and FFTW planner here and save them",
+     cmd_tune, cmd_tune_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -70,6 +73,7 @@ static void version(void)
 {
     printf("cramp %s\n", cramp_version_string());
     printf("SIMD: %s (best on this machine)\n", cramp_simd_name(cramp_simd_best()));
+    cli_tuning_describe(stdout);
 }
 
 static const subcommand *find(const char *name)

@@ -257,7 +257,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     sc.fs = fs;
     sc.epoch_s = (double)d->spectral_frames / fs;
     sc.segment_s = sc.epoch_s / 2;
-    sc.wisdom_path = "";
+    sc.effort = cfg->fft_effort;
+    sc.wisdom_path = cfg->fft_wisdom ? cfg->fft_wisdom : "";
     st = cramp_spectral_create(&d->spectral, 1, &sc, err);
     if (st != CRAMP_OK) goto bad;
 

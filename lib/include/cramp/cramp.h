@@ -18,6 +18,7 @@
 #include "cramp/spectral.h"
 #include "cramp/status.h"
 #include "cramp/synth.h"
+#include "cramp/tuning.h"
 #include "cramp/types.h"
 
 #endif

@@ -157,6 +157,7 @@
 #include <stdint.h>
 
 #include "cramp/baseline.h"
+#include "cramp/fft.h"
 #include "cramp/simd.h"
 #include "cramp/status.h"
 #include "cramp/types.h"
@@ -251,6 +252,14 @@ typedef struct cramp_detect_config {
     /* engineering */
     cramp_simd simd;              /* AUTO: path of the per-sample loops; every
                                      path gives the same bits */
+    cramp_fft_effort fft_effort;  /* ESTIMATE: FFTW planner of the spectral
+                                     measures (cramp/fft.h); a timed planner may
+                                     pick a plan that rounds differently, so
+                                     cramp tune keeps one only where the
+                                     episodes come out identical */
+    const char *fft_wisdom;       /* NULL or "": no wisdom file; else FFTW
+                                     wisdom imported and saved there (the
+                                     caller's string, alive until create) */
     /* opt-in candidate for the next freeze (bench/README.md, "Candidate for
        the next freeze"); 0 leaves the rules and their id as frozen */
     int voluntary_rule;           /* 0: off; 1: the stretch-same-channel row on */

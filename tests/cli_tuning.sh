@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The saved speed tuning from the command line (issue 16 item 4): cramp tune
+# saves a file keyed by the CPU under $XDG_CONFIG_HOME/cramp/ (FFTW wisdom
+# beside it when a timed planner won); cramp --version names the tuning in
+# force, or "none"; cramp detect's TSV and JSON are byte-identical without a
+# tuning file, with the one cramp tune saved, with a deliberately odd one
+# (1-frame blocks, scalar path) and with --no-tuning; a file for another CPU
+# is ignored with a note; a corrupt file is refused with a warning naming the
+# file and line, and the run goes on untuned (exit 0, same bytes).
+# Usage: tests/cli_tuning.sh PATH/TO/cramp
+set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CRAMP=${1:?usage: cli_tuning.sh PATH/TO/cramp}
+CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-tuning.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
+export XDG_CONFIG_HOME="$WORK/config"
+file="$XDG_CONFIG_HOME/cramp/tuning"
+
+run --version
+expect_rc 0 "--version"
+grep -qx "tuning: none (no $file)" out && ok || bad "--version without a file: $(cat out)"
+
+# A night with every kind of episode in 3 minutes, at 1 kHz.
+{ echo "duration_min 3"; echo "fs 1000"; echo "channels 4"; echo "seed 11"
+  printf '%s\n' "cramp_per_hour 40" "plm_series_per_hour 30" "burst_per_hour 300" \
+      "movement_per_hour 60" "pop_per_hour 30"; } >busy.scenario
+run synth busy.scenario -o night.edf --quiet
+expect_rc 0 "synth"
+detect() { # NAME [OPTIONS]: TSV and JSON of the night into NAME.tsv, NAME.json
+    local name=$1
+    shift
+    run detect night.edf -o "$name.tsv" --quiet "$@"
+    expect_rc 0 "detect $name"
+    cp err "$name.err"
+    run detect night.edf --json -o "$name.json" --quiet "$@"
+    expect_rc 0 "detect $name --json"
+}
+same() { # NAME: byte-identical to the untuned run
+    if cmp -s untuned.tsv "$1.tsv" && cmp -s untuned.json "$1.json"; then ok
+    else bad "$1: episodes differ from the untuned run: $(diff untuned.tsv "$1.tsv" | head -4)"; fi
+}
+detect untuned
+[ "$(grep -c . untuned.tsv)" -ge 4 ] && ok || bad "the night gave too few episodes: $(cat untuned.tsv)"
+
+# cramp tune: a short night, one round; the file appears under the XDG folder.
+run tune --minutes 1 --rounds 1 --quiet
+expect_rc 0 "tune"
+[ -s "$file" ] && ok || bad "cramp tune saved no $file"
+grep -q "^cpu_flags [0-9a-f]\{16\}$" "$file" && grep -q '^block_frames [1-9]' "$file" && ok ||
+    bad "tuning file: $(cat "$file")"
+if grep -q '^fft_effort estimate$' "$file"; then
+    grep -qx 'fft_wisdom none' "$file" && ok || bad "estimate with a wisdom file: $(cat "$file")"
+else
+    [ -s "$XDG_CONFIG_HOME/cramp/fftw-wisdom" ] && ok || bad "no FFTW wisdom beside $file"
+fi
+run --version
+grep -q "^tuning: $file (key " out && ok || bad "--version with a tuning: $(cat out)"
+detect tuned
+same tuned
+[ -s tuned.err ] && bad "a tuned run wrote to stderr: $(cat tuned.err)" || ok
+
+# Deliberately odd: 1-frame blocks on the scalar path.
+sed -e 's/^block_frames .*/block_frames 1/' -e 's/^simd .*/simd scalar/' "$file" >odd
+cp odd "$file"
+run --version
+grep -q "block 1, simd scalar" out && ok || bad "--version with the odd tuning: $(cat out)"
+detect odd
+same odd
+detect no-tuning --no-tuning
+same no-tuning
+
+# Another CPU's file: ignored, with a note naming it.
+sed -e 's/^cpu_model .*/cpu_model Imaginary CPU 9000/' odd >"$file"
+run --version
+grep -q "^tuning: none ($file is for another CPU: Imaginary CPU 9000" out && ok ||
+    bad "--version with another CPU's file: $(cat out)"
+run detect night.edf -o other.tsv
+expect_rc 0 "detect, another CPU's file"
+expect_err "is for another CPU" "detect, another CPU's file"
+cmp -s untuned.tsv other.tsv && ok || bad "another CPU's file changed the episodes"
+
+# Corrupt: refused with the file and line, the run goes on untuned.
+sed -e 's/^simd .*/simd turbo/' odd >"$file"
+line=$(grep -n '^simd ' "$file" | cut -d: -f1)
+run --version
+expect_rc 0 "--version, corrupt file"
+grep -q "^tuning: none (refused: $file:$line: simd 'turbo'" out && ok ||
+    bad "--version with a corrupt file: $(cat out)"
+detect corrupt
+same corrupt
+grep -q "tuning file refused, running untuned: $file:$line: simd 'turbo'" corrupt.err && ok ||
+    bad "corrupt file: stderr lacks the refusal with $file:$line: $(cat corrupt.err)"
+run detect night.edf -o quiet.tsv --quiet --no-tuning
+[ -s err ] && bad "--no-tuning still read the corrupt file: $(cat err)" || ok
+printf 'format 1\nthreads 2\n' >"$file"
+run --version
+grep -q "$file:2: unknown key 'threads'" out && ok || bad "unknown key: $(cat out)"
+
+echo "cli_tuning: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

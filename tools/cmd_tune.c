@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cramp tune: runs a simulated night (two rate groups, made in memory by the
+ * simulator) through the night driver for every block size, SIMD path and
+ * FFTW planner effort, each run in a child process of its own (FFTW's
+ * planner and wisdom are process-wide: a timed plan made in one candidate's
+ * run would otherwise serve the next), in interleaved rounds; keeps the
+ * fastest whose episodes are bit-identical to the reference (block 4096,
+ * scalar path, FFTW_ESTIMATE) and saves it (cramp/tuning.h). */
+#include "cmd_tune.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "cramp/detect.h"
+#include "cramp/output.h"
+#include "cramp/synth.h"
+#include "cramp/tuning.h"
+
+/* ---- the tuning in force, for the other commands ----------------------- */
+
+static cramp_tuning g_tuning;
+
+void cli_tuning_apply(cramp_night_options *opt, int no_tuning, int quiet)
+{
+    if (no_tuning) return;
+    cramp_tuning_state state;
+    char note[CRAMP_TUNING_PATH_SIZE + 512];
+    cramp_error err;
+    cramp_tuning_find(NULL, &g_tuning, &state, note, sizeof note, &err);
+    switch (state) {
+    case CRAMP_TUNING_IN_FORCE: cramp_tuning_apply(&g_tuning, opt); break;
+    case CRAMP_TUNING_OTHER_CPU:
+        if (!quiet) cli_note("tuning: %s (run cramp tune, or --no-tuning)", note);
+        break;
+    case CRAMP_TUNING_REFUSED:
+        cli_note("warning: tuning file refused, running untuned: %s", err.message);
+        break;
+    case CRAMP_TUNING_NONE: break;
+    }
+}
+
+void cli_tuning_describe(FILE *out)
+{
+    cramp_tuning t;
+    cramp_tuning_state state;
+    char note[CRAMP_TUNING_PATH_SIZE + 512];
+    cramp_tuning_find(NULL, &t, &state, note, sizeof note, NULL);
+    fprintf(out, "tuning: %s\n", note);
+}
+
+/* ---- the tuning night ---------------------------------------------------- */
+
+/* A night of two rate groups held in memory, channel by channel. */
+typedef struct night_mem {
+    size_t n;                        /* channels */
+    double fs[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    float *data[CRAMP_DETECT_MAX_CHANNELS];  /* each channel's samples */
+    size_t len[CRAMP_DETECT_MAX_CHANNELS];
+    size_t pos[CRAMP_DETECT_MAX_CHANNELS];
+    uint64_t samples;
+} night_mem;
+
+static cramp_status mem_read(void *user, const size_t *ch, size_t n, float *out,
+                             size_t max_frames, size_t *frames, cramp_error *err)
+{
+    (void)err;
+    night_mem *m = user;
+    size_t k = max_frames;
+    for (size_t i = 0; i < n; i++)
+        if (m->len[ch[i]] - m->pos[ch[i]] < k) k = m->len[ch[i]] - m->pos[ch[i]];
+    for (size_t i = 0; i < n; i++) {
+        const float *src = m->data[ch[i]] + m->pos[ch[i]];
+        for (size_t f = 0; f < k; f++) out[f * n + i] = src[f];
+        m->pos[ch[i]] += k;
+    }
+    *frames = k;
+    return CRAMP_OK;
+}
+
+static cramp_status mem_rewind(void *user, const size_t *ch, size_t n, cramp_error *err)
+{
+    (void)err;
+    night_mem *m = user;
+    for (size_t i = 0; i < n; i++) m->pos[ch[i]] = 0;
+    return CRAMP_OK;
+}
+
+static void night_free(night_mem *m)
+{
+    for (size_t c = 0; c < m->n; c++) free(m->data[c]);
+    memset(m, 0, sizeof *m);
+}
+
+/* Adds `channels` channels at fs of a simulated night (default scenario). */
+static int night_add(night_mem *m, double fs, size_t channels, double minutes, uint64_t seed)
+{
+    /* Busy: every kind of episode within a few minutes, so that the
+     * comparison of episodes has something to compare. */
+    static const char busy[] = "cramp_per_hour 45\n"
+                               "plm_series_per_hour 30\n"
+                               "burst_per_hour 300\n"
+                               "movement_per_hour 60\n"
+                               "motion_per_hour 60\n"
+                               "pop_per_hour 30\n";
+    cramp_scenario sc;
+    cramp_scenario_default(&sc);
+    cramp_error err;
+    if (cramp_scenario_parse(&sc, busy, &err) != CRAMP_OK)
+        return cli_fail("cannot simulate the tuning night: %s", err.message);
+    sc.fs = fs;
+    sc.channels = channels;
+    sc.duration_min = minutes;
+    sc.seed = seed;
+    cramp_synth *s;
+    if (cramp_synth_create(&s, &sc, &err) != CRAMP_OK)
+        return cli_fail("cannot simulate the tuning night: %s", err.message);
+    const size_t total = (size_t)cramp_synth_total_frames(s), c0 = m->n;
+    float *buf = malloc(4096 * channels * sizeof *buf);
+    int rc = buf ? CLI_OK : cli_fail("out of memory");
+    for (size_t c = 0; c < channels && rc == CLI_OK; c++) {
+        m->data[c0 + c] = malloc((total ? total : 1) * sizeof(float));
+        if (!m->data[c0 + c]) rc = cli_fail("out of memory");
+        m->fs[c0 + c] = fs;
+        m->len[c0 + c] = total;
+        cramp_detect_channel_from_label(cramp_synth_channel_label(s, c), &m->info[c0 + c]);
+        m->n = c0 + c + 1;
+    }
+    for (size_t done = 0; rc == CLI_OK && done < total;) {
+        const size_t k = cramp_synth_generate(s, buf, 4096);
+        if (k == 0) break;
+        for (size_t c = 0; c < channels; c++)
+            for (size_t f = 0; f < k; f++) m->data[c0 + c][done + f] = buf[f * channels + c];
+        done += k;
+    }
+    m->samples += (uint64_t)total * channels;
+    free(buf);
+    cramp_synth_destroy(s);
+    return rc;
+}
+
+/* ---- one candidate -------------------------------------------------------- */
+
+typedef struct candidate {
+    size_t block;
+    cramp_simd simd;
+    cramp_fft_effort effort;
+    double best_s;       /* least CPU time of a timed run, s; HUGE_VAL before any */
+    double best_wall_s;  /* least wall time of a timed run, s */
+    int differs;         /* episodes not those of the reference: run no more */
+    uint64_t hash;       /* of the episodes */
+    size_t episodes;
+    int failed;
+    char error[CRAMP_ERROR_MESSAGE_SIZE];
+} candidate;
+
+/* What a child sends back through its pipe. */
+typedef struct child_report {
+    int status;          /* cramp_status of the runs */
+    double seconds;      /* the timed run: CPU time of the process, s */
+    double wall_s;       /* and its wall time */
+    uint64_t hash;
+    size_t episodes;
+    char error[CRAMP_ERROR_MESSAGE_SIZE];
+} child_report;
+
+static void hash_bytes(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= 1099511628211ull;
+    }
+}
+
+static void hash_double(uint64_t *h, double v) { hash_bytes(h, &v, sizeof v); }
+static void hash_size(uint64_t *h, uint64_t v) { hash_bytes(h, &v, sizeof v); }
+
+/* Every field of every episode, bit for bit (doubles as their bytes). */
+static uint64_t hash_result(const cramp_night_result *r)
+{
+    uint64_t h = 14695981039346656037ull;
+    hash_size(&h, r->n_episodes);
+    hash_double(&h, r->mains_hz);
+    for (size_t i = 0; i < r->n_episodes; i++) {
+        const cramp_episode *e = &r->episodes[i];
+        const double d[] = {e->onset_s, e->offset_s, e->duration_s, e->rms_uv, e->rest_uv,
+                            e->rms_x_rest, e->peak_uv, e->mnf_start_hz, e->mnf_end_hz,
+                            e->mdf_start_hz, e->mdf_end_hz, e->mnf_slope_hz_s, e->lf_ratio,
+                            e->kurtosis, e->tonic_fraction, e->rise_interval_s, e->rise_cv,
+                            e->clip_fraction, e->flat_fraction, e->prev_interval_s,
+                            e->next_interval_s, e->confidence};
+        for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) hash_double(&h, d[k]);
+        const uint64_t z[] = {(uint64_t)e->type, e->channels, e->n_channels, e->main_channel,
+                              e->kurtosis_blocks, e->bursts, e->rises, (uint64_t)e->series};
+        for (size_t k = 0; k < sizeof z / sizeof z[0]; k++) hash_size(&h, z[k]);
+        if (e->reason) hash_bytes(&h, e->reason, strlen(e->reason));
+    }
+    return h;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU time of this (single-threaded) process: on a shared machine far less
+ * disturbed by other work than wall time, which counts the time the process
+ * waited for a core. A thread-count axis will have to rank by wall time. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The night under candidate c's settings, once to warm up (page faults,
+ * FFTW planning) and once timed. Runs in the child. */
+static void run_candidate(night_mem *m, const candidate *c, const char *wisdom,
+                          child_report *rep)
+{
+    cramp_night_source src = {m->n, m->fs, m->info, 0, mem_read, mem_rewind, m};
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    opt.block_frames = c->block;
+    opt.detect.simd = c->simd;
+    opt.detect.fft_effort = c->effort;
+    opt.detect.fft_wisdom = c->effort == CRAMP_FFT_ESTIMATE ? NULL : wisdom;
+    opt.mains_hz = -1;
+    cramp_error err;
+    cramp_night_result res;
+    memset(rep, 0, sizeof *rep);
+    for (int pass = 0; pass < 2; pass++) {
+        const double t0 = now_s(), c0 = cpu_s();
+        cramp_status st = cramp_night_run(&src, &opt, &res, &err);
+        const double t1 = now_s(), c1 = cpu_s();
+        if (st != CRAMP_OK) {
+            rep->status = st;
+            snprintf(rep->error, sizeof rep->error, "%s", err.message);
+            return;
+        }
+        rep->seconds = c1 - c0;
+        rep->wall_s = t1 - t0;
+        rep->hash = hash_result(&res);
+        rep->episodes = res.n_episodes;
+        cramp_night_result_free(&res);
+    }
+}
+
+/* Runs candidate c in a child and folds its report into c. */
+static void measure(night_mem *m, candidate *c, const char *wisdom)
+{
+    int fd[2];
+    if (pipe(fd) != 0) {
+        c->failed = 1;
+        snprintf(c->error, sizeof c->error, "pipe: %s", strerror(errno));
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        child_report rep;
+        run_candidate(m, c, wisdom, &rep);
+        ssize_t w = write(fd[1], &rep, sizeof rep);
+        _exit(w == (ssize_t)sizeof rep ? 0 : 1);
+    }
+    close(fd[1]);
+    child_report rep;
+    memset(&rep, 0, sizeof rep);
+    ssize_t got = pid > 0 ? read(fd[0], &rep, sizeof rep) : -1;
+    close(fd[0]);
+    int ws = 0;
+    if (pid > 0) waitpid(pid, &ws, 0);
+    if (pid < 0 || got != (ssize_t)sizeof rep || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+        c->failed = 1;
+        snprintf(c->error, sizeof c->error, "the measuring process failed");
+        return;
+    }
+    if (rep.status != CRAMP_OK) {
+        c->failed = 1;
+        snprintf(c->error, sizeof c->error, "%s", rep.error);
+        return;
+    }
+    if (isfinite(c->best_s) && rep.hash != c->hash) {
+        c->failed = 1;
+        snprintf(c->error, sizeof c->error, "episodes differ from run to run");
+        return;
+    }
+    c->hash = rep.hash;
+    c->episodes = rep.episodes;
+    if (rep.seconds < c->best_s) c->best_s = rep.seconds;
+    if (rep.wall_s < c->best_wall_s) c->best_wall_s = rep.wall_s;
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+void cmd_tune_help(FILE *out)
+{
+    fputs("Usage: cramp tune [OPTIONS]\n"
+          "\n"
+          "Finds the fastest settings of the night driver on this machine and saves them\n"
+          "for cramp detect and cramp batch (which apply them unless --no-tuning). A\n"
+          "simulated night is made in memory (8 channels at 2 kHz and 4 at 512 Hz, the\n"
+          "default scenario with more events) and detected with every block size (1024,\n"
+          "4096, 16384, 65536 frames), SIMD path this CPU runs and FFTW planner effort\n"
+          "(estimate, measure, patient), each run in a process of its own, in interleaved\n"
+          "rounds; a setting's least CPU time counts (a shared machine disturbs it less\n"
+          "than wall time). A setting whose episodes are not bit-identical to the\n"
+          "reference's (4096 frames, scalar, estimate) is dropped after its first run.\n"
+          "The fastest is kept if it beats the untuned default (4096, best path,\n"
+          "estimate) by more than 3 %, a timed FFTW planner only if it beats that by 3 %\n"
+          "more (its plans for sizes this night lacks are not checked).\n"
+"\n"
+          "The choice is saved under the CPU's model and flags in\n"
+          "$XDG_CONFIG_HOME/cramp/tuning (default ~/.config/cramp/tuning), FFTW wisdom\n"
+          "beside it (fftw-wisdom); a file for another CPU is ignored with a note.\n"
+          "'cramp --version' says which tuning is in force. The results never depend\n"
+          "on it: only speed does.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output FILE   the tuning file (default: the path above)\n"
+          "  --minutes M         length of the simulated night (default 4)\n"
+          "  --rounds N          timed rounds over all settings (default 5)\n"
+          "  --seed N            simulator seed (default 1)\n"
+          "  --dry-run           measure and print, save nothing\n"
+          "  --quiet             no table on stderr\n"
+          "  -h, --help          show this help\n"
+          "\n"
+          "The table (stderr): each setting's least CPU and wall time, M samples per CPU\n"
+          "second, and whether its episodes matched. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
+          "\n"
+          "Example: cramp tune --minutes 1 --rounds 1 --dry-run\n",
+          out);
+}
+
+enum { OPT_MINUTES = 256, OPT_ROUNDS, OPT_SEED, OPT_DRY, OPT_QUIET };
+
+/* mkdir -p of path's folder. */
+static int make_folder(const char *path)
+{
+    char dir[CRAMP_TUNING_PATH_SIZE];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return CLI_OK;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return cli_fail("%s: cannot make the folder: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return cli_fail("%s: cannot make the folder: %s", dir, strerror(errno));
+    return CLI_OK;
+}
+
+/* Copies file src to dst through the safe output. */
+static int copy_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in) return cli_fail("%s: cannot read: %s", src, strerror(errno));
+    cramp_output *o;
+    cramp_error err;
+    if (cramp_output_open(&o, dst, 0, &err) != CRAMP_OK) {
+        fclose(in);
+        return cli_fail("%s", err.message);
+    }
+    FILE *f = cramp_output_stream(o, &err);
+    char buf[8192];
+    size_t k;
+    int ok = f != NULL;
+    while (ok && (k = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, k, f) == k;
+    ok = ok && !ferror(in);
+    fclose(in);
+    if (!ok) {
+        cramp_output_abort(o);
+        return cli_fail("%s: cannot write", dst);
+    }
+    if (cramp_output_commit(o, &err) != CRAMP_OK) return cli_fail("%s", err.message);
+    return CLI_OK;
+}
+
+int cmd_tune(int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},  {"minutes", required_argument, NULL, OPT_MINUTES},
+        {"rounds", required_argument, NULL, OPT_ROUNDS}, {"seed", required_argument, NULL, OPT_SEED},
+        {"dry-run", no_argument, NULL, OPT_DRY},   {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    double minutes = 4;
+    size_t rounds = 5, seed = 1;
+    int dry = 0, quiet = 0;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': cmd_tune_help(stdout); return CLI_OK;
+        case 'o': out = optarg; break;
+        case OPT_MINUTES:
+            if (cli_parse_double(optarg, &minutes) != 0 || !(minutes >= 0.5 && minutes <= 120))
+                return cli_usage_error("--minutes wants a number in [0.5, 120], not '%s'", optarg);
+            break;
+        case OPT_ROUNDS:
+            if (cli_parse_size(optarg, &rounds) != 0 || rounds < 1 || rounds > 100)
+                return cli_usage_error("--rounds wants a whole number in 1..100, not '%s'", optarg);
+            break;
+        case OPT_SEED:
+            if (cli_parse_size(optarg, &seed) != 0)
+                return cli_usage_error("--seed wants a whole number, not '%s'", optarg);
+            break;
+        case OPT_DRY: dry = 1; break;
+        case OPT_QUIET: quiet = 1; break;
+        default: return cli_bad_option(argv, c);
+        }
+    }
+    if (optind < argc) return cli_usage_error("takes no arguments ('%s')", argv[optind]);
+
+    char path[CRAMP_TUNING_PATH_SIZE];
+    cramp_error err;
+    if (out) {
+        if (strlen(out) >= sizeof path - 32) return cli_usage_error("-o: the path is too long");
+        snprintf(path, sizeof path, "%s", out);
+    } else if (cramp_tuning_default_path(path, sizeof path, &err) != CRAMP_OK) {
+        return cli_fail("%s (give -o FILE)", err.message);
+    }
+    if (!dry && make_folder(path) != CLI_OK) return CLI_FAIL;
+
+    /* Scratch wisdom, one file per effort: wisdom of a more patient planner
+     * would serve a less patient one's plans. */
+    char scratch[] = "/tmp/cramp-tune.XXXXXX";
+    if (!mkdtemp(scratch)) return cli_fail("cannot make a scratch folder: %s", strerror(errno));
+    char wisdom[3][sizeof scratch + 32];
+    for (int e = 0; e < 3; e++)
+        snprintf(wisdom[e], sizeof wisdom[e], "%s/wisdom-%s", scratch,
+                 cramp_tuning_effort_name((cramp_fft_effort)e));
+
+    night_mem m;
+    memset(&m, 0, sizeof m);
+    if (!quiet) cli_note("simulating the tuning night: %.3g min, 8 ch at 2000 Hz + 4 at 512 Hz",
+                         minutes);
+    int rc = night_add(&m, 2000, 8, minutes, seed);
+    if (rc == CLI_OK) rc = night_add(&m, 512, 4, minutes, seed + 1);
+
+    static const size_t blocks[] = {1024, 4096, 16384, 65536};
+    static const cramp_simd paths[] = {CRAMP_SIMD_SCALAR, CRAMP_SIMD_AVX2, CRAMP_SIMD_AVX512};
+    candidate cand[4 * 3 * 3];
+    size_t nc = 0, ref = 0, dflt = 0;
+    const cramp_simd best = cramp_simd_best();
+    for (int e = 0; e < 3; e++)
+        for (size_t p = 0; p < 3; p++) {
+            if (!cramp_simd_available(paths[p])) continue;
+            for (size_t b = 0; b < 4; b++) {
+                candidate *k = &cand[nc];
+                memset(k, 0, sizeof *k);
+                k->block = blocks[b];
+                k->simd = paths[p];
+                k->effort = (cramp_fft_effort)e;
+                k->best_s = k->best_wall_s = HUGE_VAL;
+                if (k->block == 4096 && e == 0 && paths[p] == CRAMP_SIMD_SCALAR) ref = nc;
+                if (k->block == 4096 && e == 0 && paths[p] == best) dflt = nc;
+                nc++;
+            }
+        }
+    /* The reference first (its episodes decide), then rounds over all,
+     * each round starting one further along so that no setting always
+     * follows the same one. */
+    if (rc == CLI_OK) {
+        measure(&m, &cand[ref], wisdom[0]);
+        if (cand[ref].failed) rc = cli_fail("the reference run failed: %s", cand[ref].error);
+    }
+    for (size_t r = 0; r < rounds && rc == CLI_OK; r++) {
+        if (!quiet) cli_note("round %zu of %zu: %zu settings", r + 1, rounds, nc);
+        for (size_t i = 0; i < nc; i++) {
+            candidate *k = &cand[(i + r * 5) % nc];
+            if (k->failed || k->differs) continue;
+            measure(&m, k, wisdom[k->effort]);
+            /* Settings whose episodes differ are out: no more time on them. */
+            if (!k->failed && k->hash != cand[ref].hash) k->differs = 1;
+        }
+    }
+    if (rc != CLI_OK) {
+        night_free(&m);
+        for (int e = 0; e < 3; e++) unlink(wisdom[e]);
+        rmdir(scratch);
+        return rc;
+    }
+
+    /* The fastest setting whose episodes are identical, if it beats the
+     * untuned default by more than the noise (3 %); a timed planner only if
+     * it beats that by as much again (its plans for sizes this night lacks
+     * are not checked, and planning costs time). */
+    const double msamples = (double)m.samples / 1e6;
+    const uint64_t want = cand[ref].hash;
+    size_t pick = !cand[dflt].failed && cand[dflt].hash == want ? dflt : ref;
+    for (int timed = 0; timed < 2; timed++) {
+        size_t fast = pick;
+        for (size_t i = 0; i < nc; i++) {
+            const candidate *k = &cand[i];
+            if (k->failed || k->hash != want || (k->effort != CRAMP_FFT_ESTIMATE) != timed)
+                continue;
+            if (k->best_s < cand[fast].best_s) fast = i;
+        }
+        if (cand[fast].best_s < cand[pick].best_s / 1.03) pick = fast;
+    }
+    if (!quiet) {
+        fprintf(stderr, "%-7s %-7s %-9s %10s %9s %12s  %s\n", "block", "simd", "fft",
+                "CPU ms", "wall ms", "M smp/CPUs", "episodes");
+        for (size_t i = 0; i < nc; i++) {
+            const candidate *k = &cand[i];
+            fprintf(stderr, "%-7zu %-7s %-9s ", k->block, cramp_simd_name(k->simd),
+                    cramp_tuning_effort_name(k->effort));
+            if (k->failed)
+                fprintf(stderr, "%10s %9s %12s  failed: %s\n", "-", "-", "-", k->error);
+            else
+                fprintf(stderr, "%10.1f %9.1f %12.1f  %zu, %s%s%s\n", 1e3 * k->best_s,
+                        1e3 * k->best_wall_s, msamples / k->best_s, k->episodes,
+                        k->hash == cand[ref].hash ? "identical" : "DIFFERENT",
+                        i == ref ? " (reference)" : "", i == pick ? " <- chosen" : "");
+        }
+        fprintf(stderr, "night: %.1f M samples (%zu channels, 2 rates); untuned default "
+                "(4096, %s, estimate) %.1f M samples/s\n", msamples, m.n,
+                cramp_simd_name(best), msamples / cand[dflt].best_s);
+    }
+
+    cramp_tuning t;
+    cramp_tuning_init(&t);
+    t.block_frames = cand[pick].block;
+    t.simd = cand[pick].simd;
+    t.fft_effort = cand[pick].effort;
+    t.measured_msps = msamples / cand[pick].best_s;
+    t.reference_msps = cand[dflt].failed ? 0 : msamples / cand[dflt].best_s;
+    if (!dry && t.fft_effort != CRAMP_FFT_ESTIMATE) {
+        const size_t fl = (size_t)(strrchr(path, '/') ? strrchr(path, '/') - path + 1 : 0);
+        snprintf(t.fft_wisdom, sizeof t.fft_wisdom, "%.*sfftw-wisdom", (int)fl, path);
+        rc = copy_file(wisdom[t.fft_effort], t.fft_wisdom);
+    }
+    if (rc == CLI_OK && !dry) {
+        if (cramp_tuning_write(path, &t, &err) != CRAMP_OK) rc = cli_fail("%s", err.message);
+    }
+    if (rc == CLI_OK)
+        printf("%s: block_frames %zu, simd %s, fft_effort %s: %.1f M samples/s "
+               "(untuned %.1f) on %s / %s\n",
+               dry ? "would save" : path, t.block_frames, cramp_simd_name(t.simd),
+               cramp_tuning_effort_name(t.fft_effort), t.measured_msps, t.reference_msps,
+               t.cpu_model, t.cpu_flags);
+    night_free(&m);
+    for (int e = 0; e < 3; e++) unlink(wisdom[e]);
+    rmdir(scratch);
+    return rc;
+}
