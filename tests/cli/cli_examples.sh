@@ -3,7 +3,8 @@
 # Every example in every command's --help runs (issue 15, item 5): the lines of
 # each "Example:"/"Examples" section are extracted from `cramp COMMAND --help`
 # and run, in order, with bash in a scratch folder that holds the inputs they
-# name (made by cramp synth and cramp filter). A trailing "  (...)" remark is
+# name (made by cramp synth and cramp filter; example_inputs in cli_lib.sh;
+# the README's examples are cli_readme_examples.sh). A trailing "  (...)" remark is
 # dropped; lines starting with '#' are remarks; Slurm's sbatch lines need a
 # cluster and are shown, not run (tests/cli/slurm_batch.sh runs that recipe).
 # Usage: cli_examples.sh CRAMP DATASETS_DIR
@@ -18,16 +19,8 @@ cd "$work" || exit 1
 mkdir bin && ln -s "$CRAMP" bin/cramp && export PATH="$work/bin:$PATH"
 ln -s "$DATASETS" datasets
 
-# The inputs the examples name.
-{ quiet_scenario 3 2000 4 5; printf 'event cramp 40 30 1\n'; } >night.scenario
-cramp synth --quiet night.scenario -o night.edf || exit 1
-cp night.events.tsv sub-01_events.tsv
-cp night.edf psg.edf
-cramp filter --quiet --synthetic 20 -o leg.wav || exit 1
-printf 'EMG\n' >emg.csv
-awk 'BEGIN { for (i = 0; i < 600; i++) printf "%.4f\n", 0.01 * sin(i / 3.0) }' >>emg.csv
-printf 'rec 1 200 400\nrec.dat 16 200 16 0 0 0 0 EMG\n' >rec.hea
-head -c 800 /dev/zero >rec.dat
+# The inputs the examples name (cli_lib.sh).
+example_inputs || exit 1
 
 for cmd in info filter envelope fatigue synth detect batch score plot; do
     "$CRAMP" "$cmd" --help >"help-$cmd.txt" 2>&1
