@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* plain-detect: the plain baseline (plain_detector.h) on one simulated night,
- * for tests/plain_twin.sh, which runs bench/plain_detector.py on the same
+ * for tests/bench/plain_twin.sh, which runs bench/plain_detector.py on the same
  * samples and compares the events.
  *
  * Usage: plain-detect SCENARIO [--seed S] [--minutes M] [--fs F] --raw OUT.f32 -o EVENTS.tsv

@@ -8,12 +8,21 @@ public headers include only public headers; no two files (and no two layers)
 include each other, directly or through a chain. Intrinsics headers
 (immintrin.h, emmintrin.h, ...) and __attribute__((target(...))) appear only
 in files under an x86/ folder, which lib/CMakeLists.txt compiles with their
-own flags and core/simd.c chooses at run time. Exits 1 naming each breach.
-Usage: layering.py LIB_DIR
+own flags and core/simd.c chooses at run time.
+
+With API_TESTS_DIR (tests/api), also checks that the tests of the public API
+use it only: each of their files includes only public headers ("cramp/*.h"
+that exist in LIB_DIR/include), the test utilities (tests/testutil.h and
+headers beside the tests), the C library and POSIX headers, and the oracle
+libraries named in ORACLES; and names no cramp__ internal. Before that, the
+check is run on planted breaches in a temporary folder and must find each.
+Exits 1 naming each breach.
+Usage: layering.py LIB_DIR [API_TESTS_DIR]
 """
 import os
 import re
 import sys
+import tempfile
 
 # Allowed dependencies, from docs/architecture.md: layer -> layers it may use.
 BELOW = {
@@ -108,5 +117,110 @@ def main(lib):
     return 1 if errors else 0
 
 
+# What a test of the public API may include besides "cramp/*.h": the C17
+# standard library, the POSIX headers the tests use (and any <sys/*.h>), and
+# the independent libraries some tests compare with.
+C_LIBRARY = {
+    "assert.h", "complex.h", "ctype.h", "errno.h", "fenv.h", "float.h", "inttypes.h",
+    "iso646.h", "limits.h", "locale.h", "math.h", "setjmp.h", "signal.h", "stdalign.h",
+    "stdarg.h", "stdatomic.h", "stdbool.h", "stddef.h", "stdint.h", "stdio.h", "stdlib.h",
+    "stdnoreturn.h", "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h",
+    "wctype.h",
+}
+POSIX = {
+    "dirent.h", "fcntl.h", "fnmatch.h", "glob.h", "libgen.h", "poll.h", "pthread.h",
+    "sched.h", "semaphore.h", "spawn.h", "strings.h", "termios.h", "unistd.h",
+}
+ORACLES = {"sndfile.h": "libsndfile (tests/api/wav*.c)", "edflib.h": "EDFlib (tests/api/edf*.c)"}
+TEST_UTILITIES = {"testutil.h"}
+ANY_INCLUDE = re.compile(r'^\s*#\s*include\s*(.*?)\s*(?://.*|/\*.*)?$', re.M)
+INTERNAL_NAME = re.compile(r'\bcramp__\w+')
+
+
+def check_api_tests(api, lib):
+    """Breaches of "public headers only" in the tests under api, one string each."""
+    public = set(os.listdir(os.path.join(lib, "include", "cramp")))
+    errors = []
+    for root, _, names in os.walk(api):
+        beside = {n for n in names if n.endswith(".h")}
+        for n in sorted(names):
+            if not n.endswith((".c", ".h")):
+                continue
+            path = os.path.join(root, n)
+            rel = os.path.relpath(path, os.path.dirname(os.path.abspath(api)))
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            for spec in ANY_INCLUDE.findall(text):
+                m = re.fullmatch(r'"([^"]+)"|<([^>]+)>', spec)
+                if not m:
+                    errors.append(f"{rel}: #include {spec}: not a plain header name")
+                    continue
+                quoted, angled = m.group(1), m.group(2)
+                name = quoted or angled
+                if name.startswith("cramp/") and name[len("cramp/"):] in public \
+                        and "/" not in name[len("cramp/"):]:
+                    continue
+                if quoted and (name in TEST_UTILITIES or name in beside):
+                    continue
+                if angled and (name in C_LIBRARY or name in POSIX or name in ORACLES
+                               or re.fullmatch(r"sys/[a-z0-9_]+\.h", name)):
+                    continue
+                errors.append(f"{rel}: includes {spec}, not a public header (cramp/*.h), "
+                              "a test utility or the C library: a test that needs internals "
+                              "goes into tests/unit/<layer>/")
+            for name in sorted(set(INTERNAL_NAME.findall(text))):
+                errors.append(f"{rel}: names the internal '{name}': a test that needs internals "
+                              "goes into tests/unit/<layer>/")
+    return errors
+
+
+# Planted breaches the check must find (each file: the text, how many breaches).
+PLANTED = {
+    "clean.c": ('#include <math.h>\n#include <sys/stat.h>\n#include <sndfile.h>\n'
+                '#include "cramp/cramp.h"\n#include "testutil.h"\n#include "beside.h"\n', 0),
+    "beside.h": ('#include "cramp/recording.h"\n', 0),
+    "internal.c": ('#include "io/edf_internal.h"\n#include "cramp/cramp.h"\n', 1),
+    "angled.c": ('#include <detect/detect_internal.h>\n', 1),
+    "relative.c": ('#include "../../lib/dsp/internal.h"\n#include "cramp/../dsp/internal.h"\n', 2),
+    "unknown.c": ('#include "cramp/no_such_header.h"\n#include <gsl/gsl_math.h>\n', 2),
+    "by_hand.c": ('#include "cramp/cramp.h"\nint cramp__edf_probe(const char *path);\n', 1),
+    "macro.c": ('#define H "io/recording_internal.h"\n#include H\n', 1),
+}
+
+
+def self_test(lib):
+    """Runs check_api_tests on PLANTED; returns the ways it failed to see them."""
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        api = os.path.join(tmp, "api")
+        os.mkdir(api)
+        for name, (text, _) in PLANTED.items():
+            with open(os.path.join(api, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        found = check_api_tests(api, lib)
+    for name, (_, want) in PLANTED.items():
+        got = [e for e in found if e.startswith(f"api/{name}:")]
+        if len(got) != want:
+            problems.append(f"self-test: planted {name}: {len(got)} breaches found, {want} planted"
+                            + "".join(f"\n  {e}" for e in got))
+    return problems
+
+
+def main_api(api, lib):
+    errors = self_test(lib)
+    if not errors:
+        errors = check_api_tests(api, lib)
+    for e in errors:
+        print("layering: api tests:", e)
+    n = sum(1 for _, _, names in os.walk(api) for x in names if x.endswith((".c", ".h")))
+    print(f"layering: {n} api test files checked (after {len(PLANTED)} planted cases), "
+          f"{len(errors)} breaches")
+    return 1 if errors else 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "lib"))
+    lib_dir = sys.argv[1] if len(sys.argv) > 1 else "lib"
+    status = main(lib_dir)
+    if len(sys.argv) > 2:
+        status |= main_api(sys.argv[2], lib_dir)
+    sys.exit(status)

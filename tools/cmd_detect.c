@@ -141,15 +141,18 @@ void cmd_detect_help(FILE *out)
           "                          the file does not state (uV, mV, V read in uV)\n"
           "  --no-sparseness         do not measure sparseness (the kurtosis column is\n"
           "                          then n/a and --sparseness-rule has nothing to use)\n"
-          "  --sparseness-rule       turn on the dense-contraction rule: a sustained\n"
-          "                          one-muscle episode with median block kurtosis < 0.2\n"
-          "                          is a voluntary contraction, not a cramp (off by\n"
-          "                          default: it holds in one simulator's model only)\n"
-          "  --voluntary-rule        candidate for the next freeze (off by default): a\n"
-          "                          sustained episode starting within 10 s of a cramp's\n"
-          "                          end on the same channel, or with the leg unknown, is\n"
-          "                          a movement (the reaction to the cramp), not a cramp\n"
-          "  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
+          "  --sparseness-rule       turn on the dense-contraction rule: a sustained\n",
+          out);
+    fprintf(out,
+            "                          one-muscle episode with median block kurtosis < %g\n"
+            "                          is a voluntary contraction, not a cramp (off by\n"
+            "                          default: it holds in one simulator's model only)\n"
+            "  --voluntary-rule        candidate for the next freeze (off by default): a\n"
+            "                          sustained episode starting within %g s of a cramp's\n"
+            "                          end on the same channel, or with the leg unknown, is\n"
+            "                          a movement (the reaction to the cramp), not a cramp\n",
+            d.sparse_kurtosis, d.stretch_window_s);
+    fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the machine's\n"
           "                          cores): its channels split into parts of one SIMD\n"

@@ -29,6 +29,8 @@ static const char *const kind_names[] = {"rms", "mav", "linear", "tkeo"};
 
 void cmd_envelope_help(FILE *out)
 {
+    cramp_envelope_config d;
+    cramp_envelope_config_default(&d);
     fputs("Usage: cramp envelope [OPTIONS] IN -o OUT.tsv\n"
           "\n"
           "Computes the amplitude envelope of the channels of a recording (EDF, EDF+,\n"
@@ -44,10 +46,13 @@ void cmd_envelope_help(FILE *out)
           "\n"
           "Options:\n"
           "  --kind KIND        rms (default), mav (mean absolute value), linear\n"
-          "                     (rectify + low-pass) or tkeo (Teager-Kaiser energy)\n"
-          "  --window SECONDS   rms/mav window length (default 0.25)\n"
-          "  --lowpass HZ       linear: low-pass cutoff (default 6)\n"
-          "  --rate HZ          output rate (default 100); the envelope keeps one frame\n"
+          "                     (rectify + low-pass) or tkeo (Teager-Kaiser energy)\n",
+          out);
+    fprintf(out,
+            "  --window SECONDS   rms/mav window length (default %g)\n"
+            "  --lowpass HZ       linear: low-pass cutoff (default %g)\n",
+            d.window_s, d.lowpass_hz);
+    fputs("  --rate HZ          output rate (default 100); the envelope keeps one frame\n"
           "                     in round(fs / HZ), and the rate reached is reported\n"
           "  -o, --output FILE  output TSV file, '-' for stdout (required)\n"
           CLI_INPUT_HELP

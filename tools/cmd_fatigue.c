@@ -81,15 +81,19 @@ void cmd_fatigue_help(FILE *out)
           "Values that do not exist (a silent epoch has no mean frequency) are n/a.\n"
           "\n",
           out);
-    fputs("Spectrum:\n"
-          "  --epoch SECONDS    epoch length (default 1)\n"
-          "  --step SECONDS     epoch start to start (default the epoch: epochs touch;\n"
-          "                     less overlaps them, more leaves gaps)\n"
-          "  --segment SECONDS  Welch segment (default 0.5)\n"
-          "  --overlap SECONDS  overlap of consecutive segments (default half a segment)\n"
-          "  --window NAME      hann (default), hamming, tukey[:ALPHA] (ALPHA 0..1,\n"
-          "                     default 0.5) or rect\n"
-          "  --detrend KIND     constant (default: remove each segment's mean), linear\n"
+    cramp_spectral_config d;
+    cramp_spectral_config_default(&d);
+    fprintf(out,
+            "Spectrum:\n"
+            "  --epoch SECONDS    epoch length (default %g)\n"
+            "  --step SECONDS     epoch start to start (default the epoch: epochs touch;\n"
+            "                     less overlaps them, more leaves gaps)\n"
+            "  --segment SECONDS  Welch segment (default %g)\n"
+            "  --overlap SECONDS  overlap of consecutive segments (default half a segment)\n"
+            "  --window NAME      hann (default), hamming, tukey[:ALPHA] (ALPHA 0..1,\n"
+            "                     default %g) or rect\n",
+            d.epoch_s, d.segment_s, d.tukey_alpha);
+    fputs("  --detrend KIND     constant (default: remove each segment's mean), linear\n"
           "                     or none\n"
           "  --scaling KIND     density (default; PSD in UNIT^2/Hz) or spectrum (UNIT^2)\n"
           "  --nfft N           FFT length, at least the segment's frames (default equal;\n"
@@ -100,10 +104,13 @@ void cmd_fatigue_help(FILE *out)
           "                     wisdom file that every later run reads, estimate too\n"
           "  --wisdom FILE      that file (default $CRAMP_FFTW_WISDOM, else\n"
           "                     $XDG_CACHE_HOME or ~/.cache, /cramp/fftw3f.wisdom)\n"
-          "\n"
-          "Indices:\n"
-          "  --finsm5-band LO-HI  FInsm5 band in Hz (default 8-500; the upper edge is\n"
-          "                     clamped to Nyquist; the band used is printed on stderr\n"
+          "\n",
+          out);
+    fprintf(out,
+            "Indices:\n"
+            "  --finsm5-band LO-HI  FInsm5 band in Hz (default %g-%g; the upper edge is\n",
+            d.finsm5_band.lo_hz, d.finsm5_band.hi_hz);
+    fputs("                     clamped to Nyquist; the band used is printed on stderr\n"
           "                     and written in --json output: always report it, FInsm5\n"
           "                     depends strongly on it)\n"
           "  --band LO-HI       also report the power in this band, Hz (up to 8 times)\n"

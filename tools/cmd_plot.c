@@ -101,11 +101,16 @@ void cmd_plot_help(FILE *out)
           "      (cramp detect or cramp synth output) as spans coloured by class on the\n"
           "      channels they name (on every strip when they name none; at least 1/400\n"
           "      of the axis wide, so short ones stay visible), cramp onsets as\n"
-          "      triangles. The recording is streamed: memory does not grow with it.\n"
-          "  episode RECORDING EVENTS.tsv (--index N | --at SECONDS)\n"
-          "      one event with context: the band-passed signal (20-450 Hz, as the\n"
-          "      detector) of its main channel, its 0.1-s RMS envelope with the\n"
-          "      detector's onset and offset thresholds at its default settings (from\n"
+          "      triangles. The recording is streamed: memory does not grow with it.\n",
+          out);
+    cramp_detect_config dc;
+    cramp_detect_config_default(&dc);
+    fprintf(out,
+            "  episode RECORDING EVENTS.tsv (--index N | --at SECONDS)\n"
+            "      one event with context: the band-passed signal (%g-%g Hz, as the\n"
+            "      detector) of its main channel, its %g-s RMS envelope with the\n",
+            dc.band_lo_hz, dc.band_hi_hz, dc.env_window_s);
+    fputs("      detector's onset and offset thresholds at its default settings (from\n"
           "      the rest_uv column that cramp detect writes), onset and offset marked,\n"
           "      and the MNF and MDF of 0.5-s epochs with their least-squares slopes\n"
           "      over the event\n"

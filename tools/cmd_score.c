@@ -12,6 +12,8 @@
 
 void cmd_score_help(FILE *out)
 {
+    cramp_score_config d;
+    cramp_score_config_default(&d);
     fputs("Usage: cramp score TRUTH.tsv DETECTED.tsv [TRUTH2.tsv DETECTED2.tsv ...]\n"
           "                   [--min-iou X] [--by-channel] [-o TABLE.tsv]\n"
           "                   [--confusion CONFUSION.tsv] [--json FILE]\n"
@@ -47,9 +49,11 @@ void cmd_score_help(FILE *out)
           "  -o, --output FILE  the per-class table (default '-', stdout, unless --json\n"
           "                     or --confusion writes to stdout)\n"
           "  --confusion FILE   the confusion table ('-': stdout)\n"
-          "  --json FILE        both tables as JSON ('-': stdout)\n"
-          "  --min-iou X        smallest IoU that matches, in (0, 1] (default 0.2)\n"
-          "  --by-channel       matched events must also share a channel label\n"
+          "  --json FILE        both tables as JSON ('-': stdout)\n",
+          out);
+    fprintf(out, "  --min-iou X        smallest IoU that matches, in (0, 1] (default %g)\n",
+            d.min_iou);
+    fputs("  --by-channel       matched events must also share a channel label\n"
           "  -h, --help         show this help\n"
           "\n"
           "Example:\n"

@@ -36,11 +36,16 @@ void cmd_synth_help(FILE *out)
           "uV, with the ground truth as annotations, and the same ground truth as a BIDS\n"
           "events table NIGHT.events.tsv (columns onset, duration, trial_type, channel,\n"
           "detail; trial_type is cramp, plm, burst, movement, artefact, hft, alma or\n"
-          "fragmentary). Without a\n"
-          "SCENARIO the built-in default night is used (datasets/default.scenario: 8 h,\n"
-          "4 channels L-GAS L-TA R-GAS R-TA at 2000 Hz). The same scenario and seed give\n"
-          "the same bytes.\n"
-          "\n"
+          "fragmentary). Without a\n",
+          out);
+    cramp_scenario d;
+    cramp_scenario_default(&d);
+    fprintf(out,
+            "SCENARIO the built-in default night is used (datasets/default.scenario: %g h,\n"
+            "%zu channels L-GAS L-TA R-GAS R-TA at %g Hz). The same scenario and seed give\n"
+            "the same bytes.\n",
+            d.duration_min / 60, d.channels, d.fs);
+    fputs("\n"
           "A scenario is a text file of 'key value...' lines ('#' starts a comment); keys\n"
           "not given keep their defaults. For example:\n"
           "\n"

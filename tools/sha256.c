@@ -64,7 +64,7 @@ static void block(uint32_t h[8], const unsigned char *p)
 /* The SHA extensions (Intel, "New Instructions Supporting the Secure Hash
  * Algorithm on Intel Architecture Processors", 2013): four rounds per
  * sha256rnds2 pair, the schedule by sha256msg1/msg2; the state kept as
- * ABEF/CDGH. Checked against the plain path in tests/sha256.c. */
+ * ABEF/CDGH. Checked against the plain path in tests/unit/tools/sha256.c. */
 __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[8],
                                                                     const unsigned char *p,
                                                                     size_t n)

@@ -7,7 +7,7 @@
  * scalar). Every lane performs the IEEE operations of window_group in
  * envelope_kernels.inc in the same order (exact conversions and squares or
  * absolute values, the same sums, one division, one rounding to float), so
- * the results are bit-identical to cramp__env_kernels_base; tests/simd.c
+ * the results are bit-identical to cramp__env_kernels_base; tests/unit/dsp/simd.c
  * checks it. Written out rather than left to the auto-vectoriser, whose
  * choices for the plain C loop changed with its surroundings (a 45 % slower
  * 8-channel RMS, measured with bench/cramp-bench, when the loop moved here

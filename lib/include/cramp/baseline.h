@@ -28,7 +28,7 @@
  * lies 1.5 % to 4 % below the median. A slow drift is followed with a lag of
  * about (1 - quantile) * window_s for a monotonic trend (7.5 min by default):
  * a resting level doubling over an hour is read about 8 % low (the level of
- * 7.5 min earlier; tests/onset.c checks this to 5 %).
+ * 7.5 min earlier; tests/api/onset.c checks this to 5 %).
  * Blocks with fewer than half their frames finite are left out (NaN in the
  * ring) and the level is NAN until `warmup_s` worth of valid blocks is in the
  * window.
