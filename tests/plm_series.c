@@ -3,9 +3,10 @@
  * hand-made leg-movement segments on L-TA, then which are labelled plm and
  * in which series.
  *  - a regular series of 5 LMs 30 s apart is one series (the reference);
- *  - one missed LM (an interval of 100 s between LMs 50 s apart) is bridged,
- *    inside a series and at its start, and the series keeps its 4 scored
- *    LMs; without the bridge neither half has 4;
+ *  - one missed LM (an interval of 100 s between LMs 50 s apart) is bridged
+ *    inside a series (in step with the intervals on both sides), and the
+ *    series keeps its 4 scored LMs; without the bridge neither half has 4;
+ *    a gap after the first LM or before a stray last one is not bridged;
  *  - a long interval is not bridged when its half is out of step with the
  *    series (ratio > 2.5), nor when it exceeds twice the 90-s maximum;
  *  - a missed LM is never counted: 3 LMs with one bridge are no series;
@@ -94,10 +95,22 @@ int main(void)
         const int w[] = {1, 1, 1, 1};
         expect(a, 4, w, "missed LM inside");
     }
-    {   /* the second missed: the first interval, 100 s, against the next (50) */
+    {   /* only inside a series: a gap after the first LM is not bridged
+           (the first LM may be a stray burst), nor one before the last */
         const cramp_activity a[] = {lm(100, 2, 1), lm(200, 2, 1), lm(250, 2, 1), lm(300, 2, 1)};
-        const int w[] = {1, 1, 1, 1};
-        expect(a, 4, w, "missed LM at the start");
+        const int w[] = {0, 0, 0, 0};
+        expect(a, 4, w, "gap after the first LM");
+        const cramp_activity b[] = {lm(100, 2, 1), lm(130, 2, 1), lm(160, 2, 1), lm(190, 2, 1),
+                                    lm(340, 2, 1)};
+        const int wb[] = {1, 1, 1, 1, 0};
+        expect(b, 5, wb, "stray LM 150 s after a series");
+    }
+    {   /* 40 s apart, the fourth missed: 80-s gap needs no bridge; 40 s
+           apart, a gap of 100 s between the third and fourth: bridged */
+        const cramp_activity a[] = {lm(100, 2, 1), lm(140, 2, 1), lm(180, 2, 1), lm(280, 2, 1),
+                                    lm(320, 2, 1)};
+        const int w[] = {1, 1, 1, 1, 1};
+        expect(a, 5, w, "missed LM late in a series");
     }
     {   /* two series stay apart, and the bridge does not count the missed LM:
            3 LMs + a missed one are no series */

@@ -345,12 +345,12 @@ static int leg_movement(const rule_ctx *x, const cramp_episode *e)
     return !off_tibialis(x, e);
 }
 
-/* A missed LM in a series (a weak one under the onset threshold, or one the
-   sleeper skipped): an interval longer than plm_max_interval_s but at most
-   twice it, whose half is a WASM interval (10-90 s) and lies within a factor
-   PLM_BRIDGE_RATIO of a neighbouring interval of the series (the last one, or
-   the next LM's), keeps the series going; the missed LM is not counted (a
-   series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
+/* A missed LM inside a series (a weak one under the onset threshold, or one
+   the sleeper skipped): an interval longer than plm_max_interval_s but at
+   most twice it, whose half is a WASM interval (10-90 s) and lies within a
+   factor PLM_BRIDGE_RATIO of both neighbouring intervals (the series' last
+   one and the next LM's), keeps the series going; the missed LM is not
+   counted (a series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
    percentile of the ratio of consecutive true intervals of a series, 2.345
    on development nights, rounded up to 0.25 (bench/results/plm-study/
    derive.py). */
@@ -379,7 +379,8 @@ static double next_lm_interval(const rule_ctx *x, size_t k)
 
 /* The interval from the last member to episode k, or its half when it
    bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it ends the
-   series. prev: the series' last interval as counted (NAN if none). */
+   series. prev: the series' last interval as counted (NAN if none: no
+   bridge after the first LM). */
 static double series_interval(const rule_ctx *x, size_t k, double iv, double prev)
 {
     const cramp_detect_config *cfg = x->cfg;
@@ -391,7 +392,9 @@ static double series_interval(const rule_ctx *x, size_t k, double iv, double pre
     const double next = next_lm_interval(x, k);
     const int next_ok = isfinite(next) && next >= cfg->plm_min_interval_s &&
                         next <= cfg->plm_max_interval_s;
-    if ((isfinite(prev) && within_ratio(half, prev)) || (next_ok && within_ratio(half, next)))
+    /* inside a series only: scored LMs in step on both sides of the gap (a
+       stray burst 90-180 s before or after a series does not join it) */
+    if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
         return half;
     return (double)NAN;
 }
@@ -772,6 +775,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "HEART_MIN_BEATS", HEART_MIN_BEATS);
     id_put(&t, "LM_ACTIVE_MIN", 1); /* the LM's active time >= lm_min_s (h12b) */
     id_put(&t, "PLM_BRIDGE_RATIO", PLM_BRIDGE_RATIO);
+    id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

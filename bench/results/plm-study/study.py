@@ -55,7 +55,9 @@ def variants(table):
             name, _, rest = line[len("# variant "):].partition(":")
             kv = []
             for tok in rest.split():
-                k, _, v = tok.partition("=")
+                k, eq, v = tok.partition("=")
+                if not eq:
+                    continue
                 kv.append((k, v.replace(",", " ")))
             out[name.strip()] = kv
     return out
