@@ -52,7 +52,7 @@ def variants(table):
         for line in f:
             if not line.startswith("# variant "):
                 continue
-            name, _, rest = line[len("# variant "):].partition(":")
+            name, _, rest = line[len("# variant "):].partition(": ")
             kv = []
             for tok in rest.split():
                 k, eq, v = tok.partition("=")
