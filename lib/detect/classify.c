@@ -332,10 +332,71 @@ static int off_tibialis(const rule_ctx *x, const cramp_episode *e)
     return 0;
 }
 
+/* An LM lasts lm_min..lm_max_s (AASM: 0.5-10 s) and is active for at least
+   lm_min_s of it: the span times the tonic share (AASM 2012 ff.: an LM holds
+   >= 0.5 s of EMG above the resting level; a few < 150-ms potentials of
+   fragmentary myoclonus that the 0.5-s offset hold strings into one
+   episode are not one). */
 static int leg_movement(const rule_ctx *x, const cramp_episode *e)
 {
-    return e->duration_s >= x->cfg->lm_min_s && e->duration_s <= x->cfg->lm_max_s &&
-           !off_tibialis(x, e);
+    if (e->duration_s < x->cfg->lm_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
+    if (isfinite(e->tonic_fraction) && e->duration_s * e->tonic_fraction < x->cfg->lm_min_s)
+        return 0;
+    return !off_tibialis(x, e);
+}
+
+/* A missed LM inside a series (a weak one under the onset threshold, or one
+   the sleeper skipped): an interval longer than plm_max_interval_s but at
+   most twice it, whose half is a WASM interval (10-90 s) and lies within a
+   factor PLM_BRIDGE_RATIO of both neighbouring intervals (the series' last
+   one and the next LM's), keeps the series going; the missed LM is not
+   counted (a series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
+   percentile of the ratio of consecutive true intervals of a series, 2.345
+   on development nights, rounded up to 0.25 (bench/results/plm-study/
+   derive.py). */
+#define PLM_BRIDGE_RATIO 2.5
+
+static int within_ratio(double a, double b)
+{
+    return a > 0 && b > 0 && fmax(a, b) / fmin(a, b) <= PLM_BRIDGE_RATIO;
+}
+
+/* The onset interval from episode k to the next episode that would join a
+   series (NAN when an episode longer than an LM, or the night's end, comes
+   first). */
+static double next_lm_interval(const rule_ctx *x, size_t k)
+{
+    for (size_t j = k + 1; j < x->n; j++) {
+        const cramp_episode *e = &x->ep[j];
+        if (x->state[j] == MERGED ||
+            (x->state[j] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
+            continue;
+        if (x->state[j] == UNLABELLED && leg_movement(x, e)) return e->onset_s - x->ep[k].onset_s;
+        if (e->duration_s > x->cfg->lm_max_s) return (double)NAN;
+    }
+    return (double)NAN;
+}
+
+/* The interval from the last member to episode k, or its half when it
+   bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it ends the
+   series. prev: the series' last interval as counted (NAN if none: no
+   bridge after the first LM). */
+static double series_interval(const rule_ctx *x, size_t k, double iv, double prev)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    if (iv >= cfg->plm_min_interval_s && iv <= cfg->plm_max_interval_s) return iv;
+    const double half = iv / 2;
+    if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
+        half > cfg->plm_max_interval_s)
+        return (double)NAN;
+    const double next = next_lm_interval(x, k);
+    const int next_ok = isfinite(next) && next >= cfg->plm_min_interval_s &&
+                        next <= cfg->plm_max_interval_s;
+    /* inside a series only: scored LMs in step on both sides of the gap (a
+       stray burst 90-180 s before or after a series does not join it) */
+    if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
+        return half;
+    return (double)NAN;
 }
 
 /* Bilateral leg movements (onsets within bilateral_s on different legs)
@@ -375,6 +436,7 @@ static cramp_status plm_series(rule_ctx *x)
     if (!ser) return CRAMP_ENOMEM;
     size_t ns = 0;
     int series_no = 0;
+    double counted = (double)NAN, counted_prev = (double)NAN;
     for (size_t k = 0; k <= ne; k++) {
         int breaks = 0, member = 0;
         if (k < ne) {
@@ -389,7 +451,8 @@ static cramp_status plm_series(rule_ctx *x)
                 continue;
             if (member && ns > 0) {
                 double iv = e->onset_s - ep[ser[ns - 1]].onset_s;
-                if (iv < cfg->plm_min_interval_s || iv > cfg->plm_max_interval_s) breaks = 1;
+                counted = series_interval(x, k, iv, ns > 1 ? counted_prev : (double)NAN);
+                if (!isfinite(counted)) breaks = 1;
             }
         } else {
             breaks = 1;
@@ -404,6 +467,7 @@ static cramp_status plm_series(rule_ctx *x)
                     double mm = margin((double)ns, (double)cfg->plm_min_count - 0.5);
                     if (q > 0) {
                         double iv = m->onset_s - ep[ser[q - 1]].onset_s;
+                        if (iv > cfg->plm_max_interval_s) iv /= 2; /* over a missed LM */
                         mm = fmin(mm, fmin(margin(iv, cfg->plm_min_interval_s),
                                            margin(iv, cfg->plm_max_interval_s)));
                     }
@@ -414,7 +478,11 @@ static cramp_status plm_series(rule_ctx *x)
             }
             ns = 0;
         }
-        if (member) ser[ns++] = k;
+        if (member) {
+            /* the interval as counted (halved over a missed LM) */
+            counted_prev = ns > 0 && !breaks ? counted : (double)NAN;
+            ser[ns++] = k;
+        }
     }
     free(ser);
     return CRAMP_OK;
@@ -424,7 +492,8 @@ static const char *plm(const rule_ctx *x, size_t k, double *conf)
 {
     *conf = x->ep[k].confidence;
     return x->ep[k].series > 0
-               ? "leg movement 0.5-10 s in a series of >= 4, 10-90 s apart (AASM, WASM 2016)"
+               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart, "
+                 "one missed LM bridged (AASM, WASM 2016)"
                : NULL;
 }
 
@@ -683,7 +752,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "cramp-detect-rules", 2);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         /* an opt-in row that is off enters neither the text nor the id, so
-           the defaults keep the frozen id (0dd76f69bd690daa) */
+           the defaults keep their id (tests/detect_rules.c) */
         if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
@@ -704,6 +773,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "HEART_MIN_IV_S", HEART_MIN_IV_S);
     id_put(&t, "HEART_MAX_IV_S", HEART_MAX_IV_S);
     id_put(&t, "HEART_MIN_BEATS", HEART_MIN_BEATS);
+    id_put(&t, "LM_ACTIVE_MIN", 1); /* the LM's active time >= lm_min_s (h12b) */
+    id_put(&t, "PLM_BRIDGE_RATIO", PLM_BRIDGE_RATIO);
+    id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

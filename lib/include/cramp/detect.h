@@ -104,8 +104,23 @@
  *                                  2016); where the montage has a TA on the
  *                                  leg, only activity involving a TA is an
  *                                  LM (AASM scores LMs on the tibialis
- *                                  anterior). Limit: a short interval ends
- *                                  a series (WASM would keep it).
+ *                                  anterior); an LM is active >= 0.5 s
+ *                                  (span x tonic share; AASM), so strung
+ *                                  fragmentary potentials neither join nor
+ *                                  break a series; one missed LM is
+ *                                  bridged: a 90-180 s interval inside a
+ *                                  series whose half is within x2.5 of the
+ *                                  series' last and next intervals (2.5:
+ *                                  95th percentile of
+ *                                  consecutive true interval ratios on
+ *                                  development nights, bench/results/
+ *                                  plm-study/derive.py); the missed LM is
+ *                                  not counted. Limits: an interval < 10 s
+ *                                  ends a series (WASM 2016 too); a series
+ *                                  missing its first, second, second-to-
+ *                                  last or last LM, or left with 3 scored
+ *                                  LMs, is lost; LMs under the 8-uV onset
+ *                                  are unseen.
  *   after-cramp          movement  would be a cramp, but starts within 10 s
  *                                  of the end of a cramp candidate on
  *                                  another muscle of the same leg:
