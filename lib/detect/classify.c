@@ -601,6 +601,9 @@ static const char *cramp(const rule_ctx *x, size_t k, double *conf)
                                                               cfg->onset_k))),
                      fmin(mt, 1));
     *conf = conf_of(mm);
+    if (e->precursor_s > 0)
+        return "sustained >= 5 s on one muscle, mean RMS above the onset threshold, tonic; "
+               "lower-level activity of the muscle before it cut off as its precursor";
     return "sustained >= 5 s on one muscle, mean RMS above the onset threshold, tonic "
            "(hardly any pause of >= 0.2 s under the offset threshold)";
 }
@@ -752,7 +755,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "cramp-detect-rules", 2);
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         /* an opt-in row that is off enters neither the text nor the id, so
-           the defaults keep their id (tests/detect_rules.c) */
+           the defaults' id does not depend on it */
         if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
@@ -763,6 +766,10 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "RAIL_MARGIN", CRAMP__RAIL_MARGIN);
     id_put(&t, "BAND_NYQUIST", CRAMP__BAND_NYQUIST);
     id_put(&t, "COMB_REACH", CRAMP__COMB_REACH);
+    /* the mains filter: 2 = one recursive comb where the rate is a whole
+       number of samples per mains period, the notch cascade elsewhere
+       (issue 16; 1 was the cascade everywhere) */
+    id_put(&t, "MAINS_FILTER", 2);
     id_put(&t, "DC_HP_HZ", CRAMP__DC_HP_HZ);
     id_put(&t, "MOTION_LP_HZ", CRAMP__MOTION_LP_HZ);
     id_put(&t, "MOTION_SETTLE_S", CRAMP__MOTION_SETTLE_S);
@@ -835,6 +842,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
         {"train_burst_max_s", cfg->train_burst_max_s},
         {"train_max_cv", cfg->train_max_cv},
         {"stretch_window_s", cfg->stretch_window_s},
+        {"precursor_ratio", cfg->precursor_ratio},
+        {"precursor_window_s", cfg->precursor_window_s},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */

@@ -59,6 +59,8 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->train_burst_max_s = 1;
     c->train_max_cv = 0.3;
     c->stretch_window_s = 10;
+    c->precursor_ratio = 0.4;
+    c->precursor_window_s = 0.5;
     c->voluntary_rule = 0;
     c->simd = CRAMP_SIMD_AUTO;
 }

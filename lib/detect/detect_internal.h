@@ -128,6 +128,14 @@ typedef struct cramp__det_channel {
     double seg_rise_iv_sum, seg_rise_iv_sq;
     float seg_peak_uv;             /* largest |b| */
     uint64_t seg_clipped, seg_flat, seg_samples;
+    /* precursor step (segments.c): the current window's band energy, the
+       segment's sums at its start, and the step once found (0: none) with
+       the sums before it */
+    uint64_t step_win_start, step_tick;
+    uint32_t step_win_ticks;
+    double step_win_energy, step_base_energy, step_base_motion;
+    double step_pre_energy, step_pre_motion;
+    double step_lead_max;          /* strongest window of the lead, uV^2 above rest */
     double mnf_start_hz, mdf_start_hz; /* of the segment's first spectral window */
     int start_spectrum_done;
     /* sparseness: the current block's sums and the number of blocks in the

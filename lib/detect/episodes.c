@@ -93,6 +93,7 @@ typedef struct channel_sums {
     double k_sum; /* block-weighted sum of segment kurtosis medians */
     size_t k_n;   /* blocks */
     double tonic; /* duration-weighted sum of tonic fractions */
+    double precursor; /* the first segment's lead-in cut off (precursor step) */
     double longest;
     size_t rises;
     double rise_iv, rise_cv;
@@ -155,6 +156,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             q->mnf0 = s->mnf_start_hz;
             q->mdf0 = s->mdf_start_hz;
             q->t_first = s->onset_s;
+            q->precursor = s->precursor_s;
         }
         q->has = 1;
         q->off = fmax(q->off, s->offset_s);
@@ -235,6 +237,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->rises = m->rises;
     e->rise_interval_s = m->rise_iv;
     e->rise_cv = m->rise_cv;
+    e->precursor_s = m->precursor;
     e->clip_fraction = clip;
     e->flat_fraction = flat;
     e->prev_interval_s = e->next_interval_s = (double)NAN;

@@ -35,10 +35,61 @@ static void emit(cramp_detector *d, const cramp_activity *a)
 
 /* Adds tick j to channel c's open EMG segment; every sparse_block_ticks
    ticks, a block's kurtosis goes into the segment's histogram. */
+/* Precursor activity (rising calf sEMG before a cramp; Chaney and Sherman's
+   pilot): a segment whose lower-level start turns, without a pause, into a
+   much stronger contraction of the same muscle. Watched in windows of
+   precursor_window_s: the first window, after a lead of at least two
+   windows, whose mean power above rest reaches that of the lead's strongest
+   window over precursor_ratio^2 marks the step, at the window's first tick
+   that reaches that level itself. Whether the segment then starts there is
+   decided when it closes (cramp__seg_close_emg). */
+static void step_watch(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k)
+{
+    const double r = d->cfg.precursor_ratio;
+    const double wt = d->cfg.precursor_window_s * d->fs / (double)d->tick_frames;
+    if (j == h->emg_onset_tick) {
+        h->step_tick = 0;
+        h->step_win_ticks = 0;
+        h->step_lead_max = 0;
+    }
+    /* off, or a window the tick ring cannot look back over */
+    if (!(r > 0) || !(wt >= 1 && wt <= 256) || h->step_tick) return;
+    const uint64_t w = (uint64_t)llround(wt);
+    if (h->step_win_ticks == 0) {
+        h->step_win_start = j;
+        h->step_win_energy = 0;
+        h->step_base_energy = h->seg_band_energy;
+        h->step_base_motion = h->seg_motion_energy;
+    }
+    h->step_win_energy += d->tick_band_energy[k];
+    if (++h->step_win_ticks < w) return;
+    h->step_win_ticks = 0;
+    const uint64_t lead = h->step_win_start - h->emg_onset_tick;
+    const double tf = (double)d->tick_frames, v = h->emg_rest_uv * h->emg_rest_uv;
+    const double win = h->step_win_energy / ((double)w * tf) - v;
+    const double thr = h->step_lead_max / (r * r);
+    if (lead < 2 * w || !(h->step_lead_max > 0) || win < thr) {
+        if (win > h->step_lead_max) h->step_lead_max = win;
+        return;
+    }
+    double e = h->step_base_energy, m = h->step_base_motion;
+    uint64_t t = h->step_win_start;
+    for (; t < j; t++) {
+        const size_t q = cramp__tick_at(d, c, t);
+        if (d->tick_band_energy[q] / tf - v >= thr) break;
+        e += d->tick_band_energy[q];
+        m += d->tick_motion_energy[q];
+    }
+    h->step_tick = t;
+    h->step_pre_energy = e;
+    h->step_pre_motion = m;
+}
+
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
 {
     cramp__det_channel *h = &d->chan[c];
     const size_t k = cramp__tick_at(d, c, j);
+    step_watch(d, h, c, j, k);
     h->seg_band_energy += d->tick_band_energy[k];
     h->seg_motion_energy += d->tick_motion_energy[k];
     if (d->tick_band_max[k] > h->seg_peak_uv) h->seg_peak_uv = d->tick_band_max[k];
@@ -95,6 +146,25 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.onset_s = (double)h->emg_onset_tick * tick;
     a.offset_s = (double)off_tick * tick;
     double n = h->seg_samples ? (double)h->seg_samples : 1.0;
+    const double n_all = n;
+    /* a precursor step: the segment starts where the stronger contraction
+       does when that lasts a cramp's minimum and its mean power above rest
+       stays at the step's level (the truth of a cramp starts there too) */
+    if (h->step_tick > h->emg_onset_tick && h->step_tick < off_tick &&
+        (double)(off_tick - h->step_tick) * tick >= d->cfg.cramp_min_s) {
+        const double v = h->emg_rest_uv * h->emg_rest_uv, r = d->cfg.precursor_ratio;
+        const double pre_n = (double)(h->step_tick - h->emg_onset_tick) * (double)d->tick_frames;
+        const double post_n = n - pre_n;
+        const double pre = h->step_pre_energy / pre_n - v;
+        const double post = (h->seg_band_energy - h->step_pre_energy) / post_n - v;
+        if (post_n > 0 && pre > 0 && post >= pre / (r * r)) {
+            a.onset_s = (double)h->step_tick * tick;
+            a.precursor_s = (double)(h->step_tick - h->emg_onset_tick) * tick;
+            h->seg_band_energy -= h->step_pre_energy;
+            h->seg_motion_energy -= h->step_pre_motion;
+            n = post_n;
+        }
+    }
     a.rms_uv = sqrt(h->seg_band_energy / n);
     a.rest_uv = h->emg_rest_uv;
     a.peak_uv = (double)h->seg_peak_uv;
@@ -104,8 +174,8 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.lf_excess_uv2 = fmax(0, h->seg_motion_energy / n - rl * rl);
     a.kurtosis_blocks = (size_t)h->kurtosis_blocks;
     a.kurtosis = h->kurtosis_blocks ? kurtosis_median(d, c, h->kurtosis_blocks) : (double)NAN;
-    a.clip_fraction = (double)h->seg_clipped / n;
-    a.flat_fraction = (double)h->seg_flat / n;
+    a.clip_fraction = (double)h->seg_clipped / n_all;
+    a.flat_fraction = (double)h->seg_flat / n_all;
     /* the closing run of quiet ticks (never added to the pauses) is not
        part of the segment */
     const uint64_t seen = h->seg_ticks > h->seg_quiet_run ? h->seg_ticks - h->seg_quiet_run : 1;

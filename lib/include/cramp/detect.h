@@ -56,6 +56,17 @@
  *            Limit: gaps under 0.2 s do not count (a fast train of bursts
  *            reads as tonic). Also the rises after any dip to the offset
  *            threshold, and the mean and CV of their intervals (rhythm).
+ *   precursor a segment's start of >= 1 s (two 0.5-s windows) at lower level
+ *            that turns, without a pause, into a contraction whose 0.5-s
+ *            window reaches 1 / 0.4 of its amplitude above rest and lasts
+ *            >= 5 s at that level starts there; precursor_s says what was
+ *            cut (precursor activity before a cramp: Chaney and Sherman's
+ *            pilot; the truth of a simulated cramp starts at the cramp).
+ *            0.4: a recruitment ramp at a constant rate stays under 0.63
+ *            (docs/detect.md). Limits: a precursor the segmenter split off
+ *            (a pause between it and a slow-onset cramp) stays an episode
+ *            of its own; a weak cramp that runs without a pause into a
+ *            much stronger contraction loses its start.
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
@@ -264,6 +275,14 @@ typedef struct cramp_detect_config {
     double stretch_window_s;      /* 10: onset after the end of a cramp on the
                                      same leg within which another muscle's
                                      sustained activity is stretching */
+    double precursor_ratio;       /* 0.4: a segment's lower-level start (precursor
+                                     activity before a cramp) is cut off where a
+                                     window's amplitude above rest reaches the
+                                     start's over this, if the rest lasts
+                                     cramp_min_s at that level; 0: off (the
+                                     bound and its reason: docs/detect.md) */
+    double precursor_window_s;    /* 0.5: that window (the AASM minimum LM);
+                                     the start must last two */
     /* engineering */
     cramp_simd simd;              /* AUTO: path of the per-sample loops; every
                                      path gives the same bits */
@@ -318,6 +337,8 @@ typedef struct cramp_activity {
                                 included */
     double rise_interval_s;  /* mean interval between rises; NaN under 3 rises */
     double rise_cv;          /* its coefficient of variation (rhythm: low) */
+    double precursor_s;      /* lower-level lead-in cut off the segment's start
+                                (precursor step, precursor_ratio), s; 0: none */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -404,6 +425,8 @@ typedef struct cramp_episode {
     double confidence;       /* 0-1: how far the measures lie from the thresholds
                                 of the rule that fired (docs/detect.md,
                                 "Confidence"); 0.5 on a threshold */
+    double precursor_s;      /* main channel's lower-level lead-in cut off the
+                                start (cramp_activity.precursor_s), s; 0: none */
 } cramp_episode;
 
 /* Merges and labels the segments (any order; channel indices < channels <=
