@@ -14,9 +14,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "detect/detect_internal.h"
-
-enum { UNLABELLED = 0, LABELLED, MERGED };
+#include "detect/classify_internal.h"
 
 /* Heartbeats seen in the motion band (ECG bleed): blips no longer than a
    QRS complex plus the 0.1-s envelope window (QRS <= 0.12 s in adults),
@@ -26,22 +24,6 @@ enum { UNLABELLED = 0, LABELLED, MERGED };
 #define HEART_MIN_IV_S 0.3
 #define HEART_MAX_IV_S 2.5
 #define HEART_MIN_BEATS 4
-
-/* What the rhythmic-train pass found for an episode (the first of a train;
-   the other members are merged into it). */
-enum { TRAIN_NONE = 0, TRAIN_HFT, TRAIN_ALMA, TRAIN_RMD };
-
-typedef struct rule_ctx {
-    const cramp_detect_config *cfg;
-    const cramp_detect_channel *ch;
-    size_t C;
-    cramp_episode *ep;
-    const unsigned char *origin; /* cramp__episode_origin */
-    unsigned char *state;
-    unsigned char *train;        /* TRAIN_* per episode */
-    unsigned char *after_cramp;  /* 1: sustained right after a cramp of the same leg */
-    size_t n;
-} rule_ctx;
 
 typedef struct rule {
     const char *name;
@@ -53,19 +35,6 @@ typedef struct rule {
        then *conf is the episode's confidence (see margin) */
     const char *(*applies)(const rule_ctx *x, size_t k, double *conf);
 } rule;
-
-/* How far v lies on the firing side of threshold t, 0 at the threshold and
-   1 at a factor of two or more (ratios: every measure a rule compares is
-   positive and scales). The confidence of a label is 0.5 + 0.5 x the
-   smallest margin of the conditions of the rule that fired. */
-static double margin(double v, double t)
-{
-    if (!(v > 0) || !(t > 0)) return 1;
-    double m = fabs(log(v / t)) / log(2.0);
-    return m > 1 ? 1 : m;
-}
-
-static double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin; }
 
 static int lf_bad(const rule_ctx *x, const cramp_episode *e)
 {
@@ -88,7 +57,6 @@ static size_t muscles(const rule_ctx *x, const cramp_episode *e)
     uint32_t legs;
     return cramp__count_muscles(e->channels, x->ch, x->C, &legs);
 }
-
 /* ---- the rules, in table order ----------------------------------------- */
 
 static const char *flat_line(const rule_ctx *x, size_t k, double *conf)
@@ -149,135 +117,6 @@ static const char *clipping(const rule_ctx *x, size_t k, double *conf)
                : NULL;
 }
 
-/* ---- rhythmic trains (AASM: HFT, ALMA, RMD) ------------------------------ */
-
-/* Rhythmic inside one episode: >= train_min_bursts rises back to the onset
-   threshold, at 0.3-4 Hz on average, with intervals regular (CV under
-   train_max_cv; the dips between a few units' discharges come at random,
-   CV near 1). */
-static int rhythmic(const rule_ctx *x, const cramp_episode *e)
-{
-    const cramp_detect_config *cfg = x->cfg;
-    return cfg->train_min_bursts > 0 && e->rises >= cfg->train_min_bursts &&
-           isfinite(e->rise_cv) && e->rise_cv < cfg->train_max_cv && cfg->train_max_hz > 0 &&
-           cfg->train_min_hz > 0 && e->rise_interval_s >= 1 / cfg->train_max_hz &&
-           e->rise_interval_s <= 1 / cfg->train_min_hz;
-}
-
-/* A phasic unit of a train: one short burst (two, when the pause between
-   them did not show), a rhythmic episode, or an episode of several
-   sub-bursts none of which is longer than a train's burst on average. */
-static int phasic(const rule_ctx *x, const cramp_episode *e)
-{
-    if (x->cfg->train_min_bursts == 0) return 0;
-    if (e->duration_s <= 2 * x->cfg->train_burst_max_s) return 1;
-    if (rhythmic(x, e)) return 1;
-    if (e->bursts < 2 || !isfinite(e->tonic_fraction)) return 0;
-    return e->duration_s * e->tonic_fraction / (double)e->bursts <= x->cfg->train_burst_max_s &&
-           e->tonic_fraction < x->cfg->tonic_min;
-}
-
-static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
-{
-    size_t b = e->bursts ? e->bursts : 1;
-    if (rhythmic(x, e) && e->rises > b) b = e->rises;
-    return b;
-}
-
-/* Chains of unlabelled phasic EMG episodes, each starting within
-   1 / train_min_hz of the end of the one before; a chain of at least
-   train_min_bursts bursts whose rate (bursts - 1 over first to last onset)
-   lies in train_min_hz..train_max_hz is a train: with two or more muscles
-   of a leg in a burst, rhythmic movement disorder; bursts on both legs,
-   ALMA; else HFT. The members merge into the first. */
-static cramp_status trains(rule_ctx *x)
-{
-    const cramp_detect_config *cfg = x->cfg;
-    cramp_episode *ep = x->ep;
-    const size_t ne = x->n;
-    const double reach = cfg->train_min_hz > 0 ? 1.0 / cfg->train_min_hz : 0;
-    size_t k = 0;
-    while (k < ne) {
-        if (x->state[k] != UNLABELLED || x->origin[k] != CRAMP__FROM_EMG || !phasic(x, &ep[k])) {
-            k++;
-            continue;
-        }
-        size_t last = k, nb = unit_bursts(x, &ep[k]), members = 1;
-        double end = ep[k].offset_s;
-        size_t j = k + 1;
-        for (; j < ne; j++) {
-            if (x->state[j] != UNLABELLED) continue;
-            if (ep[j].onset_s - end > reach) break;
-            if (x->origin[j] != CRAMP__FROM_EMG) continue;
-            if (!phasic(x, &ep[j])) break;
-            nb += unit_bursts(x, &ep[j]);
-            end = fmax(end, ep[j].offset_s);
-            last = j;
-            members++;
-        }
-        double span = ep[last].onset_s - ep[k].onset_s;
-        if (members == 1) span = ep[k].duration_s;
-        const double rate = span > 0 ? (double)(nb - 1) / span : 0;
-        if (nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
-            rate <= cfg->train_max_hz) {
-            uint32_t mask = 0;
-            int big = 0, two_legs = 0;
-            for (size_t q = k; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
-                mask |= ep[q].channels;
-                if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
-                if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
-            }
-            uint32_t legs;
-            cramp__count_muscles(mask, x->ch, x->C, &legs);
-            if (legs == 3u) two_legs = 1;
-            x->train[k] = big ? TRAIN_RMD : two_legs ? TRAIN_ALMA : TRAIN_HFT;
-            cramp_episode *f = &ep[k];
-            for (size_t q = k + 1; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
-                x->state[q] = MERGED;
-            }
-            f->offset_s = end;
-            f->duration_s = end - f->onset_s;
-            f->channels = mask;
-            f->n_channels = 0;
-            for (size_t c = 0; c < x->C; c++) f->n_channels += mask >> c & 1u;
-            f->bursts = nb;
-            f->tonic_fraction = (double)NAN;
-            /* confidence: margins of the burst count and the rate */
-            f->confidence = conf_of(fmin(margin((double)nb, (double)cfg->train_min_bursts),
-                                         fmin(margin(rate, cfg->train_min_hz),
-                                              margin(rate, cfg->train_max_hz))));
-        }
-        k = j > k + 1 ? j : k + 1;
-    }
-    return CRAMP_OK;
-}
-
-static const char *rmd_train(const rule_ctx *x, size_t k, double *conf)
-{
-    *conf = x->ep[k].confidence;
-    return x->train[k] == TRAIN_RMD ? ">= 4 bursts of two or more muscles of a leg at 0.3-4 Hz "
-                                      "(rhythmic movement disorder, AASM)"
-                                    : NULL;
-}
-
-static const char *alma_train(const rule_ctx *x, size_t k, double *conf)
-{
-    *conf = x->ep[k].confidence;
-    return x->train[k] == TRAIN_ALMA ? ">= 4 short bursts alternating between the legs "
-                                       "(alternating leg muscle activation, AASM)"
-                                     : NULL;
-}
-
-static const char *hft_train(const rule_ctx *x, size_t k, double *conf)
-{
-    *conf = x->ep[k].confidence;
-    return x->train[k] == TRAIN_HFT ? ">= 4 bursts of <= 1 s at 0.3-4 Hz on one leg "
-                                      "(hypnagogic foot tremor, AASM)"
-                                    : NULL;
-}
-
 static const char *muscles_of_a_leg(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
@@ -309,192 +148,6 @@ static const char *low_frequency(const rule_ctx *x, size_t k, double *conf)
     *conf = conf_of(margin(x->ep[k].lf_ratio, x->cfg->lf_ratio));
     return lf_bad(x, &x->ep[k]) ? "energy mostly below 20 Hz (motion artefact, electrode pop)"
                                 : NULL;
-}
-
-/* AASM scores leg movements on the tibialis anterior: where the montage has
-   a TA channel on a leg of the episode, activity that involves no TA is not
-   a leg movement (a calf burst or a short calf cramp does not join a PLM
-   series). Unknown muscles or legs: any channel may be the TA. */
-static int off_tibialis(const rule_ctx *x, const cramp_episode *e)
-{
-    if (!x->ch) return 0;
-    uint32_t legs = 0;
-    for (size_t c = 0; c < x->C; c++) {
-        if (!(e->channels >> c & 1u)) continue;
-        if (x->ch[c].muscle == CRAMP_MUSCLE_TA || x->ch[c].muscle < 0) return 0;
-        if (x->ch[c].leg != 0 && x->ch[c].leg != 1) return 0;
-        legs |= 1u << x->ch[c].leg;
-    }
-    for (size_t c = 0; c < x->C; c++)
-        if (x->ch[c].muscle == CRAMP_MUSCLE_TA && (x->ch[c].leg == 0 || x->ch[c].leg == 1) &&
-            (legs >> x->ch[c].leg & 1u))
-            return 1;
-    return 0;
-}
-
-/* An LM lasts lm_min..lm_max_s (AASM: 0.5-10 s) and is active for at least
-   lm_min_s of it: the span times the tonic share (AASM 2012 ff.: an LM holds
-   >= 0.5 s of EMG above the resting level; a few < 150-ms potentials of
-   fragmentary myoclonus that the 0.5-s offset hold strings into one
-   episode are not one). */
-static int leg_movement(const rule_ctx *x, const cramp_episode *e)
-{
-    if (e->duration_s < x->cfg->lm_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
-    if (isfinite(e->tonic_fraction) && e->duration_s * e->tonic_fraction < x->cfg->lm_min_s)
-        return 0;
-    return !off_tibialis(x, e);
-}
-
-/* A missed LM inside a series (a weak one under the onset threshold, or one
-   the sleeper skipped): an interval longer than plm_max_interval_s but at
-   most twice it, whose half is a WASM interval (10-90 s) and lies within a
-   factor PLM_BRIDGE_RATIO of both neighbouring intervals (the series' last
-   one and the next LM's), keeps the series going; the missed LM is not
-   counted (a series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
-   percentile of the ratio of consecutive true intervals of a series, 2.345
-   on development nights, rounded up to 0.25 (bench/results/plm-study/
-   derive.py). */
-#define PLM_BRIDGE_RATIO 2.5
-
-static int within_ratio(double a, double b)
-{
-    return a > 0 && b > 0 && fmax(a, b) / fmin(a, b) <= PLM_BRIDGE_RATIO;
-}
-
-/* The onset interval from episode k to the next episode that would join a
-   series (NAN when an episode longer than an LM, or the night's end, comes
-   first). */
-static double next_lm_interval(const rule_ctx *x, size_t k)
-{
-    for (size_t j = k + 1; j < x->n; j++) {
-        const cramp_episode *e = &x->ep[j];
-        if (x->state[j] == MERGED ||
-            (x->state[j] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
-            continue;
-        if (x->state[j] == UNLABELLED && leg_movement(x, e)) return e->onset_s - x->ep[k].onset_s;
-        if (e->duration_s > x->cfg->lm_max_s) return (double)NAN;
-    }
-    return (double)NAN;
-}
-
-/* The interval from the last member to episode k, or its half when it
-   bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it ends the
-   series. prev: the series' last interval as counted (NAN if none: no
-   bridge after the first LM). */
-static double series_interval(const rule_ctx *x, size_t k, double iv, double prev)
-{
-    const cramp_detect_config *cfg = x->cfg;
-    if (iv >= cfg->plm_min_interval_s && iv <= cfg->plm_max_interval_s) return iv;
-    const double half = iv / 2;
-    if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
-        half > cfg->plm_max_interval_s)
-        return (double)NAN;
-    const double next = next_lm_interval(x, k);
-    const int next_ok = isfinite(next) && next >= cfg->plm_min_interval_s &&
-                        next <= cfg->plm_max_interval_s;
-    /* inside a series only: scored LMs in step on both sides of the gap (a
-       stray burst 90-180 s before or after a series does not join it) */
-    if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
-        return half;
-    return (double)NAN;
-}
-
-/* Bilateral leg movements (onsets within bilateral_s on different legs)
-   become one; then the series: unlabelled leg movements whose onsets are
-   plm_min..max_interval_s apart, at least plm_min_count of them; an
-   interval outside that range or an episode longer than lm_max_s ends a
-   series (labelled artefacts do not). Members get their series number. */
-static cramp_status plm_series(rule_ctx *x)
-{
-    const cramp_detect_config *cfg = x->cfg;
-    cramp_episode *ep = x->ep;
-    unsigned char *state = x->state;
-    const size_t ne = x->n;
-    size_t last = (size_t)-1;
-    for (size_t k = 0; k < ne; k++) {
-        cramp_episode *e = &ep[k];
-        if (state[k] != UNLABELLED) continue;
-        if (!leg_movement(x, e)) {
-            last = (size_t)-1;
-            continue;
-        }
-        if (last != (size_t)-1 && e->onset_s - ep[last].onset_s < cfg->bilateral_s &&
-            cramp__other_leg(&ep[last], e, x->ch, x->C)) {
-            cramp_episode *p = &ep[last];
-            p->offset_s = fmax(p->offset_s, e->offset_s);
-            p->duration_s = p->offset_s - p->onset_s;
-            p->channels |= e->channels;
-            p->n_channels += e->n_channels;
-            state[k] = MERGED;
-            if (p->duration_s > cfg->lm_max_s) last = (size_t)-1;
-            continue;
-        }
-        last = k;
-    }
-
-    size_t *ser = malloc((ne ? ne : 1) * sizeof *ser);
-    if (!ser) return CRAMP_ENOMEM;
-    size_t ns = 0;
-    int series_no = 0;
-    double counted = (double)NAN, counted_prev = (double)NAN;
-    for (size_t k = 0; k <= ne; k++) {
-        int breaks = 0, member = 0;
-        if (k < ne) {
-            const cramp_episode *e = &ep[k];
-            if (state[k] == MERGED || (state[k] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
-                continue;
-            if (state[k] == UNLABELLED && leg_movement(x, e))
-                member = 1;
-            else if (e->duration_s > cfg->lm_max_s)
-                breaks = 1;
-            else
-                continue;
-            if (member && ns > 0) {
-                double iv = e->onset_s - ep[ser[ns - 1]].onset_s;
-                counted = series_interval(x, k, iv, ns > 1 ? counted_prev : (double)NAN);
-                if (!isfinite(counted)) breaks = 1;
-            }
-        } else {
-            breaks = 1;
-        }
-        if (breaks) {
-            if (ns >= cfg->plm_min_count) {
-                series_no++;
-                for (size_t q = 0; q < ns; q++) {
-                    cramp_episode *m = &ep[ser[q]];
-                    m->series = series_no;
-                    /* confidence: the series' length, and this LM's intervals */
-                    double mm = margin((double)ns, (double)cfg->plm_min_count - 0.5);
-                    if (q > 0) {
-                        double iv = m->onset_s - ep[ser[q - 1]].onset_s;
-                        if (iv > cfg->plm_max_interval_s) iv /= 2; /* over a missed LM */
-                        mm = fmin(mm, fmin(margin(iv, cfg->plm_min_interval_s),
-                                           margin(iv, cfg->plm_max_interval_s)));
-                    }
-                    mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
-                                       margin(m->duration_s, cfg->lm_max_s)));
-                    m->confidence = conf_of(mm);
-                }
-            }
-            ns = 0;
-        }
-        if (member) {
-            /* the interval as counted (halved over a missed LM) */
-            counted_prev = ns > 0 && !breaks ? counted : (double)NAN;
-            ser[ns++] = k;
-        }
-    }
-    free(ser);
-    return CRAMP_OK;
-}
-
-static const char *plm(const rule_ctx *x, size_t k, double *conf)
-{
-    *conf = x->ep[k].confidence;
-    return x->ep[k].series > 0
-               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart, "
-                 "one missed LM bridged (AASM, WASM 2016)"
-               : NULL;
 }
 
 /* Sustained on one muscle: >= cramp_min_s, one muscle, mean RMS at or
@@ -624,14 +277,14 @@ static const rule rules[] = {
     {"heartbeat", CRAMP_EVENT_ARTEFACT, heartbeats, heartbeat},
     {"motion-alone", CRAMP_EVENT_ARTEFACT, NULL, motion_alone},
     {"clipping", CRAMP_EVENT_ARTEFACT, NULL, clipping},
-    {"rmd-train", CRAMP_EVENT_MOVEMENT, trains, rmd_train},
-    {"alma-train", CRAMP_EVENT_ALMA, NULL, alma_train},
-    {"hft-train", CRAMP_EVENT_HFT, NULL, hft_train},
+    {"rmd-train", CRAMP_EVENT_MOVEMENT, cramp__classify_trains, cramp__rmd_train},
+    {"alma-train", CRAMP_EVENT_ALMA, NULL, cramp__alma_train},
+    {"hft-train", CRAMP_EVENT_HFT, NULL, cramp__hft_train},
     {"muscles-of-a-leg", CRAMP_EVENT_MOVEMENT, NULL, muscles_of_a_leg},
     {"muscles-long", CRAMP_EVENT_MOVEMENT, NULL, muscles_long},
     {"motion-with-activity", CRAMP_EVENT_MOVEMENT, NULL, motion_with_activity},
     {"low-frequency", CRAMP_EVENT_ARTEFACT, NULL, low_frequency},
-    {"plm-series", CRAMP_EVENT_PLM, plm_series, plm},
+    {"plm-series", CRAMP_EVENT_PLM, cramp__classify_plm_series, cramp__plm_row},
     {"after-cramp", CRAMP_EVENT_MOVEMENT, after_cramp_pass, after_cramp},
     {"stretch-same-channel", CRAMP_EVENT_MOVEMENT, NULL, stretch_same_channel},
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},

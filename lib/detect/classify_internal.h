@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The classifier's shared parts (lib/detect/classify*.c, not installed): the
+ * state a rule sees, the confidence margin, and the night-wide passes and
+ * rows that live in their own files: the rhythmic trains (classify_trains.c)
+ * and the leg movements and PLM series (classify_plm.c). classify.c holds
+ * the rule table, the driver, the rule-table id and the summary. */
+#ifndef CRAMP_DETECT_CLASSIFY_INTERNAL_H
+#define CRAMP_DETECT_CLASSIFY_INTERNAL_H
+
+#include <math.h>
+
+#include "detect/detect_internal.h"
+
+enum { UNLABELLED = 0, LABELLED, MERGED };
+
+/* What the rhythmic-train pass found for an episode (the first of a train;
+   the other members are merged into it). */
+enum { TRAIN_NONE = 0, TRAIN_HFT, TRAIN_ALMA, TRAIN_RMD };
+
+typedef struct rule_ctx {
+    const cramp_detect_config *cfg;
+    const cramp_detect_channel *ch;
+    size_t C;
+    cramp_episode *ep;
+    const unsigned char *origin; /* cramp__episode_origin */
+    unsigned char *state;
+    unsigned char *train;        /* TRAIN_* per episode */
+    unsigned char *after_cramp;  /* 1: sustained right after a cramp of the same leg */
+    size_t n;
+} rule_ctx;
+
+/* How far v lies on the firing side of threshold t, 0 at the threshold and
+   1 at a factor of two or more (ratios: every measure a rule compares is
+   positive and scales). The confidence of a label is 0.5 + 0.5 x the
+   smallest margin of the conditions of the rule that fired. */
+static inline double margin(double v, double t)
+{
+    if (!(v > 0) || !(t > 0)) return 1;
+    double m = fabs(log(v / t)) / log(2.0);
+    return m > 1 ? 1 : m;
+}
+
+static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin; }
+
+/* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
+   it feeds (classify_trains.c). */
+cramp_status cramp__classify_trains(rule_ctx *x);
+const char *cramp__rmd_train(const rule_ctx *x, size_t k, double *conf);
+const char *cramp__alma_train(const rule_ctx *x, size_t k, double *conf);
+const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf);
+
+/* The PLM series pass (prepare of the plm-series row) and its row
+   (classify_plm.c); PLM_BRIDGE_RATIO enters the rule-table id. */
+#define PLM_BRIDGE_RATIO 2.5
+cramp_status cramp__classify_plm_series(rule_ctx *x);
+const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
+
+#endif

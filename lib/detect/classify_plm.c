@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The classifier's leg movements and PLM series (AASM, WASM 2016): what is a
+ * leg movement, the series pass over the night (with the missed-LM bridge)
+ * and the plm-series row of the rule table (classify.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "detect/classify_internal.h"
+
+/* AASM scores leg movements on the tibialis anterior: where the montage has
+   a TA channel on a leg of the episode, activity that involves no TA is not
+   a leg movement (a calf burst or a short calf cramp does not join a PLM
+   series). Unknown muscles or legs: any channel may be the TA. */
+static int off_tibialis(const rule_ctx *x, const cramp_episode *e)
+{
+    if (!x->ch) return 0;
+    uint32_t legs = 0;
+    for (size_t c = 0; c < x->C; c++) {
+        if (!(e->channels >> c & 1u)) continue;
+        if (x->ch[c].muscle == CRAMP_MUSCLE_TA || x->ch[c].muscle < 0) return 0;
+        if (x->ch[c].leg != 0 && x->ch[c].leg != 1) return 0;
+        legs |= 1u << x->ch[c].leg;
+    }
+    for (size_t c = 0; c < x->C; c++)
+        if (x->ch[c].muscle == CRAMP_MUSCLE_TA && (x->ch[c].leg == 0 || x->ch[c].leg == 1) &&
+            (legs >> x->ch[c].leg & 1u))
+            return 1;
+    return 0;
+}
+
+/* An LM lasts lm_min..lm_max_s (AASM: 0.5-10 s) and is active for at least
+   lm_min_s of it: the span times the tonic share (AASM 2012 ff.: an LM holds
+   >= 0.5 s of EMG above the resting level; a few < 150-ms potentials of
+   fragmentary myoclonus that the 0.5-s offset hold strings into one
+   episode are not one). */
+static int leg_movement(const rule_ctx *x, const cramp_episode *e)
+{
+    if (e->duration_s < x->cfg->lm_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
+    if (isfinite(e->tonic_fraction) && e->duration_s * e->tonic_fraction < x->cfg->lm_min_s)
+        return 0;
+    return !off_tibialis(x, e);
+}
+
+/* A missed LM inside a series (a weak one under the onset threshold, or one
+   the sleeper skipped): an interval longer than plm_max_interval_s but at
+   most twice it, whose half is a WASM interval (10-90 s) and lies within a
+   factor PLM_BRIDGE_RATIO of both neighbouring intervals (the series' last
+   one and the next LM's), keeps the series going; the missed LM is not
+   counted (a series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
+   percentile of the ratio of consecutive true intervals of a series, 2.345
+   on development nights, rounded up to 0.25 (bench/results/plm-study/
+   derive.py); the constant is in classify_internal.h (it enters the id). */
+
+static int within_ratio(double a, double b)
+{
+    return a > 0 && b > 0 && fmax(a, b) / fmin(a, b) <= PLM_BRIDGE_RATIO;
+}
+
+/* The onset interval from episode k to the next episode that would join a
+   series (NAN when an episode longer than an LM, or the night's end, comes
+   first). */
+static double next_lm_interval(const rule_ctx *x, size_t k)
+{
+    for (size_t j = k + 1; j < x->n; j++) {
+        const cramp_episode *e = &x->ep[j];
+        if (x->state[j] == MERGED ||
+            (x->state[j] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
+            continue;
+        if (x->state[j] == UNLABELLED && leg_movement(x, e)) return e->onset_s - x->ep[k].onset_s;
+        if (e->duration_s > x->cfg->lm_max_s) return (double)NAN;
+    }
+    return (double)NAN;
+}
+
+/* The interval from the last member to episode k, or its half when it
+   bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it ends the
+   series. prev: the series' last interval as counted (NAN if none: no
+   bridge after the first LM). */
+static double series_interval(const rule_ctx *x, size_t k, double iv, double prev)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    if (iv >= cfg->plm_min_interval_s && iv <= cfg->plm_max_interval_s) return iv;
+    const double half = iv / 2;
+    if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
+        half > cfg->plm_max_interval_s)
+        return (double)NAN;
+    const double next = next_lm_interval(x, k);
+    const int next_ok = isfinite(next) && next >= cfg->plm_min_interval_s &&
+                        next <= cfg->plm_max_interval_s;
+    /* inside a series only: scored LMs in step on both sides of the gap (a
+       stray burst 90-180 s before or after a series does not join it) */
+    if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
+        return half;
+    return (double)NAN;
+}
+
+/* Bilateral leg movements (onsets within bilateral_s on different legs)
+   become one; then the series: unlabelled leg movements whose onsets are
+   plm_min..max_interval_s apart, at least plm_min_count of them; an
+   interval outside that range or an episode longer than lm_max_s ends a
+   series (labelled artefacts do not). Members get their series number. */
+cramp_status cramp__classify_plm_series(rule_ctx *x)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    cramp_episode *ep = x->ep;
+    unsigned char *state = x->state;
+    const size_t ne = x->n;
+    size_t last = (size_t)-1;
+    for (size_t k = 0; k < ne; k++) {
+        cramp_episode *e = &ep[k];
+        if (state[k] != UNLABELLED) continue;
+        if (!leg_movement(x, e)) {
+            last = (size_t)-1;
+            continue;
+        }
+        if (last != (size_t)-1 && e->onset_s - ep[last].onset_s < cfg->bilateral_s &&
+            cramp__other_leg(&ep[last], e, x->ch, x->C)) {
+            cramp_episode *p = &ep[last];
+            p->offset_s = fmax(p->offset_s, e->offset_s);
+            p->duration_s = p->offset_s - p->onset_s;
+            p->channels |= e->channels;
+            p->n_channels += e->n_channels;
+            state[k] = MERGED;
+            if (p->duration_s > cfg->lm_max_s) last = (size_t)-1;
+            continue;
+        }
+        last = k;
+    }
+
+    size_t *ser = malloc((ne ? ne : 1) * sizeof *ser);
+    if (!ser) return CRAMP_ENOMEM;
+    size_t ns = 0;
+    int series_no = 0;
+    double counted = (double)NAN, counted_prev = (double)NAN;
+    for (size_t k = 0; k <= ne; k++) {
+        int breaks = 0, member = 0;
+        if (k < ne) {
+            const cramp_episode *e = &ep[k];
+            if (state[k] == MERGED || (state[k] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
+                continue;
+            if (state[k] == UNLABELLED && leg_movement(x, e))
+                member = 1;
+            else if (e->duration_s > cfg->lm_max_s)
+                breaks = 1;
+            else
+                continue;
+            if (member && ns > 0) {
+                double iv = e->onset_s - ep[ser[ns - 1]].onset_s;
+                counted = series_interval(x, k, iv, ns > 1 ? counted_prev : (double)NAN);
+                if (!isfinite(counted)) breaks = 1;
+            }
+        } else {
+            breaks = 1;
+        }
+        if (breaks) {
+            if (ns >= cfg->plm_min_count) {
+                series_no++;
+                for (size_t q = 0; q < ns; q++) {
+                    cramp_episode *m = &ep[ser[q]];
+                    m->series = series_no;
+                    /* confidence: the series' length, and this LM's intervals */
+                    double mm = margin((double)ns, (double)cfg->plm_min_count - 0.5);
+                    if (q > 0) {
+                        double iv = m->onset_s - ep[ser[q - 1]].onset_s;
+                        if (iv > cfg->plm_max_interval_s) iv /= 2; /* over a missed LM */
+                        mm = fmin(mm, fmin(margin(iv, cfg->plm_min_interval_s),
+                                           margin(iv, cfg->plm_max_interval_s)));
+                    }
+                    mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
+                                       margin(m->duration_s, cfg->lm_max_s)));
+                    m->confidence = conf_of(mm);
+                }
+            }
+            ns = 0;
+        }
+        if (member) {
+            /* the interval as counted (halved over a missed LM) */
+            counted_prev = ns > 0 && !breaks ? counted : (double)NAN;
+            ser[ns++] = k;
+        }
+    }
+    free(ser);
+    return CRAMP_OK;
+}
+
+const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->ep[k].series > 0
+               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart, "
+                 "one missed LM bridged (AASM, WASM 2016)"
+               : NULL;
+}
+

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The classifier's rhythmic trains (AASM: hypnagogic foot tremor,
+ * alternating leg muscle activation, rhythmic movement disorder): one pass
+ * over the night that finds the trains and merges their members, and the
+ * three rows of the rule table it feeds (classify.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "detect/classify_internal.h"
+
+/* ---- rhythmic trains (AASM: HFT, ALMA, RMD) ------------------------------ */
+
+/* Rhythmic inside one episode: >= train_min_bursts rises back to the onset
+   threshold, at 0.3-4 Hz on average, with intervals regular (CV under
+   train_max_cv; the dips between a few units' discharges come at random,
+   CV near 1). */
+static int rhythmic(const rule_ctx *x, const cramp_episode *e)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    return cfg->train_min_bursts > 0 && e->rises >= cfg->train_min_bursts &&
+           isfinite(e->rise_cv) && e->rise_cv < cfg->train_max_cv && cfg->train_max_hz > 0 &&
+           cfg->train_min_hz > 0 && e->rise_interval_s >= 1 / cfg->train_max_hz &&
+           e->rise_interval_s <= 1 / cfg->train_min_hz;
+}
+
+/* A phasic unit of a train: one short burst (two, when the pause between
+   them did not show), a rhythmic episode, or an episode of several
+   sub-bursts none of which is longer than a train's burst on average. */
+static int phasic(const rule_ctx *x, const cramp_episode *e)
+{
+    if (x->cfg->train_min_bursts == 0) return 0;
+    if (e->duration_s <= 2 * x->cfg->train_burst_max_s) return 1;
+    if (rhythmic(x, e)) return 1;
+    if (e->bursts < 2 || !isfinite(e->tonic_fraction)) return 0;
+    return e->duration_s * e->tonic_fraction / (double)e->bursts <= x->cfg->train_burst_max_s &&
+           e->tonic_fraction < x->cfg->tonic_min;
+}
+
+static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
+{
+    size_t b = e->bursts ? e->bursts : 1;
+    if (rhythmic(x, e) && e->rises > b) b = e->rises;
+    return b;
+}
+
+/* Chains of unlabelled phasic EMG episodes, each starting within
+   1 / train_min_hz of the end of the one before; a chain of at least
+   train_min_bursts bursts whose rate (bursts - 1 over first to last onset)
+   lies in train_min_hz..train_max_hz is a train: with two or more muscles
+   of a leg in a burst, rhythmic movement disorder; bursts on both legs,
+   ALMA; else HFT. The members merge into the first. */
+cramp_status cramp__classify_trains(rule_ctx *x)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    cramp_episode *ep = x->ep;
+    const size_t ne = x->n;
+    const double reach = cfg->train_min_hz > 0 ? 1.0 / cfg->train_min_hz : 0;
+    size_t k = 0;
+    while (k < ne) {
+        if (x->state[k] != UNLABELLED || x->origin[k] != CRAMP__FROM_EMG || !phasic(x, &ep[k])) {
+            k++;
+            continue;
+        }
+        size_t last = k, nb = unit_bursts(x, &ep[k]), members = 1;
+        double end = ep[k].offset_s;
+        size_t j = k + 1;
+        for (; j < ne; j++) {
+            if (x->state[j] != UNLABELLED) continue;
+            if (ep[j].onset_s - end > reach) break;
+            if (x->origin[j] != CRAMP__FROM_EMG) continue;
+            if (!phasic(x, &ep[j])) break;
+            nb += unit_bursts(x, &ep[j]);
+            end = fmax(end, ep[j].offset_s);
+            last = j;
+            members++;
+        }
+        double span = ep[last].onset_s - ep[k].onset_s;
+        if (members == 1) span = ep[k].duration_s;
+        const double rate = span > 0 ? (double)(nb - 1) / span : 0;
+        if (nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
+            rate <= cfg->train_max_hz) {
+            uint32_t mask = 0;
+            int big = 0, two_legs = 0;
+            for (size_t q = k; q <= last; q++) {
+                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                mask |= ep[q].channels;
+                if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
+                if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
+            }
+            uint32_t legs;
+            cramp__count_muscles(mask, x->ch, x->C, &legs);
+            if (legs == 3u) two_legs = 1;
+            x->train[k] = big ? TRAIN_RMD : two_legs ? TRAIN_ALMA : TRAIN_HFT;
+            cramp_episode *f = &ep[k];
+            for (size_t q = k + 1; q <= last; q++) {
+                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                x->state[q] = MERGED;
+            }
+            f->offset_s = end;
+            f->duration_s = end - f->onset_s;
+            f->channels = mask;
+            f->n_channels = 0;
+            for (size_t c = 0; c < x->C; c++) f->n_channels += mask >> c & 1u;
+            f->bursts = nb;
+            f->tonic_fraction = (double)NAN;
+            /* confidence: margins of the burst count and the rate */
+            f->confidence = conf_of(fmin(margin((double)nb, (double)cfg->train_min_bursts),
+                                         fmin(margin(rate, cfg->train_min_hz),
+                                              margin(rate, cfg->train_max_hz))));
+        }
+        k = j > k + 1 ? j : k + 1;
+    }
+    return CRAMP_OK;
+}
+
+const char *cramp__rmd_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_RMD ? ">= 4 bursts of two or more muscles of a leg at 0.3-4 Hz "
+                                      "(rhythmic movement disorder, AASM)"
+                                    : NULL;
+}
+
+const char *cramp__alma_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_ALMA ? ">= 4 short bursts alternating between the legs "
+                                       "(alternating leg muscle activation, AASM)"
+                                     : NULL;
+}
+
+const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf)
+{
+    *conf = x->ep[k].confidence;
+    return x->train[k] == TRAIN_HFT ? ">= 4 bursts of <= 1 s at 0.3-4 Hz on one leg "
+                                      "(hypnagogic foot tremor, AASM)"
+                                    : NULL;
+}
+
