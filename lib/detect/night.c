@@ -225,7 +225,8 @@ static void ring_stop(ring *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* A ring of `slots` blocks of `floats` floats each; 0 or CRAMP_ENOMEM. */
+/* A ring of CRAMP_NIGHT_RING_BLOCKS slots of `floats` floats each; CRAMP_OK
+ * or CRAMP_ENOMEM. */
 static cramp_status ring_init(ring *q, size_t floats)
 {
     memset(q, 0, sizeof *q);
@@ -368,21 +369,14 @@ static void *part_worker(void *arg)
         return NULL;
     }
     for (uint64_t seq = 0;; seq++) {
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        pthread_mutex_lock(&q->mu);
-        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
-        const int stop = q->stop;
-        const size_t k = q->frames[s];
-        pthread_mutex_unlock(&q->mu);
-        if (stop) return NULL;
-        if ((p->st = part_block(p, q->slot[s], k)) != CRAMP_OK) {
+        const size_t k = ring_take(q, seq);
+        if (k == SIZE_MAX) return NULL;
+        if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
             ring_stop(q);
             return NULL;
         }
         if (k == 0) return NULL;
-        pthread_mutex_lock(&q->mu);
-        if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
-        pthread_mutex_unlock(&q->mu);
+        ring_release(q, seq);
     }
 }
 
@@ -416,11 +410,8 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
 {
     for (uint64_t seq = 0;; seq++) {
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        pthread_mutex_lock(&q->mu);
-        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
-        const int stop = q->stop;
-        pthread_mutex_unlock(&q->mu);
-        if (stop) return CRAMP_OK; /* a worker failed: its status is the run's */
+        /* a stop: a worker failed, its status is the run's */
+        if (!ring_wait_free(q, seq)) return CRAMP_OK;
         size_t k = 0;
         cramp_status st =
             timed_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
@@ -435,12 +426,7 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
                 o->progress(o->progress_user,
                             fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
         }
-        pthread_mutex_lock(&q->mu);
-        q->frames[s] = k;
-        q->left[s] = parts;
-        q->filled = seq + 1;
-        pthread_cond_broadcast(&q->filled_cv);
-        pthread_mutex_unlock(&q->mu);
+        ring_publish(q, seq, k, parts);
         if (k == 0) return CRAMP_OK;
     }
 }
