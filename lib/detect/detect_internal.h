@@ -229,6 +229,31 @@ static inline size_t cramp__tick_at(const cramp_detector *d, size_t c, uint64_t 
 }
 
 /* segments.c */
+/* The detector as two stages, for a pipeline over two threads (the night
+ * driver, docs/night-driver.md "Threads"); cramp_detector_process is
+ * begin, then filter and consume on each piece in turn, and the output is
+ * the same bits for any split of the frames between the calls.
+ * - begin: ends priming (as process does) and sets where segments go; call
+ *   once, before the first filter, from the thread that primed.
+ * - filter: the filter stage on n <= CRAMP__CHUNK frames of in (n x
+ *   channels, interleaved): band-pass and comb into band, motion band into
+ *   motion (n x channels each). Returns the input as the rest stage reads
+ *   it: in itself, or raw_buf (n x channels) with non-finite samples as 0.
+ *   Touches only the filters, `started` and the filter stage's timer.
+ * - consume: the rest (envelopes, baselines, segments, spectra) on the
+ *   filter stage's output for any number of frames, segments appended to
+ *   begin's out (sized by cramp_detector_max_output; call begin again to
+ *   empty it, outputs counts them); touches no field the
+ *   filter stage does. Band may point into the ring (then not copied).
+ * The two stages may run on two threads at once on different pieces, the
+ * filter stage ahead; each stage's calls in frame order. */
+void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap);
+const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n, float *raw_buf,
+                                    float *band, float *motion, cramp_status *st);
+void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
+                             const float *motion, size_t frames);
+size_t cramp__detector_outputs(const cramp_detector *d);
+
 void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf);
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);
 void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick);

@@ -651,47 +651,61 @@ static void tick_done(cramp_detector *d)
 
 /* ---- streaming ---------------------------------------------------------- */
 
-static cramp_status run(cramp_detector *d, const float *in, size_t frames)
+/* The two stages (detect_internal.h): the filter stage owns the filters,
+ * `started` and finite_in; the rest stage owns everything else. Neither
+ * touches the other's fields, so they may run on two threads on different
+ * blocks. */
+
+const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n, float *raw_buf,
+                                    float *band, float *motion, cramp_status *st)
+{
+    const size_t C = d->channels;
+    const double t0 = d->profiling ? cramp_clock_s() : 0;
+    /* non-finite samples read as 0; a block without any (the rule) is used
+       in place */
+    const float *raw = in;
+    if (!d->kernels->all_finite(in, n * C)) {
+        for (size_t i = 0; i < n * C; i++) raw_buf[i] = isfinite(in[i]) ? in[i] : 0.0f;
+        raw = raw_buf;
+    }
+    if (!d->started && n > 0) {
+        double x0[CRAMP_DETECT_MAX_CHANNELS];
+        for (size_t c = 0; c < C; c++) x0[c] = (double)raw[c];
+        cramp_filter_set_steady_state(d->band_filter, x0);
+        /* the high-pass's zero gain at 0 Hz leaves the low-pass at rest */
+        cramp_filter_set_steady_state(d->motion_filter, x0);
+        d->started = 1;
+    }
+    *st = cramp_filter_process(d->band_filter, raw, band, n);
+    if (d->comb) cramp__comb_process(d->comb, band, n);
+    if (*st == CRAMP_OK) *st = cramp_filter_process(d->motion_filter, raw, motion, n);
+    if (d->profiling) d->prof_s[CRAMP_STAGE_FILTER] += cramp_clock_s() - t0;
+    return raw;
+}
+
+void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
+                             const float *motion, size_t frames)
 {
     const size_t C = d->channels;
     const cramp__detect_kernels *kern = d->kernels;
+    if (frames > 0 && d->frames == 0 && d->tick_pos == 0)
+        for (size_t c = 0; c < C; c++) d->lanes.prev_raw[c] = raw[c];
     while (frames > 0) {
-        /* the band-pass writes straight into the ring, so a chunk ends at
-           the ring's end; the frames it overwrites are more than
-           history_frames old */
+        /* the band-passed frames go to the ring (a piece ends at the ring's
+           end); the frames they overwrite are more than history_frames old */
         const size_t rp = (size_t)(d->frames % d->ring_frames);
         size_t n = frames < CRAMP__CHUNK ? frames : CRAMP__CHUNK;
         if (n > d->ring_frames - rp) n = d->ring_frames - rp;
         float *xb = d->band_ring + rp * C;
         if (d->profiling) d->prof_t = cramp_clock_s();
-        /* non-finite samples read as 0; a block without any (the rule) is
-           used in place */
-        const float *raw = in;
-        if (!kern->all_finite(in, n * C)) {
-            for (size_t i = 0; i < n * C; i++) d->finite_in[i] = isfinite(in[i]) ? in[i] : 0.0f;
-            raw = d->finite_in;
-        }
-        if (!d->started) {
-            double x0[CRAMP_DETECT_MAX_CHANNELS];
-            for (size_t c = 0; c < C; c++) x0[c] = (double)raw[c];
-            cramp_filter_set_steady_state(d->band_filter, x0);
-            /* the high-pass's zero gain at 0 Hz leaves the low-pass at rest */
-            cramp_filter_set_steady_state(d->motion_filter, x0);
-            for (size_t c = 0; c < C; c++) d->lanes.prev_raw[c] = raw[c];
-            d->started = 1;
-        }
-        cramp_status st = cramp_filter_process(d->band_filter, raw, xb, n);
-        if (d->comb) cramp__comb_process(d->comb, xb, n);
-        if (st == CRAMP_OK) st = cramp_filter_process(d->motion_filter, raw, d->motion, n);
-        if (st != CRAMP_OK) return st;
-        if (d->profiling) prof_stamp(d, CRAMP_STAGE_FILTER);
+        if (band != xb) memcpy(xb, band, n * C * sizeof *xb);
         size_t i = 0;
         while (i < n) {
             size_t span = d->tick_frames - d->tick_pos;
             if (span > n - i) span = n - i;
             /* per-channel sums of the tick, in frame order (any split of
                the input gives the same sums) */
-            kern->accumulate(&d->lanes, C, raw + i * C, xb + i * C, d->motion + i * C, span,
+            kern->accumulate(&d->lanes, C, raw + i * C, xb + i * C, motion + i * C, span,
                              d->tick_pos == 0);
             d->frames += span;
             d->tick_pos += span;
@@ -702,11 +716,44 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
             }
         }
         if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
+        raw += n * C;
+        band += n * C;
+        motion += n * C;
+        frames -= n;
+    }
+}
+
+/* Both stages in turn, the band-pass writing straight into the ring. */
+static cramp_status run(cramp_detector *d, const float *in, size_t frames)
+{
+    const size_t C = d->channels;
+    while (frames > 0) {
+        const size_t rp = (size_t)(d->frames % d->ring_frames);
+        size_t n = frames < CRAMP__CHUNK ? frames : CRAMP__CHUNK;
+        if (n > d->ring_frames - rp) n = d->ring_frames - rp;
+        float *xb = d->band_ring + rp * C;
+        cramp_status st;
+        const float *raw = cramp__detector_filter(d, in, n, d->finite_in, xb, d->motion, &st);
+        if (st != CRAMP_OK) return st;
+        cramp__detector_consume(d, raw, xb, d->motion, n);
         in += n * C;
         frames -= n;
     }
     return CRAMP_OK;
 }
+
+void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap)
+{
+    if (d->priming) {
+        reset_front(d);
+        d->priming = 0;
+    }
+    d->out = out;
+    d->out_cap = out_cap;
+    d->n_out = 0;
+}
+
+size_t cramp__detector_outputs(const cramp_detector *d) { return d->n_out; }
 
 cramp_status cramp_detector_prime(cramp_detector *d, const float *in, size_t frames)
 {
@@ -728,13 +775,7 @@ cramp_status cramp_detector_process(cramp_detector *d, const float *in, size_t f
     if (!d || !n_out || (!in && frames)) return CRAMP_EINVAL;
     if (frames == 0) return CRAMP_OK;
     if (!out || out_cap < cramp_detector_max_output(d, frames)) return CRAMP_ERANGE;
-    if (d->priming) {
-        reset_front(d);
-        d->priming = 0;
-    }
-    d->out = out;
-    d->out_cap = out_cap;
-    d->n_out = 0;
+    cramp__detector_begin(d, out, out_cap);
     cramp_status st = run(d, in, frames);
     *n_out = d->n_out;
     return st;

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cramp/night.h"
 #include "core/internal.h"
+#include "detect/detect_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -151,6 +152,11 @@ typedef struct part {
     const float *prime;       /* the group's first minute (primed x g->n) */
     struct ring *ring;        /* NULL: run by the calling thread */
     pthread_t tid;
+    /* a pipelined part: the filter stage on one worker (tid, writing
+       `stage`), the rest of the detector on another (tid2, reading it) */
+    struct ring *stage;       /* NULL: one worker runs the whole detector */
+    pthread_t tid2;
+    cramp_status st_filter;   /* the filter worker's status (st: the other's) */
 } part;
 
 /* Its channels of frames (interleaved over the group's g->n) into p->buf. */
@@ -219,6 +225,141 @@ static void ring_stop(ring *q)
     pthread_mutex_unlock(&q->mu);
 }
 
+/* A ring of CRAMP_NIGHT_RING_BLOCKS slots of `floats` floats each; CRAMP_OK
+ * or CRAMP_ENOMEM. */
+static cramp_status ring_init(ring *q, size_t floats)
+{
+    memset(q, 0, sizeof *q);
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
+        if (!(q->slot[s] = malloc((floats ? floats : 1) * sizeof *q->slot[s]))) goto bad;
+    if (pthread_mutex_init(&q->mu, NULL) != 0) goto bad;
+    pthread_cond_init(&q->filled_cv, NULL);
+    pthread_cond_init(&q->free_cv, NULL);
+    return CRAMP_OK;
+bad:
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    memset(q, 0, sizeof *q);
+    return CRAMP_ENOMEM;
+}
+
+static void ring_free(ring *q)
+{
+    if (!q->slot[0]) return;
+    pthread_cond_destroy(&q->filled_cv);
+    pthread_cond_destroy(&q->free_cv);
+    pthread_mutex_destroy(&q->mu);
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    memset(q, 0, sizeof *q);
+}
+
+/* Waits until block seq is published in q; its frames, or SIZE_MAX when
+ * the run stops. */
+static size_t ring_take(ring *q, uint64_t seq)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
+    const size_t k = q->stop ? SIZE_MAX : q->frames[s];
+    pthread_mutex_unlock(&q->mu);
+    return k;
+}
+
+/* One reader is done with block seq of q. */
+static void ring_release(ring *q, uint64_t seq)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Waits until slot seq of q is free for writing; 0 when the run stops. */
+static int ring_wait_free(ring *q, uint64_t seq)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
+    const int go = !q->stop;
+    pthread_mutex_unlock(&q->mu);
+    return go;
+}
+
+/* Publishes block seq of q (k frames) to `readers` readers. */
+static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    q->frames[s] = k;
+    q->left[s] = readers;
+    q->filled = seq + 1;
+    pthread_cond_broadcast(&q->filled_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* A pipelined part's first worker: primes, then runs the filter stage on
+ * each block of the group's ring into the part's stage ring (a slot: the
+ * finite input, the band and the motion band, buf_frames x n each). */
+static void *filter_worker(void *arg)
+{
+    part *p = arg;
+    ring *q = p->ring, *out = p->stage;
+    const size_t n = p->n, bf = p->buf_frames;
+    if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    for (uint64_t seq = 0;; seq++) {
+        const size_t k = ring_take(q, seq);
+        if (k == SIZE_MAX || !ring_wait_free(out, seq)) break;
+        const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
+        float *raw = out->slot[seq % CRAMP_NIGHT_RING_BLOCKS], *band = raw + bf * n,
+              *motion = band + bf * n;
+        for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
+            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+            const float *r = cramp__detector_filter(p->d, in + i * n, m, raw + i * n,
+                                                    band + i * n, motion + i * n, &p->st_filter);
+            if (p->st_filter != CRAMP_OK) goto fail;
+            if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+        }
+        ring_release(q, seq);
+        ring_publish(out, seq, k, 1);
+        if (k == 0) return NULL;
+    }
+    ring_stop(out); /* the group's ring stopped */
+    return NULL;
+fail:
+    ring_stop(q);
+    ring_stop(out);
+    return NULL;
+}
+
+/* A pipelined part's second worker: the rest of the detector on the filter
+ * stage's blocks, then the end. */
+static void *rest_worker(void *arg)
+{
+    part *p = arg;
+    ring *q = p->stage;
+    const size_t n = p->n, bf = p->buf_frames;
+    for (uint64_t seq = 0;; seq++) {
+        const size_t k = ring_take(q, seq);
+        if (k == SIZE_MAX) return NULL;
+        size_t m = 0;
+        if (k == 0) {
+            cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
+        } else {
+            const float *raw = q->slot[seq % CRAMP_NIGHT_RING_BLOCKS];
+            cramp__detector_begin(p->d, p->tmp, p->tcap);
+            cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
+            m = cramp__detector_outputs(p->d);
+        }
+        if ((p->st = part_keep(p, m)) != CRAMP_OK) {
+            ring_stop(p->ring);
+            ring_stop(q);
+            return NULL;
+        }
+        if (k == 0) return NULL;
+        ring_release(q, seq);
+    }
+}
+
 static void *part_worker(void *arg)
 {
     part *p = arg;
@@ -228,21 +369,14 @@ static void *part_worker(void *arg)
         return NULL;
     }
     for (uint64_t seq = 0;; seq++) {
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        pthread_mutex_lock(&q->mu);
-        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
-        const int stop = q->stop;
-        const size_t k = q->frames[s];
-        pthread_mutex_unlock(&q->mu);
-        if (stop) return NULL;
-        if ((p->st = part_block(p, q->slot[s], k)) != CRAMP_OK) {
+        const size_t k = ring_take(q, seq);
+        if (k == SIZE_MAX) return NULL;
+        if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
             ring_stop(q);
             return NULL;
         }
         if (k == 0) return NULL;
-        pthread_mutex_lock(&q->mu);
-        if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
-        pthread_mutex_unlock(&q->mu);
+        ring_release(q, seq);
     }
 }
 
@@ -276,11 +410,8 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
 {
     for (uint64_t seq = 0;; seq++) {
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        pthread_mutex_lock(&q->mu);
-        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
-        const int stop = q->stop;
-        pthread_mutex_unlock(&q->mu);
-        if (stop) return CRAMP_OK; /* a worker failed: its status is the run's */
+        /* a stop: a worker failed, its status is the run's */
+        if (!ring_wait_free(q, seq)) return CRAMP_OK;
         size_t k = 0;
         cramp_status st =
             timed_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
@@ -295,53 +426,64 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
                 o->progress(o->progress_user,
                             fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
         }
-        pthread_mutex_lock(&q->mu);
-        q->frames[s] = k;
-        q->left[s] = parts;
-        q->filled = seq + 1;
-        pthread_cond_broadcast(&q->filled_cv);
-        pthread_mutex_unlock(&q->mu);
+        ring_publish(q, seq, k, parts);
         if (k == 0) return CRAMP_OK;
     }
 }
 
-/* The group's parts on worker threads, the calling thread reading. */
+/* The group's parts on worker threads (two for a pipelined part), the
+ * calling thread reading. */
 static cramp_status run_threaded(const cramp_night_source *src, const cramp_night_options *o,
                                  cramp_night_group *g, const size_t *idx, part *pt, size_t np,
-                                 double done_s, double total_s, cramp_error *err,
+                                 size_t piped, double done_s, double total_s, cramp_error *err,
                                  cramp_profile *prof)
 {
     ring q;
-    memset(&q, 0, sizeof q);
-    cramp_status st = CRAMP_OK;
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
-        if (!(q.slot[s] = malloc(o->block_frames * g->n * sizeof *q.slot[s])))
-            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-    if (st == CRAMP_OK && pthread_mutex_init(&q.mu, NULL) != 0)
-        st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot make a mutex");
+    ring stage[CRAMP_DETECT_MAX_CHANNELS];
+    memset(stage, 0, sizeof stage);
+    cramp_status st = ring_init(&q, o->block_frames * g->n);
+    for (size_t i = 0; i < piped && st == CRAMP_OK; i++)
+        st = ring_init(&stage[i], 3 * o->block_frames * pt[i].n);
     if (st != CRAMP_OK) {
-        for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q.slot[s]);
-        return st;
+        for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
+        ring_free(&q);
+        return cramp__fail(err, st, "out of memory");
     }
-    pthread_cond_init(&q.filled_cv, NULL);
-    pthread_cond_init(&q.free_cv, NULL);
-    size_t started = 0;
+    size_t started = 0, threads = 0;
+    unsigned char second[CRAMP_DETECT_MAX_CHANNELS] = {0}; /* tid2 runs */
     for (; started < np; started++) {
-        pt[started].ring = &q;
-        if (pthread_create(&pt[started].tid, NULL, part_worker, &pt[started]) != 0) {
+        part *p = &pt[started];
+        p->ring = &q;
+        p->stage = started < piped ? &stage[started] : NULL;
+        if (pthread_create(&p->tid, NULL, p->stage ? filter_worker : part_worker, p) != 0) {
             st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
-                             started);
+                             threads);
             ring_stop(&q);
             break;
         }
+        threads++;
+        if (p->stage && pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
+            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
+                             threads);
+            ring_stop(&q);
+            ring_stop(&stage[started]);
+            started++;
+            break;
+        }
+        if (p->stage) {
+            threads++;
+            second[started] = 1;
+        }
     }
     if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err, prof);
-    for (size_t i = 0; i < started; i++) pthread_join(pt[i].tid, NULL);
-    g->threads = started;
-    pthread_cond_destroy(&q.filled_cv);
-    pthread_cond_destroy(&q.free_cv);
-    pthread_mutex_destroy(&q.mu);
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q.slot[s]);
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(pt[i].tid, NULL);
+        if (second[i]) pthread_join(pt[i].tid2, NULL);
+        if (pt[i].st == CRAMP_OK) pt[i].st = pt[i].st_filter;
+    }
+    g->threads = threads;
+    for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
+    ring_free(&q);
     return st;
 }
 
@@ -390,6 +532,10 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
     const size_t vectors = (g->n + w - 1) / w;
     size_t np = threads < vectors ? threads : vectors;
     if (np < 1 || threads < 2) np = 1;
+    /* threads left over: the first parts run as a pipeline of two workers,
+     * the filter stage on one block while the rest of the detector runs on
+     * the one before */
+    const size_t piped = threads < 2 ? 0 : threads - np < np ? threads - np : np;
     part pt[CRAMP_DETECT_MAX_CHANNELS];
     memset(pt, 0, sizeof pt);
     cramp_status st = CRAMP_OK;
@@ -411,10 +557,8 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         p->tcap = cramp_detector_max_output(p->d, o->block_frames);
         if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
         p->tmp = malloc(p->tcap * sizeof *p->tmp);
-        if (np > 1) {
-            p->buf_frames = o->block_frames;
-            p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
-        }
+        p->buf_frames = o->block_frames;
+        if (np > 1) p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
         if (!p->tmp || (np > 1 && !p->buf)) st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
     }
     g->parts = np;
@@ -423,7 +567,8 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         st = timed_rewind(src, idx, g->n, err, prof);
     }
     if (st == CRAMP_OK)
-        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, *done_s, total_s, err, prof)
+        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,
+                                        prof)
                          : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
     /* a worker's failure (the first part's, if several failed) */
     for (size_t i = 0; i < np && st == CRAMP_OK; i++) {

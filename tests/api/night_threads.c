@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The night driver on worker threads (cramp/night.h, "Threads"): simulated
  * nights of 1, 3 and 8 channels (and one of two rate groups) give, for 2, 3
- * and 8 threads and parts of 1, 2 and the default number of channels, the
- * same episodes byte for byte as one thread; the callbacks run in the
+ * and 8 threads and parts of 1, 2, 8 and the default number of channels
+ * (threads left over pipelining parts: the filter stage and the rest of the
+ * detector on two workers), the same episodes byte for byte as one thread; the callbacks run in the
  * calling thread only; a read that fails mid-run ends a threaded run with
  * the read's status and message (no hang). Labelled `threads`: scripts/test
  * runs it under ThreadSanitizer too. */
@@ -195,7 +196,7 @@ static void check_night(const sim *a, const sim *b, const char *name)
     CHECK(ref.group[0].parts == 1 && ref.group[0].threads == 0,
           "%s: one thread ran %zu parts on %zu workers", name, ref.group[0].parts,
           ref.group[0].threads);
-    const size_t threads[] = {2, 3, 8}, parts[] = {0, 1, 2}, blocks[] = {4096, 777};
+    const size_t threads[] = {2, 3, 8}, parts[] = {0, 1, 2, 8}, blocks[] = {4096, 777};
     for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++)
         for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++)
             for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
@@ -212,14 +213,17 @@ static void check_night(const sim *a, const sim *b, const char *name)
                 CHECK(t.blocks > 0, "%s: on_block never called", what);
                 for (size_t g = 0; g < res.n_groups; g++) {
                     const cramp_night_group *gr = &res.group[g];
-                    /* parts of w channels (w: 1 or 2 here), no more than the threads */
+                    /* parts of w channels, no more than the threads; threads
+                       left over pipeline as many parts (two workers each) */
                     if (parts[j]) {
                         size_t want = (gr->n + parts[j] - 1) / parts[j];
                         if (want > threads[i]) want = threads[i];
-                        CHECK(gr->parts == want && gr->threads == want,
+                        const size_t spare = threads[i] - want,
+                                     workers = want + (spare < want ? spare : want);
+                        CHECK(gr->parts == want && gr->threads == workers,
                               "%s: group %zu of %zu channels ran %zu parts on %zu threads, "
-                              "wanted %zu",
-                              what, g, gr->n, gr->parts, gr->threads, want);
+                              "wanted %zu on %zu",
+                              what, g, gr->n, gr->parts, gr->threads, want, workers);
                     }
                 }
                 cramp_night_result_free(&res);
@@ -234,8 +238,12 @@ static void check_failure(const sim *a)
     cramp_night_result res;
     cramp_error err;
     const size_t at = a->frames / 2;
-    for (size_t th = 2; th <= 8; th += 6) {
-        cramp_status st = run(a, NULL, th, 1, 1000, at, &t, &res, &err);
+    /* parts of 1 (8 on 2 or 8 threads); one part of all, pipelined on two
+       workers (on 2 threads) or one pipelined and one not (3 threads) */
+    const size_t ths[] = {2, 8, 2, 3}, widths[] = {1, 1, a->channels, (a->channels + 1) / 2};
+    for (size_t i = 0; i < 4; i++) {
+        const size_t th = ths[i];
+        cramp_status st = run(a, NULL, th, widths[i], 1000, at, &t, &res, &err);
         CHECK(st == CRAMP_EIO, "%zu threads, read failing at %zu: status %d", th, at, (int)st);
         CHECK(strstr(err.message, "read fails at frame") != NULL, "message '%s'", err.message);
         CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");

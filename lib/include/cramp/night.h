@@ -42,7 +42,9 @@
  * (prime_s x fs x channels floats, held until that group's run ends) and one
  * block (block_frames x channels floats), the detectors' own state (see
  * cramp/detect.h); with worker threads, CRAMP_NIGHT_RING_BLOCKS blocks in
- * flight and one block of its channels per part instead of the one block;
+ * flight and one block of its channels per part instead of the one block,
+ * and for a pipelined part CRAMP_NIGHT_RING_BLOCKS blocks of 3 x its
+ * channels (input, band, motion band) between its two workers;
  * plus the segment and episode lists, which grow with the number of events,
  * not with the recording's length.
  * Ownership: the result's episode array is the driver's allocation, released
@@ -55,7 +57,10 @@
  * thread (parts no narrower than the filters' SIMD vector: a part of fewer
  * channels would pay for the empty lanes); the calling thread reads the
  * blocks and hands each to every part (so even a group of one part gains the
- * overlap of reading and detecting). Groups still run one after the other,
+ * overlap of reading and detecting). Threads left over when there are more
+ * than parts pipeline as many parts: one worker runs the part's filter stage
+ * (band-pass, mains comb, motion band) a block ahead of a second that runs
+ * the rest of its detector (envelopes, baselines, segments, spectra). Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -100,7 +105,9 @@ typedef struct cramp_night_group {
     size_t parts;             /* detectors the group's channels were split into
                                  (1 without worker threads) */
     size_t threads;           /* worker threads that ran them (0: the calling
-                                 thread did; with opt->threads > 1, one per part) */
+                                 thread did; with opt->threads > 1, one per part
+                                 plus one per pipelined part: min(threads -
+                                 parts, parts) of them) */
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the
@@ -132,7 +139,9 @@ typedef struct cramp_night_options {
     size_t threads;           /* worker threads for the detectors of one group
                                  (1: none, all in the calling thread, the default;
                                  0: one per online core; N: at most N). More
-                                 threads than a group has parts use fewer; any
+                                 threads than a group has parts pipeline parts
+                                 (two workers each; more than twice the parts
+                                 are not used); any
                                  value gives the same bits (see "Threads") */
     size_t part_channels;     /* with worker threads, channels per part: 0: the
                                  width of the filters' SIMD vector (8 with
