@@ -220,6 +220,12 @@ static inline size_t cramp__tick_at(const cramp_detector *d, size_t c, uint64_t 
     return (size_t)(j % CRAMP__TICK_RING) * d->channels + c;
 }
 
+/* detect_config.c: the sums over channels of the Goertzel powers at 50 Hz
+ * (+ 150 Hz) and 60 Hz (+ 180 Hz; the harmonics only where fs > 370 Hz) of
+ * interleaved in[frames x C], which cramp_detect_mains_guess compares. */
+void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double fs, double *p50,
+                               double *p60);
+
 /* segments.c */
 void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf);
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);
