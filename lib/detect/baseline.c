@@ -264,6 +264,11 @@ double cramp_baseline_level(const cramp_baseline *b, size_t channel)
     return b->ch[channel].level;
 }
 
+void cramp__baseline_levels(const cramp_baseline *b, double *out)
+{
+    for (size_t c = 0; c < b->channels; c++) out[c] = b->ch[c].level;
+}
+
 double cramp_baseline_spread(const cramp_baseline *b, size_t channel)
 {
     if (!b || channel >= b->channels) return (double)NAN;

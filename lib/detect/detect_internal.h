@@ -191,6 +191,10 @@ struct cramp_detector {
     double env_window_energy[CRAMP_DETECT_MAX_CHANNELS];    /* band: window sum of b^2 */
     double motion_window_energy[CRAMP_DETECT_MAX_CHANNELS]; /* motion band: window sum of l^2 */
     double motion_env2[CRAMP_DETECT_MAX_CHANNELS];          /* its mean square, uV^2 */
+    /* the two resting levels of every channel after this tick's baseline
+       update (cramp__baseline_levels: one call per tick, not one per channel) */
+    double rest_band_level[CRAMP_DETECT_MAX_CHANNELS];
+    double rest_motion_level[CRAMP_DETECT_MAX_CHANNELS];
     float *spectral_buf;        /* spectral_frames */
     cramp__det_channel *chan;
     uint64_t frames, ticks;
