@@ -250,6 +250,10 @@ cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t f
     if (frames == 0) return CRAMP_OK;
     if (!in) return CRAMP_EINVAL;
     const size_t nch = b->channels;
+    if (frames == 1) { /* the detector's case: one envelope value per channel and tick */
+        for (size_t c = 0; c < nch; c++) cramp__bchan_add(&b->ch[c], &b->p, (double)in[c]);
+        return CRAMP_OK;
+    }
     for (size_t c = 0; c < nch; c++) {
         cramp__bchan *ch = &b->ch[c];
         const float *x = in + c;
