@@ -6,8 +6,8 @@
  * Exact order statistics in constant memory: each channel keeps the last W
  * block values twice, in arrival order (a ring, to know which value leaves)
  * and sorted (to read the quantile). A new block removes the leaving value
- * from the sorted copy (binary search for an equal value, memmove) and
- * inserts the new one (binary search, memmove): O(W) moves once per block,
+ * from the sorted copy and inserts the new one (binary searches, then one
+ * memmove of the values between the two places): O(W) moves once per block,
  * i.e. per second by default, and no rounding at all, so the level is an
  * exact function of the block values and identical for any chunking.
  *
@@ -106,16 +106,19 @@ void cramp__bchan_init(cramp__bchan *ch, const cramp__bparams *p, double *mem)
     cramp__bchan_reset(ch, p);
 }
 
-/* First index in sorted a[0..n) whose value is >= v. */
+/* First index in sorted a[0..n) whose value is >= v (v not NaN). Without
+ * branches on the data: the window's values arrive in no order, so a
+ * branching search mispredicts about half its steps. */
 static size_t lower_bound(const double *a, size_t n, double v)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v) lo = mid + 1;
-        else hi = mid;
+    if (n == 0) return 0;
+    const double *b = a;
+    while (n > 1) {
+        const size_t half = n / 2;
+        b += b[half - 1] < v ? half : 0;
+        n -= half;
     }
-    return lo;
+    return (size_t)(b - a) + (*b < v);
 }
 
 /* Removes one value equal to v from sorted a[0..n) (it is there). */
@@ -131,6 +134,23 @@ static void sorted_insert(double *a, size_t n, double v)
     const size_t i = lower_bound(a, n, v);
     memmove(a + i + 1, a + i, (n - i) * sizeof *a);
     a[i] = v;
+}
+
+/* sorted_remove(a, n, old) then sorted_insert(a, n - 1, v), n >= 1, with one
+ * move of the values between the two places instead of two moves to the
+ * end: the same array, value for value. v goes where lower_bound puts it
+ * in the array without a[i], whose values below v are those of a less a[i]
+ * when a[i] < v. */
+static void sorted_replace(double *a, size_t n, double old, double v)
+{
+    size_t i = lower_bound(a, n, old);
+    if (i >= n) i = n - 1; /* cannot happen: old was inserted */
+    const size_t j = lower_bound(a, n, v) - (size_t)(a[i] < v);
+    if (j >= i)
+        memmove(a + i, a + i + 1, (j - i) * sizeof *a);
+    else
+        memmove(a + j + 1, a + j, (i - j) * sizeof *a);
+    a[j] = v;
 }
 
 /* Type-7 quantile of sorted a[0..n), n >= 1. */
@@ -157,12 +177,14 @@ void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
         if (!isfinite(lv) || !isfinite(sv)) lv = sv = (double)NAN;
     }
     const double old_l = ch->ring_l[ch->slot], old_s = ch->ring_s[ch->slot];
-    if (!isnan(old_l)) {
+    if (!isnan(old_l) && !isnan(lv)) {
+        sorted_replace(ch->sort_l, ch->n_valid, old_l, lv);
+        if (p->spread) sorted_replace(ch->sort_s, ch->n_valid, old_s, sv);
+    } else if (!isnan(old_l)) {
         sorted_remove(ch->sort_l, ch->n_valid, old_l);
         if (p->spread) sorted_remove(ch->sort_s, ch->n_valid, old_s);
         ch->n_valid--;
-    }
-    if (!isnan(lv)) {
+    } else if (!isnan(lv)) {
         sorted_insert(ch->sort_l, ch->n_valid, lv);
         if (p->spread) sorted_insert(ch->sort_s, ch->n_valid, sv);
         ch->n_valid++;
@@ -228,6 +250,10 @@ cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t f
     if (frames == 0) return CRAMP_OK;
     if (!in) return CRAMP_EINVAL;
     const size_t nch = b->channels;
+    if (frames == 1) { /* the detector's case: one envelope value per channel and tick */
+        for (size_t c = 0; c < nch; c++) cramp__bchan_add(&b->ch[c], &b->p, (double)in[c]);
+        return CRAMP_OK;
+    }
     for (size_t c = 0; c < nch; c++) {
         cramp__bchan *ch = &b->ch[c];
         const float *x = in + c;
@@ -240,6 +266,11 @@ double cramp_baseline_level(const cramp_baseline *b, size_t channel)
 {
     if (!b || channel >= b->channels) return (double)NAN;
     return b->ch[channel].level;
+}
+
+void cramp__baseline_levels(const cramp_baseline *b, double *out)
+{
+    for (size_t c = 0; c < b->channels; c++) out[c] = b->ch[c].level;
 }
 
 double cramp_baseline_spread(const cramp_baseline *b, size_t channel)

@@ -64,4 +64,8 @@ static inline int cramp__bchan_add(cramp__bchan *ch, const cramp__bparams *p, do
     return 0;
 }
 
+/* out[c] = cramp_baseline_level(b, c) for every channel c of b (b not NULL),
+ * in one call. */
+void cramp__baseline_levels(const cramp_baseline *b, double *out);
+
 #endif

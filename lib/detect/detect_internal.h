@@ -199,6 +199,10 @@ struct cramp_detector {
     double env_window_energy[CRAMP_DETECT_MAX_CHANNELS];    /* band: window sum of b^2 */
     double motion_window_energy[CRAMP_DETECT_MAX_CHANNELS]; /* motion band: window sum of l^2 */
     double motion_env2[CRAMP_DETECT_MAX_CHANNELS];          /* its mean square, uV^2 */
+    /* the two resting levels of every channel after this tick's baseline
+       update (cramp__baseline_levels: one call per tick, not one per channel) */
+    double rest_band_level[CRAMP_DETECT_MAX_CHANNELS];
+    double rest_motion_level[CRAMP_DETECT_MAX_CHANNELS];
     float *spectral_buf;        /* spectral_frames */
     cramp__det_channel *chan;
     uint64_t frames, ticks;
@@ -227,6 +231,12 @@ static inline size_t cramp__tick_at(const cramp_detector *d, size_t c, uint64_t 
 {
     return (size_t)(j % CRAMP__TICK_RING) * d->channels + c;
 }
+
+/* detect_config.c: the sums over channels of the Goertzel powers at 50 Hz
+ * (+ 150 Hz) and 60 Hz (+ 180 Hz; the harmonics only where fs > 370 Hz) of
+ * interleaved in[frames x C], which cramp_detect_mains_guess compares. */
+void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double fs, double *p50,
+                               double *p60);
 
 /* segments.c */
 /* The detector as two stages, for a pipeline over two threads (the night

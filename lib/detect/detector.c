@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "detect/detect_internal.h"
+#include "detect/baseline_internal.h"
 #include "dsp/comb.h"
 
 /* ---- life cycle --------------------------------------------------------- */
@@ -435,7 +436,7 @@ static void motion_tick(cramp_detector *d, size_t c, uint64_t j, uint64_t centre
     const size_t W = d->env_ticks;
     const uint64_t half = W / 2;
     if (!h->motion_active) {
-        const double L = cramp_baseline_level(d->rest_motion, c);
+        const double L = d->rest_motion_level[c];
         if (L != h->motion_thr_rest_uv) { /* changes once per baseline block */
             h->motion_thr_rest_uv = L;
             const double t = cramp__above_rest(L, d->cfg.lf_onset_uv, d->cfg.lf_onset_k);
@@ -498,7 +499,7 @@ static void motion_tick(cramp_detector *d, size_t c, uint64_t j, uint64_t centre
 static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, double env)
 {
     cramp__det_channel *h = &d->chan[c];
-    const double L = cramp_baseline_level(d->rest_band, c);
+    const double L = d->rest_band_level[c];
     if (!isfinite(L)) return;
     const double thr = cramp__above_rest(L, d->cfg.onset_uv, d->cfg.onset_k);
     if (env < thr || h->flat_run_ticks > 0) return;
@@ -519,7 +520,7 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     h->emg_next_add_tick = on;
     h->emg_quiet_ticks = 0;
     h->emg_rest_uv = L;
-    h->emg_rest_motion_uv = cramp_baseline_level(d->rest_motion, c);
+    h->emg_rest_motion_uv = d->rest_motion_level[c];
     h->emg_onset_thr_uv = thr;
     h->emg_offset_thr_uv = cramp__above_rest(L, d->cfg.offset_uv, d->cfg.offset_k);
     h->seg_band_energy = h->seg_motion_energy = 0;
@@ -622,6 +623,8 @@ static void tick_done(cramp_detector *d)
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
     cramp_baseline_process(d->rest_band, d->env_uv, 1);
     cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
+    cramp__baseline_levels(d->rest_band, d->rest_band_level);
+    cramp__baseline_levels(d->rest_motion, d->rest_motion_level);
     d->ticks = j + 1;
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;
