@@ -154,8 +154,9 @@ void cmd_detect_help(FILE *out)
             d.sparse_kurtosis, d.stretch_window_s);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
-          "  --threads N             threads for one recording (default: the machine's\n"
-          "                          cores): its channels split into parts of one SIMD\n"
+          "  --threads N             threads for one recording (default: the saved\n"
+          "                          tuning's, cramp tune, else the machine's cores):\n"
+          "                          its channels split into parts of one SIMD\n"
           "                          vector (8 with AVX-512), each on a thread, while\n"
           "                          this one reads; the episodes are the same for any N\n"
           "  --quiet                 no summary or progress on stderr\n"
@@ -191,6 +192,7 @@ typedef struct detect_opts {
     int all_channels;     /* --all-channels */
     cramp_night_options night; /* detect config (band, sparseness), mains */
     cli_input in;
+    const char *threads_from; /* where night.threads came from: --threads, tuning, cores */
 } detect_opts;
 
 static void clock_text(double t, char *buf, size_t cap)
@@ -280,6 +282,16 @@ static void print_summary(const char *path, const char *out_path, const detect_o
     fprintf(stderr, "  %zu episodes -> %s%s%s; %.2f s (%.0f M samples/s)\n", r->n_episodes,
             strcmp(out_path, "-") ? out_path : "stdout", o->edf_out ? ", " : "",
             o->edf_out ? o->edf_out : "", el, el > 0 ? (double)r->samples / el / 1e6 : 0.0);
+    /* What the driver ran, from its result: parts and worker threads per group. */
+    if (o->night.threads)
+        fprintf(stderr, "  threads: %zu (%s); ", o->night.threads, o->threads_from);
+    else
+        fprintf(stderr, "  threads: one per online core (%s); ", o->threads_from);
+    for (size_t k = 0; k < G; k++)
+        fprintf(stderr, "%s%g Hz: %zu part%s on %zu worker thread%s", k ? ", " : "",
+                r->group[k].fs, r->group[k].parts, r->group[k].parts == 1 ? "" : "s",
+                r->group[k].threads, r->group[k].threads == 1 ? "" : "s");
+    fputc('\n', stderr);
 }
 
 static void show_progress(void *user, double fraction)
@@ -388,8 +400,8 @@ int cmd_detect(int argc, char *argv[])
     detect_opts o;
     memset(&o, 0, sizeof o);
     cramp_night_options_default(&o.night);
-    o.night.threads = 0; /* one per core */
-    int no_tuning = 0;
+    o.night.threads = 0; /* one per core, unless --threads or the tuning says */
+    int no_tuning = 0, threads_given = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -422,6 +434,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_THREADS:
             if (detect_parse_threads("--threads", optarg, &o.night) != CLI_OK)
                 return CLI_USAGE;
+            threads_given = 1;
             break;
         default: {
             const int rc = detect_option(c, optarg, &o.night, &o.in, &o.all_channels);
@@ -433,6 +446,13 @@ int cmd_detect(int argc, char *argv[])
     const int nfiles = argc - optind;
     if (nfiles < 1) return cli_usage_error("give a recording (EDF/BDF/WAV) to detect in");
     cli_tuning_apply(&o.night, no_tuning, o.quiet);
+    /* An explicit --threads wins, else the tuning's count, else the cores. */
+    const char *threads_from = threads_given ? "--threads" : "cores";
+    if (!threads_given && cli_tuning_threads()) {
+        o.night.threads = cli_tuning_threads();
+        threads_from = "tuning";
+    }
+    o.threads_from = threads_from;
     if (nfiles > 1 && (o.out || o.edf_out))
         return cli_usage_error("-o and --edf-annotations take one FILE; with several, each "
                                "gets FILE.detected.%s beside it",

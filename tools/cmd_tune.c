@@ -4,8 +4,11 @@
  * FFTW planner effort, each run in a child process of its own (FFTW's
  * planner and wisdom are process-wide: a timed plan made in one candidate's
  * run would otherwise serve the next), in interleaved rounds; keeps the
- * fastest whose episodes are bit-identical to the reference (block 4096,
- * scalar path, FFTW_ESTIMATE) and saves it (cramp/tuning.h). */
+ * fastest by CPU time whose episodes are bit-identical to the reference
+ * (block 4096, scalar path, FFTW_ESTIMATE); then, with that setting, every
+ * thread count from 1 to the online cores in interleaved rounds ranked by
+ * wall time (CPU time cannot show a gain from threads: it sums over them),
+ * and saves the choice (cramp/tuning.h). */
 #include "cmd_tune.h"
 
 #include <errno.h>
@@ -46,6 +49,13 @@ void cli_tuning_apply(cramp_night_options *opt, int no_tuning, int quiet)
         break;
     case CRAMP_TUNING_NONE: break;
     }
+}
+
+size_t cli_tuning_threads(void)
+{
+    /* cramp_tuning_find leaves an untuned value (threads 0) unless a file
+     * for this CPU is in force; g_tuning is all zeros if never looked for. */
+    return g_tuning.threads;
 }
 
 void cli_tuning_describe(FILE *out)
@@ -154,6 +164,7 @@ typedef struct candidate {
     size_t block;
     cramp_simd simd;
     cramp_fft_effort effort;
+    size_t threads;      /* the night driver's worker threads (1: none) */
     double best_s;       /* least CPU time of a timed run, s; HUGE_VAL before any */
     double best_wall_s;  /* least wall time of a timed run, s */
     int differs;         /* episodes not those of the reference: run no more */
@@ -215,9 +226,11 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* CPU time of this (single-threaded) process: on a shared machine far less
+/* CPU time of this process (all its threads): on a shared machine far less
  * disturbed by other work than wall time, which counts the time the process
- * waited for a core. A thread-count axis will have to rank by wall time. */
+ * waited for a core. It cannot show a gain from threads (it sums over them,
+ * and handing blocks between threads only adds to it): the thread-count axis
+ * is ranked by wall time. */
 static double cpu_s(void)
 {
     struct timespec ts;
@@ -238,6 +251,7 @@ static void run_candidate(night_mem *m, const candidate *c, const char *wisdom,
     opt.detect.fft_effort = c->effort;
     opt.detect.fft_wisdom = c->effort == CRAMP_FFT_ESTIMATE ? NULL : wisdom;
     opt.mains_hz = -1;
+    opt.threads = c->threads;
     cramp_error err;
     cramp_night_result res;
     memset(rep, 0, sizeof *rep);
@@ -304,6 +318,47 @@ static void measure(night_mem *m, candidate *c, const char *wisdom)
     if (rep.wall_s < c->best_wall_s) c->best_wall_s = rep.wall_s;
 }
 
+/* ---- the thread count ----------------------------------------------------- */
+
+/* Most thread counts tried (one per online core up to this). */
+#define TUNE_MAX_THREADS 64
+
+/* With the chosen setting `base`, runs 1 .. `max` threads in `rounds`
+ * interleaved rounds (each round starting one further along) into tc[0..max)
+ * and returns the index of the count kept: the one of least wall time among
+ * those whose episodes hash to `want`, if it beats 1 thread's by more than
+ * 3 %, else 0 (1 thread). Wall time, not CPU time: threads add CPU time (the
+ * hand-over of blocks) and gain only in time to the result. */
+static size_t tune_threads(night_mem *m, const candidate *base, size_t max, size_t rounds,
+                           uint64_t want, char wisdom[][64], int quiet, candidate *tc)
+{
+    for (size_t i = 0; i < max; i++) {
+        tc[i] = *base;
+        tc[i].threads = i + 1;
+        tc[i].best_s = tc[i].best_wall_s = HUGE_VAL;
+        tc[i].differs = tc[i].failed = 0;
+        tc[i].hash = 0;
+        tc[i].episodes = 0;
+        tc[i].error[0] = '\0';
+    }
+    if (max < 2) return 0;
+    for (size_t r = 0; r < rounds; r++) {
+        if (!quiet) cli_note("threads, round %zu of %zu: 1 to %zu threads", r + 1, rounds, max);
+        for (size_t i = 0; i < max; i++) {
+            candidate *k = &tc[(i + r) % max];
+            if (k->failed || k->differs) continue;
+            measure(m, k, wisdom[k->effort]);
+            if (!k->failed && k->hash != want) k->differs = 1;
+        }
+    }
+    if (tc[0].failed || tc[0].hash != want) return 0;
+    size_t fast = 0;
+    for (size_t i = 1; i < max; i++)
+        if (!tc[i].failed && tc[i].hash == want && tc[i].best_wall_s < tc[fast].best_wall_s)
+            fast = i;
+    return tc[fast].best_wall_s < tc[0].best_wall_s / 1.03 ? fast : 0;
+}
+
 /* ---- the command ---------------------------------------------------------- */
 
 void cmd_tune_help(FILE *out)
@@ -322,7 +377,18 @@ void cmd_tune_help(FILE *out)
           "The fastest is kept if it beats the untuned default (4096, best path,\n"
           "estimate) by more than 3 %, a timed FFTW planner only if it beats that by 3 %\n"
           "more (its plans for sizes this night lacks are not checked).\n"
-"\n"
+          "\n"
+          "Then, with the chosen setting, every thread count from 1 to the online cores\n"
+          "(the night driver's worker threads for one recording; its episodes are the\n"
+          "same bits for any count, and a count whose episodes differ is dropped) in\n"
+          "interleaved rounds, ranked by least WALL time: CPU time cannot show a gain\n"
+          "from threads (it sums over them, and handing blocks between threads adds to\n"
+          "it), so this axis is disturbed by other work on a shared machine. More than\n"
+          "1 thread is kept only if it beats 1 thread by more than 3 %. cramp detect\n"
+          "uses the saved count unless --threads is given (without a tuning: one per\n"
+          "core); cramp batch keeps 1 per recording unless --threads-per-night (its\n"
+          "jobs already fill the cores).\n"
+          "\n"
           "The choice is saved under the CPU's model and flags in\n"
           "$XDG_CONFIG_HOME/cramp/tuning (default ~/.config/cramp/tuning), FFTW wisdom\n"
           "beside it (fftw-wisdom); a file for another CPU is ignored with a note.\n"
@@ -338,8 +404,9 @@ void cmd_tune_help(FILE *out)
           "  --quiet             no table on stderr\n"
           "  -h, --help          show this help\n"
           "\n"
-          "The table (stderr): each setting's least CPU and wall time, M samples per CPU\n"
-          "second, and whether its episodes matched. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
+          "The tables (stderr): each setting's least CPU and wall time, M samples per CPU\n"
+          "second, and whether its episodes matched; then each thread count's least wall\n"
+          "and CPU time and M samples per wall second. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
           "\n"
           "Example: cramp tune --minutes 1 --rounds 1 --dry-run\n",
           out);
@@ -444,7 +511,8 @@ int cmd_tune(int argc, char *argv[])
      * would serve a less patient one's plans. */
     char scratch[] = "/tmp/cramp-tune.XXXXXX";
     if (!mkdtemp(scratch)) return cli_fail("cannot make a scratch folder: %s", strerror(errno));
-    char wisdom[3][sizeof scratch + 32];
+    char wisdom[3][64];
+    _Static_assert(sizeof scratch + 32 <= 64, "the wisdom paths fit");
     for (int e = 0; e < 3; e++)
         snprintf(wisdom[e], sizeof wisdom[e], "%s/wisdom-%s", scratch,
                  cramp_tuning_effort_name((cramp_fft_effort)e));
@@ -470,6 +538,7 @@ int cmd_tune(int argc, char *argv[])
                 k->block = blocks[b];
                 k->simd = paths[p];
                 k->effort = (cramp_fft_effort)e;
+                k->threads = 1;
                 k->best_s = k->best_wall_s = HUGE_VAL;
                 if (k->block == 4096 && e == 0 && paths[p] == CRAMP_SIMD_SCALAR) ref = nc;
                 if (k->block == 4096 && e == 0 && paths[p] == best) dflt = nc;
@@ -537,11 +606,38 @@ int cmd_tune(int argc, char *argv[])
                 cramp_simd_name(best), msamples / cand[dflt].best_s);
     }
 
+    /* The thread count, with the setting chosen on one thread. */
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    const size_t max_threads = online < 1                  ? 1
+                               : online > TUNE_MAX_THREADS ? TUNE_MAX_THREADS
+                                                           : (size_t)online;
+    candidate tc[TUNE_MAX_THREADS];
+    const size_t tpick =
+        tune_threads(&m, &cand[pick], max_threads, rounds, want, wisdom, quiet, tc);
+    if (!quiet && max_threads > 1) {
+        fprintf(stderr, "%-7s %9s %10s %13s  %s\n", "threads", "wall ms", "CPU ms",
+                "M smp/wall-s", "episodes");
+        for (size_t i = 0; i < max_threads; i++) {
+            const candidate *k = &tc[i];
+            if (k->failed)
+                fprintf(stderr, "%-7zu %9s %10s %13s  failed: %s\n", k->threads, "-", "-", "-",
+                        k->error);
+            else
+                fprintf(stderr, "%-7zu %9.1f %10.1f %13.1f  %zu, %s%s\n", k->threads,
+                        1e3 * k->best_wall_s, 1e3 * k->best_s, msamples / k->best_wall_s,
+                        k->episodes, k->hash == want ? "identical" : "DIFFERENT",
+                        i == tpick ? " <- chosen" : "");
+        }
+    }
+
     cramp_tuning t;
     cramp_tuning_init(&t);
     t.block_frames = cand[pick].block;
     t.simd = cand[pick].simd;
     t.fft_effort = cand[pick].effort;
+    /* 1 thread when only one core is online, or when 1 thread's run failed
+     * here (then the tuning says nothing about threads). */
+    t.threads = max_threads < 2 ? 1 : tc[0].failed ? 0 : tc[tpick].threads;
     t.measured_msps = msamples / cand[pick].best_s;
     t.reference_msps = cand[dflt].failed ? 0 : msamples / cand[dflt].best_s;
     if (!dry && t.fft_effort != CRAMP_FFT_ESTIMATE) {
@@ -552,12 +648,16 @@ int cmd_tune(int argc, char *argv[])
     if (rc == CLI_OK && !dry) {
         if (cramp_tuning_write(path, &t, &err) != CRAMP_OK) rc = cli_fail("%s", err.message);
     }
+    char walls[96] = "";
+    if (max_threads > 1 && !tc[0].failed)
+        snprintf(walls, sizeof walls, " (wall %.1f ms; 1 thread %.1f ms)",
+                 1e3 * tc[tpick].best_wall_s, 1e3 * tc[0].best_wall_s);
     if (rc == CLI_OK)
         printf("%s: block_frames %zu, simd %s, fft_effort %s: %.1f M samples/s "
-               "(untuned %.1f) on %s / %s\n",
+               "(untuned %.1f) on %s / %s; threads %zu%s\n",
                dry ? "would save" : path, t.block_frames, cramp_simd_name(t.simd),
                cramp_tuning_effort_name(t.fft_effort), t.measured_msps, t.reference_msps,
-               t.cpu_model, t.cpu_flags);
+               t.cpu_model, t.cpu_flags, t.threads, walls);
     night_free(&m);
     for (int e = 0; e < 3; e++) unlink(wisdom[e]);
     rmdir(scratch);

@@ -5,7 +5,9 @@
  * kind of corrupt file refused with CRAMP_EFORMAT and a message naming the
  * file and the line; a file for another CPU found but not applied; the
  * default path from XDG_CONFIG_HOME or HOME; apply changing only the three
- * tuned fields. */
+ * tuned fields (never threads: the caller decides); the optional threads
+ * line written, read back, absent as 0 (today's behaviour) and refused with
+ * the file and line when bad. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,7 @@ static void test_round_trip(void)
     snprintf(t.fft_wisdom, sizeof t.fft_wisdom, "%s", at("fftw-wisdom"));
     t.measured_msps = 212.5;
     t.reference_msps = 176;
+    t.threads = 3;
     cramp_error err;
     CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_OK, "write: %s", err.message);
     CHECK(cramp_tuning_read(at("tuning"), &back, &err) == CRAMP_OK, "read: %s", err.message);
@@ -110,6 +113,7 @@ static void test_round_trip(void)
           t.fft_wisdom, back.fft_wisdom);
     CHECK(back.measured_msps == 212.5 && back.reference_msps == 176, "speeds %g %g",
           back.measured_msps, back.reference_msps);
+    CHECK(back.threads == 3, "threads 3 read back as %zu", back.threads);
     CHECK(strcmp(back.path, at("tuning")) == 0, "path '%s'", back.path);
     /* The file names the wisdom relative to its folder. */
     FILE *f = fopen(at("tuning"), "r");
@@ -118,6 +122,7 @@ static void test_round_trip(void)
     text[n] = '\0';
     if (f) fclose(f);
     CHECK(strstr(text, "\nfft_wisdom fftw-wisdom\n") != NULL, "file:\n%s", text);
+    CHECK(strstr(text, "\nthreads 3\n") != NULL, "no threads line in the file:\n%s", text);
 
     /* find: in force, with a note naming the path and key. */
     cramp_tuning_state state;
@@ -126,6 +131,27 @@ static void test_round_trip(void)
           "find: %s", err.message);
     CHECK(state == CRAMP_TUNING_IN_FORCE && back.block_frames == 16384, "state %d", (int)state);
     CHECK(strstr(note, at("tuning")) && strstr(note, t.cpu_flags), "note '%s'", note);
+    CHECK(strstr(note, ", threads 3)") != NULL, "note '%s' lacks the threads", note);
+
+    /* Without threads: no line written, 0 read back, and the note is silent. */
+    t.threads = 0;
+    CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_OK, "write: %s", err.message);
+    f = fopen(at("tuning"), "r");
+    n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    if (f) fclose(f);
+    CHECK(strstr(text, "threads") == NULL, "threads 0 was written:\n%s", text);
+    CHECK(cramp_tuning_find(at("tuning"), &back, &state, note, sizeof note, &err) == CRAMP_OK &&
+              state == CRAMP_TUNING_IN_FORCE && back.threads == 0 && !strstr(note, "threads"),
+          "no threads line: state %d threads %zu note '%s'", (int)state, back.threads, note);
+    char valid[2048];
+    valid_text(valid, sizeof valid, "threads 1024\n");
+    write_text(at("tuning"), valid);
+    CHECK(cramp_tuning_read(at("tuning"), &back, &err) == CRAMP_OK && back.threads == 1024,
+          "threads 1024: %zu (%s)", back.threads, err.message);
+    t.threads = 1025;
+    CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_EINVAL,
+          "threads 1025 was written");
 
     /* Another CPU's file: found, not applied, and the note says so. */
     char other[2048];
@@ -153,8 +179,20 @@ static void test_corrupt(void)
     char text[2048];
     valid_text(text, sizeof text, "block_frames 1\n");
     refused(text, 10, "given twice");
-    valid_text(text, sizeof text, "threads 2\n");
-    refused(text, 10, "unknown key 'threads'");
+    valid_text(text, sizeof text, "threads 0\n");
+    refused(text, 10, "threads '0' is not a whole number in 1..1024");
+    valid_text(text, sizeof text, "threads two\n");
+    refused(text, 10, "threads 'two'");
+    valid_text(text, sizeof text, "threads -2\n");
+    refused(text, 10, "threads '-2'");
+    valid_text(text, sizeof text, "threads 1025\n");
+    refused(text, 10, "threads '1025'");
+    valid_text(text, sizeof text, "threads 2x\n");
+    refused(text, 10, "threads '2x'");
+    valid_text(text, sizeof text, "threads 2\nthreads 2\n");
+    refused(text, 11, "'threads' given twice");
+    valid_text(text, sizeof text, "treads 2\n");
+    refused(text, 10, "unknown key 'treads'");
     valid_text(text, sizeof text, "measured_msps fast\n");
     refused(text, 10, "measured_msps");
     refused("format 1\nblock_frames banana\n", 2, "block_frames 'banana'");
@@ -219,8 +257,10 @@ static void test_apply(void)
     t.block_frames = 1;
     t.simd = CRAMP_SIMD_SCALAR;
     t.fft_effort = CRAMP_FFT_MEASURE;
+    t.threads = 5; /* the caller's to apply, never cramp_tuning_apply's */
     snprintf(t.fft_wisdom, sizeof t.fft_wisdom, "/somewhere/fftw-wisdom");
     CHECK(cramp_tuning_apply(&t, &b) == 3, "applied fields");
+    CHECK(b.threads == a.threads, "apply set threads %zu", b.threads);
     CHECK(b.block_frames == 1 && b.detect.simd == CRAMP_SIMD_SCALAR &&
               b.detect.fft_effort == CRAMP_FFT_MEASURE && b.detect.fft_wisdom == t.fft_wisdom,
           "options after apply: %zu %d %d", b.block_frames, (int)b.detect.simd,

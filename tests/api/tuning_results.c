@@ -5,7 +5,8 @@
  * applied (large blocks, the best SIMD path), and with deliberately odd ones
  * (1-frame blocks on the scalar path; 7-frame blocks, a count that splits
  * every 10-ms tick, on each other path) gives the same episodes, every field
- * bit for bit. */
+ * bit for bit; so does a tuning with a thread count, applied as cramp detect
+ * applies it (opt.threads = t.threads), on 2 and 3 threads. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,30 @@ int main(void)
     if (run(&opt, &res) == CRAMP_OK) {
         compare(&ref, &res, "odd (1 frame, scalar)");
         cramp_night_result_free(&res);
+    }
+
+    /* A thread count read back from the file and applied by the caller. */
+    for (size_t threads = 2; threads <= 3; threads++) {
+        cramp_tuning_init(&t);
+        t.block_frames = 4096;
+        t.simd = cramp_simd_best();
+        t.threads = threads;
+        CHECK(cramp_tuning_write(path, &t, &err) == CRAMP_OK, "write: %s", err.message);
+        CHECK(cramp_tuning_find(path, &t, &state, NULL, 0, &err) == CRAMP_OK &&
+                  state == CRAMP_TUNING_IN_FORCE && t.threads == threads,
+              "find threads: state %d threads %zu", (int)state, t.threads);
+        cramp_night_options_default(&opt);
+        cramp_tuning_apply(&t, &opt);
+        opt.threads = t.threads;
+        char what[64];
+        snprintf(what, sizeof what, "tuned threads %zu", threads);
+        if (run(&opt, &res) == CRAMP_OK) {
+            size_t workers = 0;
+            for (size_t g = 0; g < res.n_groups; g++) workers += res.group[g].threads;
+            CHECK(workers >= 1, "%s: the run used no worker thread", what);
+            compare(&ref, &res, what);
+            cramp_night_result_free(&res);
+        }
     }
 
     /* 7-frame blocks on every other path this machine runs. */

@@ -7,7 +7,11 @@
 # tuning file, with the one cramp tune saved, with a deliberately odd one
 # (1-frame blocks, scalar path) and with --no-tuning; a file for another CPU
 # is ignored with a note; a corrupt file is refused with a warning naming the
-# file and line, and the run goes on untuned (exit 0, same bytes).
+# file and line, and the run goes on untuned (exit 0, same bytes). Threads:
+# cramp tune saves a `threads` line; cramp detect runs the tuning's count
+# (its summary says so, with the parts and worker threads the driver reported
+# in its result) unless --threads is given, the cores without a tuning, and
+# the episodes are the same bytes; a bad threads value is refused (file:line).
 # Usage: tests/cli_tuning.sh PATH/TO/cramp
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,9 +64,61 @@ else
 fi
 run --version
 grep -q "^tuning: $file (key " out && ok || bad "--version with a tuning: $(cat out)"
+tuned_threads=$(sed -n 's/^threads \([0-9]*\)$/\1/p' "$file")
+[ -n "$tuned_threads" ] && [ "$tuned_threads" -ge 1 ] && ok ||
+    bad "cramp tune saved no threads line: $(cat "$file")"
+grep -q ", threads $tuned_threads)\$" out && ok || bad "--version lacks the threads: $(cat out)"
 detect tuned
 same tuned
 [ -s tuned.err ] && bad "a tuned run wrote to stderr: $(cat tuned.err)" || ok
+
+# The tuning's thread count is the one cramp detect runs, unless --threads.
+# summary THREADS_FROM WORKERS_TEST [OPTIONS]: detect (not quiet), then its
+# summary's threads line must name THREADS_FROM and its worker threads pass
+# the test (e.g. "-eq 0").
+summary() {
+    local want=$1 op=$2 n=$3
+    shift 3
+    run detect night.edf -o summary.tsv "$@"
+    expect_rc 0 "detect $*"
+    local line workers
+    line=$(grep '^  threads: ' err)
+    case $line in
+    "  threads: $want; "*) ok ;;
+    *) bad "detect $*: want 'threads: $want', got '$line'" ;;
+    esac
+    workers=$(sed -n 's/.* on \([0-9]*\) worker thread.*/\1/p' <<<"$line")
+    [ -n "$workers" ] && [ "$workers" "$op" "$n" ] && ok ||
+        bad "detect $*: worker threads '$workers', want $op $n: $line"
+    cmp -s untuned.tsv summary.tsv && ok || bad "detect $*: the episodes changed"
+}
+cp "$file" tuned.keep
+sed -e '/^threads /d' tuned.keep >"$file"
+echo "threads 3" >>"$file"
+run --version
+grep -q ", threads 3)\$" out && ok || bad "--version with threads 3: $(cat out)"
+summary "3 (tuning)" -ge 1
+summary "1 (--threads)" -eq 0 --threads 1
+summary "one per online core (cores)" -ge 0 --no-tuning
+detect threads3
+same threads3
+sed -e '/^threads /d' tuned.keep >"$file"
+echo "threads 1" >>"$file"
+summary "1 (tuning)" -eq 0
+summary "2 (--threads)" -ge 1 --threads 2
+detect threads1
+same threads1
+sed -e '/^threads /d' tuned.keep >"$file" # absent: today's behaviour, the cores
+summary "one per online core (cores)" -ge 0
+# A bad thread count: refused with the file and line, the run goes on untuned.
+echo "threads many" >>"$file"
+line=$(grep -n '^threads ' "$file" | cut -d: -f1)
+run --version
+grep -q "^tuning: none (refused: $file:$line: threads 'many' is not a whole number" out && ok ||
+    bad "--version with a bad threads line: $(cat out)"
+summary "one per online core (cores)" -ge 0
+expect_err "tuning file refused, running untuned: $file:$line: threads 'many'" "bad threads"
+cp tuned.keep "$file"
 
 # Deliberately odd: 1-frame blocks on the scalar path.
 sed -e 's/^block_frames .*/block_frames 1/' -e 's/^simd .*/simd scalar/' "$file" >odd
@@ -97,9 +153,9 @@ grep -q "tuning file refused, running untuned: $file:$line: simd 'turbo'" corrup
     bad "corrupt file: stderr lacks the refusal with $file:$line: $(cat corrupt.err)"
 run detect night.edf -o quiet.tsv --quiet --no-tuning
 [ -s err ] && bad "--no-tuning still read the corrupt file: $(cat err)" || ok
-printf 'format 1\nthreads 2\n' >"$file"
+printf 'format 1\nthread 2\n' >"$file"
 run --version
-grep -q "$file:2: unknown key 'threads'" out && ok || bad "unknown key: $(cat out)"
+grep -q "$file:2: unknown key 'thread'" out && ok || bad "unknown key: $(cat out)"
 
 echo "cli_tuning: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

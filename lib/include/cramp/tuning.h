@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cramp: the machine's speed tuning of the night driver, as `cramp tune`
- * measures and saves it (as FFTW keeps wisdom): the block size, the SIMD path
- * and the FFTW planner effort that ran a simulated night fastest on this CPU
- * while giving episodes identical to the untuned run's.
+ * measures and saves it (as FFTW keeps wisdom): the block size, the SIMD path,
+ * the FFTW planner effort and the thread count that ran a simulated night
+ * fastest on this CPU while giving episodes identical to the untuned run's.
  *
  * The tuning changes speed only, never results: every SIMD path gives the
  * same bits, any block size gives the same segments (cramp/detect.h), and a
  * planner effort is kept by `cramp tune` only where the spectral measures came
  * out bit-identical (tests/tuning_results.c checks a run with and without a
- * tuning file, and with a deliberately odd one).
+ * tuning file, and with a deliberately odd one); the night driver is
+ * bit-identical for any thread count (cramp/night.h, "Threads").
  *
  * The file: $XDG_CONFIG_HOME/cramp/tuning (default ~/.config/cramp/tuning),
  * FFTW wisdom beside it (fftw-wisdom). Text, one "key value" per line, '#'
@@ -21,6 +22,7 @@
  *     simd avx512
  *     fft_effort measure
  *     fft_wisdom fftw-wisdom
+ *     threads 2
  *     measured_msps 212.5
  *     reference_msps 176.0
  *
@@ -29,11 +31,15 @@
  * for another CPU and is not applied. fft_wisdom is relative to the file's
  * folder (or absolute), "none" for no wisdom. measured_msps and
  * reference_msps (M samples/s of the tuned and of the untuned run on the
- * tuning night) are information only. Every key but measured_msps and
- * reference_msps is required once; an unknown key is refused (a typo must
- * not pass silently). A later version adds keys (a thread count, `threads N`,
- * is the next) with a default that keeps today's behaviour when absent, and
- * raises `format` only if an old reader would misread the file.
+ * tuning night) are information only. threads (1..1024: worker threads of
+ * the night driver for one recording, cramp_night_options.threads) is
+ * optional: absent, the tuning says nothing about threads (t->threads 0) and
+ * every caller keeps its own default; `cramp tune` ranks it by wall time,
+ * since CPU time cannot show a gain from threads. Every other key but
+ * measured_msps and reference_msps is required once; an unknown key is
+ * refused (a typo must not pass silently). A later version adds keys with a
+ * default that keeps today's behaviour when absent, and raises `format` only
+ * if an old reader would misread the file.
  *
  * Units: block_frames in frames, speeds in millions of samples (frames x
  * channels) per second. Ownership: a cramp_tuning is a plain value (fixed
@@ -72,13 +78,15 @@ typedef struct cramp_tuning {
     char fft_wisdom[CRAMP_TUNING_PATH_SIZE]; /* wisdom file, absolute once read
                                                 (relative to the file's folder in
                                                 the file); "" none */
+    size_t threads;            /* night driver threads per recording, 1..1024; 0: not
+                                  tuned (no `threads` line) */
     double measured_msps;      /* information: tuned speed on the tuning night; 0 unknown */
     double reference_msps;     /* information: untuned speed there; 0 unknown */
     char path[CRAMP_TUNING_PATH_SIZE]; /* file it was read from; "" if none */
 } cramp_tuning;
 
 /* An untuned value: this CPU's model and flags, block_frames 0, AUTO,
- * ESTIMATE, no wisdom, no path. Applying it changes nothing. Reads
+ * ESTIMATE, no wisdom, threads 0, no path. Applying it changes nothing. Reads
  * /proc/cpuinfo (once per call). */
 CRAMP_API void cramp_tuning_init(cramp_tuning *t);
 
@@ -109,7 +117,8 @@ CRAMP_API cramp_status cramp_tuning_read(const char *path, cramp_tuning *t, cram
 /* Writes t to path through the one safe output (cramp/output.h: a temporary
  * file renamed into place), as the format above; t->fft_wisdom is written
  * relative to path's folder when it lies there; block_frames 0 is written as
- * 4096 (the driver's default); speeds of 0 are left out. The folder must exist.
+ * 4096 (the driver's default); threads and speeds of 0 are left out (threads
+ * above 1024 is refused with CRAMP_EINVAL). The folder must exist.
  * "PATH: cannot write: REASON" on failure. Allocates temporarily. */
 CRAMP_API cramp_status cramp_tuning_write(const char *path, const cramp_tuning *t,
                                           cramp_error *err);
@@ -126,7 +135,7 @@ typedef enum cramp_tuning_state {
  * *t gets the file's values when the state is IN_FORCE, else an untuned
  * value (cramp_tuning_init) with t->path set to the file looked at. note
  * (note_size bytes, may be NULL) gets one line for a person: "PATH (key
- * MODEL / FLAGS)", "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
+ * MODEL / FLAGS: block N, simd S, fft E[, threads N])", "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
  * ignored" or the refusal. Returns CRAMP_OK in every state but REFUSED (then
  * the read's status, with err set); a missing default path (no HOME) is
  * NONE. Allocates temporarily. */
@@ -139,6 +148,11 @@ CRAMP_API cramp_status cramp_tuning_find(const char *path, cramp_tuning *t,
  * effort and wisdom (detect.fft_effort, detect.fft_wisdom pointing at
  * t->fft_wisdom: t must outlive the run). Leaves every other field, so call
  * it after cramp_night_options_default and before the caller's own choices.
+ * It does not set opt->threads: how many threads one recording should use
+ * depends on what else runs beside it (`cramp batch` runs one recording per
+ * job and its jobs already fill the cores), so the caller decides whether
+ * t->threads applies (`cramp detect`: an explicit --threads wins, else
+ * t->threads when not 0, else one per core).
  * t NULL: no-op. Returns how many of the three were applied. Pure. */
 CRAMP_API int cramp_tuning_apply(const cramp_tuning *t, cramp_night_options *opt);
 
