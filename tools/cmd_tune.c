@@ -165,6 +165,7 @@ typedef struct candidate {
     cramp_simd simd;
     cramp_fft_effort effort;
     size_t threads;      /* the night driver's worker threads (1: none) */
+    size_t parts;        /* its channels per part (0: one SIMD vector) */
     double best_s;       /* least CPU time of a timed run, s; HUGE_VAL before any */
     double best_wall_s;  /* least wall time of a timed run, s */
     int differs;         /* episodes not those of the reference: run no more */
@@ -252,6 +253,7 @@ static void run_candidate(night_mem *m, const candidate *c, const char *wisdom,
     opt.detect.fft_wisdom = c->effort == CRAMP_FFT_ESTIMATE ? NULL : wisdom;
     opt.mains_hz = -1;
     opt.threads = c->threads;
+    opt.part_channels = c->parts;
     cramp_error err;
     cramp_night_result res;
     memset(rep, 0, sizeof *rep);
@@ -323,29 +325,46 @@ static void measure(night_mem *m, candidate *c, const char *wisdom)
 /* Most thread counts tried (one per online core up to this). */
 #define TUNE_MAX_THREADS 64
 
-/* With the chosen setting `base`, runs 1 .. `max` threads in `rounds`
- * interleaved rounds (each round starting one further along) into tc[0..max)
- * and returns the index of the count kept: the one of least wall time among
- * those whose episodes hash to `want`, if it beats 1 thread's by more than
- * 3 %, else 0 (1 thread). Wall time, not CPU time: threads add CPU time (the
- * hand-over of blocks) and gain only in time to the result. */
-static size_t tune_threads(night_mem *m, const candidate *base, size_t max, size_t rounds,
-                           uint64_t want, char wisdom[][64], int quiet, candidate *tc)
+/* The night driver's default channels per part: the filters' vector. */
+static size_t vector_width(void)
 {
-    for (size_t i = 0; i < max; i++) {
-        tc[i] = *base;
-        tc[i].threads = i + 1;
-        tc[i].best_s = tc[i].best_wall_s = HUGE_VAL;
-        tc[i].differs = tc[i].failed = 0;
-        tc[i].hash = 0;
-        tc[i].episodes = 0;
-        tc[i].error[0] = '\0';
-    }
+    const cramp_simd b = cramp_simd_best();
+    return b == CRAMP_SIMD_AVX512 ? 8 : b == CRAMP_SIMD_AVX2 ? 4 : 1;
+}
+
+/* With the chosen setting `base`, runs 1 .. `max` threads in `rounds`
+ * interleaved rounds (each round starting one further along), each count
+ * above 1 with parts of one vector (the driver's default) and of half a
+ * vector (more parts for the threads; a narrower part costs as much per
+ * frame), into tc[] (room for 2 x max); *n gets how many. Returns the index
+ * of the one kept: the least wall time among those whose episodes hash to
+ * `want`, if it beats 1 thread's by more than 3 %, else 0 (1 thread). Wall
+ * time, not CPU time: threads add CPU time (the hand-over of blocks) and
+ * gain only in time to the result. */
+static size_t tune_threads(night_mem *m, const candidate *base, size_t max, size_t rounds,
+                           uint64_t want, char wisdom[][64], int quiet, candidate *tc,
+                           size_t *n)
+{
+    const size_t vec = vector_width();
+    size_t nt = 0;
+    for (size_t th = 1; th <= max; th++)
+        for (size_t w = 0; w < (th > 1 && vec > 1 ? 2u : 1u); w++) {
+            candidate *k = &tc[nt++];
+            *k = *base;
+            k->threads = th;
+            k->parts = w ? vec / 2 : 0;
+            k->best_s = k->best_wall_s = HUGE_VAL;
+            k->differs = k->failed = 0;
+            k->hash = 0;
+            k->episodes = 0;
+            k->error[0] = '\0';
+        }
+    *n = nt;
     if (max < 2) return 0;
     for (size_t r = 0; r < rounds; r++) {
         if (!quiet) cli_note("threads, round %zu of %zu: 1 to %zu threads", r + 1, rounds, max);
-        for (size_t i = 0; i < max; i++) {
-            candidate *k = &tc[(i + r) % max];
+        for (size_t i = 0; i < nt; i++) {
+            candidate *k = &tc[(i + r) % nt];
             if (k->failed || k->differs) continue;
             measure(m, k, wisdom[k->effort]);
             if (!k->failed && k->hash != want) k->differs = 1;
@@ -353,7 +372,7 @@ static size_t tune_threads(night_mem *m, const candidate *base, size_t max, size
     }
     if (tc[0].failed || tc[0].hash != want) return 0;
     size_t fast = 0;
-    for (size_t i = 1; i < max; i++)
+    for (size_t i = 1; i < nt; i++)
         if (!tc[i].failed && tc[i].hash == want && tc[i].best_wall_s < tc[fast].best_wall_s)
             fast = i;
     return tc[fast].best_wall_s < tc[0].best_wall_s / 1.03 ? fast : 0;
@@ -384,7 +403,9 @@ void cmd_tune_help(FILE *out)
           "interleaved rounds, ranked by least WALL time: CPU time cannot show a gain\n"
           "from threads (it sums over them, and handing blocks between threads adds to\n"
           "it), so this axis is disturbed by other work on a shared machine. More than\n"
-          "1 thread is kept only if it beats 1 thread by more than 3 %. cramp detect\n"
+          "1 thread is kept only if it beats 1 thread by more than 3 %. Each count above\n"
+          "1 runs with parts of one SIMD vector (the default) and of half a vector (more\n"
+          "parts for the threads, saved as part_channels when it wins). cramp detect\n"
           "uses the saved count unless --threads is given (without a tuning: one per\n"
           "core); cramp batch keeps 1 per recording unless --threads-per-night (its\n"
           "jobs already fill the cores).\n"
@@ -405,8 +426,8 @@ void cmd_tune_help(FILE *out)
           "  -h, --help          show this help\n"
           "\n"
           "The tables (stderr): each setting's least CPU and wall time, M samples per CPU\n"
-          "second, and whether its episodes matched; then each thread count's least wall\n"
-          "and CPU time and M samples per wall second. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
+          "second, and whether its episodes matched; then each thread count's (and part\n"
+          "width's) least wall and CPU time and M samples per wall second. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
           "\n"
           "Example: cramp tune --minutes 1 --rounds 1 --dry-run\n",
           out);
@@ -611,21 +632,25 @@ int cmd_tune(int argc, char *argv[])
     const size_t max_threads = online < 1                  ? 1
                                : online > TUNE_MAX_THREADS ? TUNE_MAX_THREADS
                                                            : (size_t)online;
-    candidate tc[TUNE_MAX_THREADS];
+    candidate tc[2 * TUNE_MAX_THREADS];
+    size_t ntc = 0;
     const size_t tpick =
-        tune_threads(&m, &cand[pick], max_threads, rounds, want, wisdom, quiet, tc);
+        tune_threads(&m, &cand[pick], max_threads, rounds, want, wisdom, quiet, tc, &ntc);
     if (!quiet && max_threads > 1) {
-        fprintf(stderr, "%-7s %9s %10s %13s  %s\n", "threads", "wall ms", "CPU ms",
+        fprintf(stderr, "%-7s %-6s %9s %10s %13s  %s\n", "threads", "part", "wall ms", "CPU ms",
                 "M smp/wall-s", "episodes");
-        for (size_t i = 0; i < max_threads; i++) {
+        for (size_t i = 0; i < ntc; i++) {
             const candidate *k = &tc[i];
+            char part[24] = "-";
+            if (k->threads > 1)
+                snprintf(part, sizeof part, "%zu", k->parts ? k->parts : vector_width());
+            fprintf(stderr, "%-7zu %-6s ", k->threads, part);
             if (k->failed)
-                fprintf(stderr, "%-7zu %9s %10s %13s  failed: %s\n", k->threads, "-", "-", "-",
-                        k->error);
+                fprintf(stderr, "%9s %10s %13s  failed: %s\n", "-", "-", "-", k->error);
             else
-                fprintf(stderr, "%-7zu %9.1f %10.1f %13.1f  %zu, %s%s\n", k->threads,
-                        1e3 * k->best_wall_s, 1e3 * k->best_s, msamples / k->best_wall_s,
-                        k->episodes, k->hash == want ? "identical" : "DIFFERENT",
+                fprintf(stderr, "%9.1f %10.1f %13.1f  %zu, %s%s\n", 1e3 * k->best_wall_s,
+                        1e3 * k->best_s, msamples / k->best_wall_s, k->episodes,
+                        k->hash == want ? "identical" : "DIFFERENT",
                         i == tpick ? " <- chosen" : "");
         }
     }
@@ -638,6 +663,7 @@ int cmd_tune(int argc, char *argv[])
     /* 1 thread when only one core is online, or when 1 thread's run failed
      * here (then the tuning says nothing about threads). */
     t.threads = max_threads < 2 ? 1 : tc[0].failed ? 0 : tc[tpick].threads;
+    t.part_channels = tc[tpick].parts; /* 0 (not written) unless half a vector won */
     t.measured_msps = msamples / cand[pick].best_s;
     t.reference_msps = cand[dflt].failed ? 0 : msamples / cand[dflt].best_s;
     if (!dry && t.fft_effort != CRAMP_FFT_ESTIMATE) {
@@ -654,10 +680,11 @@ int cmd_tune(int argc, char *argv[])
                  1e3 * tc[tpick].best_wall_s, 1e3 * tc[0].best_wall_s);
     if (rc == CLI_OK)
         printf("%s: block_frames %zu, simd %s, fft_effort %s: %.1f M samples/s "
-               "(untuned %.1f) on %s / %s; threads %zu%s\n",
+               "(untuned %.1f) on %s / %s; threads %zu%s%s\n",
                dry ? "would save" : path, t.block_frames, cramp_simd_name(t.simd),
                cramp_tuning_effort_name(t.fft_effort), t.measured_msps, t.reference_msps,
-               t.cpu_model, t.cpu_flags, t.threads, walls);
+               t.cpu_model, t.cpu_flags, t.threads, t.part_channels ? ", half-vector parts" : "",
+               walls);
     night_free(&m);
     for (int e = 0; e < 3; e++) unlink(wisdom[e]);
     rmdir(scratch);

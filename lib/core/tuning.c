@@ -149,12 +149,13 @@ static size_t folder_len(const char *path)
     return slash ? (size_t)(slash - path) + 1 : 0;
 }
 
-enum { K_FORMAT, K_MODEL, K_FLAGS, K_BLOCK, K_SIMD, K_EFFORT, K_WISDOM, K_THREADS, K_MEASURED,
-       K_REFERENCE, K_COUNT };
-static const char *const KEYS[K_COUNT] = {"format", "cpu_model", "cpu_flags", "block_frames",
-                                          "simd", "fft_effort", "fft_wisdom", "threads",
+enum { K_FORMAT, K_MODEL, K_FLAGS, K_BLOCK, K_SIMD, K_EFFORT, K_WISDOM, K_THREADS, K_PARTS,
+       K_MEASURED, K_REFERENCE, K_COUNT };
+static const char *const KEYS[K_COUNT] = {"format",        "cpu_model",     "cpu_flags",
+                                          "block_frames",  "simd",          "fft_effort",
+                                          "fft_wisdom",    "threads",       "part_channels",
                                           "measured_msps", "reference_msps"};
-static const int REQUIRED[K_COUNT] = {1, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+static const int REQUIRED[K_COUNT] = {1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
 /* As `cramp detect --threads` takes them. */
 #define THREADS_MAX 1024u
 
@@ -233,15 +234,17 @@ static int parse_line(const char *path, char *line, cramp_tuning *t, int *seen, 
         t->block_frames = (size_t)v;
         break;
     }
-    case K_THREADS: {
+    case K_THREADS:
+    case K_PARTS: {
+        const unsigned long long max = k == K_THREADS ? THREADS_MAX : CRAMP_DETECT_MAX_CHANNELS;
         errno = 0;
         const unsigned long long v = strtoull(val, &end, 10);
-        if (errno || end == val || *end || val[0] == '-' || v == 0 || v > THREADS_MAX) {
-            snprintf(what, what_size, "threads '%.40s' is not a whole number in 1..%u", val,
-                     THREADS_MAX);
+        if (errno || end == val || *end || val[0] == '-' || v == 0 || v > max) {
+            snprintf(what, what_size, "%s '%.40s' is not a whole number in 1..%llu", KEYS[k],
+                     val, max);
             return -1;
         }
-        t->threads = (size_t)v;
+        *(k == K_THREADS ? &t->threads : &t->part_channels) = (size_t)v;
         break;
     }
     case K_SIMD:
@@ -334,6 +337,7 @@ cramp_status cramp_tuning_write(const char *path, const cramp_tuning *t, cramp_e
     if (!path || !*path || !t) return cramp__fail(err, CRAMP_EINVAL, "tuning: nothing to write");
     if (strchr(t->cpu_model, '\n') || strlen(t->cpu_flags) != CRAMP_TUNING_FLAGS_SIZE - 1 ||
         strchr(t->fft_wisdom, '\n') || t->threads > THREADS_MAX ||
+        t->part_channels > CRAMP_DETECT_MAX_CHANNELS ||
         !isfinite(t->measured_msps) || !isfinite(t->reference_msps))
         return cramp__fail(err, CRAMP_EINVAL, "%s: cannot write: the tuning is malformed", path);
     const char *wisdom = t->fft_wisdom[0] ? t->fft_wisdom : WISDOM_NONE;
@@ -363,6 +367,7 @@ cramp_status cramp_tuning_write(const char *path, const cramp_tuning *t, cramp_e
             t->block_frames ? t->block_frames : 4096, cramp_simd_name(t->simd),
             cramp_tuning_effort_name(t->fft_effort), wisdom);
     if (t->threads) fprintf(f, "threads %zu\n", t->threads);
+    if (t->part_channels) fprintf(f, "part_channels %zu\n", t->part_channels);
     if (t->measured_msps > 0) fprintf(f, "measured_msps %.1f\n", t->measured_msps);
     if (t->reference_msps > 0) fprintf(f, "reference_msps %.1f\n", t->reference_msps);
     return cramp_output_commit(o, err);
@@ -407,8 +412,14 @@ cramp_status cramp_tuning_find(const char *path, cramp_tuning *t, cramp_tuning_s
     }
     *t = v;
     *state = CRAMP_TUNING_IN_FORCE;
-    char threads[48] = "";
-    if (v.threads) snprintf(threads, sizeof threads, ", threads %zu", v.threads);
+    char threads[80] = "";
+    if (v.threads && v.part_channels)
+        snprintf(threads, sizeof threads, ", threads %zu, parts of %zu", v.threads,
+                 v.part_channels);
+    else if (v.threads)
+        snprintf(threads, sizeof threads, ", threads %zu", v.threads);
+    else if (v.part_channels)
+        snprintf(threads, sizeof threads, ", parts of %zu", v.part_channels);
     snprintf(note, note_size, "%s (key %s / %s: block %zu, simd %s, fft %s%s)", path, v.cpu_model,
              v.cpu_flags, v.block_frames, cramp_simd_name(v.simd),
              cramp_tuning_effort_name(v.fft_effort), threads);

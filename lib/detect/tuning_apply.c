@@ -22,5 +22,11 @@ int cramp_tuning_apply(const cramp_tuning *t, cramp_night_options *opt)
         opt->detect.fft_wisdom = t->fft_wisdom[0] ? t->fft_wisdom : NULL;
         if (t->fft_effort != CRAMP_FFT_ESTIMATE || t->fft_wisdom[0]) n++;
     }
+    /* Channels per part matter only with worker threads; any width gives
+     * the same bits (cramp/night.h). */
+    if (t->part_channels) {
+        opt->part_channels = t->part_channels;
+        n++;
+    }
     return n;
 }

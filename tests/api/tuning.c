@@ -99,6 +99,7 @@ static void test_round_trip(void)
     t.measured_msps = 212.5;
     t.reference_msps = 176;
     t.threads = 3;
+    t.part_channels = 4;
     cramp_error err;
     CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_OK, "write: %s", err.message);
     CHECK(cramp_tuning_read(at("tuning"), &back, &err) == CRAMP_OK, "read: %s", err.message);
@@ -113,7 +114,8 @@ static void test_round_trip(void)
           t.fft_wisdom, back.fft_wisdom);
     CHECK(back.measured_msps == 212.5 && back.reference_msps == 176, "speeds %g %g",
           back.measured_msps, back.reference_msps);
-    CHECK(back.threads == 3, "threads 3 read back as %zu", back.threads);
+    CHECK(back.threads == 3 && back.part_channels == 4, "threads 3, parts of 4 read back as "
+          "%zu, %zu", back.threads, back.part_channels);
     CHECK(strcmp(back.path, at("tuning")) == 0, "path '%s'", back.path);
     /* The file names the wisdom relative to its folder. */
     FILE *f = fopen(at("tuning"), "r");
@@ -131,16 +133,19 @@ static void test_round_trip(void)
           "find: %s", err.message);
     CHECK(state == CRAMP_TUNING_IN_FORCE && back.block_frames == 16384, "state %d", (int)state);
     CHECK(strstr(note, at("tuning")) && strstr(note, t.cpu_flags), "note '%s'", note);
-    CHECK(strstr(note, ", threads 3)") != NULL, "note '%s' lacks the threads", note);
+    CHECK(strstr(note, ", threads 3, parts of 4)") != NULL, "note '%s' lacks the threads",
+          note);
 
     /* Without threads: no line written, 0 read back, and the note is silent. */
     t.threads = 0;
+    t.part_channels = 0;
     CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_OK, "write: %s", err.message);
     f = fopen(at("tuning"), "r");
     n = f ? fread(text, 1, sizeof text - 1, f) : 0;
     text[n] = '\0';
     if (f) fclose(f);
-    CHECK(strstr(text, "threads") == NULL, "threads 0 was written:\n%s", text);
+    CHECK(strstr(text, "threads") == NULL && strstr(text, "part_channels") == NULL,
+          "threads 0 or part_channels 0 was written:\n%s", text);
     CHECK(cramp_tuning_find(at("tuning"), &back, &state, note, sizeof note, &err) == CRAMP_OK &&
               state == CRAMP_TUNING_IN_FORCE && back.threads == 0 && !strstr(note, "threads"),
           "no threads line: state %d threads %zu note '%s'", (int)state, back.threads, note);
@@ -152,6 +157,10 @@ static void test_round_trip(void)
     t.threads = 1025;
     CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_EINVAL,
           "threads 1025 was written");
+    t.threads = 2;
+    t.part_channels = CRAMP_DETECT_MAX_CHANNELS + 1;
+    CHECK(cramp_tuning_write(at("tuning"), &t, &err) == CRAMP_EINVAL,
+          "part_channels %d was written", CRAMP_DETECT_MAX_CHANNELS + 1);
 
     /* Another CPU's file: found, not applied, and the note says so. */
     char other[2048];
@@ -191,6 +200,10 @@ static void test_corrupt(void)
     refused(text, 10, "threads '2x'");
     valid_text(text, sizeof text, "threads 2\nthreads 2\n");
     refused(text, 11, "'threads' given twice");
+    valid_text(text, sizeof text, "part_channels 0\n");
+    refused(text, 10, "part_channels '0' is not a whole number in 1..32");
+    valid_text(text, sizeof text, "part_channels 33\n");
+    refused(text, 10, "part_channels '33'");
     valid_text(text, sizeof text, "treads 2\n");
     refused(text, 10, "unknown key 'treads'");
     valid_text(text, sizeof text, "measured_msps fast\n");
@@ -261,6 +274,10 @@ static void test_apply(void)
     snprintf(t.fft_wisdom, sizeof t.fft_wisdom, "/somewhere/fftw-wisdom");
     CHECK(cramp_tuning_apply(&t, &b) == 3, "applied fields");
     CHECK(b.threads == a.threads, "apply set threads %zu", b.threads);
+    t.part_channels = 2;
+    CHECK(cramp_tuning_apply(&t, &b) == 4 && b.part_channels == 2, "part_channels: %zu",
+          b.part_channels);
+    b.part_channels = a.part_channels;
     CHECK(b.block_frames == 1 && b.detect.simd == CRAMP_SIMD_SCALAR &&
               b.detect.fft_effort == CRAMP_FFT_MEASURE && b.detect.fft_wisdom == t.fft_wisdom,
           "options after apply: %zu %d %d", b.block_frames, (int)b.detect.simd,

@@ -6,7 +6,8 @@
  * (1-frame blocks on the scalar path; 7-frame blocks, a count that splits
  * every 10-ms tick, on each other path) gives the same episodes, every field
  * bit for bit; so does a tuning with a thread count, applied as cramp detect
- * applies it (opt.threads = t.threads), on 2 and 3 threads. */
+ * applies it (opt.threads = t.threads), on 2 threads and on 3 with parts of
+ * one channel. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,15 +172,18 @@ int main(void)
         t.block_frames = 4096;
         t.simd = cramp_simd_best();
         t.threads = threads;
+        t.part_channels = threads == 3 ? 1 : 0; /* 6 parts of 1 channel on 3 threads */
         CHECK(cramp_tuning_write(path, &t, &err) == CRAMP_OK, "write: %s", err.message);
         CHECK(cramp_tuning_find(path, &t, &state, NULL, 0, &err) == CRAMP_OK &&
-                  state == CRAMP_TUNING_IN_FORCE && t.threads == threads,
+                  state == CRAMP_TUNING_IN_FORCE && t.threads == threads &&
+                  t.part_channels == (threads == 3 ? 1u : 0u),
               "find threads: state %d threads %zu", (int)state, t.threads);
         cramp_night_options_default(&opt);
         cramp_tuning_apply(&t, &opt);
         opt.threads = t.threads;
         char what[64];
-        snprintf(what, sizeof what, "tuned threads %zu", threads);
+        snprintf(what, sizeof what, "tuned threads %zu%s", threads,
+                 threads == 3 ? ", parts of 1" : "");
         if (run(&opt, &res) == CRAMP_OK) {
             size_t workers = 0;
             for (size_t g = 0; g < res.n_groups; g++) workers += res.group[g].threads;

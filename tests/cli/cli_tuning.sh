@@ -67,7 +67,8 @@ grep -q "^tuning: $file (key " out && ok || bad "--version with a tuning: $(cat 
 tuned_threads=$(sed -n 's/^threads \([0-9]*\)$/\1/p' "$file")
 [ -n "$tuned_threads" ] && [ "$tuned_threads" -ge 1 ] && ok ||
     bad "cramp tune saved no threads line: $(cat "$file")"
-grep -q ", threads $tuned_threads)\$" out && ok || bad "--version lacks the threads: $(cat out)"
+grep -q ", threads $tuned_threads\(, parts of [0-9]*\)\?)\$" out && ok ||
+    bad "--version lacks the threads: $(cat out)"
 detect tuned
 same tuned
 [ -s tuned.err ] && bad "a tuned run wrote to stderr: $(cat tuned.err)" || ok
@@ -93,7 +94,7 @@ summary() {
     cmp -s untuned.tsv summary.tsv && ok || bad "detect $*: the episodes changed"
 }
 cp "$file" tuned.keep
-sed -e '/^threads /d' tuned.keep >"$file"
+sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file"
 echo "threads 3" >>"$file"
 run --version
 grep -q ", threads 3)\$" out && ok || bad "--version with threads 3: $(cat out)"
@@ -102,14 +103,26 @@ summary "1 (--threads)" -eq 0 --threads 1
 summary "one per online core (cores)" -ge 0 --no-tuning
 detect threads3
 same threads3
-sed -e '/^threads /d' tuned.keep >"$file"
-echo "threads 1" >>"$file"
+sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file"
+printf 'threads 1\npart_channels 1\n' >>"$file"
+run --version
+grep -q ", threads 1, parts of 1)\$" out && ok || bad "--version with parts of 1: $(cat out)"
 summary "1 (tuning)" -eq 0
 summary "2 (--threads)" -ge 1 --threads 2
+# part_channels 1: two parts for the two threads (one part per thread at most;
+# the default width, one vector of 4 or 8, makes one part of the 4 channels)
+grep -q '^  threads: 2 (--threads); 1000 Hz: 2 parts on ' err && ok ||
+    bad "part_channels 1 not applied: $(grep '^  threads' err)"
 detect threads1
 same threads1
-sed -e '/^threads /d' tuned.keep >"$file" # absent: today's behaviour, the cores
+sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file" # absent: today's behaviour, the cores
 summary "one per online core (cores)" -ge 0
+echo "part_channels 33" >>"$file"
+line=$(grep -n '^part_channels ' "$file" | cut -d: -f1)
+run --version
+grep -q "^tuning: none (refused: $file:$line: part_channels '33' is not a whole number" out &&
+    ok || bad "--version with a bad part_channels line: $(cat out)"
+sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file"
 # A bad thread count: refused with the file and line, the run goes on untuned.
 echo "threads many" >>"$file"
 line=$(grep -n '^threads ' "$file" | cut -d: -f1)

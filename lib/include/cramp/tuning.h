@@ -23,6 +23,7 @@
  *     fft_effort measure
  *     fft_wisdom fftw-wisdom
  *     threads 2
+ *     part_channels 4
  *     measured_msps 212.5
  *     reference_msps 176.0
  *
@@ -35,7 +36,10 @@
  * the night driver for one recording, cramp_night_options.threads) is
  * optional: absent, the tuning says nothing about threads (t->threads 0) and
  * every caller keeps its own default; `cramp tune` ranks it by wall time,
- * since CPU time cannot show a gain from threads. Every other key but
+ * since CPU time cannot show a gain from threads. part_channels
+ * (1..CRAMP_DETECT_MAX_CHANNELS, cramp_night_options.part_channels) is
+ * optional too: the channels per part that `cramp tune` found fastest with
+ * those threads (absent: the driver's default). Every other key but
  * measured_msps and reference_msps is required once; an unknown key is
  * refused (a typo must not pass silently). A later version adds keys with a
  * default that keeps today's behaviour when absent, and raises `format` only
@@ -80,13 +84,16 @@ typedef struct cramp_tuning {
                                                 the file); "" none */
     size_t threads;            /* night driver threads per recording, 1..1024; 0: not
                                   tuned (no `threads` line) */
+    size_t part_channels;      /* channels per part with worker threads,
+                                  1..CRAMP_DETECT_MAX_CHANNELS; 0: not tuned (the
+                                  driver's default, one SIMD vector) */
     double measured_msps;      /* information: tuned speed on the tuning night; 0 unknown */
     double reference_msps;     /* information: untuned speed there; 0 unknown */
     char path[CRAMP_TUNING_PATH_SIZE]; /* file it was read from; "" if none */
 } cramp_tuning;
 
 /* An untuned value: this CPU's model and flags, block_frames 0, AUTO,
- * ESTIMATE, no wisdom, threads 0, no path. Applying it changes nothing. Reads
+ * ESTIMATE, no wisdom, threads 0, part_channels 0, no path. Applying it changes nothing. Reads
  * /proc/cpuinfo (once per call). */
 CRAMP_API void cramp_tuning_init(cramp_tuning *t);
 
@@ -117,8 +124,9 @@ CRAMP_API cramp_status cramp_tuning_read(const char *path, cramp_tuning *t, cram
 /* Writes t to path through the one safe output (cramp/output.h: a temporary
  * file renamed into place), as the format above; t->fft_wisdom is written
  * relative to path's folder when it lies there; block_frames 0 is written as
- * 4096 (the driver's default); threads and speeds of 0 are left out (threads
- * above 1024 is refused with CRAMP_EINVAL). The folder must exist.
+ * 4096 (the driver's default); threads, part_channels and speeds of 0 are left
+ * out (threads above 1024 or part_channels above CRAMP_DETECT_MAX_CHANNELS is
+ * refused with CRAMP_EINVAL). The folder must exist.
  * "PATH: cannot write: REASON" on failure. Allocates temporarily. */
 CRAMP_API cramp_status cramp_tuning_write(const char *path, const cramp_tuning *t,
                                           cramp_error *err);
@@ -135,7 +143,7 @@ typedef enum cramp_tuning_state {
  * *t gets the file's values when the state is IN_FORCE, else an untuned
  * value (cramp_tuning_init) with t->path set to the file looked at. note
  * (note_size bytes, may be NULL) gets one line for a person: "PATH (key
- * MODEL / FLAGS: block N, simd S, fft E[, threads N])", "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
+ * MODEL / FLAGS: block N, simd S, fft E[, threads N][, parts of N])", "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
  * ignored" or the refusal. Returns CRAMP_OK in every state but REFUSED (then
  * the read's status, with err set); a missing default path (no HOME) is
  * NONE. Allocates temporarily. */
@@ -146,14 +154,15 @@ CRAMP_API cramp_status cramp_tuning_find(const char *path, cramp_tuning *t,
 /* Gives the night options the tuning's choices: block_frames (if not 0),
  * detect.simd (if not AUTO and available in this build and CPU), the FFTW
  * effort and wisdom (detect.fft_effort, detect.fft_wisdom pointing at
- * t->fft_wisdom: t must outlive the run). Leaves every other field, so call
+ * t->fft_wisdom: t must outlive the run), part_channels (if not 0; it matters
+ * only with worker threads). Leaves every other field, so call
  * it after cramp_night_options_default and before the caller's own choices.
  * It does not set opt->threads: how many threads one recording should use
  * depends on what else runs beside it (`cramp batch` runs one recording per
  * job and its jobs already fill the cores), so the caller decides whether
  * t->threads applies (`cramp detect`: an explicit --threads wins, else
  * t->threads when not 0, else one per core).
- * t NULL: no-op. Returns how many of the three were applied. Pure. */
+ * t NULL: no-op. Returns how many of the four were applied. Pure. */
 CRAMP_API int cramp_tuning_apply(const cramp_tuning *t, cramp_night_options *opt);
 
 /* Names of the planner efforts as the file writes them: "estimate",
