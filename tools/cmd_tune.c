@@ -427,7 +427,8 @@ void cmd_tune_help(FILE *out)
           "\n"
           "The tables (stderr): each setting's least CPU and wall time, M samples per CPU\n"
           "second, and whether its episodes matched; then each thread count's (and part\n"
-          "width's) least wall and CPU time and M samples per wall second. Exit status 0 when saved (or --dry-run), 1 on failure.\n"
+          "width's) least wall and CPU time and M samples per wall second. Exit status 0\n"
+          "when saved (or --dry-run), 1 on failure.\n"
           "\n"
           "Example: cramp tune --minutes 1 --rounds 1 --dry-run\n",
           out);

@@ -115,7 +115,8 @@ grep -q '^  threads: 2 (--threads); 1000 Hz: 2 parts on ' err && ok ||
     bad "part_channels 1 not applied: $(grep '^  threads' err)"
 detect threads1
 same threads1
-sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file" # absent: today's behaviour, the cores
+# absent: today's behaviour, the cores
+sed -e '/^threads /d' -e '/^part_channels /d' tuned.keep >"$file"
 summary "one per online core (cores)" -ge 0
 echo "part_channels 33" >>"$file"
 line=$(grep -n '^part_channels ' "$file" | cut -d: -f1)

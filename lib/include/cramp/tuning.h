@@ -143,7 +143,8 @@ typedef enum cramp_tuning_state {
  * *t gets the file's values when the state is IN_FORCE, else an untuned
  * value (cramp_tuning_init) with t->path set to the file looked at. note
  * (note_size bytes, may be NULL) gets one line for a person: "PATH (key
- * MODEL / FLAGS: block N, simd S, fft E[, threads N][, parts of N])", "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
+ * MODEL / FLAGS: block N, simd S, fft E[, threads N][, parts of N])",
+ * "none (no PATH)", "PATH is for another CPU (MODEL / FLAGS),
  * ignored" or the refusal. Returns CRAMP_OK in every state but REFUSED (then
  * the read's status, with err set); a missing default path (no HOME) is
  * NONE. Allocates temporarily. */
