@@ -354,7 +354,7 @@ static void *rest_worker(void *arg)
             m = cramp__detector_outputs(p->d);
         }
         if ((p->st = part_keep(p, m)) != CRAMP_OK) {
-            ring_stop(p->ring);
+            if (p->ring) ring_stop(p->ring);
             ring_stop(q);
             return NULL;
         }
@@ -490,6 +490,68 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
     return st;
 }
 
+/* Two threads, one part: the calling thread reads each block and runs the
+ * filter stage on it, one worker the rest of the detector on the block
+ * before (the pipeline of run_threaded without its third thread, for a
+ * machine with as many cores as threads). The same calls in the same order
+ * as run_inline: the same bits. */
+static cramp_status run_read_filter(const cramp_night_source *src, const cramp_night_options *o,
+                                    cramp_night_group *g, const size_t *idx, part *p, float *buf,
+                                    double done_s, double total_s, cramp_error *err,
+                                    cramp_profile *prof)
+{
+    ring out;
+    const size_t n = p->n, bf = p->buf_frames;
+    cramp_status st = ring_init(&out, 3 * bf * n);
+    if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
+    if ((st = part_prime(p)) != CRAMP_OK) {
+        ring_free(&out);
+        return st;
+    }
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    p->ring = NULL;
+    p->stage = &out;
+    if (pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
+        ring_free(&out);
+        return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
+    }
+    for (uint64_t seq = 0;; seq++) {
+        if (!ring_wait_free(&out, seq)) break; /* the worker failed: its status */
+        size_t k = 0;
+        if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK) {
+            ring_stop(&out);
+            break;
+        }
+        if (k > 0) {
+            if (o->on_block) o->on_block(o->block_user, g, buf, k);
+            g->frames += k;
+            if (o->progress && total_s > 0)
+                o->progress(o->progress_user,
+                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
+        }
+        float *raw = out.slot[seq % CRAMP_NIGHT_RING_BLOCKS], *band = raw + bf * n,
+              *motion = band + bf * n;
+        for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
+            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+            const float *r = cramp__detector_filter(p->d, buf + i * n, m, raw + i * n,
+                                                    band + i * n, motion + i * n, &p->st_filter);
+            if (p->st_filter != CRAMP_OK) break;
+            if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+        }
+        if (p->st_filter != CRAMP_OK) {
+            ring_stop(&out);
+            break;
+        }
+        ring_publish(&out, seq, k, 1);
+        if (k == 0) break;
+    }
+    pthread_join(p->tid2, NULL);
+    if (p->st == CRAMP_OK) p->st = p->st_filter;
+    g->threads = 1;
+    ring_free(&out);
+    return st;
+}
+
 /* The group's one part in the calling thread: read, process, one block at a
  * time. */
 static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
@@ -569,7 +631,9 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
         st = timed_rewind(src, idx, g->n, err, prof);
     }
-    if (st == CRAMP_OK)
+    if (st == CRAMP_OK && threads == 2 && np == 1)
+        st = run_read_filter(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
+    else if (st == CRAMP_OK)
         st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,
                                         prof)
                          : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
