@@ -299,6 +299,24 @@ static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
     pthread_mutex_unlock(&q->mu);
 }
 
+/* The filter stage of a pipelined part over one block: in (k frames of its
+ * n channels) into a stage-ring slot (the finite input, the band and the
+ * motion band, buf_frames x n each), CRAMP__CHUNK frames at a time as
+ * cramp_detector_process does. The status in p->st_filter. */
+static cramp_status filter_block(part *p, const float *in, size_t k, float *slot)
+{
+    const size_t n = p->n, bf = p->buf_frames;
+    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
+    for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
+        const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+        const float *r = cramp__detector_filter(p->d, in + i * n, m, raw + i * n, band + i * n,
+                                                motion + i * n, &p->st_filter);
+        if (p->st_filter != CRAMP_OK) return p->st_filter;
+        if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+    }
+    return CRAMP_OK;
+}
+
 /* A pipelined part's first worker: primes, then runs the filter stage on
  * each block of the group's ring into the part's stage ring (a slot: the
  * finite input, the band and the motion band, buf_frames x n each). */
@@ -306,22 +324,14 @@ static void *filter_worker(void *arg)
 {
     part *p = arg;
     ring *q = p->ring, *out = p->stage;
-    const size_t n = p->n, bf = p->buf_frames;
     if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
     for (uint64_t seq = 0;; seq++) {
         const size_t k = ring_take(q, seq);
         if (k == SIZE_MAX || !ring_wait_free(out, seq)) break;
         const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
-        float *raw = out->slot[seq % CRAMP_NIGHT_RING_BLOCKS], *band = raw + bf * n,
-              *motion = band + bf * n;
-        for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
-            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-            const float *r = cramp__detector_filter(p->d, in + i * n, m, raw + i * n,
-                                                    band + i * n, motion + i * n, &p->st_filter);
-            if (p->st_filter != CRAMP_OK) goto fail;
-            if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
-        }
+        if (filter_block(p, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) != CRAMP_OK)
+            goto fail;
         ring_release(q, seq);
         ring_publish(out, seq, k, 1);
         if (k == 0) return NULL;
@@ -404,6 +414,18 @@ static size_t part_width(const cramp_night_options *o)
     }
 }
 
+/* After a block of k frames is read: on_block, the group's frame count and
+ * the progress (done_s of total_s seconds done before this group). */
+static void block_read(const cramp_night_options *o, cramp_night_group *g, const float *frames,
+                       size_t k, double done_s, double total_s)
+{
+    if (k == 0) return;
+    if (o->on_block) o->on_block(o->block_user, g, frames, k);
+    g->frames += k;
+    if (o->progress && total_s > 0)
+        o->progress(o->progress_user, fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
+}
+
 /* Reads the group's blocks into the ring until the end, a failure or a stop;
  * the calling thread's side of a threaded group. */
 static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_options *o,
@@ -422,13 +444,7 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
             ring_stop(q);
             return st;
         }
-        if (k > 0) {
-            if (o->on_block) o->on_block(o->block_user, g, q->slot[s], k);
-            g->frames += k;
-            if (o->progress && total_s > 0)
-                o->progress(o->progress_user,
-                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
-        }
+        block_read(o, g, q->slot[s], k, done_s, total_s);
         ring_publish(q, seq, k, parts);
         if (k == 0) return CRAMP_OK;
     }
@@ -501,8 +517,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
                                     cramp_profile *prof)
 {
     ring out;
-    const size_t n = p->n, bf = p->buf_frames;
-    cramp_status st = ring_init(&out, 3 * bf * n);
+    cramp_status st = ring_init(&out, 3 * p->buf_frames * p->n);
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
     if ((st = part_prime(p)) != CRAMP_OK) {
         ring_free(&out);
@@ -522,23 +537,8 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             ring_stop(&out);
             break;
         }
-        if (k > 0) {
-            if (o->on_block) o->on_block(o->block_user, g, buf, k);
-            g->frames += k;
-            if (o->progress && total_s > 0)
-                o->progress(o->progress_user,
-                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
-        }
-        float *raw = out.slot[seq % CRAMP_NIGHT_RING_BLOCKS], *band = raw + bf * n,
-              *motion = band + bf * n;
-        for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
-            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-            const float *r = cramp__detector_filter(p->d, buf + i * n, m, raw + i * n,
-                                                    band + i * n, motion + i * n, &p->st_filter);
-            if (p->st_filter != CRAMP_OK) break;
-            if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
-        }
-        if (p->st_filter != CRAMP_OK) {
+        block_read(o, g, buf, k, done_s, total_s);
+        if (filter_block(p, buf, k, out.slot[seq % CRAMP_NIGHT_RING_BLOCKS]) != CRAMP_OK) {
             ring_stop(&out);
             break;
         }
@@ -565,13 +565,7 @@ static cramp_status run_inline(const cramp_night_source *src, const cramp_night_
         size_t k = 0;
         if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK)
             return st;
-        if (k > 0) {
-            if (o->on_block) o->on_block(o->block_user, g, buf, k);
-            g->frames += k;
-            if (o->progress && total_s > 0)
-                o->progress(o->progress_user,
-                            fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
-        }
+        block_read(o, g, buf, k, done_s, total_s);
         if ((p->st = part_block(p, buf, k)) != CRAMP_OK || k == 0) return p->st;
     }
 }
