@@ -314,6 +314,11 @@ static void print_scores(const char *scen, double fs, const char *snr, const cha
     }
 }
 
+#ifndef CRAMP_BENCH_SOURCE_DIR
+#define CRAMP_BENCH_SOURCE_DIR "."
+#endif
+#define DEFAULT_LEDGER CRAMP_BENCH_SOURCE_DIR "/bench/evaluation-ledger.tsv"
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -321,9 +326,15 @@ static void usage(FILE *f)
             "                       [--split development|validation|evaluation | "
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
-            "[--misses CLASS] [--voluntary-rule] SCENARIO...\n"
-            "       detect-accuracy --variants FILE [--quick] [same seed and bootstrap "
-            "options] (robustness; bench/README.md)\n");
+            "[--misses CLASS] [--voluntary-rule]\n"
+            "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
+            "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
+            "ledger options] (robustness; bench/README.md)\n"
+            "Evaluation seeds (20000-29999) are checked against the ledger (default %s):\n"
+            "seeds another rules id was run on are refused (--rerun-spent measures anyway,\n"
+            "the table then says held_out: no); a first use is recorded there, and\n"
+            "--split evaluation starts at the first seed no other rules id has used.\n",
+            DEFAULT_LEDGER);
 }
 
 int main(int argc, char **argv)
@@ -333,8 +344,8 @@ int main(int argc, char **argv)
     double minutes = 0;
     long seed_base = -1;
     const char *misses = NULL, *commit_arg = NULL, *split_arg = NULL, *range_arg = NULL;
-    const char *variants = NULL;
-    int quick = 0, voluntary = 0;
+    const char *variants = NULL, *ledger = DEFAULT_LEDGER;
+    int quick = 0, voluntary = 0, rerun_spent = 0;
     eval_boot_config boot = {2000, 20261206};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -359,6 +370,10 @@ int main(int argc, char **argv)
             misses = argv[++i];
         else if (!strcmp(argv[i], "--variants") && i + 1 < argc)
             variants = argv[++i];
+        else if (!strcmp(argv[i], "--ledger") && i + 1 < argc)
+            ledger = argv[++i];
+        else if (!strcmp(argv[i], "--rerun-spent"))
+            rerun_spent = 1;
         else if (!strcmp(argv[i], "--quick"))
             quick = 1;
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
@@ -379,6 +394,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "give at most one of --split, --seed-range, --seed-base\n");
         return 2;
     }
+    char commit[256];
+    eval_commit(commit_arg, commit, sizeof commit);
+    cramp_detect_config dcfg;
+    cramp_detect_config_default(&dcfg);
+    dcfg.voluntary_rule = g_voluntary = voluntary;
+    char hash[17];
+    eval_config_hash(&dcfg, hash);
     /* seeds: first seed (or -1: each scenario's own) and count */
     uint64_t lo = 0, hi = 0;
     int own = 1;
@@ -405,6 +427,10 @@ int main(int argc, char **argv)
         /* development keeps the suite's own seeds (as every development table so far) */
         if (strcmp(sp->name, "development") != 0) {
             lo = sp->lo;
+            /* evaluation: past every seed another rules id was run on */
+            if (!strcmp(sp->name, "evaluation") &&
+                eval_ledger_first_unspent(ledger, hash, &lo))
+                return 2;
             hi = lo + nights - 1;
             own = 0;
             if (hi > sp->hi) {
@@ -418,13 +444,6 @@ int main(int argc, char **argv)
         hi = lo + nights - 1;
         own = 0;
     }
-    char commit[256];
-    eval_commit(commit_arg, commit, sizeof commit);
-    cramp_detect_config dcfg;
-    cramp_detect_config_default(&dcfg);
-    dcfg.voluntary_rule = g_voluntary = voluntary;
-    char hash[17];
-    eval_config_hash(&dcfg, hash);
     plain_config pcfg;
     plain_config_default(&pcfg);
     char pdesc[512];
@@ -433,7 +452,7 @@ int main(int argc, char **argv)
     if (variants) {
         /* development: from 1001 (the suite's own seeds and 9001-9010 stay for the suite) */
         robust_options ro = {nights_given || range_arg ? nights : 0, minutes, quick,
-                             own ? 1001 : lo, commit, hash, pdesc, boot};
+                             own ? 1001 : lo, commit, hash, pdesc, boot, ledger, rerun_spent};
         return robust_run(variants, &ro, run_night);
     }
     if (i >= argc) {
@@ -469,7 +488,12 @@ int main(int argc, char **argv)
                 (unsigned long long)smin, (unsigned long long)smax, split_name);
         return 2;
     }
-    eval_print_header(stdout, "detect-accuracy", commit, split, seeds, &boot, hash, pdesc);
+    char held_out[512];
+    int lrc = eval_ledger_claim(ledger, smin, smax, hash, commit, rerun_spent, held_out,
+                                sizeof held_out);
+    if (lrc) return lrc;
+    eval_print_header(stdout, "detect-accuracy", commit, split, seeds, &boot, hash, pdesc,
+                      held_out);
     if (minutes > 0) printf("# minutes per night: %g\n", minutes);
 
     cramp_score_config scfg;

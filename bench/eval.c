@@ -3,10 +3,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "eval.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef CRAMP_BENCH_SOURCE_DIR
 #define CRAMP_BENCH_SOURCE_DIR "."
@@ -88,7 +90,7 @@ void eval_config_hash(const cramp_detect_config *cfg, char out[CRAMP_DETECT_RULE
 
 void eval_print_header(FILE *f, const char *tool, const char *commit, const char *split,
                        const char *seeds, const eval_boot_config *boot, const char *config_hash,
-                       const char *plain_desc)
+                       const char *plain_desc, const char *held_out)
 {
     fprintf(f, "# tool: %s\n", tool);
     fprintf(f, "# commit: %s\n", commit);
@@ -99,8 +101,176 @@ void eval_print_header(FILE *f, const char *tool, const char *commit, const char
     fprintf(f, "# rules_id: %s (cramp_detect_rules_id: the classifier's rule table and every "
                "detector constant and configuration value but fs and simd; bench/README.md)\n",
             config_hash);
+    if (held_out) fprintf(f, "# held_out: %s\n", held_out);
     if (plain_desc) fprintf(f, "# plain: %s\n", plain_desc);
     fprintf(f, "# flag: n<10 = fewer than 10 true events of the class in the row\n");
+}
+
+/* ---- the evaluation ledger ----------------------------------------------- */
+
+static int ledger_field_u64(const char *path, size_t line, const char *name, const char *s,
+                            uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-') {
+        fprintf(stderr, "%s:%zu: %s: expected a seed (a whole number), got '%s'\n", path, line,
+                name, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int eval_ledger_read(const char *path, eval_ledger_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return errno == ENOENT ? 0 : (perror(path), -1);
+    char buf[1024];
+    size_t line = 0, cap = 0;
+    int rc = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        line++;
+        buf[strcspn(buf, "\r\n")] = 0;
+        if (!buf[0] || buf[0] == '#' || !strncmp(buf, "first_seed\t", 11)) continue;
+        char *fld[5], *save = NULL, *t = buf;
+        size_t k = 0;
+        for (char *tok; k < 5 && (tok = strtok_r(t, "\t", &save)); t = NULL) fld[k++] = tok;
+        if (k < 5) {
+            fprintf(stderr, "%s:%zu: expected 5 tab-separated fields (first_seed, last_seed, "
+                            "rules_id, commit, date), got %zu\n", path, line, k);
+            rc = -1;
+            break;
+        }
+        eval_ledger_row r;
+        memset(&r, 0, sizeof r);
+        if (ledger_field_u64(path, line, "first_seed", fld[0], &r.lo) ||
+            ledger_field_u64(path, line, "last_seed", fld[1], &r.hi)) {
+            rc = -1;
+            break;
+        }
+        if (r.hi < r.lo || strlen(fld[2]) != CRAMP_DETECT_RULES_ID_SIZE - 1 ||
+            strspn(fld[2], "0123456789abcdef") != CRAMP_DETECT_RULES_ID_SIZE - 1) {
+            fprintf(stderr, "%s:%zu: %s\n", path, line,
+                    r.hi < r.lo ? "last_seed is below first_seed"
+                                : "rules_id: expected 16 lower-case hex digits");
+            rc = -1;
+            break;
+        }
+        memcpy(r.rules_id, fld[2], CRAMP_DETECT_RULES_ID_SIZE);
+        snprintf(r.commit, sizeof r.commit, "%s", fld[3]);
+        snprintf(r.date, sizeof r.date, "%s", fld[4]);
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            eval_ledger_row *g = realloc(*rows, cap * sizeof *g);
+            if (!g) {
+                rc = -1;
+                break;
+            }
+            *rows = g;
+        }
+        (*rows)[(*n)++] = r;
+    }
+    if (!rc && ferror(f)) {
+        fprintf(stderr, "%s: read error\n", path);
+        rc = -1;
+    }
+    fclose(f);
+    if (rc) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static uint64_t first_unspent(const eval_ledger_row *rows, size_t n, const char *rules_id)
+{
+    uint64_t s = eval_split_find("evaluation")->lo;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].rules_id, rules_id) && rows[i].hi >= s) s = rows[i].hi + 1;
+    return s;
+}
+
+int eval_ledger_first_unspent(const char *path, const char *rules_id, uint64_t *seed)
+{
+    eval_ledger_row *rows;
+    size_t n;
+    if (eval_ledger_read(path, &rows, &n)) return -1;
+    *seed = first_unspent(rows, n, rules_id);
+    free(rows);
+    return 0;
+}
+
+int eval_ledger_claim(const char *path, uint64_t lo, uint64_t hi, const char *rules_id,
+                      const char *commit, int rerun_spent, char *held_out, size_t cap)
+{
+    const eval_split *ev = eval_split_find("evaluation");
+    if (hi < ev->lo || lo > ev->hi) {
+        const char *sp = eval_split_of(lo, hi);
+        snprintf(held_out, cap, "no (%s seeds: rules may be chosen on them; bench/README.md, "
+                                "\"Seed splits\")", sp);
+        return 0;
+    }
+    uint64_t a = lo < ev->lo ? ev->lo : lo, b = hi > ev->hi ? ev->hi : hi;
+    eval_ledger_row *rows;
+    size_t n;
+    if (eval_ledger_read(path, &rows, &n)) return 2;
+    const eval_ledger_row *spent = NULL, *mine = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].hi < a || rows[i].lo > b) continue;
+        if (strcmp(rows[i].rules_id, rules_id)) {
+            if (!spent) spent = &rows[i];
+        } else if (rows[i].lo <= a && rows[i].hi >= b)
+            mine = &rows[i];
+    }
+    int rc = 0;
+    if (spent && !rerun_spent) {
+        uint64_t next = first_unspent(rows, n, rules_id);
+        fprintf(stderr,
+                "evaluation seeds %llu-%llu were spent by rules %s (commit %s, %s; %s): a "
+                "figure on them is not held out for rules %s. Use seeds from %llu "
+                "(--split evaluation picks them), or --rerun-spent to measure anyway (the "
+                "table then says held_out: no)\n",
+                (unsigned long long)spent->lo, (unsigned long long)spent->hi, spent->rules_id,
+                spent->commit, spent->date, path, rules_id, (unsigned long long)next);
+        rc = 2;
+    } else if (spent) {
+        snprintf(held_out, cap,
+                 "no (re-measure: evaluation seeds %llu-%llu were spent by rules %s, commit "
+                 "%s, %s)",
+                 (unsigned long long)spent->lo, (unsigned long long)spent->hi, spent->rules_id,
+                 spent->commit, spent->date);
+    } else {
+        snprintf(held_out, cap,
+                 "yes (evaluation seeds %llu-%llu, run by no other rules id before; %s)",
+                 (unsigned long long)a, (unsigned long long)b, path);
+        if (!mine) {
+            char date[16] = "unknown";
+            time_t now = time(NULL);
+            struct tm tm;
+            if (gmtime_r(&now, &tm)) strftime(date, sizeof date, "%Y-%m-%d", &tm);
+            FILE *f = fopen(path, "a");
+            int bad = !f;
+            if (f) {
+                bad = fprintf(f, "%llu\t%llu\t%s\t%s\t%s\n", (unsigned long long)a,
+                              (unsigned long long)b, rules_id, commit, date) < 0;
+                bad |= fclose(f) != 0;
+            }
+            if (bad) {
+                fprintf(stderr, "%s: cannot record the evaluation seeds: %s\n", path,
+                        strerror(errno));
+                rc = 1;
+            } else
+                fprintf(stderr, "recorded evaluation seeds %llu-%llu for rules %s in %s\n",
+                        (unsigned long long)a, (unsigned long long)b, rules_id, path);
+        }
+    }
+    free(rows);
+    return rc;
 }
 
 /* ---- tallies ----------------------------------------------------------------- */

@@ -61,10 +61,44 @@ typedef struct eval_boot_config {
     uint64_t seed;    /* default 20261206 */
 } eval_boot_config;
 
-/* Writes the '#' header lines every accuracy table starts with. */
+/* Writes the '#' header lines every accuracy table starts with; held_out is
+ * eval_ledger_claim's verdict (NULL: no line). */
 void eval_print_header(FILE *f, const char *tool, const char *commit, const char *split,
                        const char *seeds, const eval_boot_config *boot, const char *config_hash,
-                       const char *plain_desc);
+                       const char *plain_desc, const char *held_out);
+
+/* ---- the evaluation ledger (bench/README.md, "The evaluation ledger") ------
+ * A TSV file (default bench/evaluation-ledger.tsv in the source tree) with a
+ * row per evaluation run: first_seed, last_seed, rules_id, commit, date (UTC).
+ * Seeds of the evaluation split that one rules id has been run on are spent
+ * for every other rules id: a figure counts as held out only on seeds no
+ * earlier rule set saw. Lines starting with '#' and the header line are
+ * skipped. */
+
+typedef struct eval_ledger_row {
+    uint64_t lo, hi;
+    char rules_id[CRAMP_DETECT_RULES_ID_SIZE];
+    char commit[64], date[16];
+} eval_ledger_row;
+
+/* Reads the ledger at path into *rows (malloc'd, *n rows; the caller frees).
+ * A missing file is an empty ledger. 0 on success; -1 on a malformed line
+ * (message naming the file, line and field on stderr). */
+int eval_ledger_read(const char *path, eval_ledger_row **rows, size_t *n);
+
+/* The first evaluation seed after every range spent by a rules id other
+ * than rules_id (the split's first seed on an empty ledger). 0 on success. */
+int eval_ledger_first_unspent(const char *path, const char *rules_id, uint64_t *seed);
+
+/* Checks the seeds [lo, hi] before a run. Seeds outside the evaluation split
+ * are never held out (held_out says which split); evaluation seeds spent by
+ * another rules id are refused (return 2, message on stderr) unless
+ * rerun_spent, when held_out says they are a re-measure; otherwise the run is
+ * held out, and a row (lo, hi, rules_id, commit, today) is appended to the
+ * ledger unless one for rules_id already covers [lo, hi]. held_out gets the
+ * verdict for the table header (cap bytes). 0 to go on, 1 on an I/O error. */
+int eval_ledger_claim(const char *path, uint64_t lo, uint64_t hi, const char *rules_id,
+                      const char *commit, int rerun_spent, char *held_out, size_t cap);
 
 /* ---- tallies ---------------------------------------------------------------- */
 

@@ -423,8 +423,15 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
              (unsigned long long)hi);
     snprintf(tool, sizeof tool, "detect-accuracy --variants %s (%s mode)", path,
              o->quick ? "quick" : "full");
+    char held_out[512];
+    int lrc = eval_ledger_claim(o->ledger, lo, hi, o->config_hash, o->commit, o->rerun_spent,
+                                held_out, sizeof held_out);
+    if (lrc) {
+        rc = lrc;
+        goto done;
+    }
     eval_print_header(stdout, tool, o->commit, eval_split_of(lo, hi), seeds, &o->boot,
-                      o->config_hash, o->plain_desc);
+                      o->config_hash, o->plain_desc, held_out);
     printf("# base: %s; %zu nights of %g min per variant; %zu variants\n", f->base, nights,
            minutes, f->n_v);
     for (size_t i = 0; i < f->n_set; i++) {

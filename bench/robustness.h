@@ -15,6 +15,8 @@ typedef struct robust_options {
     uint64_t seed_lo;   /* night k of every variant has seed seed_lo + k */
     const char *commit, *config_hash, *plain_desc;
     eval_boot_config boot;
+    const char *ledger; /* the evaluation ledger (eval.h) */
+    int rerun_spent;    /* measure on spent evaluation seeds anyway */
 } robust_options;
 
 /* Simulates one night of sc and runs both detectors (detect_accuracy.c). */

@@ -45,10 +45,43 @@ awk -F'\t' '!/^#/ && NF && $1 != "summary" && $1 != "variant" && $15 != "NA" {
     fail "an F1 outside its interval"
 has "$tmp/a.tsv" '^# ahead: cramp F1 ours > plain on '
 
-# named splits and explicit ranges
-"$exe" --variants "$v" --quick --resamples 10 --split evaluation --nights 1 > "$tmp/e.tsv" 2>"$tmp/err"
+# named splits and explicit ranges; evaluation seeds against a private ledger
+# (never the source tree's bench/evaluation-ledger.tsv)
+L=$tmp/ledger.tsv
+"$exe" --variants "$v" --quick --resamples 10 --split evaluation --nights 1 --ledger "$L" \
+    > "$tmp/e.tsv" 2>"$tmp/err"
 has "$tmp/e.tsv" '^# split: evaluation$'
 has "$tmp/e.tsv" '^# seeds: 20000-20000 for every variant$'
+has "$tmp/e.tsv" '^# held_out: yes (evaluation seeds 20000-20000, '
+has "$tmp/a.tsv" '^# held_out: no (development seeds'
+id=$(sed -n 's/^# rules_id: \([0-9a-f]*\) .*/\1/p' "$tmp/e.tsv")
+[ "$(grep -c "^20000	20000	$id	" "$L")" = 1 ] || fail "the first use is not in the ledger"
+# the same rules again: still held out, not recorded twice
+sc=$datasets/suite/single-calf-1k.scenario
+"$exe" --minutes 2 --seed-range 20000-20000 --resamples 10 --ledger "$L" "$sc" \
+    > "$tmp/e2.tsv" 2>"$tmp/err" || fail "the same rules id was refused its own seeds"
+has "$tmp/e2.tsv" '^# held_out: yes '
+[ "$(grep -c "^20000	" "$L")" = 1 ] || fail "a row recorded twice"
+# other rules (the opt-in voluntary rule changes the rules id): refused on
+# spent seeds, a re-measure with --rerun-spent, and --split evaluation moves on
+rc=0; "$exe" --voluntary-rule --minutes 2 --seed-range 20000-20001 --resamples 10 \
+    --ledger "$L" "$sc" > "$tmp/o" 2>"$tmp/err" || rc=$?
+[ $rc = 2 ] || fail "spent evaluation seeds gave $rc, expected 2"
+grep -q "were spent by rules $id" "$tmp/err" || fail "the refusal does not name the rules id"
+[ ! -s "$tmp/o" ] || fail "a refused run wrote a table"
+"$exe" --voluntary-rule --rerun-spent --minutes 2 --seed-range 20000-20000 --resamples 10 \
+    --ledger "$L" "$sc" > "$tmp/r.tsv" 2>"$tmp/err" || fail "--rerun-spent"
+has "$tmp/r.tsv" "^# held_out: no (re-measure: evaluation seeds 20000-20000 were spent by rules $id"
+"$exe" --voluntary-rule --minutes 2 --split evaluation --resamples 10 --ledger "$L" "$sc" \
+    > "$tmp/n.tsv" 2>"$tmp/err" || fail "--split evaluation with another rules id"
+has "$tmp/n.tsv" '^# seeds: 20001-20001 for every scenario$'
+[ "$(wc -l < "$L")" = 2 ] || fail "expected two ledger rows"
+# a malformed ledger is refused with file:line and the field
+printf '20000\tx\t%s\tc\td\n' "$id" > "$tmp/bad-ledger.tsv"
+rc=0; "$exe" --minutes 2 --seed-range 20000-20000 --ledger "$tmp/bad-ledger.tsv" "$sc" \
+    > "$tmp/o" 2>"$tmp/err" || rc=$?
+[ $rc = 2 ] || fail "a malformed ledger gave $rc"
+grep -q "bad-ledger.tsv:1: last_seed: expected a seed" "$tmp/err" || fail "no file:line:field"
 "$exe" --minutes 2 --seed-range 10000-10001 --resamples 10 --commit x \
     "$datasets/suite/single-calf-1k.scenario" > "$tmp/s.tsv" 2>"$tmp/err"
 has "$tmp/s.tsv" '^# split: validation$'
