@@ -427,6 +427,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "MOTION_LP_HZ", CRAMP__MOTION_LP_HZ);
     id_put(&t, "MOTION_SETTLE_S", CRAMP__MOTION_SETTLE_S);
     id_put(&t, "MOTION_BACKTRACK_S", CRAMP__MOTION_BACKTRACK_S);
+    id_put(&t, "EMG_BACKTRACK_S", CRAMP__EMG_BACKTRACK_S); /* issue 12, h12f */
     id_put(&t, "WINDOW_REFRESH", CRAMP__WINDOW_REFRESH);
     id_put(&t, "PAUSE_S", CRAMP__PAUSE_S);
     id_put(&t, "HEART_BLIP_MAX_S", HEART_BLIP_MAX_S);

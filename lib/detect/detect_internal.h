@@ -48,6 +48,7 @@
 #define CRAMP__MOTION_LP_HZ 20.0     /* upper edge of the motion band */
 #define CRAMP__MOTION_SETTLE_S 3.0   /* no motion-band onset this soon after a start */
 #define CRAMP__MOTION_BACKTRACK_S 5.0 /* motion-band onsets move back at most this far */
+#define CRAMP__EMG_BACKTRACK_S 5.0   /* EMG onsets move back at most this far (segments.c) */
 #define CRAMP__WINDOW_REFRESH 256u   /* window sums summed afresh every this many ticks */
 /* A pause between bursts: at least this long at or under the offset
    threshold. Shorter dips are gaps between the discharges of a few units
@@ -103,6 +104,7 @@ typedef struct cramp__det_channel {
     /* EMG (band envelope) segment */
     int emg_active;
     uint64_t emg_onset_tick;
+    uint64_t emg_lead_tick;        /* the onset moved back to where the envelope left rest */
     uint64_t emg_next_add_tick;    /* next tick to add to the segment's sums */
     uint64_t emg_quiet_start_tick; /* start of the current run under the offset threshold */
     uint64_t emg_last_end_tick;    /* offset of the last segment (onsets not before) */

@@ -85,10 +85,52 @@ static void step_watch(cramp_detector *d, cramp__det_channel *h, size_t c, uint6
     h->step_pre_motion = m;
 }
 
+/* Where the envelope left rest before the onset crossing at tick `on`: the
+   end of the last run of >= off_hold_s of 0.1-s windows at or under the
+   offset threshold (the AASM offset rule read backwards), at most
+   CRAMP__EMG_BACKTRACK_S before the crossing, not before the channel's last
+   segment ended nor before the oldest tick the ring still holds. A
+   threshold crossing is late on a slow rise by construction (Staude et al.
+   2001); the lower threshold dates the rise (the double threshold of Bonato
+   et al. 1998, as the motion band does). */
+static uint64_t lead_back(const cramp_detector *d, const cramp__det_channel *h, size_t c,
+                          uint64_t on)
+{
+    const uint64_t W = d->env_ticks ? d->env_ticks : 1, hold = d->off_hold_ticks;
+    const uint64_t reach = (uint64_t)(CRAMP__EMG_BACKTRACK_S * d->fs / (double)d->tick_frames);
+    uint64_t floor_t = on > reach ? on - reach : 0;
+    if (floor_t < h->emg_last_end_tick) floor_t = h->emg_last_end_tick;
+    const uint64_t oldest = d->ticks + 2 > CRAMP__TICK_RING ? d->ticks + 2 - CRAMP__TICK_RING : 0;
+    if (floor_t < oldest + W) floor_t = oldest + W;
+    if (on <= floor_t + W || hold == 0) return on;
+    const double thr2 = h->emg_offset_thr_uv * h->emg_offset_thr_uv * (double)(W * d->tick_frames);
+    /* window [t - W, t) sums, walked back from the one just before the onset */
+    double e = 0;
+    for (uint64_t i = on - W; i < on; i++) e += d->tick_band_energy[cramp__tick_at(d, c, i)];
+    uint64_t run = 0;
+    for (uint64_t t = on; t > floor_t + W; t--) {
+        if (e <= thr2) {
+            if (++run >= hold) {
+                /* the last tick of the first window after the quiet run:
+                   the one that lifted it over (for an abrupt rise, the
+                   first active tick) */
+                const uint64_t q = t + run - 1;
+                return q < on ? q : on;
+            }
+        } else {
+            run = 0;
+        }
+        e += d->tick_band_energy[cramp__tick_at(d, c, t - W - 1)] -
+             d->tick_band_energy[cramp__tick_at(d, c, t - 1)];
+    }
+    return on; /* no rest within reach: the crossing stands */
+}
+
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
 {
     cramp__det_channel *h = &d->chan[c];
     const size_t k = cramp__tick_at(d, c, j);
+    if (j == h->emg_onset_tick) h->emg_lead_tick = lead_back(d, h, c, j);
     step_watch(d, h, c, j, k);
     h->seg_band_energy += d->tick_band_energy[k];
     h->seg_motion_energy += d->tick_motion_energy[k];
@@ -143,7 +185,7 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     memset(&a, 0, sizeof a);
     a.channel = c;
     a.kind = CRAMP_ACTIVITY_EMG;
-    a.onset_s = (double)h->emg_onset_tick * tick;
+    a.onset_s = (double)h->emg_lead_tick * tick;
     a.offset_s = (double)off_tick * tick;
     double n = h->seg_samples ? (double)h->seg_samples : 1.0;
     const double n_all = n;
@@ -159,7 +201,7 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
         const double post = (h->seg_band_energy - h->step_pre_energy) / post_n - v;
         if (post_n > 0 && pre > 0 && post >= pre / (r * r)) {
             a.onset_s = (double)h->step_tick * tick;
-            a.precursor_s = (double)(h->step_tick - h->emg_onset_tick) * tick;
+            a.precursor_s = (double)(h->step_tick - h->emg_lead_tick) * tick;
             h->seg_band_energy -= h->step_pre_energy;
             h->seg_motion_energy -= h->step_pre_motion;
             n = post_n;

@@ -20,10 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cramp/detect.h"
-#include "testutil.h"
-
-#define FS 1000.0
+#include "detect_planted.h"
 
 /* Level (uV RMS) at time t of the planted signal: kind 0 a step from the
    precursor to the cramp, 1 a power ramp, 2 a step to a short strong part. */
@@ -36,54 +33,13 @@ static double level(int kind, double t)
     return t < 100 ? 120 : 2;
 }
 
-/* Runs the detector and the classifier over the planted signal; the
-   episodes (malloc'd) in *ep, their number returned; (size_t)-1 on error. */
+/* The planted signal with precursor_ratio set. */
 static size_t run(int kind, double ratio, cramp_episode **ep)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
-    cfg.fs = FS;
-    cfg.mains_hz = 0;
     cfg.precursor_ratio = ratio;
-    cramp_detector *d = NULL;
-    cramp_error err = {0};
-    if (cramp_detector_create(&d, 1, &cfg, NULL, &err) != CRAMP_OK) return (size_t)-1;
-    const size_t chunk = 1000, total = (size_t)(120 * FS);
-    const size_t cap = cramp_detector_max_output(d, chunk) + 3;
-    float *buf = malloc(chunk * sizeof *buf);
-    cramp_activity *tmp = malloc(cap * sizeof *tmp), *act = malloc(256 * sizeof *act);
-    size_t n_act = 0, k = 0, bad = 0;
-    test_rng rng = {20261206u};
-    for (size_t i = 0; buf && tmp && act && i < total; i += chunk) {
-        for (size_t f = 0; f < chunk; f++) buf[f] = (float)(level(kind, (double)(i + f) / FS) * test_rng_normal(&rng));
-        if (cramp_detector_process(d, buf, chunk, tmp, cap, &k) != CRAMP_OK) bad = 1;
-        for (size_t q = 0; q < k && n_act < 256; q++) act[n_act++] = tmp[q];
-    }
-    if (tmp && cramp_detector_finish(d, tmp, cap, &k) == CRAMP_OK)
-        for (size_t q = 0; q < k && n_act < 256; q++) act[n_act++] = tmp[q];
-    else
-        bad = 1;
-    size_t ne = 0;
-    *ep = NULL;
-    if (!bad && act && cramp_detect_classify(act, n_act, NULL, 1, &cfg, ep, &ne, &err) != CRAMP_OK)
-        bad = 1;
-    cramp_detector_destroy(d);
-    free(buf);
-    free(tmp);
-    free(act);
-    return bad ? (size_t)-1 : ne;
-}
-
-/* The one cramp among the episodes, or NULL. */
-static const cramp_episode *the_cramp(const cramp_episode *ep, size_t n)
-{
-    const cramp_episode *c = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (ep[i].type == CRAMP_EVENT_CRAMP) {
-            if (c) return NULL;
-            c = &ep[i];
-        }
-    return c;
+    return planted_run(level, kind, &cfg, ep);
 }
 
 int main(void)
@@ -95,7 +51,7 @@ int main(void)
     cramp_episode *ep = NULL;
     size_t n = run(0, def.precursor_ratio, &ep);
     CHECK(n != (size_t)-1, "detector / classifier failed");
-    const cramp_episode *c = n != (size_t)-1 ? the_cramp(ep, n) : NULL;
+    const cramp_episode *c = n != (size_t)-1 ? planted_the_cramp(ep, n) : NULL;
     CHECK(c != NULL, "defaults: not exactly one cramp among %zu episodes", n);
     if (c) {
         CHECK(fabs(c->onset_s - 80) <= 0.1, "defaults: cramp onset %.3f s, expected 80 (+-0.1)",
@@ -111,7 +67,7 @@ int main(void)
     free(ep);
 
     n = run(0, 0, &ep);
-    c = n != (size_t)-1 ? the_cramp(ep, n) : NULL;
+    c = n != (size_t)-1 ? planted_the_cramp(ep, n) : NULL;
     CHECK(c != NULL, "rule off: not exactly one cramp among %zu episodes", n);
     if (c) {
         CHECK(fabs(c->onset_s - 60) <= 0.2, "rule off: onset %.3f s, expected the precursor's 60",
@@ -121,7 +77,7 @@ int main(void)
     free(ep);
 
     n = run(1, def.precursor_ratio, &ep);
-    c = n != (size_t)-1 ? the_cramp(ep, n) : NULL;
+    c = n != (size_t)-1 ? planted_the_cramp(ep, n) : NULL;
     CHECK(c != NULL, "ramp: not exactly one cramp among %zu episodes", n);
     if (c)
         CHECK(fabs(c->onset_s - 60) <= 0.2 && c->precursor_s == 0,

@@ -35,9 +35,14 @@
  *            percentile of 1-s means over 10 min (cramp/baseline.h).
  *            Limit: needs 10 s of warmup (or priming) before any segment.
  *   segment  onset at L + max(8 uV, 2 L), offset after 0.5 s at
- *            <= L + max(2 uV, 0.5 L), >= 0.5 s (AASM leg movement). Limit: L
- *            is frozen at the onset; activity that never falls back for
- *            0.5 s is one segment.
+ *            <= L + max(2 uV, 0.5 L), >= 0.5 s (AASM leg movement); the
+ *            onset is then moved back (<= 5 s) to the end of the last 0.5 s
+ *            at or under the offset level, the offset rule read backwards (a
+ *            crossing is late on a slow rise: Staude 2001; double threshold,
+ *            Bonato 1998); the measures still start at the crossing. Limits:
+ *            L is frozen at the onset; activity that never falls back for
+ *            0.5 s is one segment; nothing is seen before a cramp's first
+ *            unit fires (a slow-onset cramp of few units reads late).
  *   motion   the same hysteresis on the motion band, 20 uV / 3 x rest on,
  *            5 uV / 1 x rest off, onset moved back <= 5 s (double threshold,
  *            Bonato 1998). Limit: none in the first 3 s after a start.
