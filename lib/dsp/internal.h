@@ -31,6 +31,28 @@ void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, siz
                           const float *in, float *out, ptrdiff_t step, size_t frames);
 #endif
 
+/* A section whose numerator is (1, 2, 1) or (1, -2, 1), as every section of
+ * a Butterworth band-pass but the first (which carries the gain). Its
+ * products with the input are exact (times 1 is the input, times 2 the input
+ * added to itself), so b0 x + z0 rounds as the add x + z0, b1 x + z1 as
+ * z1 +- (x + x), and b2 x is x: the SIMD kernels run such sections with adds
+ * in place of two of the three FMAs and without the multiply, the same bits
+ * as the FMA form, and fewer operations on the multiply ports. */
+static inline int cramp__unit_section(const cramp_biquad *s)
+{
+    return s->b0 == 1.0 && s->b2 == 1.0 && (s->b1 == 2.0 || s->b1 == -2.0);
+}
+
+/* Whether sections q[1..g-1] are all unit sections (g >= 2): the SIMD
+ * kernels then run the group in the loop compiled for that pattern. */
+static inline int cramp__unit_tail(const cramp_biquad *q, size_t g)
+{
+    if (g < 2) return 0;
+    for (size_t k = 1; k < g; k++)
+        if (!cramp__unit_section(&q[k])) return 0;
+    return 1;
+}
+
 /* The kernel for a resolved path (dsp/biquad_scalar.c). */
 cramp__biquad_kernel cramp__biquad_kernel_for(cramp_simd s);
 

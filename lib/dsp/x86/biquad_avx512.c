@@ -21,8 +21,11 @@
  *   y = b0 x + z0;  z0 = (b1 x + z1) - a1 y;  z1 = b2 x - a2 y,
  * whatever the schedule and wherever the sample falls in a call, so any split
  * of a signal into calls gives bit-identical output, and one channel gives
- * the same result by either layout. */
+ * the same result by either layout. Across channels, a band-pass's sections
+ * with numerator (1, +-2, 1) run as adds where the FMAs' products are exact
+ * (dsp/internal.h, cramp__unit_section): the same bits, fewer multiplies. */
 #include <immintrin.h>
+#include <limits.h>
 
 #include "dsp/internal.h"
 
@@ -46,6 +49,8 @@
     __m512d z0_##k = _mm512_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
     __m512d b0_##k = z0_##k, b1_##k = z0_##k, b2_##k = z0_##k, a1_##k = z0_##k,     \
             a2_##k = z0_##k;                                                       \
+    __m512i sg_##k = _mm512_setzero_si512();                                       \
+    (void)sg_##k;                                                                  \
     if (g > (k)) {                                                                 \
         z0_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k)) * cpad);                  \
         z1_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k) + 1) * cpad);              \
@@ -54,6 +59,7 @@
         b2_##k = _mm512_set1_pd(q[k].b2);                                          \
         a1_##k = _mm512_set1_pd(q[k].a1);                                          \
         a2_##k = _mm512_set1_pd(q[k].a2);                                          \
+        sg_##k = _mm512_set1_epi64(q[k].b1 < 0 ? LLONG_MIN : 0);         \
     }
 
 #define KEEP(k)                                                       \
@@ -71,14 +77,23 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
  * The last section writes to fout or back into the scratch block, g - 1
  * frames behind the read, so in place is fine. In the fill and drain
  * iterations (checked) sections without a frame skip. */
-#define STAGE(k, j, i, checked)                                                           \
+#define STAGE(k, j, i, checked, U)                                                           \
     if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
         const __m512d v_ = (k) != 0 ? x_##j                                               \
             : fin ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step)) \
                   : _mm512_load_pd(buf + (i) * LANES);                                    \
-        const __m512d y_ = _mm512_fmadd_pd(b0_##k, v_, z0_##k);                           \
-        z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_fmadd_pd(b1_##k, v_, z1_##k));         \
-        z1_##k = _mm512_fnmadd_pd(a2_##k, y_, _mm512_mul_pd(b2_##k, v_));                  \
+        __m512d y_;                                                                       \
+        if (((U) >> (k)) & 1) { /* b = (1, +-2, 1): products exact, adds in their place */ \
+            y_ = _mm512_add_pd(v_, z0_##k);                                               \
+            const __m512d s_ = _mm512_castsi512_pd(                                       \
+                _mm512_xor_si512(_mm512_castpd_si512(_mm512_add_pd(v_, v_)), sg_##k));      \
+            z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_add_pd(s_, z1_##k));              \
+            z1_##k = _mm512_fnmadd_pd(a2_##k, y_, v_);                                    \
+        } else {                                                                          \
+            y_ = _mm512_fmadd_pd(b0_##k, v_, z0_##k);                                     \
+            z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_fmadd_pd(b1_##k, v_, z1_##k));     \
+            z1_##k = _mm512_fnmadd_pd(a2_##k, y_, _mm512_mul_pd(b2_##k, v_));              \
+        }                                                                                 \
         if ((k) + 1 == g) {                                                               \
             const size_t o_ = (i) - (size_t)(k);                                          \
             if (fout)                                                                     \
@@ -94,14 +109,16 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
  * predecessor replaces it. */
 #define ITER(i, checked)                                                           \
     do {                                                                           \
-        STAGE(4, 3, i, checked) STAGE(3, 2, i, checked) STAGE(2, 1, i, checked)    \
-        STAGE(1, 0, i, checked) STAGE(0, 0, i, checked)                            \
+        STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                      \
+        STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                      \
+        STAGE(0, 0, i, checked, u)                                                 \
     } while (0)
 
 /* Sections q[0..g-1] (state at st, offset to the channel group) over n
  * frames: from fin (stride step) or buf, to fout or buf. g and which ends
  * are used are constants after inlining. */
-CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size_t cpad,
+CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u, double *st,
+                             size_t cpad,
                             __mmask8 m, double *buf, const float *fin, float *fout,
                             ptrdiff_t step, size_t n)
 {
@@ -115,13 +132,25 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size
     KEEP(0) KEEP(1) KEEP(2) KEEP(3) KEEP(4)
 }
 
+/* u: which sections are run as unit sections (bit k: section k), a constant
+ * of each loop compiled; a group whose sections after the first are all unit
+ * sections (a band-pass) gets that pattern, any other group none. */
 #define GROUP(G, FIN, FOUT)                                                            \
-    switch (G) {                                                                       \
-    case 1: run_group(q, 1, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 2: run_group(q, 2, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 3: run_group(q, 3, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 4: run_group(q, 4, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    default: run_group(q, 5, sst, cpad, m, buf, FIN, FOUT, step, n); break;             \
+    if (cramp__unit_tail(q, G)) {                                                             \
+        switch (G) {                                                                   \
+        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n); break;  \
+        }                                                                              \
+    } else {                                                                           \
+        switch (G) {                                                                   \
+        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;      \
+        }                                                                              \
     }
 
 static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
