@@ -12,6 +12,7 @@
 #include "detect/detect_internal.h"
 #include "detect/baseline_internal.h"
 #include "dsp/comb.h"
+#include "dsp/internal.h"
 
 /* ---- life cycle --------------------------------------------------------- */
 
@@ -679,9 +680,10 @@ const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n
         cramp_filter_set_steady_state(d->motion_filter, x0);
         d->started = 1;
     }
-    *st = cramp_filter_process(d->band_filter, raw, band, n);
-    if (d->comb) cramp__comb_process(d->comb, band, n);
-    if (*st == CRAMP_OK) *st = cramp_filter_process(d->motion_filter, raw, motion, n);
+    /* the band-pass, the comb on it and the motion band, in one pass over
+       raw where the filters allow it (dsp/internal.h) */
+    *st = cramp__filter_process_pair(d->band_filter, d->motion_filter, d->comb, raw, band,
+                                     motion, n);
     if (d->profiling) d->prof_s[CRAMP_STAGE_FILTER] += cramp_clock_s() - t0;
     return raw;
 }

@@ -66,6 +66,19 @@ void cramp__comb_destroy(cramp__comb *c)
     free(c);
 }
 
+void cramp__comb_view_get(cramp__comb *c, cramp__comb_view *v)
+{
+    v->g = c->g;
+    v->a = c->a;
+    v->xd = c->xd;
+    v->yd = c->yd;
+    v->period = c->period;
+    v->pos = c->pos;
+    v->channels = c->channels;
+}
+
+void cramp__comb_skip(cramp__comb *c, size_t frames) { c->pos = (c->pos + frames) % c->period; }
+
 void cramp__comb_reset(cramp__comb *c)
 {
     if (!c) return;

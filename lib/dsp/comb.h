@@ -39,6 +39,21 @@ void cramp__comb_span_base(double g, double a, float *x, float *xd, double *yd, 
 void cramp__comb_span_avx2(double g, double a, float *x, float *xd, double *yd, size_t m);
 void cramp__comb_span_avx512(double g, double a, float *x, float *xd, double *yd, size_t m);
 #endif
+/* The comb's coefficients and delay lines, for a loop that runs the comb
+ * inside another (cramp__biquad_pair_avx512): slot k of xd / yd holds the
+ * channels' input and output N frames before the frame that goes to slot k;
+ * the next frame goes to slot pos. After running n frames the loop calls
+ * cramp__comb_skip(c, n). */
+typedef struct cramp__comb_view {
+    double g, a;
+    float *xd;
+    double *yd;
+    size_t period, pos, channels;
+} cramp__comb_view;
+void cramp__comb_view_get(cramp__comb *c, cramp__comb_view *v);
+/* Advances the next slot by `frames` frames (their values written by the
+ * caller through the view). */
+void cramp__comb_skip(cramp__comb *c, size_t frames);
 void cramp__comb_destroy(cramp__comb *c);
 /* Delay lines as after a long constant input x0[c] (x0 has `channels`
  * values): x history x0, output history 0 (the comb's gain at 0 Hz). */

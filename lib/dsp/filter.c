@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsp/comb.h"
 #include "dsp/internal.h"
 
 struct cramp_filter {
@@ -75,6 +76,32 @@ cramp_status cramp_filter_process(cramp_filter *f, const float *in, float *out, 
     if (!in || !out) return CRAMP_EINVAL;
     f->kernel(f->sos, f->n_sec, f->state, f->channels, in, out, (ptrdiff_t)f->channels, frames);
     return CRAMP_OK;
+}
+
+cramp_status cramp__filter_process_pair(cramp_filter *a, cramp_filter *b, cramp__comb *comb,
+                                        const float *in, float *out_a, float *out_b,
+                                        size_t frames)
+{
+    if (!a || !b) return CRAMP_EINVAL;
+    if (frames == 0) return CRAMP_OK;
+    if (!in || !out_a || !out_b) return CRAMP_EINVAL;
+#if defined(CRAMP_HAVE_X86_KERNELS)
+    if (a->simd == CRAMP_SIMD_AVX512 && b->simd == CRAMP_SIMD_AVX512 &&
+        a->channels == b->channels && out_a != out_b && in != out_a && in != out_b) {
+        cramp__comb_view v;
+        if (comb) cramp__comb_view_get(comb, &v);
+        if (cramp__biquad_pair_avx512(a->sos, a->n_sec, a->state, b->sos, b->n_sec, b->state,
+                                      a->channels, in, out_a, out_b, (ptrdiff_t)a->channels,
+                                      frames, comb ? &v : NULL)) {
+            if (comb) cramp__comb_skip(comb, frames);
+            return CRAMP_OK;
+        }
+    }
+#endif
+    cramp_status st = cramp_filter_process(a, in, out_a, frames);
+    if (comb) cramp__comb_process(comb, out_a, frames);
+    if (st == CRAMP_OK) st = cramp_filter_process(b, in, out_b, frames);
+    return st;
 }
 
 void cramp_filter_reset(cramp_filter *f)

@@ -12,7 +12,9 @@
  *    in each call.
  * Per sample and section both do the same three FMAs and one multiply,
  *   y = b0 x + z0;  z0 = (b1 x + z1) - a1 y;  z1 = b2 x - a2 y,
- * so any split of a signal into calls gives bit-identical output. With only
+ * so any split of a signal into calls gives bit-identical output (a unit
+ * section across channels, numerator (1, +-2, 1), runs as adds where the
+ * products are exact: the same bits, dsp/internal.h). With only
  * 16 vector registers, groups and wavefronts are smaller than with AVX-512. */
 #include <immintrin.h>
 
@@ -38,6 +40,8 @@
     __m256d z0_##k = _mm256_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
     __m256d b0_##k = z0_##k, b1_##k = z0_##k, b2_##k = z0_##k, a1_##k = z0_##k,     \
             a2_##k = z0_##k;                                                       \
+    __m256d sg_##k = z0_##k;                                                       \
+    (void)sg_##k;                                                                  \
     if (g > (k)) {                                                                 \
         z0_##k = _mm256_maskload_pd(st + (2 * (k)) * cpad, dmask);                 \
         z1_##k = _mm256_maskload_pd(st + (2 * (k) + 1) * cpad, dmask);             \
@@ -46,6 +50,7 @@
         b2_##k = _mm256_set1_pd(q[k].b2);                                          \
         a1_##k = _mm256_set1_pd(q[k].a1);                                          \
         a2_##k = _mm256_set1_pd(q[k].a2);                                          \
+        sg_##k = _mm256_set1_pd(q[k].b1 < 0 ? -0.0 : 0.0);                         \
     }
 
 #define KEEP(k)                                                        \
@@ -63,14 +68,22 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
  * The last section writes to fout or back into the scratch block, g - 1
  * frames behind the read, so in place is fine. In the fill and drain
  * iterations (checked) sections without a frame skip. */
-#define STAGE(k, j, i, checked)                                                           \
+#define STAGE(k, j, i, checked, U)                                                           \
     if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
         const __m256d v_ = (k) != 0 ? x_##j                                               \
             : fin ? _mm256_cvtps_pd(_mm_maskload_ps(fin + (ptrdiff_t)(i) * step, fmask))   \
                   : _mm256_load_pd(buf + (i) * LANES);                                    \
-        const __m256d y_ = _mm256_fmadd_pd(b0_##k, v_, z0_##k);                           \
-        z0_##k = _mm256_fnmadd_pd(a1_##k, y_, _mm256_fmadd_pd(b1_##k, v_, z1_##k));         \
-        z1_##k = _mm256_fnmadd_pd(a2_##k, y_, _mm256_mul_pd(b2_##k, v_));                  \
+        __m256d y_;                                                                       \
+        if (((U) >> (k)) & 1) { /* a unit section (dsp/internal.h): the same bits */      \
+            y_ = _mm256_add_pd(v_, z0_##k);                                               \
+            const __m256d s_ = _mm256_xor_pd(_mm256_add_pd(v_, v_), sg_##k);              \
+            z0_##k = _mm256_fnmadd_pd(a1_##k, y_, _mm256_add_pd(s_, z1_##k));              \
+            z1_##k = _mm256_fnmadd_pd(a2_##k, y_, v_);                                    \
+        } else {                                                                          \
+            y_ = _mm256_fmadd_pd(b0_##k, v_, z0_##k);                                     \
+            z0_##k = _mm256_fnmadd_pd(a1_##k, y_, _mm256_fmadd_pd(b1_##k, v_, z1_##k));     \
+            z1_##k = _mm256_fnmadd_pd(a2_##k, y_, _mm256_mul_pd(b2_##k, v_));              \
+        }                                                                                 \
         if ((k) + 1 == g) {                                                               \
             const size_t o_ = (i) - (size_t)(k);                                          \
             if (fout)                                                                     \
@@ -86,15 +99,16 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
  * predecessor replaces it. */
 #define ITER(i, checked)                                                           \
     do {                                                                           \
-        STAGE(4, 3, i, checked) STAGE(3, 2, i, checked) STAGE(2, 1, i, checked)    \
-        STAGE(1, 0, i, checked) STAGE(0, 0, i, checked)                            \
+        STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                      \
+        STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                      \
+        STAGE(0, 0, i, checked, u)                                                 \
     } while (0)
 
 /* Sections q[0..g-1] (state at st, offset to the channel group) over n
  * frames: from fin (stride step) or buf, to fout or buf. g and which ends
  * are used are constants after inlining. */
-CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size_t cpad,
-                            __m128i fmask, __m256i dmask, double *buf, const float *fin,
+CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u, double *st,
+                            size_t cpad, __m128i fmask, __m256i dmask, double *buf, const float *fin,
                             float *fout, ptrdiff_t step, size_t n)
 {
     DECL(0) DECL(1) DECL(2) DECL(3) DECL(4)
@@ -107,13 +121,25 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size
     KEEP(0) KEEP(1) KEEP(2) KEEP(3) KEEP(4)
 }
 
-#define GROUP(G, FIN, FOUT)                                                            \
-    switch (G) {                                                                       \
-    case 1: run_group(q, 1, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
-    case 2: run_group(q, 2, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
-    case 3: run_group(q, 3, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
-    case 4: run_group(q, 4, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
-    default: run_group(q, 5, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;  \
+/* u: which sections are run as unit sections (bit k: section k), a constant
+ * of each loop compiled; a group whose sections after the first are all unit
+ * sections (a band-pass) gets that pattern, any other group none. */
+#define GROUP(G, FIN, FOUT)                                                                   \
+    if (cramp__unit_tail(q, G)) {                                                             \
+        switch (G) {                                                                          \
+        case 2: run_group(q, 2, 0x2u, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
+        case 3: run_group(q, 3, 0x6u, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
+        case 4: run_group(q, 4, 0xEu, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;   \
+        default: run_group(q, 5, 0x1Eu, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break; \
+        }                                                                                     \
+    } else {                                                                                  \
+        switch (G) {                                                                          \
+        case 1: run_group(q, 1, 0, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;  \
+        case 2: run_group(q, 2, 0, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;  \
+        case 3: run_group(q, 3, 0, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;  \
+        case 4: run_group(q, 4, 0, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break;  \
+        default: run_group(q, 5, 0, sst, cpad, fmask, dmask, buf, FIN, FOUT, step, n); break; \
+        }                                                                                     \
     }
 
 static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,

@@ -21,9 +21,13 @@
  *   y = b0 x + z0;  z0 = (b1 x + z1) - a1 y;  z1 = b2 x - a2 y,
  * whatever the schedule and wherever the sample falls in a call, so any split
  * of a signal into calls gives bit-identical output, and one channel gives
- * the same result by either layout. */
+ * the same result by either layout. Across channels, a band-pass's sections
+ * with numerator (1, +-2, 1) run as adds where the FMAs' products are exact
+ * (dsp/internal.h, cramp__unit_section): the same bits, fewer multiplies. */
 #include <immintrin.h>
+#include <limits.h>
 
+#include "dsp/comb.h"
 #include "dsp/internal.h"
 
 #define LANES 8
@@ -46,6 +50,8 @@
     __m512d z0_##k = _mm512_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
     __m512d b0_##k = z0_##k, b1_##k = z0_##k, b2_##k = z0_##k, a1_##k = z0_##k,     \
             a2_##k = z0_##k;                                                       \
+    __m512i sg_##k = _mm512_setzero_si512();                                       \
+    (void)sg_##k;                                                                  \
     if (g > (k)) {                                                                 \
         z0_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k)) * cpad);                  \
         z1_##k = _mm512_maskz_loadu_pd(m, st + (2 * (k) + 1) * cpad);              \
@@ -54,6 +60,7 @@
         b2_##k = _mm512_set1_pd(q[k].b2);                                          \
         a1_##k = _mm512_set1_pd(q[k].a1);                                          \
         a2_##k = _mm512_set1_pd(q[k].a2);                                          \
+        sg_##k = _mm512_set1_epi64(q[k].b1 < 0 ? LLONG_MIN : 0);         \
     }
 
 #define KEEP(k)                                                       \
@@ -62,26 +69,58 @@
         _mm512_mask_storeu_pd(st + (2 * (k) + 1) * cpad, m, z1_##k);  \
     }
 
+/* The mains comb (dsp/comb.h) on the band-pass output y (double) of one
+ * frame, stored as float at p: the float band-pass sample x, then
+ * y = g (x - x[-N]) + a y[-N] in double, multiplies and adds apart (no
+ * FMA), as cramp__comb_process does, so the same bits; the delay lines'
+ * slot moves on by one frame. */
+#define COMB(Y, P)                                                                         \
+    do {                                                                                   \
+        const __m256 xf_ = _mm512_cvtpd_ps(Y);                                             \
+        float *const xd_ = cb->xd + slot * cb->channels + c;                               \
+        double *const yd_ = cb->yd + slot * cb->channels + c;                              \
+        const __m512d d_ = _mm512_sub_pd(_mm512_cvtps_pd(xf_),                             \
+                                         _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, xd_)));  \
+        const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_),                           \
+                                          _mm512_mul_pd(ca, _mm512_maskz_loadu_pd(m, yd_))); \
+        _mm256_mask_storeu_ps(xd_, m, xf_);                                                \
+        _mm512_mask_storeu_pd(yd_, m, yc_);                                                \
+        _mm256_mask_storeu_ps((P), m, _mm512_cvtpd_ps(yc_));                               \
+        if (++slot == cb->period) slot = 0;                                                \
+    } while (0)
+
 /* Whether section k has a frame at skewed iteration i (frame i - k in [0, n)). */
 static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i - k < n; }
 
 /* Section k at skewed iteration i works on frame i - k. Its input is, for
- * k = 0, the float frames fin (when not NULL) or the scratch block, else
+ * k = 0, *pin (when not NULL: run_pair's frame), the float frames fin (when
+ * not NULL) or the scratch block, else
  * x_j, j = k - 1, the previous section's output of the previous iteration.
  * The last section writes to fout or back into the scratch block, g - 1
  * frames behind the read, so in place is fine. In the fill and drain
  * iterations (checked) sections without a frame skip. */
-#define STAGE(k, j, i, checked)                                                           \
+#define STAGE(k, j, i, checked, U)                                                           \
     if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
-        const __m512d v_ = (k) != 0 ? x_##j                                               \
+        const __m512d v_ = (k) != 0 ? x_##j : pin ? *pin                                  \
             : fin ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step)) \
                   : _mm512_load_pd(buf + (i) * LANES);                                    \
-        const __m512d y_ = _mm512_fmadd_pd(b0_##k, v_, z0_##k);                           \
-        z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_fmadd_pd(b1_##k, v_, z1_##k));         \
-        z1_##k = _mm512_fnmadd_pd(a2_##k, y_, _mm512_mul_pd(b2_##k, v_));                  \
+        __m512d y_;                                                                       \
+        if (((U) >> (k)) & 1) { /* b = (1, +-2, 1): products exact, adds in their place */ \
+            y_ = _mm512_add_pd(v_, z0_##k);                                               \
+            const __m512d s_ = _mm512_castsi512_pd(                                       \
+                _mm512_xor_si512(_mm512_castpd_si512(_mm512_add_pd(v_, v_)), sg_##k));      \
+            z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_add_pd(s_, z1_##k));              \
+            z1_##k = _mm512_fnmadd_pd(a2_##k, y_, v_);                                    \
+        } else {                                                                          \
+            y_ = _mm512_fmadd_pd(b0_##k, v_, z0_##k);                                     \
+            z0_##k = _mm512_fnmadd_pd(a1_##k, y_, _mm512_fmadd_pd(b1_##k, v_, z1_##k));     \
+            z1_##k = _mm512_fnmadd_pd(a2_##k, y_, _mm512_mul_pd(b2_##k, v_));              \
+        }                                                                                 \
         if ((k) + 1 == g) {                                                               \
             const size_t o_ = (i) - (size_t)(k);                                          \
-            if (fout)                                                                     \
+            if (cb)                                                                       \
+                COMB(y_, fout + (ptrdiff_t)o_ * step);                                    \
+            else if (fout)                                                                \
                 _mm256_mask_storeu_ps(fout + (ptrdiff_t)o_ * step, m, _mm512_cvtpd_ps(y_)); \
             else                                                                          \
                 _mm512_store_pd(buf + o_ * LANES, y_);                                    \
@@ -94,17 +133,28 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
  * predecessor replaces it. */
 #define ITER(i, checked)                                                           \
     do {                                                                           \
-        STAGE(4, 3, i, checked) STAGE(3, 2, i, checked) STAGE(2, 1, i, checked)    \
-        STAGE(1, 0, i, checked) STAGE(0, 0, i, checked)                            \
+        STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                      \
+        STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                      \
+        STAGE(0, 0, i, checked, u)                                                 \
     } while (0)
 
 /* Sections q[0..g-1] (state at st, offset to the channel group) over n
  * frames: from fin (stride step) or buf, to fout or buf. g and which ends
  * are used are constants after inlining. */
-CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size_t cpad,
+CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u, double *st,
+                             size_t cpad,
                             __mmask8 m, double *buf, const float *fin, float *fout,
                             ptrdiff_t step, size_t n)
 {
+    const __m512d *const pin = NULL;
+    const cramp__comb_view *const cb = NULL;
+    const size_t c = 0;
+    size_t slot = 0;
+    (void)c;
+    __m512d cg = _mm512_setzero_pd(), ca = cg;
+    (void)slot;
+    (void)cg;
+    (void)ca;
     DECL(0) DECL(1) DECL(2) DECL(3) DECL(4)
     (void)x_4; /* section 4, when used, is always the last */
     const size_t lag = (size_t)g - 1;
@@ -115,13 +165,25 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, double *st, size
     KEEP(0) KEEP(1) KEEP(2) KEEP(3) KEEP(4)
 }
 
+/* u: which sections are run as unit sections (bit k: section k), a constant
+ * of each loop compiled; a group whose sections after the first are all unit
+ * sections (a band-pass) gets that pattern, any other group none. */
 #define GROUP(G, FIN, FOUT)                                                            \
-    switch (G) {                                                                       \
-    case 1: run_group(q, 1, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 2: run_group(q, 2, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 3: run_group(q, 3, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    case 4: run_group(q, 4, sst, cpad, m, buf, FIN, FOUT, step, n); break;              \
-    default: run_group(q, 5, sst, cpad, m, buf, FIN, FOUT, step, n); break;             \
+    if (cramp__unit_tail(q, G)) {                                                             \
+        switch (G) {                                                                   \
+        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
+        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n); break;  \
+        }                                                                              \
+    } else {                                                                           \
+        switch (G) {                                                                   \
+        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
+        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;      \
+        }                                                                              \
     }
 
 static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_t channels,
@@ -170,6 +232,128 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
                                       _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
         }
     }
+}
+
+/* ---- two cascades on one input, channels in lanes --------------------- */
+
+/* The second cascade's section k (h sections, generic FMA form): state
+ * bz0_k, bz1_k, output of the previous iteration bx_k; its input at k = 0 is
+ * the frame the first cascade reads, vin_. */
+#define BDECL(k)                                                                   \
+    __m512d bz0_##k = _mm512_setzero_pd(), bz1_##k = bz0_##k, bx_##k = bz0_##k;     \
+    __m512d bb0_##k = bz0_##k, bb1_##k = bz0_##k, bb2_##k = bz0_##k, ba1_##k = bz0_##k, \
+            ba2_##k = bz0_##k;                                                     \
+    (void)bx_##k;                                                                  \
+    if (h > (k)) {                                                                 \
+        bz0_##k = _mm512_maskz_loadu_pd(m, stb + (2 * (k)) * cpad);                \
+        bz1_##k = _mm512_maskz_loadu_pd(m, stb + (2 * (k) + 1) * cpad);            \
+        bb0_##k = _mm512_set1_pd(qb[k].b0);                                        \
+        bb1_##k = _mm512_set1_pd(qb[k].b1);                                        \
+        bb2_##k = _mm512_set1_pd(qb[k].b2);                                        \
+        ba1_##k = _mm512_set1_pd(qb[k].a1);                                        \
+        ba2_##k = _mm512_set1_pd(qb[k].a2);                                        \
+    }
+
+#define BKEEP(k)                                                        \
+    if (h > (k)) {                                                      \
+        _mm512_mask_storeu_pd(stb + (2 * (k)) * cpad, m, bz0_##k);      \
+        _mm512_mask_storeu_pd(stb + (2 * (k) + 1) * cpad, m, bz1_##k);  \
+    }
+
+#define BSTAGE(k, j, i, checked)                                                          \
+    if (h > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
+        const __m512d v_ = (k) != 0 ? bx_##j : vin_;                                      \
+        const __m512d y_ = _mm512_fmadd_pd(bb0_##k, v_, bz0_##k);                         \
+        bz0_##k = _mm512_fnmadd_pd(ba1_##k, y_, _mm512_fmadd_pd(bb1_##k, v_, bz1_##k));    \
+        bz1_##k = _mm512_fnmadd_pd(ba2_##k, y_, _mm512_mul_pd(bb2_##k, v_));             \
+        if ((k) + 1 == h)                                                                 \
+            _mm256_mask_storeu_ps(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, m,        \
+                                  _mm512_cvtpd_ps(y_));                                   \
+        else                                                                              \
+            bx_##k = y_;                                                                  \
+    }
+
+/* One skewed iteration of both cascades: the frame i read once (when there
+ * is one), then each cascade's sections last first. */
+#define ITER2(i, checked)                                                                  \
+    do {                                                                                   \
+        if (!(checked) || (i) < n)                                                         \
+            vin_ = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step));  \
+        BSTAGE(2, 1, i, checked) BSTAGE(1, 0, i, checked) BSTAGE(0, 0, i, checked)         \
+        STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                              \
+        STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                              \
+        STAGE(0, 0, i, checked, u)                                                         \
+    } while (0)
+
+/* Cascade q (g <= 5 sections, unit pattern u, state st) and cascade qb
+ * (h <= 3 sections, state stb) over the same n float frames fin, to fout
+ * and foutb: per section the same operations as run_group, so the same
+ * bits as two by_channels calls, with the input read once and the two
+ * cascades' recurrences overlapping (the second, short one alone waits on
+ * its feedback). With cb, the first cascade's output goes through the mains
+ * comb (COMB) before it is stored. */
+CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u, double *st,
+                           const cramp_biquad *qb, const int h, double *stb, size_t cpad,
+                           __mmask8 m, const float *fin, float *fout, float *foutb,
+                           ptrdiff_t step, size_t n, const cramp__comb_view *cb, size_t c)
+{
+    double *const buf = NULL;
+    size_t slot = cb ? cb->pos : 0;
+    const __m512d cg = _mm512_set1_pd(cb ? cb->g : 0.0), ca = _mm512_set1_pd(cb ? cb->a : 0.0);
+    (void)cg;
+    (void)ca;
+    __m512d vin_ = _mm512_setzero_pd();
+    const __m512d *const pin = &vin_;
+    DECL(0) DECL(1) DECL(2) DECL(3) DECL(4)
+    BDECL(0) BDECL(1) BDECL(2)
+    (void)x_4;
+    (void)buf;
+    const size_t lag = (size_t)(g > h ? g : h) - 1;
+    size_t i = 0;
+    for (; i < lag; i++) ITER2(i, 1);
+    for (; i < n; i++) ITER2(i, 0);
+    for (; i < n + lag; i++) ITER2(i, 1);
+    KEEP(0) KEEP(1) KEEP(2) KEEP(3) KEEP(4)
+    BKEEP(0) BKEEP(1) BKEEP(2)
+}
+
+#define PAIR(G, U)                                                                        \
+    do {                                                                                  \
+        if (comb)                                                                         \
+            run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
+                     comb, c);                                                            \
+        else                                                                              \
+            run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
+                     NULL, c);                                                            \
+    } while (0)
+
+int cramp__biquad_pair_avx512(const cramp_biquad *sos, size_t n_sec, double *st,
+                              const cramp_biquad *sosb, size_t n_secb, double *stb,
+                              size_t channels, const float *in, float *out, float *outb,
+                              ptrdiff_t step, size_t frames, const cramp__comb_view *comb)
+{
+    /* the detector's pair: a band-pass of 1 to 5 sections and the two-section
+       motion band, channels a full vector or more (the direct path) */
+    if (n_sec < 1 || n_sec > GROUP_MAX || n_secb != 2 || channels < LANES ||
+        step != (ptrdiff_t)channels || (comb && comb->channels != channels))
+        return 0;
+    if (frames == 0) return 1;
+    const size_t cpad = cramp__pad_channels(channels);
+    const int unit = cramp__unit_tail(sos, n_sec);
+    for (size_t c = 0; c < channels; c += LANES) {
+        const size_t r = channels - c;
+        const __mmask8 m = (__mmask8)(r >= LANES ? 0xFFu : (1u << r) - 1u);
+        const float *fi = in + (ptrdiff_t)c;
+        float *fo = out + (ptrdiff_t)c, *fob = outb + (ptrdiff_t)c;
+        switch (n_sec) {
+        case 1: PAIR(1, 0); break;
+        case 2: if (unit) PAIR(2, 0x2u); else PAIR(2, 0); break;
+        case 3: if (unit) PAIR(3, 0x6u); else PAIR(3, 0); break;
+        case 4: if (unit) PAIR(4, 0xEu); else PAIR(4, 0); break;
+        default: if (unit) PAIR(5, 0x1Eu); else PAIR(5, 0); break;
+        }
+    }
+    return 1;
 }
 
 /* ---- sections in lanes (wavefront) ------------------------------------- */
