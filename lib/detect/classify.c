@@ -436,6 +436,10 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "HEART_MIN_BEATS", HEART_MIN_BEATS);
     id_put(&t, "LM_ACTIVE_MIN", 1); /* the LM's active time >= lm_min_s (h12b) */
     id_put(&t, "PLM_BRIDGE_RATIO", PLM_BRIDGE_RATIO);
+    id_put(&t, "PLM_BILATERAL_MAX_S", PLM_BILATERAL_MAX_S);
+    /* a series ends only at an LM that is not a candidate LM, not at a train
+       or activity off the tibialis (h12e) */
+    id_put(&t, "PLM_ENDS_AT_LM", 1);
     id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */

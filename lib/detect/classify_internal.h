@@ -52,6 +52,9 @@ const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf);
 /* The PLM series pass (prepare of the plm-series row) and its row
    (classify_plm.c); PLM_BRIDGE_RATIO enters the rule-table id. */
 #define PLM_BRIDGE_RATIO 2.5
+/* The longest bilateral candidate LM (WASM 2016; classify_plm.c); enters
+   the rule-table id. */
+#define PLM_BILATERAL_MAX_S 15.0
 cramp_status cramp__classify_plm_series(rule_ctx *x);
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
 

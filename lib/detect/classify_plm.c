@@ -30,16 +30,43 @@ static int off_tibialis(const rule_ctx *x, const cramp_episode *e)
     return 0;
 }
 
-/* An LM lasts lm_min..lm_max_s (AASM: 0.5-10 s) and is active for at least
-   lm_min_s of it: the span times the tonic share (AASM 2012 ff.: an LM holds
-   >= 0.5 s of EMG above the resting level; a few < 150-ms potentials of
-   fragmentary myoclonus that the 0.5-s offset hold strings into one
-   episode are not one). */
+/* The longest candidate LM: lm_max_s (10 s) on one leg, PLM_BILATERAL_MAX_S
+   (15 s) when the episode spans both legs (WASM 2016, Ferri et al.: a
+   candidate LM is a monolateral LM of 0.5-10 s or a bilateral one of
+   0.5-15 s; Ferri et al., Sleep Med 2017;32:10: 99.8 % of bilateral LMs in
+   RLS patients last <= 15 s). */
+static double lm_max_of(const rule_ctx *x, const cramp_episode *e)
+{
+    uint32_t legs;
+    cramp__count_muscles(e->channels, x->ch, x->C, &legs);
+    return legs == 3u ? fmax(x->cfg->lm_max_s, PLM_BILATERAL_MAX_S) : x->cfg->lm_max_s;
+}
+
+/* An LM lasts lm_min_s..lm_max_of (AASM: 0.5-10 s; bilateral 15 s, WASM
+   2016) and is active for at least lm_min_s of it: the span times the tonic
+   share (AASM 2012 ff.: an LM holds >= 0.5 s of EMG above the resting level;
+   a few < 150-ms potentials of fragmentary myoclonus that the 0.5-s offset
+   hold strings into one episode are not one). */
 static int leg_movement(const rule_ctx *x, const cramp_episode *e)
 {
-    if (e->duration_s < x->cfg->lm_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
+    if (e->duration_s < x->cfg->lm_min_s || e->duration_s > lm_max_of(x, e)) return 0;
     if (isfinite(e->tonic_fraction) && e->duration_s * e->tonic_fraction < x->cfg->lm_min_s)
         return 0;
+    return !off_tibialis(x, e);
+}
+
+/* Whether an episode that is not a candidate LM ends a series. WASM 2016
+   (Ferri et al.): a series ends at an LM that is not a candidate LM (longer
+   than 10 s, or 15 s bilateral). Activity that is no LM at all neither joins
+   nor ends one: a rhythmic train of short bursts (HFT, ALMA, RMD: the AASM
+   manual scores them as their own events, bursts of 0.1-1 s) and activity
+   that involves no tibialis anterior where the leg has one (LMs are scored
+   on the TA). Labelled artefacts never end one (handled by the caller). */
+static int ends_series(const rule_ctx *x, size_t k)
+{
+    const cramp_episode *e = &x->ep[k];
+    if (e->duration_s <= lm_max_of(x, e)) return 0;
+    if (x->train[k] != TRAIN_NONE) return 0;
     return !off_tibialis(x, e);
 }
 
@@ -69,7 +96,7 @@ static double next_lm_interval(const rule_ctx *x, size_t k)
             (x->state[j] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
             continue;
         if (x->state[j] == UNLABELLED && leg_movement(x, e)) return e->onset_s - x->ep[k].onset_s;
-        if (e->duration_s > x->cfg->lm_max_s) return (double)NAN;
+        if (ends_series(x, j)) return (double)NAN;
     }
     return (double)NAN;
 }
@@ -123,7 +150,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             p->channels |= e->channels;
             p->n_channels += e->n_channels;
             state[k] = MERGED;
-            if (p->duration_s > cfg->lm_max_s) last = (size_t)-1;
+            if (p->duration_s > lm_max_of(x, p)) last = (size_t)-1;
             continue;
         }
         last = k;
@@ -142,7 +169,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                 continue;
             if (state[k] == UNLABELLED && leg_movement(x, e))
                 member = 1;
-            else if (e->duration_s > cfg->lm_max_s)
+            else if (ends_series(x, k))
                 breaks = 1;
             else
                 continue;
@@ -169,7 +196,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                                            margin(iv, cfg->plm_max_interval_s)));
                     }
                     mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
-                                       margin(m->duration_s, cfg->lm_max_s)));
+                                       margin(m->duration_s, lm_max_of(x, m))));
                     m->confidence = conf_of(mm);
                 }
             }

@@ -131,8 +131,15 @@
  *                                  consecutive true interval ratios on
  *                                  development nights, bench/results/
  *                                  plm-study/derive.py); the missed LM is
- *                                  not counted. Limits: an interval < 10 s
- *                                  ends a series (WASM 2016 too); a series
+ *                                  not counted. A series ends at an LM
+ *                                  that is not a candidate LM (> 10 s; a
+ *                                  bilateral one > 15 s: WASM 2016, Ferri
+ *                                  et al. 2017), not at activity that is no
+ *                                  LM (hft, alma or rhythmic-movement
+ *                                  trains, AASM; no TA where the leg has
+ *                                  one). Limits: an interval < 10 s
+ *                                  ends a series (WASM 2016 too), also one
+ *                                  to a burst on the other leg; a series
  *                                  missing its first, second, second-to-
  *                                  last or last LM, or left with 3 scored
  *                                  LMs, is lost; LMs under the 8-uV onset
