@@ -214,11 +214,7 @@ def make(cramp, lo, hi, minutes, out):
                     if d["trial_type"] != "cramp":
                         continue
                     on, du = float(d["onset"]), float(d["duration"])
-                    bt, iou = sep.best_match(on, du, truth)
-                    lab = 1 if bt is not None and bt["trial_type"] == "cramp" else 0
-                    if lab:
-                        covered.add(id(bt))
-                    kind = "cramp" if lab else (bt["detail"].split(",")[0] if bt is not None else "none")
+                    lab, kind = sep.label_of(d, truth, covered)
                     r = {"variant": name, "model": model, "channels": nch, "seed": seed, "onset": d["onset"],
                          "label": lab, "truth": kind,
                          "voluntary": 0 if (d["onset"], d["main_channel"]) in volc else 1}
