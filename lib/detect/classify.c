@@ -240,6 +240,23 @@ static const char *dense_contraction(const rule_ctx *x, size_t k, double *conf)
                : NULL;
 }
 
+/* Movement rhythm (envmod.c; docs/detect.md, "Movement modulation"): a
+   sustained one-muscle contraction whose amplitude is modulated at 0.5-3 Hz
+   well beyond a steady contraction's fluctuation is a movement (turning
+   over, rhythmic movements, jiggling or walking), not a cramp, which is
+   tonic. */
+static const char *modulated_contraction(const rule_ctx *x, size_t k, double *conf)
+{
+    const cramp_episode *e = &x->ep[k];
+    const double lim = x->cfg->env_mod_max;
+    if (!(lim > 0) || !isfinite(e->env_mod_ratio) || !(e->env_mod_ratio > lim) ||
+        !sustained(x, e) || !tonic(x, e))
+        return NULL;
+    *conf = conf_of(margin(e->env_mod_ratio, lim));
+    return "sustained on one muscle, but its amplitude is modulated at 0.5-3 Hz "
+           "(a movement's rhythm: turning, rhythmic movement, jiggling the leg)";
+}
+
 static const char *cramp(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_detect_config *cfg = x->cfg;
@@ -288,6 +305,7 @@ static const rule rules[] = {
     {"after-cramp", CRAMP_EVENT_MOVEMENT, after_cramp_pass, after_cramp},
     {"stretch-same-channel", CRAMP_EVENT_MOVEMENT, NULL, stretch_same_channel},
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},
+    {"modulated-contraction", CRAMP_EVENT_MOVEMENT, NULL, modulated_contraction},
     {"cramp", CRAMP_EVENT_CRAMP, NULL, cramp},
     {"burst", CRAMP_EVENT_BURST, NULL, burst},
 };
@@ -410,6 +428,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
         /* an opt-in row that is off enters neither the text nor the id, so
            the defaults' id does not depend on it */
         if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule) continue;
+        if (rules[r].applies == modulated_contraction && !(cfg->env_mod_max > 0)) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
     /* the fixed numbers of the front end and the classifier */
@@ -506,6 +525,16 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
+    /* the movement-rhythm row (envmod.c), only when on: with it off the
+       text is that of the second freeze */
+    if (cfg->env_mod_max > 0) {
+        id_put(&t, "env_mod_max", cfg->env_mod_max);
+        id_put(&t, "ENVMOD_LO_HZ", CRAMP__ENVMOD_LO_HZ);
+        id_put(&t, "ENVMOD_MID_HZ", CRAMP__ENVMOD_MID_HZ);
+        id_put(&t, "ENVMOD_HI_HZ", CRAMP__ENVMOD_HI_HZ);
+        id_put(&t, "ENVMOD_EDGE_S", CRAMP__ENVMOD_EDGE_S);
+        id_put(&t, "ENVMOD_MIN_S", CRAMP__ENVMOD_MIN_S);
+    }
     return t.len;
 }
 

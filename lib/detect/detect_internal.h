@@ -97,6 +97,27 @@ extern const cramp__detect_kernels cramp__detect_kernels_avx2;
    one; the plain one where no SIMD table is compiled in (detector.c). */
 const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s);
 
+/* Movement rhythm in a segment's amplitude (envmod.c): the tick power's
+   0.5-3 Hz energy over its 3-8 Hz energy, from 1 s after the start to 1 s
+   before the end. */
+#define CRAMP__ENVMOD_LO_HZ 0.5
+#define CRAMP__ENVMOD_MID_HZ 3.0
+#define CRAMP__ENVMOD_HI_HZ 8.0
+#define CRAMP__ENVMOD_EDGE_S 1.0  /* left out at each end */
+#define CRAMP__ENVMOD_MIN_S 3.0   /* counted at least, else NaN */
+#define CRAMP__ENVMOD_RING 128    /* ticks: the edge at 10-ms ticks is 100 */
+typedef struct cramp__envmod {
+    double c[2][5], z[2][2];      /* the two band-passes: coefficients, state */
+    double p0;                    /* the first tick's power (the filters' start) */
+    double e[2];                  /* squared outputs counted: 0.5-3, 3-8 Hz */
+    float ring[2][CRAMP__ENVMOD_RING]; /* the last lag squared outputs */
+    uint64_t n, counted;          /* ticks added, ticks counted */
+    uint32_t lag;                 /* ticks of the edge; 0: not measured */
+} cramp__envmod;
+void cramp__envmod_start(cramp__envmod *m, double tick_hz, double p0);
+void cramp__envmod_add(cramp__envmod *m, double p);
+double cramp__envmod_ratio(const cramp__envmod *m, double tick_hz);
+
 /* One channel's segmentation state. */
 typedef struct cramp__det_channel {
     float rail_lo, rail_hi;        /* clipping thresholds when has_rails */
@@ -145,6 +166,7 @@ typedef struct cramp__det_channel {
     double block_band_sq, block_band_fourth;
     size_t block_ticks;
     uint64_t kurtosis_blocks;
+    cramp__envmod envmod;          /* movement rhythm of the amplitude (envmod.c) */
     /* flat run */
     uint64_t flat_start_tick, flat_run_ticks;
     /* motion-band (0.5-20 Hz) segment */

@@ -97,6 +97,7 @@ typedef struct channel_sums {
     double longest;
     size_t rises;
     double rise_iv, rise_cv;
+    double env_mod;   /* the longest segment's movement rhythm (envmod.c) */
     size_t bursts;
     int has;
 } channel_sums;
@@ -118,6 +119,7 @@ static void episode_blank(ep_sort *s, const cramp_activity *a, unsigned char ori
     e->kurtosis = (double)NAN;
     e->tonic_fraction = (double)NAN;
     e->rise_interval_s = e->rise_cv = (double)NAN;
+    e->env_mod_ratio = (double)NAN;
 }
 
 /* The cluster of concurrent EMG segments starting at a[i] as one episode;
@@ -178,6 +180,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             q->rises = s->rises;
             q->rise_iv = s->rise_interval_s;
             q->rise_cv = s->rise_cv;
+            q->env_mod = s->env_mod_ratio;
         }
         if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
             q->k_sum += s->kurtosis * (double)s->kurtosis_blocks;
@@ -238,6 +241,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->rise_interval_s = m->rise_iv;
     e->rise_cv = m->rise_cv;
     e->precursor_s = m->precursor;
+    e->env_mod_ratio = m->env_mod;
     e->clip_fraction = clip;
     e->flat_fraction = flat;
     e->prev_interval_s = e->next_interval_s = (double)NAN;

@@ -131,7 +131,14 @@ void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
     cramp__det_channel *h = &d->chan[c];
     const size_t k = cramp__tick_at(d, c, j);
     if (j == h->emg_onset_tick) h->emg_lead_tick = lead_back(d, h, c, j);
+    const uint64_t step = h->step_tick;
     step_watch(d, h, c, j, k);
+    /* movement rhythm (envmod.c): from the onset, and anew from a precursor
+       step (the step itself would read as a slow modulation) */
+    const double tick_hz = d->fs / (double)d->tick_frames;
+    const double pw = d->tick_band_energy[k] / (double)d->tick_frames;
+    if (j == h->emg_onset_tick || h->step_tick != step) cramp__envmod_start(&h->envmod, tick_hz, pw);
+    cramp__envmod_add(&h->envmod, pw);
     h->seg_band_energy += d->tick_band_energy[k];
     h->seg_motion_energy += d->tick_motion_energy[k];
     if (d->tick_band_max[k] > h->seg_peak_uv) h->seg_peak_uv = d->tick_band_max[k];
@@ -222,6 +229,7 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
        part of the segment */
     const uint64_t seen = h->seg_ticks > h->seg_quiet_run ? h->seg_ticks - h->seg_quiet_run : 1;
     a.tonic_fraction = 1.0 - (double)h->seg_low_ticks / (double)seen;
+    a.env_mod_ratio = cramp__envmod_ratio(&h->envmod, d->fs / (double)d->tick_frames);
     a.sub_bursts = h->seg_bursts;
     a.rises = h->seg_rises;
     if (h->seg_rises >= 3) {

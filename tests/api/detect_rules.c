@@ -5,13 +5,15 @@
  *    and simd leave it alone; every other configuration value changes it;
  *  - rows of the table label hand-made segments as documented in detect.h
  *    (first row that applies wins);
- *  - the defaults have the rule-table id b2b90b32836bdbde (issue 12: the second
+ *  - the defaults have the rule-table id f71b07ad5e8661d1 (issue 12: the second
  *    freeze d1cacad1cc600343 (the frozen 0dd76f69bd690daa plus the precursor
  *    step (precursor_ratio, precursor_window_s), the PLM rows' LM active time
  *    and missed-LM bridge, the front end's mains comb) plus the EMG onset
  *    moved back to where the envelope left rest (EMG_BACKTRACK_S) and the PLM
  *    series ends (only at an LM that is not a candidate LM; bilateral
- *    candidate LMs up to 15 s); the opt-in candidate voluntary_rule
+ *    candidate LMs up to 15 s) and the modulated-contraction row (env_mod_max
+ *    1; with env_mod_max = 0 the id is b2b90b32836bdbde); the opt-in
+ *    candidate voluntary_rule
  *    enters the text only when set), and setting it changes the id;
  *  - the candidate row stretch-same-channel labels a sustained episode right
  *    after a cramp on the same channel, or with the leg unknown, a movement,
@@ -60,7 +62,7 @@ static void test_id(void)
     /* the table's rows in order, then constants and values */
     const char *rows[] = {"flat-line=",   "motion-alone=",      "clipping=", "muscles-of-a-leg=",
                           "muscles-long=", "motion-with-activity=", "low-frequency=",
-                          "plm-series=",  "dense-contraction=", "cramp=",    "burst=",
+                          "plm-series=",  "dense-contraction=", "modulated-contraction=", "cramp=",    "burst=",
                           "KBIN_W=0.02",  "sparse_kurtosis=0.20000000000000001;"};
     const char *at = text;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -108,7 +110,8 @@ static void test_id(void)
         offsetof(cramp_detect_config, sparse_kurtosis),
         offsetof(cramp_detect_config, sparse_min_hz),
         offsetof(cramp_detect_config, precursor_ratio),
-        offsetof(cramp_detect_config, precursor_window_s)};
+        offsetof(cramp_detect_config, precursor_window_s),
+        offsetof(cramp_detect_config, env_mod_max)};
     for (size_t i = 0; i < sizeof dbl / sizeof dbl[0]; i++) {
         c = def;
         double *v = (double *)(void *)((char *)&c + dbl[i]);
@@ -134,7 +137,11 @@ static void test_id(void)
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "baseline.level_only");
     /* the defaults' id (bench/README.md, issue 12's sections): an opt-in
        field off must leave it as it is */
-    CHECK(strcmp(a, "b2b90b32836bdbde") == 0, "default id %s, expected b2b90b32836bdbde", a);
+    CHECK(strcmp(a, "f71b07ad5e8661d1") == 0, "default id %s, expected f71b07ad5e8661d1", a);
+    c = def;
+    c.env_mod_max = 0;
+    CHECK(strcmp(cramp_detect_rules_id(&c, b), "b2b90b32836bdbde") == 0,
+          "env_mod_max 0: id %s, expected b2b90b32836bdbde (the rules without the row)", b);
     c = def;
     c.voluntary_rule = 1;
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "voluntary_rule");

@@ -124,6 +124,17 @@ def best_match(on, du, truth):
     return (bt, best) if best >= 0.2 else (None, best)
 
 
+def label_of(d, truth, covered):
+    """(label, truth kind) of a cramp episode d: 1 over a true cramp (which
+    is added to covered), else 0 with the kind of the event it overlaps most
+    ("none" under IoU 0.2)."""
+    bt, _ = best_match(float(d["onset"]), float(d["duration"]), truth)
+    if bt is not None and bt["trial_type"] == "cramp":
+        covered.add(id(bt))
+        return 1, "cramp"
+    return 0, bt["detail"].split(",")[0] if bt is not None else "none"
+
+
 def make(cramp, lo, hi, minutes, out, which="main"):
     if not (1 <= lo <= hi <= 9999):
         sys.stderr.write("separability.py: development seeds only (1-9999)\n")
@@ -151,11 +162,7 @@ def make(cramp, lo, hi, minutes, out, which="main"):
                 for d in dets:
                     if d["trial_type"] != "cramp":
                         continue
-                    bt, iou = best_match(float(d["onset"]), float(d["duration"]), truth)
-                    lab = 1 if bt is not None and bt["trial_type"] == "cramp" else 0
-                    if lab:
-                        covered.add(id(bt))
-                    kind = "cramp" if lab else (bt["detail"].split(",")[0] if bt is not None else "none")
+                    lab, kind = label_of(d, truth, covered)
                     r = {"variant": name, "model": model, "channels": nch, "seed": seed, "onset": d["onset"],
                          "label": lab, "truth": kind,
                          "voluntary": 0 if (d["onset"], d["main_channel"]) in volc else 1}  # 1: relabelled

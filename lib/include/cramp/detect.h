@@ -167,6 +167,26 @@
  *                                  Off by default: it separates cramps
  *                                  from voluntary contractions in one
  *                                  simulator's model only (issue 12).
+ *   modulated-contraction movement would be a cramp, but its main
+ *                                  channel's amplitude is modulated at
+ *                                  0.5-3 Hz: env_mod_ratio (tick power's
+ *                                  0.5-3 Hz over 3-8 Hz energy, edges of
+ *                                  1 s left out; 0.5 for a steady
+ *                                  contraction) > 1. A moving limb
+ *                                  modulates its muscles at the movement's
+ *                                  rhythm (AASM: RMD 0.5-2 Hz, HFT 0.3-4
+ *                                  Hz; turning, walking, jiggling the leg:
+ *                                  patient leaflets); a cramp is tonic
+ *                                  (Minetto 2013). 1: the movement band's
+ *                                  density twice the reference's (above
+ *                                  99.5 % of development cramps, bench/
+ *                                  results/cramp-study/). Limits:
+ *                                  a steady voluntary contraction (a
+ *                                  stretch held, an awakening, REM tonic
+ *                                  activity) still looks like a cramp; a
+ *                                  cramp while the sleeper walks or jiggles
+ *                                  that leg becomes a movement; no real
+ *                                  cramp or turn has been measured.
  *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
  *                                  threshold (Minetto 2009, 2013), tonic:
  *                                  tonic_fraction >= 0.95 (a cramp is
@@ -295,6 +315,12 @@ typedef struct cramp_detect_config {
                                      bound and its reason: docs/detect.md) */
     double precursor_window_s;    /* 0.5: that window (the AASM minimum LM);
                                      the start must last two */
+    double env_mod_max;           /* 1: a would-be cramp whose amplitude's
+                                     0.5-3 Hz over 3-8 Hz energy ratio
+                                     (env_mod_ratio) is above this is a
+                                     movement (the modulated-contraction row;
+                                     docs/detect.md); 0: the row is off and
+                                     the rules id is as without it */
     /* engineering */
     cramp_simd simd;              /* AUTO: path of the per-sample loops; every
                                      path gives the same bits */
@@ -351,6 +377,11 @@ typedef struct cramp_activity {
     double rise_cv;          /* its coefficient of variation (rhythm: low) */
     double precursor_s;      /* lower-level lead-in cut off the segment's start
                                 (precursor step, precursor_ratio), s; 0: none */
+    double env_mod_ratio;    /* movement rhythm of the amplitude: the 10-ms tick
+                                power's energy at 0.5-3 Hz over that at 3-8 Hz,
+                                1 s after the start (or a precursor step) to 1 s
+                                before the end (about 0.5 for a steady
+                                contraction); NaN under 3 s counted */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -439,6 +470,8 @@ typedef struct cramp_episode {
                                 "Confidence"); 0.5 on a threshold */
     double precursor_s;      /* main channel's lower-level lead-in cut off the
                                 start (cramp_activity.precursor_s), s; 0: none */
+    double env_mod_ratio;    /* the main channel's longest segment's
+                                cramp_activity.env_mod_ratio; NaN if none */
 } cramp_episode;
 
 /* Merges and labels the segments (any order; channel indices < channels <=
