@@ -62,8 +62,8 @@
  * (band-pass, mains comb, motion band) a block ahead of a second that runs
  * the rest of its detector (envelopes, baselines, segments, spectra); with
  * exactly 2 threads and one part, the calling thread itself reads and runs
- * the filter stage and one worker the rest (two busy threads, not three, for
- * a 2-core machine). Groups still run one after the other,
+ * the band-pass and motion band, one worker the mains comb and the rest
+ * (two busy threads of about equal work, not three, for a 2-core machine). Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
