@@ -406,6 +406,19 @@ static void cut_average(cut *c, unsigned what, double v)
     c->seen |= 1u << what;
 }
 
+/* One timed block of one side (CUT_READER, CUT_WORKER): `all` its thread
+ * CPU time per frame, stage[] that of the stages in `ran` (CRAMP__FILTER_*)
+ * within it; under mu. */
+static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned ran,
+                         const double stage[2], double all)
+{
+    pthread_mutex_lock(mu);
+    cut_average(c, side, all - stage[0] - stage[1]);
+    for (unsigned b = 0; b < 2; b++)
+        if (ran & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB)) cut_average(c, b, stage[b]);
+    pthread_mutex_unlock(mu);
+}
+
 /* The longer side's time per frame with the worker running `late`. */
 static double cut_span(const cut *c, unsigned late)
 {
@@ -466,6 +479,12 @@ static void *rest_worker(void *arg)
     ring *q = p->stage;
     const size_t n = p->n, bf = p->buf_frames;
     for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its release, the work and the
+           hand-over's system calls (not the sleep) */
+        const int timed = p->cut && seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
+        double stage[2] = {0, 0};
+        unsigned late = 0;
         const size_t k = ring_take(q, seq);
         if (k == SIZE_MAX) return NULL;
         size_t m = 0;
@@ -474,10 +493,7 @@ static void *rest_worker(void *arg)
         } else {
             const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
             float *raw = q->slot[s];
-            const unsigned late = q->late[s];
-            const int timed = p->cut && seq % CUT_SAMPLE == 0;
-            const double c0 = timed ? thread_cpu_s() : 0;
-            double stage[2] = {0, 0};
+            late = q->late[s];
             if (late && (p->st = filter_late(p, late, raw, k, timed ? stage : NULL,
                                              p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
                 if (p->ring) ring_stop(p->ring);
@@ -487,15 +503,6 @@ static void *rest_worker(void *arg)
             cramp__detector_begin(p->d, p->tmp, p->tcap);
             cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
             m = cramp__detector_outputs(p->d);
-            if (timed) {
-                const double all = (thread_cpu_s() - c0) / (double)k;
-                pthread_mutex_lock(&q->mu);
-                cut_average(p->cut, CUT_WORKER, all - stage[0] - stage[1]);
-                for (unsigned b = 0; b < 2; b++)
-                    if (late & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
-                        cut_average(p->cut, b, stage[b]);
-                pthread_mutex_unlock(&q->mu);
-            }
         }
         if ((p->st = part_keep(p, m)) != CRAMP_OK) {
             if (p->ring) ring_stop(p->ring);
@@ -504,6 +511,9 @@ static void *rest_worker(void *arg)
         }
         if (k == 0) return NULL;
         ring_release(q, seq);
+        if (timed)
+            cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
+                         (thread_cpu_s() - c0) / (double)k);
     }
 }
 
@@ -675,6 +685,9 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
         return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
     }
     for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its publication, as the worker's */
+        const int timed = seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
         if (!ring_wait_free(&out, seq)) break; /* the worker failed: its status */
         if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
             pthread_mutex_lock(&out.mu);
@@ -689,8 +702,6 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             c.late = next;
         }
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        const int timed = seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
         /* read into the slot's input third: filtered in place, not copied */
         float *slot = out.slot[s];
         size_t k = 0;
@@ -709,18 +720,11 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             ring_stop(&out);
             break;
         }
-        if (timed && k > 0) {
-            const double all = (thread_cpu_s() - c0) / (double)k;
-            pthread_mutex_lock(&out.mu);
-            cut_average(&c, CUT_READER, all - stage[0] - stage[1]);
-            for (unsigned b = 0; b < 2; b++)
-                if (mine & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
-                    cut_average(&c, b, stage[b]);
-            pthread_mutex_unlock(&out.mu);
-        }
         out.late[s] = c.late;
         ring_publish(&out, seq, k, 1);
         if (k == 0) break;
+        if (timed)
+            cut_measured(&c, &out.mu, CUT_READER, mine, stage, (thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;
