@@ -270,10 +270,16 @@ void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double 
  * - begin: ends priming (as process does) and sets where segments go; call
  *   once, before the first filter, from the thread that primed.
  * - filter: the filter stage on n <= CRAMP__CHUNK frames of in (n x
- *   channels, interleaved): band-pass and comb into band, motion band into
- *   motion (n x channels each). Returns the input as the rest stage reads
- *   it: in itself, or raw_buf (n x channels) with non-finite samples as 0.
+ *   channels, interleaved): band-pass and (the `stages` asked,
+ *   CRAMP__FILTER_*) comb into band, motion band into motion (n x channels
+ *   each). Returns the input as the rest stage reads it: in itself, or
+ *   raw_buf (n x channels, may be in itself) with non-finite samples as 0.
  *   Touches only the filters, `started` and the filter stage's timer.
+ * - filter_late: the comb and/or motion band (`stages`) left out of a
+ *   filter call, on the same frames (raw as filter returned it, band as it
+ *   wrote it), in frame order after that call: the filter stage split over
+ *   two threads. Not timed (the caller times it). Touches only the comb or
+ *   the motion filter.
  * - consume: the rest (envelopes, baselines, segments, spectra) on the
  *   filter stage's output for any number of frames, segments appended to
  *   begin's out (sized by cramp_detector_max_output; call begin again to
@@ -282,8 +288,13 @@ void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double 
  * The two stages may run on two threads at once on different pieces, the
  * filter stage ahead; each stage's calls in frame order. */
 void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap);
-const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n, float *raw_buf,
-                                    float *band, float *motion, cramp_status *st);
+#define CRAMP__FILTER_COMB 1u   /* the mains comb (when the detector has one) */
+#define CRAMP__FILTER_MOTION 2u /* the motion band */
+#define CRAMP__FILTER_ALL 3u
+const float *cramp__detector_filter(cramp_detector *d, unsigned stages, const float *in, size_t n,
+                                    float *raw_buf, float *band, float *motion, cramp_status *st);
+cramp_status cramp__detector_filter_late(cramp_detector *d, unsigned stages, const float *raw,
+                                         float *band, float *motion, size_t n);
 void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
                              const float *motion, size_t frames);
 size_t cramp__detector_outputs(const cramp_detector *d);

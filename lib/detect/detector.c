@@ -660,8 +660,8 @@ static void tick_done(cramp_detector *d)
  * touches the other's fields, so they may run on two threads on different
  * blocks. */
 
-const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n, float *raw_buf,
-                                    float *band, float *motion, cramp_status *st)
+const float *cramp__detector_filter(cramp_detector *d, unsigned stages, const float *in, size_t n,
+                                    float *raw_buf, float *band, float *motion, cramp_status *st)
 {
     const size_t C = d->channels;
     const double t0 = d->profiling ? cramp_clock_s() : 0;
@@ -680,12 +680,28 @@ const float *cramp__detector_filter(cramp_detector *d, const float *in, size_t n
         cramp_filter_set_steady_state(d->motion_filter, x0);
         d->started = 1;
     }
-    /* the band-pass, the comb on it and the motion band, in one pass over
-       raw where the filters allow it (dsp/internal.h) */
-    *st = cramp__filter_process_pair(d->band_filter, d->motion_filter, d->comb, raw, band,
-                                     motion, n);
+    if (stages == CRAMP__FILTER_ALL) {
+        /* the band-pass, the comb on it and the motion band, in one pass over
+           raw where the filters allow it (dsp/internal.h) */
+        *st = cramp__filter_process_pair(d->band_filter, d->motion_filter, d->comb, raw, band,
+                                         motion, n);
+    } else {
+        /* a cut between threads (night.c): the band-pass here, the rest where
+           `stages` says */
+        *st = cramp_filter_process(d->band_filter, raw, band, n);
+        if (*st == CRAMP_OK) *st = cramp__detector_filter_late(d, stages, raw, band, motion, n);
+    }
     if (d->profiling) d->prof_s[CRAMP_STAGE_FILTER] += cramp_clock_s() - t0;
     return raw;
+}
+
+cramp_status cramp__detector_filter_late(cramp_detector *d, unsigned stages, const float *raw,
+                                         float *band, float *motion, size_t n)
+{
+    if ((stages & CRAMP__FILTER_COMB) && d->comb) cramp__comb_process(d->comb, band, n);
+    if (stages & CRAMP__FILTER_MOTION)
+        return cramp_filter_process(d->motion_filter, raw, motion, n);
+    return CRAMP_OK;
 }
 
 void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
@@ -738,7 +754,8 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
         if (n > d->ring_frames - rp) n = d->ring_frames - rp;
         float *xb = d->band_ring + rp * C;
         cramp_status st;
-        const float *raw = cramp__detector_filter(d, in, n, d->finite_in, xb, d->motion, &st);
+        const float *raw = cramp__detector_filter(d, CRAMP__FILTER_ALL, in, n, d->finite_in, xb,
+                                                  d->motion, &st);
         if (st != CRAMP_OK) return st;
         cramp__detector_consume(d, raw, xb, d->motion, n);
         in += n * C;

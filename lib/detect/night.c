@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void cramp_night_options_default(cramp_night_options *opt)
@@ -159,7 +160,12 @@ typedef struct part {
        `stage`), the rest of the detector on another (tid2, reading it) */
     struct ring *stage;       /* NULL: one worker runs the whole detector */
     pthread_t tid2;
+    int prof;                 /* profiling */
     cramp_status st_filter;   /* the filter worker's status (st: the other's) */
+    struct cut *cut;          /* 2 threads, one part: the measured costs
+                                 that move the cut (NULL: no cut moves) */
+    double late_s;            /* the filter stages the second worker ran:
+                                 their time (profiling) */
 } part;
 
 /* Its channels of frames (interleaved over the group's g->n) into p->buf. */
@@ -215,6 +221,9 @@ typedef struct ring {
     float *slot[CRAMP_NIGHT_RING_BLOCKS];
     size_t frames[CRAMP_NIGHT_RING_BLOCKS];
     size_t left[CRAMP_NIGHT_RING_BLOCKS];
+    unsigned late[CRAMP_NIGHT_RING_BLOCKS]; /* a stage ring's: the filter stages
+                                 (CRAMP__FILTER_*) left to its reader, per slot;
+                                 written before the slot is published */
     uint64_t filled;          /* blocks published */
     int stop;                 /* a read or a worker failed: everybody stops */
 } ring;
@@ -300,21 +309,138 @@ static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 }
 
 /* The filter stage of a pipelined part over one block: in (k frames of its
- * n channels) into a stage-ring slot (the finite input, the band and the
- * motion band, buf_frames x n each), CRAMP__CHUNK frames at a time as
- * cramp_detector_process does. The status in p->st_filter. */
-static cramp_status filter_block(part *p, const float *in, size_t k, float *slot)
+ * n channels; may be the slot's first third) into a stage-ring slot (the
+ * finite input, the band and the motion band, buf_frames x n each),
+ * CRAMP__CHUNK frames at a time as cramp_detector_process does; the comb
+ * and motion band only when in `stages` (CRAMP__FILTER_*). The status in
+ * p->st_filter. */
+static cramp_status filter_block(part *p, unsigned stages, const float *in, size_t k,
+                                 float *slot)
 {
     const size_t n = p->n, bf = p->buf_frames;
     float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
     for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
         const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-        const float *r = cramp__detector_filter(p->d, in + i * n, m, raw + i * n, band + i * n,
-                                                motion + i * n, &p->st_filter);
+        const float *r = cramp__detector_filter(p->d, stages, in + i * n, m,
+                                                raw + i * n, band + i * n, motion + i * n,
+                                                &p->st_filter);
         if (p->st_filter != CRAMP_OK) return p->st_filter;
         if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
     }
     return CRAMP_OK;
+}
+
+/* The thread's CPU time, s (the cut's costs: not inflated when another
+ * process takes the core). */
+static double thread_cpu_s(void)
+{
+    struct timespec t;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Filter stages a filter_block call left out (`stages`, CRAMP__FILTER_*) on
+ * a stage-ring slot of k frames, each stage CRAMP__CHUNK frames at a time
+ * as filter_block did (each filter sees the same calls). Each stage's
+ * thread CPU time per frame into cpu[0] (comb), cpu[1] (motion band) when
+ * cpu is not NULL; the wall time added to *wall when it is not NULL. */
+static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k, double *cpu,
+                                double *wall)
+{
+    const size_t n = p->n, bf = p->buf_frames;
+    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
+    const double t0 = wall ? cramp_clock_s() : 0;
+    cramp_status st = CRAMP_OK;
+    for (unsigned b = 0; b < 2 && st == CRAMP_OK; b++) {
+        const unsigned one = b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB;
+        if (!(stages & one)) continue;
+        const double c0 = cpu ? thread_cpu_s() : 0;
+        for (size_t i = 0; i < k && st == CRAMP_OK; i += CRAMP__CHUNK) {
+            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+            st = cramp__detector_filter_late(p->d, one, raw + i * n, band + i * n,
+                                             motion + i * n, m);
+        }
+        if (cpu) cpu[b] = (thread_cpu_s() - c0) / (double)k;
+    }
+    if (wall) *wall += cramp_clock_s() - t0;
+    return st;
+}
+
+/* Where a 2-thread run cuts the filter stage (run_read_filter): the reader
+ * reads and band-passes, the worker runs the rest of the detector, and the
+ * comb and motion band go to whichever side makes the longer one shortest,
+ * by thread CPU time per frame measured as the run goes (so a costly read, a
+ * notch cascade in the band-pass or another channel count move the cut).
+ * Averages over the last blocks; under the stage ring's mutex. */
+typedef struct cut {
+    double reader, worker;    /* per frame, without the comb and motion band */
+    double stage[2];          /* comb, motion band: per frame, on either side */
+    unsigned late;            /* the stages the worker runs now */
+    unsigned seen;            /* measured at least once: 1 << CUT_READER etc. */
+} cut;
+
+enum { CUT_COMB, CUT_MOTION, CUT_READER, CUT_WORKER };
+
+/* Blocks timed: one in CUT_SAMPLE (a thread's CPU clock is a system call,
+ * about 0.5 us here: on every block, 4 % of the work of 8 channels). */
+#define CUT_SAMPLE 4
+
+/* A cut schedule forced on the run (tests, night_internal.h), or none. */
+typedef struct forced_cut {
+    const unsigned *late;
+    size_t n;
+} forced_cut;
+
+/* One measurement of `what` (CUT_*) into its average of about the last 8
+ * timed blocks. */
+static void cut_average(cut *c, unsigned what, double v)
+{
+    double *avg = what == CUT_READER ? &c->reader : what == CUT_WORKER ? &c->worker : &c->stage[what];
+    if (!(c->seen & (1u << what))) {
+        *avg = v;
+    } else {
+        /* a block that took the thread more than twice as long (a page
+           fault, a cold cache) counts as twice */
+        *avg += ((v < 2 * *avg ? v : 2 * *avg) - *avg) / 8;
+    }
+    c->seen |= 1u << what;
+}
+
+/* One timed block of one side (CUT_READER, CUT_WORKER): `all` its thread
+ * CPU time per frame, stage[] that of the stages in `ran` (CRAMP__FILTER_*)
+ * within it; under mu. */
+static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned ran,
+                         const double stage[2], double all)
+{
+    pthread_mutex_lock(mu);
+    cut_average(c, side, all - stage[0] - stage[1]);
+    for (unsigned b = 0; b < 2; b++)
+        if (ran & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB)) cut_average(c, b, stage[b]);
+    pthread_mutex_unlock(mu);
+}
+
+/* The longer side's time per frame with the worker running `late`. */
+static double cut_span(const cut *c, unsigned late)
+{
+    double r = c->reader, w = c->worker;
+    for (unsigned b = 0; b < 2; b++) {
+        if (late & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
+            w += c->stage[b];
+        else
+            r += c->stage[b];
+    }
+    return r > w ? r : w;
+}
+
+/* The stages the worker should run next: the shortest span, kept unless
+ * another is shorter by more than 3 % (no moving back and forth on noise). */
+static unsigned cut_choose(const cut *c)
+{
+    unsigned best = c->late;
+    if (c->seen != 15u) return best;
+    for (unsigned late = 0; late <= CRAMP__FILTER_ALL; late++)
+        if (cut_span(c, late) < cut_span(c, best)) best = late;
+    return cut_span(c, best) < 0.97 * cut_span(c, c->late) ? best : c->late;
 }
 
 /* A pipelined part's first worker: primes, then runs the filter stage on
@@ -330,7 +456,8 @@ static void *filter_worker(void *arg)
         const size_t k = ring_take(q, seq);
         if (k == SIZE_MAX || !ring_wait_free(out, seq)) break;
         const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
-        if (filter_block(p, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) != CRAMP_OK)
+        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) !=
+            CRAMP_OK)
             goto fail;
         ring_release(q, seq);
         ring_publish(out, seq, k, 1);
@@ -352,13 +479,27 @@ static void *rest_worker(void *arg)
     ring *q = p->stage;
     const size_t n = p->n, bf = p->buf_frames;
     for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its release, the work and the
+           hand-over's system calls (not the sleep) */
+        const int timed = p->cut && seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
+        double stage[2] = {0, 0};
+        unsigned late = 0;
         const size_t k = ring_take(q, seq);
         if (k == SIZE_MAX) return NULL;
         size_t m = 0;
         if (k == 0) {
             cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
         } else {
-            const float *raw = q->slot[seq % CRAMP_NIGHT_RING_BLOCKS];
+            const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+            float *raw = q->slot[s];
+            late = q->late[s];
+            if (late && (p->st = filter_late(p, late, raw, k, timed ? stage : NULL,
+                                             p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
+                if (p->ring) ring_stop(p->ring);
+                ring_stop(q);
+                return NULL;
+            }
             cramp__detector_begin(p->d, p->tmp, p->tcap);
             cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
             m = cramp__detector_outputs(p->d);
@@ -370,6 +511,9 @@ static void *rest_worker(void *arg)
         }
         if (k == 0) return NULL;
         ring_release(q, seq);
+        if (timed)
+            cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
+                         (thread_cpu_s() - c0) / (double)k);
     }
 }
 
@@ -506,15 +650,18 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
     return st;
 }
 
-/* Two threads, one part: the calling thread reads each block and runs the
- * filter stage on it, one worker the rest of the detector on the block
- * before (the pipeline of run_threaded without its third thread, for a
- * machine with as many cores as threads). The same calls in the same order
- * as run_inline: the same bits. */
+/* Two threads, one part: the calling thread reads each block straight into
+ * a stage-ring slot and band-passes it in place, one worker runs the rest of
+ * the detector on the block before (the pipeline of run_threaded without its
+ * third thread, for a machine with as many cores as threads); the mains comb
+ * and the motion band run on either side, where the measured costs say
+ * (struct cut; the slot's `late` says which on this block), or as `forced`
+ * says. Each filter and the rest see the same calls in the same order as in
+ * run_inline: the same bits. */
 static cramp_status run_read_filter(const cramp_night_source *src, const cramp_night_options *o,
-                                    cramp_night_group *g, const size_t *idx, part *p, float *buf,
-                                    double done_s, double total_s, cramp_error *err,
-                                    cramp_profile *prof)
+                                    cramp_night_group *g, const size_t *idx, part *p,
+                                    const forced_cut *forced, double done_s, double total_s,
+                                    cramp_error *err, cramp_profile *prof)
 {
     ring out;
     cramp_status st = ring_init(&out, 3 * p->buf_frames * p->n);
@@ -526,24 +673,58 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
     cramp__detector_begin(p->d, p->tmp, p->tcap);
     p->ring = NULL;
     p->stage = &out;
+    /* the cut starts with the comb on the worker (8 ch x 2 kHz, EDF,
+       AVX-512: about 0.37 s CPU each side over 4 h; with the comb on the
+       reader 0.44 against 0.31) and moves by the measured costs */
+    cut c;
+    memset(&c, 0, sizeof c);
+    c.late = CRAMP__FILTER_COMB;
+    p->cut = &c;
     if (pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
         ring_free(&out);
         return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
     }
     for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its publication, as the worker's */
+        const int timed = seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
         if (!ring_wait_free(&out, seq)) break; /* the worker failed: its status */
+        if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
+            pthread_mutex_lock(&out.mu);
+            const size_t turn = (size_t)(seq / CRAMP__NIGHT_CUT_EVERY - 1);
+            const unsigned next = forced && forced->n
+                                      ? forced->late[turn % forced->n] & CRAMP__FILTER_ALL
+                                      : cut_choose(&c);
+            pthread_mutex_unlock(&out.mu);
+            /* a stage coming back to this thread: the worker first runs it
+               on every block it was given (c.late: this thread's alone) */
+            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1)) break;
+            c.late = next;
+        }
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        /* read into the slot's input third: filtered in place, not copied */
+        float *slot = out.slot[s];
         size_t k = 0;
-        if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK) {
+        if ((st = timed_read(src, idx, g->n, slot, o->block_frames, &k, err, prof)) != CRAMP_OK) {
             ring_stop(&out);
             break;
         }
-        block_read(o, g, buf, k, done_s, total_s);
-        if (filter_block(p, buf, k, out.slot[seq % CRAMP_NIGHT_RING_BLOCKS]) != CRAMP_OK) {
+        block_read(o, g, slot, k, done_s, total_s);
+        const unsigned mine = CRAMP__FILTER_ALL & ~c.late;
+        double stage[2] = {0, 0};
+        if (filter_block(p, 0, slot, k, slot) != CRAMP_OK ||
+            (k > 0 && mine &&
+             (p->st_filter = filter_late(p, mine, slot, k, timed ? stage : NULL,
+                                         prof ? &prof->wall_s[CRAMP_STAGE_FILTER] : NULL)) !=
+                 CRAMP_OK)) {
             ring_stop(&out);
             break;
         }
+        out.late[s] = c.late;
         ring_publish(&out, seq, k, 1);
         if (k == 0) break;
+        if (timed)
+            cut_measured(&c, &out.mu, CUT_READER, mine, stage, (thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;
@@ -573,9 +754,9 @@ static cramp_status run_inline(const cramp_night_source *src, const cramp_night_
 /* Step 4 for group g: split, create, prime, rewind, run, finish, renumber;
  * the segments appended to segs. */
 static cramp_status run_group(const cramp_night_source *src, const cramp_night_options *o,
-                              cramp_night_result *r, cramp_night_group *g, const float *prime,
-                              float *buf, double *done_s, double total_s, seg_list *segs,
-                              cramp_error *err)
+                              const forced_cut *forced, cramp_night_result *r,
+                              cramp_night_group *g, const float *prime, float *buf,
+                              double *done_s, double total_s, seg_list *segs, cramp_error *err)
 {
     char pb[CRAMP_ERROR_MESSAGE_SIZE];
     size_t idx[CRAMP_DETECT_MAX_CHANNELS];
@@ -613,6 +794,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
             break;
         }
         if (prof) cramp_detector_set_profile(p->d, 1);
+        p->prof = prof != NULL;
         p->tcap = cramp_detector_max_output(p->d, o->block_frames);
         if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
         p->tmp = malloc(p->tcap * sizeof *p->tmp);
@@ -626,7 +808,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         st = timed_rewind(src, idx, g->n, err, prof);
     }
     if (st == CRAMP_OK && threads == 2 && np == 1)
-        st = run_read_filter(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
+        st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK)
         st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,
                                         prof)
@@ -646,6 +828,7 @@ static cramp_status run_group(const cramp_night_source *src, const cramp_night_o
         free(pt[i].tmp);
         free(pt[i].buf);
         if (prof && pt[i].d) cramp_detector_profile_add(pt[i].d, prof);
+        if (prof) prof->wall_s[CRAMP_STAGE_FILTER] += pt[i].late_s;
         cramp_detector_destroy(pt[i].d);
     }
     *done_s += (double)g->frames / g->fs;
@@ -663,10 +846,11 @@ static int cmp_seg(const void *a, const void *b)
     return (x->offset_s > y->offset_s) - (x->offset_s < y->offset_s);
 }
 
-/* The recipe over r's channels (n_channels, channel, channel_index set). */
-cramp_status cramp__night_run_channels(const cramp_night_source *src, const double *fs,
-                                       const cramp_night_options *o, cramp_night_result *r,
-                                       cramp_error *err)
+/* The recipe over r's channels (n_channels, channel, channel_index set),
+ * the 2-thread cut forced when forced is not NULL. */
+static cramp_status run_channels(const cramp_night_source *src, const double *fs,
+                                 const cramp_night_options *o, const forced_cut *forced,
+                                 cramp_night_result *r, cramp_error *err)
 {
     char pb[CRAMP_ERROR_MESSAGE_SIZE];
     const size_t C = r->n_channels;
@@ -740,7 +924,7 @@ cramp_status cramp__night_run_channels(const cramp_night_source *src, const doub
     for (size_t k = 0; k < r->n_groups; k++) {
         cramp_night_group *g = &r->group[k];
         g->cfg.mains_hz = r->mains_hz;
-        st = run_group(src, o, r, g, prime[k], buf, &done_s, total_s, &segs, err);
+        st = run_group(src, o, forced, r, g, prime[k], buf, &done_s, total_s, &segs, err);
         free(prime[k]);
         prime[k] = NULL;
         if (st != CRAMP_OK) goto done;
@@ -776,8 +960,17 @@ done:
     return st;
 }
 
-cramp_status cramp_night_run(const cramp_night_source *src, const cramp_night_options *opt,
-                             cramp_night_result *res, cramp_error *err)
+cramp_status cramp__night_run_channels(const cramp_night_source *src, const double *fs,
+                                       const cramp_night_options *o, cramp_night_result *r,
+                                       cramp_error *err)
+{
+    return run_channels(src, fs, o, NULL, r, err);
+}
+
+/* cramp_night_run with the 2-thread cut forced (NULL: measured). */
+static cramp_status night_run(const cramp_night_source *src, const cramp_night_options *opt,
+                              const forced_cut *forced, cramp_night_result *res,
+                              cramp_error *err)
 {
     if (!res) return cramp__fail(err, CRAMP_EINVAL, "night: result is NULL");
     memset(res, 0, sizeof *res);
@@ -807,6 +1000,21 @@ cramp_status cramp_night_run(const cramp_night_source *src, const cramp_night_op
             cramp_detect_channel_from_label("", &res->channel[c]);
         }
     }
-    return cramp__night_run_channels(src, src->fs, opt, res, err);
+    return run_channels(src, src->fs, opt, forced, res, err);
+}
+
+cramp_status cramp_night_run(const cramp_night_source *src, const cramp_night_options *opt,
+                             cramp_night_result *res, cramp_error *err)
+{
+    return night_run(src, opt, NULL, res, err);
+}
+
+cramp_status cramp__night_run_forced_cut(const cramp_night_source *src,
+                                         const cramp_night_options *opt, const unsigned *late,
+                                         size_t n_late, cramp_night_result *res,
+                                         cramp_error *err)
+{
+    const forced_cut f = {late, n_late};
+    return night_run(src, opt, &f, res, err);
 }
 

@@ -61,9 +61,12 @@
  * than parts pipeline as many parts: one worker runs the part's filter stage
  * (band-pass, mains comb, motion band) a block ahead of a second that runs
  * the rest of its detector (envelopes, baselines, segments, spectra); with
- * exactly 2 threads and one part, the calling thread itself reads and runs
- * the filter stage and one worker the rest (two busy threads, not three, for
- * a 2-core machine). Groups still run one after the other,
+ * exactly 2 threads and one part, the calling thread itself reads and
+ * band-passes and one worker runs the rest (two busy threads, not three, for
+ * a 2-core machine), the mains comb and the motion band on whichever side
+ * the threads' measured CPU time per frame says balances them (a choice
+ * every 16 blocks, kept unless another is 3 % better; speed only, the bits
+ * do not depend on it). Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -111,7 +114,7 @@ typedef struct cramp_night_group {
                                  thread did; with opt->threads > 1, one per part
                                  plus one per pipelined part: min(threads -
                                  parts, parts) of them; 1 with opt->threads
-                                 == 2 and one part: the reader filters) */
+                                 == 2 and one part: the reader band-passes) */
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the
