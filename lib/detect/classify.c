@@ -327,7 +327,7 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     cramp__episode_list list;
     cramp_status st = cramp__episodes_build(sp.rest, sp.n_rest, ch, C, cfg, &list, err);
-    if (st == CRAMP_OK && cramp__short_insert(&sp, &list) != CRAMP_OK) {
+    if (st == CRAMP_OK && cramp__short_insert(&sp, cfg, &list) != CRAMP_OK) {
         free(list.ep);
         free(list.origin);
         st = cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
@@ -447,6 +447,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "FRAG_MIN_S", FRAG_MIN_S);
     id_put(&t, "TRAIN_BURST_MIN_S", TRAIN_BURST_MIN_S);
     id_put(&t, "HEART_SUCCESSIVE_CHANGE", HEART_SUCCESSIVE_CHANGE);
+    id_put(&t, "SHORT_TRAIN_ONE_CHANNEL", 1);
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

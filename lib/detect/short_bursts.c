@@ -82,8 +82,11 @@ static int cmp_onset(const void *pa, const void *pb)
     return a->channel < b->channel ? -1 : a->channel > b->channel;
 }
 
-/* The group of overlapping short bursts a[i..j) as one episode. */
-static void short_episode(const cramp_activity *a, size_t i, size_t j, cramp_episode *e)
+/* The group of overlapping short bursts a[i..j) as one episode; a channel
+   is involved at >= involve_fraction of the strongest one's RMS above rest,
+   as in an episode of segments (crosstalk is not). */
+static void short_episode(const cramp_activity *a, size_t i, size_t j, double involve,
+                          cramp_episode *e)
 {
     memset(e, 0, sizeof *e);
     size_t m = i;
@@ -94,8 +97,10 @@ static void short_episode(const cramp_activity *a, size_t i, size_t j, cramp_epi
         on = fmin(on, a[q].onset_s);
         off = fmax(off, a[q].offset_s);
         peak = fmax(peak, a[q].peak_uv);
-        mask |= 1u << a[q].channel;
     }
+    const double amax = sqrt(a[m].bp_excess_uv2);
+    for (size_t q = i; q < j; q++)
+        if (q == m || sqrt(a[q].bp_excess_uv2) >= involve * amax) mask |= 1u << a[q].channel;
     e->onset_s = on;
     e->offset_s = off;
     e->duration_s = off - on;
@@ -112,7 +117,8 @@ static void short_episode(const cramp_activity *a, size_t i, size_t j, cramp_epi
     e->bursts = e->rises = 1;
 }
 
-cramp_status cramp__short_insert(const cramp__short_split *s, cramp__episode_list *list)
+cramp_status cramp__short_insert(const cramp__short_split *s, const cramp_detect_config *cfg,
+                                 cramp__episode_list *list)
 {
     const size_t n = list->n, ns = s->n_shorts;
     if (ns == 0) return CRAMP_OK;
@@ -139,7 +145,7 @@ cramp_status cramp__short_insert(const cramp__short_split *s, cramp__episode_lis
         double off = a[i].offset_s;
         while (j < ns && a[j].onset_s < off) off = fmax(off, a[j++].offset_s);
         while (p < n && list->ep[p].onset_s < off) list_reach = fmax(list_reach, list->ep[p++].offset_s);
-        if (!(list_reach > a[i].onset_s)) short_episode(a, i, j, &sh[nsh++]);
+        if (!(list_reach > a[i].onset_s)) short_episode(a, i, j, cfg->involve_fraction, &sh[nsh++]);
         i = j;
     }
     /* merge by onset (the list's order for equal onsets: list first) */
@@ -166,7 +172,8 @@ cramp_status cramp__short_insert(const cramp__short_split *s, cramp__episode_lis
 int cramp__train_member(const rule_ctx *x, size_t k)
 {
     return x->origin[k] == CRAMP__FROM_EMG ||
-           (x->origin[k] == CRAMP__FROM_SHORT && x->ep[k].duration_s >= TRAIN_BURST_MIN_S);
+           (x->origin[k] == CRAMP__FROM_SHORT && x->ep[k].duration_s >= TRAIN_BURST_MIN_S &&
+            x->ep[k].n_channels == 1);
 }
 
 /* ---- excessive fragmentary myoclonus (AASM) ------------------------------- */

@@ -50,11 +50,15 @@ void cramp__short_split_free(cramp__short_split *s);
 /* Adds the short bursts to list as episodes of origin CRAMP__FROM_SHORT,
    sorted in by onset: bursts overlapping each other (crosstalk, the same
    burst on two channels) are one episode; bursts overlapping an episode
-   already in the list are part of it and left out. Reallocates list. */
-cramp_status cramp__short_insert(const cramp__short_split *s, cramp__episode_list *list);
+   already in the list are part of it and left out; involved channels as
+   for segments (cfg->involve_fraction). Reallocates list. */
+cramp_status cramp__short_insert(const cramp__short_split *s, const cramp_detect_config *cfg,
+                                 cramp__episode_list *list);
 
 /* 1: episode k counts as EMG activity for the trains (a cluster of EMG
-   segments, or a short burst at least TRAIN_BURST_MIN_S long). */
+   segments, or a short burst at least TRAIN_BURST_MIN_S long on one
+   involved channel: HFT is one foot's, ALMA one leg at a time; a short
+   burst on several at once is far-field, ECG bleed). */
 int cramp__train_member(const rule_ctx *x, size_t k);
 
 /* The fragmentary-myoclonus pass and row, and the pass that drops the

@@ -126,7 +126,9 @@
  *                                  Short bursts (< 0.5 s, no segment)
  *                                  count as bursts from 250 ms on (AASM HFT
  *                                  minimum; shorter ones are as long as a
- *                                  QRS complex through the envelope).
+ *                                  QRS complex through the envelope) when
+ *                                  on one involved channel (on several at
+ *                                  once: far-field, ECG bleed).
  *                                  Limits: ALMA bursts of 100-250 ms that
  *                                  make no segment are unseen.
  *   short-burst          (dropped) short bursts no row above took (under
