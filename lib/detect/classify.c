@@ -15,15 +15,8 @@
 
 #include "core/internal.h"
 #include "detect/classify_internal.h"
+#include "detect/short_bursts_internal.h"
 
-/* Heartbeats seen in the motion band (ECG bleed): blips no longer than a
-   QRS complex plus the 0.1-s envelope window (QRS <= 0.12 s in adults),
-   onsets 0.3-2.5 s apart (24-200 beats per minute, one beat hidden under
-   other activity allowed), at least 4 in a row. */
-#define HEART_BLIP_MAX_S 0.3
-#define HEART_MIN_IV_S 0.3
-#define HEART_MAX_IV_S 2.5
-#define HEART_MIN_BEATS 4
 
 typedef struct rule {
     const char *name;
@@ -294,9 +287,11 @@ static const rule rules[] = {
     {"heartbeat", CRAMP_EVENT_ARTEFACT, heartbeats, heartbeat},
     {"motion-alone", CRAMP_EVENT_ARTEFACT, NULL, motion_alone},
     {"clipping", CRAMP_EVENT_ARTEFACT, NULL, clipping},
+    {"fragmentary", CRAMP_EVENT_FRAGMENTARY, cramp__classify_fragmentary, cramp__fragmentary_row},
     {"rmd-train", CRAMP_EVENT_MOVEMENT, cramp__classify_trains, cramp__rmd_train},
     {"alma-train", CRAMP_EVENT_ALMA, NULL, cramp__alma_train},
     {"hft-train", CRAMP_EVENT_HFT, NULL, cramp__hft_train},
+    {"short-burst", CRAMP_EVENT_ARTEFACT, cramp__drop_short, cramp__short_row},
     {"muscles-of-a-leg", CRAMP_EVENT_MOVEMENT, NULL, muscles_of_a_leg},
     {"muscles-long", CRAMP_EVENT_MOVEMENT, NULL, muscles_long},
     {"motion-with-activity", CRAMP_EVENT_MOVEMENT, NULL, motion_with_activity},
@@ -344,8 +339,18 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
             return cramp__fail(err, CRAMP_EINVAL, "classify: segment %zu on channel %zu of %zu", i,
                                act[i].channel, C);
     const int broken = broken_classifier(); /* read once per call */
+    /* short bursts (short_bursts.c) join the episodes after they are built */
+    cramp__short_split sp;
+    if (cramp__short_split_make(act, n_act, &sp) != CRAMP_OK)
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     cramp__episode_list list;
-    cramp_status st = cramp__episodes_build(act, n_act, ch, C, cfg, &list, err);
+    cramp_status st = cramp__episodes_build(sp.rest, sp.n_rest, ch, C, cfg, &list, err);
+    if (st == CRAMP_OK && cramp__short_insert(&sp, cfg, &list) != CRAMP_OK) {
+        free(list.ep);
+        free(list.origin);
+        st = cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    }
+    cramp__short_split_free(&sp);
     if (st != CRAMP_OK) return st;
     unsigned char *state = calloc(list.n ? list.n : 1, 3);
     if (!state) {
@@ -460,6 +465,13 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
        or activity off the tibialis (h12e) */
     id_put(&t, "PLM_ENDS_AT_LM", 1);
     id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
+    /* short bursts (short_bursts.c, h12g) */
+    id_put(&t, "FRAG_POTENTIAL_MAX_S", FRAG_POTENTIAL_MAX_S);
+    id_put(&t, "FRAG_PER_MIN", FRAG_PER_MIN);
+    id_put(&t, "FRAG_MIN_S", FRAG_MIN_S);
+    id_put(&t, "TRAIN_BURST_MIN_S", TRAIN_BURST_MIN_S);
+    id_put(&t, "HEART_SUCCESSIVE_CHANGE", HEART_SUCCESSIVE_CHANGE);
+    id_put(&t, "SHORT_TRAIN_ONE_CHANNEL", 1);
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

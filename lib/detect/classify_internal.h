@@ -42,6 +42,16 @@ static inline double margin(double v, double t)
 
 static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin; }
 
+/* Heartbeats (ECG bleed) seen in the motion band
+   (classify.c) and among short EMG bursts (short_bursts.c): blips no longer than a
+   QRS complex plus the 0.1-s envelope window (QRS <= 0.12 s in adults),
+   onsets 0.3-2.5 s apart (24-200 beats per minute, one beat hidden under
+   other activity allowed), at least 4 in a row. */
+#define HEART_BLIP_MAX_S 0.3
+#define HEART_MIN_IV_S 0.3
+#define HEART_MAX_IV_S 2.5
+#define HEART_MIN_BEATS 4
+
 /* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
    it feeds (classify_trains.c). */
 cramp_status cramp__classify_trains(rule_ctx *x);

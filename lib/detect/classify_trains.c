@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "detect/classify_internal.h"
+#include "detect/short_bursts_internal.h"
 
 /* ---- rhythmic trains (AASM: HFT, ALMA, RMD) ------------------------------ */
 
@@ -59,7 +60,7 @@ cramp_status cramp__classify_trains(rule_ctx *x)
     const double reach = cfg->train_min_hz > 0 ? 1.0 / cfg->train_min_hz : 0;
     size_t k = 0;
     while (k < ne) {
-        if (x->state[k] != UNLABELLED || x->origin[k] != CRAMP__FROM_EMG || !phasic(x, &ep[k])) {
+        if (x->state[k] != UNLABELLED || !cramp__train_member(x, k) || !phasic(x, &ep[k])) {
             k++;
             continue;
         }
@@ -69,7 +70,7 @@ cramp_status cramp__classify_trains(rule_ctx *x)
         for (; j < ne; j++) {
             if (x->state[j] != UNLABELLED) continue;
             if (ep[j].onset_s - end > reach) break;
-            if (x->origin[j] != CRAMP__FROM_EMG) continue;
+            if (!cramp__train_member(x, j)) continue;
             if (!phasic(x, &ep[j])) break;
             nb += unit_bursts(x, &ep[j]);
             end = fmax(end, ep[j].offset_s);
@@ -84,7 +85,7 @@ cramp_status cramp__classify_trains(rule_ctx *x)
             uint32_t mask = 0;
             int big = 0, two_legs = 0;
             for (size_t q = k; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                if (x->state[q] != UNLABELLED || !cramp__train_member(x, q)) continue;
                 mask |= ep[q].channels;
                 if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
                 if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
@@ -95,7 +96,7 @@ cramp_status cramp__classify_trains(rule_ctx *x)
             x->train[k] = big ? TRAIN_RMD : two_legs ? TRAIN_ALMA : TRAIN_HFT;
             cramp_episode *f = &ep[k];
             for (size_t q = k + 1; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || x->origin[q] != CRAMP__FROM_EMG) continue;
+                if (x->state[q] != UNLABELLED || !cramp__train_member(x, q)) continue;
                 x->state[q] = MERGED;
             }
             f->offset_s = end;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "detect/detect_internal.h"
+#include "detect/short_bursts_internal.h"
 
 /* MNF and MDF of frames [f0, f0 + spectral_frames) of channel c from the ring. */
 void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf)
@@ -186,7 +187,10 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     while (h->emg_next_add_tick < off_tick) cramp__seg_add_tick(d, c, h->emg_next_add_tick++);
     h->emg_active = 0;
     h->emg_last_end_tick = off_tick;
-    if (off_tick < h->emg_onset_tick + (d->min_segment_ticks ? d->min_segment_ticks : 1)) return;
+    if (off_tick < h->emg_onset_tick + (d->min_segment_ticks ? d->min_segment_ticks : 1)) {
+        cramp__short_burst_emit(d, c, off_tick); /* short_bursts.c */
+        return;
+    }
     const double tick = (double)d->tick_frames / d->fs;
     cramp_activity a;
     memset(&a, 0, sizeof a);

@@ -92,6 +92,30 @@
  *                                  without EMG above rest is an artefact.
  *   clipping             artefact  >= 0.1 % of samples at a rail. Limit:
  *                                  needs the channel's physical range.
+ *   fragmentary          fragmentary excessive fragmentary myoclonus (AASM
+ *                                  scoring manual v2.6; ICSD-3): potentials
+ *                                  of <= 150 ms, >= 5 per minute, over >= 20
+ *                                  min. Potentials: short bursts (stage 1,
+ *                                  CRAMP_ACTIVITY_SHORT) measuring <= 150 ms
+ *                                  + half the envelope window + a tick, on
+ *                                  any channel, or EMG episodes active < 0.5
+ *                                  s (potentials the offset hold strung
+ *                                  together); short bursts in a regular
+ *                                  heart-rate run (>= 4, 0.3-2.5 s apart,
+ *                                  each interval within 20 % of the one
+ *                                  before) are ECG bleed and dropped first.
+ *                                  A minute from a potential holding >= 5
+ *                                  is dense; dense minutes that overlap
+ *                                  make a run; a run >= 20 min is one
+ *                                  episode from its first potential to its
+ *                                  last, taking in every short burst and
+ *                                  every episode active < 0.5 s inside it.
+ *                                  Limits: no sleep stages, so NREM is not
+ *                                  checked; potentials under the 8-uV onset
+ *                                  (the AASM gives no amplitude) are
+ *                                  unseen; a gap of a minute with < 5 seen
+ *                                  splits a run; a PLM or cramp inside a
+ *                                  run stays its own episode.
  *   rmd-train            movement  a train (below) with >= 2 muscles of a
  *                                  leg in a burst (AASM rhythmic movement
  *                                  disorder: large muscle groups).
@@ -104,11 +128,16 @@
  *                                  sub-bursts), counted as sub-bursts or as
  *                                  rhythmic rises (interval CV < 0.3,
  *                                  derived) inside one.
- *                                  Limits: bursts < 0.5 s are not segments
- *                                  (AASM LM minimum), so many ALMA bursts
- *                                  are unseen; fragmentary myoclonus
- *                                  (< 150 ms potentials) is never seen: no
- *                                  `fragmentary` label is emitted.
+ *                                  Short bursts (< 0.5 s, no segment)
+ *                                  count as bursts from 250 ms on (AASM HFT
+ *                                  minimum; shorter ones are as long as a
+ *                                  QRS complex through the envelope) when
+ *                                  on one involved channel (on several at
+ *                                  once: far-field, ECG bleed).
+ *                                  Limits: ALMA bursts of 100-250 ms that
+ *                                  make no segment are unseen.
+ *   short-burst          (dropped) short bursts no row above took (under
+ *                                  the AASM LM minimum: no event).
  *   muscles-of-a-leg     movement  >= 2 muscles of one leg, 3-45 s (IRLSSG).
  *                                  Limit: unknown muscles count as distinct.
  *   muscles-long         movement  >= 2 muscles, > 10 s (a cramp is in one
@@ -344,7 +373,15 @@ CRAMP_API void cramp_detect_config_default(cramp_detect_config *cfg);
 typedef enum cramp_activity_kind {
     CRAMP_ACTIVITY_EMG = 0,  /* envelope above rest */
     CRAMP_ACTIVITY_FLAT,     /* flat line */
-    CRAMP_ACTIVITY_LF        /* 0.5-20 Hz envelope above its rest (motion, pop) */
+    CRAMP_ACTIVITY_LF,       /* 0.5-20 Hz envelope above its rest (motion, pop) */
+    CRAMP_ACTIVITY_SHORT     /* envelope above rest for less than min_duration_s
+                                (a burst under the AASM LM minimum, not a
+                                segment): onset, offset, rms_uv, rest_uv,
+                                peak_uv, env_peak_uv and bp_excess_uv2 set,
+                                tonic_fraction 1, sub_bursts and rises 1,
+                                spectra and kurtosis NaN, the rest 0. The
+                                classifier counts these toward HFT / ALMA
+                                trains and fragmentary myoclonus only. */
 } cramp_activity_kind;
 
 typedef struct cramp_activity {
