@@ -14,7 +14,7 @@
  *  - a precursor at 15 uV for 20 s then a step to 120 uV for 20 s: the step
  *    (a slow modulation to a band-pass) stays out of the measure, which
  *    starts anew at it: the ratio stays under env_mod_max, a cramp;
- *  - the id: env_mod_max = 0 gives the second freeze's d1cacad1cc600343. */
+ *  - the id: env_mod_max = 0 changes the rules id (detect_rules.c names it). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
