@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The movement-rhythm measure (cramp_activity/cramp_episode env_mod_ratio)
  * and the modulated-contraction row (issue 12), through the public API on
- * planted signals (one channel, 1 kHz, Gaussian noise at the level given):
- * 60 s of rest (2 uV), 30 s of activity around 100 uV, 20 s of rest.
+ * planted signals (detect_planted.h: one channel, 1 kHz, Gaussian noise at
+ * the level given): 60 s of rest (2 uV), 30 s of activity around 100 uV, 30 s
+ * of rest.
  *  - a steady contraction: the ratio is near the white-noise value 0.5
  *    (0.3-0.8), under env_mod_max, and the episode is a cramp;
  *  - the same level modulated at 1 Hz (x (1 + 0.5 sin), a movement's
@@ -21,9 +22,9 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_planted.h"
 #include "testutil.h"
 
-#define FS 1000.0
 #define PI 3.14159265358979323846
 
 /* Level (uV RMS) at time t: kind 0 steady, 1 modulated at 1 Hz, 2 at 6 Hz,
@@ -38,43 +39,14 @@ static double level(int kind, double t)
     return 100;
 }
 
-/* Runs the detector and the classifier; the episodes (malloc'd) in *ep,
-   their number returned; (size_t)-1 on error. */
+/* The detector and classifier over the planted signal (detect_planted.h)
+   with env_mod_max = mod_max. */
 static size_t run(int kind, double mod_max, cramp_episode **ep)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
-    cfg.fs = FS;
-    cfg.mains_hz = 0;
     cfg.env_mod_max = mod_max;
-    cramp_detector *d = NULL;
-    cramp_error err = {0};
-    if (cramp_detector_create(&d, 1, &cfg, NULL, &err) != CRAMP_OK) return (size_t)-1;
-    const size_t chunk = 1000, total = (size_t)(110 * FS);
-    const size_t cap = cramp_detector_max_output(d, chunk) + 3;
-    float *buf = malloc(chunk * sizeof *buf);
-    cramp_activity *tmp = malloc(cap * sizeof *tmp), *act = malloc(256 * sizeof *act);
-    size_t n_act = 0, k = 0, bad = 0;
-    test_rng rng = {20261206u};
-    for (size_t i = 0; buf && tmp && act && i < total; i += chunk) {
-        for (size_t f = 0; f < chunk; f++)
-            buf[f] = (float)(level(kind, (double)(i + f) / FS) * test_rng_normal(&rng));
-        if (cramp_detector_process(d, buf, chunk, tmp, cap, &k) != CRAMP_OK) bad = 1;
-        for (size_t q = 0; q < k && n_act < 256; q++) act[n_act++] = tmp[q];
-    }
-    if (tmp && cramp_detector_finish(d, tmp, cap, &k) == CRAMP_OK)
-        for (size_t q = 0; q < k && n_act < 256; q++) act[n_act++] = tmp[q];
-    else
-        bad = 1;
-    size_t ne = 0;
-    *ep = NULL;
-    if (!bad && act && cramp_detect_classify(act, n_act, NULL, 1, &cfg, ep, &ne, &err) != CRAMP_OK)
-        bad = 1;
-    cramp_detector_destroy(d);
-    free(buf);
-    free(tmp);
-    free(act);
-    return bad ? (size_t)-1 : ne;
+    return planted_run(level, kind, &cfg, ep);
 }
 
 /* The one episode longer than 10 s, or NULL. */

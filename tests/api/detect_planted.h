@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the api tests that run the cramp detector and classifier over a
- * planted one-channel signal (detect_precursor.c, detect_onset_ramp.c):
- * 120 s at PLANTED_FS, Gaussian noise whose RMS (uV) at time t is
+ * planted one-channel signal (detect_precursor.c, detect_onset_ramp.c,
+ * detect_envmod.c): 120 s at PLANTED_FS, Gaussian noise whose RMS (uV) at time t is
  * level(kind, t), fed in 1-s chunks through the public API. */
 #ifndef CRAMP_TEST_DETECT_PLANTED_H
 #define CRAMP_TEST_DETECT_PLANTED_H
@@ -16,7 +16,7 @@
 /* Runs the detector and the classifier with cfg (fs and mains_hz are set
    here) over the planted signal; the episodes (malloc'd) in *ep, their
    number returned; (size_t)-1 on error. */
-static size_t planted_run(double (*level)(int kind, double t), int kind,
+static inline size_t planted_run(double (*level)(int kind, double t), int kind,
                           const cramp_detect_config *base, cramp_episode **ep)
 {
     cramp_detect_config cfg = *base;
@@ -53,7 +53,7 @@ static size_t planted_run(double (*level)(int kind, double t), int kind,
 }
 
 /* The one cramp among the episodes, or NULL. */
-static const cramp_episode *planted_the_cramp(const cramp_episode *ep, size_t n)
+static inline const cramp_episode *planted_the_cramp(const cramp_episode *ep, size_t n)
 {
     const cramp_episode *c = NULL;
     for (size_t i = 0; i < n; i++)
