@@ -462,6 +462,10 @@ int main(int argc, char **argv)
     /* load every scenario first: the header names the seeds */
     size_t n_sc = (size_t)(argc - i);
     cramp_scenario *scs = calloc(n_sc, sizeof *scs);
+    if (!scs) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
     uint64_t smin = UINT64_MAX, smax = 0;
     for (size_t q = 0; q < n_sc; q++) {
         cramp_scenario_default(&scs[q]);
@@ -469,6 +473,7 @@ int main(int argc, char **argv)
         memset(&err, 0, sizeof err);
         if (cramp_scenario_load(&scs[q], argv[i + (int)q], &err) != CRAMP_OK) {
             fprintf(stderr, "%s\n", err.message);
+            free(scs);
             return 1;
         }
         uint64_t a = own ? scs[q].seed : lo, b = own ? scs[q].seed + nights - 1 : hi;
@@ -486,12 +491,16 @@ int main(int argc, char **argv)
     if (split_name && strcmp(split, split_name) != 0) {
         fprintf(stderr, "the seeds %llu-%llu are not all in the %s split\n",
                 (unsigned long long)smin, (unsigned long long)smax, split_name);
+        free(scs);
         return 2;
     }
     char held_out[512];
     int lrc = eval_ledger_claim(ledger, smin, smax, hash, commit, rerun_spent, held_out,
                                 sizeof held_out);
-    if (lrc) return lrc;
+    if (lrc) {
+        free(scs);
+        return lrc;
+    }
     eval_print_header(stdout, "detect-accuracy", commit, split, seeds, &boot, hash, pdesc,
                       held_out);
     if (minutes > 0) printf("# minutes per night: %g\n", minutes);

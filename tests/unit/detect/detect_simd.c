@@ -257,7 +257,7 @@ static void test_detector(const path *p, size_t np)
             }
             CHECK(ref.used == CRAMP_SIMD_SCALAR, "scalar requested, %s used",
                   cramp_simd_name(ref.used));
-            size_t kinds[3] = {0, 0, 0};
+            size_t kinds[CRAMP_ACTIVITY_SHORT + 1] = {0};
             for (size_t i = 0; i < ref.n; i++) kinds[ref.seg[i].kind]++;
             /* the night must exercise every kind of segment, or the
                comparison below proves little */
