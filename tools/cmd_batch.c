@@ -122,6 +122,7 @@ void cmd_batch_help(FILE *out)
         "  --band LO-HI            as cramp detect, Hz\n"
         "  --full-scale-uv X       as cramp detect (WAV inputs)\n"
         "  --no-sparseness         as cramp detect\n"
+        "  --no-env-mod            as cramp detect (no modulated-contraction row)\n"
         "  --threads-per-night N   threads inside each recording (cramp detect\n"
         "                          --threads; default 1: the jobs fill the cores);\n"
         "                          the results do not depend on it\n"

@@ -97,6 +97,7 @@ int detect_option(int c, const char *arg, cramp_night_options *night, cli_input 
     case DETECT_OPT_ALL_CHANNELS: *all_channels = 1; return CLI_OK;
     case DETECT_OPT_FULL_SCALE: return cli_input_full_scale(in, arg);
     case DETECT_OPT_NO_SPARSE: night->detect.sparse_block_s = 0; return CLI_OK;
+    case DETECT_OPT_NO_ENV_MOD: night->detect.env_mod_max = 0; return CLI_OK; /* row off */
     default: return DETECT_OPT_NONE;
     }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The options cramp detect and cramp batch share: the detector's knobs
- * (--mains, --band, --no-sparseness) and the choice of channels
+ * (--mains, --band, --no-sparseness, --no-env-mod) and the choice of channels
  * (--channels, --all-channels, --full-scale-uv), one parser for both. */
 #ifndef CRAMP_TOOLS_DETECT_OPTIONS_H
 #define CRAMP_TOOLS_DETECT_OPTIONS_H
@@ -15,23 +15,24 @@
 /* getopt_long ids of the shared options (above any command's own and the
  * CLI_OPT_INPUT_* ones) and their entries for a command's option table. */
 enum { DETECT_OPT_MAINS = 0x1100, DETECT_OPT_BAND, DETECT_OPT_CHANNELS, DETECT_OPT_ALL_CHANNELS,
-       DETECT_OPT_FULL_SCALE, DETECT_OPT_NO_SPARSE };
+       DETECT_OPT_FULL_SCALE, DETECT_OPT_NO_SPARSE, DETECT_OPT_NO_ENV_MOD };
 #define DETECT_OPTION_LONGOPTS                                          \
     {"mains", required_argument, NULL, DETECT_OPT_MAINS},               \
     {"band", required_argument, NULL, DETECT_OPT_BAND},                 \
     {"channels", required_argument, NULL, DETECT_OPT_CHANNELS},         \
     {"all-channels", no_argument, NULL, DETECT_OPT_ALL_CHANNELS},       \
     {"full-scale-uv", required_argument, NULL, DETECT_OPT_FULL_SCALE},  \
-    {"no-sparseness", no_argument, NULL, DETECT_OPT_NO_SPARSE}
+    {"no-sparseness", no_argument, NULL, DETECT_OPT_NO_SPARSE},         \
+    {"no-env-mod", no_argument, NULL, DETECT_OPT_NO_ENV_MOD}
 
 /* What detect_option returns for a c that is none of the ids above. */
 #define DETECT_OPT_NONE (-1)
 
 /* Takes the getopt_long result c with its value arg: a DETECT_OPT_* id sets
- * night (mains_hz, detect.band_*, detect.sparse_block_s), in (channels,
- * full_scale_uv) or *all_channels and returns CLI_OK, or prints a usage
- * error and returns CLI_USAGE; any other c sets nothing and returns
- * DETECT_OPT_NONE. */
+ * night (mains_hz, detect.band_*, detect.sparse_block_s,
+ * detect.env_mod_max), in (channels, full_scale_uv) or *all_channels and
+ * returns CLI_OK, or prints a usage error and returns CLI_USAGE; any other
+ * c sets nothing and returns DETECT_OPT_NONE. */
 int detect_option(int c, const char *arg, cramp_night_options *night, cli_input *in,
                   int *all_channels);
 

@@ -42,13 +42,27 @@ static void measures(const cramp_episode *e, double v[N_MEASURES])
     memcpy(v, m, sizeof m);
 }
 
+/* Measures added later, after "series" and "reason" (the TSV's last columns,
+ * so a reader by position still finds the earlier ones where they were; the
+ * JSON keeps the same order). */
+#define N_LATE 2
+static const char *const late_names[N_LATE] = {"precursor_s", "env_mod_ratio"};
+
+static void late_measures(const cramp_episode *e, double v[N_LATE])
+{
+    v[0] = e->precursor_s;   /* 0 when nothing was cut (or not an EMG episode) */
+    v[1] = e->env_mod_ratio; /* NaN when not measured: n/a / null */
+}
+
 void detect_write_tsv(FILE *f, const char *const *ch, const cramp_night_result *r)
 {
     const size_t C = r->n_channels, n = r->n_episodes;
     const cramp_episode *ep = r->episodes;
     fputs("onset\tduration\ttrial_type\tchannel\tmain_channel", f);
     for (size_t k = 0; k < N_MEASURES; k++) fprintf(f, "\t%s", measure_names[k]);
-    fputs("\tseries\treason\n", f);
+    fputs("\tseries\treason", f);
+    for (size_t k = 0; k < N_LATE; k++) fprintf(f, "\t%s", late_names[k]);
+    fputc('\n', f);
     char lab[1024];
     for (size_t i = 0; i < n; i++) {
         const cramp_episode *e = &ep[i];
@@ -65,7 +79,14 @@ void detect_write_tsv(FILE *f, const char *const *ch, const cramp_night_result *
             fprintf(f, "\t%d", e->series);
         else
             fputs("\tn/a", f);
-        fprintf(f, "\t%s\n", e->reason ? e->reason : "n/a");
+        fprintf(f, "\t%s", e->reason ? e->reason : "n/a");
+        double w[N_LATE];
+        late_measures(e, w);
+        for (size_t k = 0; k < N_LATE; k++) {
+            fputc('\t', f);
+            cli_put_number(f, w[k], 0, 6);
+        }
+        fputc('\n', f);
     }
 }
 
@@ -143,6 +164,12 @@ void detect_write_json(FILE *f, const char *path, const char *const *ch,
         }
         fprintf(f, ", \"series\": %d, \"reason\": ", e->series);
         cli_json_string(f, e->reason ? e->reason : "");
+        double w[N_LATE];
+        late_measures(e, w);
+        for (size_t k = 0; k < N_LATE; k++) {
+            fprintf(f, ", \"%s\": ", late_names[k]);
+            cli_put_number(f, w[k], 1, 6);
+        }
         fputc('}', f);
     }
     fputs("\n]", f);

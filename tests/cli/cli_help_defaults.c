@@ -98,6 +98,7 @@ int main(int argc, char **argv)
     ADD("detect", "  --band LO-HI", "(default %g-%g)", dc.band_lo_hz, dc.band_hi_hz);
     ADD("detect", "  --sparseness-rule ", "kurtosis < %g", dc.sparse_kurtosis);
     ADD("detect", "  --voluntary-rule ", "within %g s", dc.stretch_window_s);
+    ADD("detect", "  --no-env-mod ", "above %g, is a movement", dc.env_mod_max);
     ADD("envelope", "  --window SECONDS", "(default %g)", ec.window_s);
     ADD("envelope", "  --lowpass HZ", "(default %g)", ec.lowpass_hz);
     ADD("fatigue", "  --epoch SECONDS", "(default %g)", sc.epoch_s);

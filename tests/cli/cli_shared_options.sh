@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The options cramp detect and cramp batch share (tools/detect_options.c:
-# --mains, --band, --no-sparseness, --channels, --all-channels,
+# --mains, --band, --no-sparseness, --no-env-mod, --channels, --all-channels,
 # --full-scale-uv) mean the same in both: for each, batch's per-night events
 # table and JSON are byte-identical to detect's with the same option, a value
 # one refuses the other refuses with the same message and exit status 2, and
@@ -64,6 +64,7 @@ done <<'EOF'
 --channels 3,R-TA
 --all-channels
 --channels L-GAS --mains 50
+--no-env-mod
 EOF
 
 # The options change what is found: --band and --mains reach the detector
@@ -73,6 +74,11 @@ grep -q '"band_hz": \[30, 200\]' d2.json && ok || bad "--band 30-200 not in the 
 grep -q '"mains_hz": 60' d1.json && ok || bad "--mains 60 not in the JSON"
 grep -q '"sparseness": false' d3.json && ok || bad "--no-sparseness not in the JSON"
 grep -q '"channels": \["R-GAS", "R-TA"\]' d4.json && ok || bad "--channels 3,R-TA not in the JSON"
+# --no-env-mod turns a rule off: batch's rules id (nights.json) is not that
+# of the default rules (--mains 60 leaves them), so the row's switch arrived.
+r1=$(grep -o '"rules_id": "[0-9a-f]*"' b1/nights.json)
+r7=$(grep -o '"rules_id": "[0-9a-f]*"' b7/nights.json)
+[ -n "$r1" ] && [ -n "$r7" ] && [ "$r1" != "$r7" ] && ok || bad "--no-env-mod: rules id '$r7', default '$r1'"
 
 # A value one command refuses, the other refuses alike (exit 2, same message).
 while IFS= read -r opts; do
