@@ -127,8 +127,14 @@ void detect_write_json(FILE *f, const char *path, const char *const *ch,
         }
         fputc(']', f);
     }
-    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\", \"sparseness\": %s,\n", r->mains_hz,
-            g[0].cfg.sparse_block_s > 0 ? "true" : "false");
+    /* which rules made the table (cramp_detect_rules_id: fs and the SIMD path
+       do not enter it, so every rate group gives the same) and which cramp */
+    char rules[CRAMP_DETECT_RULES_ID_SIZE];
+    if (!cramp_detect_rules_id(&g[0].cfg, rules)) snprintf(rules, sizeof rules, "unknown");
+    fprintf(f, ", \"mains_hz\": %g, \"filter\": \"causal\", \"sparseness\": %s, "
+               "\"rules_id\": \"%s\", \"cramp_version\": \"%s\",\n",
+            r->mains_hz, g[0].cfg.sparse_block_s > 0 ? "true" : "false", rules,
+            cramp_version_string());
     fprintf(f, " \"summary\": {\"hours\": %.6g, \"cramps\": %zu, \"cramps_per_hour\": ", s->hours,
             s->cramps);
     cli_put_number(f, s->cramps_per_hour, 1, 6);

@@ -118,6 +118,15 @@ r0=$(grep -o '"rules_id": "[0-9a-f]*"' b0/nights.json)
 r1=$(grep -o '"rules_id": "[0-9a-f]*"' b1/nights.json)
 [ -n "$r0" ] && [ -n "$r1" ] && [ "$r0" != "$r1" ] && ok ||
     bad "--no-env-mod left the rules id: '$r0' / '$r1'"
+# detect's JSON names the rules that made it: batch's id, and another one with
+# the option
+run detect night.edf --quiet --no-env-mod --json -o n.json
+expect_rc 0 "detect --no-env-mod --json"
+d0=$(grep -o '"rules_id": "[0-9a-f]*"' d.json)
+d1=$(grep -o '"rules_id": "[0-9a-f]*"' n.json)
+[ -n "$d0" ] && [ "$d0" = "$r0" ] && [ "$d1" = "$r1" ] && ok ||
+    bad "detect's JSON rules_id '$d0' / '$d1', batch's '$r0' / '$r1'"
+grep -q '"cramp_version": "[0-9]' d.json && ok || bad "detect's JSON names no cramp_version"
 
 echo "cli_detect_measures: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
