@@ -122,6 +122,11 @@ int main(void)
         CHECK(e->bursts >= 200 && e->bursts <= 260, "%zu potentials counted, 250 planted",
               e->bursts);
         CHECK(e->confidence > 0.5 && e->confidence <= 1, "confidence %g", e->confidence);
+        /* potentials of <= 150 ms have no envelope rhythm to measure (n/a,
+           as for any episode with under 3 s of EMG), and no precursor */
+        CHECK(isnan(e->env_mod_ratio) && e->precursor_s == 0,
+              "env_mod_ratio %g (expected NaN), precursor_s %g", e->env_mod_ratio,
+              e->precursor_s);
     }
     free(ep);
 
