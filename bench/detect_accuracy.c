@@ -314,11 +314,6 @@ static void print_scores(const char *scen, double fs, const char *snr, const cha
     }
 }
 
-#ifndef CRAMP_BENCH_SOURCE_DIR
-#define CRAMP_BENCH_SOURCE_DIR "."
-#endif
-#define DEFAULT_LEDGER CRAMP_BENCH_SOURCE_DIR "/bench/evaluation-ledger.tsv"
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -334,7 +329,7 @@ static void usage(FILE *f)
             "seeds another rules id was run on are refused (--rerun-spent measures anyway,\n"
             "the table then says held_out: no); a first use is recorded there, and\n"
             "--split evaluation starts at the first seed no other rules id has used.\n",
-            DEFAULT_LEDGER);
+            EVAL_DEFAULT_LEDGER);
 }
 
 int main(int argc, char **argv)
@@ -344,7 +339,7 @@ int main(int argc, char **argv)
     double minutes = 0;
     long seed_base = -1;
     const char *misses = NULL, *commit_arg = NULL, *split_arg = NULL, *range_arg = NULL;
-    const char *variants = NULL, *ledger = DEFAULT_LEDGER;
+    const char *variants = NULL, *ledger = EVAL_DEFAULT_LEDGER;
     int quick = 0, voluntary = 0, rerun_spent = 0;
     eval_boot_config boot = {2000, 20261206};
     int i = 1;

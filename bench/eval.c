@@ -10,10 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef CRAMP_BENCH_SOURCE_DIR
-#define CRAMP_BENCH_SOURCE_DIR "."
-#endif
-
 static void free_events(cramp_event *e, size_t n)
 {
     if (!e) return;
@@ -92,7 +88,7 @@ void eval_commit(const char *given, char *out, size_t cap)
     while (fgets(st, sizeof st, p)) {
         any = 1;
         st[strcspn(st, "\r\n")] = 0;
-        if (strlen(st) < 4 || strcmp(st + 3, "bench/evaluation-ledger.tsv")) only_ledger = 0;
+        if (strlen(st) < 4 || strcmp(st + 3, EVAL_LEDGER_IN_TREE)) only_ledger = 0;
     }
     if (pclose(p) == 0 && any && only_ledger)
         snprintf(out, cap, "%.*s (the ledger changed)", (int)(len - 6), line);

@@ -67,6 +67,11 @@ void eval_print_header(FILE *f, const char *tool, const char *commit, const char
                        const char *seeds, const eval_boot_config *boot, const char *config_hash,
                        const char *plain_desc, const char *held_out);
 
+/* The source tree the bench was built from (CMake sets it). */
+#ifndef CRAMP_BENCH_SOURCE_DIR
+#define CRAMP_BENCH_SOURCE_DIR "."
+#endif
+
 /* ---- the evaluation ledger (bench/README.md, "The evaluation ledger") ------
  * A TSV file (default bench/evaluation-ledger.tsv in the source tree) with a
  * row per evaluation run: first_seed, last_seed, rules_id, commit, date (UTC).
@@ -74,6 +79,10 @@ void eval_print_header(FILE *f, const char *tool, const char *commit, const char
  * for every other rules id: a figure counts as held out only on seeds no
  * earlier rule set saw. Lines starting with '#' and the header line are
  * skipped. */
+
+/* The repository's ledger, relative to the source tree, and its full path. */
+#define EVAL_LEDGER_IN_TREE "bench/evaluation-ledger.tsv"
+#define EVAL_DEFAULT_LEDGER CRAMP_BENCH_SOURCE_DIR "/" EVAL_LEDGER_IN_TREE
 
 typedef struct eval_ledger_row {
     uint64_t lo, hi;
