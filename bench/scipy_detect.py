@@ -26,8 +26,9 @@ Steps (per chunk of whole data records, every channel of one sampling rate):
              first minute as `cramp detect` does
   segments   AASM-style hysteresis: on at rest + max(8 uV, 2 x rest); off at
              the start of >= 0.5 s at <= rest + max(2 uV, 0.5 x rest), rest
-             frozen at the onset; segments under 0.5 s dropped; flat lines of
-             >= 1 s are segments of their own
+             frozen at the onset; segments under 0.5 s dropped; the onset then
+             moved back (<= 5 s) to the end of the last 0.5 s at or under the
+             offset level; flat lines of >= 1 s are segments of their own
   spectra    MNF / MDF from scipy.signal.welch (Hann, 0.25-s segments, 50 %
              overlap) over the first and the last 0.5 s of each segment
   classify   concurrent segments merged into episodes, then artefact
@@ -68,6 +69,7 @@ ONSET_UV, ONSET_K = 8.0, 2.0
 OFFSET_UV, OFFSET_K = 2.0, 0.5
 OFF_HOLD_S = 0.5
 MIN_DURATION_S = 0.5
+BACKTRACK_S = 5.0           # onsets move back at most this far to where the envelope left rest
 FLAT_MIN_S = 1.0
 SPECTRAL_S = 0.5
 PRIME_S = 60.0
@@ -300,7 +302,9 @@ class Detector:
         self.flat_ticks = max(1, cround(FLAT_MIN_S / tick))
         self.E = cround(SPECTRAL_S * fs)
         self.lag = self.hold + self.W + 4           # ticks kept for late decisions
-        self.keep = self.lag + self.W               # tick history carried over
+        self.reach = int(BACKTRACK_S * fs / self.D)  # onset backtrack, ticks (truncated, as cramp)
+        # tick history carried over: late decisions, and the backtrack window before an onset
+        self.keep = self.lag + self.W + self.reach + 2 * self.W + 2
         self.R = max(cround(TAIL_S * fs), self.E + (self.keep + 2) * self.D)
         lo, hi = BAND[0], min(BAND[1], 0.9 * fs / 2)
         self.band = (lo, hi)
@@ -487,8 +491,10 @@ class Detector:
                 up = np.flatnonzero(own >= thr_on)
                 if up.size:
                     on = first + int(up[0])
-                h.update(active=True, on=on, next_add=on, quiet_n=0, rest=L,
-                         thr_off=L + max(OFFSET_UV, OFFSET_K * L),
+                thr_off = L + max(OFFSET_UV, OFFSET_K * L)
+                lead = self._lead_back(hist["bp"][c], t0, on, thr_off, h["last_end"])
+                h.update(active=True, on=on, lead=lead, next_add=on, quiet_n=0, rest=L,
+                         thr_off=thr_off,
                          rest_lf=float(level_lf[i]), s_bp=0.0, s_lf=0.0, peak=0.0,
                          s_clip=0, s_flat=0, mnf0=math.nan, mdf0=math.nan, start_done=False)
                 i += 1
@@ -512,6 +518,29 @@ class Detector:
                 h["start_done"] = True
             self._add_ticks(h, c, hist, t0, h["next_add"], end - self.lag)
 
+    def _lead_back(self, energy, t0, on, thr_off, last_end):
+        """Where the envelope left rest before the onset tick `on`: the top of
+        the latest run of >= 0.5 s of 0.1-s windows at or under the offset
+        threshold, at most BACKTRACK_S back, not before the channel's last
+        segment ended (the AASM offset rule read backwards; double threshold,
+        Bonato 1998). energy: the channel's tick band energies from tick t0."""
+        W, hold = self.W, self.hold
+        floor_t = max(on - self.reach, 0, last_end, t0 + W)
+        if on <= floor_t + W or hold == 0:
+            return on
+        seg = energy[floor_t + 1 - t0:on - t0]
+        cs = np.concatenate(([0.0], np.cumsum(seg)))
+        # window sums of ticks [t - W, t) for t = floor_t + W + 1 .. on
+        quiet = (cs[W:] - cs[:-W]) <= thr_off * thr_off * W * self.D
+        ts = np.arange(floor_t + W + 1, on + 1)
+        # runs of quiet windows, latest first: the first that reaches `hold`
+        edges = np.diff(np.concatenate(([0], quiet.view(np.int8), [0])))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        long_runs = np.flatnonzero(ends - starts >= hold)
+        if long_runs.size == 0:
+            return on                               # no rest within reach
+        return int(ts[ends[long_runs[-1]] - 1])
+
     def _end_flat(self, c, h, end_tick):
         """The flat run of channel c ends before end_tick: a segment if long."""
         if h["flat_n"] >= self.flat_ticks:
@@ -530,7 +559,7 @@ class Detector:
         n = (off - h["on"]) * self.D
         ms_bp, ms_lf = h["s_bp"] / n, h["s_lf"] / n
         rl = h["rest_lf"] if math.isfinite(h["rest_lf"]) else 0.0
-        seg = dict(kind="emg", channel=c, on=h["on"] * self.D / self.fs,
+        seg = dict(kind="emg", channel=c, on=h["lead"] * self.D / self.fs,
                    off=off * self.D / self.fs, rms=math.sqrt(ms_bp), rest=h["rest"],
                    peak=h["peak"], bp_ex=max(0.0, ms_bp - h["rest"] ** 2),
                    lf_ex=max(0.0, ms_lf - rl * rl), clip=h["s_clip"] / n,
