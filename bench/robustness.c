@@ -396,12 +396,74 @@ static void add_class(char (*cls)[32], size_t *n, const eval_tally *t)
     }
 }
 
+/* Montage groups of a variant's nights (bit per group seen). One or two
+   channels (one muscle per leg or one leg) and three or more (calf and
+   tibialis on a leg) are told apart in the figures because what separates a
+   cramp from a steady voluntary contraction there differs (docs/detect.md):
+   the overall mean and worst stay the figures judged. */
+enum { MONTAGE_FEW = 1u, MONTAGE_MANY = 2u };
+
+/* The summary's mean and worst again over the variants whose every night had
+   1-2 channels ("@1-2ch") and >= 3 channels ("@3+ch"); a variant with both
+   kinds of night (channels drawn per night) is in neither. */
+static void summarize_by_montage(const vfile *f, eval_tally *ours, eval_tally *plain,
+                                 const unsigned *montage, char (*cls)[32], size_t nc,
+                                 const eval_boot_config *boot)
+{
+    eval_tally **sub = malloc(f->n_v * sizeof *sub);
+    size_t *idx = malloc(f->n_v * sizeof *idx);
+    if (!sub || !idx) {
+        free(sub);
+        free(idx);
+        return;
+    }
+    static const char *const gname[2] = {"1-2ch", "3+ch"};
+    static const unsigned gbit[2] = {MONTAGE_FEW, MONTAGE_MANY};
+    size_t mixed = 0;
+    for (size_t v = 0; v < f->n_v; v++) mixed += montage[v] == (MONTAGE_FEW | MONTAGE_MANY);
+    printf("\n## summary by montage (statistic@group; variants with nights of both kinds: "
+           "%zu, in neither)\n",
+           mixed);
+    for (size_t q = 0; q < nc; q++)
+        for (int g = 0; g < 2; g++)
+            for (int d = 0; d < 2; d++) {
+                size_t n = 0;
+                for (size_t v = 0; v < f->n_v; v++)
+                    if (montage[v] == gbit[g]) {
+                        sub[n] = d ? &plain[v] : &ours[v];
+                        idx[n++] = v;
+                    }
+                if (!n) continue;
+                eval_summary s;
+                eval_summarize(sub, n, cls[q], boot, &s);
+                if (!s.n_used) continue;
+                for (int w = 0; w < 2; w++) {
+                    printf("summary\t%s\t%s\t%zu\t%s@%s", d ? "plain" : "ours", cls[q],
+                           s.n_used, w ? "worst" : "mean", gname[g]);
+                    for (int j = 0; j < 3; j++) {
+                        double x[3] = {w ? s.worst[j] : s.mean[j],
+                                       w ? s.worst_lo[j] : s.mean_lo[j],
+                                       w ? s.worst_hi[j] : s.mean_hi[j]};
+                        for (int m = 0; m < 3; m++) {
+                            putchar('\t');
+                            eval_put(stdout, x[m]);
+                        }
+                    }
+                    int wi = s.worst_index[2];
+                    printf("\t%s\n", w && wi >= 0 ? f->v[idx[wi]].name : "-");
+                }
+            }
+    free(sub);
+    free(idx);
+}
+
 int robust_run(const char *path, const robust_options *o, robust_night_fn run_night)
 {
     vfile *f = calloc(1, sizeof *f);
     if (!f || !(f->v = calloc(MAX_VARIANTS, sizeof *f->v))) return 1;
     int rc = 1;
     eval_tally *ours = NULL, *plain = NULL;
+    unsigned *montage = NULL;
     if (load(path, f) || generate(f)) {
         rc = 2;
         goto done;
@@ -450,7 +512,8 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
     }
     ours = calloc(f->n_v, sizeof *ours);
     plain = calloc(f->n_v, sizeof *plain);
-    if (!ours || !plain) goto done;
+    montage = calloc(f->n_v, sizeof *montage);
+    if (!ours || !plain || !montage) goto done;
     cramp_score_config scfg;
     cramp_score_config_default(&scfg);
     printf("variant\tdetector\tclass\tnights\tn_truth\ttp\tfp\tfn\tprecision\tp_lo\tp_hi\trecall"
@@ -466,6 +529,7 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
                 goto done;
             sc.duration_min = minutes;
             sc.seed = lo + k;
+            montage[v] |= sc.channels <= 2 ? MONTAGE_FEW : MONTAGE_MANY;
             if (tty)
                 fprintf(stderr, "\rvariant %zu/%zu night %zu/%zu ", v + 1, f->n_v, k + 1,
                         nights);
@@ -558,6 +622,7 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
                    "tied)\n",
                    cls[q], ahead, used, tied);
     }
+    summarize_by_montage(f, ours, plain, montage, cls, nc, &o->boot);
     free(tp[0]);
     free(tp[1]);
     rc = 0;
@@ -568,6 +633,7 @@ done:
         for (size_t v = 0; v < f->n_v; v++) eval_tally_free(&plain[v]);
     free(ours);
     free(plain);
+    free(montage);
     free(f->v);
     free(f);
     return rc;

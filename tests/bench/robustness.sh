@@ -44,6 +44,16 @@ awk -F'\t' '!/^#/ && NF && $1 != "summary" && $1 != "variant" && $15 != "NA" {
     if ($16 > $15 + 1e-9 || $17 < $15 - 1e-9) exit 1 }' "$tmp/a.tsv" ||
     fail "an F1 outside its interval"
 has "$tmp/a.tsv" '^# ahead: cramp F1 ours > plain on '
+# by montage: the twin night has 2 channels, so every variant is in the
+# 1-2 channel group, whose mean and worst are then the overall ones
+for st in mean worst; do
+    all=$(awk -F'\t' -v s=$st '$1 == "summary" && $2 == "ours" && $3 == "cramp" && $5 == s {
+        print $4, $12, $13, $14, $15 }' "$tmp/a.tsv")
+    few=$(awk -F'\t' -v s=$st@1-2ch '$1 == "summary" && $2 == "ours" && $3 == "cramp" && $5 == s {
+        print $4, $12, $13, $14, $15 }' "$tmp/a.tsv")
+    [ -n "$all" ] && [ "$all" = "$few" ] || fail "cramp $st@1-2ch '$few' is not the overall '$all'"
+done
+grep -q '@3+ch' "$tmp/a.tsv" && fail "a 3+ channel group without such a night"
 
 # named splits and explicit ranges; evaluation seeds against a private ledger
 # (never the source tree's bench/evaluation-ledger.tsv)
