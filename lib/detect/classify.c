@@ -458,7 +458,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "HEART_MIN_IV_S", HEART_MIN_IV_S);
     id_put(&t, "HEART_MAX_IV_S", HEART_MAX_IV_S);
     id_put(&t, "HEART_MIN_BEATS", HEART_MIN_BEATS);
-    id_put(&t, "LM_ACTIVE_MIN", 1); /* the LM's active time >= lm_min_s (h12b) */
+    /* the LM's active time >= lm_min_s (h12b); 2: the EMG's, the envelope's
+       spread taken off (h12h, WASM 2016 morphology) */
+    id_put(&t, "LM_ACTIVE_MIN", 2);
     id_put(&t, "PLM_BRIDGE_RATIO", PLM_BRIDGE_RATIO);
     id_put(&t, "PLM_BILATERAL_MAX_S", PLM_BILATERAL_MAX_S);
     /* a series ends only at an LM that is not a candidate LM, not at a train

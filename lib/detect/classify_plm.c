@@ -42,16 +42,38 @@ static double lm_max_of(const rule_ctx *x, const cramp_episode *e)
     return legs == 3u ? fmax(x->cfg->lm_max_s, PLM_BILATERAL_MAX_S) : x->cfg->lm_max_s;
 }
 
+/* The EMG's active time of an episode: its span times the tonic share,
+   less what the envelope adds. The 0.1-s RMS envelope (env_window_s, W) is
+   a trailing window, so it stays above the offset level for up to W after
+   each piece of activity has ended: the offset (placed at the centre of the
+   first quiet window) reads up to W/2 late, and each pause (>= 0.2 s at the
+   offset level, between pieces) reads up to W short. So the envelope's
+   active time is at most the EMG's plus W/2 + (pieces - 1) W, a piece being
+   each sub-burst (e->bursts) and at least two when the span holds a pause
+   (tonic share < 1). The AASM minimum of 0.5 s is a duration of the EMG,
+   not of its smoothed envelope; WASM 2016 (Ferri et al., Sleep Med 2016;
+   26:86) adds a morphology criterion for computer scoring for this reason:
+   brief potentials strung together by the 0.5-s offset rule, which a scorer
+   does not score, are no LM. Without the tonic share (NaN: no span on the
+   main channel) the span, as before. */
+static double emg_active_s(const rule_ctx *x, const cramp_episode *e)
+{
+    const double W = x->cfg->env_window_s > 0 ? x->cfg->env_window_s : 0;
+    if (!isfinite(e->tonic_fraction)) return e->duration_s;
+    size_t pieces = e->bursts ? e->bursts : 1;
+    if (e->tonic_fraction < 1 && pieces < 2) pieces = 2;
+    return e->duration_s * e->tonic_fraction - W / 2 - (double)(pieces - 1) * W;
+}
+
 /* An LM lasts lm_min_s..lm_max_of (AASM: 0.5-10 s; bilateral 15 s, WASM
-   2016) and is active for at least lm_min_s of it: the span times the tonic
-   share (AASM 2012 ff.: an LM holds >= 0.5 s of EMG above the resting level;
-   a few < 150-ms potentials of fragmentary myoclonus that the 0.5-s offset
-   hold strings into one episode are not one). */
+   2016) and its EMG is active for at least lm_min_s of it (emg_active_s:
+   AASM 2012 ff.: an LM holds >= 0.5 s of EMG above the resting level; a few
+   < 150-ms potentials of fragmentary myoclonus that the 0.5-s offset hold
+   strings into one episode are not one, WASM 2016's morphology criterion). */
 static int leg_movement(const rule_ctx *x, const cramp_episode *e)
 {
     if (e->duration_s < x->cfg->lm_min_s || e->duration_s > lm_max_of(x, e)) return 0;
-    if (isfinite(e->tonic_fraction) && e->duration_s * e->tonic_fraction < x->cfg->lm_min_s)
-        return 0;
+    if (emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
     return !off_tibialis(x, e);
 }
 

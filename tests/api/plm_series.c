@@ -11,7 +11,8 @@
  *    series (ratio > 2.5), nor when it exceeds twice the 90-s maximum;
  *  - a missed LM is never counted: 3 LMs with one bridge are no series;
  *  - an episode active for less than 0.5 s (a few fragmentary potentials
- *    strung into one episode: span x tonic share < 0.5 s) is no LM: 4 of
+ *    strung into one episode: span x tonic share, less the envelope's
+ *    spread, < 0.5 s) is no LM: 4 of
  *    them make no series, and one 7 s after an LM does not break the series
  *    (as an LM it would: its interval is under 10 s). */
 #include <math.h>
@@ -128,12 +129,14 @@ int main(void)
         const int w[] = {0, 0, 0, 0};
         expect(a, 4, w, "over 180 s");
     }
-    {   /* fragments: 2-s spans active 0.3 of the time (0.6 s): LMs; active
+    {   /* fragments: 2-s spans of 3 sub-bursts active 0.45 of the time
+           (0.9 s on the envelope, 0.65 s of EMG once each piece's spread
+           by the 0.1-s envelope is taken off: plm_morphology): LMs; active
            0.2 of the time (0.4 s): not */
-        const cramp_activity a[] = {lm(100, 2, 0.3), lm(130, 2, 0.3), lm(160, 2, 0.3),
-                                    lm(190, 2, 0.3)};
+        const cramp_activity a[] = {lm(100, 2, 0.45), lm(130, 2, 0.45), lm(160, 2, 0.45),
+                                    lm(190, 2, 0.45)};
         const int w[] = {1, 1, 1, 1};
-        expect(a, 4, w, "active 0.6 s");
+        expect(a, 4, w, "active 0.9 s");
         const cramp_activity b[] = {lm(100, 2, 0.2), lm(130, 2, 0.2), lm(160, 2, 0.2),
                                     lm(190, 2, 0.2)};
         const int wb[] = {0, 0, 0, 0};

@@ -149,8 +149,12 @@
  *                                  2016); where the montage has a TA on the
  *                                  leg, only activity involving a TA is an
  *                                  LM (AASM scores LMs on the tibialis
- *                                  anterior); an LM is active >= 0.5 s
- *                                  (span x tonic share; AASM), so strung
+ *                                  anterior); an LM's EMG is active >= 0.5
+ *                                  s (AASM): span x tonic share less the
+ *                                  0.1-s envelope's spread, W/2 + W per
+ *                                  further piece (derived from the window;
+ *                                  WASM 2016's morphology criterion for
+ *                                  computer scoring), so strung
  *                                  fragmentary potentials neither join nor
  *                                  break a series; one missed LM is
  *                                  bridged: a 90-180 s interval inside a
@@ -172,7 +176,8 @@
  *                                  missing its first, second, second-to-
  *                                  last or last LM, or left with 3 scored
  *                                  LMs, is lost; LMs under the 8-uV onset
- *                                  are unseen.
+ *                                  are unseen; a weak true LM of 0.5-0.6 s
+ *                                  can read under the bound.
  *   after-cramp          movement  would be a cramp, but starts within 10 s
  *                                  of the end of a cramp candidate on
  *                                  another muscle of the same leg:
