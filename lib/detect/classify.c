@@ -474,6 +474,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "TRAIN_BURST_MIN_S", TRAIN_BURST_MIN_S);
     id_put(&t, "HEART_SUCCESSIVE_CHANGE", HEART_SUCCESSIVE_CHANGE);
     id_put(&t, "SHORT_TRAIN_ONE_CHANNEL", 1);
+    id_put(&t, "TWO_LEGS_PER_LEG", 1); /* episodes.c: a long two-leg episode read per leg */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

@@ -188,7 +188,18 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
         }
     }
     /* the main channel: the largest RMS above rest; the involved ones:
-       at least involve_fraction of it */
+       at least involve_fraction of it. An episode longer than a leg
+       movement (lm_max_s) that spans both legs (the other leg joined within
+       bilateral_s) is read per leg (docs/detect.md, "Two legs"): a channel
+       of the other leg active (its segments' time above the offset
+       threshold, the tonic share) for under concurrent_fraction of the span
+       is that leg's own LM, burst or fragmentary potentials during this
+       one's sustained activity, not a muscle of the episode; one active for
+       longer is involved at involve_fraction of the strongest such channel
+       of its own leg (crosstalk is volume conduction within a limb and does
+       not reach the other leg). */
+    const double cl_span = end - start;
+    const int two_legs = cl_legs == 3u && cl_span > cfg->lm_max_s;
     double amax = 0;
     size_t main = 0;
     for (size_t c = 0; c < C; c++) {
@@ -199,6 +210,13 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             main = c;
         }
     }
+    const int main_leg = ch ? ch[main].leg : -1;
+    double other_max = 0; /* the other leg's strongest channel active for most of the span */
+    if (two_legs)
+        for (size_t c = 0; c < C; c++)
+            if (g[c].has && ch[c].leg != main_leg && (ch[c].leg == 0 || ch[c].leg == 1) &&
+                g[c].tonic >= cfg->concurrent_fraction * cl_span)
+                other_max = fmax(other_max, sqrt(g[c].bp_ex / g[c].dur));
     memset(e, 0, sizeof *e);
     e->onset_s = HUGE_VAL;
     e->offset_s = -HUGE_VAL;
@@ -206,7 +224,13 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     for (size_t c = 0; c < C; c++) {
         if (!g[c].has) continue;
         double amp = sqrt(g[c].bp_ex / g[c].dur);
-        if (c != main && amp < cfg->involve_fraction * amax) continue;
+        if (two_legs && (main_leg == 0 || main_leg == 1) && c != main &&
+            (ch[c].leg == 0 || ch[c].leg == 1) && ch[c].leg != main_leg) {
+            if (g[c].tonic < cfg->concurrent_fraction * cl_span ||
+                amp < cfg->involve_fraction * other_max)
+                continue;
+        } else if (c != main && amp < cfg->involve_fraction * amax)
+            continue;
         e->channels |= 1u << c;
         e->n_channels++;
         e->onset_s = fmin(e->onset_s, g[c].on);

@@ -76,6 +76,16 @@
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
  * crosstalk the benchmark sweeps, <= 0.35: a model choice, not derived).
+ * Two legs (issue 12): an episode longer than an LM (10 s) that spans both
+ * legs is read per leg: a channel of the other leg active (time above the
+ * offset threshold) for under half of it (its own LM, burst or scattered
+ * potentials during this leg's cramp) is no muscle of it; one active for
+ * longer is involved at 0.5 x the strongest such channel of its own leg
+ * (crosstalk stays within a limb: Farina 2004; a whole-body movement whose
+ * other leg works at under half the main channel's level is a movement,
+ * not a one-muscle cramp). Limits: a cramp with sustained activity of the
+ * other leg over most of it (awakening, REM tonic, a cramp there starting
+ * within 5 s) is one movement; an episode of <= 10 s is read as before.
  * Then a table of rules, first match wins (row names as in
  * cramp_detect_rules_text); each label gets a confidence, 0.5 + 0.5 x the
  * smallest margin of the firing row's conditions, a margin being
