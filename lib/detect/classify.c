@@ -472,6 +472,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "TRAIN_BURST_MIN_S", TRAIN_BURST_MIN_S);
     id_put(&t, "HEART_SUCCESSIVE_CHANGE", HEART_SUCCESSIVE_CHANGE);
     id_put(&t, "SHORT_TRAIN_ONE_CHANNEL", 1);
+    /* rises against the burst's own peak (segments.c, h12j) */
+    id_put(&t, "RISE_RATIO", CRAMP__RISE_RATIO);
+    id_put(&t, "RHYTHMIC_BURST_MAX", 1); /* rises' bursts <= train_burst_max_s */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

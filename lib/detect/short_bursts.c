@@ -40,7 +40,7 @@ void cramp__short_burst_emit(cramp_detector *d, size_t c, uint64_t off_tick)
     a.bp_excess_uv2 = fmax(0, h->seg_band_energy / n - h->emg_rest_uv * h->emg_rest_uv);
     a.tonic_fraction = 1;
     a.sub_bursts = a.rises = 1;
-    a.kurtosis = a.rise_interval_s = a.rise_cv = (double)NAN;
+    a.kurtosis = a.rise_interval_s = a.rise_cv = a.rise_burst_s = (double)NAN;
     a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     a.env_mod_ratio = (double)NAN; /* under 3 s: not measured (envmod.c) */
     d->out[d->n_out++] = a;
@@ -114,7 +114,7 @@ static void short_episode(const cramp_activity *a, size_t i, size_t j, double in
     e->peak_uv = peak;
     e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
     e->mnf_slope_hz_s = e->lf_ratio = e->kurtosis = e->tonic_fraction = (double)NAN;
-    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = (double)NAN;
+    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = e->rise_burst_s = (double)NAN;
     e->bursts = e->rises = 1;
 }
 
