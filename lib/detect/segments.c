@@ -299,10 +299,10 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
         const double v = h->rel_iv_sq / (double)(h->rel_rises - 1) - m * m;
         a.rise_interval_s = m * tick;
         a.rise_cv = m > 0 ? sqrt(v > 0 ? v : 0) / m : (double)NAN;
-        a.rise_burst_s = (double)h->rel_up_ticks / (double)h->rel_rises * tick;
     } else {
-        a.rise_interval_s = a.rise_cv = a.rise_burst_s = (double)NAN;
+        a.rise_interval_s = a.rise_cv = (double)NAN;
     }
+    a.rise_burst_s = (double)h->rel_up_ticks / (double)h->rel_rises * tick;
     const uint64_t on_f = h->emg_onset_tick * d->tick_frames, off_f = off_tick * d->tick_frames;
     if (off_f - on_f >= d->spectral_frames) {
         if (!h->start_spectrum_done)

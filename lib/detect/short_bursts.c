@@ -195,6 +195,18 @@ static double active_s(const cramp_episode *e)
     return isfinite(e->tonic_fraction) ? e->duration_s * e->tonic_fraction : e->duration_s;
 }
 
+/* EMG activity made of potentials: active for less than an LM's minimum,
+   or whose bursts (a rise to the next dip to a quarter of its peak,
+   rise_burst_s: segments.c) are no longer than a potential measured on the
+   trailing envelope (150 ms + the window + a tick): the mains filter's
+   ringing keeps a strong potential's segment over the offset threshold for
+   tenths of a second, longer than an LM's minimum (h12j). */
+static int strung(const rule_ctx *x, const cramp_episode *e)
+{
+    const double pmax = FRAG_POTENTIAL_MAX_S + x->cfg->env_window_s + x->cfg->tick_s;
+    return active_s(e) < x->cfg->lm_min_s || (e->rise_burst_s > 0 && e->rise_burst_s <= pmax);
+}
+
 /* A potential, or potentials strung together: a short burst no longer than
    a potential, or EMG activity active for less than an LM's minimum (two
    potentials closer than the 0.5-s offset hold make one segment; AASM: an
@@ -203,7 +215,7 @@ static int potential(const rule_ctx *x, size_t k, double pmax)
 {
     if (x->state[k] != UNLABELLED) return 0;
     if (x->origin[k] == CRAMP__FROM_SHORT) return x->ep[k].duration_s <= pmax;
-    return x->origin[k] == CRAMP__FROM_EMG && active_s(&x->ep[k]) < x->cfg->lm_min_s;
+    return x->origin[k] == CRAMP__FROM_EMG && strung(x, &x->ep[k]);
 }
 
 /* Potentials on any channel (the AASM counts the potentials of the
@@ -298,7 +310,7 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
             for (size_t k = cand[first] + 1; k < n && x->ep[k].onset_s < end; k++) {
                 if (x->state[k] != UNLABELLED) continue;
                 if (x->origin[k] != CRAMP__FROM_SHORT &&
-                    !(x->origin[k] == CRAMP__FROM_EMG && active_s(&x->ep[k]) < x->cfg->lm_min_s))
+                    !(x->origin[k] == CRAMP__FROM_EMG && strung(x, &x->ep[k])))
                     continue;
                 mask |= x->ep[k].channels;
                 end = fmax(end, x->ep[k].offset_s);

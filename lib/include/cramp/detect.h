@@ -107,7 +107,11 @@
  *                                  + half the envelope window + a tick, on
  *                                  any channel, or EMG episodes active < 0.5
  *                                  s (potentials the offset hold strung
- *                                  together); short bursts in a regular
+ *                                  together) or whose rises' bursts
+ *                                  (rise_burst_s) are <= 150 ms + the window
+ *                                  + a tick (a strong potential the mains
+ *                                  filter's ringing holds over the offset
+ *                                  threshold; h12j); short bursts in a regular
  *                                  heart-rate run (>= 4, 0.3-2.5 s apart,
  *                                  each interval within 20 % of the one
  *                                  before) are ECG bleed and dropped first.
@@ -432,7 +436,8 @@ typedef struct cramp_activity {
                                 contraction); NaN under 3 s counted */
     double rise_burst_s;     /* mean length of the bursts the rises start: ticks
                                 from a rise to the next dip (or the end) over the
-                                rises, s; NaN under 3 rises (h12j) */
+                                rises, s; EMG segments only, NaN (short bursts)
+                                or 0 (flat, LF) otherwise (h12j) */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
