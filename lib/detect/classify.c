@@ -475,6 +475,10 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "HEART_SUCCESSIVE_CHANGE", HEART_SUCCESSIVE_CHANGE);
     id_put(&t, "SHORT_TRAIN_ONE_CHANNEL", 1);
     id_put(&t, "TWO_LEGS_PER_LEG", 1); /* episodes.c: a long two-leg episode read per leg */
+    /* rises against the burst's own peak (segments.c, h12j) */
+    id_put(&t, "RISE_RATIO", CRAMP__RISE_RATIO);
+    id_put(&t, "RHYTHMIC_BURST_MAX", 1); /* rises' bursts <= train_burst_max_s */
+    id_put(&t, "FRAG_STRUNG_BURST", 1);  /* potential-length rise bursts (h12j) */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

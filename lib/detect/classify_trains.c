@@ -16,11 +16,16 @@
 /* Rhythmic inside one episode: >= train_min_bursts rises back to the onset
    threshold, at 0.3-4 Hz on average, with intervals regular (CV under
    train_max_cv; the dips between a few units' discharges come at random,
-   CV near 1). */
+   CV near 1), and bursts (a rise to the next dip) of at most
+   train_burst_max_s on average (AASM HFT: 250 ms-1 s; h12j), measured on
+   the trailing 0.1-s envelope, which stays up for about its window after a
+   burst ends: so the bound is train_burst_max_s + env_window_s + a tick. */
 static int rhythmic(const rule_ctx *x, const cramp_episode *e)
 {
     const cramp_detect_config *cfg = x->cfg;
+    const double burst_max = cfg->train_burst_max_s + cfg->env_window_s + cfg->tick_s;
     return cfg->train_min_bursts > 0 && e->rises >= cfg->train_min_bursts &&
+           !(e->rise_burst_s > burst_max) &&
            isfinite(e->rise_cv) && e->rise_cv < cfg->train_max_cv && cfg->train_max_hz > 0 &&
            cfg->train_min_hz > 0 && e->rise_interval_s >= 1 / cfg->train_max_hz &&
            e->rise_interval_s <= 1 / cfg->train_min_hz;

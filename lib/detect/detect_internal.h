@@ -55,6 +55,12 @@
    (a unit at the lowest cramp rate, 6 Hz (Minetto 2009), is silent for
    1/6 s between discharges), not the end of a burst. */
 #define CRAMP__PAUSE_S 0.2
+/* A sub-burst's rise (segments.c, h12j): the AASM's offset:onset levels
+   above rest (2 uV : 8 uV) as a ratio, applied to a burst's own peak: the
+   envelope dips to 1 / this of the peak above rest since the last rise, and
+   the next rise climbs to this times the dip's floor (and the onset
+   threshold). */
+#define CRAMP__RISE_RATIO 4.0
 
 /* The current tick's per-channel sums, one lane per channel (structure of
    arrays, so the per-sample loop runs channels innermost on whole vectors):
@@ -149,6 +155,16 @@ typedef struct cramp__det_channel {
     uint32_t seg_rises;
     uint64_t seg_last_rise_tick;
     double seg_rise_iv_sum, seg_rise_iv_sq;
+    /* sub-bursts against their own peak (segments.c, h12j): a dip to a
+       quarter of the peak above rest since the last rise, then a rise to
+       the onset threshold and four times the dip's floor; the rises, the
+       last one's tick and the intervals' sums (ticks) */
+    int rel_dipped;
+    uint32_t rel_rises;
+    uint64_t rel_last_rise_tick;
+    double rel_peak_uv, rel_floor_uv;
+    double rel_iv_sum, rel_iv_sq;
+    uint64_t rel_up_ticks;         /* ticks from a rise to the next dip */
     float seg_peak_uv;             /* largest |b| */
     uint64_t seg_clipped, seg_flat, seg_samples;
     /* precursor step (segments.c): the current window's band energy, the

@@ -96,7 +96,7 @@ typedef struct channel_sums {
     double precursor; /* the first segment's lead-in cut off (precursor step) */
     double longest;
     size_t rises;
-    double rise_iv, rise_cv;
+    double rise_iv, rise_cv, rise_burst;
     double env_mod;   /* the longest segment's movement rhythm (envmod.c) */
     size_t bursts;
     int has;
@@ -180,6 +180,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             q->rises = s->rises;
             q->rise_iv = s->rise_interval_s;
             q->rise_cv = s->rise_cv;
+            q->rise_burst = s->rise_burst_s;
             q->env_mod = s->env_mod_ratio;
         }
         if (s->kurtosis_blocks && isfinite(s->kurtosis)) {
@@ -264,6 +265,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->rises = m->rises;
     e->rise_interval_s = m->rise_iv;
     e->rise_cv = m->rise_cv;
+    e->rise_burst_s = m->rise_burst;
     e->precursor_s = m->precursor;
     e->env_mod_ratio = m->env_mod;
     e->clip_fraction = clip;

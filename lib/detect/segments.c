@@ -127,11 +127,68 @@ static uint64_t lead_back(const cramp_detector *d, const cramp__det_channel *h, 
     return on; /* no rest within reach: the crossing stands */
 }
 
+/* Sub-bursts measured against their own peak (h12j): the rises the
+   rhythm check of a train counts (rises, their intervals' mean and CV).
+   The AASM places a leg movement's offset at 2 uV and its onset at 8 uV
+   above rest, a ratio of 1 : CRAMP__RISE_RATIO; the detector's own rise
+   count takes it at the onset threshold (a dip to the offset threshold).
+   A burst well above the onset threshold is read on its own scale: a dip
+   counts when the envelope above rest falls to 1 / RATIO of the peak
+   since the last rise (or to the offset threshold), and the next rise
+   when it climbs back to the onset threshold and to RATIO times the dip's
+   floor. What this sees that the absolute levels miss: the gaps of a
+   train of strong bursts that the mains filter's ringing (tens of ms to
+   tenths of a second after a burst) or low-level activity keeps above the
+   offset threshold. Gaps shorter than the 0.1-s envelope window stay
+   unseen. Window: the envelope's own (env_ticks ticks ending at j). */
+static void rel_rise_watch(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j)
+{
+    const uint64_t W = d->env_ticks ? d->env_ticks : 1;
+    const uint64_t oldest = d->ticks + 2 > CRAMP__TICK_RING ? d->ticks + 2 - CRAMP__TICK_RING : 0;
+    uint64_t t0 = j + 1 >= W ? j + 1 - W : 0;
+    if (t0 < oldest) t0 = oldest;
+    double e = 0;
+    for (uint64_t t = t0; t <= j; t++) e += d->tick_band_energy[cramp__tick_at(d, c, t)];
+    const double env = sqrt(e / ((double)(j + 1 - t0) * (double)d->tick_frames));
+    const double rest = h->emg_rest_uv, x = env - rest;
+    const double on_ex = h->emg_onset_thr_uv - rest, off_ex = h->emg_offset_thr_uv - rest;
+    if (j == h->emg_onset_tick) {
+        h->rel_dipped = 0;
+        h->rel_rises = 1;
+        h->rel_last_rise_tick = j;
+        h->rel_peak_uv = x;
+        h->rel_iv_sum = h->rel_iv_sq = 0;
+        h->rel_up_ticks = 1;
+        return;
+    }
+    if (!h->rel_dipped) {
+        h->rel_up_ticks++;
+        if (x > h->rel_peak_uv) h->rel_peak_uv = x;
+        if (x <= fmax(off_ex, h->rel_peak_uv / CRAMP__RISE_RATIO)) {
+            h->rel_dipped = 1;
+            h->rel_floor_uv = x;
+        }
+        return;
+    }
+    if (x < h->rel_floor_uv) h->rel_floor_uv = x;
+    if (x >= on_ex && x >= CRAMP__RISE_RATIO * h->rel_floor_uv) {
+        const double iv = (double)(j - h->rel_last_rise_tick);
+        h->rel_iv_sum += iv;
+        h->rel_iv_sq += iv * iv;
+        h->rel_last_rise_tick = j;
+        h->rel_rises++;
+        h->rel_up_ticks++;
+        h->rel_dipped = 0;
+        h->rel_peak_uv = x;
+    }
+}
+
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
 {
     cramp__det_channel *h = &d->chan[c];
     const size_t k = cramp__tick_at(d, c, j);
     if (j == h->emg_onset_tick) h->emg_lead_tick = lead_back(d, h, c, j);
+    rel_rise_watch(d, h, c, j);
     const uint64_t step = h->step_tick;
     step_watch(d, h, c, j, k);
     /* movement rhythm (envmod.c): from the onset, and anew from a precursor
@@ -235,15 +292,17 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.tonic_fraction = 1.0 - (double)h->seg_low_ticks / (double)seen;
     a.env_mod_ratio = cramp__envmod_ratio(&h->envmod, d->fs / (double)d->tick_frames);
     a.sub_bursts = h->seg_bursts;
-    a.rises = h->seg_rises;
-    if (h->seg_rises >= 3) {
-        const double m = h->seg_rise_iv_sum / (double)(h->seg_rises - 1);
-        const double v = h->seg_rise_iv_sq / (double)(h->seg_rises - 1) - m * m;
+    /* rises on the bursts' own scale (rel_rise_watch) */
+    a.rises = h->rel_rises;
+    if (h->rel_rises >= 3) {
+        const double m = h->rel_iv_sum / (double)(h->rel_rises - 1);
+        const double v = h->rel_iv_sq / (double)(h->rel_rises - 1) - m * m;
         a.rise_interval_s = m * tick;
         a.rise_cv = m > 0 ? sqrt(v > 0 ? v : 0) / m : (double)NAN;
     } else {
         a.rise_interval_s = a.rise_cv = (double)NAN;
     }
+    a.rise_burst_s = (double)h->rel_up_ticks / (double)h->rel_rises * tick;
     const uint64_t on_f = h->emg_onset_tick * d->tick_frames, off_f = off_tick * d->tick_frames;
     if (off_f - on_f >= d->spectral_frames) {
         if (!h->start_spectrum_done)

@@ -40,7 +40,7 @@ void cramp__short_burst_emit(cramp_detector *d, size_t c, uint64_t off_tick)
     a.bp_excess_uv2 = fmax(0, h->seg_band_energy / n - h->emg_rest_uv * h->emg_rest_uv);
     a.tonic_fraction = 1;
     a.sub_bursts = a.rises = 1;
-    a.kurtosis = a.rise_interval_s = a.rise_cv = (double)NAN;
+    a.kurtosis = a.rise_interval_s = a.rise_cv = a.rise_burst_s = (double)NAN;
     a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     a.env_mod_ratio = (double)NAN; /* under 3 s: not measured (envmod.c) */
     d->out[d->n_out++] = a;
@@ -114,7 +114,7 @@ static void short_episode(const cramp_activity *a, size_t i, size_t j, double in
     e->peak_uv = peak;
     e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
     e->mnf_slope_hz_s = e->lf_ratio = e->kurtosis = e->tonic_fraction = (double)NAN;
-    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = (double)NAN;
+    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = e->rise_burst_s = (double)NAN;
     e->bursts = e->rises = 1;
 }
 
@@ -195,6 +195,18 @@ static double active_s(const cramp_episode *e)
     return isfinite(e->tonic_fraction) ? e->duration_s * e->tonic_fraction : e->duration_s;
 }
 
+/* EMG activity made of potentials: active for less than an LM's minimum,
+   or whose bursts (a rise to the next dip to a quarter of its peak,
+   rise_burst_s: segments.c) are no longer than a potential measured on the
+   trailing envelope (150 ms + the window + a tick): the mains filter's
+   ringing keeps a strong potential's segment over the offset threshold for
+   tenths of a second, longer than an LM's minimum (h12j). */
+static int strung(const rule_ctx *x, const cramp_episode *e)
+{
+    const double pmax = FRAG_POTENTIAL_MAX_S + x->cfg->env_window_s + x->cfg->tick_s;
+    return active_s(e) < x->cfg->lm_min_s || (e->rise_burst_s > 0 && e->rise_burst_s <= pmax);
+}
+
 /* A potential, or potentials strung together: a short burst no longer than
    a potential, or EMG activity active for less than an LM's minimum (two
    potentials closer than the 0.5-s offset hold make one segment; AASM: an
@@ -203,7 +215,7 @@ static int potential(const rule_ctx *x, size_t k, double pmax)
 {
     if (x->state[k] != UNLABELLED) return 0;
     if (x->origin[k] == CRAMP__FROM_SHORT) return x->ep[k].duration_s <= pmax;
-    return x->origin[k] == CRAMP__FROM_EMG && active_s(&x->ep[k]) < x->cfg->lm_min_s;
+    return x->origin[k] == CRAMP__FROM_EMG && strung(x, &x->ep[k]);
 }
 
 /* Potentials on any channel (the AASM counts the potentials of the
@@ -298,7 +310,7 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
             for (size_t k = cand[first] + 1; k < n && x->ep[k].onset_s < end; k++) {
                 if (x->state[k] != UNLABELLED) continue;
                 if (x->origin[k] != CRAMP__FROM_SHORT &&
-                    !(x->origin[k] == CRAMP__FROM_EMG && active_s(&x->ep[k]) < x->cfg->lm_min_s))
+                    !(x->origin[k] == CRAMP__FROM_EMG && strung(x, &x->ep[k])))
                     continue;
                 mask |= x->ep[k].channels;
                 end = fmax(end, x->ep[k].offset_s);

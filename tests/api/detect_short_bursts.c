@@ -8,6 +8,12 @@
  *    episode covering them; the same potentials at 3 per minute, or at 10
  *    per minute for only 15 min (AASM: >= 5 per minute over >= 20 min), or
  *    no potentials at all give none;
+ *  - the 10 per minute over 25 min again, each potential followed by 0.45 s
+ *    at 5 uV (over the offset threshold, under the onset one: what a mains
+ *    filter's ringing leaves after a strong potential): every potential is
+ *    now a segment active for >= 0.5 s, no LM-minimum potential; read on
+ *    its own scale (rise to a dip to a quarter of its peak, rise_burst_s,
+ *    h12j) it is 150 ms or less, and the run is one `fragmentary` episode;
  *  - a train of 6 bursts of 0.35 s every 2 s (hypnagogic foot tremor; AASM:
  *    >= 4 bursts of 250-1000 ms at 0.3-4 Hz) is one `hft` episode: each
  *    burst is shorter than a segment, so the train is seen only if short
@@ -28,6 +34,7 @@ typedef struct plan {
     double cell_s;      /* one potential per cell of this length; 0: none */
     double hft_t0;      /* a train of 6 bursts of 0.35 s every 2 s from here; 0: none */
     double total_s;
+    double tail_s;      /* each potential followed by this long at 5 uV; 0: none */
 } plan;
 
 /* Amplitude (uV RMS) of the planted activity at frame f; starts[] holds each
@@ -37,6 +44,7 @@ static double level(const plan *p, const double *starts, size_t ns, double t)
     if (p->cell_s > 0 && t >= p->t0 && t < p->t1) {
         size_t k = (size_t)((t - p->t0) / p->cell_s);
         if (k < ns && t >= starts[k] && t < starts[k] + 0.06) return 40;
+        if (k < ns && t >= starts[k] + 0.06 && t < starts[k] + 0.06 + p->tail_s) return 5;
     }
     if (p->hft_t0 > 0 && t >= p->hft_t0 && t < p->hft_t0 + 12) {
         double u = fmod(t - p->hft_t0, 2.0);
@@ -108,7 +116,7 @@ int main(void)
     size_t i = 0;
 
     /* 25 min at 10 per minute: one episode over them */
-    plan p = {120, 120 + 1500, 6, 0, 1800};
+    plan p = {120, 120 + 1500, 6, 0, 1800, 0};
     size_t n = run(&p, 20261206u, &ep);
     CHECK(n != (size_t)-1, "detector / classifier failed");
     size_t nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
@@ -130,22 +138,37 @@ int main(void)
     }
     free(ep);
 
+    /* the same with a 0.45-s tail at 5 uV after each potential */
+    p = (plan){120, 120 + 1500, 6, 0, 1800, 0.45};
+    n = run(&p, 20261206u, &ep);
+    nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
+    CHECK(nf == 1, "10 per minute over 25 min with tails: %zu fragmentary episodes of %zu", nf,
+          n);
+    if (nf == 1) {
+        const cramp_episode *e = &ep[i];
+        const double ov = fmin(e->offset_s, p.t1) - fmax(e->onset_s, p.t0);
+        const double un = fmax(e->offset_s, p.t1) - fmin(e->onset_s, p.t0);
+        CHECK(ov / un >= 0.95, "with tails: fragmentary %.1f-%.1f s, planted %.0f-%.0f s",
+              e->onset_s, e->offset_s, p.t0, p.t1);
+    }
+    free(ep);
+
     /* 3 per minute (20-s cells): not excessive */
-    p = (plan){120, 120 + 1500, 20, 0, 1800};
+    p = (plan){120, 120 + 1500, 20, 0, 1800, 0};
     n = run(&p, 7u, &ep);
     nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
     CHECK(nf == 0, "3 per minute: %zu fragmentary episodes", nf);
     free(ep);
 
     /* 10 per minute for 15 min: too short */
-    p = (plan){120, 120 + 900, 6, 0, 1800};
+    p = (plan){120, 120 + 900, 6, 0, 1800, 0};
     n = run(&p, 8u, &ep);
     nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
     CHECK(nf == 0, "15 min: %zu fragmentary episodes", nf);
     free(ep);
 
     /* no potentials, a train of short bursts */
-    p = (plan){0, 0, 0, 600, 900};
+    p = (plan){0, 0, 0, 600, 900, 0};
     n = run(&p, 9u, &ep);
     CHECK(n != (size_t)-1, "detector / classifier failed");
     nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;

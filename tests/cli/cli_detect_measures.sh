@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The events table's last columns and the option of the modulated-contraction
 # row, on a simulated one-channel night: a 20-s rhythmic movement (bursts at
-# 1 Hz, 80 % duty, no motion artefact: a would-be cramp whose amplitude moves
-# at 1 Hz), a 30-s cramp with a precursor, and a 1.5-s burst.
+# 0.5 Hz, 80 % duty, no motion artefact: a would-be cramp whose amplitude moves
+# at 0.5 Hz; its 1.6-s bursts are longer than an AASM HFT burst, <= 1 s, so it
+# is no train; at 1 Hz its 0.8-s bursts on one muscle are HFT by the manual's
+# definition, and the rises read on the bursts' own scale (h12j) see them),
+# a 30-s cramp with a precursor, and a 1.5-s burst.
 # - the TSV header is the earlier one with precursor_s and env_mod_ratio
 #   appended (so readers by position keep working), the JSON events carry
 #   them with the TSV's values (null where the TSV says n/a);
@@ -27,7 +30,7 @@ cd "$WORK" || exit 1
 
 {
     quiet_scenario 5 1000 1 41
-    printf 'rmd_motion_uv 0\nrmd_rate_hz 1 1\nrmd_duty 0.8 0.8\nrmd_excitation_pct 30 30\n'
+    printf 'rmd_motion_uv 0\nrmd_rate_hz 0.5 0.5\nrmd_duty 0.8 0.8\nrmd_excitation_pct 30 30\n'
     printf 'cramp_precursor_probability 1\n'
     printf 'event rmd 60 20 1\nevent cramp 150 30 1\nevent burst 240 1.5 1 excitation=20\n'
 } >night.scenario
@@ -62,7 +65,7 @@ row() {
 # the rhythmic movement: the modulated-contraction row, precursor_s 0
 [ "$(row movement 55 65 d.tsv 27)" != "" ] &&
     row movement 55 65 d.tsv 27 | grep -q "modulated at 0.5-3 Hz" && ok ||
-    bad "the 1-Hz rhythmic contraction is not a modulated movement: $(cut -f1-4,27- d.tsv)"
+    bad "the 0.5-Hz rhythmic contraction is not a modulated movement: $(cut -f1-4,27- d.tsv)"
 m_pre=$(row movement 55 65 d.tsv 28)
 m_mod=$(row movement 55 65 d.tsv 29)
 [ "$m_pre" = 0 ] && ok || bad "movement's precursor_s '$m_pre', expected 0"

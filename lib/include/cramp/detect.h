@@ -59,8 +59,15 @@
  *            2009) and its sub-bursts (rises back to the onset threshold
  *            after a pause), counted tick by tick in constant memory.
  *            Limit: gaps under 0.2 s do not count (a fast train of bursts
- *            reads as tonic). Also the rises after any dip to the offset
- *            threshold, and the mean and CV of their intervals (rhythm).
+ *            reads as tonic). Also the rises (rhythm: their number, the
+ *            mean and CV of their intervals): a dip to the offset threshold
+ *            or to a quarter of the peak above rest since the last rise,
+ *            then a rise to the onset threshold and to 4 x the dip's floor
+ *            (the AASM's 2 : 8 uV offset : onset ratio on the burst's own
+ *            scale, so the gaps of a train of strong bursts count though a
+ *            mains filter's ringing keeps them over the offset threshold).
+ *            Limit: gaps shorter than the 0.1-s window stay unseen (a
+ *            3-Hz train of 250-ms bursts reads as one contraction).
  *   precursor a segment's start of >= 1 s (two 0.5-s windows) at lower level
  *            that turns, without a pause, into a contraction whose 0.5-s
  *            window reaches 1 / 0.4 of its amplitude above rest and lasts
@@ -110,7 +117,11 @@
  *                                  + half the envelope window + a tick, on
  *                                  any channel, or EMG episodes active < 0.5
  *                                  s (potentials the offset hold strung
- *                                  together); short bursts in a regular
+ *                                  together) or whose rises' bursts
+ *                                  (rise_burst_s) are <= 150 ms + the window
+ *                                  + a tick (a strong potential the mains
+ *                                  filter's ringing holds over the offset
+ *                                  threshold; h12j); short bursts in a regular
  *                                  heart-rate run (>= 4, 0.3-2.5 s apart,
  *                                  each interval within 20 % of the one
  *                                  before) are ECG bleed and dropped first.
@@ -137,7 +148,10 @@
  *                                  (each <= 2 s, or rhythmic, or of short
  *                                  sub-bursts), counted as sub-bursts or as
  *                                  rhythmic rises (interval CV < 0.3,
- *                                  derived) inside one.
+ *                                  derived; their bursts, rise to dip,
+ *                                  <= 1 s + the 0.1-s window + a tick on
+ *                                  average: AASM HFT bursts <= 1 s; h12j)
+ *                                  inside one.
  *                                  Short bursts (< 0.5 s, no segment)
  *                                  count as bursts from 250 ms on (AASM HFT
  *                                  minimum; shorter ones are as long as a
@@ -422,9 +436,10 @@ typedef struct cramp_activity {
     size_t sub_bursts;       /* rises of the envelope from at or under the offset
                                 threshold back to the onset threshold inside the
                                 segment, the first rise included (1: one burst) */
-    size_t rises;            /* rises back to the onset threshold after any dip to
-                                the offset threshold (however short), the first
-                                included */
+    size_t rises;            /* rises back to the onset threshold (and to 4 x the
+                                dip's floor) after any dip to the offset threshold
+                                or to a quarter of the peak above rest since the
+                                last rise (however short), the first included */
     double rise_interval_s;  /* mean interval between rises; NaN under 3 rises */
     double rise_cv;          /* its coefficient of variation (rhythm: low) */
     double precursor_s;      /* lower-level lead-in cut off the segment's start
@@ -434,6 +449,10 @@ typedef struct cramp_activity {
                                 1 s after the start (or a precursor step) to 1 s
                                 before the end (about 0.5 for a steady
                                 contraction); NaN under 3 s counted */
+    double rise_burst_s;     /* mean length of the bursts the rises start: ticks
+                                from a rise to the next dip (or the end) over the
+                                rises, s; EMG segments only, NaN (short bursts)
+                                or 0 (flat, LF) otherwise (h12j) */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -524,6 +543,8 @@ typedef struct cramp_episode {
                                 start (cramp_activity.precursor_s), s; 0: none */
     double env_mod_ratio;    /* the main channel's longest segment's
                                 cramp_activity.env_mod_ratio; NaN if none */
+    double rise_burst_s;     /* the main channel's longest segment's
+                                cramp_activity.rise_burst_s; NaN if none */
 } cramp_episode;
 
 /* Merges and labels the segments (any order; channel indices < channels <=
