@@ -87,6 +87,13 @@ typedef struct cramp__detect_kernels {
     /* out[c] = (float)sqrt(num[c] / den) for c < n (num >= 0, den > 0), with
      * IEEE division and square root: the same bits on every path. */
     void (*sqrt_ratio)(const double *num, double den, float *out, size_t n);
+    /* One frame in[0, n) of n channels into a resting baseline's block sums
+     * (baseline.c), per channel c the arithmetic of cramp__bchan_add: a
+     * finite in[c] becomes k0[c] when nf[c] is 0, then d = in[c] - k0[c],
+     * s1[c] += d, s2[c] += d * d, nf[c] += 1; a non-finite one changes
+     * nothing. The same bits on every path. */
+    void (*block_add)(double *k0, double *s1, double *s2, double *nf, const float *in,
+                      size_t n);
 } cramp__detect_kernels;
 
 extern const cramp__detect_kernels cramp__detect_kernels_base;
