@@ -283,6 +283,7 @@ struct cramp_baseline {
     size_t pos;               /* frames into the current block */
     double *k0, *s1, *s2;     /* per channel, as cramp__bchan's */
     double *nf;               /* per channel: finite values in the block (whole) */
+    double *level;            /* per channel: ch[c].level, side by side */
     /* adds one frame to those (the detector's kernel table: the best path
        here, every path the same bits) */
     void (*block_add)(double *k0, double *s1, double *s2, double *nf, const float *in,
@@ -334,6 +335,7 @@ static void block_end(cramp_baseline *b)
             for (size_t w = 0; w < 2; w++)
                 where[w] = at[2 * i + w] == SIZE_MAX ? 0 : found[at[2 * i + w]];
             window_push(&b->ch[c0 + i], &b->p, lv[i], sv[i], where);
+            b->level[c0 + i] = b->ch[c0 + i].level;
         }
     }
     block_clear(b);
@@ -369,12 +371,14 @@ cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
     b->s1 = malloc(channels * sizeof *b->s1);
     b->s2 = malloc(channels * sizeof *b->s2);
     b->nf = malloc(channels * sizeof *b->nf);
-    if (!b->ch || !b->mem || !b->k0 || !b->s1 || !b->s2 || !b->nf) {
+    b->level = malloc(channels * sizeof *b->level);
+    if (!b->ch || !b->mem || !b->k0 || !b->s1 || !b->s2 || !b->nf || !b->level) {
         cramp_baseline_destroy(b);
         return cramp__fail(err, CRAMP_ENOMEM, "baseline create: out of memory");
     }
     for (size_t c = 0; c < channels; c++)
         cramp__bchan_init(&b->ch[c], &p, b->mem + c * 4 * p.win_n);
+    for (size_t c = 0; c < channels; c++) b->level[c] = b->ch[c].level;
     block_clear(b);
     *out = b;
     return CRAMP_OK;
@@ -399,10 +403,7 @@ double cramp_baseline_level(const cramp_baseline *b, size_t channel)
     return b->ch[channel].level;
 }
 
-void cramp__baseline_levels(const cramp_baseline *b, double *out)
-{
-    for (size_t c = 0; c < b->channels; c++) out[c] = b->ch[c].level;
-}
+const double *cramp__baseline_level_array(const cramp_baseline *b) { return b->level; }
 
 double cramp_baseline_spread(const cramp_baseline *b, size_t channel)
 {
@@ -421,7 +422,10 @@ size_t cramp_baseline_block_frames(const cramp_baseline *b) { return b ? b->p.bl
 void cramp_baseline_reset(cramp_baseline *b)
 {
     if (!b) return;
-    for (size_t c = 0; c < b->channels; c++) cramp__bchan_reset(&b->ch[c], &b->p);
+    for (size_t c = 0; c < b->channels; c++) {
+        cramp__bchan_reset(&b->ch[c], &b->p);
+        b->level[c] = b->ch[c].level;
+    }
     block_clear(b);
 }
 
@@ -434,5 +438,6 @@ void cramp_baseline_destroy(cramp_baseline *b)
     free(b->s1);
     free(b->s2);
     free(b->nf);
+    free(b->level);
     free(b);
 }

@@ -253,6 +253,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     if (st != CRAMP_OK) goto bad;
     st = cramp_baseline_create(&d->rest_motion, channels, &bc, err);
     if (st != CRAMP_OK) goto bad;
+    d->rest_band_level = cramp__baseline_level_array(d->rest_band);
+    d->rest_motion_level = cramp__baseline_level_array(d->rest_motion);
 
     cramp_spectral_config sc;
     cramp_spectral_config_default(&sc);
@@ -615,17 +617,14 @@ static void tick_done(cramp_detector *d)
         case 16: tick_lanes(d, j, w, 16); break;
         default: tick_lanes(d, j, w, C); break;
         }
-        d->kernels->sqrt_ratio(d->tick_motion_energy + cramp__tick_at(d, 0, j), Dd,
-                               d->motion_tick_rms_uv, C);
-        const double den = (double)w * Dd;
-        d->kernels->sqrt_ratio(d->env_window_energy, den, d->env_uv, C);
-        for (size_t c = 0; c < C; c++) d->motion_env2[c] = d->motion_window_energy[c] / den;
+        d->kernels->envelopes(d->env_window_energy,
+                              d->tick_motion_energy + cramp__tick_at(d, 0, j),
+                              d->motion_window_energy, (double)w * Dd, Dd, d->env_uv,
+                              d->motion_tick_rms_uv, d->motion_env2, C);
     }
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
     cramp_baseline_process(d->rest_band, d->env_uv, 1);
     cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
-    cramp__baseline_levels(d->rest_band, d->rest_band_level);
-    cramp__baseline_levels(d->rest_motion, d->rest_motion_level);
     d->ticks = j + 1;
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;
