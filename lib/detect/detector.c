@@ -387,10 +387,12 @@ void cramp_detector_profile_add(const cramp_detector *d, cramp_profile *acc)
  * WINDOW_REFRESH ticks so rounding cannot build up. The same for every
  * channel count and any split of the input (it depends on tick numbers
  * only); channels innermost. */
-TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, uint64_t j, size_t w,
-                            double *restrict s, size_t NC)
+TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, const float *lane,
+                            uint64_t j, size_t w, double *restrict s, size_t NC)
 {
-    const double *restrict tn = ring + cramp__tick_at(d, 0, j);
+    /* tick j's values are taken from the lanes, converted as tick_lanes
+       stored them (the same doubles), not read back from the ring just
+       written */
     if (j % CRAMP__WINDOW_REFRESH == 0) {
         for (size_t c = 0; c < NC; c++) s[c] = 0;
         for (size_t i = 0; i < w; i++) {
@@ -399,9 +401,9 @@ TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, uint64_
         }
     } else if (j >= d->env_ticks) {
         const double *restrict to = ring + cramp__tick_at(d, 0, j - d->env_ticks);
-        for (size_t c = 0; c < NC; c++) s[c] += tn[c] - to[c];
+        for (size_t c = 0; c < NC; c++) s[c] += (double)lane[c] - to[c];
     } else {
-        for (size_t c = 0; c < NC; c++) s[c] += tn[c];
+        for (size_t c = 0; c < NC; c++) s[c] += (double)lane[c];
     }
 }
 
@@ -426,8 +428,8 @@ TICK_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, size_t NC)
         tclip[c] = ln->clipped[c];
         tflat[c] = ln->flat[c];
     }
-    window_sum(d, d->tick_band_energy, j, w, d->env_window_energy, NC);
-    window_sum(d, d->tick_motion_energy, j, w, d->motion_window_energy, NC);
+    window_sum(d, d->tick_band_energy, ln->band_sq, j, w, d->env_window_energy, NC);
+    window_sum(d, d->tick_motion_energy, ln->motion_sq, j, w, d->motion_window_energy, NC);
 }
 
 /* The motion band's hysteresis on channel c at tick j (centre: the tick at
