@@ -30,5 +30,9 @@ static void envelopes_avx2(const double *band_win, const double *motion_tick,
 }
 
 #define CRAMP__DETECT_ENVELOPES envelopes_avx2
+/* vmaxps(a, m) is a > m ? a : m by definition (m when either is NaN or both
+ * are zeros): the tick's peak |b| in one instruction, so the maximum's chain
+ * from frame to frame is one latency, not a compare-and-blend's three. */
+#define CRAMP__DETECT_MAX8(a, m) ((v8f)_mm256_max_ps((__m256)(a), (__m256)(m)))
 #define CRAMP__DETECT_KERNELS cramp__detect_kernels_avx2
 #include "detect/detect_kernels.inc"
