@@ -22,6 +22,7 @@
 
 #include "core/internal.h"
 #include "detect/baseline_internal.h"
+#include "detect/detect_internal.h"
 
 #define MAX_WINDOW_BLOCKS 1000000.0
 
@@ -106,46 +107,64 @@ void cramp__bchan_init(cramp__bchan *ch, const cramp__bparams *p, double *mem)
     cramp__bchan_reset(ch, p);
 }
 
-/* First index in sorted a[0..n) whose value is >= v (v not NaN). Without
- * branches on the data: the window's values arrive in no order, so a
- * branching search mispredicts about half its steps. */
-static size_t lower_bound(const double *a, size_t n, double v)
+/* The first index in sorted a[0..n) whose value is >= v (v not NaN) is
+ * lower_bound(a, n, v). Searched without branches on the data: the window's
+ * values arrive in no order, so a branching search mispredicts about half
+ * its steps.
+ *
+ * lower_bound(a[i], n[i], v[i]) into out[i] for i < k (k <= SEARCHES_MAX,
+ * every n[i] >= 1), the k searches interleaved step by step: their loads do
+ * not wait on each other, so the cache misses of several channels' windows
+ * overlap. A search that has ended steps by zero. */
+#define SEARCHES_MAX 16
+static void lower_bound_k(const double *const *a, const size_t *n, const double *v, size_t *out,
+                          size_t k)
 {
-    if (n == 0) return 0;
-    const double *b = a;
-    while (n > 1) {
-        const size_t half = n / 2;
-        b += b[half - 1] < v ? half : 0;
-        n -= half;
+    const double *b[SEARCHES_MAX];
+    size_t m[SEARCHES_MAX];
+    int more = 0;
+    for (size_t i = 0; i < k; i++) {
+        b[i] = a[i];
+        m[i] = n[i];
+        more |= m[i] > 1;
     }
-    return (size_t)(b - a) + (*b < v);
+    while (more) {
+        more = 0;
+        for (size_t i = 0; i < k; i++) {
+            const size_t half = m[i] / 2;
+            /* a mask, not `? half : 0`, which the compiler made a branch */
+            b[i] += half & ((size_t)0 - (size_t)(b[i][half - (half != 0)] < v[i]));
+            m[i] -= half;
+            more |= m[i] > 1;
+        }
+    }
+    for (size_t i = 0; i < k; i++) out[i] = (size_t)(b[i] - a[i]) + (*b[i] < v[i]);
 }
 
-/* Removes one value equal to v from sorted a[0..n) (it is there). */
-static void sorted_remove(double *a, size_t n, double v)
+/* Removes a[i] from sorted a[0..n) (i < n; i = lower_bound of that value). */
+static void sorted_remove_at(double *a, size_t n, size_t i)
 {
-    size_t i = lower_bound(a, n, v);
-    if (i >= n) i = n - 1; /* cannot happen: v was inserted */
+    if (i >= n) i = n - 1; /* cannot happen: the value was inserted */
     memmove(a + i, a + i + 1, (n - i - 1) * sizeof *a);
 }
 
-static void sorted_insert(double *a, size_t n, double v)
+/* Inserts v at i = lower_bound(a, n, v). */
+static void sorted_insert_at(double *a, size_t n, size_t i, double v)
 {
-    const size_t i = lower_bound(a, n, v);
     memmove(a + i + 1, a + i, (n - i) * sizeof *a);
     a[i] = v;
 }
 
-/* sorted_remove(a, n, old) then sorted_insert(a, n - 1, v), n >= 1, with one
- * move of the values between the two places instead of two moves to the
- * end: the same array, value for value. v goes where lower_bound puts it
- * in the array without a[i], whose values below v are those of a less a[i]
- * when a[i] < v. */
-static void sorted_replace(double *a, size_t n, double old, double v)
+/* sorted_remove_at(a, n, i) then sorted_insert_at of v in the n - 1 left,
+ * n >= 1, with one move of the values between the two places instead of two
+ * moves to the end: the same array, value for value. i = lower_bound(a, n,
+ * old), jv = lower_bound(a, n, v); v goes where lower_bound puts it in the
+ * array without a[i], whose values below v are those of a less a[i] when
+ * a[i] < v. */
+static void sorted_replace_at(double *a, size_t n, size_t i, size_t jv, double v)
 {
-    size_t i = lower_bound(a, n, old);
     if (i >= n) i = n - 1; /* cannot happen: old was inserted */
-    const size_t j = lower_bound(a, n, v) - (size_t)(a[i] < v);
+    const size_t j = jv - (size_t)(a[i] < v);
     if (j >= i)
         memmove(a + i, a + i + 1, (j - i) * sizeof *a);
     else
@@ -162,31 +181,70 @@ static double quantile(const double *a, size_t n, double q)
     return a[i] + (h - (double)i) * (a[i + 1] - a[i]);
 }
 
-void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
+/* The closing block's level lv and spread sv (NaN: not a level). */
+static void block_values(const cramp__bchan *ch, const cramp__bparams *p, double *lv,
+                         double *sv)
 {
-    double lv = (double)NAN, sv = (double)NAN;
+    *lv = *sv = (double)NAN;
     if (2 * ch->nf >= p->block_n) {
         const double n = (double)ch->nf;
         const double m1 = ch->s1 / n;
         double var = ch->s2 / n - m1 * m1;
         if (var < 0.0) var = 0.0;
         const double mean = ch->k0 + m1;
-        sv = sqrt(var);
-        lv = p->use_rms ? sqrt(var + mean * mean) : mean;
+        *sv = sqrt(var);
+        *lv = p->use_rms ? sqrt(var + mean * mean) : mean;
         /* An overflowing block (|v| near FLT_MAX squared) is not a level. */
-        if (!isfinite(lv) || !isfinite(sv)) lv = sv = (double)NAN;
+        if (!isfinite(*lv) || !isfinite(*sv)) *lv = *sv = (double)NAN;
     }
+}
+
+/* The block's values into the window (the one leaving goes out), the new
+ * level and spread, and the block sums restarted. at[0], at[1]: where the
+ * leaving level and lv are in sort_l (lower_bound over n_valid), when each
+ * is not NaN and n_valid > 0; NULL: searched here. */
+static void window_push(cramp__bchan *ch, const cramp__bparams *p, double lv, double sv,
+                        const size_t *at)
+{
     const double old_l = ch->ring_l[ch->slot], old_s = ch->ring_s[ch->slot];
+    const size_t n = ch->n_valid;
+    size_t found[2];
+    if (!at) {
+        const double *arr[2] = {ch->sort_l, ch->sort_l};
+        const size_t nn[2] = {n, n};
+        const double v[2] = {isnan(old_l) ? lv : old_l, lv};
+        found[0] = found[1] = 0;
+        if (n > 0) lower_bound_k(arr, nn, v, found, isnan(old_l) || isnan(lv) ? 1 : 2);
+        if (isnan(old_l)) found[1] = found[0];
+        at = found;
+    }
     if (!isnan(old_l) && !isnan(lv)) {
-        sorted_replace(ch->sort_l, ch->n_valid, old_l, lv);
-        if (p->spread) sorted_replace(ch->sort_s, ch->n_valid, old_s, sv);
+        sorted_replace_at(ch->sort_l, n, at[0], at[1], lv);
+        if (p->spread) {
+            const double *arr[2] = {ch->sort_s, ch->sort_s};
+            const size_t nn[2] = {n, n};
+            const double v[2] = {old_s, sv};
+            lower_bound_k(arr, nn, v, found, 2);
+            sorted_replace_at(ch->sort_s, n, found[0], found[1], sv);
+        }
     } else if (!isnan(old_l)) {
-        sorted_remove(ch->sort_l, ch->n_valid, old_l);
-        if (p->spread) sorted_remove(ch->sort_s, ch->n_valid, old_s);
+        sorted_remove_at(ch->sort_l, n, at[0]);
+        if (p->spread) {
+            const double *arr[1] = {ch->sort_s};
+            lower_bound_k(arr, &n, &old_s, found, 1);
+            sorted_remove_at(ch->sort_s, n, found[0]);
+        }
         ch->n_valid--;
     } else if (!isnan(lv)) {
-        sorted_insert(ch->sort_l, ch->n_valid, lv);
-        if (p->spread) sorted_insert(ch->sort_s, ch->n_valid, sv);
+        sorted_insert_at(ch->sort_l, n, at[1], lv);
+        if (p->spread) {
+            found[0] = 0;
+            if (n > 0) {
+                const double *arr[1] = {ch->sort_s};
+                lower_bound_k(arr, &n, &sv, found, 1);
+            }
+            sorted_insert_at(ch->sort_s, n, found[0], sv);
+        }
         ch->n_valid++;
     }
     ch->ring_l[ch->slot] = lv;
@@ -202,14 +260,86 @@ void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
     ch->k0 = ch->s1 = ch->s2 = 0.0;
 }
 
+void cramp__bchan_end_block(cramp__bchan *ch, const cramp__bparams *p)
+{
+    double lv, sv;
+    block_values(ch, p, &lv, &sv);
+    window_push(ch, p, lv, sv, NULL);
+}
+
 /* ---- public object --------------------------------------------------------- */
 
+/* The block being accumulated is kept here for every channel at once,
+ * channels innermost (pos, the frames into it, is the same for all: every
+ * call gives every channel the same frames), so that one frame's adds run as
+ * vector code rather than one cramp__bchan_add call per channel; at a block
+ * end the sums go into each channel's cramp__bchan, which closes the block
+ * as before. */
 struct cramp_baseline {
     size_t channels;
     cramp__bparams p;
     cramp__bchan *ch;
     double *mem;
+    size_t pos;               /* frames into the current block */
+    double *k0, *s1, *s2;     /* per channel, as cramp__bchan's */
+    double *nf;               /* per channel: finite values in the block (whole) */
+    double *level;            /* per channel: ch[c].level, side by side */
+    /* adds one frame to those (the detector's kernel table: the best path
+       here, every path the same bits) */
+    void (*block_add)(double *k0, double *s1, double *s2, double *nf, const float *in,
+                      size_t n);
 };
+
+static void block_clear(cramp_baseline *b)
+{
+    b->pos = 0;
+    for (size_t c = 0; c < b->channels; c++) {
+        b->k0[c] = b->s1[c] = b->s2[c] = b->nf[c] = 0.0;
+    }
+}
+
+/* Closes every channel's block: the statistics into each cramp__bchan,
+ * then the window searches of up to eight channels at once (lower_bound_k),
+ * then each channel's window moves as cramp__bchan_end_block makes them. */
+static void block_end(cramp_baseline *b)
+{
+    for (size_t c0 = 0; c0 < b->channels; c0 += SEARCHES_MAX / 2) {
+        const size_t nc =
+            b->channels - c0 < SEARCHES_MAX / 2 ? b->channels - c0 : SEARCHES_MAX / 2;
+        double lv[SEARCHES_MAX / 2], sv[SEARCHES_MAX / 2], v[SEARCHES_MAX];
+        const double *arr[SEARCHES_MAX];
+        size_t n[SEARCHES_MAX], found[SEARCHES_MAX], at[SEARCHES_MAX], k = 0;
+        for (size_t i = 0; i < nc; i++) {
+            const size_t c = c0 + i;
+            cramp__bchan *ch = &b->ch[c];
+            ch->nf = (size_t)b->nf[c];
+            ch->k0 = b->k0[c];
+            ch->s1 = b->s1[c];
+            ch->s2 = b->s2[c];
+            block_values(ch, &b->p, &lv[i], &sv[i]);
+            const double old_l = ch->ring_l[ch->slot];
+            at[2 * i] = at[2 * i + 1] = SIZE_MAX; /* no search: the window is empty */
+            if (ch->n_valid == 0) continue;
+            const double want[2] = {old_l, lv[i]};
+            for (size_t w = 0; w < 2; w++) {
+                if (isnan(want[w])) continue;
+                arr[k] = ch->sort_l;
+                n[k] = ch->n_valid;
+                v[k] = want[w];
+                at[2 * i + w] = k++;
+            }
+        }
+        lower_bound_k(arr, n, v, found, k);
+        for (size_t i = 0; i < nc; i++) {
+            size_t where[2];
+            for (size_t w = 0; w < 2; w++)
+                where[w] = at[2 * i + w] == SIZE_MAX ? 0 : found[at[2 * i + w]];
+            window_push(&b->ch[c0 + i], &b->p, lv[i], sv[i], where);
+            b->level[c0 + i] = b->ch[c0 + i].level;
+        }
+    }
+    block_clear(b);
+}
 
 cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
                                    const cramp_baseline_config *cfg, cramp_error *err)
@@ -232,14 +362,24 @@ cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
     if (!b) return cramp__fail(err, CRAMP_ENOMEM, "baseline create: out of memory");
     b->channels = channels;
     b->p = p;
+    cramp_simd simd;
+    if (cramp__simd_resolve(CRAMP_SIMD_AUTO, &simd) != CRAMP_OK) simd = CRAMP_SIMD_SCALAR;
+    b->block_add = cramp__detect_kernels_for(simd)->block_add;
     b->ch = calloc(channels, sizeof *b->ch);
     b->mem = malloc(channels * 4 * p.win_n * sizeof *b->mem);
-    if (!b->ch || !b->mem) {
+    b->k0 = malloc(channels * sizeof *b->k0);
+    b->s1 = malloc(channels * sizeof *b->s1);
+    b->s2 = malloc(channels * sizeof *b->s2);
+    b->nf = malloc(channels * sizeof *b->nf);
+    b->level = malloc(channels * sizeof *b->level);
+    if (!b->ch || !b->mem || !b->k0 || !b->s1 || !b->s2 || !b->nf || !b->level) {
         cramp_baseline_destroy(b);
         return cramp__fail(err, CRAMP_ENOMEM, "baseline create: out of memory");
     }
     for (size_t c = 0; c < channels; c++)
         cramp__bchan_init(&b->ch[c], &p, b->mem + c * 4 * p.win_n);
+    for (size_t c = 0; c < channels; c++) b->level[c] = b->ch[c].level;
+    block_clear(b);
     *out = b;
     return CRAMP_OK;
 }
@@ -250,14 +390,9 @@ cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t f
     if (frames == 0) return CRAMP_OK;
     if (!in) return CRAMP_EINVAL;
     const size_t nch = b->channels;
-    if (frames == 1) { /* the detector's case: one envelope value per channel and tick */
-        for (size_t c = 0; c < nch; c++) cramp__bchan_add(&b->ch[c], &b->p, (double)in[c]);
-        return CRAMP_OK;
-    }
-    for (size_t c = 0; c < nch; c++) {
-        cramp__bchan *ch = &b->ch[c];
-        const float *x = in + c;
-        for (size_t i = 0; i < frames; i++) cramp__bchan_add(ch, &b->p, (double)x[i * nch]);
+    for (size_t i = 0; i < frames; i++) {
+        b->block_add(b->k0, b->s1, b->s2, b->nf, in + i * nch, nch);
+        if (++b->pos == b->p.block_n) block_end(b);
     }
     return CRAMP_OK;
 }
@@ -268,10 +403,7 @@ double cramp_baseline_level(const cramp_baseline *b, size_t channel)
     return b->ch[channel].level;
 }
 
-void cramp__baseline_levels(const cramp_baseline *b, double *out)
-{
-    for (size_t c = 0; c < b->channels; c++) out[c] = b->ch[c].level;
-}
+const double *cramp__baseline_level_array(const cramp_baseline *b) { return b->level; }
 
 double cramp_baseline_spread(const cramp_baseline *b, size_t channel)
 {
@@ -290,7 +422,11 @@ size_t cramp_baseline_block_frames(const cramp_baseline *b) { return b ? b->p.bl
 void cramp_baseline_reset(cramp_baseline *b)
 {
     if (!b) return;
-    for (size_t c = 0; c < b->channels; c++) cramp__bchan_reset(&b->ch[c], &b->p);
+    for (size_t c = 0; c < b->channels; c++) {
+        cramp__bchan_reset(&b->ch[c], &b->p);
+        b->level[c] = b->ch[c].level;
+    }
+    block_clear(b);
 }
 
 void cramp_baseline_destroy(cramp_baseline *b)
@@ -298,5 +434,10 @@ void cramp_baseline_destroy(cramp_baseline *b)
     if (!b) return;
     free(b->ch);
     free(b->mem);
+    free(b->k0);
+    free(b->s1);
+    free(b->s2);
+    free(b->nf);
+    free(b->level);
     free(b);
 }

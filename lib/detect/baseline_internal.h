@@ -64,8 +64,9 @@ static inline int cramp__bchan_add(cramp__bchan *ch, const cramp__bparams *p, do
     return 0;
 }
 
-/* out[c] = cramp_baseline_level(b, c) for every channel c of b (b not NULL),
- * in one call. */
-void cramp__baseline_levels(const cramp_baseline *b, double *out);
+/* b's levels, [c] = cramp_baseline_level(b, c) for every channel c (b not
+ * NULL): b's own array, up to date after every call on b, valid until b is
+ * destroyed. */
+const double *cramp__baseline_level_array(const cramp_baseline *b);
 
 #endif

@@ -90,9 +90,21 @@ typedef struct cramp__detect_kernels {
                        const float *b, const float *l, size_t n, int fresh);
     /* 1 if every one of x[0, n) is finite. */
     int (*all_finite)(const float *x, size_t n);
-    /* out[c] = (float)sqrt(num[c] / den) for c < n (num >= 0, den > 0), with
-     * IEEE division and square root: the same bits on every path. */
-    void (*sqrt_ratio)(const double *num, double den, float *out, size_t n);
+    /* A tick's envelopes, c < n: env[c] = (float)sqrt(band_win[c] / den),
+     * motion_rms[c] = (float)sqrt(motion_tick[c] / tick_den), motion_env2[c]
+     * = motion_win[c] / den (numerators >= 0, denominators > 0), IEEE
+     * division and square root: the same bits on every path, the divisions
+     * and roots of all channels in one call so that they overlap. */
+    void (*envelopes)(const double *band_win, const double *motion_tick,
+                      const double *motion_win, double den, double tick_den, float *env,
+                      float *motion_rms, double *motion_env2, size_t n);
+    /* One frame in[0, n) of n channels into a resting baseline's block sums
+     * (baseline.c), per channel c the arithmetic of cramp__bchan_add: a
+     * finite in[c] becomes k0[c] when nf[c] is 0, then d = in[c] - k0[c],
+     * s1[c] += d, s2[c] += d * d, nf[c] += 1; a non-finite one changes
+     * nothing. The same bits on every path. */
+    void (*block_add)(double *k0, double *s1, double *s2, double *nf, const float *in,
+                      size_t n);
 } cramp__detect_kernels;
 
 extern const cramp__detect_kernels cramp__detect_kernels_base;
@@ -240,9 +252,9 @@ struct cramp_detector {
     double motion_window_energy[CRAMP_DETECT_MAX_CHANNELS]; /* motion band: window sum of l^2 */
     double motion_env2[CRAMP_DETECT_MAX_CHANNELS];          /* its mean square, uV^2 */
     /* the two resting levels of every channel after this tick's baseline
-       update (cramp__baseline_levels: one call per tick, not one per channel) */
-    double rest_band_level[CRAMP_DETECT_MAX_CHANNELS];
-    double rest_motion_level[CRAMP_DETECT_MAX_CHANNELS];
+       update, read in place (they change at a block end only) */
+    const double *rest_band_level;   /* cramp__baseline_level_array */
+    const double *rest_motion_level;
     float *spectral_buf;        /* spectral_frames */
     cramp__det_channel *chan;
     uint64_t frames, ticks;

@@ -253,6 +253,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     if (st != CRAMP_OK) goto bad;
     st = cramp_baseline_create(&d->rest_motion, channels, &bc, err);
     if (st != CRAMP_OK) goto bad;
+    d->rest_band_level = cramp__baseline_level_array(d->rest_band);
+    d->rest_motion_level = cramp__baseline_level_array(d->rest_motion);
 
     cramp_spectral_config sc;
     cramp_spectral_config_default(&sc);
@@ -385,10 +387,12 @@ void cramp_detector_profile_add(const cramp_detector *d, cramp_profile *acc)
  * WINDOW_REFRESH ticks so rounding cannot build up. The same for every
  * channel count and any split of the input (it depends on tick numbers
  * only); channels innermost. */
-TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, uint64_t j, size_t w,
-                            double *restrict s, size_t NC)
+TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, const float *lane,
+                            uint64_t j, size_t w, double *restrict s, size_t NC)
 {
-    const double *restrict tn = ring + cramp__tick_at(d, 0, j);
+    /* tick j's values are taken from the lanes, converted as tick_lanes
+       stored them (the same doubles), not read back from the ring just
+       written */
     if (j % CRAMP__WINDOW_REFRESH == 0) {
         for (size_t c = 0; c < NC; c++) s[c] = 0;
         for (size_t i = 0; i < w; i++) {
@@ -397,9 +401,9 @@ TICK_INLINE void window_sum(const cramp_detector *d, const double *ring, uint64_
         }
     } else if (j >= d->env_ticks) {
         const double *restrict to = ring + cramp__tick_at(d, 0, j - d->env_ticks);
-        for (size_t c = 0; c < NC; c++) s[c] += tn[c] - to[c];
+        for (size_t c = 0; c < NC; c++) s[c] += (double)lane[c] - to[c];
     } else {
-        for (size_t c = 0; c < NC; c++) s[c] += tn[c];
+        for (size_t c = 0; c < NC; c++) s[c] += (double)lane[c];
     }
 }
 
@@ -424,8 +428,8 @@ TICK_INLINE void tick_lanes(cramp_detector *d, uint64_t j, size_t w, size_t NC)
         tclip[c] = ln->clipped[c];
         tflat[c] = ln->flat[c];
     }
-    window_sum(d, d->tick_band_energy, j, w, d->env_window_energy, NC);
-    window_sum(d, d->tick_motion_energy, j, w, d->motion_window_energy, NC);
+    window_sum(d, d->tick_band_energy, ln->band_sq, j, w, d->env_window_energy, NC);
+    window_sum(d, d->tick_motion_energy, ln->motion_sq, j, w, d->motion_window_energy, NC);
 }
 
 /* The motion band's hysteresis on channel c at tick j (centre: the tick at
@@ -615,17 +619,14 @@ static void tick_done(cramp_detector *d)
         case 16: tick_lanes(d, j, w, 16); break;
         default: tick_lanes(d, j, w, C); break;
         }
-        d->kernels->sqrt_ratio(d->tick_motion_energy + cramp__tick_at(d, 0, j), Dd,
-                               d->motion_tick_rms_uv, C);
-        const double den = (double)w * Dd;
-        d->kernels->sqrt_ratio(d->env_window_energy, den, d->env_uv, C);
-        for (size_t c = 0; c < C; c++) d->motion_env2[c] = d->motion_window_energy[c] / den;
+        d->kernels->envelopes(d->env_window_energy,
+                              d->tick_motion_energy + cramp__tick_at(d, 0, j),
+                              d->motion_window_energy, (double)w * Dd, Dd, d->env_uv,
+                              d->motion_tick_rms_uv, d->motion_env2, C);
     }
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
     cramp_baseline_process(d->rest_band, d->env_uv, 1);
     cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
-    cramp__baseline_levels(d->rest_band, d->rest_band_level);
-    cramp__baseline_levels(d->rest_motion, d->rest_motion_level);
     d->ticks = j + 1;
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;

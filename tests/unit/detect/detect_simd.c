@@ -2,7 +2,8 @@
 /* The cramp detector's SIMD paths against its plain C path.
  *
  * 1. Kernels (detect/detect_internal.h): each SIMD table's accumulate,
- *    all_finite and sqrt_ratio against cramp__detect_kernels_base on random
+ *    and all_finite against cramp__detect_kernels_base (and envelopes, on
+ *    both, against its formulas) on random
  *    frames with bursts, repeated (flat) samples, samples at the rails,
  *    infinities and NaN, for channel counts 1-32 (the special-cased 1, 2, 4
  *    and multiples of 8 among them), fresh and continued ticks: every lane
@@ -135,19 +136,37 @@ static void test_kernels(const path *p, size_t np)
                 }
                 checks++;
             }
-            /* sqrt_ratio: same bits for any count */
+            /* envelopes: against the formulas, on the plain table and this one,
+               any count */
             double num[CRAMP_DETECT_MAX_CHANNELS];
             for (size_t c = 0; c < C; c++)
                 num[c] = test_rng_uniform(&r) * pow(10, 6 * test_rng_uniform(&r));
             num[0] = 0;
             const double den = 1 + 999 * test_rng_uniform(&r);
-            float want[CRAMP_DETECT_MAX_CHANNELS], have[CRAMP_DETECT_MAX_CHANNELS];
-            cramp__detect_kernels_base.sqrt_ratio(num, den, want, C);
-            p[q].k->sqrt_ratio(num, den, have, C);
-            CHECK(!memcmp(want, have, C * sizeof *want),
-                  "seed=%llu %s sqrt_ratio: %zu channels differ", g_seed,
-                  cramp_simd_name(p[q].simd), C);
-            checks++;
+            double tick_e[CRAMP_DETECT_MAX_CHANNELS], win_e[CRAMP_DETECT_MAX_CHANNELS];
+            for (size_t c = 0; c < C; c++) {
+                tick_e[c] = test_rng_uniform(&r) * pow(10, 5 * test_rng_uniform(&r));
+                win_e[c] = test_rng_uniform(&r) * pow(10, 7 * test_rng_uniform(&r));
+            }
+            const double tden = 1 + 99 * test_rng_uniform(&r);
+            float we[CRAMP_DETECT_MAX_CHANNELS], wm[CRAMP_DETECT_MAX_CHANNELS];
+            double w2[CRAMP_DETECT_MAX_CHANNELS];
+            for (size_t c = 0; c < C; c++) {
+                we[c] = (float)sqrt(num[c] / den);
+                wm[c] = (float)sqrt(tick_e[c] / tden);
+                w2[c] = win_e[c] / den;
+            }
+            const cramp__detect_kernels *tk[2] = {&cramp__detect_kernels_base, p[q].k};
+            for (size_t z = 0; z < 2; z++) {
+                float he[CRAMP_DETECT_MAX_CHANNELS], hm[CRAMP_DETECT_MAX_CHANNELS];
+                double h2[CRAMP_DETECT_MAX_CHANNELS];
+                tk[z]->envelopes(num, tick_e, win_e, den, tden, he, hm, h2, C);
+                CHECK(!memcmp(we, he, C * sizeof *we) && !memcmp(wm, hm, C * sizeof *wm) &&
+                          !memcmp(w2, h2, C * sizeof *w2),
+                      "seed=%llu %s envelopes: %zu channels differ from the formulas", g_seed,
+                      z ? cramp_simd_name(p[q].simd) : "plain", C);
+                checks++;
+            }
         }
     }
     printf("detect_simd: %zu kernel comparisons\n", checks);
