@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where a night on 2 threads with one part cuts the filter stage
- * (lib/detect/night.c, run_read_filter): the reader band-passes, the worker
+ * (lib/detect/night_threads.c, run_read_filter): the reader band-passes, the worker
  * runs the rest, and the mains comb and motion band move between the two by
  * measured cost. The cut is forced here (cramp__night_run_forced_cut)
  * through every move of a stage - to the worker, and back to the reader
