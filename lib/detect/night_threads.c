@@ -47,6 +47,9 @@ typedef struct part {
                                  that move the cut (NULL: no cut moves) */
     double late_s;            /* the filter stages the second worker ran:
                                  their time (profiling) */
+    double cpu_s[2], wait_s[2]; /* profiling: the CPU time of its worker
+                                 threads (tid, tid2) and their wall time
+                                 waiting for a block, s */
 } part;
 
 /* Its channels of frames (interleaved over the group's g->n) into p->buf. */
@@ -146,11 +149,17 @@ static void ring_free(ring *q)
 }
 
 /* Waits until block seq is published in q; its frames, or SIZE_MAX when
- * the run stops. */
-static size_t ring_take(ring *q, uint64_t seq)
+ * the run stops. The wall time it waited added to *wait when wait is not
+ * NULL. */
+static size_t ring_take(ring *q, uint64_t seq, double *wait)
 {
     const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
     pthread_mutex_lock(&q->mu);
+    if (wait && q->filled <= seq && !q->stop) {
+        const double t0 = cramp_clock_s();
+        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
+        *wait += cramp_clock_s() - t0;
+    }
     while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
     const size_t k = q->stop ? SIZE_MAX : q->frames[s];
     pthread_mutex_unlock(&q->mu);
@@ -166,11 +175,17 @@ static void ring_release(ring *q, uint64_t seq)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* Waits until slot seq of q is free for writing; 0 when the run stops. */
-static int ring_wait_free(ring *q, uint64_t seq)
+/* Waits until slot seq of q is free for writing; 0 when the run stops. The
+ * wall time it waited added to *wait when wait is not NULL. */
+static int ring_wait_free(ring *q, uint64_t seq, double *wait)
 {
     const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
     pthread_mutex_lock(&q->mu);
+    if (wait && q->left[s] > 0 && !q->stop) {
+        const double t0 = cramp_clock_s();
+        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
+        *wait += cramp_clock_s() - t0;
+    }
     while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
     const int go = !q->stop;
     pthread_mutex_unlock(&q->mu);
@@ -321,37 +336,44 @@ static unsigned cut_choose(const cut *c)
 /* A pipelined part's first worker: primes, then runs the filter stage on
  * each block of the group's ring into the part's stage ring (a slot: the
  * finite input, the band and the motion band, buf_frames x n each). */
-static void *filter_worker(void *arg)
+static void filter_loop(part *p)
 {
-    part *p = arg;
     ring *q = p->ring, *out = p->stage;
+    double *wait = p->prof ? &p->wait_s[0] : NULL;
     if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
     for (uint64_t seq = 0;; seq++) {
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX || !ring_wait_free(out, seq)) break;
+        const size_t k = ring_take(q, seq, wait);
+        if (k == SIZE_MAX || !ring_wait_free(out, seq, wait)) break;
         const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
         if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) !=
             CRAMP_OK)
             goto fail;
         ring_release(q, seq);
         ring_publish(out, seq, k, 1);
-        if (k == 0) return NULL;
+        if (k == 0) return;
     }
     ring_stop(out); /* the group's ring stopped */
-    return NULL;
+    return;
 fail:
     ring_stop(q);
     ring_stop(out);
+}
+
+static void *filter_worker(void *arg)
+{
+    part *p = arg;
+    filter_loop(p);
+    if (p->prof) p->cpu_s[0] = thread_cpu_s();
     return NULL;
 }
 
 /* A pipelined part's second worker: the rest of the detector on the filter
  * stage's blocks, then the end. */
-static void *rest_worker(void *arg)
+static void rest_loop(part *p)
 {
-    part *p = arg;
     ring *q = p->stage;
+    double *wait = p->prof ? &p->wait_s[1] : NULL;
     const size_t n = p->n, bf = p->buf_frames;
     for (uint64_t seq = 0;; seq++) {
         /* a timed block: from here to its release, the work and the
@@ -360,8 +382,8 @@ static void *rest_worker(void *arg)
         const double c0 = timed ? thread_cpu_s() : 0;
         double stage[2] = {0, 0};
         unsigned late = 0;
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX) return NULL;
+        const size_t k = ring_take(q, seq, wait);
+        if (k == SIZE_MAX) return;
         size_t m = 0;
         if (k == 0) {
             cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
@@ -373,7 +395,7 @@ static void *rest_worker(void *arg)
                                              p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
                 if (p->ring) ring_stop(p->ring);
                 ring_stop(q);
-                return NULL;
+                return;
             }
             cramp__detector_begin(p->d, p->tmp, p->tcap);
             cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
@@ -382,9 +404,9 @@ static void *rest_worker(void *arg)
         if ((p->st = part_keep(p, m)) != CRAMP_OK) {
             if (p->ring) ring_stop(p->ring);
             ring_stop(q);
-            return NULL;
+            return;
         }
-        if (k == 0) return NULL;
+        if (k == 0) return;
         ring_release(q, seq);
         if (timed)
             cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
@@ -392,24 +414,39 @@ static void *rest_worker(void *arg)
     }
 }
 
-static void *part_worker(void *arg)
+static void *rest_worker(void *arg)
 {
     part *p = arg;
+    rest_loop(p);
+    if (p->prof) p->cpu_s[1] = thread_cpu_s();
+    return NULL;
+}
+
+static void part_loop(part *p)
+{
     ring *q = p->ring;
     if ((p->st = part_prime(p)) != CRAMP_OK) {
         ring_stop(q);
-        return NULL;
+        return;
     }
     for (uint64_t seq = 0;; seq++) {
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX) return NULL;
+        const size_t k = ring_take(q, seq, p->prof ? &p->wait_s[0] : NULL);
+        if (k == SIZE_MAX) return;
         if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
             ring_stop(q);
-            return NULL;
+            return;
         }
-        if (k == 0) return NULL;
+        if (k == 0) return;
         ring_release(q, seq);
     }
+}
+
+static void *part_worker(void *arg)
+{
+    part *p = arg;
+    part_loop(p);
+    if (p->prof) p->cpu_s[0] = thread_cpu_s();
+    return NULL;
 }
 
 /* Worker threads for a run: opt->threads, 0 = one per online core. */
@@ -455,7 +492,7 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
     for (uint64_t seq = 0;; seq++) {
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
         /* a stop: a worker failed, its status is the run's */
-        if (!ring_wait_free(q, seq)) return CRAMP_OK;
+        if (!ring_wait_free(q, seq, prof ? &g->reader_wait_s : NULL)) return CRAMP_OK;
         size_t k = 0;
         cramp_status st =
             cramp__night_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
@@ -563,7 +600,8 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
         /* a timed block: from here to its publication, as the worker's */
         const int timed = seq % CUT_SAMPLE == 0;
         const double c0 = timed ? thread_cpu_s() : 0;
-        if (!ring_wait_free(&out, seq)) break; /* the worker failed: its status */
+        double *wait = prof ? &g->reader_wait_s : NULL;
+        if (!ring_wait_free(&out, seq, wait)) break; /* the worker failed: its status */
         if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
             pthread_mutex_lock(&out.mu);
             const size_t turn = (size_t)(seq / CRAMP__NIGHT_CUT_EVERY - 1);
@@ -573,7 +611,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             pthread_mutex_unlock(&out.mu);
             /* a stage coming back to this thread: the worker first runs it
                on every block it was given (c.late: this thread's alone) */
-            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1)) break;
+            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1, wait)) break;
             c.late = next;
         }
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
@@ -643,6 +681,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         info[k] = r->channel[g->member[k]];
     }
     cramp_profile *prof = o->profile ? &r->profile : NULL;
+    const double cpu0 = prof ? thread_cpu_s() : 0;
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads */
     const size_t threads = night_threads(o), w = part_width(o);
@@ -706,8 +745,13 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         free(pt[i].buf);
         if (prof && pt[i].d) cramp_detector_profile_add(pt[i].d, prof);
         if (prof) prof->wall_s[CRAMP_STAGE_FILTER] += pt[i].late_s;
+        for (size_t j = 0; j < 2; j++) {
+            g->worker_cpu_s += pt[i].cpu_s[j];
+            g->worker_wait_s += pt[i].wait_s[j];
+        }
         cramp_detector_destroy(pt[i].d);
     }
+    if (prof) g->reader_cpu_s = thread_cpu_s() - cpu0;
     *done_s += (double)g->frames / g->fs;
     return st;
 }

@@ -115,6 +115,15 @@ typedef struct cramp_night_group {
                                  plus one per pipelined part: min(threads -
                                  parts, parts) of them; 1 with opt->threads
                                  == 2 and one part: the reader band-passes) */
+    /* With options.profile (else 0): where the threads' time went in step 4
+       (priming, the pass, the end), s: the calling thread's CPU time (it
+       reads, and with one thread runs the detector) and its wall time
+       waiting for a free block slot (the workers behind); the workers' CPU
+       time and their wall time waiting for a block (the calling thread
+       behind), summed over the workers. With 2 threads the longer of the
+       two CPU times is the critical path; a wait says which side idles. */
+    double reader_cpu_s, reader_wait_s;
+    double worker_cpu_s, worker_wait_s;
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the

@@ -132,6 +132,18 @@ static void check(const sim *s, const char *name)
                 CHECK(res.group[0].parts == 1 && res.group[0].threads == 1,
                       "%s: %zu parts on %zu workers, not the reader-filters mode", what,
                       res.group[0].parts, res.group[0].threads);
+                /* the threads' CPU time (both sides work) with the timers
+                   on, nothing read without them */
+                const cramp_night_group *g = &res.group[0];
+                if (profile)
+                    CHECK(g->reader_cpu_s > 0 && g->worker_cpu_s > 0 && g->reader_wait_s >= 0 &&
+                              g->worker_wait_s >= 0,
+                          "%s: calling thread CPU %g s, worker %g s", what, g->reader_cpu_s,
+                          g->worker_cpu_s);
+                else
+                    CHECK(g->reader_cpu_s == 0 && g->worker_cpu_s == 0 &&
+                              g->reader_wait_s == 0 && g->worker_wait_s == 0,
+                          "%s: thread times without --profile", what);
                 if (profile)
                     CHECK(res.profile.wall_s[CRAMP_STAGE_FILTER] > 0 &&
                               res.profile.wall_s[CRAMP_STAGE_ENVELOPE] > 0,
