@@ -360,12 +360,17 @@ fail:
     ring_stop(out);
 }
 
+/* A worker thread's end: its CPU time into p->cpu_s[which] (profiling). */
+static void *worker_end(part *p, int which)
+{
+    if (p->prof) p->cpu_s[which] = thread_cpu_s();
+    return NULL;
+}
+
 static void *filter_worker(void *arg)
 {
-    part *p = arg;
-    filter_loop(p);
-    if (p->prof) p->cpu_s[0] = thread_cpu_s();
-    return NULL;
+    filter_loop(arg);
+    return worker_end(arg, 0);
 }
 
 /* A pipelined part's second worker: the rest of the detector on the filter
@@ -416,10 +421,8 @@ static void rest_loop(part *p)
 
 static void *rest_worker(void *arg)
 {
-    part *p = arg;
-    rest_loop(p);
-    if (p->prof) p->cpu_s[1] = thread_cpu_s();
-    return NULL;
+    rest_loop(arg);
+    return worker_end(arg, 1);
 }
 
 static void part_loop(part *p)
@@ -443,10 +446,8 @@ static void part_loop(part *p)
 
 static void *part_worker(void *arg)
 {
-    part *p = arg;
-    part_loop(p);
-    if (p->prof) p->cpu_s[0] = thread_cpu_s();
-    return NULL;
+    part_loop(arg);
+    return worker_end(arg, 0);
 }
 
 /* Worker threads for a run: opt->threads, 0 = one per online core. */
