@@ -689,9 +689,10 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * whatever its width (run_read_filter: this thread reads and
      * band-passes every vector of channels, one worker runs the rest): no
      * copy of each part's channels, no per-tick work done twice, two busy
-     * threads instead of three on two cores (16 ch x 4 kHz, 2-core KVM,
-     * thread CPU: 0.35-0.37 s on the busier of the two against 0.39-0.42 s,
-     * half of the three threads' total, for two parts of 8 channels) */
+     * threads instead of three on two cores (16 ch x 4 kHz, 2-core KVM
+     * under load, thread CPU: 0.36-0.41 s on the busier of the two against
+     * 0.36-0.47 s, half of the three threads' total, for two parts of 8
+     * channels; bench/README.md, h16z) */
     const size_t threads = night_threads(o);
     const size_t w = threads == 2 && !o->part_channels ? g->n : part_width(o);
     const size_t vectors = (g->n + w - 1) / w;
