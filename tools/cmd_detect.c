@@ -175,7 +175,9 @@ void cmd_detect_help(FILE *out)
           "                          tuning's, cramp tune, else the machine's cores):\n"
           "                          its channels split into parts of one SIMD\n"
           "                          vector (8 with AVX-512), each on a thread, while\n"
-          "                          this one reads; the episodes are the same for any N\n"
+          "                          this one reads (2: this one reads and filters,\n"
+          "                          the other runs the rest); the episodes are the\n"
+          "                          same for any N\n"
           "  --quiet                 no summary or progress on stderr\n"
           "  --profile               time the stages (read, filter, envelope, baseline,\n"
           "                          segment, spectral, classify, output) and print\n"
@@ -384,6 +386,17 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     if (opt.profile) {
         r.profile.wall_s[CRAMP_STAGE_OUTPUT] = cli_now() - t_out;
         cmd_detect_print_profile(stderr, &r.profile);
+        /* where the threads' time went: the longer CPU time is the critical
+           path, a wait names the side that idled */
+        for (size_t k = 0; k < r.n_groups; k++)
+            fprintf(stderr,
+                    "  threads (%g Hz): %zu part%s, %zu worker%s; calling thread CPU %.4f s, "
+                    "waited %.4f s for a free block; workers CPU %.4f s, waited %.4f s for "
+                    "a block\n",
+                    r.group[k].fs, r.group[k].parts, r.group[k].parts == 1 ? "" : "s",
+                    r.group[k].threads, r.group[k].threads == 1 ? "" : "s",
+                    r.group[k].reader_cpu_s, r.group[k].reader_wait_s, r.group[k].worker_cpu_s,
+                    r.group[k].worker_wait_s);
     }
     if (!o->quiet) print_summary(path, out_path, o, lab, &r, cli_now() - t_start);
     rc = CLI_OK;

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The night driver (cramp/night.h): rate groups, first minute, mains choice,
- * one primed detector per group (on worker threads when asked),
- * classification and summary. Its sources (a night in memory, a recording)
- * are in night_sources.c.
- * Over 800 lines for now (1020): the thread stages (ring, parts, the
- * 2-thread filter cut) share the static part and ring types with the recipe;
- * moving them to their own file (night_threads.c, with those types in
- * night_internal.h) is the next split, not done in the round that added the
- * cut. */
+ * then each group's detectors (step 4, night_threads.c: in the calling
+ * thread or on worker threads), classification and summary. Its sources (a
+ * night in memory, a recording) are in night_sources.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "cramp/night.h"
 #include "core/internal.h"
@@ -15,12 +10,9 @@
 #include "detect/night_internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 void cramp_night_options_default(cramp_night_options *opt)
 {
@@ -87,7 +79,7 @@ static double choose_mains(const cramp_night_result *r, double given, double fal
 }
 
 /* src->read, its time added to prof's read stage when prof is not NULL. */
-static cramp_status timed_read(const cramp_night_source *src, const size_t *idx, size_t n,
+cramp_status cramp__night_read(const cramp_night_source *src, const size_t *idx, size_t n,
                                float *buf, size_t want, size_t *got, cramp_error *err,
                                cramp_profile *prof)
 {
@@ -98,7 +90,7 @@ static cramp_status timed_read(const cramp_night_source *src, const size_t *idx,
 }
 
 /* The same for src->rewind. */
-static cramp_status timed_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
+cramp_status cramp__night_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
                                  cramp_error *err, cramp_profile *prof)
 {
     const double t0 = prof ? cramp_clock_s() : 0;
@@ -115,7 +107,8 @@ static cramp_status read_full(const cramp_night_source *src, const size_t *idx, 
     *got = 0;
     while (*got < want) {
         size_t k = 0;
-        cramp_status st = timed_read(src, idx, n, buf + *got * n, want - *got, &k, err, prof);
+        cramp_status st =
+            cramp__night_read(src, idx, n, buf + *got * n, want - *got, &k, err, prof);
         if (st != CRAMP_OK) return st;
         if (k == 0) break;
         *got += k;
@@ -123,12 +116,8 @@ static cramp_status read_full(const cramp_night_source *src, const size_t *idx, 
     return CRAMP_OK;
 }
 
-typedef struct seg_list {
-    cramp_activity *a;
-    size_t n, cap;
-} seg_list;
-
-static cramp_status push(seg_list *l, const cramp_activity *a)
+/* Appends a to l (doubling its array); CRAMP_OK or CRAMP_ENOMEM. */
+cramp_status cramp__night_push(cramp__seg_list *l, const cramp_activity *a)
 {
     if (l->n == l->cap) {
         size_t nc = l->cap ? 2 * l->cap : 256;
@@ -139,705 +128,6 @@ static cramp_status push(seg_list *l, const cramp_activity *a)
     }
     l->a[l->n++] = *a;
     return CRAMP_OK;
-}
-
-/* ---- step 4: one group's detectors ------------------------------------ */
-
-/* One detector over channels [first, first + n) of a group. The calling
- * thread sets it up; with worker threads one worker then owns it (detector,
- * buffers, segments, status) until the join. */
-typedef struct part {
-    const cramp_night_group *g;
-    size_t first, n;
-    cramp_detector *d;
-    float *buf;               /* block_frames x n, its channels of a block; NULL
-                                 when the part is the whole group */
-    size_t buf_frames;
-    cramp_activity *tmp;
-    size_t tcap;
-    seg_list segs;
-    cramp_status st;
-    cramp_error err;
-    const float *prime;       /* the group's first minute (primed x g->n) */
-    struct ring *ring;        /* NULL: run by the calling thread */
-    pthread_t tid;
-    /* a pipelined part: the filter stage on one worker (tid, writing
-       `stage`), the rest of the detector on another (tid2, reading it) */
-    struct ring *stage;       /* NULL: one worker runs the whole detector */
-    pthread_t tid2;
-    int prof;                 /* profiling */
-    cramp_status st_filter;   /* the filter worker's status (st: the other's) */
-    struct cut *cut;          /* 2 threads, one part: the measured costs
-                                 that move the cut (NULL: no cut moves) */
-    double late_s;            /* the filter stages the second worker ran:
-                                 their time (profiling) */
-} part;
-
-/* Its channels of frames (interleaved over the group's g->n) into p->buf. */
-static const float *part_frames(part *p, const float *frames, size_t k)
-{
-    if (!p->buf) return frames;
-    const size_t gn = p->g->n, n = p->n;
-    const float *src = frames + p->first;
-    for (size_t i = 0; i < k; i++)
-        for (size_t c = 0; c < n; c++) p->buf[i * n + c] = src[i * gn + c];
-    return p->buf;
-}
-
-static cramp_status part_prime(part *p)
-{
-    const size_t primed = p->g->primed, chunk = p->buf ? p->buf_frames : primed;
-    for (size_t i = 0; i < primed || i == 0; i += chunk) {
-        const size_t k = primed - i < chunk ? primed - i : chunk;
-        cramp_status st = cramp_detector_prime(p->d, part_frames(p, p->prime + i * p->g->n, k), k);
-        if (st != CRAMP_OK || k == 0) return st;
-    }
-    return CRAMP_OK;
-}
-
-/* The segments in tmp[0..m) to p->segs, in the night's channel order. */
-static cramp_status part_keep(part *p, size_t m)
-{
-    for (size_t q = 0; q < m; q++) {
-        p->tmp[q].channel = p->g->member[p->first + p->tmp[q].channel];
-        if (push(&p->segs, &p->tmp[q]) != CRAMP_OK) return CRAMP_ENOMEM;
-    }
-    return CRAMP_OK;
-}
-
-/* One block (k > 0 frames of the group), or the end (k == 0). */
-static cramp_status part_block(part *p, const float *frames, size_t k)
-{
-    size_t m = 0;
-    if (k == 0) {
-        cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
-    } else if (cramp_detector_process(p->d, part_frames(p, frames, k), k, p->tmp, p->tcap, &m) !=
-               CRAMP_OK) {
-        return CRAMP_ERANGE;
-    }
-    return part_keep(p, m);
-}
-
-/* Blocks in flight between the calling thread (reads) and the workers. A
- * slot is refilled once every part has processed it (left[s] == 0). */
-typedef struct ring {
-    pthread_mutex_t mu;
-    pthread_cond_t filled_cv, free_cv;
-    float *slot[CRAMP_NIGHT_RING_BLOCKS];
-    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
-    size_t left[CRAMP_NIGHT_RING_BLOCKS];
-    unsigned late[CRAMP_NIGHT_RING_BLOCKS]; /* a stage ring's: the filter stages
-                                 (CRAMP__FILTER_*) left to its reader, per slot;
-                                 written before the slot is published */
-    uint64_t filled;          /* blocks published */
-    int stop;                 /* a read or a worker failed: everybody stops */
-} ring;
-
-static void ring_stop(ring *q)
-{
-    pthread_mutex_lock(&q->mu);
-    q->stop = 1;
-    pthread_cond_broadcast(&q->filled_cv);
-    pthread_cond_broadcast(&q->free_cv);
-    pthread_mutex_unlock(&q->mu);
-}
-
-/* A ring of CRAMP_NIGHT_RING_BLOCKS slots of `floats` floats each; CRAMP_OK
- * or CRAMP_ENOMEM. */
-static cramp_status ring_init(ring *q, size_t floats)
-{
-    memset(q, 0, sizeof *q);
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
-        if (!(q->slot[s] = malloc((floats ? floats : 1) * sizeof *q->slot[s]))) goto bad;
-    if (pthread_mutex_init(&q->mu, NULL) != 0) goto bad;
-    pthread_cond_init(&q->filled_cv, NULL);
-    pthread_cond_init(&q->free_cv, NULL);
-    return CRAMP_OK;
-bad:
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
-    memset(q, 0, sizeof *q);
-    return CRAMP_ENOMEM;
-}
-
-static void ring_free(ring *q)
-{
-    if (!q->slot[0]) return;
-    pthread_cond_destroy(&q->filled_cv);
-    pthread_cond_destroy(&q->free_cv);
-    pthread_mutex_destroy(&q->mu);
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
-    memset(q, 0, sizeof *q);
-}
-
-/* Waits until block seq is published in q; its frames, or SIZE_MAX when
- * the run stops. */
-static size_t ring_take(ring *q, uint64_t seq)
-{
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-    pthread_mutex_lock(&q->mu);
-    while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
-    const size_t k = q->stop ? SIZE_MAX : q->frames[s];
-    pthread_mutex_unlock(&q->mu);
-    return k;
-}
-
-/* One reader is done with block seq of q. */
-static void ring_release(ring *q, uint64_t seq)
-{
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-    pthread_mutex_lock(&q->mu);
-    if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
-    pthread_mutex_unlock(&q->mu);
-}
-
-/* Waits until slot seq of q is free for writing; 0 when the run stops. */
-static int ring_wait_free(ring *q, uint64_t seq)
-{
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-    pthread_mutex_lock(&q->mu);
-    while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
-    const int go = !q->stop;
-    pthread_mutex_unlock(&q->mu);
-    return go;
-}
-
-/* Publishes block seq of q (k frames) to `readers` readers. */
-static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
-{
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-    pthread_mutex_lock(&q->mu);
-    q->frames[s] = k;
-    q->left[s] = readers;
-    q->filled = seq + 1;
-    pthread_cond_broadcast(&q->filled_cv);
-    pthread_mutex_unlock(&q->mu);
-}
-
-/* The filter stage of a pipelined part over one block: in (k frames of its
- * n channels; may be the slot's first third) into a stage-ring slot (the
- * finite input, the band and the motion band, buf_frames x n each),
- * CRAMP__CHUNK frames at a time as cramp_detector_process does; the comb
- * and motion band only when in `stages` (CRAMP__FILTER_*). The status in
- * p->st_filter. */
-static cramp_status filter_block(part *p, unsigned stages, const float *in, size_t k,
-                                 float *slot)
-{
-    const size_t n = p->n, bf = p->buf_frames;
-    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
-    for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
-        const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-        const float *r = cramp__detector_filter(p->d, stages, in + i * n, m,
-                                                raw + i * n, band + i * n, motion + i * n,
-                                                &p->st_filter);
-        if (p->st_filter != CRAMP_OK) return p->st_filter;
-        if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
-    }
-    return CRAMP_OK;
-}
-
-/* The thread's CPU time, s (the cut's costs: not inflated when another
- * process takes the core). */
-static double thread_cpu_s(void)
-{
-    struct timespec t;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Filter stages a filter_block call left out (`stages`, CRAMP__FILTER_*) on
- * a stage-ring slot of k frames, each stage CRAMP__CHUNK frames at a time
- * as filter_block did (each filter sees the same calls). Each stage's
- * thread CPU time per frame into cpu[0] (comb), cpu[1] (motion band) when
- * cpu is not NULL; the wall time added to *wall when it is not NULL. */
-static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k, double *cpu,
-                                double *wall)
-{
-    const size_t n = p->n, bf = p->buf_frames;
-    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
-    const double t0 = wall ? cramp_clock_s() : 0;
-    cramp_status st = CRAMP_OK;
-    for (unsigned b = 0; b < 2 && st == CRAMP_OK; b++) {
-        const unsigned one = b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB;
-        if (!(stages & one)) continue;
-        const double c0 = cpu ? thread_cpu_s() : 0;
-        for (size_t i = 0; i < k && st == CRAMP_OK; i += CRAMP__CHUNK) {
-            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-            st = cramp__detector_filter_late(p->d, one, raw + i * n, band + i * n,
-                                             motion + i * n, m);
-        }
-        if (cpu) cpu[b] = (thread_cpu_s() - c0) / (double)k;
-    }
-    if (wall) *wall += cramp_clock_s() - t0;
-    return st;
-}
-
-/* Where a 2-thread run cuts the filter stage (run_read_filter): the reader
- * reads and band-passes, the worker runs the rest of the detector, and the
- * comb and motion band go to whichever side makes the longer one shortest,
- * by thread CPU time per frame measured as the run goes (so a costly read, a
- * notch cascade in the band-pass or another channel count move the cut).
- * Averages over the last blocks; under the stage ring's mutex. */
-typedef struct cut {
-    double reader, worker;    /* per frame, without the comb and motion band */
-    double stage[2];          /* comb, motion band: per frame, on either side */
-    unsigned late;            /* the stages the worker runs now */
-    unsigned seen;            /* measured at least once: 1 << CUT_READER etc. */
-} cut;
-
-enum { CUT_COMB, CUT_MOTION, CUT_READER, CUT_WORKER };
-
-/* Blocks timed: one in CUT_SAMPLE (a thread's CPU clock is a system call,
- * about 0.5 us here: on every block, 4 % of the work of 8 channels). */
-#define CUT_SAMPLE 4
-
-/* A cut schedule forced on the run (tests, night_internal.h), or none. */
-typedef struct forced_cut {
-    const unsigned *late;
-    size_t n;
-} forced_cut;
-
-/* One measurement of `what` (CUT_*) into its average of about the last 8
- * timed blocks. */
-static void cut_average(cut *c, unsigned what, double v)
-{
-    double *avg = what == CUT_READER ? &c->reader : what == CUT_WORKER ? &c->worker : &c->stage[what];
-    if (!(c->seen & (1u << what))) {
-        *avg = v;
-    } else {
-        /* a block that took the thread more than twice as long (a page
-           fault, a cold cache) counts as twice */
-        *avg += ((v < 2 * *avg ? v : 2 * *avg) - *avg) / 8;
-    }
-    c->seen |= 1u << what;
-}
-
-/* One timed block of one side (CUT_READER, CUT_WORKER): `all` its thread
- * CPU time per frame, stage[] that of the stages in `ran` (CRAMP__FILTER_*)
- * within it; under mu. */
-static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned ran,
-                         const double stage[2], double all)
-{
-    pthread_mutex_lock(mu);
-    cut_average(c, side, all - stage[0] - stage[1]);
-    for (unsigned b = 0; b < 2; b++)
-        if (ran & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB)) cut_average(c, b, stage[b]);
-    pthread_mutex_unlock(mu);
-}
-
-/* The longer side's time per frame with the worker running `late`. */
-static double cut_span(const cut *c, unsigned late)
-{
-    double r = c->reader, w = c->worker;
-    for (unsigned b = 0; b < 2; b++) {
-        if (late & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
-            w += c->stage[b];
-        else
-            r += c->stage[b];
-    }
-    return r > w ? r : w;
-}
-
-/* The stages the worker should run next: the shortest span, kept unless
- * another is shorter by more than 3 % (no moving back and forth on noise). */
-static unsigned cut_choose(const cut *c)
-{
-    unsigned best = c->late;
-    if (c->seen != 15u) return best;
-    for (unsigned late = 0; late <= CRAMP__FILTER_ALL; late++)
-        if (cut_span(c, late) < cut_span(c, best)) best = late;
-    return cut_span(c, best) < 0.97 * cut_span(c, c->late) ? best : c->late;
-}
-
-/* A pipelined part's first worker: primes, then runs the filter stage on
- * each block of the group's ring into the part's stage ring (a slot: the
- * finite input, the band and the motion band, buf_frames x n each). */
-static void *filter_worker(void *arg)
-{
-    part *p = arg;
-    ring *q = p->ring, *out = p->stage;
-    if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
-    cramp__detector_begin(p->d, p->tmp, p->tcap);
-    for (uint64_t seq = 0;; seq++) {
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX || !ring_wait_free(out, seq)) break;
-        const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
-        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) !=
-            CRAMP_OK)
-            goto fail;
-        ring_release(q, seq);
-        ring_publish(out, seq, k, 1);
-        if (k == 0) return NULL;
-    }
-    ring_stop(out); /* the group's ring stopped */
-    return NULL;
-fail:
-    ring_stop(q);
-    ring_stop(out);
-    return NULL;
-}
-
-/* A pipelined part's second worker: the rest of the detector on the filter
- * stage's blocks, then the end. */
-static void *rest_worker(void *arg)
-{
-    part *p = arg;
-    ring *q = p->stage;
-    const size_t n = p->n, bf = p->buf_frames;
-    for (uint64_t seq = 0;; seq++) {
-        /* a timed block: from here to its release, the work and the
-           hand-over's system calls (not the sleep) */
-        const int timed = p->cut && seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
-        double stage[2] = {0, 0};
-        unsigned late = 0;
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX) return NULL;
-        size_t m = 0;
-        if (k == 0) {
-            cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
-        } else {
-            const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-            float *raw = q->slot[s];
-            late = q->late[s];
-            if (late && (p->st = filter_late(p, late, raw, k, timed ? stage : NULL,
-                                             p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
-                if (p->ring) ring_stop(p->ring);
-                ring_stop(q);
-                return NULL;
-            }
-            cramp__detector_begin(p->d, p->tmp, p->tcap);
-            cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
-            m = cramp__detector_outputs(p->d);
-        }
-        if ((p->st = part_keep(p, m)) != CRAMP_OK) {
-            if (p->ring) ring_stop(p->ring);
-            ring_stop(q);
-            return NULL;
-        }
-        if (k == 0) return NULL;
-        ring_release(q, seq);
-        if (timed)
-            cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
-                         (thread_cpu_s() - c0) / (double)k);
-    }
-}
-
-static void *part_worker(void *arg)
-{
-    part *p = arg;
-    ring *q = p->ring;
-    if ((p->st = part_prime(p)) != CRAMP_OK) {
-        ring_stop(q);
-        return NULL;
-    }
-    for (uint64_t seq = 0;; seq++) {
-        const size_t k = ring_take(q, seq);
-        if (k == SIZE_MAX) return NULL;
-        if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
-            ring_stop(q);
-            return NULL;
-        }
-        if (k == 0) return NULL;
-        ring_release(q, seq);
-    }
-}
-
-/* Worker threads for a run: opt->threads, 0 = one per online core. */
-static size_t night_threads(const cramp_night_options *o)
-{
-    if (o->threads) return o->threads;
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 1 ? (size_t)n : 1;
-}
-
-/* Channels per part: opt->part_channels, or the lanes of the filters' vector
- * (the filters run on the best path; a part narrower than it costs as much
- * per frame as a full vector). */
-static size_t part_width(const cramp_night_options *o)
-{
-    if (o->part_channels) return o->part_channels;
-    switch (cramp_simd_best()) {
-    case CRAMP_SIMD_AVX512: return 8;
-    case CRAMP_SIMD_AVX2: return 4;
-    default: return 1;
-    }
-}
-
-/* After a block of k frames is read: on_block, the group's frame count and
- * the progress (done_s of total_s seconds done before this group). */
-static void block_read(const cramp_night_options *o, cramp_night_group *g, const float *frames,
-                       size_t k, double done_s, double total_s)
-{
-    if (k == 0) return;
-    if (o->on_block) o->on_block(o->block_user, g, frames, k);
-    g->frames += k;
-    if (o->progress && total_s > 0)
-        o->progress(o->progress_user, fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
-}
-
-/* Reads the group's blocks into the ring until the end, a failure or a stop;
- * the calling thread's side of a threaded group. */
-static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_options *o,
-                              cramp_night_group *g, const size_t *idx, ring *q, size_t parts,
-                              double done_s, double total_s, cramp_error *err,
-                              cramp_profile *prof)
-{
-    for (uint64_t seq = 0;; seq++) {
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        /* a stop: a worker failed, its status is the run's */
-        if (!ring_wait_free(q, seq)) return CRAMP_OK;
-        size_t k = 0;
-        cramp_status st =
-            timed_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
-        if (st != CRAMP_OK) {
-            ring_stop(q);
-            return st;
-        }
-        block_read(o, g, q->slot[s], k, done_s, total_s);
-        ring_publish(q, seq, k, parts);
-        if (k == 0) return CRAMP_OK;
-    }
-}
-
-/* The group's parts on worker threads (two for a pipelined part), the
- * calling thread reading. */
-static cramp_status run_threaded(const cramp_night_source *src, const cramp_night_options *o,
-                                 cramp_night_group *g, const size_t *idx, part *pt, size_t np,
-                                 size_t piped, double done_s, double total_s, cramp_error *err,
-                                 cramp_profile *prof)
-{
-    ring q;
-    ring stage[CRAMP_DETECT_MAX_CHANNELS];
-    memset(stage, 0, sizeof stage);
-    cramp_status st = ring_init(&q, o->block_frames * g->n);
-    for (size_t i = 0; i < piped && st == CRAMP_OK; i++)
-        st = ring_init(&stage[i], 3 * o->block_frames * pt[i].n);
-    if (st != CRAMP_OK) {
-        for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
-        ring_free(&q);
-        return cramp__fail(err, st, "out of memory");
-    }
-    size_t started = 0, threads = 0;
-    unsigned char second[CRAMP_DETECT_MAX_CHANNELS] = {0}; /* tid2 runs */
-    for (; started < np; started++) {
-        part *p = &pt[started];
-        p->ring = &q;
-        p->stage = started < piped ? &stage[started] : NULL;
-        if (pthread_create(&p->tid, NULL, p->stage ? filter_worker : part_worker, p) != 0) {
-            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
-                             threads);
-            ring_stop(&q);
-            break;
-        }
-        threads++;
-        if (p->stage && pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
-            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
-                             threads);
-            ring_stop(&q);
-            ring_stop(&stage[started]);
-            started++;
-            break;
-        }
-        if (p->stage) {
-            threads++;
-            second[started] = 1;
-        }
-    }
-    if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err, prof);
-    for (size_t i = 0; i < started; i++) {
-        pthread_join(pt[i].tid, NULL);
-        if (second[i]) pthread_join(pt[i].tid2, NULL);
-        if (pt[i].st == CRAMP_OK) pt[i].st = pt[i].st_filter;
-    }
-    g->threads = threads;
-    for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
-    ring_free(&q);
-    return st;
-}
-
-/* Two threads, one part: the calling thread reads each block straight into
- * a stage-ring slot and band-passes it in place, one worker runs the rest of
- * the detector on the block before (the pipeline of run_threaded without its
- * third thread, for a machine with as many cores as threads); the mains comb
- * and the motion band run on either side, where the measured costs say
- * (struct cut; the slot's `late` says which on this block), or as `forced`
- * says. Each filter and the rest see the same calls in the same order as in
- * run_inline: the same bits. */
-static cramp_status run_read_filter(const cramp_night_source *src, const cramp_night_options *o,
-                                    cramp_night_group *g, const size_t *idx, part *p,
-                                    const forced_cut *forced, double done_s, double total_s,
-                                    cramp_error *err, cramp_profile *prof)
-{
-    ring out;
-    cramp_status st = ring_init(&out, 3 * p->buf_frames * p->n);
-    if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
-    if ((st = part_prime(p)) != CRAMP_OK) {
-        ring_free(&out);
-        return st;
-    }
-    cramp__detector_begin(p->d, p->tmp, p->tcap);
-    p->ring = NULL;
-    p->stage = &out;
-    /* the cut starts with the comb on the worker (8 ch x 2 kHz, EDF,
-       AVX-512: about 0.37 s CPU each side over 4 h; with the comb on the
-       reader 0.44 against 0.31) and moves by the measured costs */
-    cut c;
-    memset(&c, 0, sizeof c);
-    c.late = CRAMP__FILTER_COMB;
-    p->cut = &c;
-    if (pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
-        ring_free(&out);
-        return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
-    }
-    for (uint64_t seq = 0;; seq++) {
-        /* a timed block: from here to its publication, as the worker's */
-        const int timed = seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
-        if (!ring_wait_free(&out, seq)) break; /* the worker failed: its status */
-        if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
-            pthread_mutex_lock(&out.mu);
-            const size_t turn = (size_t)(seq / CRAMP__NIGHT_CUT_EVERY - 1);
-            const unsigned next = forced && forced->n
-                                      ? forced->late[turn % forced->n] & CRAMP__FILTER_ALL
-                                      : cut_choose(&c);
-            pthread_mutex_unlock(&out.mu);
-            /* a stage coming back to this thread: the worker first runs it
-               on every block it was given (c.late: this thread's alone) */
-            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1)) break;
-            c.late = next;
-        }
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        /* read into the slot's input third: filtered in place, not copied */
-        float *slot = out.slot[s];
-        size_t k = 0;
-        if ((st = timed_read(src, idx, g->n, slot, o->block_frames, &k, err, prof)) != CRAMP_OK) {
-            ring_stop(&out);
-            break;
-        }
-        block_read(o, g, slot, k, done_s, total_s);
-        const unsigned mine = CRAMP__FILTER_ALL & ~c.late;
-        double stage[2] = {0, 0};
-        if (filter_block(p, 0, slot, k, slot) != CRAMP_OK ||
-            (k > 0 && mine &&
-             (p->st_filter = filter_late(p, mine, slot, k, timed ? stage : NULL,
-                                         prof ? &prof->wall_s[CRAMP_STAGE_FILTER] : NULL)) !=
-                 CRAMP_OK)) {
-            ring_stop(&out);
-            break;
-        }
-        out.late[s] = c.late;
-        ring_publish(&out, seq, k, 1);
-        if (k == 0) break;
-        if (timed)
-            cut_measured(&c, &out.mu, CUT_READER, mine, stage, (thread_cpu_s() - c0) / (double)k);
-    }
-    pthread_join(p->tid2, NULL);
-    if (p->st == CRAMP_OK) p->st = p->st_filter;
-    g->threads = 1;
-    ring_free(&out);
-    return st;
-}
-
-/* The group's one part in the calling thread: read, process, one block at a
- * time. */
-static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
-                               cramp_night_group *g, const size_t *idx, part *p, float *buf,
-                               double done_s, double total_s, cramp_error *err,
-                               cramp_profile *prof)
-{
-    cramp_status st = part_prime(p);
-    if (st != CRAMP_OK) return st;
-    for (;;) {
-        size_t k = 0;
-        if ((st = timed_read(src, idx, g->n, buf, o->block_frames, &k, err, prof)) != CRAMP_OK)
-            return st;
-        block_read(o, g, buf, k, done_s, total_s);
-        if ((p->st = part_block(p, buf, k)) != CRAMP_OK || k == 0) return p->st;
-    }
-}
-
-/* Step 4 for group g: split, create, prime, rewind, run, finish, renumber;
- * the segments appended to segs. */
-static cramp_status run_group(const cramp_night_source *src, const cramp_night_options *o,
-                              const forced_cut *forced, cramp_night_result *r,
-                              cramp_night_group *g, const float *prime, float *buf,
-                              double *done_s, double total_s, seg_list *segs, cramp_error *err)
-{
-    char pb[CRAMP_ERROR_MESSAGE_SIZE];
-    size_t idx[CRAMP_DETECT_MAX_CHANNELS];
-    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
-    for (size_t k = 0; k < g->n; k++) {
-        idx[k] = r->channel_index[g->member[k]];
-        info[k] = r->channel[g->member[k]];
-    }
-    cramp_profile *prof = o->profile ? &r->profile : NULL;
-    /* parts: whole vectors of channels, spread evenly over the threads; with
-     * threads, even one part runs on a worker while this thread reads */
-    const size_t threads = night_threads(o), w = part_width(o);
-    const size_t vectors = (g->n + w - 1) / w;
-    size_t np = threads < vectors ? threads : vectors;
-    if (np < 1 || threads < 2) np = 1;
-    /* threads left over: the first parts run as a pipeline of two workers,
-     * the filter stage on one block while the rest of the detector runs on
-     * the one before */
-    const size_t piped = threads < 2 ? 0 : threads - np < np ? threads - np : np;
-    part pt[CRAMP_DETECT_MAX_CHANNELS];
-    memset(pt, 0, sizeof pt);
-    cramp_status st = CRAMP_OK;
-    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
-        part *p = &pt[i];
-        const size_t v0 = i * vectors / np, v1 = (i + 1) * vectors / np;
-        p->g = g;
-        p->first = v0 * w;
-        p->n = (v1 * w < g->n ? v1 * w : g->n) - p->first;
-        p->prime = prime;
-        cramp_error e;
-        memset(&e, 0, sizeof e);
-        st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);
-        if (st != CRAMP_OK) {
-            cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
-            break;
-        }
-        if (prof) cramp_detector_set_profile(p->d, 1);
-        p->prof = prof != NULL;
-        p->tcap = cramp_detector_max_output(p->d, o->block_frames);
-        if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
-        p->tmp = malloc(p->tcap * sizeof *p->tmp);
-        p->buf_frames = o->block_frames;
-        if (np > 1) p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
-        if (!p->tmp || (np > 1 && !p->buf)) st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-    }
-    g->parts = np;
-    if (st == CRAMP_OK) {
-        cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
-        st = timed_rewind(src, idx, g->n, err, prof);
-    }
-    if (st == CRAMP_OK && threads == 2 && np == 1)
-        st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
-    else if (st == CRAMP_OK)
-        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,
-                                        prof)
-                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
-    /* a worker's failure (the first part's, if several failed) */
-    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
-        if (pt[i].st == CRAMP_ENOMEM)
-            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-        else if (pt[i].st != CRAMP_OK)
-            st = cramp__fail(err, pt[i].st, "%sdetector failed", cramp__night_prefix(o, pb, sizeof pb));
-    }
-    for (size_t i = 0; i < np; i++) {
-        for (size_t q = 0; q < pt[i].segs.n && st == CRAMP_OK; q++)
-            if (push(segs, &pt[i].segs.a[q]) != CRAMP_OK)
-                st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
-        free(pt[i].segs.a);
-        free(pt[i].tmp);
-        free(pt[i].buf);
-        if (prof && pt[i].d) cramp_detector_profile_add(pt[i].d, prof);
-        if (prof) prof->wall_s[CRAMP_STAGE_FILTER] += pt[i].late_s;
-        cramp_detector_destroy(pt[i].d);
-    }
-    *done_s += (double)g->frames / g->fs;
-    return st;
 }
 
 /* One order of the night's segments whatever the split: by onset, channel,
@@ -854,14 +144,15 @@ static int cmp_seg(const void *a, const void *b)
 /* The recipe over r's channels (n_channels, channel, channel_index set),
  * the 2-thread cut forced when forced is not NULL. */
 static cramp_status run_channels(const cramp_night_source *src, const double *fs,
-                                 const cramp_night_options *o, const forced_cut *forced,
+                                 const cramp_night_options *o,
+                                 const cramp__night_forced_cut *forced,
                                  cramp_night_result *r, cramp_error *err)
 {
     char pb[CRAMP_ERROR_MESSAGE_SIZE];
     const size_t C = r->n_channels;
     float *prime[CRAMP_DETECT_MAX_CHANNELS] = {0};
     float *buf = NULL;
-    seg_list segs = {0};
+    cramp__seg_list segs = {0};
     size_t widest = 0;
     cramp_status st = CRAMP_OK;
     cramp_profile *prof = o->profile ? &r->profile : NULL;
@@ -893,7 +184,7 @@ static cramp_status run_channels(const cramp_night_source *src, const double *fs
             st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
             goto done;
         }
-        if ((st = timed_rewind(src, idx, g->n, err, prof)) != CRAMP_OK ||
+        if ((st = cramp__night_rewind(src, idx, g->n, err, prof)) != CRAMP_OK ||
             (st = read_full(src, idx, g->n, prime[k], pf, &g->primed, err, prof)) != CRAMP_OK)
             goto done;
         /* all of a short night is in its first minute */
@@ -929,7 +220,8 @@ static cramp_status run_channels(const cramp_night_source *src, const double *fs
     for (size_t k = 0; k < r->n_groups; k++) {
         cramp_night_group *g = &r->group[k];
         g->cfg.mains_hz = r->mains_hz;
-        st = run_group(src, o, forced, r, g, prime[k], buf, &done_s, total_s, &segs, err);
+        st = cramp__night_run_group(src, o, forced, r, g, prime[k], buf, &done_s, total_s, &segs,
+                                    err);
         free(prime[k]);
         prime[k] = NULL;
         if (st != CRAMP_OK) goto done;
@@ -974,7 +266,7 @@ cramp_status cramp__night_run_channels(const cramp_night_source *src, const doub
 
 /* cramp_night_run with the 2-thread cut forced (NULL: measured). */
 static cramp_status night_run(const cramp_night_source *src, const cramp_night_options *opt,
-                              const forced_cut *forced, cramp_night_result *res,
+                              const cramp__night_forced_cut *forced, cramp_night_result *res,
                               cramp_error *err)
 {
     if (!res) return cramp__fail(err, CRAMP_EINVAL, "night: result is NULL");
@@ -1019,7 +311,7 @@ cramp_status cramp__night_run_forced_cut(const cramp_night_source *src,
                                          size_t n_late, cramp_night_result *res,
                                          cramp_error *err)
 {
-    const forced_cut f = {late, n_late};
+    const cramp__night_forced_cut f = {late, n_late};
     return night_run(src, opt, &f, res, err);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What night.c (the recipe) shares with night_sources.c (its sources) and
- * the tests; not installed. */
+/* What night.c (the recipe) shares with night_threads.c (step 4, one
+ * group's detectors), night_sources.c (its sources) and the tests; not
+ * installed. */
 #ifndef CRAMP_DETECT_NIGHT_INTERNAL_H
 #define CRAMP_DETECT_NIGHT_INTERNAL_H
 
@@ -17,6 +18,41 @@ const char *cramp__night_prefix(const cramp_night_options *o, char *buf, size_t 
 cramp_status cramp__night_run_channels(const cramp_night_source *src, const double *fs,
                                        const cramp_night_options *o, cramp_night_result *r,
                                        cramp_error *err);
+
+/* The night's segments as they come (night.c sorts them at the end). */
+typedef struct cramp__seg_list {
+    cramp_activity *a;
+    size_t n, cap;
+} cramp__seg_list;
+/* Appends a to l (its array grows by doubling); CRAMP_OK or CRAMP_ENOMEM. */
+cramp_status cramp__night_push(cramp__seg_list *l, const cramp_activity *a);
+
+/* src->read and src->rewind of source channels idx[0..n), their wall time
+   added to prof's read stage when prof is not NULL. */
+cramp_status cramp__night_read(const cramp_night_source *src, const size_t *idx, size_t n,
+                               float *buf, size_t want, size_t *got, cramp_error *err,
+                               cramp_profile *prof);
+cramp_status cramp__night_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
+                                 cramp_error *err, cramp_profile *prof);
+
+/* A 2-thread cut schedule forced on a run (cramp__night_run_forced_cut), or
+   none (late NULL or n 0). */
+typedef struct cramp__night_forced_cut {
+    const unsigned *late;
+    size_t n;
+} cramp__night_forced_cut;
+
+/* Step 4 for group g (night_threads.c): split into parts, create, prime
+   (from prime: g->primed frames x g->n), rewind, run (in the calling thread
+   with buf, block_frames x g->n floats, or on o->threads workers), finish;
+   the segments, renumbered to the night's channels, appended to segs.
+   *done_s: seconds of the night done before (progress), advanced by the
+   group's; forced: the 2-thread cut forced (NULL: measured). */
+cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_night_options *o,
+                                    const cramp__night_forced_cut *forced,
+                                    cramp_night_result *r, cramp_night_group *g,
+                                    const float *prime, float *buf, double *done_s,
+                                    double total_s, cramp__seg_list *segs, cramp_error *err);
 
 /* Blocks between two choices of where a run on 2 threads with one part cuts
  * the filter stage (which of the mains comb and the motion band the worker

@@ -46,6 +46,7 @@ done
 run detect two.edf --threads 2 --profile -o pp.tsv
 expect_rc 0 "detect two.edf --threads 2 --profile"
 grep -q '^  filter ' err && grep -q '^  segment ' err && ok || bad "--threads 2 --profile: no filter or segment row"
+grep -Eq '^  threads \(2000 Hz\): 1 part, 1 worker; calling thread CPU 0\.[0-9]*[1-9][0-9]* s, .*workers CPU 0\.[0-9]*[1-9]' err && ok || bad "--threads 2 --profile: no threads row with both CPU times"
 [ "$(grep -vc '^#' p1.tsv)" -gt 1 ] && ok || bad "two.edf: one thread found no episodes: nothing compared"
 for f in p2.tsv p3.tsv pp.tsv; do
     cmp -s p1.tsv "$f" && ok || bad "two.edf: $f differs from --threads 1"

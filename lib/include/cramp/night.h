@@ -61,7 +61,8 @@
  * than parts pipeline as many parts: one worker runs the part's filter stage
  * (band-pass, mains comb, motion band) a block ahead of a second that runs
  * the rest of its detector (envelopes, baselines, segments, spectra); with
- * exactly 2 threads and one part, the calling thread itself reads and
+ * exactly 2 threads a group is one part however wide (unless
+ * opt->part_channels says otherwise), the calling thread itself reads and
  * band-passes and one worker runs the rest (two busy threads, not three, for
  * a 2-core machine), the mains comb and the motion band on whichever side
  * the threads' measured CPU time per frame says balances them (a choice
@@ -114,7 +115,17 @@ typedef struct cramp_night_group {
                                  thread did; with opt->threads > 1, one per part
                                  plus one per pipelined part: min(threads -
                                  parts, parts) of them; 1 with opt->threads
-                                 == 2 and one part: the reader band-passes) */
+                                 == 2 and one part (the default on 2 threads):
+                                 the reader band-passes) */
+    /* With options.profile (else 0): where the threads' time went in step 4
+       (priming, the pass, the end), s: the calling thread's CPU time (it
+       reads, and with one thread runs the detector) and its wall time
+       waiting for a free block slot (the workers behind); the workers' CPU
+       time and their wall time waiting for a block (the calling thread
+       behind), summed over the workers. With 2 threads the longer of the
+       two CPU times is the critical path; a wait says which side idles. */
+    double reader_cpu_s, reader_wait_s;
+    double worker_cpu_s, worker_wait_s;
 } cramp_night_group;
 
 /* Called with each block of the main pass (after priming), before the
@@ -152,7 +163,8 @@ typedef struct cramp_night_options {
                                  value gives the same bits (see "Threads") */
     size_t part_channels;     /* with worker threads, channels per part: 0: the
                                  width of the filters' SIMD vector (8 with
-                                 AVX-512, 4 with AVX2, else 1); N: N (1: one
+                                 AVX-512, 4 with AVX2, else 1), or the whole
+                                 group on exactly 2 threads; N: N (1: one
                                  detector per channel). Speed only: any value
                                  gives the same bits */
     int profile;              /* non-zero: time the stages into the result's profile

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where a night on 2 threads with one part cuts the filter stage
- * (lib/detect/night.c, run_read_filter): the reader band-passes, the worker
+ * (lib/detect/night_threads.c, run_read_filter): the reader band-passes, the worker
  * runs the rest, and the mains comb and motion band move between the two by
  * measured cost. The cut is forced here (cramp__night_run_forced_cut)
  * through every move of a stage - to the worker, and back to the reader
@@ -9,8 +9,9 @@
  * 1 kHz) and without one (60 Hz at 1 kHz: notches in the band-pass), with
  * and without stage timers, whole and odd blocks; the episodes, summary and
  * group counts must be the same bytes as one thread's, and the run must be
- * the 2-thread mode (one part, one worker). Labelled `threads`: run under
- * ThreadSanitizer too. */
+ * the 2-thread mode (one part, one worker). A 12-channel night, wider than
+ * one SIMD vector, at the default part width must run in that mode too.
+ * Labelled `threads`: run under ThreadSanitizer too. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,8 @@ static int simulate(sim *s, size_t channels, double mains_hz, unsigned seed)
 }
 
 /* One run: threads, blocks, timers; the cut forced by late[0..n_late). */
+static int default_width; /* run: the default part width, not one part */
+
 static cramp_status run(const sim *s, size_t threads, size_t block, int profile,
                         const unsigned *late, size_t n_late, cramp_night_result *res,
                         cramp_error *err)
@@ -74,6 +77,7 @@ static cramp_status run(const sim *s, size_t threads, size_t block, int profile,
     cramp_night_options_default(&opt);
     opt.threads = threads;
     opt.part_channels = s->channels; /* one part */
+    if (default_width) opt.part_channels = 0;
     opt.block_frames = block;
     opt.profile = profile;
     memset(err, 0, sizeof *err);
@@ -132,6 +136,18 @@ static void check(const sim *s, const char *name)
                 CHECK(res.group[0].parts == 1 && res.group[0].threads == 1,
                       "%s: %zu parts on %zu workers, not the reader-filters mode", what,
                       res.group[0].parts, res.group[0].threads);
+                /* the threads' CPU time (both sides work) with the timers
+                   on, nothing read without them */
+                const cramp_night_group *g = &res.group[0];
+                if (profile)
+                    CHECK(g->reader_cpu_s > 0 && g->worker_cpu_s > 0 && g->reader_wait_s >= 0 &&
+                              g->worker_wait_s >= 0,
+                          "%s: calling thread CPU %g s, worker %g s", what, g->reader_cpu_s,
+                          g->worker_cpu_s);
+                else
+                    CHECK(g->reader_cpu_s == 0 && g->worker_cpu_s == 0 &&
+                              g->reader_wait_s == 0 && g->worker_wait_s == 0,
+                          "%s: thread times without --profile", what);
                 if (profile)
                     CHECK(res.profile.wall_s[CRAMP_STAGE_FILTER] > 0 &&
                               res.profile.wall_s[CRAMP_STAGE_ENVELOPE] > 0,
@@ -141,6 +157,41 @@ static void check(const sim *s, const char *name)
                 cramp_night_result_free(&res);
             }
     cramp_night_result_free(&ref);
+}
+
+/* 2 threads and the default part width on a night wider than one SIMD
+ * vector (12 channels: two vectors of 8 with AVX-512, three of 4 with AVX2):
+ * one part, the reader band-passing both vectors, one worker; the same
+ * bits as one thread. */
+static void check_wide(const sim *s)
+{
+    cramp_night_result ref, res;
+    cramp_error err;
+    default_width = 1;
+    cramp_status st = run(s, 1, 4096, 0, NULL, 0, &ref, &err);
+    CHECK(st == CRAMP_OK, "12 channels, one thread: %s", err.message);
+    if (st == CRAMP_OK) {
+        st = run(s, 2, 4096, 1, NULL, 0, &res, &err);
+        CHECK(st == CRAMP_OK, "12 channels, 2 threads: %s", err.message);
+    }
+    if (st == CRAMP_OK) {
+        CHECK(ref.n_episodes > 0, "12 channels: no episodes, nothing to compare");
+        CHECK(res.n_episodes == ref.n_episodes &&
+                  memcmp(res.episodes, ref.episodes, ref.n_episodes * sizeof *ref.episodes) == 0,
+              "12 channels, 2 threads: the episodes differ from one thread's");
+        CHECK(memcmp(&res.summary, &ref.summary, sizeof ref.summary) == 0,
+              "12 channels, 2 threads: the summary differs");
+        CHECK(res.group[0].parts == 1 && res.group[0].threads == 1,
+              "12 channels, 2 threads, default width: %zu parts on %zu workers, not one part "
+              "on one worker",
+              res.group[0].parts, res.group[0].threads);
+        CHECK(res.group[0].reader_cpu_s > 0 && res.group[0].worker_cpu_s > 0,
+              "12 channels, 2 threads: thread CPU %g and %g s", res.group[0].reader_cpu_s,
+              res.group[0].worker_cpu_s);
+        cramp_night_result_free(&res);
+    }
+    cramp_night_result_free(&ref);
+    default_width = 0;
 }
 
 int main(void)
@@ -154,6 +205,10 @@ int main(void)
     /* 60 Hz at 1 kHz: not a whole number of samples, notches in the band-pass */
     if (simulate(&s, 3, 60, 12)) {
         check(&s, "3 channels, 60 Hz mains (notch cascade)");
+        free(s.x);
+    }
+    if (simulate(&s, 12, 50, 13)) {
+        check_wide(&s);
         free(s.x);
     }
     return cramp_test_finish("night_cut");

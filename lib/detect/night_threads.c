@@ -1,0 +1,768 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Step 4 of the night driver (cramp/night.h, night.c): one rate group's
+ * detectors, in the calling thread or on worker threads: the parts (a
+ * detector over whole SIMD vectors of channels), the rings of blocks between
+ * the reading thread and the workers, the pipelined part (filter stage and
+ * rest on two workers) and the 2-thread cut of the filter stage (the reader
+ * band-passes; the comb and motion band go where the measured thread CPU
+ * time balances the two threads). */
+#define _POSIX_C_SOURCE 200809L
+#include "cramp/night.h"
+#include "core/internal.h"
+#include "detect/detect_internal.h"
+#include "detect/night_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One detector over channels [first, first + n) of a group. The calling
+ * thread sets it up; with worker threads one worker then owns it (detector,
+ * buffers, segments, status) until the join. */
+typedef struct part {
+    const cramp_night_group *g;
+    size_t first, n;
+    cramp_detector *d;
+    float *buf;               /* block_frames x n, its channels of a block; NULL
+                                 when the part is the whole group */
+    size_t buf_frames;
+    cramp_activity *tmp;
+    size_t tcap;
+    cramp__seg_list segs;
+    cramp_status st;
+    cramp_error err;
+    const float *prime;       /* the group's first minute (primed x g->n) */
+    struct ring *ring;        /* NULL: run by the calling thread */
+    pthread_t tid;
+    /* a pipelined part: the filter stage on one worker (tid, writing
+       `stage`), the rest of the detector on another (tid2, reading it) */
+    struct ring *stage;       /* NULL: one worker runs the whole detector */
+    pthread_t tid2;
+    int prof;                 /* profiling */
+    cramp_status st_filter;   /* the filter worker's status (st: the other's) */
+    struct cut *cut;          /* 2 threads, one part: the measured costs
+                                 that move the cut (NULL: no cut moves) */
+    double late_s;            /* the filter stages the second worker ran:
+                                 their time (profiling) */
+    double cpu_s[2], wait_s[2]; /* profiling: the CPU time of its worker
+                                 threads (tid, tid2) and their wall time
+                                 waiting for a block, s */
+} part;
+
+/* Its channels of frames (interleaved over the group's g->n) into p->buf. */
+static const float *part_frames(part *p, const float *frames, size_t k)
+{
+    if (!p->buf) return frames;
+    const size_t gn = p->g->n, n = p->n;
+    const float *src = frames + p->first;
+    for (size_t i = 0; i < k; i++)
+        for (size_t c = 0; c < n; c++) p->buf[i * n + c] = src[i * gn + c];
+    return p->buf;
+}
+
+static cramp_status part_prime(part *p)
+{
+    const size_t primed = p->g->primed, chunk = p->buf ? p->buf_frames : primed;
+    for (size_t i = 0; i < primed || i == 0; i += chunk) {
+        const size_t k = primed - i < chunk ? primed - i : chunk;
+        cramp_status st = cramp_detector_prime(p->d, part_frames(p, p->prime + i * p->g->n, k), k);
+        if (st != CRAMP_OK || k == 0) return st;
+    }
+    return CRAMP_OK;
+}
+
+/* The segments in tmp[0..m) to p->segs, in the night's channel order. */
+static cramp_status part_keep(part *p, size_t m)
+{
+    for (size_t q = 0; q < m; q++) {
+        p->tmp[q].channel = p->g->member[p->first + p->tmp[q].channel];
+        if (cramp__night_push(&p->segs, &p->tmp[q]) != CRAMP_OK) return CRAMP_ENOMEM;
+    }
+    return CRAMP_OK;
+}
+
+/* One block (k > 0 frames of the group), or the end (k == 0). */
+static cramp_status part_block(part *p, const float *frames, size_t k)
+{
+    size_t m = 0;
+    if (k == 0) {
+        cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
+    } else if (cramp_detector_process(p->d, part_frames(p, frames, k), k, p->tmp, p->tcap, &m) !=
+               CRAMP_OK) {
+        return CRAMP_ERANGE;
+    }
+    return part_keep(p, m);
+}
+
+/* Blocks in flight between the calling thread (reads) and the workers. A
+ * slot is refilled once every part has processed it (left[s] == 0). */
+typedef struct ring {
+    pthread_mutex_t mu;
+    pthread_cond_t filled_cv, free_cv;
+    float *slot[CRAMP_NIGHT_RING_BLOCKS];
+    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
+    size_t left[CRAMP_NIGHT_RING_BLOCKS];
+    unsigned late[CRAMP_NIGHT_RING_BLOCKS]; /* a stage ring's: the filter stages
+                                 (CRAMP__FILTER_*) left to its reader, per slot;
+                                 written before the slot is published */
+    uint64_t filled;          /* blocks published */
+    int stop;                 /* a read or a worker failed: everybody stops */
+} ring;
+
+static void ring_stop(ring *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = 1;
+    pthread_cond_broadcast(&q->filled_cv);
+    pthread_cond_broadcast(&q->free_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* A ring of CRAMP_NIGHT_RING_BLOCKS slots of `floats` floats each; CRAMP_OK
+ * or CRAMP_ENOMEM. */
+static cramp_status ring_init(ring *q, size_t floats)
+{
+    memset(q, 0, sizeof *q);
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
+        if (!(q->slot[s] = malloc((floats ? floats : 1) * sizeof *q->slot[s]))) goto bad;
+    if (pthread_mutex_init(&q->mu, NULL) != 0) goto bad;
+    pthread_cond_init(&q->filled_cv, NULL);
+    pthread_cond_init(&q->free_cv, NULL);
+    return CRAMP_OK;
+bad:
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    memset(q, 0, sizeof *q);
+    return CRAMP_ENOMEM;
+}
+
+static void ring_free(ring *q)
+{
+    if (!q->slot[0]) return;
+    pthread_cond_destroy(&q->filled_cv);
+    pthread_cond_destroy(&q->free_cv);
+    pthread_mutex_destroy(&q->mu);
+    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    memset(q, 0, sizeof *q);
+}
+
+/* Waits until block seq is published in q; its frames, or SIZE_MAX when
+ * the run stops. The wall time it waited added to *wait when wait is not
+ * NULL. */
+static size_t ring_take(ring *q, uint64_t seq, double *wait)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    if (wait && q->filled <= seq && !q->stop) {
+        const double t0 = cramp_clock_s();
+        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
+        *wait += cramp_clock_s() - t0;
+    }
+    while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
+    const size_t k = q->stop ? SIZE_MAX : q->frames[s];
+    pthread_mutex_unlock(&q->mu);
+    return k;
+}
+
+/* One reader is done with block seq of q. */
+static void ring_release(ring *q, uint64_t seq)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Waits until slot seq of q is free for writing; 0 when the run stops. The
+ * wall time it waited added to *wait when wait is not NULL. */
+static int ring_wait_free(ring *q, uint64_t seq, double *wait)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    if (wait && q->left[s] > 0 && !q->stop) {
+        const double t0 = cramp_clock_s();
+        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
+        *wait += cramp_clock_s() - t0;
+    }
+    while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
+    const int go = !q->stop;
+    pthread_mutex_unlock(&q->mu);
+    return go;
+}
+
+/* Publishes block seq of q (k frames) to `readers` readers. */
+static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
+{
+    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    pthread_mutex_lock(&q->mu);
+    q->frames[s] = k;
+    q->left[s] = readers;
+    q->filled = seq + 1;
+    pthread_cond_broadcast(&q->filled_cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* The filter stage of a pipelined part over one block: in (k frames of its
+ * n channels; may be the slot's first third) into a stage-ring slot (the
+ * finite input, the band and the motion band, buf_frames x n each),
+ * CRAMP__CHUNK frames at a time as cramp_detector_process does; the comb
+ * and motion band only when in `stages` (CRAMP__FILTER_*). The status in
+ * p->st_filter. */
+static cramp_status filter_block(part *p, unsigned stages, const float *in, size_t k,
+                                 float *slot)
+{
+    const size_t n = p->n, bf = p->buf_frames;
+    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
+    for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
+        const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+        const float *r = cramp__detector_filter(p->d, stages, in + i * n, m,
+                                                raw + i * n, band + i * n, motion + i * n,
+                                                &p->st_filter);
+        if (p->st_filter != CRAMP_OK) return p->st_filter;
+        if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+    }
+    return CRAMP_OK;
+}
+
+/* The thread's CPU time, s (the cut's costs: not inflated when another
+ * process takes the core). */
+static double thread_cpu_s(void)
+{
+    struct timespec t;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Filter stages a filter_block call left out (`stages`, CRAMP__FILTER_*) on
+ * a stage-ring slot of k frames, each stage CRAMP__CHUNK frames at a time
+ * as filter_block did (each filter sees the same calls). Each stage's
+ * thread CPU time per frame into cpu[0] (comb), cpu[1] (motion band) when
+ * cpu is not NULL; the wall time added to *wall when it is not NULL. */
+static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k, double *cpu,
+                                double *wall)
+{
+    const size_t n = p->n, bf = p->buf_frames;
+    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
+    const double t0 = wall ? cramp_clock_s() : 0;
+    cramp_status st = CRAMP_OK;
+    for (unsigned b = 0; b < 2 && st == CRAMP_OK; b++) {
+        const unsigned one = b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB;
+        if (!(stages & one)) continue;
+        const double c0 = cpu ? thread_cpu_s() : 0;
+        for (size_t i = 0; i < k && st == CRAMP_OK; i += CRAMP__CHUNK) {
+            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+            st = cramp__detector_filter_late(p->d, one, raw + i * n, band + i * n,
+                                             motion + i * n, m);
+        }
+        if (cpu) cpu[b] = (thread_cpu_s() - c0) / (double)k;
+    }
+    if (wall) *wall += cramp_clock_s() - t0;
+    return st;
+}
+
+/* Where a 2-thread run cuts the filter stage (run_read_filter): the reader
+ * reads and band-passes, the worker runs the rest of the detector, and the
+ * comb and motion band go to whichever side makes the longer one shortest,
+ * by thread CPU time per frame measured as the run goes (so a costly read, a
+ * notch cascade in the band-pass or another channel count move the cut).
+ * Averages over the last blocks; under the stage ring's mutex. */
+typedef struct cut {
+    double reader, worker;    /* per frame, without the comb and motion band */
+    double stage[2];          /* comb, motion band: per frame, on either side */
+    unsigned late;            /* the stages the worker runs now */
+    unsigned seen;            /* measured at least once: 1 << CUT_READER etc. */
+} cut;
+
+enum { CUT_COMB, CUT_MOTION, CUT_READER, CUT_WORKER };
+
+/* Blocks timed: one in CUT_SAMPLE (a thread's CPU clock is a system call,
+ * about 0.5 us here: on every block, 4 % of the work of 8 channels). */
+#define CUT_SAMPLE 4
+
+/* One measurement of `what` (CUT_*) into its average of about the last 8
+ * timed blocks. */
+static void cut_average(cut *c, unsigned what, double v)
+{
+    double *avg = what == CUT_READER ? &c->reader : what == CUT_WORKER ? &c->worker : &c->stage[what];
+    if (!(c->seen & (1u << what))) {
+        *avg = v;
+    } else {
+        /* a block that took the thread more than twice as long (a page
+           fault, a cold cache) counts as twice */
+        *avg += ((v < 2 * *avg ? v : 2 * *avg) - *avg) / 8;
+    }
+    c->seen |= 1u << what;
+}
+
+/* One timed block of one side (CUT_READER, CUT_WORKER): `all` its thread
+ * CPU time per frame, stage[] that of the stages in `ran` (CRAMP__FILTER_*)
+ * within it; under mu. */
+static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned ran,
+                         const double stage[2], double all)
+{
+    pthread_mutex_lock(mu);
+    cut_average(c, side, all - stage[0] - stage[1]);
+    for (unsigned b = 0; b < 2; b++)
+        if (ran & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB)) cut_average(c, b, stage[b]);
+    pthread_mutex_unlock(mu);
+}
+
+/* The longer side's time per frame with the worker running `late`. */
+static double cut_span(const cut *c, unsigned late)
+{
+    double r = c->reader, w = c->worker;
+    for (unsigned b = 0; b < 2; b++) {
+        if (late & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
+            w += c->stage[b];
+        else
+            r += c->stage[b];
+    }
+    return r > w ? r : w;
+}
+
+/* The stages the worker should run next: the shortest span, kept unless
+ * another is shorter by more than 3 % (no moving back and forth on noise). */
+static unsigned cut_choose(const cut *c)
+{
+    unsigned best = c->late;
+    if (c->seen != 15u) return best;
+    for (unsigned late = 0; late <= CRAMP__FILTER_ALL; late++)
+        if (cut_span(c, late) < cut_span(c, best)) best = late;
+    return cut_span(c, best) < 0.97 * cut_span(c, c->late) ? best : c->late;
+}
+
+/* A pipelined part's first worker: primes, then runs the filter stage on
+ * each block of the group's ring into the part's stage ring (a slot: the
+ * finite input, the band and the motion band, buf_frames x n each). */
+static void filter_loop(part *p)
+{
+    ring *q = p->ring, *out = p->stage;
+    double *wait = p->prof ? &p->wait_s[0] : NULL;
+    if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    for (uint64_t seq = 0;; seq++) {
+        const size_t k = ring_take(q, seq, wait);
+        if (k == SIZE_MAX || !ring_wait_free(out, seq, wait)) break;
+        const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
+        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) !=
+            CRAMP_OK)
+            goto fail;
+        ring_release(q, seq);
+        ring_publish(out, seq, k, 1);
+        if (k == 0) return;
+    }
+    ring_stop(out); /* the group's ring stopped */
+    return;
+fail:
+    ring_stop(q);
+    ring_stop(out);
+}
+
+/* A worker thread's end: its CPU time into p->cpu_s[which] (profiling). */
+static void *worker_end(part *p, int which)
+{
+    if (p->prof) p->cpu_s[which] = thread_cpu_s();
+    return NULL;
+}
+
+static void *filter_worker(void *arg)
+{
+    filter_loop(arg);
+    return worker_end(arg, 0);
+}
+
+/* A pipelined part's second worker: the rest of the detector on the filter
+ * stage's blocks, then the end. */
+static void rest_loop(part *p)
+{
+    ring *q = p->stage;
+    double *wait = p->prof ? &p->wait_s[1] : NULL;
+    const size_t n = p->n, bf = p->buf_frames;
+    for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its release, the work and the
+           hand-over's system calls (not the sleep) */
+        const int timed = p->cut && seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
+        double stage[2] = {0, 0};
+        unsigned late = 0;
+        const size_t k = ring_take(q, seq, wait);
+        if (k == SIZE_MAX) return;
+        size_t m = 0;
+        if (k == 0) {
+            cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
+        } else {
+            const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+            float *raw = q->slot[s];
+            late = q->late[s];
+            if (late && (p->st = filter_late(p, late, raw, k, timed ? stage : NULL,
+                                             p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
+                if (p->ring) ring_stop(p->ring);
+                ring_stop(q);
+                return;
+            }
+            cramp__detector_begin(p->d, p->tmp, p->tcap);
+            cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
+            m = cramp__detector_outputs(p->d);
+        }
+        if ((p->st = part_keep(p, m)) != CRAMP_OK) {
+            if (p->ring) ring_stop(p->ring);
+            ring_stop(q);
+            return;
+        }
+        if (k == 0) return;
+        ring_release(q, seq);
+        if (timed)
+            cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
+                         (thread_cpu_s() - c0) / (double)k);
+    }
+}
+
+static void *rest_worker(void *arg)
+{
+    rest_loop(arg);
+    return worker_end(arg, 1);
+}
+
+static void part_loop(part *p)
+{
+    ring *q = p->ring;
+    if ((p->st = part_prime(p)) != CRAMP_OK) {
+        ring_stop(q);
+        return;
+    }
+    for (uint64_t seq = 0;; seq++) {
+        const size_t k = ring_take(q, seq, p->prof ? &p->wait_s[0] : NULL);
+        if (k == SIZE_MAX) return;
+        if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
+            ring_stop(q);
+            return;
+        }
+        if (k == 0) return;
+        ring_release(q, seq);
+    }
+}
+
+static void *part_worker(void *arg)
+{
+    part_loop(arg);
+    return worker_end(arg, 0);
+}
+
+/* Worker threads for a run: opt->threads, 0 = one per online core. */
+static size_t night_threads(const cramp_night_options *o)
+{
+    if (o->threads) return o->threads;
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1 ? (size_t)n : 1;
+}
+
+/* Channels per part: opt->part_channels, or the lanes of the filters' vector
+ * (the filters run on the best path; a part narrower than it costs as much
+ * per frame as a full vector). */
+static size_t part_width(const cramp_night_options *o)
+{
+    if (o->part_channels) return o->part_channels;
+    switch (cramp_simd_best()) {
+    case CRAMP_SIMD_AVX512: return 8;
+    case CRAMP_SIMD_AVX2: return 4;
+    default: return 1;
+    }
+}
+
+/* After a block of k frames is read: on_block, the group's frame count and
+ * the progress (done_s of total_s seconds done before this group). */
+static void block_read(const cramp_night_options *o, cramp_night_group *g, const float *frames,
+                       size_t k, double done_s, double total_s)
+{
+    if (k == 0) return;
+    if (o->on_block) o->on_block(o->block_user, g, frames, k);
+    g->frames += k;
+    if (o->progress && total_s > 0)
+        o->progress(o->progress_user, fmin(1.0, (done_s + (double)g->frames / g->fs) / total_s));
+}
+
+/* Reads the group's blocks into the ring until the end, a failure or a stop;
+ * the calling thread's side of a threaded group. */
+static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_options *o,
+                              cramp_night_group *g, const size_t *idx, ring *q, size_t parts,
+                              double done_s, double total_s, cramp_error *err,
+                              cramp_profile *prof)
+{
+    for (uint64_t seq = 0;; seq++) {
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        /* a stop: a worker failed, its status is the run's */
+        if (!ring_wait_free(q, seq, prof ? &g->reader_wait_s : NULL)) return CRAMP_OK;
+        size_t k = 0;
+        cramp_status st =
+            cramp__night_read(src, idx, g->n, q->slot[s], o->block_frames, &k, err, prof);
+        if (st != CRAMP_OK) {
+            ring_stop(q);
+            return st;
+        }
+        block_read(o, g, q->slot[s], k, done_s, total_s);
+        ring_publish(q, seq, k, parts);
+        if (k == 0) return CRAMP_OK;
+    }
+}
+
+/* The group's parts on worker threads (two for a pipelined part), the
+ * calling thread reading. */
+static cramp_status run_threaded(const cramp_night_source *src, const cramp_night_options *o,
+                                 cramp_night_group *g, const size_t *idx, part *pt, size_t np,
+                                 size_t piped, double done_s, double total_s, cramp_error *err,
+                                 cramp_profile *prof)
+{
+    ring q;
+    ring stage[CRAMP_DETECT_MAX_CHANNELS];
+    memset(stage, 0, sizeof stage);
+    cramp_status st = ring_init(&q, o->block_frames * g->n);
+    for (size_t i = 0; i < piped && st == CRAMP_OK; i++)
+        st = ring_init(&stage[i], 3 * o->block_frames * pt[i].n);
+    if (st != CRAMP_OK) {
+        for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
+        ring_free(&q);
+        return cramp__fail(err, st, "out of memory");
+    }
+    size_t started = 0, threads = 0;
+    unsigned char second[CRAMP_DETECT_MAX_CHANNELS] = {0}; /* tid2 runs */
+    for (; started < np; started++) {
+        part *p = &pt[started];
+        p->ring = &q;
+        p->stage = started < piped ? &stage[started] : NULL;
+        if (pthread_create(&p->tid, NULL, p->stage ? filter_worker : part_worker, p) != 0) {
+            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
+                             threads);
+            ring_stop(&q);
+            break;
+        }
+        threads++;
+        if (p->stage && pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
+            st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (%zu running)",
+                             threads);
+            ring_stop(&q);
+            ring_stop(&stage[started]);
+            started++;
+            break;
+        }
+        if (p->stage) {
+            threads++;
+            second[started] = 1;
+        }
+    }
+    if (st == CRAMP_OK) st = feed_ring(src, o, g, idx, &q, np, done_s, total_s, err, prof);
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(pt[i].tid, NULL);
+        if (second[i]) pthread_join(pt[i].tid2, NULL);
+        if (pt[i].st == CRAMP_OK) pt[i].st = pt[i].st_filter;
+    }
+    g->threads = threads;
+    for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
+    ring_free(&q);
+    return st;
+}
+
+/* Two threads, one part: the calling thread reads each block straight into
+ * a stage-ring slot and band-passes it in place, one worker runs the rest of
+ * the detector on the block before (the pipeline of run_threaded without its
+ * third thread, for a machine with as many cores as threads); the mains comb
+ * and the motion band run on either side, where the measured costs say
+ * (struct cut; the slot's `late` says which on this block), or as `forced`
+ * says. Each filter and the rest see the same calls in the same order as in
+ * run_inline: the same bits. */
+static cramp_status run_read_filter(const cramp_night_source *src, const cramp_night_options *o,
+                                    cramp_night_group *g, const size_t *idx, part *p,
+                                    const cramp__night_forced_cut *forced, double done_s,
+                                    double total_s, cramp_error *err, cramp_profile *prof)
+{
+    ring out;
+    cramp_status st = ring_init(&out, 3 * p->buf_frames * p->n);
+    if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
+    if ((st = part_prime(p)) != CRAMP_OK) {
+        ring_free(&out);
+        return st;
+    }
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    p->ring = NULL;
+    p->stage = &out;
+    /* the cut starts with the comb on the worker (8 ch x 2 kHz, EDF,
+       AVX-512: about 0.37 s CPU each side over 4 h; with the comb on the
+       reader 0.44 against 0.31) and moves by the measured costs */
+    cut c;
+    memset(&c, 0, sizeof c);
+    c.late = CRAMP__FILTER_COMB;
+    p->cut = &c;
+    if (pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
+        ring_free(&out);
+        return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
+    }
+    for (uint64_t seq = 0;; seq++) {
+        /* a timed block: from here to its publication, as the worker's */
+        const int timed = seq % CUT_SAMPLE == 0;
+        const double c0 = timed ? thread_cpu_s() : 0;
+        double *wait = prof ? &g->reader_wait_s : NULL;
+        if (!ring_wait_free(&out, seq, wait)) break; /* the worker failed: its status */
+        if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
+            pthread_mutex_lock(&out.mu);
+            const size_t turn = (size_t)(seq / CRAMP__NIGHT_CUT_EVERY - 1);
+            const unsigned next = forced && forced->n
+                                      ? forced->late[turn % forced->n] & CRAMP__FILTER_ALL
+                                      : cut_choose(&c);
+            pthread_mutex_unlock(&out.mu);
+            /* a stage coming back to this thread: the worker first runs it
+               on every block it was given (c.late: this thread's alone) */
+            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1, wait)) break;
+            c.late = next;
+        }
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        /* read into the slot's input third: filtered in place, not copied */
+        float *slot = out.slot[s];
+        size_t k = 0;
+        st = cramp__night_read(src, idx, g->n, slot, o->block_frames, &k, err, prof);
+        if (st != CRAMP_OK) {
+            ring_stop(&out);
+            break;
+        }
+        block_read(o, g, slot, k, done_s, total_s);
+        const unsigned mine = CRAMP__FILTER_ALL & ~c.late;
+        double stage[2] = {0, 0};
+        if (filter_block(p, 0, slot, k, slot) != CRAMP_OK ||
+            (k > 0 && mine &&
+             (p->st_filter = filter_late(p, mine, slot, k, timed ? stage : NULL,
+                                         prof ? &prof->wall_s[CRAMP_STAGE_FILTER] : NULL)) !=
+                 CRAMP_OK)) {
+            ring_stop(&out);
+            break;
+        }
+        out.late[s] = c.late;
+        ring_publish(&out, seq, k, 1);
+        if (k == 0) break;
+        if (timed)
+            cut_measured(&c, &out.mu, CUT_READER, mine, stage, (thread_cpu_s() - c0) / (double)k);
+    }
+    pthread_join(p->tid2, NULL);
+    if (p->st == CRAMP_OK) p->st = p->st_filter;
+    g->threads = 1;
+    ring_free(&out);
+    return st;
+}
+
+/* The group's one part in the calling thread: read, process, one block at a
+ * time. */
+static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
+                               cramp_night_group *g, const size_t *idx, part *p, float *buf,
+                               double done_s, double total_s, cramp_error *err,
+                               cramp_profile *prof)
+{
+    cramp_status st = part_prime(p);
+    if (st != CRAMP_OK) return st;
+    for (;;) {
+        size_t k = 0;
+        st = cramp__night_read(src, idx, g->n, buf, o->block_frames, &k, err, prof);
+        if (st != CRAMP_OK) return st;
+        block_read(o, g, buf, k, done_s, total_s);
+        if ((p->st = part_block(p, buf, k)) != CRAMP_OK || k == 0) return p->st;
+    }
+}
+
+/* Step 4 for group g: split, create, prime, rewind, run, finish, renumber;
+ * the segments appended to segs. */
+cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_night_options *o,
+                                    const cramp__night_forced_cut *forced,
+                                    cramp_night_result *r, cramp_night_group *g,
+                                    const float *prime, float *buf, double *done_s,
+                                    double total_s, cramp__seg_list *segs, cramp_error *err)
+{
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
+    size_t idx[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t k = 0; k < g->n; k++) {
+        idx[k] = r->channel_index[g->member[k]];
+        info[k] = r->channel[g->member[k]];
+    }
+    cramp_profile *prof = o->profile ? &r->profile : NULL;
+    const double cpu0 = prof ? thread_cpu_s() : 0;
+    /* parts: whole vectors of channels, spread evenly over the threads; with
+     * threads, even one part runs on a worker while this thread reads. On
+     * exactly 2 threads (part width not given) the group is one part
+     * whatever its width (run_read_filter: this thread reads and
+     * band-passes every vector of channels, one worker runs the rest): no
+     * copy of each part's channels, no per-tick work done twice, two busy
+     * threads instead of three on two cores (16 ch x 4 kHz, 2-core KVM
+     * under load, thread CPU: 0.36-0.41 s on the busier of the two against
+     * 0.36-0.47 s, half of the three threads' total, for two parts of 8
+     * channels; bench/README.md, h16z) */
+    const size_t threads = night_threads(o);
+    const size_t w = threads == 2 && !o->part_channels ? g->n : part_width(o);
+    const size_t vectors = (g->n + w - 1) / w;
+    size_t np = threads < vectors ? threads : vectors;
+    if (np < 1 || threads < 2) np = 1;
+    /* threads left over: the first parts run as a pipeline of two workers,
+     * the filter stage on one block while the rest of the detector runs on
+     * the one before */
+    const size_t piped = threads < 2 ? 0 : threads - np < np ? threads - np : np;
+    part pt[CRAMP_DETECT_MAX_CHANNELS];
+    memset(pt, 0, sizeof pt);
+    cramp_status st = CRAMP_OK;
+    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
+        part *p = &pt[i];
+        const size_t v0 = i * vectors / np, v1 = (i + 1) * vectors / np;
+        p->g = g;
+        p->first = v0 * w;
+        p->n = (v1 * w < g->n ? v1 * w : g->n) - p->first;
+        p->prime = prime;
+        cramp_error e;
+        memset(&e, 0, sizeof e);
+        st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);
+        if (st != CRAMP_OK) {
+            cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
+            break;
+        }
+        if (prof) cramp_detector_set_profile(p->d, 1);
+        p->prof = prof != NULL;
+        p->tcap = cramp_detector_max_output(p->d, o->block_frames);
+        if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;
+        p->tmp = malloc(p->tcap * sizeof *p->tmp);
+        p->buf_frames = o->block_frames;
+        if (np > 1) p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
+        if (!p->tmp || (np > 1 && !p->buf)) st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+    }
+    g->parts = np;
+    if (st == CRAMP_OK) {
+        cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
+        st = cramp__night_rewind(src, idx, g->n, err, prof);
+    }
+    if (st == CRAMP_OK && threads == 2 && np == 1)
+        st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
+    else if (st == CRAMP_OK)
+        st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,
+                                        prof)
+                         : run_inline(src, o, g, idx, &pt[0], buf, *done_s, total_s, err, prof);
+    /* a worker's failure (the first part's, if several failed) */
+    for (size_t i = 0; i < np && st == CRAMP_OK; i++) {
+        if (pt[i].st == CRAMP_ENOMEM)
+            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        else if (pt[i].st != CRAMP_OK)
+            st = cramp__fail(err, pt[i].st, "%sdetector failed", cramp__night_prefix(o, pb, sizeof pb));
+    }
+    for (size_t i = 0; i < np; i++) {
+        for (size_t q = 0; q < pt[i].segs.n && st == CRAMP_OK; q++)
+            if (cramp__night_push(segs, &pt[i].segs.a[q]) != CRAMP_OK)
+                st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        free(pt[i].segs.a);
+        free(pt[i].tmp);
+        free(pt[i].buf);
+        if (prof && pt[i].d) cramp_detector_profile_add(pt[i].d, prof);
+        if (prof) prof->wall_s[CRAMP_STAGE_FILTER] += pt[i].late_s;
+        for (size_t j = 0; j < 2; j++) {
+            g->worker_cpu_s += pt[i].cpu_s[j];
+            g->worker_wait_s += pt[i].wait_s[j];
+        }
+        cramp_detector_destroy(pt[i].d);
+    }
+    if (prof) g->reader_cpu_s = thread_cpu_s() - cpu0;
+    *done_s += (double)g->frames / g->fs;
+    return st;
+}
+
