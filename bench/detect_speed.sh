@@ -225,7 +225,7 @@ for w in $nights; do
     done
     echo "$id $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/load.after"
     for t in $threads; do summarise "cramp$t-$id" "$id" "$t"; done
-    summarise "scipy-$id" "$id" 1
+    [ "$py_repeats" -gt 0 ] && summarise "scipy-$id" "$id" 1
     rm -f "$night"
 done
 
@@ -260,9 +260,10 @@ while read -r tag wall rss n cpu id thr; do
     awk -v t="${tag%%-*}" -v id="$id" -v n="$n" -v w="$wall" -v r="$rss" -v s="$s" -v c="$cpu" \
         -v th="$thr" -v sw="$sw" -v sc="$sc" \
         'BEGIN { pc = c > 0 ? sprintf("%.1f", s / c / 1e6) : "-"
-                 xc = c > 0 ? sprintf("%.1f", sc / c) : "-"
-                 printf "%-7s %-14s %3d %4d %8.2f %7.2f %11.1f %9s %10.1f %7.1f %8s\n", t, id,
-                 th, n, w, c, s / w / 1e6, pc, r / 1024, sw / w, xc }'
+                 xc = c > 0 && sc != "" ? sprintf("%.1f", sc / c) : "-"
+                 xw = sw != "" ? sprintf("%.1f", sw / w) : "-"
+                 printf "%-7s %-14s %3d %4d %8.2f %7.2f %11.1f %9s %10.1f %7s %8s\n", t, id,
+                 th, n, w, c, s / w / 1e6, pc, r / 1024, xw, xc }'
 done < "$work/results"
 echo "(wall and CPU (user + system): medians of the runs, process start to exit, SciPy"
 echo " imports included; M smp/s = channels x frames of the night / wall, M smp/CPUs the"
@@ -270,7 +271,7 @@ echo " same per CPU second; RSS: the largest of the runs; x SciPy = SciPy's medi
 echo " row's, same night, same run. CPU well below wall means other work shared the core:"
 echo " then the CPU-time columns are the closer estimate of an idle core, though not equal"
 echo " to it (other work also takes the caches and memory bandwidth).)"
-for w in $nights; do
+[ "$py_repeats" -gt 0 ] && for w in $nights; do
     m=${w%%:*}; rest=${w#*:}; c=${rest%%:*}; f=${rest#*:}
     "$python" -c 'import json, sys
 j = json.load(open(sys.argv[1]))
@@ -317,8 +318,14 @@ for l in open(sys.argv[4]):
 EOF
 fi
 echo
-echo "Agreement on the same night (cramp's table as the reference):"
-for w in $nights; do
+if [ "$py_repeats" -eq 0 ]; then
+    echo "(-R 0: scipy_detect.py not run, so no x SciPy figures and no agreement check)"
+    nights_agree=
+else
+    echo "Agreement on the same night (cramp's table as the reference):"
+    nights_agree=$nights
+fi
+for w in $nights_agree; do
     m=${w%%:*}; rest=${w#*:}; c=${rest%%:*}; f=${rest#*:}
     id="${m}m-${c}ch-${f}"
     "$python" - "$work/cramp1-$id.tsv" "$work/scipy-$id.tsv" "$id" <<'EOF'

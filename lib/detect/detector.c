@@ -687,7 +687,7 @@ const float *cramp__detector_filter(cramp_detector *d, unsigned stages, const fl
         *st = cramp__filter_process_pair(d->band_filter, d->motion_filter, d->comb, raw, band,
                                          motion, n);
     } else {
-        /* a cut between threads (night.c): the band-pass here, the rest where
+        /* a cut between threads (night_threads.c): the band-pass here, the rest where
            `stages` says */
         *st = cramp_filter_process(d->band_filter, raw, band, n);
         if (*st == CRAMP_OK) *st = cramp__detector_filter_late(d, stages, raw, band, motion, n);
