@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cramp/cramp.h"
+#include "detect_handmade.h"
 #include "testutil.h"
 
 typedef struct run_out {
@@ -283,18 +284,7 @@ static void test_quiet(void)
 
 static cramp_activity seg(size_t c, double on, double off, double rms)
 {
-    cramp_activity a;
-    memset(&a, 0, sizeof a);
-    a.channel = c;
-    a.onset_s = on;
-    a.offset_s = off;
-    a.rms_uv = rms;
-    a.rest_uv = 2;
-    a.bp_excess_uv2 = rms * rms - 4;
-    a.mnf_start_hz = a.mnf_end_hz = a.mdf_start_hz = a.mdf_end_hz = (double)NAN;
-    a.tonic_fraction = 1;
-    a.sub_bursts = 1;
-    return a;
+    return handmade_seg(c, on, off, rms);
 }
 
 static void test_rules(void)
@@ -303,10 +293,7 @@ static void test_rules(void)
     cramp_detect_config_default(&cfg);
     cfg.fs = 1000;
     cramp_detect_channel ch[4];
-    cramp_detect_channel_from_label("L-GAS", &ch[0]);
-    cramp_detect_channel_from_label("L-TA", &ch[1]);
-    cramp_detect_channel_from_label("R-GAS", &ch[2]);
-    cramp_detect_channel_from_label("R-TA", &ch[3]);
+    handmade_montage(ch);
     CHECK(ch[0].leg == 0 && ch[0].muscle == CRAMP_MUSCLE_GAS, "L-GAS");
     CHECK(ch[3].leg == 1 && ch[3].muscle == CRAMP_MUSCLE_TA, "R-TA");
     cramp_detect_channel x;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_handmade.h"
 #include "testutil.h"
 
 static uint64_t fnv1a(const char *s)
@@ -165,26 +166,13 @@ static void test_id(void)
 static cramp_activity seg(size_t channel, cramp_activity_kind kind, double on, double off,
                           double rms, double kurt, size_t blocks)
 {
-    cramp_activity s;
-    memset(&s, 0, sizeof s);
-    s.channel = channel;
+    cramp_activity s = handmade_seg(channel, on, off, rms);
     s.kind = kind;
-    s.onset_s = on;
-    s.offset_s = off;
-    s.rms_uv = rms;
-    s.rest_uv = 2;
-    s.peak_uv = 4 * rms;
-    s.env_peak_uv = 2 * rms;
-    s.bp_excess_uv2 = rms * rms - 4;
     s.kurtosis = kurt;
     s.kurtosis_blocks = blocks;
-    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
     if (kind == CRAMP_ACTIVITY_FLAT) s.flat_fraction = 1;
     if (kind == CRAMP_ACTIVITY_LF) s.lf_excess_uv2 = 900;
-    if (kind == CRAMP_ACTIVITY_EMG) {
-        s.tonic_fraction = 1;
-        s.sub_bursts = 1;
-    }
+    if (kind != CRAMP_ACTIVITY_EMG) s.tonic_fraction = 0, s.sub_bursts = 0, s.rises = 0;
     return s;
 }
 

@@ -22,28 +22,12 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_handmade.h"
 #include "testutil.h"
 
 static cramp_activity seg(size_t channel, double on, double off, double rms)
 {
-    cramp_activity s;
-    memset(&s, 0, sizeof s);
-    s.channel = channel;
-    s.kind = CRAMP_ACTIVITY_EMG;
-    s.onset_s = on;
-    s.offset_s = off;
-    s.rms_uv = rms;
-    s.rest_uv = 2;
-    s.peak_uv = 4 * rms;
-    s.env_peak_uv = 2 * rms;
-    s.bp_excess_uv2 = rms * rms - 4;
-    s.kurtosis = (double)NAN;
-    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
-    s.tonic_fraction = 1;
-    s.sub_bursts = 1;
-    s.env_mod_ratio = (double)NAN;
-    s.rise_interval_s = s.rise_cv = (double)NAN;
-    return s;
+    return handmade_seg(channel, on, off, rms);
 }
 
 /* The episode that starts within 0.5 s of t (NULL if none). */
@@ -60,10 +44,7 @@ int main(void)
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
     cramp_detect_channel ch[4];
-    cramp_detect_channel_from_label("L-GAS", &ch[0]);
-    cramp_detect_channel_from_label("L-TA", &ch[1]);
-    cramp_detect_channel_from_label("R-GAS", &ch[2]);
-    cramp_detect_channel_from_label("R-TA", &ch[3]);
+    handmade_montage(ch);
     cramp_activity act[] = {
         /* 100 s: turning over: R-GAS strongest, the left leg's muscles at
            0.35-0.4 of it for the same 30 s */

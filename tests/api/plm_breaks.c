@@ -17,30 +17,14 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_handmade.h"
 #include "testutil.h"
 
-enum { L_GAS = 0, L_TA, R_GAS, R_TA };
+enum { L_GAS = HM_L_GAS, L_TA = HM_L_TA, R_GAS = HM_R_GAS, R_TA = HM_R_TA };
 
 static cramp_activity seg(size_t channel, double on, double dur)
 {
-    cramp_activity s;
-    memset(&s, 0, sizeof s);
-    s.channel = channel;
-    s.kind = CRAMP_ACTIVITY_EMG;
-    s.onset_s = on;
-    s.offset_s = on + dur;
-    s.rms_uv = 40;
-    s.rest_uv = 2;
-    s.peak_uv = 160;
-    s.env_peak_uv = 80;
-    s.bp_excess_uv2 = 40 * 40 - 4;
-    s.kurtosis = (double)NAN;
-    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
-    s.tonic_fraction = 1;
-    s.sub_bursts = 1;
-    s.rises = 1;
-    s.rise_interval_s = s.rise_cv = (double)NAN;
-    return s;
+    return handmade_seg(channel, on, on + dur, 40);
 }
 
 static int by_onset(const void *a, const void *b)
@@ -63,10 +47,7 @@ static void expect(const cramp_activity *extra, size_t n, int want_plm, int want
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
     cramp_detect_channel ch[4];
-    cramp_detect_channel_from_label("L-GAS", &ch[0]);
-    cramp_detect_channel_from_label("L-TA", &ch[1]);
-    cramp_detect_channel_from_label("R-GAS", &ch[2]);
-    cramp_detect_channel_from_label("R-TA", &ch[3]);
+    handmade_montage(ch);
     cramp_episode *ep = NULL;
     size_t ne = 0;
     cramp_error err = {0};

@@ -20,29 +20,15 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_handmade.h"
 #include "testutil.h"
-
-enum { L_GAS = 0, L_TA, R_GAS, R_TA };
 
 static cramp_activity seg(double on, double dur, double tonic, size_t bursts)
 {
-    cramp_activity s;
-    memset(&s, 0, sizeof s);
-    s.channel = L_TA;
-    s.kind = CRAMP_ACTIVITY_EMG;
-    s.onset_s = on;
-    s.offset_s = on + dur;
-    s.rms_uv = 40;
-    s.rest_uv = 2;
-    s.peak_uv = 160;
-    s.env_peak_uv = 80;
-    s.bp_excess_uv2 = 40 * 40 - 4;
-    s.kurtosis = (double)NAN;
-    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
+    cramp_activity s = handmade_seg(HM_L_TA, on, on + dur, 40);
     s.tonic_fraction = tonic;
     s.sub_bursts = bursts;
     s.rises = bursts;
-    s.rise_interval_s = s.rise_cv = (double)NAN;
     return s;
 }
 
@@ -56,10 +42,7 @@ static void expect(const cramp_activity *a, size_t n, double env_window_s, const
     cfg.fs = 2000;
     cfg.env_window_s = env_window_s;
     cramp_detect_channel ch[4];
-    cramp_detect_channel_from_label("L-GAS", &ch[0]);
-    cramp_detect_channel_from_label("L-TA", &ch[1]);
-    cramp_detect_channel_from_label("R-GAS", &ch[2]);
-    cramp_detect_channel_from_label("R-TA", &ch[3]);
+    handmade_montage(ch);
     cramp_episode *ep = NULL;
     size_t ne = 0;
     cramp_error err = {0};

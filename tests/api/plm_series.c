@@ -21,27 +21,15 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "detect_handmade.h"
 #include "testutil.h"
 
 static cramp_activity lm(double on, double dur, double tonic)
 {
-    cramp_activity s;
-    memset(&s, 0, sizeof s);
-    s.channel = 1; /* L-TA */
-    s.kind = CRAMP_ACTIVITY_EMG;
-    s.onset_s = on;
-    s.offset_s = on + dur;
-    s.rms_uv = 40;
-    s.rest_uv = 2;
-    s.peak_uv = 160;
-    s.env_peak_uv = 80;
-    s.bp_excess_uv2 = 40 * 40 - 4;
-    s.kurtosis = (double)NAN;
-    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
+    cramp_activity s = handmade_seg(HM_L_TA, on, on + dur, 40);
     s.tonic_fraction = tonic;
     s.sub_bursts = tonic < 1 ? 3 : 1;
     s.rises = s.sub_bursts;
-    s.rise_interval_s = s.rise_cv = (double)NAN;
     return s;
 }
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by the api tests that hand the classifier made-up stage-1 segments
+ * (detect.c, detect_rules.c, detect_two_legs.c, plm_series.c, plm_breaks.c,
+ * plm_morphology.c): one EMG segment as cramp_detector would report it, and
+ * the four-channel montage L-GAS, L-TA, R-GAS, R-TA. */
+#ifndef CRAMP_TEST_DETECT_HANDMADE_H
+#define CRAMP_TEST_DETECT_HANDMADE_H
+
+#include <math.h>
+#include <string.h>
+
+#include "cramp/detect.h"
+
+enum { HM_L_GAS = 0, HM_L_TA, HM_R_GAS, HM_R_TA };
+
+/* An EMG segment of channel from on to off (s) at rms uV over a resting 2 uV:
+   peak 4 x rms, envelope peak 2 x rms, tonic throughout (one burst, one
+   rise); the measures a test does not set are NaN (kurtosis, spectra, rise
+   rhythm, movement modulation) or 0. */
+static inline cramp_activity handmade_seg(size_t channel, double on, double off, double rms)
+{
+    cramp_activity s;
+    memset(&s, 0, sizeof s);
+    s.channel = channel;
+    s.kind = CRAMP_ACTIVITY_EMG;
+    s.onset_s = on;
+    s.offset_s = off;
+    s.rms_uv = rms;
+    s.rest_uv = 2;
+    s.peak_uv = 4 * rms;
+    s.env_peak_uv = 2 * rms;
+    s.bp_excess_uv2 = rms * rms - 4;
+    s.kurtosis = (double)NAN;
+    s.mnf_start_hz = s.mdf_start_hz = s.mnf_end_hz = s.mdf_end_hz = (double)NAN;
+    s.tonic_fraction = 1;
+    s.sub_bursts = 1;
+    s.rises = 1;
+    s.rise_interval_s = s.rise_cv = (double)NAN;
+    s.env_mod_ratio = (double)NAN;
+    return s;
+}
+
+/* ch[0..4): L-GAS, L-TA, R-GAS, R-TA. */
+static inline void handmade_montage(cramp_detect_channel ch[4])
+{
+    static const char *const label[4] = {"L-GAS", "L-TA", "R-GAS", "R-TA"};
+    for (int c = 0; c < 4; c++) cramp_detect_channel_from_label(label[c], &ch[c]);
+}
+
+#endif
