@@ -396,6 +396,25 @@ static void add_class(char (*cls)[32], size_t *n, const eval_tally *t)
     }
 }
 
+/* One summary row: statistic `stat` (mean or worst, with `group` appended
+   after an @ when not NULL) of eval_summary s; worst_name: the variant of
+   the F1 minimum. */
+static void print_summary_row(const char *det, const char *cls, const eval_summary *s, int worst,
+                              const char *group, const char *worst_name)
+{
+    printf("summary\t%s\t%s\t%zu\t%s%s%s", det, cls, s->n_used, worst ? "worst" : "mean",
+           group ? "@" : "", group ? group : "");
+    for (int j = 0; j < 3; j++) {
+        double x[3] = {worst ? s->worst[j] : s->mean[j], worst ? s->worst_lo[j] : s->mean_lo[j],
+                       worst ? s->worst_hi[j] : s->mean_hi[j]};
+        for (int m = 0; m < 3; m++) {
+            putchar('\t');
+            eval_put(stdout, x[m]);
+        }
+    }
+    printf("\t%s\n", worst && worst_name ? worst_name : "-");
+}
+
 /* Montage groups of a variant's nights (bit per group seen). One or two
    channels (one muscle per leg or one leg) and three or more (calf and
    tibialis on a leg) are told apart in the figures because what separates a
@@ -438,19 +457,9 @@ static void summarize_by_montage(const vfile *f, eval_tally *ours, eval_tally *p
                 eval_summarize(sub, n, cls[q], boot, &s);
                 if (!s.n_used) continue;
                 for (int w = 0; w < 2; w++) {
-                    printf("summary\t%s\t%s\t%zu\t%s@%s", d ? "plain" : "ours", cls[q],
-                           s.n_used, w ? "worst" : "mean", gname[g]);
-                    for (int j = 0; j < 3; j++) {
-                        double x[3] = {w ? s.worst[j] : s.mean[j],
-                                       w ? s.worst_lo[j] : s.mean_lo[j],
-                                       w ? s.worst_hi[j] : s.mean_hi[j]};
-                        for (int m = 0; m < 3; m++) {
-                            putchar('\t');
-                            eval_put(stdout, x[m]);
-                        }
-                    }
-                    int wi = s.worst_index[2];
-                    printf("\t%s\n", w && wi >= 0 ? f->v[idx[wi]].name : "-");
+                    const int wi = s.worst_index[2];
+                    print_summary_row(d ? "plain" : "ours", cls[q], &s, w, gname[g],
+                                      wi >= 0 ? f->v[idx[wi]].name : NULL);
                 }
             }
     free(sub);
@@ -589,19 +598,8 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
             eval_summarize(tp[d], f->n_v, cls[q], &o->boot, &s[d]);
             if (!s[d].n_used) continue;
             for (int w = 0; w < 2; w++) {
-                printf("summary\t%s\t%s\t%zu\t%s", dn[d], cls[q], s[d].n_used,
-                       w ? "worst" : "mean");
-                for (int j = 0; j < 3; j++) {
-                    double x[3] = {w ? s[d].worst[j] : s[d].mean[j],
-                                   w ? s[d].worst_lo[j] : s[d].mean_lo[j],
-                                   w ? s[d].worst_hi[j] : s[d].mean_hi[j]};
-                    for (int m = 0; m < 3; m++) {
-                        putchar('\t');
-                        eval_put(stdout, x[m]);
-                    }
-                }
-                int wi = s[d].worst_index[2];
-                printf("\t%s\n", w && wi >= 0 ? f->v[wi].name : "-");
+                const int wi = s[d].worst_index[2];
+                print_summary_row(dn[d], cls[q], &s[d], w, NULL, wi >= 0 ? f->v[wi].name : NULL);
             }
         }
         /* ours ahead of plain, variant by variant (F1 point figures) */
