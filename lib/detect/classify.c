@@ -478,6 +478,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* rises against the burst's own peak (segments.c, h12j) */
     id_put(&t, "RISE_RATIO", CRAMP__RISE_RATIO);
     id_put(&t, "RHYTHMIC_BURST_MAX", 1); /* rises' bursts <= train_burst_max_s */
+    /* episodes.c (h12k): a precursor cut shorter than cramp_min_s is the
+       cramp's own recruitment ramp, kept in the episode */
+    id_put(&t, "RECRUITMENT_RAMP", 1);
     id_put(&t, "FRAG_STRUNG_BURST", 1);  /* potential-length rise bursts (h12j) */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */

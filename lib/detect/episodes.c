@@ -152,13 +152,21 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             cl_legs |= 1u << ch[s->channel].leg;
         if (s->offset_s > end) end = s->offset_s;
         channel_sums *q = &g[s->channel];
-        double dur = s->offset_s - s->onset_s;
+        double dur = s->offset_s - s->onset_s, ramp = 0;
         if (!q->has) {
             q->on = s->onset_s;
             q->mnf0 = s->mnf_start_hz;
             q->mdf0 = s->mdf_start_hz;
             q->t_first = s->onset_s;
             q->precursor = s->precursor_s;
+            /* a lead-in cut off as a precursor but shorter than a cramp's
+               minimum is the cramp's own recruitment ramp (docs/detect.md,
+               "Recruitment ramp"): the episode starts at its lead */
+            if (s->precursor_s > 0 && s->precursor_s < cfg->cramp_min_s) {
+                ramp = s->precursor_s;
+                q->on = s->onset_s - ramp;
+                q->precursor = 0;
+            }
         }
         q->has = 1;
         q->off = fmax(q->off, s->offset_s);
@@ -173,7 +181,9 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
         q->mnf1 = s->mnf_end_hz;
         q->mdf1 = s->mdf_end_hz;
         q->t_last = s->offset_s;
-        q->tonic += s->tonic_fraction * dur;
+        /* the segment's tonic share covers the ramp too (measured from the
+           crossing) */
+        q->tonic += s->tonic_fraction * (dur + ramp);
         q->bursts += s->sub_bursts ? s->sub_bursts : 1;
         if (dur > q->longest) {
             q->longest = dur;

@@ -79,6 +79,19 @@
  *            (a pause between it and a slow-onset cramp) stays an episode
  *            of its own; a weak cramp that runs without a pause into a
  *            much stronger contraction loses its start.
+ *            Recruitment ramp (issue 12, h12k; stage 2): a cut shorter
+ *            than cramp_min_s (5 s) is the cramp's own recruitment, not a
+ *            precursor: a few units fire first and more join over seconds
+ *            (Norris, Gasteiger and Chatfield 1957; Minetto et al. 2009),
+ *            bigger ones later (Henneman's size principle), so a window
+ *            can step far over a lead-in of one or two units; a precursor
+ *            is tens of seconds (41 +- 11 s, Chaney and Sherman) and a
+ *            contraction of its own, so it must last what a sustained
+ *            contraction must (cramp_min_s, as the part after the step).
+ *            The episode then starts at the segment's lead (the cut put
+ *            back; precursor_s 0; RMS and energies still from the step).
+ *            Limit: a true precursor whose part above the offset threshold
+ *            is under 5 s now starts the cramp early by that part.
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
