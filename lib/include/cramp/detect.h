@@ -553,7 +553,9 @@ typedef struct cramp_episode {
                                 of the rule that fired (docs/detect.md,
                                 "Confidence"); 0.5 on a threshold */
     double precursor_s;      /* main channel's lower-level lead-in cut off the
-                                start (cramp_activity.precursor_s), s; 0: none */
+                                start (cramp_activity.precursor_s), s; 0: none,
+                                or a cut under cramp_min_s put back as the
+                                cramp's recruitment ramp (h12k) */
     double env_mod_ratio;    /* the main channel's longest segment's
                                 cramp_activity.env_mod_ratio; NaN if none */
     double rise_burst_s;     /* the main channel's longest segment's
