@@ -43,6 +43,16 @@ const char *test_ref_path(const char *name);
 /* Path of a file under ../shared/data, or NULL when that folder is absent. */
 const char *test_shared_path(const char *rel);
 
+/* qsort comparator of doubles, ascending (no NaN among them). */
+int test_cmp_double(const void *a, const void *b);
+
+/* Type-7 quantile (cramp/baseline.h) q in [0, 1] of sorted a[0..n), n >= 1:
+ * the plain oracle the running quantiles are checked against. */
+double test_quantile7(const double *a, size_t n, double q);
+
+/* 1 when a and b have the same bits, or are both NaN. */
+int test_same_double(double a, double b);
+
 double test_rms_f(const float *x, size_t n);
 double test_rms_d(const double *x, size_t n);
 
