@@ -14,13 +14,10 @@ set -u
 CRAMP=${1:?usage: cli_batch.sh PATH/TO/cramp DATASETS_DIR}
 DATASETS=${2:?usage: cli_batch.sh PATH/TO/cramp DATASETS_DIR}
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 DATASETS=$(cd "$DATASETS" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-batch.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir batch
 
 # ---- the study: 18 nights in sub-XX/ses-1/, two bad files ------------------
 cat >events.scenario <<'SC'

@@ -14,13 +14,9 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_detect.sh PATH/TO/cramp [SHARED_DATA_DIR]}
 DATA=${2:-$TESTS_DIR/../../../shared/data}
 PY=/usr/bin/python3
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-detect.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir detect
 
 cat >night.scenario <<'SC'
 duration_min 30

@@ -14,14 +14,10 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_plot.sh PATH/TO/cramp DATASETS_DIR}
 DATASETS=${2:-$TESTS_DIR/../../datasets}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 DATASETS=$(cd "$DATASETS" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-plot.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir plot
 
 if ! command -v gnuplot >/dev/null; then
     echo "SKIP: gnuplot is not installed (package gnuplot-nox)"
