@@ -111,3 +111,12 @@ int test_same_double(double a, double b)
 {
     return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a);
 }
+
+const char *test_path_in(const char *dir, const char *name)
+{
+    static char buf[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}

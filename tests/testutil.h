@@ -37,6 +37,10 @@ double test_rng_normal(test_rng *r);   /* N(0, 1) */
  * *n, or NULL if the file can't be read. */
 double *test_read_numbers(const char *path, size_t *n);
 
+/* dir/name in one of 8 static buffers (of 512 bytes) used in turn: a path
+ * stays valid for the next 7 calls. For a test's scratch folder. */
+const char *test_path_in(const char *dir, const char *name);
+
 /* Path of a file in the committed reference folder, in a static buffer. */
 const char *test_ref_path(const char *name);
 
