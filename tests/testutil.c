@@ -92,3 +92,31 @@ double test_rms_d(const double *x, size_t n)
     for (size_t i = 0; i < n; i++) s += x[i] * x[i];
     return n ? sqrt(s / (double)n) : 0.0;
 }
+
+int test_cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double test_quantile7(const double *a, size_t n, double q)
+{
+    const double h = q * (double)(n - 1);
+    const size_t i = (size_t)h;
+    if (i + 1 >= n) return a[n - 1];
+    return a[i] + (h - (double)i) * (a[i + 1] - a[i]);
+}
+
+int test_same_double(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a);
+}
+
+const char *test_path_in(const char *dir, const char *name)
+{
+    static char buf[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}

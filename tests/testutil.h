@@ -37,11 +37,25 @@ double test_rng_normal(test_rng *r);   /* N(0, 1) */
  * *n, or NULL if the file can't be read. */
 double *test_read_numbers(const char *path, size_t *n);
 
+/* dir/name in one of 8 static buffers (of 512 bytes) used in turn: a path
+ * stays valid for the next 7 calls. For a test's scratch folder. */
+const char *test_path_in(const char *dir, const char *name);
+
 /* Path of a file in the committed reference folder, in a static buffer. */
 const char *test_ref_path(const char *name);
 
 /* Path of a file under ../shared/data, or NULL when that folder is absent. */
 const char *test_shared_path(const char *rel);
+
+/* qsort comparator of doubles, ascending (no NaN among them). */
+int test_cmp_double(const void *a, const void *b);
+
+/* Type-7 quantile (cramp/baseline.h) q in [0, 1] of sorted a[0..n), n >= 1:
+ * the plain oracle the running quantiles are checked against. */
+double test_quantile7(const double *a, size_t n, double q);
+
+/* 1 when a and b have the same bits, or are both NaN. */
+int test_same_double(double a, double b);
 
 double test_rms_f(const float *x, size_t n);
 double test_rms_d(const double *x, size_t n);

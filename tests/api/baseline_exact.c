@@ -16,21 +16,6 @@
 #include "cramp/baseline.h"
 #include "testutil.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Type-7 quantile of sorted a[0..n), n >= 1 (cramp/baseline.h). */
-static double quantile7(const double *a, size_t n, double q)
-{
-    const double h = q * (double)(n - 1);
-    const size_t i = (size_t)h;
-    if (i + 1 >= n) return a[n - 1];
-    return a[i] + (h - (double)i) * (a[i + 1] - a[i]);
-}
-
 /* The statistics of a block of the two frames x0, x1 (both finite). */
 static void block_stats(float x0, float x1, double *level, double *spread)
 {
@@ -42,8 +27,6 @@ static void block_stats(float x0, float x1, double *level, double *spread)
     *level = k0 + m1;
     *spread = sqrt(var);
 }
-
-static int same(double a, double b) { return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a); }
 
 /* A value from a small grid (ties) or a continuous one; NaN for a hole. */
 static float draw(test_rng *r)
@@ -94,12 +77,12 @@ int main(void)
                     sl[n] = ring_l[i];
                     ss[n++] = ring_s[i];
                 }
-            qsort(sl, n, sizeof *sl, cmp_double);
-            qsort(ss, n, sizeof *ss, cmp_double);
-            const double want_l = n >= warm ? quantile7(sl, n, q) : (double)NAN;
-            const double want_s = n >= warm ? quantile7(ss, n, q) : (double)NAN;
+            qsort(sl, n, sizeof *sl, test_cmp_double);
+            qsort(ss, n, sizeof *ss, test_cmp_double);
+            const double want_l = n >= warm ? test_quantile7(sl, n, q) : (double)NAN;
+            const double want_s = n >= warm ? test_quantile7(ss, n, q) : (double)NAN;
             const double got_l = cramp_baseline_level(b, 0), got_s = cramp_baseline_spread(b, 0);
-            CHECK(same(got_l, want_l) && same(got_s, want_s),
+            CHECK(test_same_double(got_l, want_l) && test_same_double(got_s, want_s),
                   "W=%zu q=%g block %zu: level %.17g spread %.17g, sorted afresh %.17g %.17g "
                   "(seed %llu)",
                   W, q, blk, got_l, got_s, want_l, want_s, seed);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the api tests that hand the classifier made-up stage-1 segments
  * (detect.c, detect_rules.c, detect_two_legs.c, plm_series.c, plm_breaks.c,
- * plm_morphology.c): one EMG segment as cramp_detector would report it, and
- * the four-channel montage L-GAS, L-TA, R-GAS, R-TA. */
+ * plm_morphology.c): one EMG segment as cramp_detector would report it, the
+ * four-channel montage L-GAS, L-TA, R-GAS, R-TA, and the classifier over it. */
 #ifndef CRAMP_TEST_DETECT_HANDMADE_H
 #define CRAMP_TEST_DETECT_HANDMADE_H
 
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "testutil.h"
 
 enum { HM_L_GAS = 0, HM_L_TA, HM_R_GAS, HM_R_TA };
 
@@ -45,6 +46,23 @@ static inline void handmade_montage(cramp_detect_channel ch[4])
 {
     static const char *const label[4] = {"L-GAS", "L-TA", "R-GAS", "R-TA"};
     for (int c = 0; c < 4; c++) cramp_detect_channel_from_label(label[c], &ch[c]);
+}
+
+/* Classifies a[0..n) (sorted by onset) with cfg over the montage's first
+   n_ch (1-4) channels; a failure is a failed CHECK naming what. The episodes
+   (malloc'd: the caller frees them) in *ep, their number returned. */
+static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t n_ch,
+                                       const cramp_detect_config *cfg, cramp_episode **ep,
+                                       const char *what)
+{
+    cramp_detect_channel ch[4];
+    handmade_montage(ch);
+    *ep = NULL;
+    size_t ne = 0;
+    cramp_error err = {0};
+    CHECK(cramp_detect_classify(a, n, ch, n_ch, cfg, ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
+          err.message);
+    return ne;
 }
 
 #endif

@@ -38,13 +38,6 @@ static double activity(int kind, double t)
     }
 }
 
-/* The signal's RMS: the 2-uV rest and the activity, independent. */
-static double level(int kind, double t)
-{
-    const double a = activity(kind, t);
-    return sqrt(4 + a * a);
-}
-
 int main(void)
 {
     static const char *name[] = {"20-s ramp", "abrupt", "3-s sub-threshold lead",
@@ -52,9 +45,7 @@ int main(void)
     static const double want[] = {60, 60, 67, 70}, tol[] = {0.25, 0.05, 0.25, 0.05};
     for (int kind = 0; kind < 4; kind++) {
         cramp_episode *ep = NULL;
-        cramp_detect_config cfg;
-        cramp_detect_config_default(&cfg);
-        size_t n = planted_run(level, kind, &cfg, &ep);
+        size_t n = planted_run_over_rest(activity, kind, &ep);
         CHECK(n != (size_t)-1, "%s: detector / classifier failed", name[kind]);
         const cramp_episode *c = n != (size_t)-1 ? planted_the_cramp(ep, n) : NULL;
         CHECK(c != NULL, "%s: not exactly one cramp among %zu episodes", name[kind], n);

@@ -23,11 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cramp/detect.h"
-#include "testutil.h"
-
-#define FS 1000.0
-#define MAX_ACT 8192
+#include "detect_planted.h"
 
 typedef struct plan {
     double t0, t1;      /* potentials from t0 to t1, s */
@@ -37,14 +33,22 @@ typedef struct plan {
     double tail_s;      /* each potential followed by this long at 5 uV; 0: none */
 } plan;
 
-/* Amplitude (uV RMS) of the planted activity at frame f; starts[] holds each
-   cell's potential start. */
-static double level(const plan *p, const double *starts, size_t ns, double t)
+/* A plan and each cell's potential start, starts[0..ns). */
+typedef struct planned {
+    const plan *p;
+    const double *starts;
+    size_t ns;
+} planned;
+
+/* Amplitude (uV RMS) of the planted activity at time t. */
+static double activity(const planned *w, double t)
 {
+    const plan *p = w->p;
     if (p->cell_s > 0 && t >= p->t0 && t < p->t1) {
         size_t k = (size_t)((t - p->t0) / p->cell_s);
-        if (k < ns && t >= starts[k] && t < starts[k] + 0.06) return 40;
-        if (k < ns && t >= starts[k] + 0.06 && t < starts[k] + 0.06 + p->tail_s) return 5;
+        if (k < w->ns && t >= w->starts[k] && t < w->starts[k] + 0.06) return 40;
+        if (k < w->ns && t >= w->starts[k] + 0.06 && t < w->starts[k] + 0.06 + p->tail_s)
+            return 5;
     }
     if (p->hft_t0 > 0 && t >= p->hft_t0 && t < p->hft_t0 + 12) {
         double u = fmod(t - p->hft_t0, 2.0);
@@ -53,14 +57,16 @@ static double level(const plan *p, const double *starts, size_t ns, double t)
     return 0;
 }
 
-/* Runs the detector and the classifier; the episodes (malloc'd) in *ep,
-   their number returned; (size_t)-1 on error. */
+/* The signal's RMS: the 2-uV rest plus the activity. */
+static double level(const void *ctx, double t) { return 2 + activity(ctx, t); }
+
+/* Runs the detector and the classifier (detect_planted.h); the potentials'
+   places and then the noise drawn from one generator seeded with seed; the
+   episodes (malloc'd) in *ep, their number returned; (size_t)-1 on error. */
 static size_t run(const plan *p, uint64_t seed, cramp_episode **ep)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
-    cfg.fs = FS;
-    cfg.mains_hz = 0;
     *ep = NULL;
     test_rng rng = {seed};
     size_t ns = p->cell_s > 0 ? (size_t)((p->t1 - p->t0) / p->cell_s) : 0;
@@ -68,38 +74,10 @@ static size_t run(const plan *p, uint64_t seed, cramp_episode **ep)
     if (!starts) return (size_t)-1;
     for (size_t k = 0; k < ns; k++)
         starts[k] = p->t0 + (double)k * p->cell_s + (p->cell_s - 0.06) * test_rng_uniform(&rng);
-    cramp_detector *d = NULL;
-    cramp_error err = {0};
-    if (cramp_detector_create(&d, 1, &cfg, NULL, &err) != CRAMP_OK) {
-        free(starts);
-        return (size_t)-1;
-    }
-    const size_t chunk = 1000, total = (size_t)(p->total_s * FS);
-    const size_t cap = cramp_detector_max_output(d, chunk) + 3;
-    float *buf = malloc(chunk * sizeof *buf);
-    cramp_activity *tmp = malloc(cap * sizeof *tmp), *act = malloc(MAX_ACT * sizeof *act);
-    size_t n_act = 0, k = 0, bad = !buf || !tmp || !act;
-    for (size_t i = 0; !bad && i < total; i += chunk) {
-        for (size_t f = 0; f < chunk; f++) {
-            const double t = (double)(i + f) / FS;
-            buf[f] = (float)((2 + level(p, starts, ns, t)) * test_rng_normal(&rng));
-        }
-        if (cramp_detector_process(d, buf, chunk, tmp, cap, &k) != CRAMP_OK) bad = 1;
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    }
-    if (!bad && cramp_detector_finish(d, tmp, cap, &k) == CRAMP_OK)
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    else
-        bad = 1;
-    size_t ne = 0;
-    if (!bad && cramp_detect_classify(act, n_act, NULL, 1, &cfg, ep, &ne, &err) != CRAMP_OK)
-        bad = 1;
-    cramp_detector_destroy(d);
+    const planned w = {p, starts, ns};
+    const size_t n = planted_run_for(p->total_s, level, &w, &rng, &cfg, ep);
     free(starts);
-    free(buf);
-    free(tmp);
-    free(act);
-    return bad ? (size_t)-1 : ne;
+    return n;
 }
 
 static size_t count(const cramp_episode *ep, size_t n, cramp_event_type t, size_t *first)

@@ -35,21 +35,13 @@ static double activity(int kind, double t)
     return in < 0.3 ? 100 : kind == 0 ? 12 : 40;
 }
 
-static double level(int kind, double t)
-{
-    const double a = activity(kind, t);
-    return sqrt(4 + a * a);
-}
-
 int main(void)
 {
     static const char *name[] = {"train, 12-uV gaps", "train, 40-uV gaps", "steady 8 s",
                                  "1.6-s bursts"};
     for (int kind = 0; kind < 4; kind++) {
         cramp_episode *ep = NULL;
-        cramp_detect_config cfg;
-        cramp_detect_config_default(&cfg);
-        size_t n = planted_run(level, kind, &cfg, &ep);
+        size_t n = planted_run_over_rest(activity, kind, &ep);
         CHECK(n != (size_t)-1, "%s: detector / classifier failed", name[kind]);
         if (n == (size_t)-1) continue;
         /* the episode over 60-65 s (the train or the contraction) */

@@ -12,18 +12,11 @@
 #include <string.h>
 
 #include "cramp/night.h"
-#include "cramp/synth.h"
+#include "night_sim.h"
 #include "testutil.h"
 
-/* A simulated night in memory: frames, rates and channel descriptions. */
-typedef struct sim {
-    float *x;
-    size_t frames, channels;
-    double fs[CRAMP_DETECT_MAX_CHANNELS];
-    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
-} sim;
-
-static int simulate(sim *s, size_t channels, double fs, unsigned seed, double minutes)
+/* A night of the given channels, rate (Hz), seed and length (min). */
+static int simulate(night_sim *s, size_t channels, double fs, unsigned seed, double minutes)
 {
     char text[1024];
     snprintf(text, sizeof text,
@@ -32,36 +25,7 @@ static int simulate(sim *s, size_t channels, double fs, unsigned seed, double mi
              "plm_count 4 8\nburst_per_hour 200\nmovement_per_hour 30\n"
              "motion_per_hour 40\npop_per_hour 20\nclip_per_hour 10\nlost_per_hour 5\n",
              minutes, fs, channels, seed);
-    cramp_scenario sc;
-    cramp_scenario_default(&sc);
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    memset(s, 0, sizeof *s);
-    cramp_synth *sy = NULL;
-    if (cramp_scenario_parse(&sc, text, &err) != CRAMP_OK ||
-        cramp_synth_create(&sy, &sc, &err) != CRAMP_OK) {
-        CHECK(0, "simulate %zu channels: %s", channels, err.message);
-        return 0;
-    }
-    s->channels = cramp_synth_channels(sy);
-    const size_t total = (size_t)cramp_synth_total_frames(sy);
-    s->x = malloc(total * s->channels * sizeof *s->x);
-    if (!s->x) {
-        cramp_synth_destroy(sy);
-        CHECK(0, "out of memory");
-        return 0;
-    }
-    s->frames = cramp_synth_generate(sy, s->x, total);
-    for (size_t c = 0; c < s->channels; c++) {
-        s->fs[c] = cramp_synth_fs(sy);
-        cramp_detect_channel_from_label(cramp_synth_channel_label(sy, c), &s->info[c]);
-        s->info[c].phys_min = -sc.range_uv;
-        s->info[c].phys_max = sc.range_uv;
-    }
-    cramp_synth_destroy(sy);
-    CHECK(s->frames == total && s->channels == channels, "simulated %zu of %zu frames, %zu "
-          "channels", s->frames, total, s->channels);
-    return s->frames == total;
+    return night_sim_make(s, text, channels);
 }
 
 /* ---- a source of two rate groups, reading from the calling thread ------- */
@@ -70,7 +34,7 @@ static int simulate(sim *s, size_t channels, double fs, unsigned seed, double mi
  * rate). Every callback checks it runs in the thread that started the run;
  * reads fail from frame fail_at of any group on (SIZE_MAX: never). */
 typedef struct two {
-    const sim *a, *b;
+    const night_sim *a, *b;
     size_t pos_a, pos_b;
     pthread_t caller;
     size_t wrong_thread, blocks, fail_at;
@@ -82,7 +46,7 @@ static cramp_status two_read(void *user, const size_t *ch, size_t n, float *out,
     two *t = user;
     if (!pthread_equal(pthread_self(), t->caller)) t->wrong_thread++;
     const int in_a = ch[0] < t->a->channels;
-    const sim *s = in_a ? t->a : t->b;
+    const night_sim *s = in_a ? t->a : t->b;
     size_t *pos = in_a ? &t->pos_a : &t->pos_b;
     const size_t base = in_a ? 0 : t->a->channels;
     if (*pos >= t->fail_at) {
@@ -130,8 +94,9 @@ static void on_progress(void *user, double f)
 
 /* Runs the night made of a (and b, when not NULL) with the given threads,
  * part width and block size. */
-static cramp_status run(const sim *a, const sim *b, size_t threads, size_t part, size_t block,
-                        size_t fail_at, two *t, cramp_night_result *res, cramp_error *err)
+static cramp_status run(const night_sim *a, const night_sim *b, size_t threads, size_t part,
+                        size_t block, size_t fail_at, two *t, cramp_night_result *res,
+                        cramp_error *err)
 {
     memset(t, 0, sizeof *t);
     t->a = a;
@@ -184,7 +149,7 @@ static void same_night(const cramp_night_result *r, const cramp_night_result *q,
 }
 
 /* Every thread count and part width against one thread. */
-static void check_night(const sim *a, const sim *b, const char *name)
+static void check_night(const night_sim *a, const night_sim *b, const char *name)
 {
     two t;
     cramp_night_result ref;
@@ -236,7 +201,7 @@ static void check_night(const sim *a, const sim *b, const char *name)
 }
 
 /* A read failing mid-night ends a threaded run with its status and message. */
-static void check_failure(const sim *a)
+static void check_failure(const night_sim *a)
 {
     two t;
     cramp_night_result res;
@@ -258,7 +223,7 @@ static void check_failure(const sim *a)
 int main(void)
 {
     static const size_t channels[] = {1, 3, 8};
-    sim s[3];
+    night_sim s[3];
     for (size_t i = 0; i < 3; i++) {
         if (!simulate(&s[i], channels[i], 1000, 101 + (unsigned)i, 5)) return cramp_test_finish("night_threads");
         char name[64];
@@ -266,7 +231,7 @@ int main(void)
         check_night(&s[i], NULL, name);
     }
     /* two rate groups: the 3 channels at 1000 Hz, two more at 500 Hz */
-    sim slow;
+    night_sim slow;
     if (simulate(&slow, 2, 500, 7, 5)) {
         check_night(&s[1], &slow, "3 channels at 1000 Hz + 2 at 500 Hz");
         free(slow.x);

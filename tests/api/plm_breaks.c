@@ -46,13 +46,8 @@ static void expect(const cramp_activity *extra, size_t n, int want_plm, int want
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
-    cramp_detect_channel ch[4];
-    handmade_montage(ch);
     cramp_episode *ep = NULL;
-    size_t ne = 0;
-    cramp_error err = {0};
-    CHECK(cramp_detect_classify(a, na, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
-          err.message);
+    const size_t ne = handmade_classify(a, na, 4, &cfg, &ep, what);
     int plm = 0, series = 0;
     for (int i = 0; i < 5; i++)
         for (size_t k = 0; k < ne; k++)

@@ -41,13 +41,8 @@ static void expect(const cramp_activity *a, size_t n, double env_window_s, const
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
     cfg.env_window_s = env_window_s;
-    cramp_detect_channel ch[4];
-    handmade_montage(ch);
     cramp_episode *ep = NULL;
-    size_t ne = 0;
-    cramp_error err = {0};
-    CHECK(cramp_detect_classify(a, n, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
-          err.message);
+    const size_t ne = handmade_classify(a, n, 4, &cfg, &ep, what);
     for (size_t i = 0; i < n; i++) {
         int plm = 0, found = 0;
         for (size_t k = 0; k < ne; k++)

@@ -40,14 +40,9 @@ static void classify(const cramp_activity *act, size_t n, int *series, const cha
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
-    cramp_detect_channel ch[2];
-    cramp_detect_channel_from_label("L-GAS", &ch[0]);
-    cramp_detect_channel_from_label("L-TA", &ch[1]);
+    /* one leg: L-GAS, L-TA */
     cramp_episode *ep = NULL;
-    size_t ne = 0;
-    cramp_error err = {0};
-    CHECK(cramp_detect_classify(act, n, ch, 2, &cfg, &ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
-          err.message);
+    const size_t ne = handmade_classify(act, n, 2, &cfg, &ep, what);
     for (size_t i = 0; i < n; i++) {
         series[i] = -1;
         for (size_t k = 0; k < ne; k++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cramp/synth.h"
+#include "synth_make.h"
 #include "testutil.h"
 
 static const double PI = 3.14159265358979323846;
@@ -21,22 +22,7 @@ static const char *QUIET = "duration_min 2\n"
                            "movement_per_hour 0\nmotion_per_hour 0\npop_per_hour 0\n"
                            "clip_per_hour 0\nlost_per_hour 0\n";
 
-static cramp_synth *make(const char *extra)
-{
-    cramp_scenario sc;
-    cramp_scenario_default(&sc);
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    if (cramp_scenario_parse(&sc, QUIET, &err) != CRAMP_OK ||
-        (extra && cramp_scenario_parse(&sc, extra, &err) != CRAMP_OK)) {
-        CHECK(0, "scenario: %s", err.message);
-        return NULL;
-    }
-    cramp_synth *s = NULL;
-    cramp_status st = cramp_synth_create(&s, &sc, &err);
-    CHECK(st == CRAMP_OK, "create: %s", err.message);
-    return s;
-}
+static cramp_synth *make(const char *extra) { return synth_make(QUIET, extra); }
 
 /* The whole night (small ones only), interleaved. */
 static float *generate_all(cramp_synth *s, size_t *frames)

@@ -20,10 +20,7 @@ static char g_dir[64];
 
 static const char *write_file(const char *name, const char *text)
 {
-    static char path[8][160];
-    static int k;
-    char *p = path[k++ % 8];
-    snprintf(p, sizeof path[0], "%s/%s", g_dir, name);
+    const char *p = test_path_in(g_dir, name);
     FILE *f = fopen(p, "wb");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
         fprintf(stderr, "cannot write %s\n", p);

@@ -18,14 +18,7 @@
 
 static char g_dir[256];
 
-static const char *at(const char *name)
-{
-    static char buf[8][512];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", g_dir, name);
-    return buf[k];
-}
+static const char *at(const char *name) { return test_path_in(g_dir, name); }
 
 static void write_text(const char *path, const char *text)
 {

@@ -26,14 +26,7 @@
 
 static char g_dir[64];
 
-static const char *tpath(const char *name)
-{
-    static char buf[8][256];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", g_dir, name);
-    return buf[k];
-}
+static const char *tpath(const char *name) { return test_path_in(g_dir, name); }
 
 typedef enum { DATA_INT, DATA_FLOAT, DATA_DOUBLE } data_kind;
 

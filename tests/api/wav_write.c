@@ -22,14 +22,7 @@
 
 static char g_dir[64];
 
-static const char *tpath(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", g_dir, name);
-    return buf[k];
-}
+static const char *tpath(const char *name) { return test_path_in(g_dir, name); }
 
 /* Files in g_dir (temporaries included). */
 static int count_files(void)

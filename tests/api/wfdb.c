@@ -21,14 +21,7 @@
 
 static char g_dir[64];
 
-static const char *path_of(const char *name)
-{
-    static char path[8][160];
-    static int k;
-    char *p = path[k++ % 8];
-    snprintf(p, sizeof path[0], "%s/%s", g_dir, name);
-    return p;
-}
+static const char *path_of(const char *name) { return test_path_in(g_dir, name); }
 
 static void write_bytes(const char *name, const void *b, size_t n)
 {

@@ -7,40 +7,12 @@
 # With SHARED_DATA_DIR (../shared/data) present, real recordings are run too.
 set -u
 
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli.sh PATH/TO/cramp [SHARED_DATA_DIR]}
 DATA=${2:-}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-    [ -s err ] && sed 's/^/  stderr: /' err | head -5 >&2
-}
-
-# run ARGS...: runs cramp with stdout to ./out, stderr to ./err, code in $rc.
-run() {
-    "$CRAMP" "$@" >out 2>err
-    rc=$?
-}
-expect_rc() { # expect_rc CODE DESCRIPTION
-    if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi
-}
-expect_err() { # expect_err FIXED-STRING DESCRIPTION
-    if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi
-}
-expect_no_file() { # expect_no_file PATH DESCRIPTION: also no temporary beside it
-    local dir base
-    dir=$(dirname "$1")
-    base=$(basename "$1")
-    if [ -e "$1" ]; then bad "$2: $1 exists"; else ok; fi
-    if compgen -G "$dir/.$base.*" >/dev/null; then bad "$2: temporary file left in $dir"; else ok; fi
-}
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
+cli_workdir cli
 
 # ---- help, version, usage errors -------------------------------------------
 run --help

@@ -14,29 +14,17 @@ set -u
 CRAMP=${1:?usage: cli_batch.sh PATH/TO/cramp DATASETS_DIR}
 DATASETS=${2:?usage: cli_batch.sh PATH/TO/cramp DATASETS_DIR}
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 DATASETS=$(cd "$DATASETS" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-batch.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir batch
 
 # ---- the study: 18 nights in sub-XX/ses-1/, two bad files ------------------
-cat >events.scenario <<'SC'
-duration_min 3
-channels 4
-noise_uv 2
+{
+    quiet_scenario 3 1000 4 1
+    cat <<'SC'
 mains_hz 50
 mains_uv 5
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
 event cramp 60 30 1
 event plm 110 2 2 excitation=25
 event plm 132 1.5 2 excitation=25
@@ -44,6 +32,7 @@ event plm 155 2 2 excitation=25
 event plm 178 1 2 excitation=25
 event burst 100 1.5 3 excitation=20
 SC
+} >events.scenario
 i=0
 for fs in 1000 2000 512; do
     for seed in 1 2 3; do

@@ -14,31 +14,16 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_detect.sh PATH/TO/cramp [SHARED_DATA_DIR]}
 DATA=${2:-$TESTS_DIR/../../../shared/data}
 PY=/usr/bin/python3
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-detect.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir detect
 
-cat >night.scenario <<'SC'
-duration_min 30
-fs 1000
-channels 4
-seed 31
-noise_uv 2
+{
+    quiet_scenario 30 1000 4 31
+    cat <<'SC'
 mains_hz 60
 mains_uv 6
 ecg_uv 10
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
 event cramp 300 90 1
 event plm 600 2 2 excitation=25
 event plm 625 1.5 2 excitation=25
@@ -47,6 +32,7 @@ event plm 672 1 2 excitation=25
 event burst 900 1.5 3 excitation=20
 event movement 1200 20 3,4 excitation=30 amplitude=0
 SC
+} >night.scenario
 run synth night.scenario --quiet -o night.edf
 expect_rc 0 "synth"
 
@@ -68,22 +54,13 @@ awk -F'\t' 'NR>1 && $3=="cramp" { d = $1 - 300; if (d < 0) d = -d; exit !(d <= 0
 # near-Gaussian pattern). By default (the rule holds in one model only) it is
 # taken for a cramp: a known limit with one channel (detect.h); with
 # --sparseness-rule it is a movement; the JSON says which
-cat >calf.scenario <<'SC'
-duration_min 6
-fs 2000
-channels 1
-seed 33
+{
+    quiet_scenario 6 2000 1 33
+    cat <<'SC'
 noise_uv 1.5
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
 event movement 120 40 1 excitation=60 amplitude=0
 SC
+} >calf.scenario
 run synth calf.scenario --quiet -o calf.edf
 expect_rc 0 "synth calf"
 run detect calf.edf --quiet -o calf.tsv

@@ -9,14 +9,13 @@
 # cluster and are shown, not run (tests/cli/slurm_batch.sh runs that recipe).
 # Usage: cli_examples.sh CRAMP DATASETS_DIR
 set -u
-CRAMP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-DATASETS=$(cd "$2" && pwd)
+CRAMP=${1:?usage: cli_examples.sh CRAMP DATASETS_DIR}
+DATASETS=$(cd "${2:?usage: cli_examples.sh CRAMP DATASETS_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# shellcheck source=cli_lib.sh
 . "$here/cli_lib.sh"
-mkdir bin && ln -s "$CRAMP" bin/cramp && export PATH="$work/bin:$PATH"
+cli_workdir examples
+mkdir bin && ln -s "$CRAMP" bin/cramp && export PATH="$WORK/bin:$PATH"
 ln -s "$DATASETS" datasets
 
 # The inputs the examples name (cli_lib.sh).

@@ -10,10 +10,9 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CRAMP=${1:?usage: cli_fatigue.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-cli-fatigue.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
+cli_workdir cli-fatigue
 # A throw-away output: a private null device (never the machine's /dev/null,
 # which a rename would replace), or a plain file where mknod is not allowed.
 if mknod "$WORK/null" c 1 3 2>/dev/null; then SINK=$WORK/null; else SINK=$WORK/sink.tsv; fi
@@ -21,15 +20,6 @@ if mknod "$WORK/null" c 1 3 2>/dev/null; then SINK=$WORK/null; else SINK=$WORK/s
 export XDG_CACHE_HOME="$WORK/cache"
 unset CRAMP_FFTW_WISDOM
 
-# shellcheck source=cli_lib.sh
-. "$TESTS_DIR/cli_lib.sh"
-expect_no_file() {
-    local dir base
-    dir=$(dirname "$1")
-    base=$(basename "$1")
-    if [ -e "$1" ]; then bad "$2: $1 exists"; else ok; fi
-    if compgen -G "$dir/.$base.*" >/dev/null; then bad "$2: temporary file left in $dir"; else ok; fi
-}
 # rows FILE: data rows of a TSV (all lines but the header).
 rows() { tail -n +2 "$1" | wc -l; }
 

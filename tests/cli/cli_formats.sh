@@ -12,13 +12,10 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_formats.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 PY=/usr/bin/python3
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-formats.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir formats
 
 # No artefact sources: filtering changes what a pop or a clip looks like, not
 # a cramp or a PLM series.

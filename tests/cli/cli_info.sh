@@ -11,13 +11,9 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_info.sh PATH/TO/cramp [SHARED_DATA_DIR]}
 DATA=${2:-}
 PY=/usr/bin/python3
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-info.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir info
 expect_out() { if grep -qF -- "$1" out; then ok; else bad "$2: stdout lacks '$1'"; fi; }
 # py EXPR: evaluates a Python expression over the parsed JSON on stdout (j);
 # true when it is true.

@@ -1,10 +1,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Shared by the command-line test scripts (sourced, not run): counters and the
-# helpers that run cramp and check its exit code and messages. The sourcing
-# script sets CRAMP (the command) and works in its own scratch folder, where
-# `run` leaves the output in ./out and ./err and the exit code in $rc.
+# Shared by the command-line test scripts (sourced, not run): the scratch
+# folder, counters and the helpers that run cramp and check its exit code,
+# messages and outputs. The sourcing script sets CRAMP (the command) and calls
+# cli_workdir, which moves it into its own scratch folder, where `run` leaves
+# the output in ./out and ./err and the exit code in $rc.
 passed=0
 failed=0
+# cli_workdir NAME: makes $CRAMP absolute, makes the scratch folder $WORK
+# (cramp-NAME.XXXXXX under $TMPDIR or /tmp), removed at exit unless KEEP is
+# set, and goes into it.
+cli_workdir() {
+    CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-$1.XXXXXX") || exit 1
+    trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+    cd "$WORK" || exit 1
+}
 ok() { passed=$((passed + 1)); }
 bad() {
     failed=$((failed + 1))
@@ -17,6 +27,14 @@ run() {
 }
 expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1"; fi; }
 expect_err() { if grep -qF -- "$1" err; then ok; else bad "$2: stderr lacks '$1'"; fi; }
+# expect_no_file PATH DESCRIPTION: no PATH, and no temporary (.NAME.*) beside it
+expect_no_file() {
+    local dir base
+    dir=$(dirname "$1")
+    base=$(basename "$1")
+    if [ -e "$1" ]; then bad "$2: $1 exists"; else ok; fi
+    if compgen -G "$dir/.$base.*" >/dev/null; then bad "$2: temporary file left in $dir"; else ok; fi
+}
 # A cramp synth scenario without random events or artefact sources, for a
 # test to add its own events to: quiet_scenario DURATION_MIN FS CHANNELS SEED
 quiet_scenario() {

@@ -12,12 +12,9 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_manners.sh PATH/TO/cramp SOURCE_DIR BUILD_DIR}
 SRC=${2:?usage: cli_manners.sh PATH/TO/cramp SOURCE_DIR BUILD_DIR}
 BUILD=${3:?usage: cli_manners.sh PATH/TO/cramp SOURCE_DIR BUILD_DIR}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-manners.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir manners
 
 commands=$("$CRAMP" --help | awk '/^Commands:/ {on = 1; next} on && /^$/ {exit} on {print $1}')
 [ "$(echo "$commands" | wc -w)" -ge 7 ] && ok || bad "cramp --help lists: $commands"

@@ -14,14 +14,10 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_plot.sh PATH/TO/cramp DATASETS_DIR}
 DATASETS=${2:-$TESTS_DIR/../../datasets}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 DATASETS=$(cd "$DATASETS" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-plot.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir plot
 
 if ! command -v gnuplot >/dev/null; then
     echo "SKIP: gnuplot is not installed (package gnuplot-nox)"
@@ -29,22 +25,11 @@ if ! command -v gnuplot >/dev/null; then
 fi
 
 # ---- inputs ----------------------------------------------------------------
-cat >night.scenario <<'SC'
-duration_min 12
-fs 1000
-channels 4
-seed 41
-noise_uv 2
+{
+    quiet_scenario 12 1000 4 41
+    cat <<'SC'
 mains_hz 50
 mains_uv 4
-cramp_per_hour 0
-plm_series_per_hour 0
-burst_per_hour 0
-movement_per_hour 0
-motion_per_hour 0
-pop_per_hour 0
-clip_per_hour 0
-lost_per_hour 0
 event cramp 200 60 1
 event plm 330 2 2 excitation=25
 event plm 355 1.5 2 excitation=25
@@ -53,6 +38,7 @@ event plm 402 1 2 excitation=25
 event burst 500 1.5 3 excitation=20
 event movement 600 20 3,4 excitation=30 amplitude=0
 SC
+} >night.scenario
 run synth night.scenario --quiet -o night.edf
 expect_rc 0 "synth"
 run detect night.edf -o det.tsv

@@ -6,11 +6,11 @@
 # object with the library's stages; without --profile neither appears.
 # Usage: tests/cli_profile.sh PATH/TO/cramp
 set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_profile.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-profile.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
+# shellcheck source=cli_lib.sh
+. "$TESTS_DIR/cli_lib.sh"
+cli_workdir profile
 fail() { echo "FAIL: $*"; exit 1; }
 "$CRAMP" synth --minutes 3 --channels 2 -o n.edf 2>synth.err || fail "synth: $(cat synth.err)"
 "$CRAMP" detect n.edf -o plain.tsv --quiet 2>plain.err || fail "detect: $(cat plain.err)"

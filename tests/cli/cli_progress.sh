@@ -11,13 +11,10 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_progress.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 command -v script >/dev/zero 2>&1 || { echo "cli_progress: no script(1): skipped"; exit 77; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-progress.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir progress
 judged=0
 
 # on_tty NAME ARGS...: runs cramp ARGS on a pseudo-terminal; sets $secs and

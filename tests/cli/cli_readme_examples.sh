@@ -16,14 +16,13 @@
 # ends with 77 (skipped) after running the others.
 # Usage: cli_readme_examples.sh CRAMP README.md
 set -u
-CRAMP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-README=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+CRAMP=${1:?usage: cli_readme_examples.sh CRAMP README.md}
+README=$(cd "$(dirname "${2:?usage: cli_readme_examples.sh CRAMP README.md}")" && pwd)/$(basename "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# shellcheck source=cli_lib.sh
 . "$here/cli_lib.sh"
-mkdir bin && ln -s "$CRAMP" bin/cramp && export PATH="$work/bin:$PATH"
+cli_workdir readme-examples
+mkdir bin && ln -s "$CRAMP" bin/cramp && export PATH="$WORK/bin:$PATH"
 
 # marker <TAB> why the block is not run
 SKIP=$(printf '%s\t%s\n' \
@@ -103,7 +102,7 @@ for f in $(ls blocks/*.sh 2>/dev/null | sort -t/ -k2 -n); do
         [ -n "$m" ] || continue
         if grep -qF -- "$m" "$f"; then
             marker_hits[$m]=$((${marker_hits[$m]:-0} + 1))
-            command -v "$prog" >"$work/where" 2>&1 || need=$prog
+            command -v "$prog" >"$WORK/where" 2>&1 || need=$prog
         fi
     done <<<"$NEEDS"
     if [ -n "$need" ]; then

@@ -8,13 +8,10 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_score.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 PY=/usr/bin/python3
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-score.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir score
 
 # one_table FILE NCOL FIRST_HEADER_FIELD: a single header line, no blank line,
 # NCOL fields on every line.

@@ -11,12 +11,9 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_shared_options.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-shared-options.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir shared-options
 
 cat >night.scenario <<'SC'
 duration_min 4

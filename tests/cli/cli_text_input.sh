@@ -9,12 +9,9 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_text_input.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-text-input.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir text-input
 
 # 30 s at 1000 Hz, two columns in mV (noise of about 10 uV, a 5-s burst of
 # about 200 uV on the first from 10 s), no header: neither rate nor unit.

@@ -9,12 +9,9 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_threads.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-threads.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir threads
 
 printf 'duration_min 4\nfs 1000\nchannels 8\nseed 5\ncramp_per_hour 30\nburst_per_hour 200\nplm_series_per_hour 12\nmovement_per_hour 30\nmotion_per_hour 40\n' >night.scenario
 "$CRAMP" synth night.scenario --quiet -o night.edf || { echo "cli_threads: synth failed"; exit 1; }

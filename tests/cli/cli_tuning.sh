@@ -16,12 +16,9 @@
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CRAMP=${1:?usage: cli_tuning.sh PATH/TO/cramp}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-tuning.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir tuning
 export XDG_CONFIG_HOME="$WORK/config"
 file="$XDG_CONFIG_HOME/cramp/tuning"
 

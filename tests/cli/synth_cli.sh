@@ -12,14 +12,10 @@ TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CRAMP=${1:?usage: synth_cli.sh PATH/TO/cramp PATH/TO/datasets}
 DATASETS=${2:?usage: synth_cli.sh PATH/TO/cramp PATH/TO/datasets}
-CRAMP=$(cd "$(dirname "$CRAMP")" && pwd)/$(basename "$CRAMP")
 DATASETS=$(cd "$DATASETS" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/cramp-synth-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-
 # shellcheck source=cli_lib.sh
 . "$TESTS_DIR/cli_lib.sh"
+cli_workdir synth-cli
 # The folder holds exactly these names (nothing half-written, no temporaries).
 expect_only() {
     local dir=$1 want=$2 what=$3 got

@@ -24,22 +24,6 @@
 
 enum { BLOCK = 5, MAXW = 24, MAXC = 19 };
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double quantile7(const double *a, size_t n, double q)
-{
-    const double h = q * (double)(n - 1);
-    const size_t i = (size_t)h;
-    if (i + 1 >= n) return a[n - 1];
-    return a[i] + (h - (double)i) * (a[i + 1] - a[i]);
-}
-
-static int same(double a, double b) { return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a); }
-
 /* One block of BLOCK values: level (mean) and spread, NaN for a hole. */
 static void block_stats(const float *x, double *level, double *spread)
 {
@@ -119,13 +103,13 @@ static void run(unsigned long long seed, size_t C, size_t W, int level_only, siz
                     sl[n] = ring_l[c][i];
                     ss[n++] = ring_s[c][i];
                 }
-            qsort(sl, n, sizeof *sl, cmp_double);
-            qsort(ss, n, sizeof *ss, cmp_double);
-            const double want_l = n >= warm ? quantile7(sl, n, q) : (double)NAN;
+            qsort(sl, n, sizeof *sl, test_cmp_double);
+            qsort(ss, n, sizeof *ss, test_cmp_double);
+            const double want_l = n >= warm ? test_quantile7(sl, n, q) : (double)NAN;
             const double want_s =
-                n >= warm && !level_only ? quantile7(ss, n, q) : (double)NAN;
+                n >= warm && !level_only ? test_quantile7(ss, n, q) : (double)NAN;
             const double got_l = cramp_baseline_level(b, c), got_s = cramp_baseline_spread(b, c);
-            CHECK(same(got_l, want_l) && same(got_s, want_s),
+            CHECK(test_same_double(got_l, want_l) && test_same_double(got_s, want_s),
                   "C=%zu W=%zu level_only=%d channel %zu block %zu: level %.17g spread %.17g, "
                   "sorted afresh %.17g %.17g (seed %llu)",
                   C, W, level_only, c, blk, got_l, got_s, want_l, want_s, seed);

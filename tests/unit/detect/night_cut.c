@@ -15,21 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/night_sim.h" /* public headers only */
 #include "cramp/night.h"
-#include "cramp/synth.h"
 #include "detect/detect_internal.h"
 #include "detect/night_internal.h"
 #include "testutil.h"
 
-/* A simulated night in memory (one rate group). */
-typedef struct sim {
-    float *x;
-    size_t frames, channels;
-    double fs[CRAMP_DETECT_MAX_CHANNELS];
-    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
-} sim;
-
-static int simulate(sim *s, size_t channels, double mains_hz, unsigned seed)
+/* A 5-min night at 1 kHz of the given channels, mains and seed. */
+static int simulate(night_sim *s, size_t channels, double mains_hz, unsigned seed)
 {
     char text[512];
     snprintf(text, sizeof text,
@@ -37,36 +30,13 @@ static int simulate(sim *s, size_t channels, double mains_hz, unsigned seed)
              "cramp_per_hour 30\ncramp_duration_s 5 40\nplm_series_per_hour 12\n"
              "burst_per_hour 200\nmovement_per_hour 30\nmotion_per_hour 40\n",
              channels, seed, mains_hz);
-    cramp_scenario sc;
-    cramp_scenario_default(&sc);
-    cramp_error err;
-    memset(&err, 0, sizeof err);
-    memset(s, 0, sizeof *s);
-    cramp_synth *sy = NULL;
-    if (cramp_scenario_parse(&sc, text, &err) != CRAMP_OK ||
-        cramp_synth_create(&sy, &sc, &err) != CRAMP_OK) {
-        CHECK(0, "simulate: %s", err.message);
-        return 0;
-    }
-    s->channels = cramp_synth_channels(sy);
-    const size_t total = (size_t)cramp_synth_total_frames(sy);
-    s->x = malloc(total * s->channels * sizeof *s->x);
-    if (s->x) s->frames = cramp_synth_generate(sy, s->x, total);
-    for (size_t c = 0; c < s->channels; c++) {
-        s->fs[c] = cramp_synth_fs(sy);
-        cramp_detect_channel_from_label(cramp_synth_channel_label(sy, c), &s->info[c]);
-        s->info[c].phys_min = -sc.range_uv;
-        s->info[c].phys_max = sc.range_uv;
-    }
-    cramp_synth_destroy(sy);
-    CHECK(s->x != NULL, "out of memory");
-    return s->x != NULL;
+    return night_sim_make(s, text, channels);
 }
 
 /* One run: threads, blocks, timers; the cut forced by late[0..n_late). */
 static int default_width; /* run: the default part width, not one part */
 
-static cramp_status run(const sim *s, size_t threads, size_t block, int profile,
+static cramp_status run(const night_sim *s, size_t threads, size_t block, int profile,
                         const unsigned *late, size_t n_late, cramp_night_result *res,
                         cramp_error *err)
 {
@@ -84,7 +54,7 @@ static cramp_status run(const sim *s, size_t threads, size_t block, int profile,
     return cramp__night_run_forced_cut(&src, &opt, late, n_late, res, err);
 }
 
-static void check(const sim *s, const char *name)
+static void check(const night_sim *s, const char *name)
 {
     cramp_night_result ref;
     cramp_error err;
@@ -163,7 +133,7 @@ static void check(const sim *s, const char *name)
  * vector (12 channels: two vectors of 8 with AVX-512, three of 4 with AVX2):
  * one part, the reader band-passing both vectors, one worker; the same
  * bits as one thread. */
-static void check_wide(const sim *s)
+static void check_wide(const night_sim *s)
 {
     cramp_night_result ref, res;
     cramp_error err;
@@ -196,7 +166,7 @@ static void check_wide(const sim *s)
 
 int main(void)
 {
-    sim s;
+    night_sim s;
     /* 50 Hz at 1 kHz: 20 samples a period, the comb */
     if (simulate(&s, 4, 50, 11)) {
         check(&s, "4 channels, 50 Hz mains (comb)");

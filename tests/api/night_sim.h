@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A simulated night in memory for the tests of the night driver
+ * (night_threads.c here, unit/detect/night_cut.c): a scenario's frames
+ * (cramp/synth.h) with each channel's rate and description, ready for
+ * cramp_night_source_memory or a source of the test's own. Public headers
+ * only. */
+#ifndef CRAMP_TEST_NIGHT_SIM_H
+#define CRAMP_TEST_NIGHT_SIM_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cramp/detect.h"
+#include "cramp/synth.h"
+#include "testutil.h"
+
+/* Interleaved frames (x, malloc'd: the caller frees it), their rates and the
+   channels' descriptions (from the labels; range +-range_uv). One rate group. */
+typedef struct night_sim {
+    float *x;
+    size_t frames, channels;
+    double fs[CRAMP_DETECT_MAX_CHANNELS];
+    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
+} night_sim;
+
+/* Simulates the scenario text into s. Returns 1 with the whole night of
+   `channels` channels; otherwise records a failed CHECK (the text does not
+   parse, out of memory, fewer frames or other channels than asked) and
+   returns 0, s->x freed and NULL. */
+static inline int night_sim_make(night_sim *s, const char *text, size_t channels)
+{
+    cramp_scenario sc;
+    cramp_scenario_default(&sc);
+    cramp_error err;
+    memset(&err, 0, sizeof err);
+    memset(s, 0, sizeof *s);
+    cramp_synth *sy = NULL;
+    if (cramp_scenario_parse(&sc, text, &err) != CRAMP_OK ||
+        cramp_synth_create(&sy, &sc, &err) != CRAMP_OK) {
+        CHECK(0, "simulate %zu channels: %s", channels, err.message);
+        return 0;
+    }
+    s->channels = cramp_synth_channels(sy);
+    const size_t total = (size_t)cramp_synth_total_frames(sy);
+    s->x = malloc(total * s->channels * sizeof *s->x);
+    if (!s->x) {
+        cramp_synth_destroy(sy);
+        CHECK(0, "out of memory");
+        return 0;
+    }
+    s->frames = cramp_synth_generate(sy, s->x, total);
+    for (size_t c = 0; c < s->channels; c++) {
+        s->fs[c] = cramp_synth_fs(sy);
+        cramp_detect_channel_from_label(cramp_synth_channel_label(sy, c), &s->info[c]);
+        s->info[c].phys_min = -sc.range_uv;
+        s->info[c].phys_max = sc.range_uv;
+    }
+    cramp_synth_destroy(sy);
+    CHECK(s->frames == total && s->channels == channels,
+          "simulated %zu of %zu frames, %zu channels of %zu", s->frames, total, s->channels,
+          channels);
+    if (s->frames == total && s->channels == channels) return 1;
+    free(s->x);
+    s->x = NULL;
+    return 0;
+}
+
+#endif
