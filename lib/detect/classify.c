@@ -467,6 +467,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
        or activity off the tibialis (h12e) */
     id_put(&t, "PLM_ENDS_AT_LM", 1);
     id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
+    /* LMs of different legs bilateral_s (5 s, AASM) apart, not 10 (h12l) */
+    id_put(&t, "PLM_TWO_LEG_MIN_IV", 1);
     /* short bursts (short_bursts.c, h12g) */
     id_put(&t, "FRAG_POTENTIAL_MAX_S", FRAG_POTENTIAL_MAX_S);
     id_put(&t, "FRAG_PER_MIN", FRAG_PER_MIN);

@@ -107,37 +107,65 @@ static int within_ratio(double a, double b)
     return a > 0 && b > 0 && fmax(a, b) / fmin(a, b) <= PLM_BRIDGE_RATIO;
 }
 
-/* The onset interval from episode k to the next episode that would join a
-   series (NAN when an episode longer than an LM, or the night's end, comes
-   first). */
-static double next_lm_interval(const rule_ctx *x, size_t k)
+/* The shortest onset interval between two LMs of a series. Same leg (or a
+   shared channel): plm_min_interval_s (10 s, WASM 2016). LMs of different
+   legs: bilateral_s (5 s) when that is shorter. The detector takes the
+   AASM's bilateral rule (onsets on the two legs < 5 s apart are one LM), and
+   with it the AASM's period for the two legs (5-90 s onset to onset): under
+   that pair of rules two legs' LMs are either one LM (< 5 s) or two members
+   of a series (>= 5 s), so nothing between 5 and 10 s ends a series. WASM
+   2016's 10-s minimum comes with its own bilateral rule (LMs of the two legs
+   one LM only when they overlap or lie < 0.5 s apart, offset to onset),
+   under which two legs' LMs 0.5-5 s apart are two LMs with a short
+   interval; applied after the AASM's 5-s merge it ended a series at every
+   other-leg LM 5-10 s away, as where each leg keeps its own rhythm (the
+   two legs' series interleave). */
+static double min_interval(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b)
+{
+    const cramp_detect_config *cfg = x->cfg;
+    if (cfg->bilateral_s < cfg->plm_min_interval_s && cramp__other_leg(a, b, x->ch, x->C))
+        return cfg->bilateral_s;
+    return cfg->plm_min_interval_s;
+}
+
+/* Whether iv, the onset interval from LM a to LM b, is a series interval. */
+static int series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
+                       double iv)
+{
+    return isfinite(iv) && iv >= min_interval(x, a, b) && iv <= x->cfg->plm_max_interval_s;
+}
+
+/* The next episode after k that would join a series ((size_t)-1 when an
+   episode longer than an LM, or the night's end, comes first). */
+static size_t next_lm(const rule_ctx *x, size_t k)
 {
     for (size_t j = k + 1; j < x->n; j++) {
         const cramp_episode *e = &x->ep[j];
         if (x->state[j] == MERGED ||
             (x->state[j] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
             continue;
-        if (x->state[j] == UNLABELLED && leg_movement(x, e)) return e->onset_s - x->ep[k].onset_s;
-        if (ends_series(x, j)) return (double)NAN;
+        if (x->state[j] == UNLABELLED && leg_movement(x, e)) return j;
+        if (ends_series(x, j)) return (size_t)-1;
     }
-    return (double)NAN;
+    return (size_t)-1;
 }
 
-/* The interval from the last member to episode k, or its half when it
-   bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it ends the
-   series. prev: the series' last interval as counted (NAN if none: no
-   bridge after the first LM). */
-static double series_interval(const rule_ctx *x, size_t k, double iv, double prev)
+/* The interval from the last member (episode last) to episode k, or its
+   half when it bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it
+   ends the series. prev: the series' last interval as counted (NAN if
+   none: no bridge after the first LM). */
+static double series_interval(const rule_ctx *x, size_t last, size_t k, double prev)
 {
     const cramp_detect_config *cfg = x->cfg;
-    if (iv >= cfg->plm_min_interval_s && iv <= cfg->plm_max_interval_s) return iv;
+    const double iv = x->ep[k].onset_s - x->ep[last].onset_s;
+    if (series_step(x, &x->ep[last], &x->ep[k], iv)) return iv;
     const double half = iv / 2;
     if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
         half > cfg->plm_max_interval_s)
         return (double)NAN;
-    const double next = next_lm_interval(x, k);
-    const int next_ok = isfinite(next) && next >= cfg->plm_min_interval_s &&
-                        next <= cfg->plm_max_interval_s;
+    const size_t j = next_lm(x, k);
+    const double next = j != (size_t)-1 ? x->ep[j].onset_s - x->ep[k].onset_s : (double)NAN;
+    const int next_ok = j != (size_t)-1 && series_step(x, &x->ep[k], &x->ep[j], next);
     /* inside a series only: scored LMs in step on both sides of the gap (a
        stray burst 90-180 s before or after a series does not join it) */
     if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
@@ -196,8 +224,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             else
                 continue;
             if (member && ns > 0) {
-                double iv = e->onset_s - ep[ser[ns - 1]].onset_s;
-                counted = series_interval(x, k, iv, ns > 1 ? counted_prev : (double)NAN);
+                counted = series_interval(x, ser[ns - 1], k, ns > 1 ? counted_prev : (double)NAN);
                 if (!isfinite(counted)) breaks = 1;
             }
         } else {
@@ -214,7 +241,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     if (q > 0) {
                         double iv = m->onset_s - ep[ser[q - 1]].onset_s;
                         if (iv > cfg->plm_max_interval_s) iv /= 2; /* over a missed LM */
-                        mm = fmin(mm, fmin(margin(iv, cfg->plm_min_interval_s),
+                        mm = fmin(mm, fmin(margin(iv, min_interval(x, &ep[ser[q - 1]], m)),
                                            margin(iv, cfg->plm_max_interval_s)));
                     }
                     mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
@@ -238,8 +265,8 @@ const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf)
 {
     *conf = x->ep[k].confidence;
     return x->ep[k].series > 0
-               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart, "
-                 "one missed LM bridged (AASM, WASM 2016)"
+               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart "
+                 "(5-90 s across legs), one missed LM bridged (AASM, WASM 2016)"
                : NULL;
 }
 

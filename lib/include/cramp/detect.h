@@ -183,7 +183,11 @@
  *   low-frequency        artefact  LF ratio > 0.5 (De Luca 2010).
  *   plm-series           plm       0.5-10 s LMs, >= 4, onsets 10-90 s apart,
  *                                  both legs within 5 s one LM (AASM; WASM
- *                                  2016); where the montage has a TA on the
+ *                                  2016); LMs of different legs 5-90 s
+ *                                  apart (bilateral_s: the AASM period
+ *                                  that goes with its 5-s bilateral rule;
+ *                                  10 s on one leg, WASM 2016; h12l);
+ *                                  where the montage has a TA on the
  *                                  leg, only activity involving a TA is an
  *                                  LM (AASM scores LMs on the tibialis
  *                                  anterior); an LM's EMG is active >= 0.5
@@ -207,9 +211,10 @@
  *                                  et al. 2017), not at activity that is no
  *                                  LM (hft, alma or rhythmic-movement
  *                                  trains, AASM; no TA where the leg has
- *                                  one). Limits: an interval < 10 s
- *                                  ends a series (WASM 2016 too), also one
- *                                  to a burst on the other leg; a series
+ *                                  one). Limits: an interval < 10 s on
+ *                                  one leg ends a series (WASM 2016 too);
+ *                                  a burst on the other leg 5-10 s from an
+ *                                  LM is a member; a series
  *                                  missing its first, second, second-to-
  *                                  last or last LM, or left with 3 scored
  *                                  LMs, is lost; LMs under the 8-uV onset
