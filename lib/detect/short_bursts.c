@@ -487,6 +487,7 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
         i = last + 1 > r ? last + 1 : r;
     }
     free(cand);
+    free(vt);
     return CRAMP_OK;
 }
 
