@@ -51,12 +51,53 @@ static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
     return b;
 }
 
+/* A member of a chain: a train member (short_bursts.c) and, unless pot,
+   not a short burst of a potential's length (cramp__potential_short). */
+static int member(const rule_ctx *x, size_t k, int pot)
+{
+    return cramp__train_member(x, k) && (pot || !cramp__potential_short(x, k));
+}
+
+typedef struct chain {
+    size_t last, next, nb, members;
+    double end;
+    int has_pot; /* a potential-length short burst is among the members */
+} chain;
+
+/* The chain from episode k (a phasic member): the unlabelled phasic members
+   each starting within reach of the end of the one before. */
+static void chain_from(const rule_ctx *x, size_t k, int pot, double reach, chain *c)
+{
+    const cramp_episode *ep = x->ep;
+    c->last = k;
+    c->nb = unit_bursts(x, &ep[k]);
+    c->members = 1;
+    c->end = ep[k].offset_s;
+    c->has_pot = cramp__potential_short(x, k);
+    size_t j = k + 1;
+    for (; j < x->n; j++) {
+        if (x->state[j] != UNLABELLED) continue;
+        if (ep[j].onset_s - c->end > reach) break;
+        if (!member(x, j, pot)) continue;
+        if (!phasic(x, &ep[j])) break;
+        c->nb += unit_bursts(x, &ep[j]);
+        c->end = fmax(c->end, ep[j].offset_s);
+        c->has_pot |= cramp__potential_short(x, j);
+        c->last = j;
+        c->members++;
+    }
+    c->next = j;
+}
+
 /* Chains of unlabelled phasic EMG episodes, each starting within
    1 / train_min_hz of the end of the one before; a chain of at least
    train_min_bursts bursts whose rate (bursts - 1 over first to last onset)
    lies in train_min_hz..train_max_hz is a train: with two or more muscles
    of a leg in a burst, rhythmic movement disorder; bursts on both legs,
-   ALMA; else HFT. The members merge into the first. */
+   ALMA; else HFT. Short bursts of a potential's length take part only in
+   an ALMA train (AASM: ALMA bursts 100-500 ms, HFT's 250-1000 ms,
+   fragmentary potentials < 150 ms); a train of one leg is read again
+   without them (h12m). The members merge into the first. */
 cramp_status cramp__classify_trains(rule_ctx *x)
 {
     const cramp_detect_config *cfg = x->cfg;
@@ -69,54 +110,60 @@ cramp_status cramp__classify_trains(rule_ctx *x)
             k++;
             continue;
         }
-        size_t last = k, nb = unit_bursts(x, &ep[k]), members = 1;
-        double end = ep[k].offset_s;
-        size_t j = k + 1;
-        for (; j < ne; j++) {
-            if (x->state[j] != UNLABELLED) continue;
-            if (ep[j].onset_s - end > reach) break;
-            if (!cramp__train_member(x, j)) continue;
-            if (!phasic(x, &ep[j])) break;
-            nb += unit_bursts(x, &ep[j]);
-            end = fmax(end, ep[j].offset_s);
-            last = j;
-            members++;
-        }
-        double span = ep[last].onset_s - ep[k].onset_s;
-        if (members == 1) span = ep[k].duration_s;
-        const double rate = span > 0 ? (double)(nb - 1) / span : 0;
-        if (nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
-            rate <= cfg->train_max_hz) {
-            uint32_t mask = 0;
+        int pot = 1, legs2 = 0;
+        chain c;
+        for (;;) {
+            chain_from(x, k, pot, reach, &c);
+            double span = ep[c.last].onset_s - ep[k].onset_s;
+            if (c.members == 1) span = ep[k].duration_s;
+            const double rate = span > 0 ? (double)(c.nb - 1) / span : 0;
+            const int train = c.nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
+                              rate <= cfg->train_max_hz;
             int big = 0, two_legs = 0;
-            for (size_t q = k; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || !cramp__train_member(x, q)) continue;
-                mask |= ep[q].channels;
-                if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
-                if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
+            uint32_t mask = 0;
+            if (train) {
+                for (size_t q = k; q <= c.last; q++) {
+                    if (x->state[q] != UNLABELLED || !member(x, q, pot)) continue;
+                    mask |= ep[q].channels;
+                    if (cramp__muscles_one_leg(ep[q].channels, x->ch, x->C) >= 2) big = 1;
+                    if (q > k && cramp__other_leg(&ep[k], &ep[q], x->ch, x->C)) two_legs = 1;
+                }
+                uint32_t legs;
+                cramp__count_muscles(mask, x->ch, x->C, &legs);
+                if (legs == 3u) two_legs = 1;
+                legs2 = !big && two_legs;
             }
-            uint32_t legs;
-            cramp__count_muscles(mask, x->ch, x->C, &legs);
-            if (legs == 3u) two_legs = 1;
+            /* a one-leg train or none with potential-length bursts in it:
+               read again without them */
+            if (pot && c.has_pot && !(train && legs2)) {
+                pot = 0;
+                if (cramp__potential_short(x, k)) { /* k itself is one */
+                    c.next = k + 1;
+                    break;
+                }
+                continue;
+            }
+            if (!train) break;
             x->train[k] = big ? TRAIN_RMD : two_legs ? TRAIN_ALMA : TRAIN_HFT;
             cramp_episode *f = &ep[k];
-            for (size_t q = k + 1; q <= last; q++) {
-                if (x->state[q] != UNLABELLED || !cramp__train_member(x, q)) continue;
+            for (size_t q = k + 1; q <= c.last; q++) {
+                if (x->state[q] != UNLABELLED || !member(x, q, pot)) continue;
                 x->state[q] = MERGED;
             }
-            f->offset_s = end;
-            f->duration_s = end - f->onset_s;
+            f->offset_s = c.end;
+            f->duration_s = c.end - f->onset_s;
             f->channels = mask;
             f->n_channels = 0;
-            for (size_t c = 0; c < x->C; c++) f->n_channels += mask >> c & 1u;
-            f->bursts = nb;
+            for (size_t ch = 0; ch < x->C; ch++) f->n_channels += mask >> ch & 1u;
+            f->bursts = c.nb;
             f->tonic_fraction = (double)NAN;
             /* confidence: margins of the burst count and the rate */
-            f->confidence = conf_of(fmin(margin((double)nb, (double)cfg->train_min_bursts),
+            f->confidence = conf_of(fmin(margin((double)c.nb, (double)cfg->train_min_bursts),
                                          fmin(margin(rate, cfg->train_min_hz),
                                               margin(rate, cfg->train_max_hz))));
+            break;
         }
-        k = j > k + 1 ? j : k + 1;
+        k = c.next > k + 1 ? c.next : k + 1;
     }
     return CRAMP_OK;
 }

@@ -40,7 +40,13 @@ void cramp__short_burst_emit(cramp_detector *d, size_t c, uint64_t off_tick)
     a.bp_excess_uv2 = fmax(0, h->seg_band_energy / n - h->emg_rest_uv * h->emg_rest_uv);
     a.tonic_fraction = 1;
     a.sub_bursts = a.rises = 1;
-    a.kurtosis = a.rise_interval_s = a.rise_cv = a.rise_burst_s = (double)NAN;
+    a.kurtosis = a.rise_interval_s = a.rise_cv = (double)NAN;
+    /* its burst on its own scale (rel_rise_watch, segments.c: from the rise
+       to the dip to a quarter of the peak), as for an EMG segment: the mains
+       comb's ringing lengthens a strong potential's time over the offset
+       threshold past 150 ms + the window, not its burst (h12m) */
+    a.rise_burst_s = h->rel_rises ? (double)h->rel_up_ticks / (double)h->rel_rises * tick
+                                  : (double)NAN;
     a.mnf_start_hz = a.mdf_start_hz = a.mnf_end_hz = a.mdf_end_hz = (double)NAN;
     a.env_mod_ratio = (double)NAN; /* under 3 s: not measured (envmod.c) */
     d->out[d->n_out++] = a;
@@ -114,7 +120,8 @@ static void short_episode(const cramp_activity *a, size_t i, size_t j, double in
     e->peak_uv = peak;
     e->mnf_start_hz = e->mnf_end_hz = e->mdf_start_hz = e->mdf_end_hz = (double)NAN;
     e->mnf_slope_hz_s = e->lf_ratio = e->kurtosis = e->tonic_fraction = (double)NAN;
-    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = e->rise_burst_s = (double)NAN;
+    e->rise_interval_s = e->rise_cv = e->env_mod_ratio = (double)NAN;
+    e->rise_burst_s = a[m].rise_burst_s;
     e->bursts = e->rises = 1;
 }
 
@@ -170,11 +177,28 @@ cramp_status cramp__short_insert(const cramp__short_split *s, const cramp_detect
     return CRAMP_OK;
 }
 
+/* 1: the bursts of e (a rise to the next dip to a quarter of its peak,
+   rise_burst_s: segments.c) are no longer than a potential measured on the
+   trailing envelope: the AASM's 150 ms + the 0.1-s window + a tick. The
+   mains filter's ringing keeps a strong potential over the offset
+   threshold for tenths of a second (h12j), so its time over the threshold
+   can reach an LM's 0.5 s or an HFT burst's 250 ms; its burst does not. */
+static int potential_bursts(const cramp_detect_config *cfg, const cramp_episode *e)
+{
+    const double pmax = FRAG_POTENTIAL_MAX_S + cfg->env_window_s + cfg->tick_s;
+    return e->rise_burst_s > 0 && e->rise_burst_s <= pmax;
+}
+
 int cramp__train_member(const rule_ctx *x, size_t k)
 {
     return x->origin[k] == CRAMP__FROM_EMG ||
            (x->origin[k] == CRAMP__FROM_SHORT && x->ep[k].duration_s >= TRAIN_BURST_MIN_S &&
             x->ep[k].n_channels == 1);
+}
+
+int cramp__potential_short(const rule_ctx *x, size_t k)
+{
+    return x->origin[k] == CRAMP__FROM_SHORT && potential_bursts(x->cfg, &x->ep[k]);
 }
 
 /* ---- excessive fragmentary myoclonus (AASM) ------------------------------- */
@@ -203,27 +227,29 @@ static double active_s(const cramp_episode *e)
    tenths of a second, longer than an LM's minimum (h12j). */
 static int strung(const rule_ctx *x, const cramp_episode *e)
 {
-    const double pmax = FRAG_POTENTIAL_MAX_S + x->cfg->env_window_s + x->cfg->tick_s;
-    return active_s(e) < x->cfg->lm_min_s || (e->rise_burst_s > 0 && e->rise_burst_s <= pmax);
+    return active_s(e) < x->cfg->lm_min_s || potential_bursts(x->cfg, e);
 }
 
 /* A potential, or potentials strung together: a short burst no longer than
-   a potential, or EMG activity active for less than an LM's minimum (two
+   a potential, or whose burst is no longer than one (potential_bursts: the
+   ringing lengthened it; h12m), or EMG activity active for less than an
+   LM's minimum (two
    potentials closer than the 0.5-s offset hold make one segment; AASM: an
    LM lasts >= 0.5 s, the rule the PLM row applies too). */
 static int potential(const rule_ctx *x, size_t k, double pmax)
 {
     if (x->state[k] != UNLABELLED) return 0;
-    if (x->origin[k] == CRAMP__FROM_SHORT) return x->ep[k].duration_s <= pmax;
+    if (x->origin[k] == CRAMP__FROM_SHORT)
+        return x->ep[k].duration_s <= pmax || potential_bursts(x->cfg, &x->ep[k]);
     return x->origin[k] == CRAMP__FROM_EMG && strung(x, &x->ep[k]);
 }
 
 /* Potentials on any channel (the AASM counts the potentials of the
-   recording) are the candidates. A minute from a
+   recording) are the candidates. A minute (of visible time, below) from a
    potential's onset holding >= FRAG_PER_MIN of them is a dense minute; dense
    minutes that overlap or touch make a run, and a run >= FRAG_MIN_S long
-   (AASM: >= 20 min with >= 5 potentials per minute) is one episode from its
-   first potential to its last, merged into the first. */
+   in visible time (AASM: >= 20 min with >= 5 potentials per minute) is one
+   episode from its first potential to its last, merged into the first. */
 /* ECG bleed among the short bursts: runs of >= HEART_MIN_BEATS bursts of
    <= HEART_BLIP_MAX_S with onsets HEART_MIN_IV_S..HEART_MAX_IV_S apart,
    each interval within HEART_SUCCESSIVE_CHANGE of the one before, are
@@ -261,22 +287,151 @@ static void drop_heartbeats(rule_ctx *x)
     }
 }
 
+/* Visible time (h12m): potentials cannot be seen on a channel while other
+   EMG activity (a cramp, an LM, a movement; a flat line) covers it, so a
+   minute's count of potentials is taken over the time the channels could
+   show them: V(t) grows at 1 - (channels covered) / (all channels) per
+   second. A cramp on the one channel of a montage pauses V; on one of four
+   channels it slows it by a quarter. The AASM's >= 5 potentials per minute
+   over >= 20 min of sleep are then counted per visible minute, over >= 20
+   visible minutes: a run is no longer cut where other activity hides its
+   potentials, and no potential is counted that was not seen. */
+typedef struct vis_ev {
+    double t;
+    int c, d; /* channel, +1 covered from t / -1 uncovered from t */
+} vis_ev;
+
+typedef struct visible {
+    double *t, *v, *w; /* breakpoints: time, V there, rate after */
+    size_t n;
+} visible;
+
+static int cmp_vis_ev(const void *pa, const void *pb)
+{
+    const vis_ev *a = pa, *b = pb;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return (a->d > b->d) - (a->d < b->d); /* uncover before cover at equal times */
+}
+
+/* V from the episodes that are not candidates (cand_flag[k] 0) and hide
+   potentials: EMG activity and flat lines. */
+static cramp_status visible_make(const rule_ctx *x, const unsigned char *cand_flag, visible *vs)
+{
+    memset(vs, 0, sizeof *vs);
+    size_t ne = 0;
+    for (size_t k = 0; k < x->n; k++) {
+        if (cand_flag[k] || (x->origin[k] != CRAMP__FROM_EMG && x->origin[k] != CRAMP__FROM_FLAT))
+            continue;
+        for (uint32_t b = x->ep[k].channels; b; b &= b - 1) ne += 2;
+    }
+    vis_ev *ev = malloc((ne ? ne : 1) * sizeof *ev);
+    vs->t = malloc((ne + 1) * sizeof *vs->t);
+    vs->v = malloc((ne + 1) * sizeof *vs->v);
+    vs->w = malloc((ne + 1) * sizeof *vs->w);
+    if (!ev || !vs->t || !vs->v || !vs->w) {
+        free(ev);
+        free(vs->t);
+        free(vs->v);
+        free(vs->w);
+        memset(vs, 0, sizeof *vs);
+        return CRAMP_ENOMEM;
+    }
+    size_t q = 0;
+    for (size_t k = 0; k < x->n; k++) {
+        if (cand_flag[k] || (x->origin[k] != CRAMP__FROM_EMG && x->origin[k] != CRAMP__FROM_FLAT))
+            continue;
+        for (size_t c = 0; c < x->C && c < 32; c++) {
+            if (!(x->ep[k].channels >> c & 1u)) continue;
+            ev[q++] = (vis_ev){x->ep[k].onset_s, (int)c, +1};
+            ev[q++] = (vis_ev){x->ep[k].offset_s, (int)c, -1};
+        }
+    }
+    qsort(ev, q, sizeof *ev, cmp_vis_ev);
+    unsigned cnt[32] = {0};
+    size_t covered = 0;
+    const double C = x->C ? (double)x->C : 1;
+    vs->t[0] = -HUGE_VAL; /* V(t) = t before the first breakpoint */
+    vs->v[0] = 0;
+    vs->w[0] = 1;
+    vs->n = 1;
+    double prev_t = 0, prev_v = 0, rate = 1;
+    for (size_t i = 0; i < q; i++) {
+        const double v = prev_v + (ev[i].t - prev_t) * rate;
+        if (ev[i].d > 0) {
+            if (cnt[ev[i].c]++ == 0) covered++;
+        } else if (cnt[ev[i].c] > 0 && --cnt[ev[i].c] == 0) {
+            covered--;
+        }
+        rate = 1 - (double)covered / C;
+        if (rate < 0) rate = 0;
+        vs->t[vs->n] = ev[i].t;
+        vs->v[vs->n] = v;
+        vs->w[vs->n++] = rate;
+        prev_t = ev[i].t;
+        prev_v = v;
+    }
+    free(ev);
+    return CRAMP_OK;
+}
+
+static double visible_at(const visible *vs, double t)
+{
+    size_t lo = 0, hi = vs->n; /* last breakpoint at or before t */
+    while (hi - lo > 1) {
+        const size_t m = lo + (hi - lo) / 2;
+        if (vs->t[m] <= t)
+            lo = m;
+        else
+            hi = m;
+    }
+    if (lo == 0) return t;
+    return vs->v[lo] + (t - vs->t[lo]) * vs->w[lo];
+}
+
+static void visible_free(visible *vs)
+{
+    free(vs->t);
+    free(vs->v);
+    free(vs->w);
+    memset(vs, 0, sizeof *vs);
+}
+
 cramp_status cramp__classify_fragmentary(rule_ctx *x)
 {
     drop_heartbeats(x);
     const size_t n = x->n;
     const double pmax = potential_max_s(x->cfg), minute = 60.0;
     size_t *cand = malloc((n ? n : 1) * sizeof *cand);
-    if (!cand) return CRAMP_ENOMEM;
+    unsigned char *flag = calloc(n ? n : 1, 1);
+    double *vt = malloc((n ? n : 1) * sizeof *vt); /* candidates' visible onsets */
+    visible vs = {0};
+    if (!cand || !flag || !vt) {
+        free(cand);
+        free(flag);
+        free(vt);
+        return CRAMP_ENOMEM;
+    }
     size_t nc = 0;
     for (size_t k = 0; k < n; k++)
-        if (potential(x, k, pmax)) cand[nc++] = k;
+        if (potential(x, k, pmax)) {
+            flag[k] = 1;
+            cand[nc++] = k;
+        }
+    if (visible_make(x, flag, &vs) != CRAMP_OK) {
+        free(cand);
+        free(flag);
+        free(vt);
+        return CRAMP_ENOMEM;
+    }
+    for (size_t q = 0; q < nc; q++) vt[q] = visible_at(&vs, x->ep[cand[q]].onset_s);
+    visible_free(&vs);
+    free(flag);
     size_t i = 0, hi = 0;
     while (i < nc) {
-        /* the first dense minute at or after candidate i */
-        const double t = x->ep[cand[i]].onset_s;
+        /* the first dense (visible) minute at or after candidate i */
+        const double t = vt[i];
         if (hi < i) hi = i;
-        while (hi < nc && x->ep[cand[hi]].onset_s < t + minute) hi++;
+        while (hi < nc && vt[hi] < t + minute) hi++;
         if (hi - i < FRAG_PER_MIN) {
             i++;
             continue;
@@ -285,9 +440,9 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
         const size_t first = i;
         double run_end = t + minute;
         size_t last = hi - 1, r = i + 1, h2 = hi;
-        while (r < nc && x->ep[cand[r]].onset_s <= run_end) {
-            const double tr = x->ep[cand[r]].onset_s;
-            while (h2 < nc && x->ep[cand[h2]].onset_s < tr + minute) h2++;
+        while (r < nc && vt[r] <= run_end) {
+            const double tr = vt[r];
+            while (h2 < nc && vt[h2] < tr + minute) h2++;
             if (h2 - r >= FRAG_PER_MIN) {
                 run_end = tr + minute;
                 last = h2 - 1;
@@ -332,6 +487,7 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
         i = last + 1 > r ? last + 1 : r;
     }
     free(cand);
+    free(vt);
     return CRAMP_OK;
 }
 

@@ -127,7 +127,9 @@
  *                                  of <= 150 ms, >= 5 per minute, over >= 20
  *                                  min. Potentials: short bursts (stage 1,
  *                                  CRAMP_ACTIVITY_SHORT) measuring <= 150 ms
- *                                  + half the envelope window + a tick, on
+ *                                  + half the envelope window + a tick, or
+ *                                  whose burst (rise_burst_s) is <= 150 ms +
+ *                                  the window + a tick (h12m), on
  *                                  any channel, or EMG episodes active < 0.5
  *                                  s (potentials the offset hold strung
  *                                  together) or whose rises' bursts
@@ -149,7 +151,13 @@
  *                                  (the AASM gives no amplitude) are
  *                                  unseen; a gap of a minute with < 5 seen
  *                                  splits a run; a PLM or cramp inside a
- *                                  run stays its own episode.
+ *                                  run stays its own episode. Minutes are
+ *                                  of visible time (h12m): while other EMG
+ *                                  activity or a flat line covers k of C
+ *                                  channels, time runs at 1 - k / C (its
+ *                                  potentials cannot be seen), so a cramp
+ *                                  does not cut a run and the 20 min are
+ *                                  20 min in which potentials could show.
  *   rmd-train            movement  a train (below) with >= 2 muscles of a
  *                                  leg in a burst (AASM rhythmic movement
  *                                  disorder: large muscle groups).
@@ -170,7 +178,16 @@
  *                                  minimum; shorter ones are as long as a
  *                                  QRS complex through the envelope) when
  *                                  on one involved channel (on several at
- *                                  once: far-field, ECG bleed).
+ *                                  once: far-field, ECG bleed), except those
+ *                                  whose burst (rise_burst_s) is a
+ *                                  potential's, <= 150 ms + the window + a
+ *                                  tick, however long the mains comb's
+ *                                  ringing held them over the offset
+ *                                  threshold: they count toward ALMA only
+ *                                  (AASM: ALMA bursts 100-500 ms, HFT's
+ *                                  250-1000 ms, fragmentary potentials
+ *                                  < 150 ms); a one-leg chain is read again
+ *                                  without them (h12m).
  *                                  Limits: ALMA bursts of 100-250 ms that
  *                                  make no segment are unseen.
  *   short-burst          (dropped) short bursts no row above took (under
@@ -469,8 +486,8 @@ typedef struct cramp_activity {
                                 contraction); NaN under 3 s counted */
     double rise_burst_s;     /* mean length of the bursts the rises start: ticks
                                 from a rise to the next dip (or the end) over the
-                                rises, s; EMG segments only, NaN (short bursts)
-                                or 0 (flat, LF) otherwise (h12j) */
+                                rises, s; EMG segments (h12j) and short bursts
+                                (h12m); 0 (flat, LF) otherwise */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
@@ -564,7 +581,9 @@ typedef struct cramp_episode {
     double env_mod_ratio;    /* the main channel's longest segment's
                                 cramp_activity.env_mod_ratio; NaN if none */
     double rise_burst_s;     /* the main channel's longest segment's
-                                cramp_activity.rise_burst_s; NaN if none */
+                                cramp_activity.rise_burst_s (an episode of
+                                short bursts: its strongest burst's); NaN if
+                                none */
 } cramp_episode;
 
 /* Merges and labels the segments (any order; channel indices < channels <=
