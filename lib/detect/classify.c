@@ -486,6 +486,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "FRAG_STRUNG_BURST", 1);  /* potential-length rise bursts (h12j) */
     id_put(&t, "SHORT_POTENTIAL_BURST", 1); /* short bursts' rise bursts too (h12m) */
     id_put(&t, "FRAG_VISIBLE_TIME", 1); /* potentials per visible minute (h12m) */
+    id_put(&t, "REST_SKIPS_FLAT", 1); /* a flat line is not rest (detector.c) */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */
     const cramp_baseline_config *b = &cfg->baseline;

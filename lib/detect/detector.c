@@ -625,8 +625,28 @@ static void tick_done(cramp_detector *d)
                               d->motion_tick_rms_uv, d->motion_env2, C);
     }
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
-    cramp_baseline_process(d->rest_band, d->env_uv, 1);
-    cramp_baseline_process(d->rest_motion, d->motion_tick_rms_uv, 1);
+    {
+        /* A flat line (lost electrode, amplifier off) is not rest: its ticks
+           go to the resting levels as NaN, which the baseline leaves out (a
+           block of more than half such ticks is no level). Counted in, they
+           pulled a channel's level down to the flat line's zero, and an
+           episode that opened over that level never came back under its
+           offset threshold. */
+        const float *band_in = d->env_uv, *motion_in = d->motion_tick_rms_uv;
+        float band_rest[CRAMP_DETECT_MAX_CHANNELS], motion_rest[CRAMP_DETECT_MAX_CHANNELS];
+        for (size_t c = 0; c < C; c++) {
+            if (d->tick_flat[cramp__tick_at(d, c, j)] != d->tick_frames) continue;
+            if (band_in == d->env_uv) {
+                memcpy(band_rest, d->env_uv, C * sizeof *band_rest);
+                memcpy(motion_rest, d->motion_tick_rms_uv, C * sizeof *motion_rest);
+                band_in = band_rest;
+                motion_in = motion_rest;
+            }
+            band_rest[c] = motion_rest[c] = (float)NAN;
+        }
+        cramp_baseline_process(d->rest_band, band_in, 1);
+        cramp_baseline_process(d->rest_motion, motion_in, 1);
+    }
     d->ticks = j + 1;
     if (d->profiling) prof_stamp(d, CRAMP_STAGE_BASELINE);
     if (d->priming) return;

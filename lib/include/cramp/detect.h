@@ -32,7 +32,9 @@
  *            (SENIAM; De Luca 2010). Limit: a causal filter delays onsets by
  *            a few ms.
  *   envelope 0.1-s moving RMS every 10-ms tick; resting level L = 25th
- *            percentile of 1-s means over 10 min (cramp/baseline.h).
+ *            percentile of 1-s means over 10 min (cramp/baseline.h); a flat
+ *            line's ticks (lost electrode, amplifier off) are not rest and
+ *            are left out, as is a 1-s block more than half flat.
  *            Limit: needs 10 s of warmup (or priming) before any segment.
  *   segment  onset at L + max(8 uV, 2 L), offset after 0.5 s at
  *            <= L + max(2 uV, 0.5 L), >= 0.5 s (AASM leg movement); the
