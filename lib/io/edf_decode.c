@@ -249,8 +249,11 @@ static size_t records_in_file(const cramp__edf *e)
  * caller reads it with pread. avail: the records wholly inside the file, as
  * records_in_file found at the start of this read call; a record past them
  * is read (and the file's end reported) through pread as it always was, and
- * a window maps only records below avail. So a file that shrinks between
- * read calls is never touched past its end through the mapping. What stays
+ * a window maps only records below avail, and edf_read drops a mapped record
+ * the file no longer holds whole even when it is half decoded. So a file
+ * that shrinks between read calls is never touched past its end through the
+ * mapping (the error then comes at the first record cut, possibly one
+ * earlier than through pread, which kept a copy of the record being read). What stays
  * open is a file cut shorter during the microseconds of one read call: an
  * access to a mapped page past the new end raises SIGBUS (as in every
  * program that maps files), which a library cannot catch. Only regular
@@ -293,6 +296,9 @@ static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *
     const size_t spr = e->spr, total = e->hdr.n_records * spr;
     /* the file's size once per call (the mapping's guard, mapped_span) */
     const size_t avail = e->no_map || e->pos >= total ? 0 : records_in_file(e);
+    /* a record held in the mapping that the file no longer holds whole: read
+       it again (through pread, which reports the end) */
+    if (e->loaded != SIZE_MAX && e->cur != e->buf && e->loaded >= avail) e->loaded = SIZE_MAX;
     size_t n = 0;
     while (n < max_frames && e->pos < total) {
         const size_t r = e->pos / spr, o = e->pos % spr;

@@ -82,19 +82,13 @@ out:
     free(y);
 }
 
-int main(void)
+/* The night: nine signals, each its own pattern and scale, RECORDS records
+ * of 1 s. */
+static cramp_status write_night(const char *path)
 {
-    char dir[] = "/tmp/cramp-edf-map-XXXXXX";
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    char path[256];
-    snprintf(path, sizeof path, "%s/night.edf", dir);
-
-    /* a signal per channel: each channel its own pattern and scale */
     const size_t frames = (size_t)RECORDS * FS;
     float *sig = malloc(frames * NCH * sizeof *sig);
+    if (!sig) return CRAMP_ENOMEM;
     test_rng rng = {0x6d6170ULL};
     for (size_t i = 0; i < frames * NCH; i++)
         sig[i] = (float)(300.0 * test_rng_normal(&rng) * (1.0 + (double)(i % NCH)) / NCH);
@@ -117,7 +111,55 @@ int main(void)
         cramp_edf_writer_abort(w);
     free(sig);
     CHECK(st == CRAMP_OK, "writing %s: %s", path, err.message);
+    return st;
+}
 
+/* A mapped reader of a fresh night reads `first` frames, the file is cut to
+ * `keep` whole records and 100 bytes, and the reading goes on: the reader's
+ * error for record `keep` (no SIGBUS), after `after` more frames. */
+static void shrink(const char *path, size_t first, size_t keep, size_t after)
+{
+    reader c;
+    if (write_night(path) != CRAMP_OK || !open_reader(path, 0, &c)) return;
+    const size_t all[NCH] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    cramp_error err = {0};
+    CHECK(c.ops->select(c.impl, all, NCH, &err) == CRAMP_OK, "%s", err.message);
+    float *x = malloc((size_t)RECORDS * FS * NCH * sizeof *x);
+    const size_t got = x ? read_pieces(&c, NCH, x, first) : 0;
+    const cramp__edf *e = c.impl;
+    CHECK(got == first && e->map && e->map_r1 > keep,
+          "read %zu frames; the window holds records %zu..%zu", got, e->map_r0, e->map_r1);
+    CHECK(truncate(path, (off_t)(e->header_bytes + keep * e->record_bytes + 100)) == 0,
+          "truncate");
+    size_t more = 0, k = 0;
+    cramp_status rs = CRAMP_OK;
+    while (x && rs == CRAMP_OK) {
+        rs = c.ops->read(c.impl, x, 4096, &k, &err);
+        more += k;
+        if (rs == CRAMP_OK && k == 0) break;
+    }
+    char want[64];
+    snprintf(want, sizeof want, "data record %zu:", keep);
+    CHECK(rs == CRAMP_EIO && strstr(err.message, want) &&
+              strstr(err.message, "unexpected end of file"),
+          "after the cut: status %d, '%s'", (int)rs, err.message);
+    CHECK(more == after, "after the cut: %zu frames, expected %zu", more, after);
+    printf("edf_map: cut to %zu records after %zu frames: %s\n", keep, first, err.message);
+    free(x);
+    c.ops->close(c.impl);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/cramp-edf-map-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/night.edf", dir);
+
+    cramp_status st = write_night(path);
     reader a, b;
     if (st == CRAMP_OK && open_reader(path, 1, &a) && open_reader(path, 0, &b)) {
         const cramp__edf *e = b.impl;
@@ -133,33 +175,12 @@ int main(void)
         b.ops->close(b.impl);
     }
 
-    /* shrinking: read to the end of record 10 through the mapping, cut the
-       file to record 20 and a bit, read on */
-    reader c;
-    if (st == CRAMP_OK && open_reader(path, 0, &c)) {
-        const size_t all[NCH] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-        CHECK(c.ops->select(c.impl, all, NCH, &err) == CRAMP_OK, "%s", err.message);
-        float *x = malloc(frames * NCH * sizeof *x);
-        const size_t got = x ? read_pieces(&c, NCH, x, 10 * (size_t)FS) : 0;
-        const cramp__edf *e = c.impl;
-        CHECK(got == 10 * (size_t)FS && e->map && e->map_r1 > 20,
-              "read %zu frames; the window holds records %zu..%zu", got, e->map_r0, e->map_r1);
-        CHECK(truncate(path, (off_t)(e->header_bytes + 20 * e->record_bytes + 100)) == 0,
-              "truncate");
-        size_t more = 0, k = 0;
-        cramp_status rs = CRAMP_OK;
-        while (x && rs == CRAMP_OK) {
-            rs = c.ops->read(c.impl, x, 4096, &k, &err);
-            more += k;
-            if (rs == CRAMP_OK && k == 0) break;
-        }
-        CHECK(rs == CRAMP_EIO && strstr(err.message, "data record 20") &&
-                  strstr(err.message, "unexpected end of file"),
-              "after the cut: status %d, '%s'", (int)rs, err.message);
-        CHECK(more == 10 * (size_t)FS, "after the cut: %zu frames, expected %d", more, 10 * FS);
-        printf("edf_map: shrunk file: %s\n", err.message);
-        free(x);
-        c.ops->close(c.impl);
+    /* shrinking between reads: read to the end of record 10 through the
+       mapping and cut the file to record 20 (inside the mapped window);
+       read half of record 10 and cut the file inside it */
+    if (st == CRAMP_OK) {
+        shrink(path, 10 * (size_t)FS, 20, 10 * (size_t)FS);
+        shrink(path, 10 * (size_t)FS + FS / 2, 10, 0);
     }
     unlink(path);
     rmdir(dir);
