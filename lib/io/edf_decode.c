@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* EDF/BDF reading after open (the header parser is edf_read.c): one data
- * record's span of the selected signals is read with pread on the
- * recording's own descriptor (no shared state, no global tables) and decoded
- * to float: value = digital * scale + shift in double, then rounded once to
- * float. 16-bit signals go four at a time through the decoding kernel of the
+ * record's span of the selected signals is decoded to float (value = digital
+ * * scale + shift in double, then rounded once to float) straight from a
+ * read-only mapping of a window of records, or, where mapping is not
+ * possible, after pread on the recording's own descriptor (no shared state,
+ * no global tables). 16-bit signals go four at a time through the decoding kernel of the
  * SIMD path (io/x86/edf_decode_*.c, chosen through cramp__simd_resolve). */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "io/edf_internal.h"
@@ -78,9 +82,11 @@ static cramp_status edf_select(void *impl, const size_t *channels, size_t n, cra
     e->spr = e->sig[channels[0]].spr;
     e->fs = e->ch[channels[0]].fs;
     e->loaded = SIZE_MAX;
+    e->cur = NULL;
     e->pos = 0;
     e->cur_seg = 0;
     e->dec4 = cramp__edf_dec16x4_best();
+    e->dec8 = cramp__edf_dec16x8_best();
     return CRAMP_OK;
 }
 
@@ -141,29 +147,53 @@ cramp__edf_dec16x4_fn cramp__edf_dec16x4_best(void)
     return cramp__edf_dec16x4_for(path);
 }
 
+cramp__edf_dec16x8_fn cramp__edf_dec16x8_for(cramp_simd path)
+{
+#if defined(CRAMP_HAVE_X86_KERNELS)
+    if (path == CRAMP_SIMD_AVX512) return cramp__edf_dec16x8_avx512;
+#endif
+    (void)path;
+    return NULL;
+}
+
+cramp__edf_dec16x8_fn cramp__edf_dec16x8_best(void)
+{
+    cramp_simd path = CRAMP_SIMD_SCALAR;
+    (void)cramp__simd_resolve(CRAMP_SIMD_AUTO, &path); /* AUTO always resolves */
+    return cramp__edf_dec16x8_for(path);
+}
+
 /* Frames [o, o + k) of the loaded record into out (stride nsel). One channel
- * is a contiguous loop the compiler vectorises; several go four at a time
+ * is a contiguous loop the compiler vectorises; several go eight at a time
+ * (e->dec8, where the path has such a kernel), then four at a time
  * through registers (e->dec4: interleaving by strided stores runs at a third
  * of the speed); the rest one by one. */
 static void decode16(const cramp__edf *e, size_t o, size_t k, float *restrict out)
 {
     const size_t nsel = e->nsel;
     if (nsel == 1) {
-        const unsigned char *src = e->buf + e->sel_off[0] + 2 * o;
+        const unsigned char *src = e->cur + e->sel_off[0] + 2 * o;
         const double sc = e->sel_scale[0], sh = e->sel_shift[0];
         for (size_t i = 0; i < k; i++)
             out[i] = (float)((double)ld16(src + 2 * i) * sc + sh);
         return;
     }
     size_t j0 = 0;
+    if (e->dec8) {
+        for (; j0 + 8 <= nsel; j0 += 8) {
+            const unsigned char *src[8];
+            for (size_t j = 0; j < 8; j++) src[j] = e->cur + e->sel_off[j0 + j] + 2 * o;
+            e->dec8(src, e->sel_scale + j0, e->sel_shift + j0, k, out + j0, nsel);
+        }
+    }
     for (; j0 + 4 <= nsel; j0 += 4) {
         const unsigned char *const src[4] = {
-            e->buf + e->sel_off[j0] + 2 * o, e->buf + e->sel_off[j0 + 1] + 2 * o,
-            e->buf + e->sel_off[j0 + 2] + 2 * o, e->buf + e->sel_off[j0 + 3] + 2 * o};
+            e->cur + e->sel_off[j0] + 2 * o, e->cur + e->sel_off[j0 + 1] + 2 * o,
+            e->cur + e->sel_off[j0 + 2] + 2 * o, e->cur + e->sel_off[j0 + 3] + 2 * o};
         e->dec4(src, e->sel_scale + j0, e->sel_shift + j0, k, out + j0, nsel);
     }
     for (size_t j = j0; j < nsel; j++) {
-        const unsigned char *src = e->buf + e->sel_off[j] + 2 * o;
+        const unsigned char *src = e->cur + e->sel_off[j] + 2 * o;
         const double sc = e->sel_scale[j], sh = e->sel_shift[j];
         float *restrict dst = out + j;
         for (size_t i = 0; i < k; i++)
@@ -175,12 +205,85 @@ static void decode24(const cramp__edf *e, size_t o, size_t k, float *restrict ou
 {
     const size_t nsel = e->nsel;
     for (size_t j = 0; j < nsel; j++) {
-        const unsigned char *src = e->buf + e->sel_off[j] + 3 * o;
+        const unsigned char *src = e->cur + e->sel_off[j] + 3 * o;
         const double sc = e->sel_scale[j], sh = e->sel_shift[j];
         float *restrict dst = out + j;
         for (size_t i = 0; i < k; i++)
             dst[i * nsel] = (float)((double)ld24(src + 3 * i) * sc + sh);
     }
+}
+
+/* ---- the mapped window ---------------------------------------------------- */
+
+/* Bytes of records one window maps (at least one record): large enough that
+ * mapping costs little per byte, small enough that the pages it holds (they
+ * count in the resident set) keep the memory flat in the recording's length. */
+#define MAP_WINDOW_BYTES ((size_t)1 << 20)
+
+void cramp__edf_unmap(cramp__edf *e)
+{
+    if (e->map) munmap(e->map, e->map_len);
+    e->map = NULL;
+    e->map_len = 0;
+    e->map_r0 = e->map_r1 = 0;
+    if (e->cur && e->cur != e->buf) {
+        e->cur = NULL;
+        e->loaded = SIZE_MAX;
+    }
+}
+
+/* The records wholly inside the file now (at most the header's count), by
+ * one fstat; 0 when it fails. */
+static size_t records_in_file(const cramp__edf *e)
+{
+    struct stat sb;
+    if (fstat(e->fd, &sb) != 0 || sb.st_size < 0) return 0;
+    const uint64_t size = (uint64_t)sb.st_size;
+    const uint64_t avail =
+        size > e->header_bytes ? (size - e->header_bytes) / e->record_bytes : 0;
+    return avail < e->hdr.n_records ? (size_t)avail : e->hdr.n_records;
+}
+
+/* Record r's span of the selected signals inside the mapped window (mapping
+ * the window of records from r on when r is outside it), or NULL: then the
+ * caller reads it with pread. avail: the records wholly inside the file, as
+ * records_in_file found at the start of this read call; a record past them
+ * is read (and the file's end reported) through pread as it always was, and
+ * a window maps only records below avail, and edf_read drops a mapped record
+ * the file no longer holds whole even when it is half decoded. So a file
+ * that shrinks between read calls is never touched past its end through the
+ * mapping (the error then comes at the first record cut, possibly one
+ * earlier than through pread, which kept a copy of the record being read). What stays
+ * open is a file cut shorter during the microseconds of one read call: an
+ * access to a mapped page past the new end raises SIGBUS (as in every
+ * program that maps files), which a library cannot catch. Only regular
+ * files reach here (edf_read.c refuses the rest). */
+static const unsigned char *mapped_span(cramp__edf *e, size_t r, size_t avail)
+{
+    if (e->no_map || r >= avail) return NULL;
+    const uint64_t head = e->header_bytes, rb = e->record_bytes;
+    if (!e->map || r < e->map_r0 || r >= e->map_r1 || e->map_r1 > avail) {
+        cramp__edf_unmap(e);
+        const long page = sysconf(_SC_PAGESIZE);
+        if (page <= 0) return NULL;
+        uint64_t per = MAP_WINDOW_BYTES / rb;
+        if (per == 0) per = 1;
+        const uint64_t r1 = avail - r < per ? avail : r + per;
+        const uint64_t from = (head + r * rb) / (uint64_t)page * (uint64_t)page;
+        const uint64_t to = head + r1 * rb;
+        if (to - from > SIZE_MAX || sizeof(off_t) < 8) return NULL;
+        void *p = mmap(NULL, (size_t)(to - from), PROT_READ, MAP_SHARED, e->fd, (off_t)from);
+        if (p == MAP_FAILED) {
+            e->no_map = 1; /* not mappable (a file system without mmap): pread from now on */
+            return NULL;
+        }
+        e->map = p;
+        e->map_len = (size_t)(to - from);
+        e->map_at = from;
+        e->map_r0 = r;
+        e->map_r1 = (size_t)r1;
+    }
+    return (const unsigned char *)e->map + (head + r * rb + e->span_lo - e->map_at);
 }
 
 static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *frames,
@@ -191,6 +294,11 @@ static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *
     if (e->nsel == 0)
         return cramp__fail(err, CRAMP_EINVAL, "%s: read: no channels selected", e->path);
     const size_t spr = e->spr, total = e->hdr.n_records * spr;
+    /* the file's size once per call (the mapping's guard, mapped_span) */
+    const size_t avail = e->no_map || e->pos >= total ? 0 : records_in_file(e);
+    /* a record held in the mapping that the file no longer holds whole: read
+       it again (through pread, which reports the end) */
+    if (e->loaded != SIZE_MAX && e->cur != e->buf && e->loaded >= avail) e->loaded = SIZE_MAX;
     size_t n = 0;
     while (n < max_frames && e->pos < total) {
         const size_t r = e->pos / spr, o = e->pos % spr;
@@ -202,11 +310,16 @@ static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *
         if (r != e->loaded) {
             const uint64_t at =
                 (uint64_t)e->header_bytes + (uint64_t)r * e->record_bytes + e->span_lo;
-            if (cramp__pread_full(e->fd, e->buf, e->span_len, at) != 0) {
-                e->loaded = SIZE_MAX;
-                *frames = n;
-                return cramp__fail(err, CRAMP_EIO, "%s: data record %zu: read failed: %s", e->path,
-                                   r, errno ? strerror(errno) : "unexpected end of file");
+            e->cur = mapped_span(e, r, avail);
+            if (!e->cur) {
+                if (cramp__pread_full(e->fd, e->buf, e->span_len, at) != 0) {
+                    e->loaded = SIZE_MAX;
+                    *frames = n;
+                    return cramp__fail(err, CRAMP_EIO, "%s: data record %zu: read failed: %s",
+                                       e->path, r,
+                                       errno ? strerror(errno) : "unexpected end of file");
+                }
+                e->cur = e->buf;
             }
             e->loaded = r;
         }

@@ -42,6 +42,23 @@ void cramp__edf_dec16x4_sse2(const unsigned char *const src[4], const double sc[
 void cramp__edf_dec16x4_avx2(const unsigned char *const src[4], const double sc[4],
                              const double sh[4], size_t k, float *out, size_t stride);
 #endif
+/* The same for eight 16-bit signals (src[0..7], sc[0..7], sh[0..7], out[i *
+ * stride + 0..7]); bit-identical to the scalar reference on src[0..3] and
+ * on src[4..7]. */
+typedef void (*cramp__edf_dec16x8_fn)(const unsigned char *const src[8], const double sc[8],
+                                      const double sh[8], size_t k, float *out, size_t stride);
+#if defined(CRAMP_HAVE_X86_KERNELS)
+/* io/x86/edf_decode_avx512.c */
+void cramp__edf_dec16x8_avx512(const unsigned char *const src[8], const double sc[8],
+                               const double sh[8], size_t k, float *out, size_t stride);
+#endif
+/* The eight-signal kernel of a resolved SIMD path, NULL where that path has
+ * none (every path but AVX512): the four-signal kernel then serves. The
+ * caller checks that the CPU runs the path. Thread-safe. */
+cramp__edf_dec16x8_fn cramp__edf_dec16x8_for(cramp_simd path);
+/* cramp__edf_dec16x8_for() of the path AUTO resolves to. Thread-safe. */
+cramp__edf_dec16x8_fn cramp__edf_dec16x8_best(void);
+
 /* The kernel of a resolved SIMD path (never AUTO): AVX2 and AVX512 take the
  * AVX2 kernel, SCALAR the SSE2 one on x86-64 builds with x86 kernels (SSE2
  * is that architecture's baseline) and plain C elsewhere. The caller checks
@@ -79,11 +96,25 @@ typedef struct cramp__edf {
     double fs;
     size_t span_lo, span_len; /* byte span of a record read into buf */
     unsigned char *buf;
-    size_t loaded;  /* record held in buf; SIZE_MAX if none */
+    size_t loaded;  /* record whose span `cur` points at; SIZE_MAX if none */
+    const unsigned char *cur; /* the loaded record's span: in buf or in the mapping */
+
+    /* A window of whole records mapped read-only from the file (edf_decode.c),
+       so that records decode straight from the page cache without pread's
+       copy; NULL when none is mapped. */
+    void *map;
+    size_t map_len;           /* bytes mapped */
+    uint64_t map_at;          /* file offset of map (a multiple of the page size) */
+    size_t map_r0, map_r1;    /* records [map_r0, map_r1) lie wholly inside it */
+    int no_map;               /* 1: pread only (mmap failed, or a test asked) */
     size_t pos;     /* next frame */
     size_t cur_seg; /* segment holding pos */
     cramp__edf_dec16x4_fn dec4;
+    cramp__edf_dec16x8_fn dec8; /* NULL: four signals at a time only */
 } cramp__edf;
+
+/* Unmaps e's window of records, if any (cramp__edf_free calls it). */
+void cramp__edf_unmap(cramp__edf *e);
 
 /* Opens and parses path (header, TALs, segments); *out owned by the caller
  * (cramp__edf_free). Messages name the file and the field. */

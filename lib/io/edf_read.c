@@ -317,6 +317,7 @@ warn(parse_ctx *c, const char *fmt, ...)
 void cramp__edf_free(cramp__edf *e)
 {
     if (!e) return;
+    cramp__edf_unmap(e);
     if (e->fd >= 0) close(e->fd);
     if (e->warn)
         for (size_t i = 0; i < e->hdr.n_warnings; i++)
