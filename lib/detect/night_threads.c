@@ -328,11 +328,16 @@ static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k,
  * Every cut's thread CPU time per frame on each side is measured as the run
  * goes (so a costly read, a notch cascade in the band-pass or another
  * channel count move the cut); the cut whose busier side is least busy is
- * run. Under the stage ring's mutex. */
+ * run. A cut's figures are those of the last turn it ran (CUT_EVERY blocks),
+ * the least of its timed blocks: another process on the core, a page fault
+ * or a cold cache only add to a block's time, and figures of neighbouring
+ * turns, taken alike, compare fairly on a machine whose load moves (a
+ * longer memory kept a figure from a quiet minute that no later turn could
+ * match). Under the stage ring's mutex. */
 #define CUT_CUTS (CRAMP__FILTER_ALL + 1)
 typedef struct cut {
     double side[CUT_CUTS][2]; /* per frame, s: the reader's, the worker's */
-    unsigned seen[CUT_CUTS];  /* measured: 1 << CUT_READER | 1 << CUT_WORKER */
+    uint64_t at[CUT_CUTS][2]; /* the turn of that figure + 1 (0: none) */
     uint64_t ran[CUT_CUTS];   /* the turn it was last chosen */
     uint64_t turns;           /* choices made */
     unsigned late;            /* the stages the worker runs now */
@@ -348,21 +353,16 @@ enum { CUT_READER, CUT_WORKER };
  * figures may be stale: the read's cost moves with the page cache). */
 #define CUT_RETRY 16
 
-/* One timed block of one side (CUT_READER, CUT_WORKER) run with the worker
- * running `late`: its thread CPU time per frame into that cut's average of
- * about the last 8 timed blocks; under mu. */
-static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned late, double v)
+/* One timed block (block seq) of one side (CUT_READER, CUT_WORKER) run
+ * with the worker running `late`: its thread CPU time per frame v into that
+ * cut's figure for the block's turn; under mu. */
+static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned late, uint64_t seq,
+                         double v)
 {
+    const uint64_t turn = seq / CRAMP__NIGHT_CUT_EVERY + 1;
     pthread_mutex_lock(mu);
-    double *avg = &c->side[late][side];
-    if (!(c->seen[late] & (1u << side))) {
-        *avg = v;
-    } else {
-        /* a block that took the thread more than twice as long (a page
-           fault, a cold cache) counts as twice */
-        *avg += ((v < 2 * *avg ? v : 2 * *avg) - *avg) / 8;
-    }
-    c->seen[late] |= 1u << side;
+    if (c->at[late][side] != turn || v < c->side[late][side]) c->side[late][side] = v;
+    c->at[late][side] = turn;
     pthread_mutex_unlock(mu);
 }
 
@@ -373,17 +373,25 @@ static double cut_span(const cut *c, unsigned late)
     return s[CUT_READER] > s[CUT_WORKER] ? s[CUT_READER] : s[CUT_WORKER];
 }
 
+/* Both sides' time per frame (a cut that splits a fused filter pass costs
+ * more in all). */
+static double cut_total(const cut *c, unsigned late)
+{
+    return c->side[late][CUT_READER] + c->side[late][CUT_WORKER];
+}
+
 /* The stages the worker should run next: each cut there is, once, in
- * turn; then the shortest span, kept unless another is shorter by more
- * than 3 % (no moving back and forth on noise), and every CUT_RETRY turns
- * the cut measured longest ago. */
+ * turn; then, of the cuts whose span is within 3 % of the shortest, the one
+ * with the least work in all, kept unless it is 3 % better than the one
+ * running (no moving back and forth on noise); every CUT_RETRY turns the cut
+ * run longest ago. */
 static unsigned cut_choose(cut *c)
 {
     unsigned next = c->late;
     c->turns++;
     int fresh = 0;
     for (unsigned late = 0; late < CUT_CUTS && !fresh; late++)
-        if (!(late & ~c->stages) && c->seen[late] != 3u) {
+        if (!(late & ~c->stages) && (!c->at[late][CUT_READER] || !c->at[late][CUT_WORKER])) {
             next = late;
             fresh = 1;
         }
@@ -393,9 +401,16 @@ static unsigned cut_choose(cut *c)
                 (next == c->late || c->ran[late] < c->ran[next]))
                 next = late;
     } else if (!fresh) {
+        double shortest = cut_span(c, c->late);
         for (unsigned late = 0; late < CUT_CUTS; late++)
-            if (!(late & ~c->stages) && cut_span(c, late) < cut_span(c, next)) next = late;
-        if (!(cut_span(c, next) < 0.97 * cut_span(c, c->late))) next = c->late;
+            if (!(late & ~c->stages) && cut_span(c, late) < shortest) shortest = cut_span(c, late);
+        for (unsigned late = 0; late < CUT_CUTS; late++)
+            if (!(late & ~c->stages) && cut_span(c, late) <= 1.03 * shortest &&
+                (cut_span(c, next) > 1.03 * shortest || cut_total(c, late) < cut_total(c, next)))
+                next = late;
+        if (cut_span(c, c->late) <= 1.03 * shortest &&
+            !(cut_total(c, next) < 0.97 * cut_total(c, c->late)))
+            next = c->late;
     }
     c->ran[next] = c->turns;
     return next;
@@ -484,7 +499,8 @@ static void rest_loop(part *p)
         if (k == 0) return;
         /* measured before the release: the reader's next choice sees it */
         if (timed)
-            cut_measured(p->cut, &q->mu, CUT_WORKER, late, (thread_cpu_s() - c0) / (double)k);
+            cut_measured(p->cut, &q->mu, CUT_WORKER, late, seq,
+                         (thread_cpu_s() - c0) / (double)k);
         ring_release(q, seq);
         at += k;
     }
@@ -706,7 +722,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
         at += k;
         if (k == 0) break;
         if (timed)
-            cut_measured(&c, &out.mu, CUT_READER, c.late, (thread_cpu_s() - c0) / (double)k);
+            cut_measured(&c, &out.mu, CUT_READER, c.late, seq, (thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;

@@ -69,9 +69,11 @@
  * a 2-core machine), the mains comb and the motion band on whichever side
  * the threads' measured CPU time per frame says balances them (each of the
  * cuts is measured in turn, then the one whose busier thread is least busy
- * runs, a choice every 16 blocks, kept unless another is 3 % better, and
- * every 16th choice the cut measured longest ago again; speed only, the
- * bits do not depend on it). Groups still run one after the other,
+ * runs, the less work in all deciding within 3 %, a choice every 16 blocks
+ * on the figures of each cut's last 16 blocks, kept unless another is 3 %
+ * better, and every 16th choice the cut run longest ago again; speed only,
+ * the bits do not depend on it). A thread that waits sleeps until half the
+ * ring's blocks (or slots) are there. Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -175,8 +177,9 @@ typedef struct cramp_night_options {
                                  (cramp/profile.h); 0 (default): no clock is read */
 } cramp_night_options;
 
-/* Blocks read ahead of the workers when a run uses worker threads. */
-#define CRAMP_NIGHT_RING_BLOCKS 4
+/* Blocks read ahead of the workers when a run uses worker threads (8: a
+ * waiting thread sleeps until 4 are there, one wake-up per 4 blocks). */
+#define CRAMP_NIGHT_RING_BLOCKS 8
 
 /* Defaults: cramp_detect_config_default, auto mains, every channel, 60 s
  * priming, 4096-frame blocks, no callbacks, one thread. */
