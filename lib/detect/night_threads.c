@@ -349,7 +349,7 @@ enum { CUT_READER, CUT_WORKER };
 /* Blocks timed: one in CUT_SAMPLE (a thread's CPU clock is a system call,
  * about 0.5 us here: on every block, 4 % of the work of 8 channels). */
 #define CUT_SAMPLE 4
-/* Every CUT_RETRY choices the cut measured longest ago runs again (its
+/* Every CUT_RETRY choices the cut run longest ago runs again (its
  * figures may be stale: the read's cost moves with the page cache). */
 #define CUT_RETRY 16
 
