@@ -312,7 +312,8 @@ void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double 
  *   filter stage's output for any number of frames, segments appended to
  *   begin's out (sized by cramp_detector_max_output; call begin again to
  *   empty it, outputs counts them); touches no field the
- *   filter stage does. Band may point into the ring (then not copied).
+ *   filter stage does. Band may point into the ring (then not copied), or
+ *   be NULL: already in the ring (cramp__detector_ring_at).
  * The two stages may run on two threads at once on different pieces, the
  * filter stage ahead; each stage's calls in frame order. */
 void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap);
@@ -326,6 +327,17 @@ cramp_status cramp__detector_filter_late(cramp_detector *d, unsigned stages, con
 void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
                              const float *motion, size_t frames);
 size_t cramp__detector_outputs(const cramp_detector *d);
+/* The filter stages d has (CRAMP__FILTER_*: the comb only where it has one). */
+unsigned cramp__detector_stages(const cramp_detector *d);
+/* Room in the band ring for `frames` frames written ahead of the rest stage
+ * (the filter stage on another thread writing straight into it, no copy):
+ * ring_frames at least history_frames + CRAMP__CHUNK + frames; the front
+ * reset (call before priming). CRAMP_OK or CRAMP_ENOMEM (d unchanged). */
+cramp_status cramp__detector_ring_ahead(cramp_detector *d, size_t frames);
+/* Where frame `frame` (counted from begin) of the band goes in the ring, and
+ * the frames from there to the ring's end (*span). consume with band NULL
+ * reads the band there. */
+float *cramp__detector_ring_at(cramp_detector *d, uint64_t frame, size_t *span);
 
 void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mnf, double *mdf);
 void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);

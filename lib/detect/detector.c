@@ -5,6 +5,7 @@
  * segments.c; the rules are listed in cramp/detect.h, their reasons in
  * docs/detect.md. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -701,14 +702,17 @@ const float *cramp__detector_filter(cramp_detector *d, unsigned stages, const fl
         cramp_filter_set_steady_state(d->motion_filter, x0);
         d->started = 1;
     }
-    if (stages == CRAMP__FILTER_ALL) {
-        /* the band-pass, the comb on it and the motion band, in one pass over
-           raw where the filters allow it (dsp/internal.h) */
-        *st = cramp__filter_process_pair(d->band_filter, d->motion_filter, d->comb, raw, band,
-                                         motion, n);
+    if (stages & CRAMP__FILTER_MOTION) {
+        /* the band-pass, the comb on it (unless a cut between threads,
+           night_threads.c, leaves it to the other thread) and the motion
+           band, in one pass over raw where the filters allow it
+           (dsp/internal.h) */
+        *st = cramp__filter_process_pair(d->band_filter, d->motion_filter,
+                                         (stages & CRAMP__FILTER_COMB) ? d->comb : NULL, raw,
+                                         band, motion, n);
     } else {
-        /* a cut between threads (night_threads.c): the band-pass here, the rest where
-           `stages` says */
+        /* a cut between threads: the band-pass here, the motion band on the
+           other thread */
         *st = cramp_filter_process(d->band_filter, raw, band, n);
         if (*st == CRAMP_OK) *st = cramp__detector_filter_late(d, stages, raw, band, motion, n);
     }
@@ -740,7 +744,7 @@ void cramp__detector_consume(cramp_detector *d, const float *raw, const float *b
         if (n > d->ring_frames - rp) n = d->ring_frames - rp;
         float *xb = d->band_ring + rp * C;
         if (d->profiling) d->prof_t = cramp_clock_s();
-        if (band != xb) memcpy(xb, band, n * C * sizeof *xb);
+        if (band && band != xb) memcpy(xb, band, n * C * sizeof *xb);
         size_t i = 0;
         while (i < n) {
             size_t span = d->tick_frames - d->tick_pos;
@@ -759,10 +763,37 @@ void cramp__detector_consume(cramp_detector *d, const float *raw, const float *b
         }
         if (d->profiling) prof_stamp(d, CRAMP_STAGE_ENVELOPE);
         raw += n * C;
-        band += n * C;
+        if (band) band += n * C;
         motion += n * C;
         frames -= n;
     }
+}
+
+unsigned cramp__detector_stages(const cramp_detector *d)
+{
+    return (d->comb ? CRAMP__FILTER_COMB : 0u) | CRAMP__FILTER_MOTION;
+}
+
+cramp_status cramp__detector_ring_ahead(cramp_detector *d, size_t frames)
+{
+    if (frames > SIZE_MAX / 2 - d->history_frames - CRAMP__CHUNK) return CRAMP_ENOMEM;
+    const size_t want = d->history_frames + CRAMP__CHUNK + frames;
+    if (want <= d->ring_frames) return CRAMP_OK;
+    if (want > SIZE_MAX / sizeof *d->band_ring / d->channels) return CRAMP_ENOMEM;
+    float *r = malloc(want * d->channels * sizeof *r);
+    if (!r) return CRAMP_ENOMEM;
+    free(d->band_ring);
+    d->band_ring = r;
+    d->ring_frames = want;
+    reset_front(d); /* the history is gone: the front starts again */
+    return CRAMP_OK;
+}
+
+float *cramp__detector_ring_at(cramp_detector *d, uint64_t frame, size_t *span)
+{
+    const size_t rp = (size_t)(frame % d->ring_frames);
+    *span = d->ring_frames - rp;
+    return d->band_ring + rp * d->channels;
 }
 
 /* Both stages in turn, the band-pass writing straight into the ring. */

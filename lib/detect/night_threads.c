@@ -98,7 +98,10 @@ static cramp_status part_block(part *p, const float *frames, size_t k)
 }
 
 /* Blocks in flight between the calling thread (reads) and the workers. A
- * slot is refilled once every part has processed it (left[s] == 0). */
+ * slot is refilled once every part has processed it (left[s] == 0). A
+ * thread that has to wait sleeps until RING_BATCH blocks (or slots) are
+ * there, not one: one wake-up, a system call on each side, per RING_BATCH
+ * blocks when one side is faster. */
 typedef struct ring {
     pthread_mutex_t mu;
     pthread_cond_t filled_cv, free_cv;
@@ -109,8 +112,17 @@ typedef struct ring {
                                  (CRAMP__FILTER_*) left to its reader, per slot;
                                  written before the slot is published */
     uint64_t filled;          /* blocks published */
+    uint64_t freed;           /* blocks every reader has released (each reader
+                                 releases in order, so they end in order) */
+    uint64_t want_filled;     /* the fewest blocks a sleeping reader waits for
+                                 (UINT64_MAX: none sleeps) */
+    uint64_t want_freed;      /* the same for released blocks, the writer */
+    int writer_waits;         /* the writer sleeps: a reader takes what is there */
+    int ended;                /* the last block (0 frames) is published */
     int stop;                 /* a read or a worker failed: everybody stops */
 } ring;
+
+#define RING_BATCH (CRAMP_NIGHT_RING_BLOCKS / 2)
 
 static void ring_stop(ring *q)
 {
@@ -126,6 +138,7 @@ static void ring_stop(ring *q)
 static cramp_status ring_init(ring *q, size_t floats)
 {
     memset(q, 0, sizeof *q);
+    q->want_filled = q->want_freed = UINT64_MAX;
     for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
         if (!(q->slot[s] = malloc((floats ? floats : 1) * sizeof *q->slot[s]))) goto bad;
     if (pthread_mutex_init(&q->mu, NULL) != 0) goto bad;
@@ -149,18 +162,23 @@ static void ring_free(ring *q)
 }
 
 /* Waits until block seq is published in q; its frames, or SIZE_MAX when
- * the run stops. The wall time it waited added to *wait when wait is not
- * NULL. */
+ * the run stops. Sleeping, it waits for RING_BATCH blocks (or the last).
+ * The wall time it waited added to *wait when wait is not NULL. */
 static size_t ring_take(ring *q, uint64_t seq, double *wait)
 {
     const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
     pthread_mutex_lock(&q->mu);
-    if (wait && q->filled <= seq && !q->stop) {
-        const double t0 = cramp_clock_s();
-        while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
-        *wait += cramp_clock_s() - t0;
+    if (q->filled <= seq && !q->stop) {
+        /* unless the writer waits for this reader (ring_wait_released) */
+        const uint64_t want = seq + RING_BATCH;
+        const double t0 = wait ? cramp_clock_s() : 0;
+        while ((q->filled <= seq || (q->filled < want && !q->writer_waits)) && !q->ended &&
+               !q->stop) {
+            if (want < q->want_filled) q->want_filled = want;
+            pthread_cond_wait(&q->filled_cv, &q->mu);
+        }
+        if (wait) *wait += cramp_clock_s() - t0;
     }
-    while (q->filled <= seq && !q->stop) pthread_cond_wait(&q->filled_cv, &q->mu);
     const size_t k = q->stop ? SIZE_MAX : q->frames[s];
     pthread_mutex_unlock(&q->mu);
     return k;
@@ -171,28 +189,54 @@ static void ring_release(ring *q, uint64_t seq)
 {
     const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
     pthread_mutex_lock(&q->mu);
-    if (--q->left[s] == 0) pthread_cond_signal(&q->free_cv);
+    if (--q->left[s] == 0) {
+        q->freed = seq + 1;
+        if (q->freed >= q->want_freed) {
+            q->want_freed = UINT64_MAX;
+            pthread_cond_broadcast(&q->free_cv);
+        }
+    }
     pthread_mutex_unlock(&q->mu);
 }
 
-/* Waits until slot seq of q is free for writing; 0 when the run stops. The
- * wall time it waited added to *wait when wait is not NULL. */
-static int ring_wait_free(ring *q, uint64_t seq, double *wait)
+/* Waits until every reader has released blocks [0, n) of q; 0 when the run
+ * stops. Sleeping, it waits for RING_BATCH - 1 more of the blocks published.
+ * The wall time it waited added to *wait when wait is not NULL. */
+static int ring_wait_released(ring *q, uint64_t n, double *wait)
 {
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
     pthread_mutex_lock(&q->mu);
-    if (wait && q->left[s] > 0 && !q->stop) {
-        const double t0 = cramp_clock_s();
-        while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
-        *wait += cramp_clock_s() - t0;
+    if (q->freed < n && !q->stop) {
+        uint64_t want = n + RING_BATCH - 1;
+        if (want > q->filled) want = q->filled;
+        if (want < n) want = n;
+        const double t0 = wait ? cramp_clock_s() : 0;
+        /* a reader waiting for a batch takes the blocks there are */
+        q->writer_waits = 1;
+        if (q->want_filled != UINT64_MAX) {
+            q->want_filled = UINT64_MAX;
+            pthread_cond_broadcast(&q->filled_cv);
+        }
+        while (q->freed < want && !q->stop) {
+            if (want < q->want_freed) q->want_freed = want;
+            pthread_cond_wait(&q->free_cv, &q->mu);
+        }
+        q->writer_waits = 0;
+        if (wait) *wait += cramp_clock_s() - t0;
     }
-    while (q->left[s] > 0 && !q->stop) pthread_cond_wait(&q->free_cv, &q->mu);
     const int go = !q->stop;
     pthread_mutex_unlock(&q->mu);
     return go;
 }
 
-/* Publishes block seq of q (k frames) to `readers` readers. */
+/* Waits until the slot of block seq of q is free for writing; 0 when the run
+ * stops. */
+static int ring_wait_free(ring *q, uint64_t seq, double *wait)
+{
+    const uint64_t n = seq + 1 > CRAMP_NIGHT_RING_BLOCKS ? seq + 1 - CRAMP_NIGHT_RING_BLOCKS : 0;
+    return ring_wait_released(q, n, wait);
+}
+
+/* Publishes block seq of q (k frames; 0: the last) to `readers` readers. */
 static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 {
     const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
@@ -200,30 +244,12 @@ static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
     q->frames[s] = k;
     q->left[s] = readers;
     q->filled = seq + 1;
-    pthread_cond_broadcast(&q->filled_cv);
-    pthread_mutex_unlock(&q->mu);
-}
-
-/* The filter stage of a pipelined part over one block: in (k frames of its
- * n channels; may be the slot's first third) into a stage-ring slot (the
- * finite input, the band and the motion band, buf_frames x n each),
- * CRAMP__CHUNK frames at a time as cramp_detector_process does; the comb
- * and motion band only when in `stages` (CRAMP__FILTER_*). The status in
- * p->st_filter. */
-static cramp_status filter_block(part *p, unsigned stages, const float *in, size_t k,
-                                 float *slot)
-{
-    const size_t n = p->n, bf = p->buf_frames;
-    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
-    for (size_t i = 0; i < k; i += CRAMP__CHUNK) {
-        const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-        const float *r = cramp__detector_filter(p->d, stages, in + i * n, m,
-                                                raw + i * n, band + i * n, motion + i * n,
-                                                &p->st_filter);
-        if (p->st_filter != CRAMP_OK) return p->st_filter;
-        if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+    if (k == 0) q->ended = 1;
+    if (q->filled >= q->want_filled || k == 0) {
+        q->want_filled = UINT64_MAX;
+        pthread_cond_broadcast(&q->filled_cv);
     }
-    return CRAMP_OK;
+    pthread_mutex_unlock(&q->mu);
 }
 
 /* The thread's CPU time, s (the cut's costs: not inflated when another
@@ -235,28 +261,60 @@ static double thread_cpu_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The next piece of a block that starts at the filter stage's frame `at`
+ * (k frames, i of them done): at most CRAMP__CHUNK frames and not across the
+ * end of the detector's band ring; where its band goes there into *band. */
+static size_t block_piece(part *p, uint64_t at, size_t i, size_t k, float **band)
+{
+    size_t span;
+    *band = cramp__detector_ring_at(p->d, at + i, &span);
+    const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
+    return m < span ? m : span;
+}
+
+/* The filter stage of a pipelined part over one block at frame `at`: in (k
+ * frames of its n channels; may be the slot's first half) into a stage-ring
+ * slot (the finite input and the motion band, buf_frames x n each) and the
+ * band straight into the detector's ring (cramp__detector_ring_ahead made
+ * room for the blocks in flight: no copy), in pieces as cramp_detector_process
+ * does; the comb and motion band only when in `stages` (CRAMP__FILTER_*;
+ * with the motion band, one pass of the filters over the input). The status
+ * in p->st_filter. */
+static cramp_status filter_block(part *p, unsigned stages, const float *in, size_t k,
+                                 float *slot, uint64_t at)
+{
+    const size_t n = p->n;
+    float *raw = slot, *motion = raw + p->buf_frames * n;
+    for (size_t i = 0, m; i < k; i += m) {
+        float *band;
+        m = block_piece(p, at, i, k, &band);
+        const float *r = cramp__detector_filter(p->d, stages, in + i * n, m, raw + i * n, band,
+                                                motion + i * n, &p->st_filter);
+        if (p->st_filter != CRAMP_OK) return p->st_filter;
+        if (r != raw + i * n) memcpy(raw + i * n, r, m * n * sizeof *raw);
+    }
+    return CRAMP_OK;
+}
+
 /* Filter stages a filter_block call left out (`stages`, CRAMP__FILTER_*) on
- * a stage-ring slot of k frames, each stage CRAMP__CHUNK frames at a time
- * as filter_block did (each filter sees the same calls). Each stage's
- * thread CPU time per frame into cpu[0] (comb), cpu[1] (motion band) when
- * cpu is not NULL; the wall time added to *wall when it is not NULL. */
-static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k, double *cpu,
+ * a stage-ring slot of k frames at frame `at` (its band in the detector's
+ * ring), each stage in pieces as filter_block did. The wall time added to
+ * *wall when it is not NULL. */
+static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k, uint64_t at,
                                 double *wall)
 {
-    const size_t n = p->n, bf = p->buf_frames;
-    float *raw = slot, *band = raw + bf * n, *motion = band + bf * n;
+    const size_t n = p->n;
+    float *raw = slot, *motion = raw + p->buf_frames * n;
     const double t0 = wall ? cramp_clock_s() : 0;
     cramp_status st = CRAMP_OK;
     for (unsigned b = 0; b < 2 && st == CRAMP_OK; b++) {
         const unsigned one = b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB;
         if (!(stages & one)) continue;
-        const double c0 = cpu ? thread_cpu_s() : 0;
-        for (size_t i = 0; i < k && st == CRAMP_OK; i += CRAMP__CHUNK) {
-            const size_t m = k - i < CRAMP__CHUNK ? k - i : CRAMP__CHUNK;
-            st = cramp__detector_filter_late(p->d, one, raw + i * n, band + i * n,
-                                             motion + i * n, m);
+        for (size_t i = 0, m; i < k && st == CRAMP_OK; i += m) {
+            float *band;
+            m = block_piece(p, at, i, k, &band);
+            st = cramp__detector_filter_late(p->d, one, raw + i * n, band, motion + i * n, m);
         }
-        if (cpu) cpu[b] = (thread_cpu_s() - c0) / (double)k;
     }
     if (wall) *wall += cramp_clock_s() - t0;
     return st;
@@ -264,93 +322,120 @@ static cramp_status filter_late(part *p, unsigned stages, float *slot, size_t k,
 
 /* Where a 2-thread run cuts the filter stage (run_read_filter): the reader
  * reads and band-passes, the worker runs the rest of the detector, and the
- * comb and motion band go to whichever side makes the longer one shortest,
- * by thread CPU time per frame measured as the run goes (so a costly read, a
- * notch cascade in the band-pass or another channel count move the cut).
- * Averages over the last blocks; under the stage ring's mutex. */
+ * comb and motion band go to either side (`late`: the stages the worker
+ * runs; the reader runs the motion band in one pass with the band-pass, and
+ * the comb in it too when it keeps it, so the stages' costs do not add up).
+ * Every cut's thread CPU time per frame on each side is measured as the run
+ * goes (so a costly read, a notch cascade in the band-pass or another
+ * channel count move the cut); the cut whose busier side is least busy is
+ * run. A cut's figures are those of the last turn it ran (CUT_EVERY blocks),
+ * the least of its timed blocks: another process on the core, a page fault
+ * or a cold cache only add to a block's time, and figures of neighbouring
+ * turns, taken alike, compare fairly on a machine whose load moves (a
+ * longer memory kept a figure from a quiet minute that no later turn could
+ * match). Under the stage ring's mutex. */
+#define CUT_CUTS (CRAMP__FILTER_ALL + 1)
 typedef struct cut {
-    double reader, worker;    /* per frame, without the comb and motion band */
-    double stage[2];          /* comb, motion band: per frame, on either side */
+    double side[CUT_CUTS][2]; /* per frame, s: the reader's, the worker's */
+    uint64_t at[CUT_CUTS][2]; /* the turn of that figure + 1 (0: none) */
+    uint64_t ran[CUT_CUTS];   /* the turn it was last chosen */
+    uint64_t turns;           /* choices made */
     unsigned late;            /* the stages the worker runs now */
-    unsigned seen;            /* measured at least once: 1 << CUT_READER etc. */
+    unsigned stages;          /* the stages there are (cramp__detector_stages) */
 } cut;
 
-enum { CUT_COMB, CUT_MOTION, CUT_READER, CUT_WORKER };
+enum { CUT_READER, CUT_WORKER };
 
 /* Blocks timed: one in CUT_SAMPLE (a thread's CPU clock is a system call,
  * about 0.5 us here: on every block, 4 % of the work of 8 channels). */
 #define CUT_SAMPLE 4
+/* Every CUT_RETRY choices the cut run longest ago runs again (its
+ * figures may be stale: the read's cost moves with the page cache). */
+#define CUT_RETRY 16
 
-/* One measurement of `what` (CUT_*) into its average of about the last 8
- * timed blocks. */
-static void cut_average(cut *c, unsigned what, double v)
+/* One timed block (block seq) of one side (CUT_READER, CUT_WORKER) run
+ * with the worker running `late`: its thread CPU time per frame v into that
+ * cut's figure for the block's turn; under mu. */
+static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned late, uint64_t seq,
+                         double v)
 {
-    double *avg = what == CUT_READER ? &c->reader : what == CUT_WORKER ? &c->worker : &c->stage[what];
-    if (!(c->seen & (1u << what))) {
-        *avg = v;
-    } else {
-        /* a block that took the thread more than twice as long (a page
-           fault, a cold cache) counts as twice */
-        *avg += ((v < 2 * *avg ? v : 2 * *avg) - *avg) / 8;
-    }
-    c->seen |= 1u << what;
-}
-
-/* One timed block of one side (CUT_READER, CUT_WORKER): `all` its thread
- * CPU time per frame, stage[] that of the stages in `ran` (CRAMP__FILTER_*)
- * within it; under mu. */
-static void cut_measured(cut *c, pthread_mutex_t *mu, unsigned side, unsigned ran,
-                         const double stage[2], double all)
-{
+    const uint64_t turn = seq / CRAMP__NIGHT_CUT_EVERY + 1;
     pthread_mutex_lock(mu);
-    cut_average(c, side, all - stage[0] - stage[1]);
-    for (unsigned b = 0; b < 2; b++)
-        if (ran & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB)) cut_average(c, b, stage[b]);
+    if (c->at[late][side] != turn || v < c->side[late][side]) c->side[late][side] = v;
+    c->at[late][side] = turn;
     pthread_mutex_unlock(mu);
 }
 
-/* The longer side's time per frame with the worker running `late`. */
+/* The busier side's time per frame with the worker running `late`. */
 static double cut_span(const cut *c, unsigned late)
 {
-    double r = c->reader, w = c->worker;
-    for (unsigned b = 0; b < 2; b++) {
-        if (late & (b ? CRAMP__FILTER_MOTION : CRAMP__FILTER_COMB))
-            w += c->stage[b];
-        else
-            r += c->stage[b];
-    }
-    return r > w ? r : w;
+    const double *s = c->side[late];
+    return s[CUT_READER] > s[CUT_WORKER] ? s[CUT_READER] : s[CUT_WORKER];
 }
 
-/* The stages the worker should run next: the shortest span, kept unless
- * another is shorter by more than 3 % (no moving back and forth on noise). */
-static unsigned cut_choose(const cut *c)
+/* Both sides' time per frame (a cut that splits a fused filter pass costs
+ * more in all). */
+static double cut_total(const cut *c, unsigned late)
 {
-    unsigned best = c->late;
-    if (c->seen != 15u) return best;
-    for (unsigned late = 0; late <= CRAMP__FILTER_ALL; late++)
-        if (cut_span(c, late) < cut_span(c, best)) best = late;
-    return cut_span(c, best) < 0.97 * cut_span(c, c->late) ? best : c->late;
+    return c->side[late][CUT_READER] + c->side[late][CUT_WORKER];
+}
+
+/* The stages the worker should run next: each cut there is, once, in
+ * turn; then, of the cuts whose span is within 3 % of the shortest, the one
+ * with the least work in all, kept unless it is 3 % better than the one
+ * running (no moving back and forth on noise); every CUT_RETRY turns the cut
+ * run longest ago. */
+static unsigned cut_choose(cut *c)
+{
+    unsigned next = c->late;
+    c->turns++;
+    int fresh = 0;
+    for (unsigned late = 0; late < CUT_CUTS && !fresh; late++)
+        if (!(late & ~c->stages) && (!c->at[late][CUT_READER] || !c->at[late][CUT_WORKER])) {
+            next = late;
+            fresh = 1;
+        }
+    if (!fresh && c->turns % CUT_RETRY == 0) {
+        for (unsigned late = 0; late < CUT_CUTS; late++)
+            if (!(late & ~c->stages) && late != c->late &&
+                (next == c->late || c->ran[late] < c->ran[next]))
+                next = late;
+    } else if (!fresh) {
+        double shortest = cut_span(c, c->late);
+        for (unsigned late = 0; late < CUT_CUTS; late++)
+            if (!(late & ~c->stages) && cut_span(c, late) < shortest) shortest = cut_span(c, late);
+        for (unsigned late = 0; late < CUT_CUTS; late++)
+            if (!(late & ~c->stages) && cut_span(c, late) <= 1.03 * shortest &&
+                (cut_span(c, next) > 1.03 * shortest || cut_total(c, late) < cut_total(c, next)))
+                next = late;
+        if (cut_span(c, c->late) <= 1.03 * shortest &&
+            !(cut_total(c, next) < 0.97 * cut_total(c, c->late)))
+            next = c->late;
+    }
+    c->ran[next] = c->turns;
+    return next;
 }
 
 /* A pipelined part's first worker: primes, then runs the filter stage on
  * each block of the group's ring into the part's stage ring (a slot: the
- * finite input, the band and the motion band, buf_frames x n each). */
+ * finite input and the motion band, buf_frames x n each) and the band into
+ * the detector's ring. */
 static void filter_loop(part *p)
 {
     ring *q = p->ring, *out = p->stage;
     double *wait = p->prof ? &p->wait_s[0] : NULL;
     if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
-    for (uint64_t seq = 0;; seq++) {
+    for (uint64_t seq = 0, at = 0;; seq++) {
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX || !ring_wait_free(out, seq, wait)) break;
         const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
-        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS]) !=
-            CRAMP_OK)
+        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS],
+                         at) != CRAMP_OK)
             goto fail;
         ring_release(q, seq);
         ring_publish(out, seq, k, 1);
+        at += k;
         if (k == 0) return;
     }
     ring_stop(out); /* the group's ring stopped */
@@ -379,13 +464,11 @@ static void rest_loop(part *p)
 {
     ring *q = p->stage;
     double *wait = p->prof ? &p->wait_s[1] : NULL;
-    const size_t n = p->n, bf = p->buf_frames;
-    for (uint64_t seq = 0;; seq++) {
+    for (uint64_t seq = 0, at = 0;; seq++) {
         /* a timed block: from here to its release, the work and the
            hand-over's system calls (not the sleep) */
         const int timed = p->cut && seq % CUT_SAMPLE == 0;
         const double c0 = timed ? thread_cpu_s() : 0;
-        double stage[2] = {0, 0};
         unsigned late = 0;
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX) return;
@@ -396,14 +479,16 @@ static void rest_loop(part *p)
             const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
             float *raw = q->slot[s];
             late = q->late[s];
-            if (late && (p->st = filter_late(p, late, raw, k, timed ? stage : NULL,
-                                             p->prof ? &p->late_s : NULL)) != CRAMP_OK) {
+            if (late &&
+                (p->st = filter_late(p, late, raw, k, at, p->prof ? &p->late_s : NULL)) !=
+                    CRAMP_OK) {
                 if (p->ring) ring_stop(p->ring);
                 ring_stop(q);
                 return;
             }
             cramp__detector_begin(p->d, p->tmp, p->tcap);
-            cramp__detector_consume(p->d, raw, raw + bf * n, raw + 2 * bf * n, k);
+            /* the band is in the detector's ring already */
+            cramp__detector_consume(p->d, raw, NULL, raw + p->buf_frames * p->n, k);
             m = cramp__detector_outputs(p->d);
         }
         if ((p->st = part_keep(p, m)) != CRAMP_OK) {
@@ -412,10 +497,12 @@ static void rest_loop(part *p)
             return;
         }
         if (k == 0) return;
-        ring_release(q, seq);
+        /* measured before the release: the reader's next choice sees it */
         if (timed)
-            cut_measured(p->cut, &q->mu, CUT_WORKER, late, stage,
+            cut_measured(p->cut, &q->mu, CUT_WORKER, late, seq,
                          (thread_cpu_s() - c0) / (double)k);
+        ring_release(q, seq);
+        at += k;
     }
 }
 
@@ -519,7 +606,7 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
     memset(stage, 0, sizeof stage);
     cramp_status st = ring_init(&q, o->block_frames * g->n);
     for (size_t i = 0; i < piped && st == CRAMP_OK; i++)
-        st = ring_init(&stage[i], 3 * o->block_frames * pt[i].n);
+        st = ring_init(&stage[i], 2 * o->block_frames * pt[i].n);
     if (st != CRAMP_OK) {
         for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
         ring_free(&q);
@@ -564,20 +651,20 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
 }
 
 /* Two threads, one part: the calling thread reads each block straight into
- * a stage-ring slot and band-passes it in place, one worker runs the rest of
- * the detector on the block before (the pipeline of run_threaded without its
- * third thread, for a machine with as many cores as threads); the mains comb
- * and the motion band run on either side, where the measured costs say
- * (struct cut; the slot's `late` says which on this block), or as `forced`
- * says. Each filter and the rest see the same calls in the same order as in
- * run_inline: the same bits. */
+ * a stage-ring slot and band-passes it into the detector's band ring, one
+ * worker runs the rest of the detector on the block before (the pipeline of
+ * run_threaded without its third thread, for a machine with as many cores as
+ * threads); the mains comb and the motion band run on either side, where the
+ * measured costs say (struct cut; the slot's `late` says which on this
+ * block), or as `forced` says. Each filter and the rest see the same frames
+ * in the same order as in run_inline: the same bits. */
 static cramp_status run_read_filter(const cramp_night_source *src, const cramp_night_options *o,
                                     cramp_night_group *g, const size_t *idx, part *p,
                                     const cramp__night_forced_cut *forced, double done_s,
                                     double total_s, cramp_error *err, cramp_profile *prof)
 {
     ring out;
-    cramp_status st = ring_init(&out, 3 * p->buf_frames * p->n);
+    cramp_status st = ring_init(&out, 2 * p->buf_frames * p->n);
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
     if ((st = part_prime(p)) != CRAMP_OK) {
         ring_free(&out);
@@ -587,17 +674,18 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
     p->ring = NULL;
     p->stage = &out;
     /* the cut starts with the comb on the worker (8 ch x 2 kHz, EDF,
-       AVX-512: about 0.37 s CPU each side over 4 h; with the comb on the
-       reader 0.44 against 0.31) and moves by the measured costs */
+       AVX-512: the reader reads and runs the band-pass and motion band in
+       one pass) and moves by the measured costs */
     cut c;
     memset(&c, 0, sizeof c);
-    c.late = CRAMP__FILTER_COMB;
+    c.stages = cramp__detector_stages(p->d);
+    c.late = CRAMP__FILTER_COMB & c.stages;
     p->cut = &c;
     if (pthread_create(&p->tid2, NULL, rest_worker, p) != 0) {
         ring_free(&out);
         return cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
     }
-    for (uint64_t seq = 0;; seq++) {
+    for (uint64_t seq = 0, at = 0;; seq++) {
         /* a timed block: from here to its publication, as the worker's */
         const int timed = seq % CUT_SAMPLE == 0;
         const double c0 = timed ? thread_cpu_s() : 0;
@@ -612,11 +700,11 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             pthread_mutex_unlock(&out.mu);
             /* a stage coming back to this thread: the worker first runs it
                on every block it was given (c.late: this thread's alone) */
-            if ((c.late & ~next) && !ring_wait_free(&out, seq - 1, wait)) break;
+            if ((c.late & ~next) && !ring_wait_released(&out, seq, wait)) break;
             c.late = next;
         }
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
-        /* read into the slot's input third: filtered in place, not copied */
+        /* read into the slot's input half: filtered in place, not copied */
         float *slot = out.slot[s];
         size_t k = 0;
         st = cramp__night_read(src, idx, g->n, slot, o->block_frames, &k, err, prof);
@@ -625,21 +713,16 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             break;
         }
         block_read(o, g, slot, k, done_s, total_s);
-        const unsigned mine = CRAMP__FILTER_ALL & ~c.late;
-        double stage[2] = {0, 0};
-        if (filter_block(p, 0, slot, k, slot) != CRAMP_OK ||
-            (k > 0 && mine &&
-             (p->st_filter = filter_late(p, mine, slot, k, timed ? stage : NULL,
-                                         prof ? &prof->wall_s[CRAMP_STAGE_FILTER] : NULL)) !=
-                 CRAMP_OK)) {
+        if (filter_block(p, CRAMP__FILTER_ALL & ~c.late, slot, k, slot, at) != CRAMP_OK) {
             ring_stop(&out);
             break;
         }
         out.late[s] = c.late;
         ring_publish(&out, seq, k, 1);
+        at += k;
         if (k == 0) break;
         if (timed)
-            cut_measured(&c, &out.mu, CUT_READER, mine, stage, (thread_cpu_s() - c0) / (double)k);
+            cut_measured(&c, &out.mu, CUT_READER, c.late, seq, (thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;
@@ -727,6 +810,12 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         p->buf_frames = o->block_frames;
         if (np > 1) p->buf = malloc(o->block_frames * p->n * sizeof *p->buf);
         if (!p->tmp || (np > 1 && !p->buf)) st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
+        /* a pipelined part's filter stage writes the band of the blocks in
+           flight straight into its detector's ring, ahead of the rest */
+        if (st == CRAMP_OK && i < piped &&
+            cramp__detector_ring_ahead(p->d, CRAMP_NIGHT_RING_BLOCKS * o->block_frames) !=
+                CRAMP_OK)
+            st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
     }
     g->parts = np;
     if (st == CRAMP_OK) {

@@ -43,8 +43,10 @@
  * block (block_frames x channels floats), the detectors' own state (see
  * cramp/detect.h); with worker threads, CRAMP_NIGHT_RING_BLOCKS blocks in
  * flight and one block of its channels per part instead of the one block,
- * and for a pipelined part CRAMP_NIGHT_RING_BLOCKS blocks of 3 x its
- * channels (input, band, motion band) between its two workers;
+ * and for a pipelined part CRAMP_NIGHT_RING_BLOCKS blocks of 2 x its
+ * channels (input, motion band) between its two workers, its detector's
+ * band-passed history longer by CRAMP_NIGHT_RING_BLOCKS blocks (the filter
+ * stage writes the band straight into it);
  * plus the segment and episode lists, which grow with the number of events,
  * not with the recording's length.
  * Ownership: the result's episode array is the driver's allocation, released
@@ -65,9 +67,13 @@
  * opt->part_channels says otherwise), the calling thread itself reads and
  * band-passes and one worker runs the rest (two busy threads, not three, for
  * a 2-core machine), the mains comb and the motion band on whichever side
- * the threads' measured CPU time per frame says balances them (a choice
- * every 16 blocks, kept unless another is 3 % better; speed only, the bits
- * do not depend on it). Groups still run one after the other,
+ * the threads' measured CPU time per frame says balances them (each of the
+ * cuts is measured in turn, then the one whose busier thread is least busy
+ * runs, the less work in all deciding within 3 %, a choice every 16 blocks
+ * on the figures of each cut's last 16 blocks, kept unless another is 3 %
+ * better, and every 16th choice the cut run longest ago again; speed only,
+ * the bits do not depend on it). A thread that waits sleeps until half the
+ * ring's blocks (or slots) are there. Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -171,8 +177,9 @@ typedef struct cramp_night_options {
                                  (cramp/profile.h); 0 (default): no clock is read */
 } cramp_night_options;
 
-/* Blocks read ahead of the workers when a run uses worker threads. */
-#define CRAMP_NIGHT_RING_BLOCKS 4
+/* Blocks read ahead of the workers when a run uses worker threads (8: a
+ * waiting thread sleeps until 4 are there, one wake-up per 4 blocks). */
+#define CRAMP_NIGHT_RING_BLOCKS 8
 
 /* Defaults: cramp_detect_config_default, auto mains, every channel, 60 s
  * priming, 4096-frame blocks, no callbacks, one thread. */

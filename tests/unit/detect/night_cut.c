@@ -132,7 +132,10 @@ static void check(const night_sim *s, const char *name)
 /* 2 threads and the default part width on a night wider than one SIMD
  * vector (12 channels: two vectors of 8 with AVX-512, three of 4 with AVX2):
  * one part, the reader band-passing both vectors, one worker; the same
- * bits as one thread. */
+ * bits as one thread, with the cut measured and forced through every move
+ * (blocks of 333 frames: pieces cut at odd places by the band ring's end;
+ * the reader runs the motion band, and the comb, in one pass with the
+ * band-pass where the filters allow it: 8 channels or more on AVX-512). */
 static void check_wide(const night_sim *s)
 {
     cramp_night_result ref, res;
@@ -141,6 +144,21 @@ static void check_wide(const night_sim *s)
     cramp_status st = run(s, 1, 4096, 0, NULL, 0, &ref, &err);
     CHECK(st == CRAMP_OK, "12 channels, one thread: %s", err.message);
     if (st == CRAMP_OK) {
+        static const unsigned cycle[] = {0, CRAMP__FILTER_MOTION, CRAMP__FILTER_ALL,
+                                         CRAMP__FILTER_COMB, 0, CRAMP__FILTER_ALL};
+        CHECK(s->frames / 333 > 2 * CRAMP__NIGHT_CUT_EVERY * (sizeof cycle / sizeof cycle[0]),
+              "12 channels: too few blocks to move the cut every way");
+        st = run(s, 2, 333, 0, cycle, sizeof cycle / sizeof cycle[0], &res, &err);
+        CHECK(st == CRAMP_OK, "12 channels, 2 threads, cut forced: %s", err.message);
+        if (st == CRAMP_OK) {
+            CHECK(res.n_episodes == ref.n_episodes &&
+                      memcmp(res.episodes, ref.episodes,
+                             ref.n_episodes * sizeof *ref.episodes) == 0,
+                  "12 channels, 2 threads, cut forced: the episodes differ from one thread's");
+            CHECK(memcmp(&res.summary, &ref.summary, sizeof ref.summary) == 0,
+                  "12 channels, 2 threads, cut forced: the summary differs");
+            cramp_night_result_free(&res);
+        }
         st = run(s, 2, 4096, 1, NULL, 0, &res, &err);
         CHECK(st == CRAMP_OK, "12 channels, 2 threads: %s", err.message);
     }
