@@ -17,11 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cramp/detect.h"
-#include "testutil.h"
+#include "detect_planted.h"
 
-#define FS 1000.0
-#define MAX_ACT 8192
 #define T0 120.0
 #define PART_S 720.0 /* 12 min of potentials either side */
 #define GAP_S 60.0
@@ -43,59 +40,36 @@ static double level(int covered, const double *start, double t)
     return a;
 }
 
-/* Runs the detector and the classifier; the episodes (malloc'd) in *ep,
-   their number returned; (size_t)-1 on error. */
+/* The case and the potentials' starts, as the level callback's context. */
+typedef struct planned {
+    int covered;
+    const double *start;
+} planned;
+
+/* The signal's RMS: the 2-uV noise plus the activity. */
+static double signal_level(const void *ctx, double t)
+{
+    const planned *w = ctx;
+    return 2 + level(w->covered, w->start, t);
+}
+
+/* Runs the detector and the classifier (detect_planted.h); the potentials'
+   places and then the noise drawn from one generator seeded with seed; the
+   episodes (malloc'd) in *ep, their number returned; (size_t)-1 on error. */
 static size_t run(int covered, uint64_t seed, cramp_episode **ep)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
-    cfg.fs = FS;
-    cfg.mains_hz = 0;
     *ep = NULL;
     test_rng rng = {seed};
     double *start = malloc(NCELL * sizeof *start);
     if (!start) return (size_t)-1;
     for (size_t k = 0; k < NCELL; k++)
         start[k] = T0 + (double)k * CELL_S + (CELL_S - 0.06) * test_rng_uniform(&rng);
-    cramp_detector *d = NULL;
-    cramp_error err = {0};
-    if (cramp_detector_create(&d, 1, &cfg, NULL, &err) != CRAMP_OK) {
-        free(start);
-        return (size_t)-1;
-    }
-    const size_t chunk = 1000, total = (size_t)(TOTAL_S * FS);
-    const size_t cap = cramp_detector_max_output(d, chunk) + 3;
-    float *buf = malloc(chunk * sizeof *buf);
-    cramp_activity *tmp = malloc(cap * sizeof *tmp), *act = malloc(MAX_ACT * sizeof *act);
-    size_t n_act = 0, k = 0, bad = !buf || !tmp || !act;
-    for (size_t i = 0; !bad && i < total; i += chunk) {
-        for (size_t f = 0; f < chunk; f++)
-            buf[f] = (float)((2 + level(covered, start, (double)(i + f) / FS)) *
-                             test_rng_normal(&rng));
-        if (cramp_detector_process(d, buf, chunk, tmp, cap, &k) != CRAMP_OK) bad = 1;
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    }
-    if (!bad && cramp_detector_finish(d, tmp, cap, &k) == CRAMP_OK)
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    else
-        bad = 1;
-    size_t ne = 0;
-    if (!bad && cramp_detect_classify(act, n_act, NULL, 1, &cfg, ep, &ne, &err) != CRAMP_OK)
-        bad = 1;
-    cramp_detector_destroy(d);
+    const planned w = {covered, start};
+    const size_t n = planted_run_for(TOTAL_S, signal_level, &w, &rng, &cfg, ep);
     free(start);
-    free(buf);
-    free(tmp);
-    free(act);
-    return bad ? (size_t)-1 : ne;
-}
-
-static size_t count(const cramp_episode *ep, size_t n, cramp_event_type t, size_t *first)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ep[i].type == t && c++ == 0 && first) *first = i;
-    return c;
+    return n;
 }
 
 int main(void)
@@ -107,7 +81,7 @@ int main(void)
         size_t i = 0;
         size_t n = run(1, seeds[s], &ep);
         CHECK(n != (size_t)-1, "detector / classifier failed");
-        size_t nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
+        size_t nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
         CHECK(nf == 1, "seed %zu: 12 + 12 min of potentials around a 60-s contraction: %zu "
               "fragmentary episodes of %zu", s, nf, n);
         if (nf == 1) {
@@ -129,7 +103,7 @@ int main(void)
 
         n = run(0, seeds[s], &ep);
         CHECK(n != (size_t)-1, "detector / classifier failed");
-        nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
+        nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
         CHECK(nf == 0, "seed %zu: 12 + 12 min of potentials around a quiet minute: %zu "
               "fragmentary episodes", s, nf);
         free(ep);

@@ -19,11 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cramp/detect.h"
-#include "testutil.h"
+#include "detect_planted.h"
 
-#define FS 1000.0
-#define MAX_ACT 1024
 #define TOTAL_S 240.0
 #define T0 120.0
 
@@ -49,62 +46,38 @@ static double level(const plan *p, const double *start, size_t c, double t)
     return w < 0 ? 0 : w < p->burst_s ? 40 : w < p->burst_s + TAIL_S ? 5 : 0;
 }
 
-/* Runs the detector and the classifier; the episodes (malloc'd) in *ep,
-   their number returned; (size_t)-1 on error. */
+/* The plan and its bursts' starts, as the level callback's context. */
+typedef struct planned {
+    const plan *p;
+    const double *start;
+} planned;
+
+/* The signal's RMS on channel c: the 2-uV noise plus the bursts. */
+static double signal_level(const void *ctx, size_t c, double t)
+{
+    const planned *w = ctx;
+    return 2 + level(w->p, w->start, c, t);
+}
+
+/* Runs the detector and the classifier (detect_planted.h) on p's channels;
+   the bursts' places and then the noise drawn from one generator seeded with
+   seed; the episodes (malloc'd) in *ep, their number returned; (size_t)-1 on
+   error. */
 static size_t run(const plan *p, uint64_t seed, cramp_episode **ep)
 {
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
-    cfg.fs = FS;
-    cfg.mains_hz = 0;
-    *ep = NULL;
     test_rng rng = {seed};
     cramp_detect_channel ch[2];
     cramp_detect_channel_from_label("L-TA", &ch[0]);
     cramp_detect_channel_from_label("R-TA", &ch[1]);
-    const size_t C = p->channels;
     double start[MAX_BURSTS];
     const double room = p->period_s - p->burst_s - TAIL_S;
     for (size_t k = 0; k < p->n && k < MAX_BURSTS; k++)
         start[k] = T0 + (double)k * p->period_s +
                    (p->random_place ? room * test_rng_uniform(&rng) : 0);
-    cramp_detector *d = NULL;
-    cramp_error err = {0};
-    if (cramp_detector_create(&d, C, &cfg, ch, &err) != CRAMP_OK) return (size_t)-1;
-    const size_t chunk = 1000, total = (size_t)(TOTAL_S * FS);
-    const size_t cap = cramp_detector_max_output(d, chunk) + 3;
-    float *buf = malloc(chunk * C * sizeof *buf);
-    cramp_activity *tmp = malloc(cap * sizeof *tmp), *act = malloc(MAX_ACT * sizeof *act);
-    size_t n_act = 0, k = 0, bad = !buf || !tmp || !act;
-    for (size_t i = 0; !bad && i < total; i += chunk) {
-        for (size_t f = 0; f < chunk; f++)
-            for (size_t c = 0; c < C; c++) {
-                const double t = (double)(i + f) / FS;
-                buf[f * C + c] = (float)((2 + level(p, start, c, t)) * test_rng_normal(&rng));
-            }
-        if (cramp_detector_process(d, buf, chunk, tmp, cap, &k) != CRAMP_OK) bad = 1;
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    }
-    if (!bad && cramp_detector_finish(d, tmp, cap, &k) == CRAMP_OK)
-        for (size_t q = 0; q < k && n_act < MAX_ACT; q++) act[n_act++] = tmp[q];
-    else
-        bad = 1;
-    size_t ne = 0;
-    if (!bad && cramp_detect_classify(act, n_act, ch, C, &cfg, ep, &ne, &err) != CRAMP_OK)
-        bad = 1;
-    cramp_detector_destroy(d);
-    free(buf);
-    free(tmp);
-    free(act);
-    return bad ? (size_t)-1 : ne;
-}
-
-static size_t count(const cramp_episode *ep, size_t n, cramp_event_type t, size_t *first)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ep[i].type == t && c++ == 0 && first) *first = i;
-    return c;
+    const planned w = {p, start};
+    return planted_run_channels(TOTAL_S, p->channels, ch, signal_level, &w, &rng, &cfg, ep);
 }
 
 int main(void)
@@ -120,7 +93,7 @@ int main(void)
         plan p = {1, 8, 1.5, 0.06, 1};
         size_t n = run(&p, seeds[s], &ep);
         CHECK(n != (size_t)-1, "detector / classifier failed");
-        size_t nh = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_HFT, NULL) : 99;
+        size_t nh = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_HFT, NULL) : 99;
         CHECK(nh == 0, "seed %zu: eight 60-ms potentials with 0.2-s tails: %zu hft episodes",
               s, nh);
         for (size_t q = 0; n != (size_t)-1 && q < n; q++)
@@ -131,7 +104,7 @@ int main(void)
         /* HFT bursts of 0.35 s, the same tails: one train of six */
         p = (plan){1, 6, 2.0, 0.35, 0};
         n = run(&p, seeds[s], &ep);
-        nh = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_HFT, &i) : 0;
+        nh = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_HFT, &i) : 0;
         CHECK(nh == 1, "seed %zu: six 0.35-s bursts at 0.5 Hz: %zu hft episodes of %zu", s,
               nh, n);
         if (nh == 1)
@@ -143,7 +116,7 @@ int main(void)
         /* 100-ms bursts alternating between the legs, twelve at 2 Hz */
         p = (plan){2, 12, 0.5, 0.1, 0};
         n = run(&p, seeds[s], &ep);
-        size_t na = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_ALMA, &i) : 0;
+        size_t na = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_ALMA, &i) : 0;
         CHECK(na == 1, "seed %zu: 100-ms bursts alternating at 2 Hz: %zu alma episodes of %zu",
               s, na, n);
         if (na == 1)

@@ -80,14 +80,6 @@ static size_t run(const plan *p, uint64_t seed, cramp_episode **ep)
     return n;
 }
 
-static size_t count(const cramp_episode *ep, size_t n, cramp_event_type t, size_t *first)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ep[i].type == t && c++ == 0 && first) *first = i;
-    return c;
-}
-
 int main(void)
 {
     cramp_episode *ep = NULL;
@@ -97,7 +89,7 @@ int main(void)
     plan p = {120, 120 + 1500, 6, 0, 1800, 0};
     size_t n = run(&p, 20261206u, &ep);
     CHECK(n != (size_t)-1, "detector / classifier failed");
-    size_t nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
+    size_t nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
     CHECK(nf == 1, "10 per minute over 25 min: %zu fragmentary episodes of %zu", nf, n);
     if (nf == 1) {
         const cramp_episode *e = &ep[i];
@@ -119,7 +111,7 @@ int main(void)
     /* the same with a 0.45-s tail at 5 uV after each potential */
     p = (plan){120, 120 + 1500, 6, 0, 1800, 0.45};
     n = run(&p, 20261206u, &ep);
-    nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
+    nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, &i) : 0;
     CHECK(nf == 1, "10 per minute over 25 min with tails: %zu fragmentary episodes of %zu", nf,
           n);
     if (nf == 1) {
@@ -134,14 +126,14 @@ int main(void)
     /* 3 per minute (20-s cells): not excessive */
     p = (plan){120, 120 + 1500, 20, 0, 1800, 0};
     n = run(&p, 7u, &ep);
-    nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
+    nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
     CHECK(nf == 0, "3 per minute: %zu fragmentary episodes", nf);
     free(ep);
 
     /* 10 per minute for 15 min: too short */
     p = (plan){120, 120 + 900, 6, 0, 1800, 0};
     n = run(&p, 8u, &ep);
-    nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
+    nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
     CHECK(nf == 0, "15 min: %zu fragmentary episodes", nf);
     free(ep);
 
@@ -149,9 +141,9 @@ int main(void)
     p = (plan){0, 0, 0, 600, 900, 0};
     n = run(&p, 9u, &ep);
     CHECK(n != (size_t)-1, "detector / classifier failed");
-    nf = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
+    nf = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_FRAGMENTARY, NULL) : 99;
     CHECK(nf == 0, "no potentials: %zu fragmentary episodes", nf);
-    size_t nh = n != (size_t)-1 ? count(ep, n, CRAMP_EVENT_HFT, &i) : 0;
+    size_t nh = n != (size_t)-1 ? planted_count(ep, n, CRAMP_EVENT_HFT, &i) : 0;
     CHECK(nh == 1, "6 bursts of 0.35 s at 0.5 Hz: %zu hft episodes of %zu", nh, n);
     if (nh == 1)
         CHECK(fabs(ep[i].onset_s - 600) < 0.2 && fabs(ep[i].offset_s - 610.35) < 0.3 &&
