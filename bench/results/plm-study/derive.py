@@ -17,12 +17,11 @@ Over the named variants (as study.py builds them) prints
 import math
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study import match, rd, variants  # noqa: E402
+from study import match, night, variants, write_scenario  # noqa: E402
 
 
 def q(v, p):
@@ -56,19 +55,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name in names.split(","):
             scen = os.path.join(tmp, "v.scenario")
-            with open(scen, "w") as f:
-                f.write(base_text)
-                for k, v in defs[name]:
-                    f.write(f"{k} {v}\n")
+            write_scenario(scen, base_text, defs[name])
             for seed in range(lo, hi + 1):
-                edf = os.path.join(tmp, "n.edf")
-                subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", minutes,
-                                "-o", edf], check=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-                det_p = os.path.join(tmp, "n.det.tsv")
-                subprocess.run([cramp, "detect", edf, "-o", det_p, "--quiet"], check=True)
-                truth = rd(os.path.join(tmp, "n.events.tsv"))
-                det = rd(det_p)
+                truth, det = night(cramp, tmp, scen, seed, minutes)
                 tp_l = [t for t in truth if t["trial_type"] == "plm"]
                 dp_l = [d for d in det if d["trial_type"] == "plm"]
                 ti, dj = match(tp_l, dp_l)

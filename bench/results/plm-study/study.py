@@ -32,6 +32,25 @@ def rd(p):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+def write_scenario(path, base_text, pairs):
+    """The base scenario's text and then a `k v` line per pair, into path."""
+    with open(path, "w") as f:
+        f.write(base_text)
+        for k, v in pairs:
+            f.write(f"{k} {v}\n")
+
+
+def night(cramp, tmp, scen, seed, minutes, extra=()):
+    """One night of scenario scen (`cramp synth`, in tmp) and `cramp detect`
+    on it (with the extra arguments): its truth and detected rows."""
+    edf = os.path.join(tmp, "n.edf")
+    subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", minutes, "-o", edf],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    det_p = os.path.join(tmp, "n.det.tsv")
+    subprocess.run([cramp, "detect", edf, "-o", det_p, "--quiet"] + list(extra), check=True)
+    return rd(os.path.join(tmp, "n.events.tsv")), rd(det_p)
+
+
 def iou(a, b):
     on, du = float(a["onset"]), float(a["duration"])
     ton, tdu = float(b["onset"]), float(b["duration"])
@@ -103,22 +122,12 @@ def main():
                 sys.stderr.write(f"study.py: no variant {name} in {table}\n")
                 return 2
             scen = os.path.join(tmp, "v.scenario")
-            with open(scen, "w") as f:
-                f.write(base_text)
-                for k, v in defs.get(name, []):
-                    f.write(f"{k} {v}\n")
+            write_scenario(scen, base_text, defs.get(name, []))
             n_truth = tp = n_fp = 0
             miss, false = collections.Counter(), collections.Counter()
             lines = []
             for seed in range(lo, hi + 1):
-                edf = os.path.join(tmp, "n.edf")
-                subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", minutes,
-                                "-o", edf], check=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-                det_p = os.path.join(tmp, "n.det.tsv")
-                subprocess.run([cramp, "detect", edf, "-o", det_p, "--quiet"] + extra, check=True)
-                truth = rd(os.path.join(tmp, "n.events.tsv"))
-                det = rd(det_p)
+                truth, det = night(cramp, tmp, scen, seed, minutes, extra)
                 tp_l = [t for t in truth if t["trial_type"] == "plm"]
                 dp_l = [d for d in det if d["trial_type"] == "plm"]
                 ser_len = collections.Counter(d["series"] for d in dp_l)

@@ -17,12 +17,11 @@ overlapping the truth most (none: no episode); for fp truth_over is the truth
 event under it. Development seeds only (1-9999).
 """
 import os
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study import rd, match, overlap  # noqa: E402
+from study import match, night, overlap, write_scenario  # noqa: E402
 
 
 def variants(path):
@@ -85,20 +84,10 @@ def main():
                 sys.stderr.write(f"trace.py: no variant {name} in {vfile}\n")
                 return 2
             scen = os.path.join(tmp, "v.scenario")
-            with open(scen, "w") as f:
-                f.write(base_text)
-                for k, v in defs.get("*set*", []) + defs[name]:
-                    if k:
-                        f.write(f"{k} {v}\n")
+            write_scenario(scen, base_text,
+                           [(k, v) for k, v in defs.get("*set*", []) + defs[name] if k])
             for seed in range(lo, hi + 1):
-                edf = os.path.join(tmp, "n.edf")
-                subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", minutes,
-                                "-o", edf], check=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-                det_p = os.path.join(tmp, "n.det.tsv")
-                subprocess.run([cramp, "detect", edf, "-o", det_p, "--quiet"] + extra, check=True)
-                truth = rd(os.path.join(tmp, "n.events.tsv"))
-                det = rd(det_p)
+                truth, det = night(cramp, tmp, scen, seed, minutes, extra)
                 tp_l = [t for t in truth if t["trial_type"] == "plm"]
                 dp_l = [d for d in det if d["trial_type"] == "plm"]
                 ti, dj = match(tp_l, dp_l)
