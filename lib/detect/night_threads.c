@@ -373,6 +373,9 @@ static double cut_span(const cut *c, unsigned late)
     return s[CUT_READER] > s[CUT_WORKER] ? s[CUT_READER] : s[CUT_WORKER];
 }
 
+/* 1: the worker running `late` is a cut there is (the stages in it exist). */
+static int cut_exists(const cut *c, unsigned late) { return !(late & ~c->stages); }
+
 /* Both sides' time per frame (a cut that splits a fused filter pass costs
  * more in all). */
 static double cut_total(const cut *c, unsigned late)
@@ -391,21 +394,21 @@ static unsigned cut_choose(cut *c)
     c->turns++;
     int fresh = 0;
     for (unsigned late = 0; late < CUT_CUTS && !fresh; late++)
-        if (!(late & ~c->stages) && (!c->at[late][CUT_READER] || !c->at[late][CUT_WORKER])) {
+        if (cut_exists(c, late) && (!c->at[late][CUT_READER] || !c->at[late][CUT_WORKER])) {
             next = late;
             fresh = 1;
         }
     if (!fresh && c->turns % CUT_RETRY == 0) {
         for (unsigned late = 0; late < CUT_CUTS; late++)
-            if (!(late & ~c->stages) && late != c->late &&
+            if (cut_exists(c, late) && late != c->late &&
                 (next == c->late || c->ran[late] < c->ran[next]))
                 next = late;
     } else if (!fresh) {
         double shortest = cut_span(c, c->late);
         for (unsigned late = 0; late < CUT_CUTS; late++)
-            if (!(late & ~c->stages) && cut_span(c, late) < shortest) shortest = cut_span(c, late);
+            if (cut_exists(c, late) && cut_span(c, late) < shortest) shortest = cut_span(c, late);
         for (unsigned late = 0; late < CUT_CUTS; late++)
-            if (!(late & ~c->stages) && cut_span(c, late) <= 1.03 * shortest &&
+            if (cut_exists(c, late) && cut_span(c, late) <= 1.03 * shortest &&
                 (cut_span(c, next) > 1.03 * shortest || cut_total(c, late) < cut_total(c, next)))
                 next = late;
         if (cut_span(c, c->late) <= 1.03 * shortest &&

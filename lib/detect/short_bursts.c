@@ -313,15 +313,21 @@ static int cmp_vis_ev(const void *pa, const void *pb)
     return (a->d > b->d) - (a->d < b->d); /* uncover before cover at equal times */
 }
 
-/* V from the episodes that are not candidates (cand_flag[k] 0) and hide
-   potentials: EMG activity and flat lines. */
+/* 1: episode k hides potentials on its channels: EMG activity or a flat
+   line that is not itself a candidate (cand_flag[k] 0). */
+static int hides(const rule_ctx *x, const unsigned char *cand_flag, size_t k)
+{
+    return !cand_flag[k] &&
+           (x->origin[k] == CRAMP__FROM_EMG || x->origin[k] == CRAMP__FROM_FLAT);
+}
+
+/* V from the episodes that hide potentials. */
 static cramp_status visible_make(const rule_ctx *x, const unsigned char *cand_flag, visible *vs)
 {
     memset(vs, 0, sizeof *vs);
     size_t ne = 0;
     for (size_t k = 0; k < x->n; k++) {
-        if (cand_flag[k] || (x->origin[k] != CRAMP__FROM_EMG && x->origin[k] != CRAMP__FROM_FLAT))
-            continue;
+        if (!hides(x, cand_flag, k)) continue;
         for (uint32_t b = x->ep[k].channels; b; b &= b - 1) ne += 2;
     }
     vis_ev *ev = malloc((ne ? ne : 1) * sizeof *ev);
@@ -338,8 +344,7 @@ static cramp_status visible_make(const rule_ctx *x, const unsigned char *cand_fl
     }
     size_t q = 0;
     for (size_t k = 0; k < x->n; k++) {
-        if (cand_flag[k] || (x->origin[k] != CRAMP__FROM_EMG && x->origin[k] != CRAMP__FROM_FLAT))
-            continue;
+        if (!hides(x, cand_flag, k)) continue;
         for (size_t c = 0; c < x->C && c < 32; c++) {
             if (!(x->ep[k].channels >> c & 1u)) continue;
             ev[q++] = (vis_ev){x->ep[k].onset_s, (int)c, +1};
@@ -405,19 +410,15 @@ cramp_status cramp__classify_fragmentary(rule_ctx *x)
     unsigned char *flag = calloc(n ? n : 1, 1);
     double *vt = malloc((n ? n : 1) * sizeof *vt); /* candidates' visible onsets */
     visible vs = {0};
-    if (!cand || !flag || !vt) {
-        free(cand);
-        free(flag);
-        free(vt);
-        return CRAMP_ENOMEM;
-    }
     size_t nc = 0;
-    for (size_t k = 0; k < n; k++)
-        if (potential(x, k, pmax)) {
-            flag[k] = 1;
-            cand[nc++] = k;
-        }
-    if (visible_make(x, flag, &vs) != CRAMP_OK) {
+    if (cand && flag && vt)
+        for (size_t k = 0; k < n; k++)
+            if (potential(x, k, pmax)) {
+                flag[k] = 1;
+                cand[nc++] = k;
+            }
+    /* visible_make frees what it took when it fails */
+    if (!cand || !flag || !vt || visible_make(x, flag, &vs) != CRAMP_OK) {
         free(cand);
         free(flag);
         free(vt);
