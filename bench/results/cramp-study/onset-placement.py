@@ -45,7 +45,9 @@ def main(d, name, *seeds):
                 continue
             a = float(best['onset'])
             ch = labels.index(best['main_channel'])
-            seg = [o for o in O if int(o[1]) == ch and abs(float(o[2]) - a) < 0.02]
+            # the segment's back-tracked onset: the episode's, or before a kept cut
+            lead = a - float(best['precursor_s'])
+            seg = [o for o in O if int(o[1]) == ch and abs(float(o[2]) - lead) < 0.02]
             cross = float(seg[0][3]) - t0 if seg else float('nan')
             out.append((seed, pr, ramp, float(r['first1']), a - t0, cross, float(best['precursor_s'])))
             print('%s\tprecursor %.1f\tramp %.1f\tfirst %.2f\terror %+.2f\tcrossing %+.2f\tcut %.1f' % out[-1])
