@@ -5,6 +5,7 @@ irregularity separates them (issue 12, h12n). Development seeds only (1-9999).
 
     irregular.py make CRAMP SEED_LO SEED_HI MINUTES OUT.tsv
     irregular.py analyse DATA.tsv[.gz]...
+    irregular.py cv CRAMP SEED_LO SEED_HI MINUTES
 
 `make` runs, per one-channel variant (the literature base at one channel,
 random-1, -4, -5, -6, -7, -10 at one channel, the cramp_units sweep ends at one
