@@ -51,6 +51,29 @@ def night(cramp, tmp, scen, seed, minutes, extra=()):
     return rd(os.path.join(tmp, "n.events.tsv")), rd(det_p)
 
 
+def dev_args(argv, count, doc, prog):
+    """argv checked as count arguments whose fourth- and third-from-last are
+    SEED_LO and SEED_HI (made ints), development seeds only (1-9999); None,
+    with the usage or the refusal on stderr, when they do not fit."""
+    if len(argv) != count:
+        sys.stderr.write(doc)
+        return None
+    out = list(argv)
+    out[-4], out[-3] = int(out[-4]), int(out[-3])
+    if not (1 <= out[-4] <= out[-3] <= 9999):
+        sys.stderr.write(f"{prog}: development seeds only (1-9999)\n")
+        return None
+    return out
+
+
+def print_block(head, lines):
+    """A variant's block: its head line, then lines, one a line, flushed."""
+    print(head)
+    for ln in lines:
+        print(ln)
+    sys.stdout.flush()
+
+
 def iou(a, b):
     on, du = float(a["onset"]), float(a["duration"])
     ton, tdu = float(b["onset"]), float(b["duration"])
@@ -105,14 +128,10 @@ def main():
     if "--" in argv:
         extra = argv[argv.index("--") + 1:]
         argv = argv[:argv.index("--")]
-    if len(argv) != 7:
-        sys.stderr.write(__doc__)
+    args = dev_args(argv, 7, __doc__, "study.py")
+    if args is None:
         return 2
-    cramp, table, base, lo, hi, minutes, names = argv
-    lo, hi = int(lo), int(hi)
-    if not (1 <= lo <= hi <= 9999):
-        sys.stderr.write("study.py: development seeds only (1-9999)\n")
-        return 2
+    cramp, table, base, lo, hi, minutes, names = args
     defs = variants(table)
     with open(base) as f:
         base_text = f.read()
@@ -163,12 +182,10 @@ def main():
                     lines.append(f"  seed {seed} FALSE {float(d['onset']):8.1f} {d['channel']:<12} "
                                  f"dur {float(d['duration']):5.2f} series {d['series']} "
                                  f"(len {ser_len[d['series']]}) over {what}")
-            print(f"{name}\ttruth {n_truth}\tfound {tp}\tfalse {n_fp}\tmissed-as: "
-                  + " ".join(f"{k}={v}" for k, v in sorted(miss.items()))
-                  + "\tfalse-over: " + " ".join(f"{k}={v}" for k, v in sorted(false.items())))
-            for ln in lines:
-                print(ln)
-            sys.stdout.flush()
+            print_block(f"{name}\ttruth {n_truth}\tfound {tp}\tfalse {n_fp}\tmissed-as: "
+                        + " ".join(f"{k}={v}" for k, v in sorted(miss.items()))
+                        + "\tfalse-over: "
+                        + " ".join(f"{k}={v}" for k, v in sorted(false.items())), lines)
     return 0
 
 

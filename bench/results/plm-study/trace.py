@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study import match, night, overlap, write_scenario  # noqa: E402
+from study import dev_args, match, night, overlap, write_scenario  # noqa: E402
 
 
 def variants(path):
@@ -38,6 +38,13 @@ def variants(path):
                       (t.partition("=") for t in toks[1 if toks[0] == "set" else 2:])]
                 out.setdefault(name, []).extend(kv)
     return base, out
+
+
+def variants_text(path):
+    """variants(path) with the base scenario's text in place of its path."""
+    base, defs = variants(path)
+    with open(base) as f:
+        return f.read(), defs
 
 
 def fnum(d, k):
@@ -64,17 +71,11 @@ def main():
     if "--" in argv:
         extra = argv[argv.index("--") + 1:]
         argv = argv[:argv.index("--")]
-    if len(argv) != 6:
-        sys.stderr.write(__doc__)
+    args = dev_args(argv, 6, __doc__, "trace.py")
+    if args is None:
         return 2
-    cramp, vfile, lo, hi, minutes, names = argv
-    lo, hi = int(lo), int(hi)
-    if not (1 <= lo <= hi <= 9999):
-        sys.stderr.write("trace.py: development seeds only (1-9999)\n")
-        return 2
-    base, defs = variants(vfile)
-    with open(base) as f:
-        base_text = f.read()
+    cramp, vfile, lo, hi, minutes, names = args
+    base_text, defs = variants_text(vfile)
     print("\t".join("variant seed kind onset truth_detail truth_over det_label det_reason "
                     "det_dur det_active det_rms_x_rest det_peak_x_rest det_kurtosis det_rises "
                     "det_bursts det_channels".split()))
