@@ -485,6 +485,10 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "RECRUITMENT_RAMP", 1);
     id_put(&t, "FRAG_STRUNG_BURST", 1);  /* potential-length rise bursts (h12j) */
     id_put(&t, "SHORT_POTENTIAL_BURST", 1); /* short bursts' rise bursts too (h12m) */
+    /* segments of potential-length bursts out of one-leg trains; one
+       episode alone an HFT train only when its rises are rhythmic (h12p) */
+    id_put(&t, "SEGMENT_POTENTIAL_BURST", 1);
+    id_put(&t, "HFT_ONE_EPISODE_RHYTHMIC", 1);
     id_put(&t, "FRAG_VISIBLE_TIME", 1); /* potentials per visible minute (h12m) */
     id_put(&t, "REST_SKIPS_FLAT", 1); /* a flat line is not rest (detector.c) */
     /* every configuration value but the data's own (fs) and the SIMD path,

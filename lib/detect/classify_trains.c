@@ -52,16 +52,17 @@ static size_t unit_bursts(const rule_ctx *x, const cramp_episode *e)
 }
 
 /* A member of a chain: a train member (short_bursts.c) and, unless pot,
-   not a short burst of a potential's length (cramp__potential_short). */
+   not an episode whose bursts are of a potential's length
+   (cramp__potential_bursts). */
 static int member(const rule_ctx *x, size_t k, int pot)
 {
-    return cramp__train_member(x, k) && (pot || !cramp__potential_short(x, k));
+    return cramp__train_member(x, k) && (pot || !cramp__potential_bursts(x, k));
 }
 
 typedef struct chain {
     size_t last, next, nb, members;
     double end;
-    int has_pot; /* a potential-length short burst is among the members */
+    int has_pot; /* an episode of potential-length bursts is among the members */
 } chain;
 
 /* The chain from episode k (a phasic member): the unlabelled phasic members
@@ -73,7 +74,7 @@ static void chain_from(const rule_ctx *x, size_t k, int pot, double reach, chain
     c->nb = unit_bursts(x, &ep[k]);
     c->members = 1;
     c->end = ep[k].offset_s;
-    c->has_pot = cramp__potential_short(x, k);
+    c->has_pot = cramp__potential_bursts(x, k);
     size_t j = k + 1;
     for (; j < x->n; j++) {
         if (x->state[j] != UNLABELLED) continue;
@@ -82,7 +83,7 @@ static void chain_from(const rule_ctx *x, size_t k, int pot, double reach, chain
         if (!phasic(x, &ep[j])) break;
         c->nb += unit_bursts(x, &ep[j]);
         c->end = fmax(c->end, ep[j].offset_s);
-        c->has_pot |= cramp__potential_short(x, j);
+        c->has_pot |= cramp__potential_bursts(x, j);
         c->last = j;
         c->members++;
     }
@@ -94,10 +95,17 @@ static void chain_from(const rule_ctx *x, size_t k, int pot, double reach, chain
    train_min_bursts bursts whose rate (bursts - 1 over first to last onset)
    lies in train_min_hz..train_max_hz is a train: with two or more muscles
    of a leg in a burst, rhythmic movement disorder; bursts on both legs,
-   ALMA; else HFT. Short bursts of a potential's length take part only in
-   an ALMA train (AASM: ALMA bursts 100-500 ms, HFT's 250-1000 ms,
-   fragmentary potentials < 150 ms); a train of one leg is read again
-   without them (h12m). The members merge into the first. */
+   ALMA; else HFT. Episodes whose bursts are of a potential's length (short
+   bursts, h12m; EMG segments of strung potentials or of QRS complexes
+   riding on weak activity, h12p) take part only in an ALMA train (AASM:
+   ALMA bursts 100-500 ms, HFT's 250-1000 ms, fragmentary potentials
+   < 150 ms, a QRS complex <= 120 ms); a train of one leg is read again
+   without them. One episode alone is an HFT train only when its rises are
+   rhythmic (h12p): its sub-bursts lie closer than the AASM's 0.5-s offset
+   hold, so by the LM rule they are one leg movement, and the manual's
+   0.3-4 Hz is a tremor's frequency, which sub-bursts at random intervals
+   do not have (ALMA and RMD, on two legs or muscles, are unchanged). The
+   members merge into the first. */
 cramp_status cramp__classify_trains(rule_ctx *x)
 {
     const cramp_detect_config *cfg = x->cfg;
@@ -117,8 +125,8 @@ cramp_status cramp__classify_trains(rule_ctx *x)
             double span = ep[c.last].onset_s - ep[k].onset_s;
             if (c.members == 1) span = ep[k].duration_s;
             const double rate = span > 0 ? (double)(c.nb - 1) / span : 0;
-            const int train = c.nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
-                              rate <= cfg->train_max_hz;
+            int train = c.nb >= cfg->train_min_bursts && rate >= cfg->train_min_hz &&
+                        rate <= cfg->train_max_hz;
             int big = 0, two_legs = 0;
             uint32_t mask = 0;
             if (train) {
@@ -132,12 +140,14 @@ cramp_status cramp__classify_trains(rule_ctx *x)
                 cramp__count_muscles(mask, x->ch, x->C, &legs);
                 if (legs == 3u) two_legs = 1;
                 legs2 = !big && two_legs;
+                /* one leg's one episode: one LM unless its rises are a rhythm */
+                if (c.members == 1 && !big && !two_legs && !rhythmic(x, &ep[k])) train = 0;
             }
             /* a one-leg train or none with potential-length bursts in it:
                read again without them */
             if (pot && c.has_pot && !(train && legs2)) {
                 pot = 0;
-                if (cramp__potential_short(x, k)) { /* k itself is one */
+                if (cramp__potential_bursts(x, k)) { /* k itself is one */
                     c.next = k + 1;
                     break;
                 }

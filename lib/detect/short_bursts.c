@@ -196,9 +196,10 @@ int cramp__train_member(const rule_ctx *x, size_t k)
             x->ep[k].n_channels == 1);
 }
 
-int cramp__potential_short(const rule_ctx *x, size_t k)
+int cramp__potential_bursts(const rule_ctx *x, size_t k)
 {
-    return x->origin[k] == CRAMP__FROM_SHORT && potential_bursts(x->cfg, &x->ep[k]);
+    return (x->origin[k] == CRAMP__FROM_SHORT || x->origin[k] == CRAMP__FROM_EMG) &&
+           potential_bursts(x->cfg, &x->ep[k]);
 }
 
 /* ---- excessive fragmentary myoclonus (AASM) ------------------------------- */

@@ -61,13 +61,16 @@ cramp_status cramp__short_insert(const cramp__short_split *s, const cramp_detect
    burst on several at once is far-field, ECG bleed). */
 int cramp__train_member(const rule_ctx *x, size_t k);
 
-/* 1: episode k is a short burst whose burst (a rise to the next dip to a
-   quarter of its peak, rise_burst_s) is no longer than a fragmentary
-   potential on the trailing envelope (AASM 150 ms + the window + a tick),
-   however long the mains comb's ringing kept it over the offset threshold.
-   AASM: HFT bursts last 250-1000 ms, ALMA's 100-500 ms, so such a burst can
-   be ALMA's but not HFT's (classify_trains.c; h12m). */
-int cramp__potential_short(const rule_ctx *x, size_t k);
+/* 1: episode k is a short burst or a cluster of EMG segments whose bursts
+   (a rise to the next dip to a quarter of its peak, rise_burst_s) are no
+   longer than a fragmentary potential on the trailing envelope (AASM
+   150 ms + the window + a tick), however long the mains comb's ringing or
+   the offset hold kept it over the offset threshold. AASM: HFT bursts last
+   250-1000 ms, ALMA's 100-500 ms, so such bursts can be ALMA's but not
+   HFT's (classify_trains.c; h12m for short bursts, h12p for segments:
+   potentials strung into a segment, QRS complexes riding on weak
+   activity). */
+int cramp__potential_bursts(const rule_ctx *x, size_t k);
 
 /* The fragmentary-myoclonus pass and row, and the pass that drops the
    short bursts no row above used (rows of classify.c). */

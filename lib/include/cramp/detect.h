@@ -189,9 +189,20 @@
  *                                  (AASM: ALMA bursts 100-500 ms, HFT's
  *                                  250-1000 ms, fragmentary potentials
  *                                  < 150 ms); a one-leg chain is read again
- *                                  without them (h12m).
+ *                                  without them (h12m). The same for EMG
+ *                                  segments whose rises' bursts average a
+ *                                  potential's (strung potentials, QRS
+ *                                  complexes riding on weak activity: a
+ *                                  QRS lasts <= 120 ms; h12p). One episode
+ *                                  alone on one leg is a train only when
+ *                                  its rises are rhythmic (CV < 0.3): its
+ *                                  sub-bursts lie within the AASM's 0.5-s
+ *                                  offset hold, one LM, unless they keep
+ *                                  a tremor's 0.3-4 Hz rhythm (h12p).
  *                                  Limits: ALMA bursts of 100-250 ms that
- *                                  make no segment are unseen.
+ *                                  make no segment are unseen; an HFT seen
+ *                                  as one segment whose rises the envelope
+ *                                  reads irregular is lost (h12p).
  *   short-burst          (dropped) short bursts no row above took (under
  *                                  the AASM LM minimum: no event).
  *   muscles-of-a-leg     movement  >= 2 muscles of one leg, 3-45 s (IRLSSG).
