@@ -2,7 +2,7 @@
 /* cramp__recording_finite (io/recording.c): an EDF+ or BDF+ file says its
  * samples are finite, so the detector may skip its check, and they are, even
  * with the widest range its header fields can state (physical -9999999 to
- * 99999999 V over one digital step: up to 7e18 uV a sample); a reader whose
+ * 99999999 V over one digital step: up to 7e18 uV a sample on 16 bits); a reader whose
  * scale would overflow float (not reachable from a header, set by hand) says
  * not; a WAV file (floats, which may be anything) does not say so. */
 #define _POSIX_C_SOURCE 200809L
