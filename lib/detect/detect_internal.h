@@ -238,6 +238,7 @@ struct cramp_detector {
     cramp_baseline *rest_band, *rest_motion;
     cramp_spectral *spectral;
     float *finite_in;           /* CHUNK x channels: the input with non-finite samples as 0 */
+    int input_finite;           /* the input is known finite: not checked (set_finite) */
     float *motion;              /* CHUNK x channels */
     float *band_ring;           /* ring_frames x channels, frame-major */
     cramp__tick_lanes lanes;
@@ -317,6 +318,10 @@ void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double 
  * The two stages may run on two threads at once on different pieces, the
  * filter stage ahead; each stage's calls in frame order. */
 void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap);
+/* finite != 0: every sample d will be given is finite (a reader that says
+ * so, cramp__recording_finite), so the filter stage does not look for
+ * non-finite ones (which it would read as 0); 0: it looks (the default). */
+void cramp__detector_set_finite(cramp_detector *d, int finite);
 #define CRAMP__FILTER_COMB 1u   /* the mains comb (when the detector has one) */
 #define CRAMP__FILTER_MOTION 2u /* the motion band */
 #define CRAMP__FILTER_ALL 3u

@@ -690,7 +690,7 @@ const float *cramp__detector_filter(cramp_detector *d, unsigned stages, const fl
     /* non-finite samples read as 0; a block without any (the rule) is used
        in place */
     const float *raw = in;
-    if (!d->kernels->all_finite(in, n * C)) {
+    if (!d->input_finite && !d->kernels->all_finite(in, n * C)) {
         for (size_t i = 0; i < n * C; i++) raw_buf[i] = isfinite(in[i]) ? in[i] : 0.0f;
         raw = raw_buf;
     }
@@ -815,6 +815,8 @@ static cramp_status run(cramp_detector *d, const float *in, size_t frames)
     }
     return CRAMP_OK;
 }
+
+void cramp__detector_set_finite(cramp_detector *d, int finite) { d->input_finite = finite != 0; }
 
 void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_cap)
 {

@@ -34,6 +34,10 @@ cramp_status cramp__night_read(const cramp_night_source *src, const size_t *idx,
                                cramp_profile *prof);
 cramp_status cramp__night_rewind(const cramp_night_source *src, const size_t *idx, size_t n,
                                  cramp_error *err, cramp_profile *prof);
+/* 1 when every sample src gives is finite, whatever it holds (a recording
+   whose reader says so, cramp__recording_finite; night_sources.c): its
+   detectors then skip their check (cramp__detector_set_finite). */
+int cramp__night_source_finite(const cramp_night_source *src);
 
 /* A 2-thread cut schedule forced on a run (cramp__night_run_forced_cut), or
    none (late NULL or n 0). */

@@ -7,6 +7,7 @@
 #include "core/internal.h"
 #include "detect/detect_internal.h"
 #include "detect/night_internal.h"
+#include "io/recording_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -93,6 +94,11 @@ static cramp_status rec_read(void *user, const size_t *channels, size_t n, float
                            (long long)s->frames);
     s->frames_read += (int64_t)*frames;
     return CRAMP_OK;
+}
+
+int cramp__night_source_finite(const cramp_night_source *src)
+{
+    return src->read == rec_read && cramp__recording_finite(((const rec_source *)src->user)->rec);
 }
 
 /* The default channels: every signal channel at >= CRAMP_NIGHT_MIN_FS_HZ. */

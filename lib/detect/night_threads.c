@@ -806,6 +806,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
             break;
         }
         if (prof) cramp_detector_set_profile(p->d, 1);
+        cramp__detector_set_finite(p->d, cramp__night_source_finite(src));
         p->prof = prof != NULL;
         p->tcap = cramp_detector_max_output(p->d, o->block_frames);
         if (p->tcap < 3 * p->n) p->tcap = 3 * p->n;

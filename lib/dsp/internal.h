@@ -56,7 +56,10 @@ static inline int cramp__unit_tail(const cramp_biquad *q, size_t g)
 #if defined(CRAMP_HAVE_X86_KERNELS)
 /* Two cascades over the same frames in one pass (AVX-512, channels in
  * lanes): sos (n_sec sections, state st) from in to out, sosb (n_secb, stb)
- * from in to outb, bit-identical to cramp__biquad_avx512 on each. Returns 0
+ * from in to outb, bit-identical to cramp__biquad_avx512 on each for finite
+ * in (a first-order first section of sosb, b2 = a2 = +0, takes its zero
+ * second state from the signs of y and x instead of two FMA-port
+ * operations; with non-finite input the FMA form's NaN is not kept). Returns 0
  * without touching anything when it does not take this shape (it takes
  * n_sec 1..5, n_secb 2, channels >= 8, step = channels: the detector's
  * band-pass and motion band); out and outb distinct. With comb (not NULL,
@@ -74,8 +77,11 @@ int cramp__biquad_pair_avx512(const cramp_biquad *sos, size_t n_sec, double *st,
  * out_a, frames) when comb is not NULL, then cramp_filter_process(b, in,
  * out_b, frames): in one pass over in when both filters run on AVX-512 with
  * the same channels and the pair kernel takes their shape, the same bits
- * either way. out_a and out_b distinct and neither equal to in; comb, when
- * given, over the same channels. */
+ * either way for finite input (the detector's: its non-finite samples are
+ * zeroed first; the one pass runs a first-order section of b without its
+ * multiplies of zero, which with infinite or NaN input would give NaN).
+ * out_a and out_b distinct and neither equal to in; comb, when given, over
+ * the same channels. */
 struct cramp__comb;
 cramp_status cramp__filter_process_pair(cramp_filter *a, cramp_filter *b, struct cramp__comb *comb,
                                         const float *in, float *out_a, float *out_b,

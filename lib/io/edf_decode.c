@@ -8,6 +8,7 @@
  * no global tables). 16-bit signals go four at a time through the decoding kernel of the
  * SIMD path (io/x86/edf_decode_*.c, chosen through cramp__simd_resolve). */
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -378,7 +379,23 @@ static cramp_status edf_seek(void *impl, size_t frame, cramp_error *err)
 
 static void edf_close(void *impl) { cramp__edf_free(impl); }
 
-static const cramp__rec_ops edf_ops = {edf_select, edf_read, edf_tell, edf_seek, edf_close};
+/* A sample is (float)(d * scale + shift) in double, d an integer of at most
+ * 24 bits (|d| <= 2^23): finite when |scale| 2^23 + |shift| is below
+ * FLT_MAX with room for the product's and the sum's rounding (a factor 2).
+ * Checked over every signal (annotation signals have scale and shift 0), so
+ * the answer holds for any selection. */
+static int edf_finite(const void *impl)
+{
+    const cramp__edf *e = impl;
+    for (size_t k = 0; k < e->hdr.n_channels; k++) {
+        const double b = fabs(e->sig[k].scale) * 8388608.0 + fabs(e->sig[k].shift);
+        if (!(b <= 0.5 * (double)FLT_MAX)) return 0; /* also NaN */
+    }
+    return 1;
+}
+
+static const cramp__rec_ops edf_ops = {edf_select, edf_read,  edf_tell,
+                                       edf_seek,   edf_close, edf_finite};
 
 cramp_status cramp__edf_open(const char *path, const cramp_recording_options *opt, void **impl,
                              const cramp_rec_header **header, const cramp__rec_ops **ops,

@@ -119,6 +119,11 @@ cramp_status cramp_recording_read(cramp_recording *r, float *out, size_t max_fra
     return r->ops->read(r->impl, out, max_frames, frames, err);
 }
 
+int cramp__recording_finite(const cramp_recording *r)
+{
+    return r && r->ops->finite ? r->ops->finite(r->impl) : 0;
+}
+
 void cramp_recording_tell(const cramp_recording *r, size_t *frame, double *time_s)
 {
     if (!r) return;

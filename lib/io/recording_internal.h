@@ -15,6 +15,9 @@ typedef struct cramp__rec_ops {
     void (*tell)(const void *impl, size_t *frame, double *time_s);
     cramp_status (*seek)(void *impl, size_t frame, cramp_error *err);
     void (*close)(void *impl);
+    /* 1 when every value read() gives is finite, for any selection (NULL,
+       or 0: not known) */
+    int (*finite)(const void *impl);
 } cramp__rec_ops;
 
 /* A backend's open: on success sets *impl, *header (owned by impl, valid
@@ -61,6 +64,12 @@ static inline cramp_status cramp__rec_unselected(const char *path, cramp_error *
 {
     return cramp__fail(err, CRAMP_EINVAL, "%s: read before choosing channels (select)", path);
 }
+
+/* 1 when every value cramp_recording_read gives from r is finite, for any
+ * selection and whatever the samples are: an EDF or BDF file (integer
+ * samples) whose signals' scales keep them in float's range; 0 when not
+ * known (other formats). A reader of r may skip its own finiteness checks. */
+int cramp__recording_finite(const cramp_recording *r);
 
 /* 1 if the n first bytes are text (no NUL or control byte but TAB, CR, LF). */
 int cramp__text_sniff(const unsigned char *head, size_t n);

@@ -75,7 +75,8 @@ static void text_tell(const void *impl, size_t *frame, double *time_s);
 static cramp_status text_seek(void *impl, size_t frame, cramp_error *err);
 static void text_close(void *impl);
 
-static const cramp__rec_ops text_ops = {text_select, text_read, text_tell, text_seek, text_close};
+static const cramp__rec_ops text_ops = {text_select, text_read, text_tell,
+                                        text_seek, text_close, NULL};
 
 double cramp__volt_factor(const char *u)
 {

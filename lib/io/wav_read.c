@@ -200,7 +200,8 @@ static void wav_tell(const void *impl, size_t *frame, double *time_s);
 static cramp_status wav_seek(void *impl, size_t frame, cramp_error *err);
 static void wav_close(void *impl);
 
-static const cramp__rec_ops wav_ops = {wav_select, wav_read, wav_tell, wav_seek, wav_close};
+static const cramp__rec_ops wav_ops = {wav_select, wav_read, wav_tell,
+                                       wav_seek, wav_close, NULL};
 
 static const char *subtype_name(int format)
 {

@@ -81,7 +81,8 @@ static void wfdb_tell(const void *impl, size_t *frame, double *time_s);
 static cramp_status wfdb_seek(void *impl, size_t frame, cramp_error *err);
 static void wfdb_close(void *impl);
 
-static const cramp__rec_ops wfdb_ops = {wfdb_select, wfdb_read, wfdb_tell, wfdb_seek, wfdb_close};
+static const cramp__rec_ops wfdb_ops = {wfdb_select, wfdb_read, wfdb_tell,
+                                        wfdb_seek, wfdb_close, NULL};
 
 #define add_warning(w, err, ...)                                                               \
     cramp__add_warning((w)->warn, sizeof (w)->warn / sizeof (w)->warn[0], &(w)->n_warn,       \

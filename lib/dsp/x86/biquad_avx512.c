@@ -26,6 +26,7 @@
  * (dsp/internal.h, cramp__unit_section): the same bits, fewer multiplies. */
 #include <immintrin.h>
 #include <limits.h>
+#include <math.h>
 
 #include "dsp/comb.h"
 #include "dsp/internal.h"
@@ -265,13 +266,27 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
         const __m512d v_ = (k) != 0 ? bx_##j : vin_;                                      \
         const __m512d y_ = _mm512_fmadd_pd(bb0_##k, v_, bz0_##k);                         \
         bz0_##k = _mm512_fnmadd_pd(ba1_##k, y_, _mm512_fmadd_pd(bb1_##k, v_, bz1_##k));    \
-        bz1_##k = _mm512_fnmadd_pd(ba2_##k, y_, _mm512_mul_pd(bb2_##k, v_));             \
+        if ((k) == 0 && first1)                                                           \
+            bz1_##k = FIRST_ORDER_Z1(y_, v_);                                             \
+        else                                                                              \
+            bz1_##k = _mm512_fnmadd_pd(ba2_##k, y_, _mm512_mul_pd(bb2_##k, v_));         \
         if ((k) + 1 == h)                                                                 \
             _mm256_mask_storeu_ps(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, m,        \
                                   _mm512_cvtpd_ps(y_));                                   \
         else                                                                              \
             bx_##k = y_;                                                                  \
     }
+
+/* A first-order section (b2 = a2 = +0): its second state, -(+0 y) + (+0 v)
+ * by the FMA form, is a zero, -0 exactly when +0 y is +0 and +0 v is -0
+ * (a sum of zeros rounds to -0 only when both are -0), i.e. when y's sign
+ * bit is clear and v's is set: one bitwise operation (~y & v & sign, truth
+ * table 0x08) in place of a multiply and an FMA on the FMA ports. Exact for
+ * finite y and v; with an infinite or NaN one the FMA form gives NaN, so the
+ * kernel takes this only for input it is told is finite. */
+#define FIRST_ORDER_Z1(y, v)                                                               \
+    _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_castpd_si512(y),                  \
+                                                  _mm512_castpd_si512(v), sign_, 0x08))
 
 /* One skewed iteration of both cascades: the frame i read once (when there
  * is one), then each cascade's sections last first. */
@@ -295,9 +310,12 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
 CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u, double *st,
                            const cramp_biquad *qb, const int h, double *stb, size_t cpad,
                            __mmask8 m, const float *fin, float *fout, float *foutb,
-                           ptrdiff_t step, size_t n, const cramp__comb_view *cb, size_t c)
+                           ptrdiff_t step, size_t n, const cramp__comb_view *cb, size_t c,
+                           const int first1)
 {
     double *const buf = NULL;
+    const __m512i sign_ = _mm512_set1_epi64(LLONG_MIN);
+    (void)sign_;
     size_t slot = cb ? cb->pos : 0;
     const __m512d cg = _mm512_set1_pd(cb ? cb->g : 0.0), ca = _mm512_set1_pd(cb ? cb->a : 0.0);
     (void)cg;
@@ -317,15 +335,30 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
     BKEEP(0) BKEEP(1) BKEEP(2)
 }
 
-#define PAIR(G, U)                                                                        \
+#define PAIR_F(G, U, F)                                                                   \
     do {                                                                                  \
         if (comb)                                                                         \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     comb, c);                                                            \
+                     comb, c, F);                                                         \
         else                                                                              \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     NULL, c);                                                            \
+                     NULL, c, F);                                                         \
     } while (0)
+/* the second cascade's first section first-order (the motion band's 0.5-Hz
+   high-pass) or not */
+#define PAIR(G, U)                                                                        \
+    do {                                                                                  \
+        if (first1)                                                                       \
+            PAIR_F(G, U, 1);                                                              \
+        else                                                                              \
+            PAIR_F(G, U, 0);                                                              \
+    } while (0)
+
+/* b2 and a2 both +0 (not -0: the zero's sign enters the FMA form). */
+static int first_order(const cramp_biquad *q)
+{
+    return q->b2 == 0.0 && q->a2 == 0.0 && !signbit(q->b2) && !signbit(q->a2);
+}
 
 int cramp__biquad_pair_avx512(const cramp_biquad *sos, size_t n_sec, double *st,
                               const cramp_biquad *sosb, size_t n_secb, double *stb,
@@ -340,6 +373,7 @@ int cramp__biquad_pair_avx512(const cramp_biquad *sos, size_t n_sec, double *st,
     if (frames == 0) return 1;
     const size_t cpad = cramp__pad_channels(channels);
     const int unit = cramp__unit_tail(sos, n_sec);
+    const int first1 = first_order(&sosb[0]);
     for (size_t c = 0; c < channels; c += LANES) {
         const size_t r = channels - c;
         const __mmask8 m = (__mmask8)(r >= LANES ? 0xFFu : (1u << r) - 1u);
