@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cramp/baseline.h"
 #include "cramp/detect.h"
@@ -332,6 +333,29 @@ cramp_status cramp__detector_filter_late(cramp_detector *d, unsigned stages, con
 void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
                              const float *motion, size_t frames);
 size_t cramp__detector_outputs(const cramp_detector *d);
+/* The rest stage fed with a tick's sums instead of frames (the front, the
+ * filters and the accumulate kernel, on another thread: night_threads.c):
+ * `ticks` finished ticks, each a record of CRAMP__TICK_RECORD x channels
+ * floats (the lanes' band_sq, motion_sq, band_fourth, band_max, then
+ * clipped and flat as uint32 bits, channels innermost), then `tail` frames
+ * of the tick after them, not finished (its frames so far then under
+ * tick_frames). The same
+ * state as cramp__detector_consume over those frames; the rest stage's
+ * fields only. */
+#define CRAMP__TICK_RECORD 6u
+void cramp__detector_ticks(cramp_detector *d, const float *rec, size_t ticks, size_t tail);
+/* A finished tick's lanes (channels c < n) as one such record. */
+static inline void cramp__tick_record_put(const cramp__tick_lanes *ln, size_t n, float *rec)
+{
+    for (size_t c = 0; c < n; c++) {
+        rec[c] = ln->band_sq[c];
+        rec[n + c] = ln->motion_sq[c];
+        rec[2 * n + c] = ln->band_fourth[c];
+        rec[3 * n + c] = ln->band_max[c];
+        memcpy(&rec[4 * n + c], &ln->clipped[c], sizeof rec[c]);
+        memcpy(&rec[5 * n + c], &ln->flat[c], sizeof rec[c]);
+    }
+}
 /* The filter stages d has (CRAMP__FILTER_*: the comb only where it has one). */
 unsigned cramp__detector_stages(const cramp_detector *d);
 /* Room in the band ring for `frames` frames written ahead of the rest stage

@@ -769,6 +769,28 @@ void cramp__detector_consume(cramp_detector *d, const float *raw, const float *b
     }
 }
 
+void cramp__detector_ticks(cramp_detector *d, const float *rec, size_t ticks, size_t tail)
+{
+    const size_t C = d->channels;
+    cramp__tick_lanes *ln = &d->lanes;
+    if (d->profiling) d->prof_t = cramp_clock_s();
+    for (size_t t = 0; t < ticks; t++, rec += CRAMP__TICK_RECORD * C) {
+        for (size_t c = 0; c < C; c++) {
+            ln->band_sq[c] = rec[c];
+            ln->motion_sq[c] = rec[C + c];
+            ln->band_fourth[c] = rec[2 * C + c];
+            ln->band_max[c] = rec[3 * C + c];
+            memcpy(&ln->clipped[c], &rec[4 * C + c], sizeof ln->clipped[c]);
+            memcpy(&ln->flat[c], &rec[5 * C + c], sizeof ln->flat[c]);
+        }
+        d->frames += d->tick_frames - d->tick_pos;
+        d->tick_pos = 0;
+        tick_done(d);
+    }
+    d->frames += tail;
+    d->tick_pos += tail;
+}
+
 unsigned cramp__detector_stages(const cramp_detector *d)
 {
     return (d->comb ? CRAMP__FILTER_COMB : 0u) | CRAMP__FILTER_MOTION;

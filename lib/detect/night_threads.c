@@ -3,9 +3,11 @@
  * detectors, in the calling thread or on worker threads: the parts (a
  * detector over whole SIMD vectors of channels), the rings of blocks between
  * the reading thread and the workers, the pipelined part (filter stage and
- * rest on two workers) and the 2-thread cut of the filter stage (the reader
- * band-passes; the comb and motion band go where the measured thread CPU
- * time balances the two threads). */
+ * rest on two workers), the 2-thread split at the ticks (run_read_ticks: a
+ * worker filters and sums the ticks, the reader runs the rest) and the
+ * 2-thread cut of the filter stage (run_read_filter, now only where a test
+ * forces the cut: the reader band-passes; the comb and motion band go where
+ * the measured thread CPU time balances the two threads). */
 #define _POSIX_C_SOURCE 200809L
 #include "cramp/night.h"
 #include "core/internal.h"
@@ -236,6 +238,15 @@ static int ring_wait_free(ring *q, uint64_t seq, double *wait)
     return ring_wait_released(q, n, wait);
 }
 
+/* 1 if the slot of block seq of q is free for writing now (no wait). */
+static int ring_free_now(ring *q, uint64_t seq)
+{
+    pthread_mutex_lock(&q->mu);
+    const int go = seq < CRAMP_NIGHT_RING_BLOCKS || q->freed + CRAMP_NIGHT_RING_BLOCKS > seq;
+    pthread_mutex_unlock(&q->mu);
+    return go;
+}
+
 /* Publishes block seq of q (k frames; 0: the last) to `readers` readers. */
 static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 {
@@ -419,33 +430,58 @@ static unsigned cut_choose(cut *c)
     return next;
 }
 
-/* A pipelined part's first worker: primes, then runs the filter stage on
- * each block of the group's ring into the part's stage ring (a slot: the
- * finite input and the motion band, buf_frames x n each) and the band into
- * the detector's ring. */
-static void filter_loop(part *p)
+/* One block (k frames of the group at the part's frame `at`, from the
+ * group's ring) into a stage-ring slot; CRAMP_OK or the failure. */
+typedef cramp_status (*stage_fn)(part *p, void *state, const float *in, size_t k, float *slot,
+                                 uint64_t at);
+
+/* A worker between two rings: each block of p->ring through `block` into
+ * the same block's slot of p->stage, in order, until the end (published)
+ * or a stop (a failure stops both rings). */
+static void stage_loop(part *p, stage_fn block, void *state)
 {
     ring *q = p->ring, *out = p->stage;
     double *wait = p->prof ? &p->wait_s[0] : NULL;
-    if ((p->st_filter = part_prime(p)) != CRAMP_OK) goto fail;
-    cramp__detector_begin(p->d, p->tmp, p->tcap);
     for (uint64_t seq = 0, at = 0;; seq++) {
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX || !ring_wait_free(out, seq, wait)) break;
-        const float *in = part_frames(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k);
-        if (filter_block(p, CRAMP__FILTER_ALL, in, k, out->slot[seq % CRAMP_NIGHT_RING_BLOCKS],
-                         at) != CRAMP_OK)
-            goto fail;
+        if (block(p, state, q->slot[s], k, out->slot[s], at) != CRAMP_OK) {
+            ring_stop(q);
+            ring_stop(out);
+            return;
+        }
         ring_release(q, seq);
         ring_publish(out, seq, k, 1);
         at += k;
         if (k == 0) return;
     }
     ring_stop(out); /* the group's ring stopped */
-    return;
-fail:
-    ring_stop(q);
-    ring_stop(out);
+}
+
+/* The filter stage of a pipelined part on one block (stage_fn): its
+ * channels, the finite input and the motion band into the slot, the band
+ * into the detector's ring. */
+static cramp_status filter_stage(part *p, void *state, const float *in, size_t k, float *slot,
+                                 uint64_t at)
+{
+    (void)state;
+    return filter_block(p, CRAMP__FILTER_ALL, part_frames(p, in, k), k, slot, at);
+}
+
+/* A pipelined part's first worker: primes, then runs the filter stage on
+ * each block of the group's ring into the part's stage ring (a slot: the
+ * finite input and the motion band, buf_frames x n each) and the band into
+ * the detector's ring. */
+static void filter_loop(part *p)
+{
+    if ((p->st_filter = part_prime(p)) != CRAMP_OK) {
+        ring_stop(p->ring);
+        ring_stop(p->stage);
+        return;
+    }
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    stage_loop(p, filter_stage, NULL);
 }
 
 /* A worker thread's end: its CPU time into p->cpu_s[which] (profiling). */
@@ -734,6 +770,151 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
     return st;
 }
 
+/* The front of a part split at the ticks (run_read_ticks): the filters and
+ * the accumulate kernel on a worker; its own tick sums (the detector's lanes
+ * belong to the rest stage, on the calling thread). */
+typedef struct front {
+    cramp__tick_lanes ln;
+    size_t pos;               /* frames of the current tick summed */
+    uint64_t frames;          /* frames done */
+} front;
+
+/* Sums m frames (raw, band, motion as the filter stage left them) into f;
+ * each tick finished appended to rec (CRAMP__TICK_RECORD x n floats, as
+ * cramp__detector_ticks reads it); the ticks finished. */
+static size_t front_sum(const part *p, front *f, const float *raw, const float *band,
+                        const float *motion, size_t m, float *rec)
+{
+    const cramp_detector *d = p->d;
+    const size_t n = p->n, D = d->tick_frames;
+    size_t ticks = 0;
+    if (m > 0 && f->frames == 0 && f->pos == 0)
+        for (size_t c = 0; c < n; c++) f->ln.prev_raw[c] = raw[c];
+    for (size_t i = 0, span; i < m; i += span) {
+        span = D - f->pos < m - i ? D - f->pos : m - i;
+        d->kernels->accumulate(&f->ln, n, raw + i * n, band + i * n, motion + i * n, span,
+                               f->pos == 0);
+        f->pos += span;
+        f->frames += span;
+        if (f->pos < D) continue;
+        f->pos = 0;
+        cramp__tick_record_put(&f->ln, n, rec + ticks++ * CRAMP__TICK_RECORD * n);
+    }
+    return ticks;
+}
+
+/* The front on one block (stage_fn; state: the front): the filters (the
+ * band straight into the detector's ring) and the tick sums, the block's
+ * finished ticks into the slot. */
+static cramp_status front_stage(part *p, void *state, const float *in, size_t k, float *rec,
+                                uint64_t at)
+{
+    front *f = state;
+    cramp_detector *d = p->d;
+    const size_t n = p->n;
+    for (size_t i = 0, m; i < k; i += m) {
+        float *band;
+        m = block_piece(p, at, i, k, &band);
+        const float *raw = cramp__detector_filter(d, CRAMP__FILTER_ALL, in + i * n, m,
+                                                  d->finite_in, band, d->motion, &p->st_filter);
+        if (p->st_filter != CRAMP_OK) return p->st_filter;
+        rec += front_sum(p, f, raw, band, d->motion, m, rec) * CRAMP__TICK_RECORD * n;
+    }
+    return CRAMP_OK;
+}
+
+/* The worker of run_read_ticks: each block of p->ring through the front,
+ * its ticks into the stage ring. */
+static void front_loop(part *p)
+{
+    front f;
+    memset(&f, 0, sizeof f);
+    f.ln = p->d->lanes; /* as cramp__detector_begin left them: the rails */
+    stage_loop(p, front_stage, &f);
+}
+
+static void *front_worker(void *arg)
+{
+    front_loop(arg);
+    return worker_end(arg, 0);
+}
+
+/* Two threads, one part, split at the ticks: a worker runs the filters and
+ * sums each tick (front_loop), the calling thread reads the blocks and runs
+ * the rest of the detector on the ticks' sums (envelopes, baselines,
+ * segments, spectra from the band the worker wrote into the detector's
+ * ring). What crosses between the cores is the input and a tick's sums (6
+ * floats per channel per tick), not the input, band and motion band of
+ * every frame. The calling thread keeps the worker's ring full and works on
+ * the ticks between reads. Each stage sees the same frames in the same
+ * order as in run_inline: the same bits. */
+static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_night_options *o,
+                                   cramp_night_group *g, const size_t *idx, part *p,
+                                   double done_s, double total_s, cramp_error *err,
+                                   cramp_profile *prof)
+{
+    ring in, out;
+    const size_t D = p->d->tick_frames;
+    cramp_status st = ring_init(&in, o->block_frames * g->n);
+    if (st == CRAMP_OK &&
+        (st = ring_init(&out, (o->block_frames / D + 1) * CRAMP__TICK_RECORD * p->n)) != CRAMP_OK)
+        ring_free(&in);
+    if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
+    if ((st = part_prime(p)) != CRAMP_OK) goto end;
+    cramp__detector_begin(p->d, p->tmp, p->tcap);
+    p->ring = &in;
+    p->stage = &out;
+    if (pthread_create(&p->tid, NULL, front_worker, p) != 0) {
+        st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
+        goto end;
+    }
+    double *wait = prof ? &g->reader_wait_s : NULL;
+    int read_all = 0;
+    for (uint64_t seq_in = 0, seq = 0, frames = 0;;) {
+        if (!read_all && ring_free_now(&in, seq_in)) {
+            const size_t s = (size_t)(seq_in % CRAMP_NIGHT_RING_BLOCKS);
+            size_t k = 0;
+            st = cramp__night_read(src, idx, g->n, in.slot[s], o->block_frames, &k, err, prof);
+            if (st != CRAMP_OK) {
+                ring_stop(&in);
+                ring_stop(&out);
+                break;
+            }
+            block_read(o, g, in.slot[s], k, done_s, total_s);
+            ring_publish(&in, seq_in++, k, 1);
+            read_all = k == 0;
+            continue;
+        }
+        const size_t k = ring_take(&out, seq, wait);
+        if (k == SIZE_MAX) break; /* the worker failed: its status */
+        size_t m = 0;
+        if (k == 0) {
+            cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
+        } else {
+            const uint64_t ticks = (frames + k) / D - frames / D;
+            cramp__detector_begin(p->d, p->tmp, p->tcap);
+            cramp__detector_ticks(p->d, out.slot[seq % CRAMP_NIGHT_RING_BLOCKS], (size_t)ticks,
+                                  ticks ? (size_t)((frames + k) % D) : k);
+            m = cramp__detector_outputs(p->d);
+        }
+        if ((p->st = part_keep(p, m)) != CRAMP_OK) {
+            ring_stop(&in);
+            ring_stop(&out);
+            break;
+        }
+        if (k == 0) break;
+        ring_release(&out, seq++);
+        frames += k;
+    }
+    pthread_join(p->tid, NULL);
+    if (p->st == CRAMP_OK) p->st = p->st_filter;
+    g->threads = 1;
+end:
+    ring_free(&out);
+    ring_free(&in);
+    return st;
+}
+
 /* The group's one part in the calling thread: read, process, one block at a
  * time. */
 static cramp_status run_inline(const cramp_night_source *src, const cramp_night_options *o,
@@ -772,8 +953,9 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads. On
      * exactly 2 threads (part width not given) the group is one part
-     * whatever its width (run_read_filter: this thread reads and
-     * band-passes every vector of channels, one worker runs the rest): no
+     * whatever its width (run_read_ticks: one worker filters and sums the
+     * ticks of every vector of channels, this thread reads and runs the
+     * rest): no
      * copy of each part's channels, no per-tick work done twice, two busy
      * threads instead of three on two cores (16 ch x 4 kHz, 2-core KVM
      * under load, thread CPU: 0.36-0.41 s on the busier of the two against
@@ -826,7 +1008,19 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         cramp_detector_band(pt[0].d, &g->band_lo_hz, &g->band_hi_hz, &g->notches);
         st = cramp__night_rewind(src, idx, g->n, err, prof);
     }
-    if (st == CRAMP_OK && threads == 2 && np == 1)
+    /* 2 threads, one part: a group wider than the filters' vector is split
+     * at the ticks (the filter worker then has a vector pass per vector,
+     * the reader's ticks do not grow faster; 2-core KVM, AVX-512, thread
+     * CPU, medians of 5-7 interleaved runs under load: 16 ch x 4 kHz,
+     * busier thread 0.28 s and 0.52 s in all against 0.32 and 0.59 for the
+     * cut; 16 ch x 2 kHz 0.17 / 0.32 against 0.18 / 0.33); one vector keeps
+     * the cut of the filter stage, which balances it better (8 ch x 2 kHz,
+     * 8 h: 0.72 / 1.42 against 0.83 / 1.41 split at the ticks); a forced
+     * cut (tests) always runs the cut (docs/night-driver.md) */
+    if (st == CRAMP_OK && threads == 2 && np == 1 && !(forced && forced->n) &&
+        g->n > part_width(o))
+        st = run_read_ticks(src, o, g, idx, &pt[0], *done_s, total_s, err, prof);
+    else if (st == CRAMP_OK && threads == 2 && np == 1)
         st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK)
         st = threads > 1 ? run_threaded(src, o, g, idx, pt, np, piped, *done_s, total_s, err,

@@ -5,7 +5,8 @@
  * (threads left over pipelining parts: the filter stage and the rest of the
  * detector on two workers), the same episodes byte for byte as one thread; the callbacks run in the
  * calling thread only; a read that fails mid-run ends a threaded run with
- * the read's status and message (no hang). Labelled `threads`: scripts/test
+ * the read's status and message (no hang); a 16-channel night on 2 threads
+ * (split at the ticks) the same, read failure included. Labelled `threads`: scripts/test
  * runs it under ThreadSanitizer too. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -220,6 +221,40 @@ static void check_failure(const night_sim *a)
     }
 }
 
+/* A group wider than the filters' SIMD vector on 2 threads (one part: split
+ * at the ticks where the vector is narrower than the group, night.h
+ * "Threads"), blocks of 4096 and 777 frames: the same night as one thread;
+ * a read failing mid-run ends it with the read's status. */
+static void check_wide(const night_sim *a, const char *name)
+{
+    two t;
+    cramp_night_result ref, res;
+    cramp_error err;
+    cramp_status st = run(a, NULL, 1, 0, 4096, (size_t)-1, &t, &ref, &err);
+    CHECK(st == CRAMP_OK, "%s, one thread: %s", name, err.message);
+    if (st != CRAMP_OK) return;
+    CHECK(ref.n_episodes > 0, "%s: no episodes, nothing to compare", name);
+    const size_t blocks[] = {4096, 777};
+    for (size_t k = 0; k < 2; k++) {
+        char what[160];
+        snprintf(what, sizeof what, "%s, 2 threads, blocks of %zu", name, blocks[k]);
+        st = run(a, NULL, 2, 0, blocks[k], (size_t)-1, &t, &res, &err);
+        CHECK(st == CRAMP_OK, "%s: %s", what, err.message);
+        if (st != CRAMP_OK) continue;
+        same_night(&ref, &res, what);
+        CHECK(res.group[0].parts == 1 && res.group[0].threads == 1,
+              "%s: %zu parts on %zu workers, expected 1 on 1", what, res.group[0].parts,
+              res.group[0].threads);
+        CHECK(t.wrong_thread == 0, "%s: callbacks from a worker thread", what);
+        cramp_night_result_free(&res);
+    }
+    st = run(a, NULL, 2, 0, 1000, a->frames / 2, &t, &res, &err);
+    CHECK(st == CRAMP_EIO, "%s, 2 threads, read failing: status %d", name, (int)st);
+    CHECK(strstr(err.message, "read fails at frame") != NULL, "message '%s'", err.message);
+    CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
+    cramp_night_result_free(&ref);
+}
+
 int main(void)
 {
     static const size_t channels[] = {1, 3, 8};
@@ -237,6 +272,12 @@ int main(void)
         free(slow.x);
     }
     check_failure(&s[2]);
+    /* 16 channels: wider than the vector on every SIMD path */
+    night_sim wide;
+    if (simulate(&wide, 16, 1000, 113, 3)) {
+        check_wide(&wide, "16 channels");
+        free(wide.x);
+    }
     for (size_t i = 0; i < 3; i++) free(s[i].x);
     return cramp_test_finish("night_threads");
 }

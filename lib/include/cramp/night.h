@@ -64,16 +64,22 @@
  * (band-pass, mains comb, motion band) a block ahead of a second that runs
  * the rest of its detector (envelopes, baselines, segments, spectra); with
  * exactly 2 threads a group is one part however wide (unless
- * opt->part_channels says otherwise), the calling thread itself reads and
- * band-passes and one worker runs the rest (two busy threads, not three, for
- * a 2-core machine), the mains comb and the motion band on whichever side
- * the threads' measured CPU time per frame says balances them (each of the
- * cuts is measured in turn, then the one whose busier thread is least busy
- * runs, the less work in all deciding within 3 %, a choice every 16 blocks
- * on the figures of each cut's last 16 blocks, kept unless another is 3 %
- * better, and every 16th choice the cut run longest ago again; speed only,
- * the bits do not depend on it). A thread that waits sleeps until half the
- * ring's blocks (or slots) are there. Groups still run one after the other,
+ * opt->part_channels says otherwise; two busy threads, not three, for a
+ * 2-core machine). A group no wider than the filters' SIMD vector: the
+ * calling thread itself reads and band-passes and one worker runs the rest,
+ * the mains comb and the motion band on whichever side the threads'
+ * measured CPU time per frame says balances them (each of the cuts is
+ * measured in turn, then the one whose busier thread is least busy runs,
+ * the less work in all deciding within 3 %, a choice every 16 blocks on the
+ * figures of each cut's last 16 blocks, kept unless another is 3 % better,
+ * and every 16th choice the cut run longest ago again; speed only, the bits
+ * do not depend on it). A wider group is split at the ticks: one worker runs
+ * the filters (band-pass, mains comb, motion band in one pass) and sums each
+ * 10-ms tick, the calling thread reads the blocks and runs the rest of the
+ * detector on the ticks' sums (envelopes, baselines, segments, spectra), so
+ * that what crosses between the cores is the input and 6 floats per channel
+ * per tick, not every frame's input, band and motion band. A thread that
+ * waits sleeps until half the ring's blocks (or slots) are there. Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
@@ -122,7 +128,9 @@ typedef struct cramp_night_group {
                                  plus one per pipelined part: min(threads -
                                  parts, parts) of them; 1 with opt->threads
                                  == 2 and one part (the default on 2 threads):
-                                 the reader band-passes) */
+                                 the reader band-passes, or, for a group wider
+                                 than the filters' vector, the worker filters
+                                 and sums the ticks) */
     /* With options.profile (else 0): where the threads' time went in step 4
        (priming, the pass, the end), s: the calling thread's CPU time (it
        reads, and with one thread runs the detector) and its wall time
