@@ -47,7 +47,6 @@ leave-one-model-out test.
 """
 import csv
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -110,11 +109,7 @@ def make(cramp, lo, hi, minutes, out):
             sep.write_scenario(scen, sets, kv)
             mains = float(kv.get("mains_hz", sets.get("mains_hz", ["50"]))[0])
             for seed in range(lo, hi + 1):
-                edf = os.path.join(tmp, "n.edf")
-                subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", str(minutes),
-                                "-o", edf], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                det = os.path.join(tmp, "n.det.tsv")
-                subprocess.run([cramp, "detect", edf, "-o", det, "--quiet", "--threads", "1"], check=True)
+                edf, det = study.night(cramp, scen, seed, minutes, tmp)
                 truth = sep.rd(os.path.join(tmp, "n.events.tsv"))
                 dets = sep.rd(det)
                 labels, rates, sigs = study.read_edf(edf, np)
@@ -179,11 +174,7 @@ def cv_sweep(cramp, lo, hi, minutes):
                 sep.write_scenario(scen, sets, kv)
                 got = {c: [] for c in ("lfd", "rate_peak", "kurtosis", "mnf_start_hz")}
                 for seed in range(lo, hi + 1):
-                    edf = os.path.join(tmp, "n.edf")
-                    subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", str(minutes), "-o",
-                                    edf], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    det = os.path.join(tmp, "n.det.tsv")
-                    subprocess.run([cramp, "detect", edf, "-o", det, "--quiet", "--threads", "1"], check=True)
+                    edf, det = study.night(cramp, scen, seed, minutes, tmp)
                     truth = sep.rd(os.path.join(tmp, "n.events.tsv"))
                     labels, rates, sigs = study.read_edf(edf, np)
                     y = study.front_end(sigs[0], rates[0], 50.0, np, sg)

@@ -13,10 +13,7 @@ import re
 import statistics
 import sys
 
-
-def iou(a0, a1, b0, b1):
-    i = min(a1, b1) - max(a0, b0)
-    return i / (max(a1, b1) - min(a0, b0)) if i > 0 else 0
+from cramp_match import best_cramp
 
 
 def main(d, name, *seeds):
@@ -33,14 +30,7 @@ def main(d, name, *seeds):
             m = re.search(r'precursor ([0-9.]+) s', r['detail'])
             pr = float(m.group(1)) if m else 0
             ramp = float(re.search(r'onset ([0-9.]+) s', r['detail']).group(1))
-            best, bi = None, 0
-            for o in det:
-                if o['trial_type'] != 'cramp':
-                    continue
-                a = float(o['onset'])
-                x = iou(t0, t1, a, a + float(o['duration']))
-                if x >= 0.2 and x > bi:
-                    best, bi = o, x
+            best = best_cramp(det, t0, t1)
             if not best:
                 continue
             a = float(best['onset'])

@@ -174,6 +174,18 @@ def measures(y, fs, a, b, rest, np, sg):
     return out
 
 
+def night(cramp, scen, seed, minutes, tmp):
+    """One night of the scenario file scen: `cramp synth` (seed, minutes) to
+    tmp/n.edf (truth in tmp/n.events.tsv), `cramp detect` on one thread to
+    tmp/n.det.tsv; returns the two paths (study.py, irregular.py)."""
+    edf = os.path.join(tmp, "n.edf")
+    subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", str(minutes),
+                    "-o", edf], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    det = os.path.join(tmp, "n.det.tsv")
+    subprocess.run([cramp, "detect", edf, "-o", det, "--quiet", "--threads", "1"], check=True)
+    return edf, det
+
+
 def make(cramp, lo, hi, minutes, out):
     if not (1 <= lo <= hi <= 9999):
         sys.stderr.write("study.py: development seeds only (1-9999)\n")
@@ -195,11 +207,7 @@ def make(cramp, lo, hi, minutes, out):
             nch = kv["channels"][0]
             mains = float(kv.get("mains_hz", sets.get("mains_hz", [base_mains]))[0])
             for seed in range(lo, hi + 1):
-                edf = os.path.join(tmp, "n.edf")
-                subprocess.run([cramp, "synth", scen, "--seed", str(seed), "--minutes", str(minutes),
-                                "-o", edf], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                det = os.path.join(tmp, "n.det.tsv")
-                subprocess.run([cramp, "detect", edf, "-o", det, "--quiet", "--threads", "1"], check=True)
+                edf, det = night(cramp, scen, seed, minutes, tmp)
                 vol = os.path.join(tmp, "n.vol.tsv")
                 subprocess.run([cramp, "detect", edf, "-o", vol, "--quiet", "--threads", "1",
                                 "--voluntary-rule"], check=True)

@@ -8,13 +8,12 @@ precursor cuts of the matched episodes. Usage: analyse.py DIR [TAG]"""
 import collections
 import csv
 import glob
+import os
 import statistics
 import sys
 
-
-def iou(a0, a1, b0, b1):
-    i = min(a1, b1) - max(a0, b0)
-    return i / (max(a1, b1) - min(a0, b0)) if i > 0 else 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from cramp_match import best_cramp  # noqa: E402
 
 
 def main(d, tag=''):
@@ -29,14 +28,7 @@ def main(d, tag=''):
             t1 = t0 + float(r['duration'])
             f1 = float(r['first1'])
             pre = 'precursor' in r['detail']
-            best, bi = None, 0
-            for o in det:
-                if o['trial_type'] != 'cramp':
-                    continue
-                a = float(o['onset'])
-                x = iou(t0, t1, a, a + float(o['duration']))
-                if x >= 0.2 and x > bi:
-                    best, bi = o, x
+            best = best_cramp(det, t0, t1)
             if best is None:
                 over = ['%s%+.1f+%.1f' % (o['trial_type'], float(o['onset']) - t0, float(o['duration']))
                         for o in det if float(o['onset']) < t1 and
