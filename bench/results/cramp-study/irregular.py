@@ -110,16 +110,9 @@ def make(cramp, lo, hi, minutes, out):
             mains = float(kv.get("mains_hz", sets.get("mains_hz", ["50"]))[0])
             for seed in range(lo, hi + 1):
                 edf, det = study.night(cramp, scen, seed, minutes, tmp)
-                truth = sep.rd(os.path.join(tmp, "n.events.tsv"))
-                dets = sep.rd(det)
-                labels, rates, sigs = study.read_edf(edf, np)
+                truth, (labels, rates, sigs), cands, covered = study.candidates(tmp, edf, det, np)
                 filt = {}
-                covered = set()
-                for d in sorted(dets, key=lambda d: float(d["onset"])):
-                    if d["trial_type"] != "cramp":
-                        continue
-                    on, du = float(d["onset"]), float(d["duration"])
-                    lab, kind = sep.label_of(d, truth, covered)
+                for d, on, du, lab, kind in cands:
                     bt = sep.best_match(on, du, truth)[0]
                     detail = (bt.get("detail", "") if bt else "").replace("\t", " ")
                     tdur = bt["duration"] if bt else "n/a"

@@ -186,6 +186,24 @@ def night(cramp, scen, seed, minutes, tmp):
     return edf, det
 
 
+def candidates(tmp, edf, det, np):
+    """A night's would-be cramps (study.py, irregular.py): (truth rows of
+    tmp/n.events.tsv, (labels, rates, signals) of edf, the detect table's
+    cramp rows in onset order as (row, onset s, duration s, label, truth
+    kind) paired greedily by separability.label_of, the set of paired truth
+    events' ids)."""
+    truth = sep.rd(os.path.join(tmp, "n.events.tsv"))
+    edf_data = read_edf(edf, np)
+    covered = set()
+    cands = []
+    for d in sorted(sep.rd(det), key=lambda d: float(d["onset"])):
+        if d["trial_type"] != "cramp":
+            continue
+        on, du = float(d["onset"]), float(d["duration"])
+        cands.append((d, on, du) + tuple(sep.label_of(d, truth, covered)))
+    return truth, edf_data, cands, covered
+
+
 def make(cramp, lo, hi, minutes, out):
     if not (1 <= lo <= hi <= 9999):
         sys.stderr.write("study.py: development seeds only (1-9999)\n")
@@ -212,17 +230,10 @@ def make(cramp, lo, hi, minutes, out):
                 subprocess.run([cramp, "detect", edf, "-o", vol, "--quiet", "--threads", "1",
                                 "--voluntary-rule"], check=True)
                 volc = {(d["onset"], d["main_channel"]) for d in sep.rd(vol) if d["trial_type"] == "cramp"}
-                truth = sep.rd(os.path.join(tmp, "n.events.tsv"))
-                dets = sep.rd(det)
-                labels, rates, sigs = read_edf(edf, np)
+                truth, (labels, rates, sigs), cands, covered = candidates(tmp, edf, det, np)
                 filt = {}
                 last = {}  # channel -> (end, rms above rest) of the last cramp-labelled episode
-                covered = set()
-                for d in sorted(dets, key=lambda d: float(d["onset"])):
-                    if d["trial_type"] != "cramp":
-                        continue
-                    on, du = float(d["onset"]), float(d["duration"])
-                    lab, kind = sep.label_of(d, truth, covered)
+                for d, on, du, lab, kind in cands:
                     r = {"variant": name, "model": model, "channels": nch, "seed": seed, "onset": d["onset"],
                          "label": lab, "truth": kind,
                          "voluntary": 0 if (d["onset"], d["main_channel"]) in volc else 1}
