@@ -5,9 +5,10 @@
  * the reading thread and the workers, the pipelined part (filter stage and
  * rest on two workers), the 2-thread split at the ticks (run_read_ticks: a
  * worker filters and sums the ticks, the reader runs the rest) and the
- * 2-thread cut of the filter stage (run_read_filter, now only where a test
- * forces the cut: the reader band-passes; the comb and motion band go where
- * the measured thread CPU time balances the two threads). */
+ * 2-thread cut of the filter stage (run_read_filter: a group of one vector
+ * of channels or fewer, or a cut a test forces; the reader band-passes, the
+ * comb and motion band go where the measured thread CPU time balances the
+ * two threads). */
 #define _POSIX_C_SOURCE 200809L
 #include "cramp/night.h"
 #include "core/internal.h"
@@ -953,9 +954,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads. On
      * exactly 2 threads (part width not given) the group is one part
-     * whatever its width (run_read_ticks: one worker filters and sums the
-     * ticks of every vector of channels, this thread reads and runs the
-     * rest): no
+     * whatever its width (run_read_ticks or run_read_filter, below): no
      * copy of each part's channels, no per-tick work done twice, two busy
      * threads instead of three on two cores (16 ch x 4 kHz, 2-core KVM
      * under load, thread CPU: 0.36-0.41 s on the busier of the two against
@@ -1016,7 +1015,9 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * cut; 16 ch x 2 kHz 0.17 / 0.32 against 0.18 / 0.33); one vector keeps
      * the cut of the filter stage, which balances it better (8 ch x 2 kHz,
      * 8 h: 0.72 / 1.42 against 0.83 / 1.41 split at the ticks); a forced
-     * cut (tests) always runs the cut (docs/night-driver.md) */
+     * cut (tests) always runs the cut (docs/night-driver.md). Measured on
+     * AVX-512 only: on AVX2 (4 lanes) 8 channels take the tick split, not
+     * measured there; the bits are the same either way. */
     if (st == CRAMP_OK && threads == 2 && np == 1 && !(forced && forced->n) &&
         g->n > part_width(o))
         st = run_read_ticks(src, o, g, idx, &pt[0], *done_s, total_s, err, prof);
