@@ -120,6 +120,24 @@ void cramp__bchan_init(cramp__bchan *ch, const cramp__bparams *p, double *mem)
 static void lower_bound_k(const double *const *a, const size_t *n, const double *v, size_t *out,
                           size_t k)
 {
+    /* The usual case, every window as long (channels with the same valid
+       blocks): one length for all, so each step is a load, a compare and a
+       masked add per search, the step count known from the start. The same
+       indices: lower_bound has one answer. */
+    int same = k > 0;
+    for (size_t i = 1; i < k; i++) same &= n[i] == n[0];
+    if (same) {
+        size_t at[SEARCHES_MAX];
+        for (size_t i = 0; i < k; i++) at[i] = 0;
+        for (size_t m = n[0]; m > 1;) {
+            const size_t half = m / 2;
+            for (size_t i = 0; i < k; i++)
+                at[i] += half & ((size_t)0 - (size_t)(a[i][at[i] + half - 1] < v[i]));
+            m -= half;
+        }
+        for (size_t i = 0; i < k; i++) out[i] = at[i] + (a[i][at[i]] < v[i]);
+        return;
+    }
     const double *b[SEARCHES_MAX];
     size_t m[SEARCHES_MAX];
     int more = 0;

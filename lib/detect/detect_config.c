@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "detect/detect_internal.h"
 
 void cramp_detect_config_default(cramp_detect_config *c)
@@ -212,39 +213,9 @@ int cramp_detect_is_leg_emg(const char *label, const char *transducer, const cha
 
 /* ---- mains -------------------------------------------------------------- */
 
-/* The Goertzel powers at 50, 60, 150 and 180 Hz, eight channels at a time
- * in one pass over the frames: 32 independent recursions overlap where one
- * at a time each waited on its own feedback. Per recursion the operations
- * and their order are those of the textbook one-channel loop
- * (s0 = x + k s1 - s2; power s1^2 + s2^2 - k s1 s2, no fused multiply-add
- * in ISO C mode), and the powers are summed in channel order, so the sums are
- * bit-identical to four loops per channel (tests/unit/detect/mains_power.c). */
-#define MAINS_GROUP 8
-
-#if defined(__GNUC__)
-#define MAINS_INLINE static inline __attribute__((always_inline))
-#else
-#define MAINS_INLINE static inline
-#endif
-
-MAINS_INLINE void goertzel_group(const float *x, size_t frames, size_t C, size_t nf,
-                                 const double *k, size_t G, double p[][MAINS_GROUP])
-{
-    double s1[4][MAINS_GROUP] = {{0}}, s2[4][MAINS_GROUP] = {{0}};
-    for (size_t i = 0; i < frames; i++) {
-        const float *xi = x + i * C;
-        for (size_t f = 0; f < nf; f++)
-            for (size_t j = 0; j < G; j++) {
-                const double s0 = (double)xi[j] + k[f] * s1[f][j] - s2[f][j];
-                s2[f][j] = s1[f][j];
-                s1[f][j] = s0;
-            }
-    }
-    for (size_t f = 0; f < nf; f++)
-        for (size_t j = 0; j < G; j++)
-            p[f][j] = s1[f][j] * s1[f][j] + s2[f][j] * s2[f][j] - k[f] * s1[f][j] * s2[f][j];
-}
-
+/* The Goertzel powers at 50, 60, 150 and 180 Hz: the kernel table's
+ * mains_power (detect_kernels.inc), eight channels at a time in one pass, on
+ * the widest path this CPU runs; every path gives the same bits. */
 void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double fs, double *p50,
                                double *p60)
 {
@@ -252,25 +223,9 @@ void cramp__detect_mains_power(const float *in, size_t frames, size_t C, double 
     const size_t nf = fs > 2 * 185 ? 4 : 2;
     double k[4];
     for (size_t f = 0; f < nf; f++) k[f] = 2 * cos(2 * 3.14159265358979323846 * hz[f] / fs);
-    double a50 = 0, a60 = 0;
-    for (size_t c0 = 0; c0 < C; c0 += MAINS_GROUP) {
-        const size_t G = C - c0 < MAINS_GROUP ? C - c0 : MAINS_GROUP;
-        double p[4][MAINS_GROUP];
-        if (G == MAINS_GROUP && nf == 4)
-            goertzel_group(in + c0, frames, C, 4, k, MAINS_GROUP, p);
-        else
-            goertzel_group(in + c0, frames, C, nf, k, G, p);
-        for (size_t j = 0; j < G; j++) {
-            a50 += p[0][j];
-            a60 += p[1][j];
-            if (nf == 4) {
-                a50 += p[2][j];
-                a60 += p[3][j];
-            }
-        }
-    }
-    *p50 = a50;
-    *p60 = a60;
+    cramp_simd simd;
+    if (cramp__simd_resolve(CRAMP_SIMD_AUTO, &simd) != CRAMP_OK) simd = CRAMP_SIMD_SCALAR;
+    cramp__detect_kernels_for(simd)->mains_power(in, frames, C, nf, k, p50, p60);
 }
 
 double cramp_detect_mains_guess(const float *in, size_t frames, size_t C, double fs)

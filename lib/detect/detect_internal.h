@@ -106,6 +106,13 @@ typedef struct cramp__detect_kernels {
      * nothing. The same bits on every path. */
     void (*block_add)(double *k0, double *s1, double *s2, double *nf, const float *in,
                       size_t n);
+    /* The mains guess's summed Goertzel powers over interleaved in[frames x
+     * C] (cramp__detect_mains_power): nf (2 or 4) frequencies with
+     * coefficients k[f] = 2 cos(2 pi hz_f / fs) for 50, 60, 150, 180 Hz;
+     * *p50 gets the 50- and 150-Hz powers of every channel summed in channel
+     * order, *p60 the 60- and 180-Hz ones. The same bits on every path. */
+    void (*mains_power)(const float *in, size_t frames, size_t C, size_t nf, const double *k,
+                        double *p50, double *p60);
 } cramp__detect_kernels;
 
 extern const cramp__detect_kernels cramp__detect_kernels_base;

@@ -13,8 +13,11 @@
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "cramp/simd.h"
 #include "detect/detect_internal.h"
 #include "testutil.h"
+
+static const double mains_hz[4] = {50, 60, 150, 180};
 
 static double plain_goertzel(const float *x, size_t frames, size_t C, size_t c, double f,
                              double fs)
@@ -52,7 +55,7 @@ int main(void)
     const size_t frames_max = 4096 * 3;
     float *x = malloc(frames_max * 21 * sizeof *x);
     CHECK(x != NULL, "out of memory");
-    size_t cases = 0, decided = 0;
+    size_t cases = 0, decided = 0, paths = 0;
     for (size_t ri = 0; ri < sizeof rates / sizeof rates[0]; ri++) {
         const double fs = rates[ri];
         for (size_t C = 1; C <= 21; C++) {
@@ -71,6 +74,23 @@ int main(void)
                   "fs %g, %zu channels, %zu frames: plain %.17g %.17g, one pass %.17g %.17g "
                   "(seed %llu)",
                   fs, C, frames, a50, a60, b50, b60, seed);
+            /* every path's kernel (scalar, AVX2, AVX-512 where this CPU runs
+               them), not only the one the dispatch picks here */
+            const size_t nf = fs > 2 * 185 ? 4 : 2;
+            double k[4];
+            for (size_t f = 0; f < nf; f++)
+                k[f] = 2 * cos(2 * 3.14159265358979323846 * mains_hz[f] / fs);
+            for (cramp_simd t = CRAMP_SIMD_SCALAR; t <= CRAMP_SIMD_AVX512; t++) {
+                if (!cramp_simd_available(t)) continue;
+                double c50 = -1, c60 = -1;
+                cramp__detect_kernels_for(t)->mains_power(x, frames, C, nf, k, &c50, &c60);
+                CHECK(memcmp(&a50, &c50, sizeof a50) == 0 &&
+                          memcmp(&a60, &c60, sizeof a60) == 0,
+                      "%s path, fs %g, %zu channels, %zu frames: plain %.17g %.17g, kernel "
+                      "%.17g %.17g (seed %llu)",
+                      cramp_simd_name(t), fs, C, frames, a50, a60, c50, c60, seed);
+                paths++;
+            }
             const double want = fs > 130 ? (a60 > 2 * a50 ? 60 : a50 > 2 * a60 ? 50 : 0) : 0;
             const double got = cramp_detect_mains_guess(x, frames, C, fs);
             CHECK(got == want, "fs %g, %zu channels: guess %g, plain sums say %g (seed %llu)", fs,
@@ -82,7 +102,9 @@ int main(void)
     CHECK(decided > cases / 2, "only %zu of %zu cases decided a mains frequency (seed %llu)",
           decided, cases, seed);
     free(x);
-    printf("mains_power: %zu cases bit-identical, %zu decided (seed %llu)\n", cases, decided,
-           seed);
+    CHECK(paths >= cases, "only %zu kernel runs for %zu cases (seed %llu)", paths, cases, seed);
+    printf("mains_power: %zu cases bit-identical (%zu kernel runs over the paths), %zu decided "
+           "(seed %llu)\n",
+           cases, paths, decided, seed);
     return cramp_test_finish("mains_power");
 }
