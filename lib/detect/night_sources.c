@@ -101,6 +101,13 @@ int cramp__night_source_finite(const cramp_night_source *src)
     return src->read == rec_read && cramp__recording_finite(((const rec_source *)src->user)->rec);
 }
 
+int cramp__night_source_worker_reads(const cramp_night_source *src)
+{
+    /* the driver's own recording source: its state (the recording, its
+       mapping, the frame count) is touched by one thread at a time */
+    return src->read == rec_read;
+}
+
 /* The default channels: every signal channel at >= CRAMP_NIGHT_MIN_FS_HZ. */
 static cramp_status default_channels(const cramp_rec_header *h, const char *p, const char *subj,
                                      size_t *idx, size_t *n, cramp_error *err)
