@@ -266,7 +266,7 @@ static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 
 /* The thread's CPU time, s (the cut's costs: not inflated when another
  * process takes the core). */
-static double thread_cpu_s(void)
+double cramp__night_thread_cpu_s(void)
 {
     struct timespec t;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
@@ -488,7 +488,7 @@ static void filter_loop(part *p)
 /* A worker thread's end: its CPU time into p->cpu_s[which] (profiling). */
 static void *worker_end(part *p, int which)
 {
-    if (p->prof) p->cpu_s[which] = thread_cpu_s();
+    if (p->prof) p->cpu_s[which] = cramp__night_thread_cpu_s();
     return NULL;
 }
 
@@ -508,7 +508,7 @@ static void rest_loop(part *p)
         /* a timed block: from here to its release, the work and the
            hand-over's system calls (not the sleep) */
         const int timed = p->cut && seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
+        const double c0 = timed ? cramp__night_thread_cpu_s() : 0;
         unsigned late = 0;
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX) return;
@@ -540,7 +540,7 @@ static void rest_loop(part *p)
         /* measured before the release: the reader's next choice sees it */
         if (timed)
             cut_measured(p->cut, &q->mu, CUT_WORKER, late, seq,
-                         (thread_cpu_s() - c0) / (double)k);
+                         (cramp__night_thread_cpu_s() - c0) / (double)k);
         ring_release(q, seq);
         at += k;
     }
@@ -728,7 +728,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
     for (uint64_t seq = 0, at = 0;; seq++) {
         /* a timed block: from here to its publication, as the worker's */
         const int timed = seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
+        const double c0 = timed ? cramp__night_thread_cpu_s() : 0;
         double *wait = prof ? &g->reader_wait_s : NULL;
         if (!ring_wait_free(&out, seq, wait)) break; /* the worker failed: its status */
         if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
@@ -762,7 +762,8 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
         at += k;
         if (k == 0) break;
         if (timed)
-            cut_measured(&c, &out.mu, CUT_READER, c.late, seq, (thread_cpu_s() - c0) / (double)k);
+            cut_measured(&c, &out.mu, CUT_READER, c.late, seq,
+                         (cramp__night_thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;
@@ -863,7 +864,8 @@ typedef struct self_read {
     int ended;                /* a read gave the end */
     int failed;               /* the calling thread's read failed */
     double worker_cpu;        /* the worker's thread CPU time so far, s */
-    double caller_cpu0;       /* the calling thread's at the worker's start */
+    double *caller_mark;      /* the calling thread's CPU time counted from
+                                 (cramp__night_source_cpu_mark) */
     cramp_status st;          /* the worker's reads' status */
     cramp_error err;          /* and message */
     cramp_profile prof;       /* the worker's reads' wall time (profiling) */
@@ -883,7 +885,7 @@ static void *self_read_worker(void *arg)
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
         const float *in = w->buf;
         size_t k = 0;
-        const double cpu = thread_cpu_s();
+        const double cpu = cramp__night_thread_cpu_s();
         pthread_mutex_lock(&w->mu);
         w->worker_cpu = cpu;
         if (w->failed) {
@@ -921,11 +923,12 @@ static int ring_ready(ring *q, uint64_t seq)
 }
 
 /* The calling thread's read of the next block into w's slot for it, when
- * it has used less CPU time than the worker since the worker started (the
- * side with time to spare, measured so that another process on a core
- * does not count), the worker is done with that slot and not reading
- * itself (it holds mu); 1 when it read (or tried: st says), 0 when it did
- * nothing. */
+ * it has used less CPU time since its mark (the run's start or the last
+ * pass's end: its serial work counts) than the worker since the worker
+ * started (the side with time to spare, measured so that another process
+ * on a core does not count), the worker is done with that slot and not
+ * reading itself (it holds mu); 1 when it read (or tried: st says), 0 when
+ * it did nothing. */
 static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
                            cramp_error *err, cramp_profile *prof)
 {
@@ -933,7 +936,7 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
     const uint64_t r = w->next;
     int did = 0;
     /* the slot of block r is free once the worker published block r - RING */
-    if (!w->ended && !w->failed && thread_cpu_s() - w->caller_cpu0 < w->worker_cpu &&
+    if (!w->ended && !w->failed && cramp__night_thread_cpu_s() - *w->caller_mark < w->worker_cpu &&
         !ring_ready(out, r) &&
         (r < CRAMP_NIGHT_RING_BLOCKS || ring_ready(out, r - CRAMP_NIGHT_RING_BLOCKS))) {
         const size_t s = (size_t)(r % CRAMP_NIGHT_RING_BLOCKS);
@@ -994,7 +997,8 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     w.idx = idx;
     w.block = o->block_frames;
     memcpy(w.slot, in.slot, sizeof w.slot);
-    w.caller_cpu0 = thread_cpu_s();
+    double mark = cramp__night_thread_cpu_s();
+    w.caller_mark = self ? cramp__night_source_cpu_mark(src) : &mark;
     if (pthread_create(&p->tid, NULL, self ? self_read_worker : front_worker,
                        self ? (void *)&w : (void *)p) != 0) {
         st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
@@ -1050,6 +1054,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         frames += k;
     }
     pthread_join(p->tid, NULL);
+    *w.caller_mark = cramp__night_thread_cpu_s(); /* the next group's serial work */
     if (w.st != CRAMP_OK) {
         /* the worker's read failed: its status and message are the run's */
         st = w.st;
@@ -1100,7 +1105,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         info[k] = r->channel[g->member[k]];
     }
     cramp_profile *prof = o->profile ? &r->profile : NULL;
-    const double cpu0 = prof ? thread_cpu_s() : 0;
+    const double cpu0 = prof ? cramp__night_thread_cpu_s() : 0;
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads. On
      * exactly 2 threads (part width not given) the group is one part
@@ -1167,7 +1172,12 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * 8 h: 0.72 / 1.42 against 0.83 / 1.41 split at the ticks); a forced
      * cut (tests) always runs the cut (docs/night-driver.md). Measured on
      * AVX-512 only: on AVX2 (4 lanes) 8 channels take the tick split, not
-     * measured there; the bits are the same either way. */
+     * measured there; the bits are the same either way. A recording the
+     * worker may read itself takes the tick split at any width, its blocks
+     * read on the side with CPU time to spare (self_read): 1 h x 8 ch x 2
+     * kHz EDF, perf cpu-clock samples per thread, 5 interleaved runs at load
+     * 25, medians: busier thread 101 ms, both 189, against 117 and 210 for
+     * the cut (one thread 169-171); bench/README.md, h16d. */
     const int self = cramp__night_source_worker_reads(src) && !o->on_block;
     if (st == CRAMP_OK && threads == 2 && np == 1 && !(forced && forced->n) &&
         (g->n > part_width(o) || self))
@@ -1200,7 +1210,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         }
         cramp_detector_destroy(pt[i].d);
     }
-    if (prof) g->reader_cpu_s = thread_cpu_s() - cpu0;
+    if (prof) g->reader_cpu_s = cramp__night_thread_cpu_s() - cpu0;
     *done_s += (double)g->frames / g->fs;
     return st;
 }
