@@ -38,6 +38,20 @@ cramp_status cramp__night_rewind(const cramp_night_source *src, const size_t *id
    whose reader says so, cramp__recording_finite; night_sources.c): its
    detectors then skip their check (cramp__detector_set_finite). */
 int cramp__night_source_finite(const cramp_night_source *src);
+/* 1 when src->read may run on a worker thread while the calling thread
+   does not use the source (the recording source of night_sources.c: no
+   caller's callback, whose contract is the calling thread only); a 2-thread
+   run then lets its worker decode the blocks itself (night_threads.c,
+   run_read_ticks). */
+int cramp__night_source_worker_reads(const cramp_night_source *src);
+/* Such a source's mark of the calling thread's CPU time (s, thread CPU
+   clock): set when the run began (cramp_night_run_recording), moved to the
+   end of each 2-thread pass; the calling thread's work since the mark (the
+   serial part: the first minutes read, the mains guess, priming) counts
+   against it when the two threads share the reads. NULL for other sources. */
+double *cramp__night_source_cpu_mark(const cramp_night_source *src);
+/* The calling thread's CPU time, s (CLOCK_THREAD_CPUTIME_ID; 0 if none). */
+double cramp__night_thread_cpu_s(void);
 
 /* A 2-thread cut schedule forced on a run (cramp__night_run_forced_cut), or
    none (late NULL or n 0). */

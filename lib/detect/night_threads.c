@@ -266,7 +266,7 @@ static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 
 /* The thread's CPU time, s (the cut's costs: not inflated when another
  * process takes the core). */
-static double thread_cpu_s(void)
+double cramp__night_thread_cpu_s(void)
 {
     struct timespec t;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
@@ -488,7 +488,7 @@ static void filter_loop(part *p)
 /* A worker thread's end: its CPU time into p->cpu_s[which] (profiling). */
 static void *worker_end(part *p, int which)
 {
-    if (p->prof) p->cpu_s[which] = thread_cpu_s();
+    if (p->prof) p->cpu_s[which] = cramp__night_thread_cpu_s();
     return NULL;
 }
 
@@ -508,7 +508,7 @@ static void rest_loop(part *p)
         /* a timed block: from here to its release, the work and the
            hand-over's system calls (not the sleep) */
         const int timed = p->cut && seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
+        const double c0 = timed ? cramp__night_thread_cpu_s() : 0;
         unsigned late = 0;
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX) return;
@@ -540,7 +540,7 @@ static void rest_loop(part *p)
         /* measured before the release: the reader's next choice sees it */
         if (timed)
             cut_measured(p->cut, &q->mu, CUT_WORKER, late, seq,
-                         (thread_cpu_s() - c0) / (double)k);
+                         (cramp__night_thread_cpu_s() - c0) / (double)k);
         ring_release(q, seq);
         at += k;
     }
@@ -728,7 +728,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
     for (uint64_t seq = 0, at = 0;; seq++) {
         /* a timed block: from here to its publication, as the worker's */
         const int timed = seq % CUT_SAMPLE == 0;
-        const double c0 = timed ? thread_cpu_s() : 0;
+        const double c0 = timed ? cramp__night_thread_cpu_s() : 0;
         double *wait = prof ? &g->reader_wait_s : NULL;
         if (!ring_wait_free(&out, seq, wait)) break; /* the worker failed: its status */
         if (seq > 0 && seq % CRAMP__NIGHT_CUT_EVERY == 0) {
@@ -762,7 +762,8 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
         at += k;
         if (k == 0) break;
         if (timed)
-            cut_measured(&c, &out.mu, CUT_READER, c.late, seq, (thread_cpu_s() - c0) / (double)k);
+            cut_measured(&c, &out.mu, CUT_READER, c.late, seq,
+                         (cramp__night_thread_cpu_s() - c0) / (double)k);
     }
     pthread_join(p->tid2, NULL);
     if (p->st == CRAMP_OK) p->st = p->st_filter;
@@ -840,41 +841,183 @@ static void *front_worker(void *arg)
     return worker_end(arg, 0);
 }
 
+/* The reads of run_read_ticks when the worker may read the source itself
+ * (cramp__night_source_worker_reads): the blocks are read in order, each by
+ * whichever thread comes to it first, under `mu` (the source's state is
+ * touched by one thread at a time): the worker, when it needs the next
+ * block and nobody read it yet, decodes it into its own buffer (no frame
+ * crosses between the cores); the calling thread, when it has no ticks to
+ * work on (the worker is the busier side), reads the next block into a slot
+ * for the worker (the frames of that block cross once). So the decode goes
+ * to the side with time to spare, block by block; who read a block changes
+ * no bit. */
+typedef struct self_read {
+    pthread_mutex_t mu;
+    part *p;
+    const cramp_night_source *src;
+    const size_t *idx;        /* the group's source channels */
+    size_t block;             /* frames per read */
+    float *buf;               /* block x the group's channels: the worker's own */
+    float *slot[CRAMP_NIGHT_RING_BLOCKS]; /* blocks the calling thread read */
+    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
+    uint64_t next;            /* the next block to read (in order) */
+    int ended;                /* a read gave the end */
+    int failed;               /* the calling thread's read failed */
+    double worker_cpu;        /* the worker's thread CPU time so far, s */
+    double *caller_mark;      /* the calling thread's CPU time counted from
+                                 (cramp__night_source_cpu_mark) */
+    cramp_status st;          /* the worker's reads' status */
+    cramp_error err;          /* and message */
+    cramp_profile prof;       /* the worker's reads' wall time (profiling) */
+} self_read;
+
+static void *self_read_worker(void *arg)
+{
+    self_read *w = arg;
+    part *p = w->p;
+    ring *out = p->stage;
+    double *wait = p->prof ? &p->wait_s[0] : NULL;
+    front f;
+    memset(&f, 0, sizeof f);
+    f.ln = p->d->lanes;
+    for (uint64_t seq = 0, at = 0;; seq++) {
+        if (!ring_wait_free(out, seq, wait)) break;
+        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        const float *in = w->buf;
+        size_t k = 0;
+        const double cpu = cramp__night_thread_cpu_s();
+        pthread_mutex_lock(&w->mu);
+        w->worker_cpu = cpu;
+        if (w->failed) {
+            pthread_mutex_unlock(&w->mu);
+            break;
+        }
+        if (w->next == seq) {
+            w->st = cramp__night_read(w->src, w->idx, p->g->n, w->buf, w->block, &k, &w->err,
+                                      p->prof ? &w->prof : NULL);
+            w->next++;
+            w->ended |= k == 0;
+        } else {
+            in = w->slot[s];
+            k = w->frames[s];
+        }
+        pthread_mutex_unlock(&w->mu);
+        if (w->st != CRAMP_OK || front_stage(p, &f, in, k, out->slot[s], at) != CRAMP_OK) {
+            ring_stop(out);
+            break;
+        }
+        ring_publish(out, seq, k, 1);
+        at += k;
+        if (k == 0) break;
+    }
+    return worker_end(p, 0);
+}
+
+/* 1 if block seq of q is published (or the run stops): no wait. */
+static int ring_ready(ring *q, uint64_t seq)
+{
+    pthread_mutex_lock(&q->mu);
+    const int go = q->filled > seq || q->stop;
+    pthread_mutex_unlock(&q->mu);
+    return go;
+}
+
+/* The calling thread's read of the next block into w's slot for it, when
+ * it has used less CPU time since its mark (the run's start or the last
+ * pass's end: its serial work counts) than the worker since the worker
+ * started (the side with time to spare, measured so that another process
+ * on a core does not count), the worker is done with that slot and not
+ * reading itself (it holds mu); 1 when it read (or tried: st says), 0 when
+ * it did nothing. */
+static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
+                           cramp_error *err, cramp_profile *prof)
+{
+    if (pthread_mutex_trylock(&w->mu) != 0) return 0;
+    const uint64_t r = w->next;
+    int did = 0;
+    /* the slot of block r is free once the worker published block r - RING */
+    if (!w->ended && !w->failed && cramp__night_thread_cpu_s() - *w->caller_mark < w->worker_cpu &&
+        !ring_ready(out, r) &&
+        (r < CRAMP_NIGHT_RING_BLOCKS || ring_ready(out, r - CRAMP_NIGHT_RING_BLOCKS))) {
+        const size_t s = (size_t)(r % CRAMP_NIGHT_RING_BLOCKS);
+        *st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, k, err, prof);
+        if (*st != CRAMP_OK) {
+            w->failed = 1;
+        } else {
+            w->frames[s] = *k;
+            w->next++;
+            w->ended |= *k == 0;
+        }
+        did = 1;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return did;
+}
+
 /* Two threads, one part, split at the ticks: a worker runs the filters and
- * sums each tick (front_loop), the calling thread reads the blocks and runs
- * the rest of the detector on the ticks' sums (envelopes, baselines,
- * segments, spectra from the band the worker wrote into the detector's
- * ring). What crosses between the cores is the input and a tick's sums (6
- * floats per channel per tick), not the input, band and motion band of
- * every frame. The calling thread keeps the worker's ring full and works on
- * the ticks between reads. Each stage sees the same frames in the same
- * order as in run_inline: the same bits. */
+ * sums each tick (front_loop), the calling thread runs the rest of the
+ * detector on the ticks' sums (envelopes, baselines, segments, spectra from
+ * the band the worker wrote into the detector's ring). What crosses between
+ * the cores is a tick's sums (6 floats per channel per tick), not the
+ * input, band and motion band of every frame. With `self` the worker reads
+ * the blocks itself unless the calling thread, out of ticks, read them
+ * first (self_read), else the calling thread reads every block into a ring,
+ * keeps the worker's ring full and works on the ticks between reads. Each
+ * stage sees the same frames in the same order as in run_inline: the same
+ * bits. */
 static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_night_options *o,
-                                   cramp_night_group *g, const size_t *idx, part *p,
+                                   cramp_night_group *g, const size_t *idx, part *p, int self,
                                    double done_s, double total_s, cramp_error *err,
                                    cramp_profile *prof)
 {
     ring in, out;
+    self_read w;
+    memset(&w, 0, sizeof w);
     const size_t D = p->d->tick_frames;
     cramp_status st = ring_init(&in, o->block_frames * g->n);
     if (st == CRAMP_OK &&
         (st = ring_init(&out, (o->block_frames / D + 1) * CRAMP__TICK_RECORD * p->n)) != CRAMP_OK)
         ring_free(&in);
+    if (st == CRAMP_OK && self &&
+        (!(w.buf = malloc(o->block_frames * g->n * sizeof *w.buf)) ||
+         pthread_mutex_init(&w.mu, NULL) != 0)) {
+        free(w.buf);
+        w.buf = NULL;
+        ring_free(&out);
+        ring_free(&in);
+        st = CRAMP_ENOMEM;
+    }
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
     if ((st = part_prime(p)) != CRAMP_OK) goto end;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
-    p->ring = &in;
+    p->ring = self ? NULL : &in;
     p->stage = &out;
-    if (pthread_create(&p->tid, NULL, front_worker, p) != 0) {
+    w.p = p;
+    w.src = src;
+    w.idx = idx;
+    w.block = o->block_frames;
+    memcpy(w.slot, in.slot, sizeof w.slot);
+    double mark = cramp__night_thread_cpu_s();
+    w.caller_mark = self ? cramp__night_source_cpu_mark(src) : &mark;
+    if (pthread_create(&p->tid, NULL, self ? self_read_worker : front_worker,
+                       self ? (void *)&w : (void *)p) != 0) {
         st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
         goto end;
     }
     double *wait = prof ? &g->reader_wait_s : NULL;
     int read_all = 0;
     for (uint64_t seq_in = 0, seq = 0, frames = 0;;) {
-        if (!read_all && ring_free_now(&in, seq_in)) {
+        size_t k = 0;
+        if (self && !read_all && self_read_ahead(&w, &out, &st, &k, err, prof)) {
+            if (st != CRAMP_OK) {
+                ring_stop(&out);
+                break;
+            }
+            read_all = k == 0;
+            continue;
+        }
+        if (!self && !read_all && ring_free_now(&in, seq_in)) {
             const size_t s = (size_t)(seq_in % CRAMP_NIGHT_RING_BLOCKS);
-            size_t k = 0;
             st = cramp__night_read(src, idx, g->n, in.slot[s], o->block_frames, &k, err, prof);
             if (st != CRAMP_OK) {
                 ring_stop(&in);
@@ -886,8 +1029,11 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
             read_all = k == 0;
             continue;
         }
-        const size_t k = ring_take(&out, seq, wait);
+        k = ring_take(&out, seq, wait);
         if (k == SIZE_MAX) break; /* the worker failed: its status */
+        /* self: the frames were read on either side, the progress here (no
+           on_block on this path) */
+        if (self) block_read(o, g, NULL, k, done_s, total_s);
         size_t m = 0;
         if (k == 0) {
             cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
@@ -908,9 +1054,18 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         frames += k;
     }
     pthread_join(p->tid, NULL);
+    *w.caller_mark = cramp__night_thread_cpu_s(); /* the next group's serial work */
+    if (w.st != CRAMP_OK) {
+        /* the worker's read failed: its status and message are the run's */
+        st = w.st;
+        if (err) *err = w.err;
+    }
+    if (prof) prof->wall_s[CRAMP_STAGE_READ] += w.prof.wall_s[CRAMP_STAGE_READ];
     if (p->st == CRAMP_OK) p->st = p->st_filter;
     g->threads = 1;
 end:
+    if (w.buf) pthread_mutex_destroy(&w.mu);
+    free(w.buf);
     ring_free(&out);
     ring_free(&in);
     return st;
@@ -950,7 +1105,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         info[k] = r->channel[g->member[k]];
     }
     cramp_profile *prof = o->profile ? &r->profile : NULL;
-    const double cpu0 = prof ? thread_cpu_s() : 0;
+    const double cpu0 = prof ? cramp__night_thread_cpu_s() : 0;
     /* parts: whole vectors of channels, spread evenly over the threads; with
      * threads, even one part runs on a worker while this thread reads. On
      * exactly 2 threads (part width not given) the group is one part
@@ -1017,10 +1172,16 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * 8 h: 0.72 / 1.42 against 0.83 / 1.41 split at the ticks); a forced
      * cut (tests) always runs the cut (docs/night-driver.md). Measured on
      * AVX-512 only: on AVX2 (4 lanes) 8 channels take the tick split, not
-     * measured there; the bits are the same either way. */
+     * measured there; the bits are the same either way. A recording the
+     * worker may read itself takes the tick split at any width, its blocks
+     * read on the side with CPU time to spare (self_read): 1 h x 8 ch x 2
+     * kHz EDF, perf cpu-clock samples per thread, 5 interleaved runs at load
+     * 25, medians: busier thread 101 ms, both 189, against 117 and 210 for
+     * the cut (one thread 169-171); bench/README.md, h16d. */
+    const int self = cramp__night_source_worker_reads(src) && !o->on_block;
     if (st == CRAMP_OK && threads == 2 && np == 1 && !(forced && forced->n) &&
-        g->n > part_width(o))
-        st = run_read_ticks(src, o, g, idx, &pt[0], *done_s, total_s, err, prof);
+        (g->n > part_width(o) || self))
+        st = run_read_ticks(src, o, g, idx, &pt[0], self, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK && threads == 2 && np == 1)
         st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK)
@@ -1049,7 +1210,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         }
         cramp_detector_destroy(pt[i].d);
     }
-    if (prof) g->reader_cpu_s = thread_cpu_s() - cpu0;
+    if (prof) g->reader_cpu_s = cramp__night_thread_cpu_s() - cpu0;
     *done_s += (double)g->frames / g->fs;
     return st;
 }

@@ -6,13 +6,18 @@
  * detector on two workers), the same episodes byte for byte as one thread; the callbacks run in the
  * calling thread only; a read that fails mid-run ends a threaded run with
  * the read's status and message (no hang); a 16-channel night on 2 threads
- * (split at the ticks) the same, read failure included. Labelled `threads`: scripts/test
- * runs it under ThreadSanitizer too. */
+ * (split at the ticks) the same, read failure included; an EDF recording (whose
+ * blocks the worker of a 2-thread run may read itself) the same on 2 and 3
+ * threads, and a truncated one fails with one thread's status and message.
+ * Labelled `threads`: scripts/test runs it under ThreadSanitizer too. */
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cramp/night.h"
+#include "cramp/recording.h"
 #include "night_sim.h"
 #include "testutil.h"
 
@@ -255,6 +260,115 @@ static void check_wide(const night_sim *a, const char *name)
     cramp_night_result_free(&ref);
 }
 
+/* ---- from a recording: the worker reads its blocks itself ---------------- */
+
+/* Night s written as EDF+ to path (1 s records). */
+static int write_edf(const night_sim *s, const char *path)
+{
+    char names[CRAMP_DETECT_MAX_CHANNELS][24];
+    const char *labels[CRAMP_DETECT_MAX_CHANNELS];
+    for (size_t c = 0; c < s->channels; c++) {
+        snprintf(names[c], sizeof names[c], "E%zu", c + 1);
+        labels[c] = names[c];
+    }
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.channels = s->channels;
+    cfg.labels = labels;
+    cfg.unit = "uV";
+    cfg.fs = s->fs[0];
+    cramp_edf_writer *w = NULL;
+    cramp_error err;
+    if (cramp_edf_writer_create(&w, path, &cfg, &err) != CRAMP_OK) return 0;
+    if (cramp_edf_writer_write(w, s->x, s->frames, &err) != CRAMP_OK) {
+        cramp_edf_writer_abort(w);
+        return 0;
+    }
+    return cramp_edf_writer_close(w, &err) == CRAMP_OK;
+}
+
+/* The recording at path on `threads` threads, blocks of `block` frames. */
+static cramp_status run_file(const char *path, size_t threads, size_t block,
+                             cramp_night_result *res, cramp_error *err)
+{
+    memset(res, 0, sizeof *res);
+    memset(err, 0, sizeof *err);
+    cramp_recording *rec = NULL;
+    cramp_status st = cramp_recording_open(&rec, path, NULL, err);
+    if (st != CRAMP_OK) return st;
+    cramp_night_options opt;
+    cramp_night_options_default(&opt);
+    opt.threads = threads;
+    opt.block_frames = block;
+    st = cramp_night_run_recording(rec, &opt, res, err);
+    cramp_recording_close(rec);
+    return st;
+}
+
+/* Night s as an EDF+ file: 2 threads (the worker reading the blocks the
+ * calling thread did not read first) and 3 give one thread's night for
+ * blocks of 4096, 777 and 100 frames; the file cut short fails on 2 threads
+ * with one thread's status and message. */
+static void check_recording(const night_sim *s, const char *name)
+{
+    char dir[] = "/tmp/cramp_night_threads_XXXXXX", path[64], cut[64];
+    if (!mkdtemp(dir)) {
+        CHECK(0, "%s: no temporary directory", name);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/night.edf", dir);
+    snprintf(cut, sizeof cut, "%s/cut.edf", dir);
+    cramp_night_result ref, res;
+    cramp_error err;
+    if (!write_edf(s, path)) {
+        CHECK(0, "%s: cannot write the EDF", name);
+        rmdir(dir);
+        return;
+    }
+    cramp_status st = run_file(path, 1, 4096, &ref, &err);
+    CHECK(st == CRAMP_OK, "%s, EDF, one thread: %s", name, err.message);
+    CHECK(st != CRAMP_OK || ref.n_episodes > 0, "%s, EDF: no episodes, nothing to compare", name);
+    const size_t threads[] = {2, 3}, blocks[] = {4096, 777, 100};
+    for (size_t i = 0; i < 2 && st == CRAMP_OK; i++)
+        for (size_t k = 0; k < 3; k++) {
+            char what[160];
+            snprintf(what, sizeof what, "%s, EDF, %zu threads, blocks of %zu", name, threads[i],
+                     blocks[k]);
+            cramp_status st2 = run_file(path, threads[i], blocks[k], &res, &err);
+            CHECK(st2 == CRAMP_OK, "%s: %s", what, err.message);
+            if (st2 != CRAMP_OK) continue;
+            same_night(&ref, &res, what);
+            CHECK(threads[i] != 2 || (res.group[0].parts == 1 && res.group[0].threads == 1),
+                  "%s: %zu parts on %zu workers, expected 1 on 1", what, res.group[0].parts,
+                  res.group[0].threads);
+            cramp_night_result_free(&res);
+        }
+    if (st == CRAMP_OK) cramp_night_result_free(&ref);
+    /* cut short: the header announces more records than the file holds */
+    FILE *in = fopen(path, "rb"), *out = fopen(cut, "wb");
+    if (in && out) {
+        fseek(in, 0, SEEK_END);
+        const long keep = ftell(in) * 2 / 3;
+        fseek(in, 0, SEEK_SET);
+        for (long b = 0; b < keep; b++) fputc(fgetc(in), out);
+    }
+    if (in) fclose(in);
+    if (out) fclose(out);
+    cramp_error err1;
+    const cramp_status st1 = run_file(cut, 1, 4096, &ref, &err1);
+    CHECK(st1 != CRAMP_OK, "%s, EDF cut short, one thread: no failure", name);
+    for (size_t k = 0; k < 3; k++) {
+        st = run_file(cut, 2, blocks[k], &res, &err);
+        CHECK(st == st1 && !strcmp(err.message, err1.message),
+              "%s, EDF cut short, 2 threads, blocks of %zu: status %d '%s', one thread %d '%s'",
+              name, blocks[k], (int)st, err.message, (int)st1, err1.message);
+        CHECK(res.episodes == NULL && res.n_episodes == 0, "%s: result not cleared", name);
+    }
+    unlink(cut);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     static const size_t channels[] = {1, 3, 8};
@@ -272,10 +386,12 @@ int main(void)
         free(slow.x);
     }
     check_failure(&s[2]);
+    check_recording(&s[2], "8 channels");
     /* 16 channels: wider than the vector on every SIMD path */
     night_sim wide;
     if (simulate(&wide, 16, 1000, 113, 3)) {
         check_wide(&wide, "16 channels");
+        check_recording(&wide, "16 channels");
         free(wide.x);
     }
     for (size_t i = 0; i < 3; i++) free(s[i].x);

@@ -78,14 +78,22 @@
  * 10-ms tick, the calling thread reads the blocks and runs the rest of the
  * detector on the ticks' sums (envelopes, baselines, segments, spectra), so
  * that what crosses between the cores is the input and 6 floats per channel
- * per tick, not every frame's input, band and motion band. A thread that
+ * per tick, not every frame's input, band and motion band. A recording
+ * (cramp_night_run_recording) without on_block is split at the ticks on 2
+ * threads whatever its width, and its blocks are read, in order, by
+ * whichever thread comes first: the worker into its own buffer when it needs
+ * the next block (no frame crosses the cores), the calling thread into a
+ * slot for the worker when it has no ticks to work on and has used less
+ * thread CPU time than the worker. A thread that
  * waits sleeps until half the ring's blocks (or slots) are there. Groups still run one after the other,
  * and the classification runs in the calling thread after the workers are
  * joined. The result is bit-identical for any number of threads (the
  * segments are put in one order, by onset, channel and kind, before the
  * classification). The source, its read/rewind callbacks, on_block and
- * progress are called from the calling thread only, never from a worker; the
- * recording is read from the calling thread only. The options, the source
+ * progress are called from the calling thread only, never from a worker; a
+ * recording passed to cramp_night_run_recording may be read by the 2-thread
+ * run's worker, one thread at a time (the caller must not use it during the
+ * run, as before). The options, the source
  * description and the result are read or written by the calling thread only;
  * the workers own their detectors and buffers and share nothing else with it
  * but the blocks (under a mutex).
