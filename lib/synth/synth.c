@@ -790,6 +790,7 @@ static cramp_status make_truth(cramp_synth *s)
     for (size_t i = 0; i < s->n_ev; i++) {
         const synth_ev *e = &s->ev[i];
         if (e->kind == SYNTH_PRECURSOR) continue; /* given in its cramp's detail */
+        if (!e->mask) continue; /* on no recorded channel (a stretch by an unrecorded TA) */
         cramp_synth_event *t = &s->truth[s->n_truth];
         char *l = s->strings + s->n_truth * (lab + det), *d = l + lab;
         s->n_truth++;

@@ -386,6 +386,28 @@ static extras draw_extras(const cramp_scenario *sc, gsl_rng *rv)
 static size_t plm_channel(const synth_channel *ch, size_t n, int leg);
 static uint32_t leg_mask(const synth_channel *ch, size_t n, int leg);
 
+/* A stretch whose leg has no tibialis anterior on the montage: ta is then
+ * the leg's first channel (plm_channel), a muscle the stretch lengthens
+ * rather than contracts (docs/detect.md, "Stretching after a cramp"). The
+ * simulator has a motor pool only under a recorded channel and its crosstalk
+ * runs between recorded muscles (`crosstalk`), so the unrecorded TA adds
+ * nothing to any channel: a TA-only stretch is left with no channel (no EMG,
+ * no truth row; it still keeps the leg free of other events, as before), and
+ * in a whole-body stretch that channel moves with the rest of the body, its
+ * level mapped from the stretch range into movement_excitation_pct (uniform
+ * there as a draw would be; no draw added, so the rest of the night stays). */
+static void off_montage_stretch(const cramp_scenario *sc, synth_ev *e, size_t ta, int body)
+{
+    if (!body) {
+        e->level[ta] = 0;
+        e->mask = 0;
+        return;
+    }
+    const cramp_range s = sc->stretch_excitation_pct, m = sc->movement_excitation_pct;
+    const double u = s.hi > s.lo ? (e->level[ta] - s.lo) / (s.hi - s.lo) : 0.5;
+    e->level[ta] = m.lo + u * (m.hi - m.lo);
+}
+
 /* Pushes the precursor and the stretch of the cramp at l->v[ci]. */
 static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *rv, evlist *l,
                        size_t ci, const extras *x)
@@ -425,6 +447,7 @@ static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rn
         if (x->body) /* the rest of the body moves less than the stretching shin */
             for (size_t c = 0; c < nc; c++)
                 if (c != ta) e->level[c] = uni(rv, sc->movement_excitation_pct);
+        if (ch[ta].muscle != CRAMP_MUSCLE_TA) off_montage_stretch(sc, e, ta, x->body);
     }
     return 0;
 }

@@ -427,6 +427,104 @@ static void test_precursor_stretch(void)
     cramp_synth_destroy(s);
 }
 
+/* Where the stretch goes when the cramping leg has no tibialis anterior on
+ * the montage (issue 12; one channel L-GAS, two L-GAS R-GAS, the right leg
+ * of three): the TA contracts and the calf is lengthened, and the simulator
+ * has no pool, hence no crosstalk, for an unrecorded muscle. A TA-only
+ * stretch then draws no EMG and makes no truth row; a whole-body one puts
+ * the leg's muscles at the movement level. With a TA the stretch stays on it.
+ * (Before, the stretch was drawn at 20-60 % on the cramping calf itself.) */
+
+/* Voluntary discharges of the muscles in mask in [a, b); the highest
+ * recruitment threshold among the units that gave them in *rt_max. */
+static size_t voluntary_in(const cramp_synth *s, const spikes *sp, uint32_t mask, double a,
+                           double b, double *rt_max)
+{
+    size_t n = 0;
+    *rt_max = 0;
+    for (size_t i = 0; i < sp->n; i++) {
+        const spike *x = &sp->v[i];
+        if (!(mask & (1u << x->muscle)) || (x->flags & CRAMP_SPIKE_CRAMP) || x->t < a ||
+            x->t >= b)
+            continue;
+        n++;
+        cramp_motor_unit_info ui;
+        if (cramp_synth_unit_info(s, x->muscle, x->unit, &ui) == CRAMP_OK && ui.threshold_pct > *rt_max)
+            *rt_max = ui.threshold_pct;
+    }
+    return n;
+}
+
+static void test_stretch_without_ta(void)
+{
+    static const struct {
+        const char *montage; /* channels, and the cramp's channel (1-based) */
+        uint32_t want;       /* the stretch's channels in the truth (0: no row) */
+    } cases[] = {
+        {"channels 1\nevent cramp 30 20 1\n", 0},  /* L-GAS */
+        {"channels 2\nevent cramp 30 20 2\n", 0},  /* L-GAS, R-GAS: the right calf */
+        {"channels 3\nevent cramp 30 20 3\n", 0},  /* L-GAS, L-TA, R-GAS: the right leg */
+        {"channels 3\nevent cramp 30 20 1\n", 2u}, /* the left leg has its TA */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char text[256];
+        snprintf(text, sizeof text, "stretch_probability 1\nstretch_body_probability 0\n"
+                                    "stretch_delay_s 1 3\n%s", cases[k].montage);
+        cramp_synth *s = make(text);
+        const cramp_synth_event *c = find(s, CRAMP_SYNTH_CRAMP), *st = find(s, CRAMP_SYNTH_STRETCH);
+        CHECK(c != NULL, "case %zu: no cramp", k);
+        if (!c) {
+            cramp_synth_destroy(s);
+            continue;
+        }
+        const uint32_t all = (1u << cramp_synth_channels(s)) - 1;
+        const double end = c->onset_s + c->duration_s;
+        spikes sp = run(s);
+        double rt = 0;
+        if (!cases[k].want) {
+            CHECK(!st && cramp_synth_event_count(s) == 1,
+                  "case %zu: a stretch row on 0x%x with no TA on the leg (%zu rows)", k,
+                  st ? st->channels : 0u, cramp_synth_event_count(s));
+            /* The stretch lies within 1 + 3 + 20 s after the cramp: nothing on any channel. */
+            const size_t n = voluntary_in(s, &sp, all, end, end + 24, &rt);
+            CHECK(n == 0, "case %zu: %zu voluntary discharges after the cramp (units up to %.1f %%)",
+                  k, n, rt);
+        } else {
+            CHECK(st && st->channels == cases[k].want && !strcmp(st->detail, "stretch"),
+                  "case %zu: stretch on 0x%x, want 0x%x", k, st ? st->channels : 0u,
+                  cases[k].want);
+            const size_t ta = st ? voluntary_in(s, &sp, cases[k].want, st->onset_s,
+                                                st->onset_s + st->duration_s, &rt)
+                                 : 0;
+            const size_t calf = voluntary_in(s, &sp, c->channels, end, end + 24, &rt);
+            CHECK(ta > 100 && calf == 0, "case %zu: %zu TA discharges while stretching, %zu on the "
+                                         "calf after the cramp", k, ta, calf);
+        }
+        free(sp.v);
+        cramp_synth_destroy(s);
+    }
+    /* A whole-body stretch on two calves: both at the movement level (5-8 %),
+     * not the stretch's (40-60 %): no unit above 8 % discharges. */
+    cramp_synth *s = make("channels 2\nstretch_probability 1\nstretch_body_probability 1\n"
+                          "stretch_delay_s 1 3\nstretch_excitation_pct 40 60\n"
+                          "movement_excitation_pct 5 8\nevent cramp 30 20 1\n");
+    const cramp_synth_event *st = find(s, CRAMP_SYNTH_STRETCH);
+    CHECK(st && st->channels == 3u && !strcmp(st->detail, "stretch, body"),
+          "whole-body stretch on 0x%x '%s'", st ? st->channels : 0u, st ? st->detail : "");
+    if (st) {
+        spikes sp = run(s);
+        double rt[2] = {0, 0};
+        size_t n[2];
+        for (size_t m = 0; m < 2; m++)
+            n[m] = voluntary_in(s, &sp, 1u << m, st->onset_s, st->onset_s + st->duration_s, &rt[m]);
+        CHECK(n[0] > 10 && n[1] > 10 && rt[0] <= 8 && rt[1] <= 8,
+              "whole-body stretch: %zu and %zu discharges, units up to %.1f and %.1f %%", n[0],
+              n[1], rt[0], rt[1]);
+        free(sp.v);
+    }
+    cramp_synth_destroy(s);
+}
+
 /* ---- PLM series --------------------------------------------------------------- */
 
 static void test_plm_spread(void)
@@ -670,6 +768,7 @@ int main(void)
     test_cramp_ranges();
     test_cramp_onset_territory();
     test_precursor_stretch();
+    test_stretch_without_ta();
     test_plm_spread();
     test_determinism();
     test_rest_stays();

@@ -80,7 +80,12 @@
  * anterior at stretch_excitation_pct for stretch_duration_s, with
  * probability stretch_body_probability as a whole-body movement (every
  * channel, the others at movement_excitation_pct, motion artefact of
- * movement_motion_uv).
+ * movement_motion_uv). Where the leg has no TA on the montage (one channel,
+ * two calves, the right leg of three), a stretch of the TA alone puts no EMG
+ * on any channel and makes no truth row (the simulator has a motor pool, and
+ * crosstalk, only for recorded muscles; the stretched calf is lengthened,
+ * not contracted), and a whole-body one has that leg's channels at
+ * movement_excitation_pct like the rest of the body.
  *
  * Periodic limb movements (AASM scoring manual; WASM 2016, Ferri et al.,
  * Sleep Med 2016;26:86-95): series of plm_count leg movements, each lasting
@@ -123,8 +128,8 @@
  * Ground truth: hft, alma and fragmentary are classes of their own; rmd,
  * rem_tonic, stretch and awakening are `movement` (their kind and detail
  * tell them apart); a precursor makes no row (its cramp's detail gives its
- * length); one row per train or episode, from its first burst's start to
- * its last burst's end.
+ * length), nor does a stretch by an unrecorded TA (above); one row per
+ * train or episode, from its first burst's start to its last burst's end.
  *
  * Interference and artefacts: white noise of RMS noise_uv (full band);
  * mains hum of amplitude mains_uv at mains_hz with harmonics 2, 3, ... of
