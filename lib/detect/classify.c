@@ -490,10 +490,6 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "SEGMENT_POTENTIAL_BURST", 1);
     id_put(&t, "HFT_ONE_EPISODE_RHYTHMIC", 1);
     id_put(&t, "FRAG_VISIBLE_TIME", 1); /* potentials per visible minute (h12m) */
-    /* a segment sustained without a pause for longer than one potential and
-       the mains filter's ringing is no string of potentials (h12s) */
-    id_put(&t, "FRAG_SUSTAINED_RINGING", 1);
-    id_put(&t, "RINGING_MAINS_HZ", RINGING_MAINS_HZ);
     id_put(&t, "REST_SKIPS_FLAT", 1); /* a flat line is not rest (detector.c) */
     /* every configuration value but the data's own (fs) and the SIMD path,
        which change no result */

@@ -220,49 +220,15 @@ static double active_s(const cramp_episode *e)
     return isfinite(e->tonic_fraction) ? e->duration_s * e->tonic_fraction : e->duration_s;
 }
 
-/* The longest a potential's segment can stay over the offset threshold
-   without a pause: its burst (150 ms + the window + a tick, as in
-   potential_bursts) and then the mains filter's ringing, which decays with
-   the time constant of a notch of quality Q at f0, tau = Q / (pi f0) (its
-   -3 dB band is f0 / Q wide; 0.19 s at Q 30 and 50 Hz), from the peak down
-   to the offset threshold: tau ln(peak / offset), the peak taken as the
-   largest band-passed sample above rest (the 0.1-s envelope's peak is
-   lower, so this errs long). Without a comb of ours (mains_hz 0) at the
-   lower mains frequency, 50 Hz, the longer ringing: the recording may have
-   passed an amplifier's own mains notch. (h12s) */
-static double ringing_hold_s(const cramp_detect_config *cfg, const cramp_episode *e)
-{
-    const double pmax = FRAG_POTENTIAL_MAX_S + cfg->env_window_s + cfg->tick_s;
-    const double off = fmax(cfg->offset_uv, cfg->offset_k * e->rest_uv);
-    const double peak = e->peak_uv - e->rest_uv;
-    const double f0 = cfg->mains_hz > 0 ? cfg->mains_hz : RINGING_MAINS_HZ;
-    if (!(cfg->notch_q > 0) || !(off > 0) || !(peak > off)) return pmax;
-    return pmax + cfg->notch_q / (3.14159265358979323846 * f0) * log(peak / off);
-}
-
-/* Sustained activity (h12s): no pause (>= 0.2 s at the offset threshold)
-   over a span longer than the ringing can hold one potential (above). A
-   leg movement is >= 0.5 s of sustained EMG (AASM); fragmentary myoclonus
-   is potentials < 150 ms (AASM, ICSD-3), and the two can coexist: a
-   segment that starts with a potential and runs on as a weak LM, or a
-   few-unit cramp whose bursts dip to a quarter of their peak, has bursts
-   of a potential's length on average but is no string of potentials. */
-static int sustained(const rule_ctx *x, const cramp_episode *e)
-{
-    return isfinite(e->tonic_fraction) && e->tonic_fraction >= 1 &&
-           e->duration_s > ringing_hold_s(x->cfg, e);
-}
-
 /* EMG activity made of potentials: active for less than an LM's minimum,
    or whose bursts (a rise to the next dip to a quarter of its peak,
    rise_burst_s: segments.c) are no longer than a potential measured on the
    trailing envelope (150 ms + the window + a tick): the mains filter's
    ringing keeps a strong potential's segment over the offset threshold for
-   tenths of a second, longer than an LM's minimum (h12j); unless it is
-   sustained for longer than that ringing (above, h12s). */
+   tenths of a second, longer than an LM's minimum (h12j). */
 static int strung(const rule_ctx *x, const cramp_episode *e)
 {
-    return active_s(e) < x->cfg->lm_min_s || (potential_bursts(x->cfg, e) && !sustained(x, e));
+    return active_s(e) < x->cfg->lm_min_s || potential_bursts(x->cfg, e);
 }
 
 /* A potential, or potentials strung together: a short burst no longer than

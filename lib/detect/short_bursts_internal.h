@@ -32,10 +32,6 @@
    artefacts in heart-rate variability work; fragmentary potentials come at
    random intervals). */
 #define HEART_SUCCESSIVE_CHANGE 0.2
-/* The mains frequency whose notch rings longest (50 Hz: tau = Q / (pi f0)),
-   for the ringing bound of a potential where our comb is off (an
-   amplifier's own notch may have rung): h12s, short_bursts.c. */
-#define RINGING_MAINS_HZ 50.0
 
 /* Front end: channel c's open EMG segment closes at off_tick shorter than
    min_duration_s; appends its CRAMP_ACTIVITY_SHORT record to the output. */

@@ -138,27 +138,7 @@
  *                                  (rise_burst_s) are <= 150 ms + the window
  *                                  + a tick (a strong potential the mains
  *                                  filter's ringing holds over the offset
- *                                  threshold; h12j) unless sustained: no
- *                                  pause (tonic share 1) over a span
- *                                  longer than such a potential can last,
- *                                  150 ms + the window + a tick + the
- *                                  ringing's decay from the peak to the
- *                                  offset threshold, tau ln(peak /
- *                                  offset), tau = notch_q / (pi mains_hz)
- *                                  (0.19 s at Q 30, 50 Hz; 50 Hz where the
- *                                  comb is off: an amplifier's own notch
- *                                  may have rung): a weak LM or a
- *                                  few-unit cramp that a potential opens
- *                                  (AASM: an LM is >= 0.5 s of sustained
- *                                  EMG; potentials < 150 ms; both can
- *                                  coexist; h12s). Limit: an LM with
- *                                  pauses >= 0.2 s whose bursts average a
- *                                  potential's (an LM strung with the
- *                                  potentials around it) is still taken
- *                                  into the run; potentials closer than
- *                                  0.2 s can outlast the bound and leave
- *                                  the run (a candidate LM then); short
- *                                  bursts in a regular
+ *                                  threshold; h12j); short bursts in a regular
  *                                  heart-rate run (>= 4, 0.3-2.5 s apart,
  *                                  each interval within 20 % of the one
  *                                  before) are ECG bleed and dropped first.
