@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cramp tune: runs a simulated night (two rate groups, made in memory by the
- * simulator) through the night driver for every block size, SIMD path and
+/* cramp tune: runs a simulated night (two rate groups, written by the
+ * simulator to a temporary EDF and read through cramp_night_run_recording,
+ * as cramp detect reads a file) through the night driver for every block
+ * size, SIMD path and
  * FFTW planner effort, each run in a child process of its own (FFTW's
  * planner and wisdom are process-wide: a timed plan made in one candidate's
  * run would otherwise serve the next), in interleaved rounds; keeps the
@@ -12,6 +14,8 @@
 #include "cmd_tune.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -24,7 +28,9 @@
 
 #include "common.h"
 #include "cramp/detect.h"
+#include "cramp/night.h"
 #include "cramp/output.h"
+#include "cramp/recording.h"
 #include "cramp/synth.h"
 #include "cramp/tuning.h"
 
@@ -69,50 +75,69 @@ void cli_tuning_describe(FILE *out)
 
 /* ---- the tuning night ---------------------------------------------------- */
 
-/* A night of two rate groups held in memory, channel by channel. */
-typedef struct night_mem {
-    size_t n;                        /* channels */
-    double fs[CRAMP_DETECT_MAX_CHANNELS];
-    cramp_detect_channel info[CRAMP_DETECT_MAX_CHANNELS];
-    float *data[CRAMP_DETECT_MAX_CHANNELS];  /* each channel's samples */
-    size_t len[CRAMP_DETECT_MAX_CHANNELS];
-    size_t pos[CRAMP_DETECT_MAX_CHANNELS];
-    uint64_t samples;
-} night_mem;
+/* The tuning night is written to a plain EDF file (16-bit, 1-s records, one
+ * rate per signal: 8 channels at 2 kHz and 4 at 512 Hz) in $TMPDIR and timed
+ * through cramp_night_run_recording, the path cramp detect takes on a file
+ * (on 2 threads a recording's blocks are read by either thread, which a
+ * callback source cannot show). The library's EDF writer holds one rate per
+ * file, so the header is written here; the records are made one at a time
+ * from the simulator, the memory bounded by one record. */
+typedef struct night_file {
+    char path[4096];
+    size_t n;           /* channels */
+    uint64_t samples;   /* frames x channels, padding of the last record included */
+} night_file;
 
-static cramp_status mem_read(void *user, const size_t *ch, size_t n, float *out,
-                             size_t max_frames, size_t *frames, cramp_error *err)
+/* What tune leaves in the file system while it runs (the night's file, the
+ * scratch wisdom and its folder), for the signal handler: removed however
+ * tune ends. */
+static volatile sig_atomic_t g_night_made, g_scratch_made;
+static char g_night_path[4096];
+static char g_scratch[64], g_wisdom[3][64];
+
+static void tune_clean(void)
 {
-    (void)err;
-    night_mem *m = user;
-    size_t k = max_frames;
-    for (size_t i = 0; i < n; i++)
-        if (m->len[ch[i]] - m->pos[ch[i]] < k) k = m->len[ch[i]] - m->pos[ch[i]];
-    for (size_t i = 0; i < n; i++) {
-        const float *src = m->data[ch[i]] + m->pos[ch[i]];
-        for (size_t f = 0; f < k; f++) out[f * n + i] = src[f];
-        m->pos[ch[i]] += k;
+    if (g_night_made) unlink(g_night_path);
+    g_night_made = 0;
+    if (g_scratch_made) {
+        for (int e = 0; e < 3; e++) unlink(g_wisdom[e]);
+        rmdir(g_scratch);
     }
-    *frames = k;
-    return CRAMP_OK;
+    g_scratch_made = 0;
 }
 
-static cramp_status mem_rewind(void *user, const size_t *ch, size_t n, cramp_error *err)
+static void tune_on_signal(int sig)
 {
-    (void)err;
-    night_mem *m = user;
-    for (size_t i = 0; i < n; i++) m->pos[ch[i]] = 0;
-    return CRAMP_OK;
+    tune_clean();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
-static void night_free(night_mem *m)
+static const int tune_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
+static void tune_signals_set(void (*handler)(int))
 {
-    for (size_t c = 0; c < m->n; c++) free(m->data[c]);
-    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < sizeof tune_signals / sizeof tune_signals[0]; i++)
+        signal(tune_signals[i], handler);
 }
 
-/* Adds `channels` channels at fs of a simulated night (default scenario). */
-static int night_add(night_mem *m, double fs, size_t channels, double minutes, uint64_t seed)
+/* A header field of width w, left-aligned, space-padded. */
+static void edf_field(char **p, size_t w, const char *fmt, ...)
+{
+    char tmp[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    memset(*p, ' ', w);
+    const size_t k = strlen(tmp);
+    memcpy(*p, tmp, k < w ? k : w);
+    *p += w;
+}
+
+/* The simulated night (default scenario, busier) of `channels` at fs. */
+static int night_synth(cramp_synth **s, double fs, size_t channels, double minutes,
+                       uint64_t seed)
 {
     /* Busy: every kind of episode within a few minutes, so that the
      * comparison of episodes has something to compare. */
@@ -131,30 +156,131 @@ static int night_add(night_mem *m, double fs, size_t channels, double minutes, u
     sc.channels = channels;
     sc.duration_min = minutes;
     sc.seed = seed;
-    cramp_synth *s;
-    if (cramp_synth_create(&s, &sc, &err) != CRAMP_OK)
+    if (cramp_synth_create(s, &sc, &err) != CRAMP_OK)
         return cli_fail("cannot simulate the tuning night: %s", err.message);
-    const size_t total = (size_t)cramp_synth_total_frames(s), c0 = m->n;
-    float *buf = malloc(4096 * channels * sizeof *buf);
-    int rc = buf ? CLI_OK : cli_fail("out of memory");
-    for (size_t c = 0; c < channels && rc == CLI_OK; c++) {
-        m->data[c0 + c] = malloc((total ? total : 1) * sizeof(float));
-        if (!m->data[c0 + c]) rc = cli_fail("out of memory");
-        m->fs[c0 + c] = fs;
-        m->len[c0 + c] = total;
-        cramp_detect_channel_from_label(cramp_synth_channel_label(s, c), &m->info[c0 + c]);
-        m->n = c0 + c + 1;
+    return CLI_OK;
+}
+
+enum { NIGHT_GROUPS = 2 };
+static const double night_fs[NIGHT_GROUPS] = {2000, 512};
+static const size_t night_ch[NIGHT_GROUPS] = {8, 4};
+
+/* Writes the tuning night to a new file in $TMPDIR (or /tmp), its name in
+ * m->path and g_night_path, removed on a signal from here on. */
+static int night_write(night_file *m, double minutes, uint64_t seed)
+{
+    memset(m, 0, sizeof *m);
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !dir[0]) dir = "/tmp";
+    if (snprintf(m->path, sizeof m->path, "%s/cramp-tune-night.XXXXXX", dir) >=
+        (int)sizeof m->path)
+        return cli_fail("%s: the folder's name is too long for the tuning night's file", dir);
+    const int fd = mkstemp(m->path);
+    if (fd < 0) {
+        const int e = errno;
+        snprintf(m->path, sizeof m->path, "%s/cramp-tune-night.XXXXXX", dir); /* as tried */
+        return cli_fail("%s: cannot make the tuning night's file: %s", m->path, strerror(e));
     }
-    for (size_t done = 0; rc == CLI_OK && done < total;) {
-        const size_t k = cramp_synth_generate(s, buf, 4096);
-        if (k == 0) break;
-        for (size_t c = 0; c < channels; c++)
-            for (size_t f = 0; f < k; f++) m->data[c0 + c][done + f] = buf[f * channels + c];
-        done += k;
+    snprintf(g_night_path, sizeof g_night_path, "%s", m->path);
+    g_night_made = 1;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        return cli_fail("%s: %s", m->path, strerror(errno));
     }
-    m->samples += (uint64_t)total * channels;
+
+    cramp_synth *s[NIGHT_GROUPS] = {NULL, NULL};
+    int rc = CLI_OK;
+    for (size_t g = 0; g < NIGHT_GROUPS && rc == CLI_OK; g++)
+        rc = night_synth(&s[g], night_fs[g], night_ch[g], minutes, seed + g);
+    uint64_t records = 0;
+    size_t spr = 0, ns = 0; /* samples per record of all signals; signals */
+    for (size_t g = 0; g < NIGHT_GROUPS && rc == CLI_OK; g++) {
+        const uint64_t fs = (uint64_t)night_fs[g];
+        const uint64_t r = (cramp_synth_total_frames(s[g]) + fs - 1) / fs;
+        if (r > records) records = r;
+        spr += (size_t)fs * night_ch[g];
+        ns += night_ch[g];
+    }
+    float *buf = malloc(2000 * 8 * sizeof *buf);
+    int16_t *rec = malloc(spr * sizeof *rec);
+    if (rc == CLI_OK && (!buf || !rec)) rc = cli_fail("out of memory");
+    cramp_scenario sc; /* the simulator's range, clipped to as it is */
+    cramp_scenario_default(&sc);
+    const double range_uv = sc.range_uv;
+    if (rc == CLI_OK) {
+        char *h = calloc(256 * (ns + 1) + 1, 1), *p = h;
+        if (!h) rc = cli_fail("out of memory");
+        if (h) {
+            edf_field(&p, 8, "0");
+            edf_field(&p, 80, "X X X X");
+            edf_field(&p, 80, "cramp tune's night");
+            edf_field(&p, 8, "01.01.85");
+            edf_field(&p, 8, "00.00.00");
+            edf_field(&p, 8, "%zu", 256 * (ns + 1));
+            edf_field(&p, 44, "");
+            edf_field(&p, 8, "%llu", (unsigned long long)records);
+            edf_field(&p, 8, "1");
+            edf_field(&p, 4, "%zu", ns);
+            const char *label[CRAMP_DETECT_MAX_CHANNELS];
+            for (size_t g = 0, c = 0; g < NIGHT_GROUPS; g++)
+                for (size_t k = 0; k < night_ch[g]; k++) label[c++] = cramp_synth_channel_label(s[g], k);
+#define EDF_EACH(w, ...)                                                                       \
+    for (size_t g = 0, c = 0; g < NIGHT_GROUPS; g++)                                           \
+        for (size_t k = 0; k < night_ch[g]; k++, c++) edf_field(&p, w, __VA_ARGS__)
+            EDF_EACH(16, "%s", label[c]);
+            EDF_EACH(80, "");
+            EDF_EACH(8, "uV");
+            EDF_EACH(8, "%.0f", -range_uv);
+            EDF_EACH(8, "%.0f", range_uv);
+            EDF_EACH(8, "-32768");
+            EDF_EACH(8, "32767");
+            EDF_EACH(80, "");
+            EDF_EACH(8, "%.0f", night_fs[g]);
+            EDF_EACH(32, "");
+#undef EDF_EACH
+            if (fwrite(h, 1, (size_t)(p - h), f) != (size_t)(p - h))
+                rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
+            free(h);
+        }
+    }
+    /* Each record: every signal's second of samples, quantised to 16 bits
+     * over +-range_uv (the last record padded with zeros). */
+    const double scale = range_uv > 0 ? 65535.0 / (2 * range_uv) : 0;
+    for (uint64_t r = 0; r < records && rc == CLI_OK; r++) {
+        size_t at = 0;
+        for (size_t g = 0; g < NIGHT_GROUPS; g++) {
+            const size_t fs = (size_t)night_fs[g], nch = night_ch[g];
+            size_t got = 0;
+            while (got < fs) {
+                const size_t k = cramp_synth_generate(s[g], buf + got * nch, fs - got);
+                if (k == 0) break;
+                got += k;
+            }
+            for (size_t c = 0; c < nch; c++)
+                for (size_t i = 0; i < fs; i++) {
+                    double d = i < got ? ((double)buf[i * nch + c] + range_uv) * scale - 32768
+                                       : -32768 + range_uv * scale;
+                    d = floor(d + 0.5);
+                    rec[at++] = (int16_t)(d < -32768 ? -32768 : d > 32767 ? 32767 : d);
+                }
+        }
+        unsigned char *b = (unsigned char *)rec; /* little-endian on disk */
+        for (size_t i = 0; i < spr; i++) {
+            const uint16_t v = (uint16_t)rec[i];
+            b[2 * i] = (unsigned char)(v & 0xff);
+            b[2 * i + 1] = (unsigned char)(v >> 8);
+        }
+        if (fwrite(rec, 2, spr, f) != spr)
+            rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
+    }
+    if (fclose(f) != 0 && rc == CLI_OK)
+        rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
+    m->n = ns;
+    m->samples = records * spr;
     free(buf);
-    cramp_synth_destroy(s);
+    free(rec);
+    for (size_t g = 0; g < NIGHT_GROUPS; g++) cramp_synth_destroy(s[g]);
     return rc;
 }
 
@@ -241,10 +367,9 @@ static double cpu_s(void)
 
 /* The night under candidate c's settings, once to warm up (page faults,
  * FFTW planning) and once timed. Runs in the child. */
-static void run_candidate(night_mem *m, const candidate *c, const char *wisdom,
+static void run_candidate(const night_file *m, const candidate *c, const char *wisdom,
                           child_report *rep)
 {
-    cramp_night_source src = {m->n, m->fs, m->info, 0, mem_read, mem_rewind, m};
     cramp_night_options opt;
     cramp_night_options_default(&opt);
     opt.block_frames = c->block;
@@ -257,25 +382,29 @@ static void run_candidate(night_mem *m, const candidate *c, const char *wisdom,
     cramp_error err;
     cramp_night_result res;
     memset(rep, 0, sizeof *rep);
-    for (int pass = 0; pass < 2; pass++) {
+    /* Opened in the child (its own descriptor; the reader preads). */
+    cramp_recording *rec = NULL;
+    cramp_status st = cramp_recording_open(&rec, m->path, NULL, &err);
+    for (int pass = 0; pass < 2 && st == CRAMP_OK; pass++) {
         const double t0 = now_s(), c0 = cpu_s();
-        cramp_status st = cramp_night_run(&src, &opt, &res, &err);
+        st = cramp_night_run_recording(rec, &opt, &res, &err);
         const double t1 = now_s(), c1 = cpu_s();
-        if (st != CRAMP_OK) {
-            rep->status = st;
-            snprintf(rep->error, sizeof rep->error, "%s", err.message);
-            return;
-        }
+        if (st != CRAMP_OK) break;
         rep->seconds = c1 - c0;
         rep->wall_s = t1 - t0;
         rep->hash = hash_result(&res);
         rep->episodes = res.n_episodes;
         cramp_night_result_free(&res);
     }
+    if (rec) cramp_recording_close(rec);
+    if (st != CRAMP_OK) {
+        rep->status = st;
+        snprintf(rep->error, sizeof rep->error, "%s", err.message);
+    }
 }
 
 /* Runs candidate c in a child and folds its report into c. */
-static void measure(night_mem *m, candidate *c, const char *wisdom)
+static void measure(const night_file *m, candidate *c, const char *wisdom)
 {
     int fd[2];
     if (pipe(fd) != 0) {
@@ -341,7 +470,7 @@ static size_t vector_width(void)
  * `want`, if it beats 1 thread's by more than 3 %, else 0 (1 thread). Wall
  * time, not CPU time: threads add CPU time (the hand-over of blocks) and
  * gain only in time to the result. */
-static size_t tune_threads(night_mem *m, const candidate *base, size_t max, size_t rounds,
+static size_t tune_threads(const night_file *m, const candidate *base, size_t max, size_t rounds,
                            uint64_t want, char wisdom[][64], int quiet, candidate *tc,
                            size_t *n)
 {
@@ -386,8 +515,10 @@ void cmd_tune_help(FILE *out)
           "\n"
           "Finds the fastest settings of the night driver on this machine and saves them\n"
           "for cramp detect and cramp batch (which apply them unless --no-tuning). A\n"
-          "simulated night is made in memory (8 channels at 2 kHz and 4 at 512 Hz, the\n"
-          "default scenario with more events) and detected with every block size (1024,\n"
+          "simulated night (8 channels at 2 kHz and 4 at 512 Hz, the default scenario\n"
+          "with more events) is written to a temporary EDF in $TMPDIR (default /tmp;\n"
+          "removed at the end, on an error or a signal) and detected as cramp detect\n"
+          "detects a file (cramp_night_run_recording) with every block size (1024,\n"
           "4096, 16384, 65536 frames), SIMD path this CPU runs and FFTW planner effort\n"
           "(estimate, measure, patient), each run in a process of its own, in interleaved\n"
           "rounds; a setting's least CPU time counts (a shared machine disturbs it less\n"
@@ -538,13 +669,18 @@ int cmd_tune(int argc, char *argv[])
     for (int e = 0; e < 3; e++)
         snprintf(wisdom[e], sizeof wisdom[e], "%s/wisdom-%s", scratch,
                  cramp_tuning_effort_name((cramp_fft_effort)e));
+    memcpy(g_scratch, scratch, sizeof scratch);
+    memcpy(g_wisdom, wisdom, sizeof wisdom);
+    g_scratch_made = 1;
+    tune_signals_set(tune_on_signal);
 
-    night_mem m;
-    memset(&m, 0, sizeof m);
+    night_file m;
     if (!quiet) cli_note("simulating the tuning night: %.3g min, 8 ch at 2000 Hz + 4 at 512 Hz",
                          minutes);
-    int rc = night_add(&m, 2000, 8, minutes, seed);
-    if (rc == CLI_OK) rc = night_add(&m, 512, 4, minutes, seed + 1);
+    int rc = night_write(&m, minutes, seed);
+    if (rc == CLI_OK && !quiet)
+        cli_note("timing cramp_night_run_recording on %s (EDF, as cramp detect reads a file)",
+                 m.path);
 
     static const size_t blocks[] = {1024, 4096, 16384, 65536};
     static const cramp_simd paths[] = {CRAMP_SIMD_SCALAR, CRAMP_SIMD_AVX2, CRAMP_SIMD_AVX512};
@@ -585,9 +721,8 @@ int cmd_tune(int argc, char *argv[])
         }
     }
     if (rc != CLI_OK) {
-        night_free(&m);
-        for (int e = 0; e < 3; e++) unlink(wisdom[e]);
-        rmdir(scratch);
+        tune_clean();
+        tune_signals_set(SIG_DFL);
         return rc;
     }
 
@@ -686,8 +821,7 @@ int cmd_tune(int argc, char *argv[])
                cramp_tuning_effort_name(t.fft_effort), t.measured_msps, t.reference_msps,
                t.cpu_model, t.cpu_flags, t.threads, t.part_channels ? ", half-vector parts" : "",
                walls);
-    night_free(&m);
-    for (int e = 0; e < 3; e++) unlink(wisdom[e]);
-    rmdir(scratch);
+    tune_clean();
+    tune_signals_set(SIG_DFL);
     return rc;
 }

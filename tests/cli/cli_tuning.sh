@@ -168,5 +168,32 @@ printf 'format 1\nthread 2\n' >"$file"
 run --version
 grep -q "$file:2: unknown key 'thread'" out && ok || bad "unknown key: $(cat out)"
 
+# cramp tune times the path cramp detect takes on a file: the night goes to an
+# EDF in $TMPDIR, read through cramp_night_run_recording (its note names the
+# file), and the file is gone afterwards: on success, on a signal, and a
+# folder it cannot write is an error naming the file it tried.
+mkdir -p "$WORK/tmp"
+TMPDIR="$WORK/tmp" run tune --minutes 0.5 --rounds 1 --dry-run
+expect_rc 0 "tune in \$TMPDIR"
+expect_err "timing cramp_night_run_recording on $WORK/tmp/cramp-tune-night." "tune's source"
+[ -z "$(ls -A "$WORK/tmp")" ] && ok || bad "tune left in \$TMPDIR: $(ls -A "$WORK/tmp")"
+TMPDIR="$WORK/no-such-folder" run tune --minutes 0.5 --rounds 1 --dry-run
+expect_rc 1 "tune, \$TMPDIR missing"
+expect_err "$WORK/no-such-folder/cramp-tune-night.XXXXXX: cannot make the tuning night's file" \
+    "tune, \$TMPDIR missing"
+TMPDIR="$WORK/tmp" "$CRAMP" tune --minutes 2 --rounds 3 --dry-run >/dev/null 2>&1 &
+tune_pid=$!
+for _ in $(seq 100); do
+    compgen -G "$WORK/tmp/cramp-tune-night.*" >/dev/null && break
+    sleep 0.1
+done
+compgen -G "$WORK/tmp/cramp-tune-night.*" >/dev/null && ok || bad "no tuning night in \$TMPDIR"
+kill -TERM "$tune_pid"
+wait "$tune_pid"
+rc=$?
+[ "$rc" -eq 143 ] && ok || bad "tune on SIGTERM: exit $rc, want 143"
+sleep 0.5
+[ -z "$(ls -A "$WORK/tmp")" ] && ok || bad "tune killed left in \$TMPDIR: $(ls -A "$WORK/tmp")"
+
 echo "cli_tuning: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
