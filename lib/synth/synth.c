@@ -500,6 +500,39 @@ static size_t free_unit(cramp_synth *s, const synth_ev *ev, size_t m, size_t nea
     return (size_t)-1;
 }
 
+/* Slot k of a cramp: its first unit's start, within the onset window
+ * [t0, t0 + c_onset), and where the slot stops, within CRAMP_OFFSET_S of the
+ * end (s). Drawn from the cramp's key, not at rendering, so that the truth
+ * (written at create) knows the first discharge. The slot fires iff
+ * start < stop. */
+static void cramp_slot_times(const synth_ev *ev, size_t k, double *start, double *stop)
+{
+    *start = ev->t0 + ev->c_onset * synth_hash01(ev->key, 2 * (uint64_t)k);
+    *stop = ev->t1 - CRAMP_OFFSET_S * synth_hash01(ev->key, 2 * (uint64_t)k + 1);
+}
+
+/* Each cramp's key and first discharge (c_first: the earliest start of a
+ * slot that fires; t0 when none does). Every slot finds a free unit at its
+ * start: at most `units` (<= U) units of a muscle are busy, one cramp at a
+ * time. */
+static void cramp_first_discharges(cramp_synth *s)
+{
+    for (size_t i = 0; i < s->n_ev; i++) {
+        synth_ev *ev = &s->ev[i];
+        if (ev->kind != CRAMP_SYNTH_CRAMP) continue;
+        uint64_t bits;
+        memcpy(&bits, &ev->t0, sizeof bits);
+        ev->key = splitmix(s->pos_key ^ 0x6372616d706f6e73ull ^ bits ^ ((uint64_t)ev->mask << 40));
+        ev->c_first = (double)INFINITY;
+        for (size_t k = 0; k < ev->units; k++) {
+            double a, b;
+            cramp_slot_times(ev, k, &a, &b);
+            if (a < b && a < ev->c_first) ev->c_first = a;
+        }
+        if (!isfinite(ev->c_first)) ev->c_first = ev->t0;
+    }
+}
+
 static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
 {
     synth_ev *ev = &s->ev[e];
@@ -520,8 +553,10 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
                 continue;
             }
             s->units[m * s->U + q->unit].busy = 1;
-            q->next = (ev->t0 + ev->c_onset * gsl_rng_uniform(r)) * fs;
-            q->t_stop = (ev->t1 - CRAMP_OFFSET_S * gsl_rng_uniform(r)) * fs;
+            double a, b;
+            cramp_slot_times(ev, k, &a, &b);
+            q->next = a * fs;
+            q->t_stop = b * fs;
             q->dbl = -1;
             cramp_draw(s, ev, q);
         }
@@ -801,7 +836,10 @@ static cramp_status make_truth(cramp_synth *s)
                 int w = snprintf(d, det, "cramp, %zu units, %.1f Hz, onset %.2f s", e->units,
                                  e->c_rate, e->c_onset);
                 if (e->c_precursor > 0 && w > 0 && (size_t)w < det)
-                    snprintf(d + w, det - (size_t)w, ", precursor %.1f s", e->c_precursor);
+                    w += snprintf(d + w, det - (size_t)w, ", precursor %.1f s", e->c_precursor);
+                /* The onset window's start: the row's onset is the first discharge. */
+                if (w > 0 && (size_t)w < det)
+                    snprintf(d + w, det - (size_t)w, ", t0 %.3f s", e->t0);
             } else {
                 snprintf(d, det, "cramp");
             }
@@ -829,8 +867,11 @@ static cramp_status make_truth(cramp_synth *s)
             break;
         default: snprintf(d, det, "%s", cramp_synth_kind_name(e->kind)); break;
         }
-        t->onset_s = e->t0;
-        t->duration_s = e->t1 - e->t0;
+        /* A cramp's onset is its first discharge: nothing in the recording
+         * marks the start of its onset window (t0, in the detail). */
+        const double on = e->kind == CRAMP_SYNTH_CRAMP ? e->c_first : e->t0;
+        t->onset_s = on;
+        t->duration_s = e->t1 - on;
         t->type = cramp_synth_kind_type(e->kind);
         t->kind = e->kind;
         t->channels = e->mask;
@@ -839,6 +880,14 @@ static cramp_status make_truth(cramp_synth *s)
         t->index = e->index;
         t->count = e->count;
         t->detail = d;
+    }
+    /* Sorted by onset again (a cramp's moved by up to its onset window);
+     * stable, and nearly sorted already. */
+    for (size_t i = 1; i < s->n_truth; i++) {
+        const cramp_synth_event t = s->truth[i];
+        size_t j = i;
+        for (; j > 0 && s->truth[j - 1].onset_s > t.onset_s; j--) s->truth[j] = s->truth[j - 1];
+        s->truth[j] = t;
     }
     return CRAMP_OK;
 }
@@ -978,6 +1027,7 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
             s->slots[i] = calloc(s->ev[i].units ? s->ev[i].units : 1, sizeof **s->slots);
             if (!s->slots[i]) goto nomem;
         }
+    cramp_first_discharges(s);
     if (make_truth(s) != CRAMP_OK) goto nomem;
 
     cramp_synth_reset(s);

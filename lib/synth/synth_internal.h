@@ -55,6 +55,8 @@ typedef struct synth_ev {
     double c_rate, c_cv, c_dbl, c_life, c_drive, c_onset;
     double c_terr, c_centre, c_drift;  /* territory width, centre (0..1), drift per s */
     double c_precursor;            /* precursor length, s (0: none) */
+    double c_first;                /* first discharge of its units, s (the truth's onset; t0
+                                    * when none fires): drawn at create, see synth.c */
     int c_detail;                  /* the truth's detail lists the drawn values */
 
     /* trains (hft, alma, rmd, fragmentary): burst k of n_burst, see synth_burst() */
@@ -62,12 +64,14 @@ typedef struct synth_ev {
     double period, bdur;           /* s; fragmentary: cell length, and bdur unused */
     double bd_lo, bd_hi;           /* fragmentary: potential length range, s */
     uint32_t ch_a, ch_b;           /* alma: even bursts on ch_a, odd on ch_b */
-    uint64_t key;                  /* hash key of the per-burst draws */
+    uint64_t key;                  /* hash key of the per-burst draws; cramp: of its slots'
+                                    * start and stop (synth.c, cramp_slot_times) */
 } synth_ev;
 
 /* An internal kind: the precursor of a cramp (excitation rising linearly to
- * the cramp's onset). It makes no row of the ground truth: the cramp's
- * detail gives its length. */
+ * the start of the cramp's onset window t0, then held through the window, so
+ * that no rest lies between it and the cramp's first discharge). It makes no
+ * row of the ground truth: the cramp's detail gives its rise's length. */
 #define SYNTH_PRECURSOR ((cramp_synth_kind)CRAMP_SYNTH_KINDS)
 
 /* A uniform number in [0, 1) that depends only on (key, k). */

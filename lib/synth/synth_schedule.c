@@ -423,7 +423,10 @@ static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rn
         if (!e) return -1;
         e->kind = SYNTH_PRECURSOR;
         e->t0 = cr.t0 - x->pre;
-        e->t1 = cr.t0;
+        /* Held at its level through the cramp's onset window, whose units
+         * start one by one (run_cramp): the rising activity leads into the
+         * cramp without a rest, and ends under the cramp's discharges. */
+        e->t1 = fmin(cr.t0 + cr.c_onset, cr.t1);
         e->mask = cr.mask;
         e->block = legs;
         for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) {
@@ -431,7 +434,7 @@ static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rn
             e->m_t1[c] = e->t1;
             e->level[c] = x->pre_pct;
         }
-        e->rise = x->pre; /* a linear rise up to the cramp */
+        e->rise = x->pre; /* a linear rise up to the cramp's t0 */
     }
     if (x->dur > 0) {
         const size_t ta = plm_channel(ch, nc, leg);

@@ -75,7 +75,9 @@
  * With cramp_precursor_probability, a cramp is preceded by a linear rise of
  * voluntary excitation of its muscle over cramp_precursor_s up to
  * cramp_precursor_pct (calf sEMG rising about 41 +- 11 s before waking with
- * a cramp, a pilot of n = 6, unverified); with stretch_probability, it is
+ * a cramp, a pilot of n = 6, unverified), held at that level through the
+ * cramp's onset window so that it runs into the cramp's first discharges
+ * without a rest; with stretch_probability, it is
  * followed after stretch_delay_s by stretching: the same leg's tibialis
  * anterior at stretch_excitation_pct for stretch_duration_s, with
  * probability stretch_body_probability as a whole-body movement (every
@@ -130,6 +132,9 @@
  * tell them apart); a precursor makes no row (its cramp's detail gives its
  * length), nor does a stretch by an unrecorded TA (above); one row per
  * train or episode, from its first burst's start to its last burst's end.
+ * A cramp's row starts at its first motor-unit discharge (the units' start
+ * times are drawn when the night is made), not at the start of its onset
+ * window, which its detail gives (`t0 T s`).
  *
  * Interference and artefacts: white noise of RMS noise_uv (full band);
  * mains hum of amplitude mains_uv at mains_hz with harmonics 2, 3, ... of
