@@ -78,8 +78,9 @@
  *            pilot; the truth of a simulated cramp starts at the cramp).
  *            0.4: a recruitment ramp at a constant rate stays under 0.63
  *            (docs/detect.md). Limits: a precursor the segmenter split off
- *            (a pause between it and a slow-onset cramp) stays an episode
- *            of its own; a weak cramp that runs without a pause into a
+ *            (a pause of >= 0.5 s between it and a slow-onset cramp) stays
+ *            an episode of its own (h12t: no sourced join that keeps the
+ *            worst case); a weak cramp that runs without a pause into a
  *            much stronger contraction loses its start.
  *            Recruitment ramp (issue 12, h12k; stage 2): a cut shorter
  *            than cramp_min_s (5 s) is the cramp's own recruitment, not a
@@ -94,6 +95,12 @@
  *            back; precursor_s 0; RMS and energies still from the step).
  *            Limit: a true precursor whose part above the offset threshold
  *            is under 5 s now starts the cramp early by that part.
+ *            Limit (measured, issue 12, h12q and h12u): a precursor that
+ *            rises into a gradual cramp onset (units joining over 5-30 s)
+ *            does not reach the 1 / 0.4 step, so it is not cut and the
+ *            episode starts at the precursor, tens of seconds early
+ *            (validation `random-4` median onset error -15.5 s once the
+ *            simulator's precursor ran into its cramp without a pause).
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
