@@ -363,6 +363,19 @@ static inline void cramp__tick_record_put(const cramp__tick_lanes *ln, size_t n,
         memcpy(&rec[5 * n + c], &ln->flat[c], sizeof rec[c]);
     }
 }
+/* The lanes of a finished tick (channels c < n) from a record that
+ * cramp__tick_record_put wrote. */
+static inline void cramp__tick_record_get(const float *rec, size_t n, cramp__tick_lanes *ln)
+{
+    for (size_t c = 0; c < n; c++) {
+        ln->band_sq[c] = rec[c];
+        ln->motion_sq[c] = rec[n + c];
+        ln->band_fourth[c] = rec[2 * n + c];
+        ln->band_max[c] = rec[3 * n + c];
+        memcpy(&ln->clipped[c], &rec[4 * n + c], sizeof ln->clipped[c]);
+        memcpy(&ln->flat[c], &rec[5 * n + c], sizeof ln->flat[c]);
+    }
+}
 /* The filter stages d has (CRAMP__FILTER_*: the comb only where it has one). */
 unsigned cramp__detector_stages(const cramp_detector *d);
 /* Room in the band ring for `frames` frames written ahead of the rest stage

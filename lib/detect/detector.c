@@ -775,14 +775,7 @@ void cramp__detector_ticks(cramp_detector *d, const float *rec, size_t ticks, si
     cramp__tick_lanes *ln = &d->lanes;
     if (d->profiling) d->prof_t = cramp_clock_s();
     for (size_t t = 0; t < ticks; t++, rec += CRAMP__TICK_RECORD * C) {
-        for (size_t c = 0; c < C; c++) {
-            ln->band_sq[c] = rec[c];
-            ln->motion_sq[c] = rec[C + c];
-            ln->band_fourth[c] = rec[2 * C + c];
-            ln->band_max[c] = rec[3 * C + c];
-            memcpy(&ln->clipped[c], &rec[4 * C + c], sizeof ln->clipped[c]);
-            memcpy(&ln->flat[c], &rec[5 * C + c], sizeof ln->flat[c]);
-        }
+        cramp__tick_record_get(rec, C, ln);
         d->frames += d->tick_frames - d->tick_pos;
         d->tick_pos = 0;
         tick_done(d);

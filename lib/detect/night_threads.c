@@ -827,11 +827,19 @@ static cramp_status front_stage(part *p, void *state, const float *in, size_t k,
 
 /* The worker of run_read_ticks: each block of p->ring through the front,
  * its ticks into the stage ring. */
-static void front_loop(part *p)
+/* A front at the start of the run: nothing summed, its lanes as
+ * cramp__detector_begin left the detector's (the rails). */
+static front front_start(const part *p)
 {
     front f;
     memset(&f, 0, sizeof f);
-    f.ln = p->d->lanes; /* as cramp__detector_begin left them: the rails */
+    f.ln = p->d->lanes;
+    return f;
+}
+
+static void front_loop(part *p)
+{
+    front f = front_start(p);
     stage_loop(p, front_stage, &f);
 }
 
@@ -877,9 +885,7 @@ static void *self_read_worker(void *arg)
     part *p = w->p;
     ring *out = p->stage;
     double *wait = p->prof ? &p->wait_s[0] : NULL;
-    front f;
-    memset(&f, 0, sizeof f);
-    f.ln = p->d->lanes;
+    front f = front_start(p);
     for (uint64_t seq = 0, at = 0;; seq++) {
         if (!ring_wait_free(out, seq, wait)) break;
         const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
