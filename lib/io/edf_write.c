@@ -8,6 +8,10 @@
  * complete (every failure path removes it, so a destination is either the old
  * file or the whole new one); a device or FIFO is written directly.
  *
+ * Each data channel has its own number of samples per data record (EDF's
+ * "nr of samples in each data record"), so channels may differ in rate:
+ * interleaved frames (one rate) or whole records channel by channel (any).
+ *
  * Annotations go into one annotation signal ("EDF Annotations" or "BDF
  * Annotations") of a fixed size per record, each TAL in the first record
  * that starts no later than its onset and has room (EDF+ allows any record;
@@ -389,7 +393,10 @@ struct cramp_edf_writer {
     int borrowed; /* t.out is the caller's (create_to): neither committed nor aborted here */
     char *path;
     int bdf;
-    size_t bps, channels, spr;
+    size_t bps, channels;
+    size_t spr;        /* samples per record of every channel; 0 when they differ */
+    size_t *chan_spr;  /* channel c's samples per record */
+    size_t *chan_off;  /* where channel c's samples start in a record (samples) */
     double rec_dur;
     double enc_a, enc_b; /* digital = value * enc_a + enc_b, then rounded */
     int32_t dmin, dmax;
@@ -449,6 +456,8 @@ static void writer_free(cramp_edf_writer *w)
     free(w->header);
     free(w->rec);
     free(w->last);
+    free(w->chan_spr);
+    free(w->chan_off);
     free_items(w->ann, w->n_ann);
     free(w);
 }
@@ -462,8 +471,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     if (nch == 0 || nch > 9998)
         return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: channels %zu, expected 1..9998",
                            path, nch);
-    if (!cfg->labels) return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: labels is NULL", path);
-    for (size_t i = 0; i < nch; i++)
+    for (size_t i = 0; cfg->labels && i < nch; i++)
         if (!cfg->labels[i] || field_len(cfg->labels[i]) > 16)
             return cramp__fail(err, CRAMP_EINVAL,
                                "%s: EDF writer: label %zu is NULL or longer than 16 characters",
@@ -473,10 +481,13 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
         return cramp__fail(err, CRAMP_EINVAL,
                            "%s: EDF writer: unit '%s' is longer than 8 characters", path, unit);
     const double rd = cfg->record_duration_s;
-    if (!(rd > 0) || !isfinite(rd) || !(cfg->fs > 0) || !isfinite(cfg->fs))
-        return cramp__fail(err, CRAMP_EINVAL,
-                           "%s: EDF writer: fs %g Hz and record duration %g s must be > 0", path,
-                           cfg->fs, rd);
+    const double *rate = cfg->channel_fs;
+    if (!(rd > 0) || !isfinite(rd) || (!rate && (!(cfg->fs > 0) || !isfinite(cfg->fs))))
+        return rate ? cramp__fail(err, CRAMP_EINVAL,
+                                  "%s: EDF writer: record duration %g s, expected > 0", path, rd)
+                    : cramp__fail(err, CRAMP_EINVAL,
+                                  "%s: EDF writer: fs %g Hz and record duration %g s must be > 0",
+                                  path, cfg->fs, rd);
     char rd_s[32], pmin_s[32], pmax_s[32];
     double rd_w;
     if (!fmt_fixed(rd, 8, rd_s) || !cramp__edf_parse_decimal(rd_s, strlen(rd_s), 0, &rd_w) ||
@@ -485,14 +496,31 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
                            "%s: EDF writer: record duration %.17g s cannot be written exactly in "
                            "the 8 characters of 'duration of a data record'",
                            path, rd);
-    const double spr_d = cfg->fs * rd;
-    const double spr_r = floor(spr_d + 0.5);
-    if (spr_r < 1 || spr_r > 99999999 || fabs(spr_d - spr_r) > 1e-9 * spr_r)
-        return cramp__fail(err, CRAMP_EINVAL,
-                           "%s: EDF writer: fs %g Hz * record duration %g s = %.9g samples per "
-                           "record, expected a whole number in 1..99999999",
-                           path, cfg->fs, rd, spr_d);
-    const size_t spr = (size_t)spr_r;
+    size_t spr = 0; /* of every channel; 0 when they differ */
+    uint64_t spr_sum = 0;
+    for (size_t c = 0; c < (rate ? nch : 1); c++) {
+        const double fs = rate ? rate[c] : cfg->fs;
+        const double spr_d = fs * rd;
+        const double spr_r = floor(spr_d + 0.5);
+        if (!(spr_r >= 1 && spr_r <= 99999999 && fabs(spr_d - spr_r) <= 1e-9 * spr_r)) {
+            if (!rate)
+                return cramp__fail(err, CRAMP_EINVAL,
+                                   "%s: EDF writer: fs %g Hz * record duration %g s = %.9g "
+                                   "samples per record, expected a whole number in 1..99999999",
+                                   path, fs, rd, spr_d);
+            char name[24];
+            snprintf(name, sizeof name, "ch%zu", c + 1);
+            return cramp__fail(err, CRAMP_EINVAL,
+                               "%s: EDF writer: channel %zu ('%s'): channel_fs %g Hz * record "
+                               "duration %g s = %.9g samples per data record, expected a whole "
+                               "number in 1..99999999",
+                               path, c, cfg->labels ? cfg->labels[c] : name, fs, rd, spr_d);
+        }
+        if (c == 0) spr = (size_t)spr_r;
+        if ((size_t)spr_r != spr) spr = 0;
+        spr_sum += (uint64_t)spr_r;
+    }
+    if (!rate) spr_sum *= nch;
     double pmin, pmax;
     if (!fmt_fixed(cfg->phys_min, 8, pmin_s) || !fmt_fixed(cfg->phys_max, 8, pmax_s) ||
         !cramp__edf_parse_decimal(pmin_s, strlen(pmin_s), 0, &pmin) ||
@@ -515,7 +543,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
                            path, cfg->year, cfg->month, cfg->day, cfg->hour, cfg->minute,
                            cfg->second);
     const size_t bps = cfg->bdf ? 3 : 2;
-    const uint64_t data_bytes = (uint64_t)spr * nch * bps;
+    const uint64_t data_bytes = spr_sum * bps;
     const size_t ann_bytes = (WRITER_ANN_BYTES + bps - 1) / bps * bps;
     if (data_bytes + ann_bytes > CRAMP__EDF_MAX_RECORD_BYTES)
         return cramp__fail(err, CRAMP_EINVAL,
@@ -530,6 +558,13 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     w->bps = bps;
     w->channels = nch;
     w->spr = spr;
+    w->chan_spr = malloc(nch * sizeof *w->chan_spr);
+    w->chan_off = malloc(nch * sizeof *w->chan_off);
+    for (size_t c = 0, at = 0; w->chan_spr && w->chan_off && c < nch; c++) {
+        w->chan_spr[c] = rate ? (size_t)floor(rate[c] * rd + 0.5) : spr;
+        w->chan_off[c] = at;
+        at += w->chan_spr[c];
+    }
     w->rec_dur = rd_w;
     w->dmin = cfg->bdf ? -8388608 : -32768;
     w->dmax = cfg->bdf ? 8388607 : 32767;
@@ -548,7 +583,8 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     w->last = calloc(nch, sizeof *w->last);
     sig_hdr *sh = calloc(ns, sizeof *sh);
     unsigned char *fields = calloc(ns, 256);
-    if (!w->path || !w->header || !w->rec || !w->last || !sh || !fields) {
+    if (!w->path || !w->header || !w->rec || !w->last || !w->chan_spr || !w->chan_off || !sh ||
+        !fields) {
         free(sh);
         free(fields);
         writer_free(w);
@@ -586,15 +622,17 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     put_num(h + 252, 4, (long long)ns);
 
     /* signal headers: data channels, then the annotation signal */
-    char dmin_s[16], dmax_s[16], spr_s[16], aspr_s[16];
+    char dmin_s[16], dmax_s[16], spr_s[16], label[24];
     snprintf(dmin_s, sizeof dmin_s, "%d", (int)w->dmin);
     snprintf(dmax_s, sizeof dmax_s, "%d", (int)w->dmax);
-    snprintf(spr_s, sizeof spr_s, "%zu", spr);
-    snprintf(aspr_s, sizeof aspr_s, "%zu", ann_bytes / bps);
     for (size_t i = 0; i < ns; i++) {
         unsigned char *f = fields + 256 * i;
         const int ann = i == nch;
-        put_field(f, 16, ann ? (w->bdf ? "BDF Annotations" : "EDF Annotations") : cfg->labels[i]);
+        if (!ann && !cfg->labels) snprintf(label, sizeof label, "ch%zu", i + 1);
+        snprintf(spr_s, sizeof spr_s, "%zu", ann ? ann_bytes / bps : w->chan_spr[i]);
+        put_field(f, 16,
+                  ann ? (w->bdf ? "BDF Annotations" : "EDF Annotations")
+                      : (cfg->labels ? cfg->labels[i] : label));
         put_field(f + 16, 80, "");
         put_field(f + 96, 8, ann ? "" : unit);
         put_field(f + 104, 8, ann ? "-1" : pmin_s);
@@ -602,7 +640,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
         put_field(f + 120, 8, dmin_s);
         put_field(f + 128, 8, dmax_s);
         put_field(f + 136, 80, ann ? "" : cfg->prefilter);
-        put_field(f + 216, 8, ann ? aspr_s : spr_s);
+        put_field(f + 216, 8, spr_s);
         put_field(f + 224, 32, "");
         sh[i] = (sig_hdr){
             {f, f + 16, f + 96, f + 104, f + 112, f + 120, f + 128, f + 136, f + 216, f + 224}};
@@ -652,16 +690,36 @@ static cramp_status writer_flush_record(cramp_edf_writer *w, cramp_error *err)
     return CRAMP_OK;
 }
 
+/* A value in the unit given as the file's digital value: scaled, clipped to
+ * the digital range, rounded half up. */
+static int32_t writer_encode(const cramp_edf_writer *w, double v)
+{
+    const double lo = (double)w->dmin, hi = (double)w->dmax;
+    double x = v * w->enc_a + w->enc_b;
+    x = x < lo ? lo : x > hi ? hi : x;
+    return (int32_t)floor(x + 0.5);
+}
+
 cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
                                     cramp_error *err)
 {
     if (!w) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL writer");
     if (w->failed)
         return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: an earlier call failed", w->path);
+    if (w->spr == 0) {
+        size_t c = 1;
+        while (c + 1 < w->channels && w->chan_spr[c] == w->chan_spr[0])
+            c++;
+        w->failed = 1;
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "%s: EDF writer: interleaved frames need one rate for all channels, "
+                           "but channel %zu has %zu samples per data record and channel 0 %zu: "
+                           "use cramp_edf_writer_write_signals",
+                           w->path, c, w->chan_spr[c], w->chan_spr[0]);
+    }
     if (n == 0) return CRAMP_OK;
     if (!frames) return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: NULL frames", w->path);
     const size_t nch = w->channels, bps = w->bps;
-    const double lo = (double)w->dmin, hi = (double)w->dmax;
     for (size_t i = 0; i < n; i++) {
         for (size_t c = 0; c < nch; c++) {
             const double v = (double)frames[i * nch + c];
@@ -671,16 +729,58 @@ cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, si
                                    "%s: EDF writer: NaN at frame %zu of this block, channel %zu",
                                    w->path, i, c);
             }
-            double x = v * w->enc_a + w->enc_b;
-            x = x < lo ? lo : x > hi ? hi : x;
-            const int32_t d = (int32_t)floor(x + 0.5);
+            const int32_t d = writer_encode(w, v);
             w->last[c] = d;
-            put_sample(w->rec + (c * w->spr + w->fill) * bps, bps, d);
+            put_sample(w->rec + (w->chan_off[c] + w->fill) * bps, bps, d);
         }
         if (++w->fill == w->spr) {
             const cramp_status st = writer_flush_record(w, err);
             if (st != CRAMP_OK) return st;
         }
+    }
+    return CRAMP_OK;
+}
+
+cramp_status cramp_edf_writer_write_signals(cramp_edf_writer *w, const float *const *x,
+                                            size_t n_records, cramp_error *err)
+{
+    if (!w) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL writer");
+    if (w->failed)
+        return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: an earlier call failed", w->path);
+    if (n_records == 0) return CRAMP_OK;
+    if (w->fill != 0) {
+        w->failed = 1;
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "%s: EDF writer: %zu frames of a data record of %zu are pending from "
+                           "cramp_edf_writer_write; cramp_edf_writer_write_signals starts at a "
+                           "record boundary",
+                           w->path, w->fill, w->spr);
+    }
+    for (size_t c = 0; c < w->channels; c++)
+        if (!x || !x[c]) {
+            w->failed = 1;
+            return cramp__fail(err, CRAMP_EINVAL, "%s: EDF writer: NULL samples of channel %zu",
+                               w->path, c);
+        }
+    const size_t bps = w->bps;
+    for (size_t r = 0; r < n_records; r++) {
+        for (size_t c = 0; c < w->channels; c++) {
+            const size_t spr = w->chan_spr[c];
+            const float *in = x[c] + r * spr;
+            unsigned char *out = w->rec + w->chan_off[c] * bps;
+            for (size_t i = 0; i < spr; i++) {
+                if (isnan(in[i])) {
+                    w->failed = 1;
+                    return cramp__fail(err, CRAMP_EINVAL,
+                                       "%s: EDF writer: NaN in channel %zu, sample %zu of this "
+                                       "block (record %zu of it)",
+                                       w->path, c, r * spr + i, r);
+                }
+                put_sample(out + i * bps, bps, writer_encode(w, (double)in[i]));
+            }
+        }
+        const cramp_status st = writer_flush_record(w, err);
+        if (st != CRAMP_OK) return st;
     }
     return CRAMP_OK;
 }
@@ -727,6 +827,20 @@ cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *ds
 void cramp_edf_writer_abort(cramp_edf_writer *w)
 {
     if (w) writer_free(w);
+}
+
+cramp_status cramp_edf_write_file(const char *path, const cramp_edf_write_config *cfg,
+                                  const float *frames, size_t n_frames, cramp_error *err)
+{
+    cramp_edf_writer *w = NULL;
+    cramp_status st = cramp_edf_writer_create(&w, path, cfg, err);
+    if (st != CRAMP_OK) return st;
+    st = cramp_edf_writer_write(w, frames, n_frames, err);
+    if (st != CRAMP_OK) {
+        cramp_edf_writer_abort(w);
+        return st;
+    }
+    return cramp_edf_writer_close(w, err);
 }
 
 /* Copies n bytes of fd from offset 0 into dst from offset 0. 0 or -1 (errno). */
@@ -803,9 +917,9 @@ cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err)
             for (size_t c = 0; c < w->channels; c++)
                 w->last[c] = (int32_t)floor(x + 0.5);
         }
-        for (size_t i = w->fill; i < w->spr; i++)
-            for (size_t c = 0; c < w->channels; c++)
-                put_sample(w->rec + (c * w->spr + i) * w->bps, w->bps, w->last[c]);
+        for (size_t c = 0; c < w->channels; c++)
+            for (size_t i = w->fill; i < w->chan_spr[c]; i++)
+                put_sample(w->rec + (w->chan_off[c] + i) * w->bps, w->bps, w->last[c]);
         st = writer_flush_record(w, err);
         if (st != CRAMP_OK) goto out;
     }

@@ -3,7 +3,9 @@
  * and by EDFlib (when found) - header, samples within half a quantisation
  * step, clipping, padding of the last record, annotations (many more than the
  * reserved space, so close rewrites the file; UTF-8; channel as
- * "text@@channel"); cramp_edf_copy_annotated on shared files (EDF+C, EDF+D,
+ * "text@@channel"); channels at different rates (written record by record,
+ * read back at each rate), write_signals and write_file against write, the
+ * misuses refused; cramp_edf_copy_annotated on shared files (EDF+C, EDF+D,
  * plain EDF, BDF, sub-second start): data bit-identical to the source,
  * segments kept, annotations merged; atomicity: abort, a failed write, a
  * failed copy leave no file and no temporary, and an existing destination
@@ -42,6 +44,27 @@ static const char *out_path(const char *name)
     static char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     return p;
+}
+
+/* 1 if got is within half a quantisation step q of want clipped to +-lim
+ * (and the float rounding of the reading). */
+static int within_step(float got, double want, double lim, double q)
+{
+    want = want > lim ? lim : want < -lim ? -lim : want;
+    return fabs((double)got - want) <= 0.5 * q * (1 + 1e-6) + lim * (double)FLT_EPSILON;
+}
+
+/* EDFlib, when the build found it, reads path as r does. */
+static void check_edflib(const char *path, cramp_recording *r, const char *what)
+{
+#ifdef CRAMP_HAVE_EDFLIB
+    int code = 0;
+    CHECK(edft_compare_edflib(path, r, &code), "EDFlib refuses our %s (error %d)", what, code);
+#else
+    (void)path;
+    (void)r;
+    (void)what;
+#endif
 }
 
 #define CH 3
@@ -135,10 +158,9 @@ static void write_read(int bdf)
     size_t bad = 0;
     for (size_t i = 0; y && i < got; i++) {
         for (size_t c = 0; c < CH; c++) {
-            double want = i < frames ? (double)x[i * CH + c] : (double)x[(frames - 1) * CH + c];
-            want = want > 2000 ? 2000 : want < -2000 ? -2000 : want;
-            if (fabs((double)y[i * CH + c] - want) >
-                0.5 * q * (1 + 1e-6) + 2000 * (double)FLT_EPSILON)
+            const double want =
+                i < frames ? (double)x[i * CH + c] : (double)x[(frames - 1) * CH + c];
+            if (!within_step(y[i * CH + c], want, 2000, q))
                 if (bad++ < 3)
                     fprintf(stderr, "frame %zu ch %zu: %.9g vs %.9g\n", i, c, (double)y[i * CH + c],
                             want);
@@ -162,30 +184,29 @@ static void write_read(int bdf)
                         a->duration_s);
     }
     CHECK(ann_bad == 0, "%zu annotations differ", ann_bad);
-#ifdef CRAMP_HAVE_EDFLIB
-    int code = 0;
-    CHECK(edft_compare_edflib(path, r, &code), "EDFlib refuses our %s (error %d)",
-          bdf ? "BDF+" : "EDF+", code);
-#endif
+    check_edflib(path, r, bdf ? "BDF+" : "EDF+");
     cramp_recording_close(r);
     unlink(path);
     free(x);
 }
 
-/* Few annotations (they fit the reserved space: no rewrite), one record of
- * zeros for annotations without frames, and argument errors. */
-static void writer_small_cases(void)
+/* The defaults, one channel "x" at fs. */
+static void config_one(cramp_edf_write_config *cfg, double fs)
 {
-    const char *path = out_path("small.edf");
     static const char *const labels[1] = {"x"};
-    cramp_edf_write_config cfg;
-    cramp_edf_write_config_default(&cfg);
-    cfg.channels = 1;
-    cfg.labels = labels;
-    cfg.fs = 100;
+    cramp_edf_write_config_default(cfg);
+    cfg->channels = 1;
+    cfg->labels = labels;
+    cfg->fs = fs;
+}
+
+/* An annotation without frames (cfg with 1-s records, unknown start): one
+ * record of physical zero holds it, each channel its own samples per record. */
+static void annotation_only(const cramp_edf_write_config *cfg, const char *path)
+{
     cramp_edf_writer *w = NULL;
     cramp_error err = {0};
-    CHECK(cramp_edf_writer_create(&w, path, &cfg, &err) == CRAMP_OK, "create: %s", err.message);
+    CHECK(cramp_edf_writer_create(&w, path, cfg, &err) == CRAMP_OK, "create: %s", err.message);
     const cramp_annotation a = {0.5, 1.0, "one", NULL};
     CHECK(cramp_edf_writer_annotate(w, &a, &err) == CRAMP_OK, "annotate");
     CHECK(cramp_edf_writer_close(w, &err) == CRAMP_OK, "close: %s", err.message);
@@ -197,16 +218,31 @@ static void writer_small_cases(void)
                   strcmp(h->annotations[0].text, "one") == 0,
               "annotation without frames: %zu records", h->n_records);
         CHECK(strcmp(h->recording, "Startdate X X X X") == 0, "unknown start: '%s'", h->recording);
-        size_t n = 0, zero = 0;
-        float *v = edft_read_all(r, &zero, 1, 64, &n);
-        size_t nz = 0;
-        for (size_t i = 0; v && i < n; i++)
-            nz += fabsf(v[i]) > 0.1f;
-        CHECK(n == 100 && nz == 0, "padding record: %zu frames, %zu not ~0", n, nz);
-        free(v);
+        for (size_t c = 0; c < cfg->channels; c++) {
+            const double fs = cfg->channel_fs ? cfg->channel_fs[c] : cfg->fs;
+            size_t n = 0, nz = 0;
+            float *v = edft_read_all(r, &c, 1, 64, &n);
+            for (size_t i = 0; v && i < n; i++)
+                nz += fabsf(v[i]) > 0.1f;
+            CHECK(n == (size_t)fs && nz == 0, "padding record, channel %zu: %zu frames, %zu not ~0",
+                  c, n, nz);
+            free(v);
+        }
         cramp_recording_close(r);
     }
     unlink(path);
+}
+
+/* Few annotations (they fit the reserved space: no rewrite), one record of
+ * zeros for annotations without frames, and argument errors. */
+static void writer_small_cases(void)
+{
+    const char *path = out_path("small.edf");
+    cramp_edf_write_config cfg;
+    config_one(&cfg, 100);
+    annotation_only(&cfg, path);
+    cramp_edf_writer *w = NULL;
+    cramp_error err = {0};
 
     /* argument errors: nothing created */
     cramp_edf_write_config bad = cfg;
@@ -235,6 +271,231 @@ static void writer_small_cases(void)
     CHECK(files_in_dir() == 0, "files left after argument errors");
 }
 
+/* Channels at different rates (cramp_edf_config.channel_fs): whole records
+ * written channel by channel (cramp_edf_writer_write_signals) in blocks of
+ * 1, 3 and the rest, with annotations; read back by our reader (each
+ * channel's rate, samples per record and every sample within half a
+ * quantisation step) and by EDFlib when found; labels NULL name the channels
+ * ch1.. */
+#define MR_CH 4
+static void multi_rate(int bdf)
+{
+    const char *path = out_path(bdf ? "mr.bdf" : "mr.edf");
+    static const double rates[MR_CH] = {2000, 512, 100, 2000};
+    const double rd = 0.5;
+    const size_t records = 23;
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.bdf = bdf;
+    cfg.channels = MR_CH;
+    cfg.channel_fs = rates;
+    cfg.fs = 0; /* not used with channel_fs */
+    cfg.record_duration_s = rd;
+    cfg.phys_min = -1500;
+    cfg.phys_max = 1500;
+    cfg.year = 2025;
+    cfg.month = 7;
+    cfg.day = 1;
+    float *x[MR_CH];
+    size_t spr[MR_CH];
+    test_rng rng = {(uint64_t)0x3a7e + (uint64_t)bdf};
+    for (size_t c = 0; c < MR_CH; c++) {
+        spr[c] = (size_t)(rates[c] * rd);
+        x[c] = malloc(records * spr[c] * sizeof *x[c]);
+        for (size_t i = 0; x[c] && i < records * spr[c]; i++)
+            x[c][i] = (float)(400.0 * test_rng_normal(&rng) + 100.0 * (double)c);
+    }
+    x[2][7] = 1e6f; /* clipped */
+    cramp_edf_writer *w = NULL;
+    cramp_error err = {0};
+    CHECK(cramp_edf_writer_create(&w, path, &cfg, &err) == CRAMP_OK, "multi-rate create: %s",
+          err.message);
+    if (!w) goto out;
+    static const size_t blocks[] = {1, 3, 0};
+    for (size_t b = 0, done = 0; b < 3 && done < records; b++) {
+        const size_t n = blocks[b] ? blocks[b] : records - done;
+        const float *at[MR_CH];
+        for (size_t c = 0; c < MR_CH; c++)
+            at[c] = x[c] + done * spr[c];
+        CHECK(cramp_edf_writer_write_signals(w, at, n, &err) == CRAMP_OK, "write_signals: %s",
+              err.message);
+        done += n;
+    }
+    const cramp_annotation a1 = {0.3, 2.0, "cramp", "ch2"}, a2 = {10.9, -1, "end", NULL};
+    CHECK(cramp_edf_writer_annotate(w, &a1, &err) == CRAMP_OK, "annotate");
+    CHECK(cramp_edf_writer_annotate(w, &a2, &err) == CRAMP_OK, "annotate");
+    CHECK(cramp_edf_writer_close(w, &err) == CRAMP_OK, "multi-rate close: %s", err.message);
+    CHECK(files_in_dir() == 1, "%zu files after close", files_in_dir());
+
+    cramp_recording *r = NULL;
+    CHECK(cramp_recording_open(&r, path, NULL, &err) == CRAMP_OK, "multi-rate open: %s",
+          err.message);
+    if (!r) goto out;
+    const cramp_rec_header *h = cramp_recording_header(r);
+    CHECK(h->format == (bdf ? CRAMP_REC_BDFPLUS_C : CRAMP_REC_EDFPLUS_C) && h->n_warnings == 0,
+          "multi-rate: format %s, %zu warnings", cramp_rec_format_name(h->format), h->n_warnings);
+    CHECK(h->n_channels == MR_CH + 1 && h->channels[MR_CH].is_annotation, "multi-rate signals");
+    CHECK(h->n_records == records && h->record_duration_s == rd, "multi-rate records %zu x %g",
+          h->n_records, h->record_duration_s);
+    CHECK(h->n_annotations == 2 && strcmp(h->annotations[0].text, "cramp@@ch2") == 0 &&
+              fabs(h->annotations[1].onset_s - 10.9) < 1e-7,
+          "multi-rate annotations: %zu", h->n_annotations);
+    const double q = 3000.0 / (bdf ? 16777215.0 : 65535.0);
+    for (size_t c = 0; c < MR_CH && c < h->n_channels; c++) {
+        const cramp_channel_info *ci = &h->channels[c];
+        char want[8];
+        snprintf(want, sizeof want, "ch%zu", c + 1);
+        CHECK(strcmp(ci->label, want) == 0, "label %zu '%s', expected '%s'", c, ci->label, want);
+        CHECK(ci->fs == rates[c] && ci->samples_per_record == spr[c],
+              "channel %zu: %g Hz, %zu per record; expected %g, %zu", c, ci->fs,
+              ci->samples_per_record, rates[c], spr[c]);
+        size_t got = 0;
+        float *y = edft_read_all(r, &c, 1, 1000, &got);
+        CHECK(got == records * spr[c], "channel %zu: %zu samples read back of %zu", c, got,
+              records * spr[c]);
+        size_t bad = 0;
+        for (size_t i = 0; y && i < got && i < records * spr[c]; i++) {
+            if (!within_step(y[i], (double)x[c][i], 1500, q))
+                if (bad++ < 3)
+                    fprintf(stderr, "channel %zu sample %zu: %.9g vs %.9g\n", c, i,
+                            (double)y[i], (double)x[c][i]);
+        }
+        CHECK(bad == 0, "channel %zu: %zu samples beyond half a quantisation step", c, bad);
+        free(y);
+    }
+    check_edflib(path, r, bdf ? "multi-rate BDF+" : "multi-rate EDF+");
+    cramp_recording_close(r);
+out:
+    unlink(path);
+    for (size_t c = 0; c < MR_CH; c++)
+        free(x[c]);
+}
+
+/* The bytes of a file (malloc'd), its size in *n. */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16;
+    unsigned char *b = malloc(cap);
+    size_t k;
+    while (b && (k = fread(b + *n, 1, cap - *n, f)) > 0) {
+        *n += k;
+        if (*n == cap) {
+            unsigned char *g = realloc(b, cap *= 2);
+            if (!g) {
+                free(b);
+                b = NULL;
+            }
+            b = g;
+        }
+    }
+    fclose(f);
+    return b;
+}
+
+/* One rate: write_signals and write give the same bytes (and so does
+ * cramp_edf_write_file, with channel_fs naming the same rate for every
+ * channel); the mixes and misuses the API refuses, each naming what it
+ * expected, leave nothing on disk. */
+static void multi_rate_cases(void)
+{
+    enum { C2 = 2, SPR = 50, REC = 7 };
+    static const char *const labels[C2] = {"L", "R"};
+    static const double same[C2] = {SPR, SPR};
+    float sig[C2][REC * SPR], frames[REC * SPR * C2];
+    for (size_t i = 0; i < REC * SPR; i++)
+        for (size_t c = 0; c < C2; c++) {
+            sig[c][i] = (float)(300.0 * sin(0.01 * (double)(i * (c + 1))));
+            frames[i * C2 + c] = sig[c][i];
+        }
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.channels = C2;
+    cfg.labels = labels;
+    cfg.fs = SPR; /* 1-s records */
+    cramp_error err = {0};
+    char a[600], b[600], c3[600];
+    snprintf(a, sizeof a, "%s", out_path("by_frames.edf"));
+    snprintf(b, sizeof b, "%s", out_path("by_signals.edf"));
+    snprintf(c3, sizeof c3, "%s", out_path("one_call.edf"));
+    CHECK(cramp_edf_write_file(a, &cfg, frames, REC * SPR, &err) == CRAMP_OK, "write_file: %s",
+          err.message);
+    cramp_edf_writer *w = NULL;
+    CHECK(cramp_edf_writer_create(&w, b, &cfg, &err) == CRAMP_OK, "create: %s", err.message);
+    const float *p[C2] = {sig[0], sig[1]};
+    CHECK(cramp_edf_writer_write_signals(w, p, REC, &err) == CRAMP_OK, "write_signals: %s",
+          err.message);
+    CHECK(cramp_edf_writer_close(w, &err) == CRAMP_OK, "close: %s", err.message);
+    cramp_edf_write_config per = cfg;
+    per.channel_fs = same;
+    per.fs = 0;
+    CHECK(cramp_edf_write_file(c3, &per, frames, REC * SPR, &err) == CRAMP_OK,
+          "write_file, channel_fs all 50 Hz: %s", err.message);
+    size_t na = 0, nb = 0, nc = 0;
+    unsigned char *fa = slurp(a, &na), *fb = slurp(b, &nb), *fc = slurp(c3, &nc);
+    CHECK(fa && fb && na == nb && memcmp(fa, fb, na) == 0,
+          "write_signals and write differ (%zu and %zu bytes)", na, nb);
+    CHECK(fa && fc && na == nc && memcmp(fa, fc, na) == 0,
+          "channel_fs of one rate and fs differ (%zu and %zu bytes)", na, nc);
+    free(fa);
+    free(fb);
+    free(fc);
+    unlink(a);
+    unlink(b);
+    unlink(c3);
+
+    /* a rate that makes no whole number of samples per record: the channel,
+     * its label, the field and the expected range named; nothing created */
+    static const double odd[C2] = {SPR, 333.3};
+    per.channel_fs = odd;
+    CHECK(cramp_edf_writer_create(&w, a, &per, &err) == CRAMP_EINVAL && !w &&
+              strstr(err.message, "channel 1 ('R')") && strstr(err.message, "channel_fs 333.3") &&
+              strstr(err.message, "whole number"),
+          "fractional channel rate: %s", err.message);
+    static const double neg[C2] = {NAN, SPR};
+    per.channel_fs = neg;
+    CHECK(cramp_edf_writer_create(&w, a, &per, &err) == CRAMP_EINVAL && !w &&
+              strstr(err.message, "channel 0 ('L')"),
+          "NaN channel rate: %s", err.message);
+    CHECK(files_in_dir() == 0, "files left after refused rates");
+
+    /* two rates: interleaved frames refused (the channel that differs
+     * named), and close then fails and leaves nothing */
+    static const double two[C2] = {SPR, SPR / 2};
+    per.channel_fs = two;
+    CHECK(cramp_edf_writer_create(&w, a, &per, &err) == CRAMP_OK, "create two rates: %s",
+          err.message);
+    CHECK(cramp_edf_writer_write(w, frames, 10, &err) == CRAMP_EINVAL &&
+              strstr(err.message, "channel 1 has 25 samples per data record") &&
+              strstr(err.message, "write_signals"),
+          "interleaved frames at two rates: %s", err.message);
+    CHECK(cramp_edf_writer_close(w, &err) != CRAMP_OK, "close after a refused write");
+    CHECK(cramp_edf_write_file(a, &per, frames, 10, &err) == CRAMP_EINVAL, "write_file, two rates");
+    /* a NaN in a signal: channel and sample named */
+    CHECK(cramp_edf_writer_create(&w, a, &per, &err) == CRAMP_OK, "create two rates: %s",
+          err.message);
+    sig[1][60] = NAN;
+    CHECK(cramp_edf_writer_write_signals(w, p, 3, &err) == CRAMP_EINVAL &&
+              strstr(err.message, "NaN in channel 1, sample 60"),
+          "NaN in write_signals: %s", err.message);
+    cramp_edf_writer_abort(w);
+    sig[1][60] = 0;
+    /* write_signals with frames of a record pending */
+    CHECK(cramp_edf_writer_create(&w, a, &cfg, &err) == CRAMP_OK, "create: %s", err.message);
+    CHECK(cramp_edf_writer_write(w, frames, 30, &err) == CRAMP_OK, "write 30 frames");
+    CHECK(cramp_edf_writer_write_signals(w, p, 1, &err) == CRAMP_EINVAL &&
+              strstr(err.message, "30 frames of a data record of 50 are pending"),
+          "write_signals mid-record: %s", err.message);
+    CHECK(cramp_edf_writer_close(w, &err) != CRAMP_OK, "close after a refused write_signals");
+    CHECK(files_in_dir() == 0, "%zu files left after refused writes", files_in_dir());
+
+    /* annotations without data at two rates */
+    annotation_only(&per, a);
+    CHECK(files_in_dir() == 0, "%zu files left", files_in_dir());
+}
+
 /* A failed or abandoned output leaves nothing, and an existing destination
  * as it was. */
 static void atomicity(void)
@@ -243,12 +504,8 @@ static void atomicity(void)
     FILE *f = fopen(path, "wb");
     fputs("previous content", f);
     fclose(f);
-    static const char *const labels[1] = {"x"};
     cramp_edf_write_config cfg;
-    cramp_edf_write_config_default(&cfg);
-    cfg.channels = 1;
-    cfg.labels = labels;
-    cfg.fs = 10;
+    config_one(&cfg, 10);
     cramp_edf_writer *w = NULL;
     cramp_error err = {0};
     float v[20];
@@ -403,6 +660,9 @@ int main(void)
     write_read(0);
     write_read(1);
     writer_small_cases();
+    multi_rate(0);
+    multi_rate(1);
+    multi_rate_cases();
     atomicity();
     if (test_shared_path("edf")) {
         copy_case("edf/edfReader/edfPlusC.edf", 1);

@@ -233,20 +233,33 @@ CRAMP_API cramp_status cramp_edf_copy_annotated_to(const char *src_path, cramp_o
                                                    const cramp_annotation *ann, size_t n_ann,
                                                    cramp_error *err);
 
-/* A streaming EDF+/BDF+ writer for generated or processed signals: all data
- * channels share one sampling rate; annotations may be added at any time
- * before close (they are written into the records' annotation signal at
- * close). Written to a temporary file, renamed by close on success. */
+/* A streaming EDF+/BDF+ writer for generated or processed signals. Every
+ * channel has its own number of samples per data record (EDF's "nr of
+ * samples in each data record", Kemp et al. 1992; EDF+, Kemp & Olivan 2003),
+ * so channels may differ in sampling rate: one rate for all (cfg->fs) or one
+ * per channel (cfg->channel_fs). Annotations may be added at any time before
+ * close (they are written into the records' annotation signal at close).
+ * Written through the safe output (cramp/output.h): a temporary file beside
+ * the destination, renamed by close on success; on failure or abort nothing
+ * is left and an existing destination is as it was.
+ *
+ * Threads: a writer belongs to one thread; distinct writers may run at once
+ * in distinct threads. Allocation: create allocates the writer, its header
+ * and one data record (and opens the output); write and write_signals
+ * allocate nothing; annotate copies the annotation; close allocates while it
+ * places the annotations (and one record more if it rewrites the file). */
 typedef struct cramp_edf_writer cramp_edf_writer;
 
 typedef struct cramp_edf_write_config {
     int bdf;                    /* 1: BDF+ (24-bit), 0: EDF+ (16-bit) */
-    size_t channels;
+    size_t channels;            /* data channels, 1..9998 (the annotation signal is added) */
     const char *const *labels;  /* channels strings, <= 16 characters each (non-ASCII
-                                   written as '_', 'µ' as 'u') */
+                                   written as '_', 'µ' as 'u'); NULL: "ch1", "ch2", ...
+                                   (as the readers name channels without a label) */
     const char *unit;           /* physical dimension of the values given, e.g. "uV";
                                    <= 8 characters */
-    double fs;                  /* Hz; fs * record_duration_s must be a whole number */
+    double fs;                  /* Hz, every channel's rate when channel_fs is NULL;
+                                   fs * record_duration_s must be a whole number */
     double record_duration_s;   /* default 1; must be exact in 8 characters */
     double phys_min, phys_max;  /* range of the values given (default -5000..5000); outside
                                    it they clip; written in 8 characters (EINVAL if they
@@ -259,10 +272,21 @@ typedef struct cramp_edf_write_config {
                                    subfields follows "Startdate dd-MMM-yyyy X X X " */
     int year, month, day, hour, minute, second; /* start; year 1985..2084, or 0: unknown
                                    (written as 01.01.85 00.00.00, "Startdate X") */
+    const double *channel_fs;   /* NULL (default): every channel at fs. Else `channels`
+                                   rates in Hz, read at create (not kept), and fs is not
+                                   used: channel c's samples per data record are
+                                   channel_fs[c] * record_duration_s, which must be a
+                                   whole number in 1..99999999 (EINVAL names the
+                                   channel otherwise). */
 } cramp_edf_write_config;
 
+/* Defaults: EDF+, unit "uV", 1-s records, -5000..5000, everything else 0/NULL
+ * (channels, labels, fs and channel_fs are the caller's). */
 CRAMP_API void cramp_edf_write_config_default(cramp_edf_write_config *cfg);
 
+/* Checks cfg and opens the output at path (cfg and the strings it points to
+ * are read here, not kept). EINVAL names the field and what was expected;
+ * on failure *out is NULL and nothing is left on disk. */
 CRAMP_API cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const char *path,
                                      const cramp_edf_write_config *cfg, cramp_error *err);
 /* As cramp_edf_writer_create, into an output already open with
@@ -273,24 +297,46 @@ CRAMP_API cramp_status cramp_edf_writer_create(cramp_edf_writer **out, const cha
 CRAMP_API cramp_status cramp_edf_writer_create_to(cramp_edf_writer **out, cramp_output *dst,
                                                   const cramp_edf_write_config *cfg,
                                                   cramp_error *err);
-/* Appends interleaved frames (values in cfg->unit), writing each data record
- * as it fills. A NaN is CRAMP_EINVAL; after any failure the writer is good
- * only for close (which then fails and removes the file) or abort.
- * Allocates nothing. */
+/* Appends n interleaved frames (n * channels floats, values in cfg->unit),
+ * writing each data record as it fills; for a writer whose channels share one
+ * rate (else CRAMP_EINVAL naming the channel that differs: use
+ * cramp_edf_writer_write_signals). A NaN is CRAMP_EINVAL; after any failure
+ * the writer is good only for close (which then fails and removes the file)
+ * or abort. Allocates nothing. */
 CRAMP_API cramp_status cramp_edf_writer_write(cramp_edf_writer *w, const float *frames, size_t n,
                                     cramp_error *err);
+/* Appends n_records whole data records, channel by channel, for any rates:
+ * x[c] (c < channels) points to n_records * samples_per_record(c) values of
+ * channel c in cfg->unit, samples_per_record(c) being its rate times the
+ * record duration (e.g. 512 at 512 Hz in 1-s records); the caller owns x and
+ * pads a last partial record itself. Starts at a record boundary: frames of
+ * an unfinished record from cramp_edf_writer_write are CRAMP_EINVAL, as are a
+ * NULL x[c] and a NaN (the message names the channel and the sample). After
+ * any failure the writer is good only for close (which then fails and removes
+ * the file) or abort. Allocates nothing. */
+CRAMP_API cramp_status cramp_edf_writer_write_signals(cramp_edf_writer *w, const float *const *x,
+                                                      size_t n_records, cramp_error *err);
 /* Copies the annotation (text and channel) for writing at close. */
 CRAMP_API cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotation *a,
                                        cramp_error *err);
-/* Pads the last record with the last value, writes the annotations and the
- * final header, renames into place, frees w. On failure removes the temporary
- * file and frees w. Annotations that do not fit the annotation signal's
- * reserved room (120 bytes per record) make close rewrite the file once with
- * a larger one (streamed, one record in memory). With annotations but no
- * frames, one record of physical zero holds them. */
+/* Pads the last record with each channel's last value, writes the
+ * annotations and the final header, renames into place, frees w. On failure
+ * removes the temporary file and frees w. Annotations that do not fit the
+ * annotation signal's reserved room (120 bytes per record) make close
+ * rewrite the file once with a larger one (streamed, one record in memory).
+ * With annotations but no frames, one record of physical zero holds them. */
 CRAMP_API cramp_status cramp_edf_writer_close(cramp_edf_writer *w, cramp_error *err);
 /* Abandons the output (temporary file removed) and frees w; NULL is a no-op. */
 CRAMP_API void cramp_edf_writer_abort(cramp_edf_writer *w);
+
+/* A whole signal in memory in one call: create, write (n_frames interleaved
+ * frames, channels sharing one rate), close; on any failure the writer is
+ * aborted, so nothing is left and an existing file at path is as it was.
+ * Errors and allocation as the calls it makes; distinct calls may run in
+ * distinct threads. */
+CRAMP_API cramp_status cramp_edf_write_file(const char *path, const cramp_edf_write_config *cfg,
+                                            const float *frames, size_t n_frames,
+                                            cramp_error *err);
 
 /* A 32-bit float WAV writer, atomic like the above: written to a temporary
  * file beside path ("<dir>/.<name>.XXXXXX") and renamed onto path by close;
