@@ -575,31 +575,15 @@ static cramp_status edfread_setup(job *j)
         if (v < lo) lo = v;
         if (v > hi) hi = v;
     }
-    static char names[64][24];
-    const char *labels[64];
-    if (j->channels > 64) return fail(j, CRAMP_EINVAL, "edf_read: at most 64 channels", NULL);
-    for (size_t c = 0; c < j->channels; c++) {
-        snprintf(names[c], sizeof names[c], "EMG%zu", c + 1);
-        labels[c] = names[c];
-    }
-    cramp_edf_write_config cfg;
+    cramp_edf_write_config cfg; /* channels ch1.., microvolts */
     cramp_edf_write_config_default(&cfg);
     cfg.channels = j->channels;
-    cfg.labels = labels;
-    cfg.unit = "uV";
     cfg.fs = j->fs;
     cfg.phys_min = floor(lo) - 1;
     cfg.phys_max = ceil(hi) + 1;
     cramp_error err;
     err_init(&err);
-    cramp_edf_writer *w = NULL;
-    cramp_status st = cramp_edf_writer_create(&w, j->path, &cfg, &err);
-    if (st == CRAMP_OK) st = cramp_edf_writer_write(w, j->in, j->frames, &err);
-    if (st == CRAMP_OK) {
-        st = cramp_edf_writer_close(w, &err);
-    } else {
-        cramp_edf_writer_abort(w);
-    }
+    const cramp_status st = cramp_edf_write_file(j->path, &cfg, j->in, j->frames, &err);
     if (st != CRAMP_OK) {
         j->path[0] = '\0';
         return fail(j, st, "cramp_edf_writer", &err);

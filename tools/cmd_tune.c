@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -75,13 +74,13 @@ void cli_tuning_describe(FILE *out)
 
 /* ---- the tuning night ---------------------------------------------------- */
 
-/* The tuning night is written to a plain EDF file (16-bit, 1-s records, one
- * rate per signal: 8 channels at 2 kHz and 4 at 512 Hz) in $TMPDIR and timed
- * through cramp_night_run_recording, the path cramp detect takes on a file
- * (on 2 threads a recording's blocks are read by either thread, which a
- * callback source cannot show). The library's EDF writer holds one rate per
- * file, so the header is written here; the records are made one at a time
- * from the simulator, the memory bounded by one record. */
+/* The tuning night is written to an EDF+ file (16-bit, 1-s records, one
+ * rate per signal: 8 channels at 2 kHz and 4 at 512 Hz) in $TMPDIR by the
+ * library's writer (cramp_edf_write_config.channel_fs) and timed through
+ * cramp_night_run_recording, the path cramp detect takes on a file (on 2
+ * threads a recording's blocks are read by either thread, which a callback
+ * source cannot show); the records are made one at a time from the
+ * simulator, the memory bounded by one record. */
 typedef struct night_file {
     char path[4096];
     size_t n;           /* channels */
@@ -108,6 +107,7 @@ static void tune_clean(void)
 
 static void tune_on_signal(int sig)
 {
+    cramp_output_remove_all_temporaries(); /* the night's writer's, while it writes */
     tune_clean();
     signal(sig, SIG_DFL);
     raise(sig);
@@ -119,20 +119,6 @@ static void tune_signals_set(void (*handler)(int))
 {
     for (size_t i = 0; i < sizeof tune_signals / sizeof tune_signals[0]; i++)
         signal(tune_signals[i], handler);
-}
-
-/* A header field of width w, left-aligned, space-padded. */
-static void edf_field(char **p, size_t w, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    memset(*p, ' ', w);
-    const size_t k = strlen(tmp);
-    memcpy(*p, tmp, k < w ? k : w);
-    *p += w;
 }
 
 /* The simulated night (default scenario, busier) of `channels` at fs. */
@@ -166,7 +152,8 @@ static const double night_fs[NIGHT_GROUPS] = {2000, 512};
 static const size_t night_ch[NIGHT_GROUPS] = {8, 4};
 
 /* Writes the tuning night to a new file in $TMPDIR (or /tmp), its name in
- * m->path and g_night_path, removed on a signal from here on. */
+ * m->path and g_night_path, removed on a signal from here on (the writer's
+ * temporary file beside it too: tune_on_signal). */
 static int night_write(night_file *m, double minutes, uint64_t seed)
 {
     memset(m, 0, sizeof *m);
@@ -175,19 +162,15 @@ static int night_write(night_file *m, double minutes, uint64_t seed)
     if (snprintf(m->path, sizeof m->path, "%s/cramp-tune-night.XXXXXX", dir) >=
         (int)sizeof m->path)
         return cli_fail("%s: the folder's name is too long for the tuning night's file", dir);
-    const int fd = mkstemp(m->path);
+    const int fd = mkstemp(m->path); /* a name of our own; the writer replaces the file */
     if (fd < 0) {
         const int e = errno;
         snprintf(m->path, sizeof m->path, "%s/cramp-tune-night.XXXXXX", dir); /* as tried */
         return cli_fail("%s: cannot make the tuning night's file: %s", m->path, strerror(e));
     }
+    close(fd);
     snprintf(g_night_path, sizeof g_night_path, "%s", m->path);
     g_night_made = 1;
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        return cli_fail("%s: %s", m->path, strerror(errno));
-    }
 
     cramp_synth *s[NIGHT_GROUPS] = {NULL, NULL};
     int rc = CLI_OK;
@@ -195,60 +178,40 @@ static int night_write(night_file *m, double minutes, uint64_t seed)
         rc = night_synth(&s[g], night_fs[g], night_ch[g], minutes, seed + g);
     uint64_t records = 0;
     size_t spr = 0, ns = 0; /* samples per record of all signals; signals */
+    const char *label[CRAMP_DETECT_MAX_CHANNELS];
+    double rate[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t g = 0; g < NIGHT_GROUPS && rc == CLI_OK; g++) {
         const uint64_t fs = (uint64_t)night_fs[g];
         const uint64_t r = (cramp_synth_total_frames(s[g]) + fs - 1) / fs;
         if (r > records) records = r;
         spr += (size_t)fs * night_ch[g];
-        ns += night_ch[g];
+        for (size_t k = 0; k < night_ch[g]; k++, ns++) {
+            label[ns] = cramp_synth_channel_label(s[g], k);
+            rate[ns] = night_fs[g];
+        }
     }
-    float *buf = malloc(2000 * 8 * sizeof *buf);
-    int16_t *rec = malloc(spr * sizeof *rec);
+    float *buf = malloc(2000 * 8 * sizeof *buf); /* one group's second, interleaved */
+    float *rec = malloc(spr * sizeof *rec);      /* one record, channel after channel */
     if (rc == CLI_OK && (!buf || !rec)) rc = cli_fail("out of memory");
     cramp_scenario sc; /* the simulator's range, clipped to as it is */
     cramp_scenario_default(&sc);
-    const double range_uv = sc.range_uv;
-    if (rc == CLI_OK) {
-        char *h = calloc(256 * (ns + 1) + 1, 1), *p = h;
-        if (!h) rc = cli_fail("out of memory");
-        if (h) {
-            edf_field(&p, 8, "0");
-            edf_field(&p, 80, "X X X X");
-            edf_field(&p, 80, "cramp tune's night");
-            edf_field(&p, 8, "01.01.85");
-            edf_field(&p, 8, "00.00.00");
-            edf_field(&p, 8, "%zu", 256 * (ns + 1));
-            edf_field(&p, 44, "");
-            edf_field(&p, 8, "%llu", (unsigned long long)records);
-            edf_field(&p, 8, "1");
-            edf_field(&p, 4, "%zu", ns);
-            const char *label[CRAMP_DETECT_MAX_CHANNELS];
-            for (size_t g = 0, c = 0; g < NIGHT_GROUPS; g++)
-                for (size_t k = 0; k < night_ch[g]; k++) label[c++] = cramp_synth_channel_label(s[g], k);
-#define EDF_EACH(w, ...)                                                                       \
-    for (size_t g = 0, c = 0; g < NIGHT_GROUPS; g++)                                           \
-        for (size_t k = 0; k < night_ch[g]; k++, c++) edf_field(&p, w, __VA_ARGS__)
-            EDF_EACH(16, "%s", label[c]);
-            EDF_EACH(80, "");
-            EDF_EACH(8, "uV");
-            EDF_EACH(8, "%.0f", -range_uv);
-            EDF_EACH(8, "%.0f", range_uv);
-            EDF_EACH(8, "-32768");
-            EDF_EACH(8, "32767");
-            EDF_EACH(80, "");
-            EDF_EACH(8, "%.0f", night_fs[g]);
-            EDF_EACH(32, "");
-#undef EDF_EACH
-            if (fwrite(h, 1, (size_t)(p - h), f) != (size_t)(p - h))
-                rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
-            free(h);
-        }
-    }
-    /* Each record: every signal's second of samples, quantised to 16 bits
-     * over +-range_uv (the last record padded with zeros). */
-    const double scale = range_uv > 0 ? 65535.0 / (2 * range_uv) : 0;
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.channels = ns;
+    cfg.labels = label;
+    cfg.channel_fs = rate;
+    cfg.phys_min = -sc.range_uv;
+    cfg.phys_max = sc.range_uv;
+    cfg.recording = "cramp tune's night";
+    cramp_edf_writer *w = NULL;
+    cramp_error err;
+    if (rc == CLI_OK && cramp_edf_writer_create(&w, m->path, &cfg, &err) != CRAMP_OK)
+        rc = cli_fail("cannot write the tuning night: %s", err.message);
+    /* Each record: every signal's second of samples (the last record padded
+     * with zeros). */
+    const float *x[CRAMP_DETECT_MAX_CHANNELS];
     for (uint64_t r = 0; r < records && rc == CLI_OK; r++) {
-        size_t at = 0;
+        size_t at = 0, c = 0;
         for (size_t g = 0; g < NIGHT_GROUPS; g++) {
             const size_t fs = (size_t)night_fs[g], nch = night_ch[g];
             size_t got = 0;
@@ -257,25 +220,19 @@ static int night_write(night_file *m, double minutes, uint64_t seed)
                 if (k == 0) break;
                 got += k;
             }
-            for (size_t c = 0; c < nch; c++)
-                for (size_t i = 0; i < fs; i++) {
-                    double d = i < got ? ((double)buf[i * nch + c] + range_uv) * scale - 32768
-                                       : -32768 + range_uv * scale;
-                    d = floor(d + 0.5);
-                    rec[at++] = (int16_t)(d < -32768 ? -32768 : d > 32767 ? 32767 : d);
-                }
+            for (size_t k = 0; k < nch; k++, c++) {
+                x[c] = rec + at;
+                for (size_t i = 0; i < fs; i++)
+                    rec[at++] = i < got ? buf[i * nch + k] : 0.0f;
+            }
         }
-        unsigned char *b = (unsigned char *)rec; /* little-endian on disk */
-        for (size_t i = 0; i < spr; i++) {
-            const uint16_t v = (uint16_t)rec[i];
-            b[2 * i] = (unsigned char)(v & 0xff);
-            b[2 * i + 1] = (unsigned char)(v >> 8);
-        }
-        if (fwrite(rec, 2, spr, f) != spr)
-            rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
+        if (cramp_edf_writer_write_signals(w, x, 1, &err) != CRAMP_OK)
+            rc = cli_fail("cannot write the tuning night: %s", err.message);
     }
-    if (fclose(f) != 0 && rc == CLI_OK)
-        rc = cli_fail("%s: cannot write: %s", m->path, strerror(errno));
+    if (w && rc != CLI_OK)
+        cramp_edf_writer_abort(w);
+    else if (w && cramp_edf_writer_close(w, &err) != CRAMP_OK)
+        rc = cli_fail("cannot write the tuning night: %s", err.message);
     m->n = ns;
     m->samples = records * spr;
     free(buf);

@@ -262,29 +262,15 @@ static void check_wide(const night_sim *a, const char *name)
 
 /* ---- from a recording: the worker reads its blocks itself ---------------- */
 
-/* Night s written as EDF+ to path (1 s records). */
+/* Night s written as EDF+ to path (1 s records, channels ch1..). */
 static int write_edf(const night_sim *s, const char *path)
 {
-    char names[CRAMP_DETECT_MAX_CHANNELS][24];
-    const char *labels[CRAMP_DETECT_MAX_CHANNELS];
-    for (size_t c = 0; c < s->channels; c++) {
-        snprintf(names[c], sizeof names[c], "E%zu", c + 1);
-        labels[c] = names[c];
-    }
     cramp_edf_write_config cfg;
     cramp_edf_write_config_default(&cfg);
     cfg.channels = s->channels;
-    cfg.labels = labels;
-    cfg.unit = "uV";
     cfg.fs = s->fs[0];
-    cramp_edf_writer *w = NULL;
     cramp_error err;
-    if (cramp_edf_writer_create(&w, path, &cfg, &err) != CRAMP_OK) return 0;
-    if (cramp_edf_writer_write(w, s->x, s->frames, &err) != CRAMP_OK) {
-        cramp_edf_writer_abort(w);
-        return 0;
-    }
-    return cramp_edf_writer_close(w, &err) == CRAMP_OK;
+    return cramp_edf_write_file(path, &cfg, s->x, s->frames, &err) == CRAMP_OK;
 }
 
 /* The recording at path on `threads` threads, blocks of `block` frames. */
