@@ -102,13 +102,7 @@ static cramp_status write_night(const char *path)
     cfg.phys_min = -4000;
     cfg.phys_max = 4000;
     cramp_error err = {0};
-    cramp_edf_writer *w = NULL;
-    cramp_status st = cramp_edf_writer_create(&w, path, &cfg, &err);
-    if (st == CRAMP_OK) st = cramp_edf_writer_write(w, sig, frames, &err);
-    if (st == CRAMP_OK)
-        st = cramp_edf_writer_close(w, &err);
-    else
-        cramp_edf_writer_abort(w);
+    const cramp_status st = cramp_edf_write_file(path, &cfg, sig, frames, &err);
     free(sig);
     CHECK(st == CRAMP_OK, "writing %s: %s", path, err.message);
     return st;

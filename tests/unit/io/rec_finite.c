@@ -35,11 +35,7 @@ static cramp_status write_edf(const char *path, int bdf)
     for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
         x[i] = (i % 7 == 0) ? 1000.0f : (i % 7 == 1) ? -1000.0f : (float)(i % 100);
     cramp_error err = {0};
-    cramp_edf_writer *w = NULL;
-    cramp_status st = cramp_edf_writer_create(&w, path, &cfg, &err);
-    if (st == CRAMP_OK) st = cramp_edf_writer_write(w, x, FS * SECONDS, &err);
-    if (st == CRAMP_OK) st = cramp_edf_writer_close(w, &err);
-    else if (w) cramp_edf_writer_abort(w);
+    const cramp_status st = cramp_edf_write_file(path, &cfg, x, FS * SECONDS, &err);
     CHECK(st == CRAMP_OK, "write %s: %s", path, err.message);
     return st;
 }
