@@ -74,7 +74,7 @@ void cli_tuning_describe(FILE *out)
 
 /* ---- the tuning night ---------------------------------------------------- */
 
-/* The tuning night is written to an EDF+ file (16-bit, 1-s records, one
+/* The tuning night is written to a plain EDF file (16-bit, 1-s records, one
  * rate per signal: 8 channels at 2 kHz and 4 at 512 Hz) in $TMPDIR by the
  * library's writer (cramp_edf_write_config.channel_fs) and timed through
  * cramp_night_run_recording, the path cramp detect takes on a file (on 2
@@ -202,6 +202,8 @@ static int night_write(night_file *m, double minutes, uint64_t seed)
     cfg.channel_fs = rate;
     cfg.phys_min = -sc.range_uv;
     cfg.phys_max = sc.range_uv;
+    cfg.plain = 1; /* no annotation signal: a plain EDF, as the night has always been */
+    cfg.patient = "X X X X";
     cfg.recording = "cramp tune's night";
     cramp_edf_writer *w = NULL;
     cramp_error err;

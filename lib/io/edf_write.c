@@ -393,6 +393,7 @@ struct cramp_edf_writer {
     int borrowed; /* t.out is the caller's (create_to): neither committed nor aborted here */
     char *path;
     int bdf;
+    int plain; /* no annotation signal (ann_bytes 0), no EDF+ fields */
     size_t bps, channels;
     size_t spr;        /* samples per record of every channel; 0 when they differ */
     size_t *chan_spr;  /* channel c's samples per record */
@@ -444,6 +445,7 @@ static size_t writer_tk_len(const void *ctx, size_t r)
 static void writer_set_nrec_and_ann(cramp_edf_writer *w, long long nrec, size_t ann_bytes)
 {
     put_num(w->header + 236, 8, nrec);
+    if (w->plain) return;
     const size_t ns = w->channels + 1;
     /* the annotation signal is the last; its samples-per-record entry */
     put_num(w->header + 256 + ns * 216 + 8 * (ns - 1), 8, (long long)(ann_bytes / w->bps));
@@ -544,7 +546,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
                            cfg->second);
     const size_t bps = cfg->bdf ? 3 : 2;
     const uint64_t data_bytes = spr_sum * bps;
-    const size_t ann_bytes = (WRITER_ANN_BYTES + bps - 1) / bps * bps;
+    const size_t ann_bytes = cfg->plain ? 0 : (WRITER_ANN_BYTES + bps - 1) / bps * bps;
     if (data_bytes + ann_bytes > CRAMP__EDF_MAX_RECORD_BYTES)
         return cramp__fail(err, CRAMP_EINVAL,
                            "%s: EDF writer: a data record of %llu bytes is too large (limit %llu)",
@@ -555,6 +557,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     if (!w) return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
     w->t.fd = -1;
     w->bdf = cfg->bdf != 0;
+    w->plain = cfg->plain != 0;
     w->bps = bps;
     w->channels = nch;
     w->spr = spr;
@@ -575,7 +578,7 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
     w->data_bytes = (size_t)data_bytes;
     w->ann_bytes = ann_bytes;
     w->rec_bytes = w->data_bytes + ann_bytes;
-    const size_t ns = nch + 1;
+    const size_t ns = nch + !w->plain; /* the annotation signal last */
     w->header_bytes = 256 * (ns + 1);
     w->path = strdup(path);
     w->header = malloc(w->header_bytes);
@@ -601,11 +604,16 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
         h[0] = '0';
     }
     char text[256];
-    plus_patient(text, sizeof text, cfg->patient);
-    put_field(h + 8, 80, text);
-    plus_recording(text, sizeof text, cfg->recording, cfg->year != 0, cfg->year, cfg->month,
-                   cfg->day);
-    put_field(h + 88, 80, text);
+    if (w->plain) { /* free text in plain EDF/BDF */
+        put_field(h + 8, 80, cfg->patient);
+        put_field(h + 88, 80, cfg->recording);
+    } else {
+        plus_patient(text, sizeof text, cfg->patient);
+        put_field(h + 8, 80, text);
+        plus_recording(text, sizeof text, cfg->recording, cfg->year != 0, cfg->year, cfg->month,
+                       cfg->day);
+        put_field(h + 88, 80, text);
+    }
     if (cfg->year != 0) {
         snprintf(text, sizeof text, "%02d.%02d.%02d", cfg->day, cfg->month, cfg->year % 100);
         put_field(h + 168, 8, text);
@@ -616,18 +624,18 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
         put_field(h + 176, 8, "00.00.00");
     }
     put_num(h + 184, 8, (long long)w->header_bytes);
-    put_field(h + 192, 44, w->bdf ? "BDF+C" : "EDF+C");
+    put_field(h + 192, 44, w->plain ? (w->bdf ? "24BIT" : "") : (w->bdf ? "BDF+C" : "EDF+C"));
     put_num(h + 236, 8, -1);
     put_field(h + 244, 8, rd_s);
     put_num(h + 252, 4, (long long)ns);
 
-    /* signal headers: data channels, then the annotation signal */
+    /* signal headers: data channels, then the annotation signal (EDF+) */
     char dmin_s[16], dmax_s[16], spr_s[16], label[24];
     snprintf(dmin_s, sizeof dmin_s, "%d", (int)w->dmin);
     snprintf(dmax_s, sizeof dmax_s, "%d", (int)w->dmax);
     for (size_t i = 0; i < ns; i++) {
         unsigned char *f = fields + 256 * i;
-        const int ann = i == nch;
+        const int ann = i == nch; /* (not reached when plain) */
         if (!ann && !cfg->labels) snprintf(label, sizeof label, "ch%zu", i + 1);
         snprintf(spr_s, sizeof spr_s, "%zu", ann ? ann_bytes / bps : w->chan_spr[i]);
         put_field(f, 16,
@@ -677,10 +685,11 @@ static cramp_status writer_create(cramp_edf_writer **out, const char *path, cram
 /* Writes the filled record (time-keeping TAL in its annotation slot). */
 static cramp_status writer_flush_record(cramp_edf_writer *w, cramp_error *err)
 {
-    unsigned char *slot = w->rec + w->data_bytes;
-    char tk[48];
-    const size_t tk_len = timekeeping_tal((double)w->n_records * w->rec_dur, tk);
-    fill_slot(slot, w->ann_bytes, tk, tk_len, NULL, 0, 0);
+    if (!w->plain) {
+        char tk[48];
+        const size_t tk_len = timekeeping_tal((double)w->n_records * w->rec_dur, tk);
+        fill_slot(w->rec + w->data_bytes, w->ann_bytes, tk, tk_len, NULL, 0, 0);
+    }
     if (cramp__write_full(w->t.fd, w->rec, w->rec_bytes) != 0) {
         w->failed = 1;
         return cramp__fail(err, CRAMP_EIO, "%s: cannot write: %s", w->path, strerror(errno));
@@ -789,6 +798,11 @@ cramp_status cramp_edf_writer_annotate(cramp_edf_writer *w, const cramp_annotati
                                        cramp_error *err)
 {
     if (!w || !a) return cramp__fail(err, CRAMP_EINVAL, "EDF writer: NULL argument");
+    if (w->plain)
+        return cramp__fail(err, CRAMP_EINVAL,
+                           "%s: EDF writer: annotation '%s': a plain %s (cfg plain) has no "
+                           "annotation signal; expected EDF+/BDF+ (plain 0)",
+                           w->path, a->text ? a->text : "", w->bdf ? "BDF" : "EDF");
     if (!ann_times_ok(a))
         return cramp__fail(err, CRAMP_EINVAL,
                            "%s: EDF writer: annotation onset %g s / duration %g s, expected "

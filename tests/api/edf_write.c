@@ -273,12 +273,12 @@ static void writer_small_cases(void)
 
 /* Channels at different rates (cramp_edf_config.channel_fs): whole records
  * written channel by channel (cramp_edf_writer_write_signals) in blocks of
- * 1, 3 and the rest, with annotations; read back by our reader (each
- * channel's rate, samples per record and every sample within half a
- * quantisation step) and by EDFlib when found; labels NULL name the channels
- * ch1.. */
+ * 1, 3 and the rest, with annotations (EDF+/BDF+; plain EDF/BDF refuses
+ * them); read back by our reader (each channel's rate, samples per record
+ * and every sample within half a quantisation step) and by EDFlib when
+ * found; labels NULL name the channels ch1.. */
 #define MR_CH 4
-static void multi_rate(int bdf)
+static void multi_rate(int bdf, int plain)
 {
     const char *path = out_path(bdf ? "mr.bdf" : "mr.edf");
     static const double rates[MR_CH] = {2000, 512, 100, 2000};
@@ -287,6 +287,7 @@ static void multi_rate(int bdf)
     cramp_edf_write_config cfg;
     cramp_edf_write_config_default(&cfg);
     cfg.bdf = bdf;
+    cfg.plain = plain;
     cfg.channels = MR_CH;
     cfg.channel_fs = rates;
     cfg.fs = 0; /* not used with channel_fs */
@@ -322,8 +323,15 @@ static void multi_rate(int bdf)
         done += n;
     }
     const cramp_annotation a1 = {0.3, 2.0, "cramp", "ch2"}, a2 = {10.9, -1, "end", NULL};
-    CHECK(cramp_edf_writer_annotate(w, &a1, &err) == CRAMP_OK, "annotate");
-    CHECK(cramp_edf_writer_annotate(w, &a2, &err) == CRAMP_OK, "annotate");
+    if (plain) {
+        CHECK(cramp_edf_writer_annotate(w, &a1, &err) == CRAMP_EINVAL &&
+                  strstr(err.message, "annotation 'cramp'") &&
+                  strstr(err.message, "no annotation signal"),
+              "annotation on a plain file: %s", err.message);
+    } else {
+        CHECK(cramp_edf_writer_annotate(w, &a1, &err) == CRAMP_OK, "annotate");
+        CHECK(cramp_edf_writer_annotate(w, &a2, &err) == CRAMP_OK, "annotate");
+    }
     CHECK(cramp_edf_writer_close(w, &err) == CRAMP_OK, "multi-rate close: %s", err.message);
     CHECK(files_in_dir() == 1, "%zu files after close", files_in_dir());
 
@@ -332,20 +340,27 @@ static void multi_rate(int bdf)
           err.message);
     if (!r) goto out;
     const cramp_rec_header *h = cramp_recording_header(r);
-    CHECK(h->format == (bdf ? CRAMP_REC_BDFPLUS_C : CRAMP_REC_EDFPLUS_C) && h->n_warnings == 0,
-          "multi-rate: format %s, %zu warnings", cramp_rec_format_name(h->format), h->n_warnings);
-    CHECK(h->n_channels == MR_CH + 1 && h->channels[MR_CH].is_annotation, "multi-rate signals");
+    const cramp_rec_format fmt = plain ? (bdf ? CRAMP_REC_BDF : CRAMP_REC_EDF)
+                                       : (bdf ? CRAMP_REC_BDFPLUS_C : CRAMP_REC_EDFPLUS_C);
+    CHECK(h->format == fmt && h->n_warnings == 0, "multi-rate: format %s, %zu warnings",
+          cramp_rec_format_name(h->format), h->n_warnings);
+    CHECK(plain ? h->n_channels == MR_CH
+                : h->n_channels == MR_CH + 1 && h->channels[MR_CH].is_annotation,
+          "multi-rate signals: %zu", h->n_channels);
     CHECK(h->n_records == records && h->record_duration_s == rd, "multi-rate records %zu x %g",
           h->n_records, h->record_duration_s);
-    CHECK(h->n_annotations == 2 && strcmp(h->annotations[0].text, "cramp@@ch2") == 0 &&
-              fabs(h->annotations[1].onset_s - 10.9) < 1e-7,
+    CHECK(plain ? h->n_annotations == 0
+                : h->n_annotations == 2 && strcmp(h->annotations[0].text, "cramp@@ch2") == 0 &&
+                      fabs(h->annotations[1].onset_s - 10.9) < 1e-7,
           "multi-rate annotations: %zu", h->n_annotations);
+    CHECK(!plain || (strcmp(h->patient, "") == 0 && strcmp(h->recording, "") == 0),
+          "plain: patient '%s', recording '%s' (NULL: blank)", h->patient, h->recording);
     const double q = 3000.0 / (bdf ? 16777215.0 : 65535.0);
     for (size_t c = 0; c < MR_CH && c < h->n_channels; c++) {
         const cramp_channel_info *ci = &h->channels[c];
-        char want[8];
-        snprintf(want, sizeof want, "ch%zu", c + 1);
-        CHECK(strcmp(ci->label, want) == 0, "label %zu '%s', expected '%s'", c, ci->label, want);
+        char name[8];
+        snprintf(name, sizeof name, "ch%zu", c + 1);
+        CHECK(strcmp(ci->label, name) == 0, "label %zu '%s', expected '%s'", c, ci->label, name);
         CHECK(ci->fs == rates[c] && ci->samples_per_record == spr[c],
               "channel %zu: %g Hz, %zu per record; expected %g, %zu", c, ci->fs,
               ci->samples_per_record, rates[c], spr[c]);
@@ -363,7 +378,8 @@ static void multi_rate(int bdf)
         CHECK(bad == 0, "channel %zu: %zu samples beyond half a quantisation step", c, bad);
         free(y);
     }
-    check_edflib(path, r, bdf ? "multi-rate BDF+" : "multi-rate EDF+");
+    check_edflib(path, r, plain ? (bdf ? "multi-rate BDF" : "multi-rate EDF")
+                                : (bdf ? "multi-rate BDF+" : "multi-rate EDF+"));
     cramp_recording_close(r);
 out:
     unlink(path);
@@ -660,8 +676,10 @@ int main(void)
     write_read(0);
     write_read(1);
     writer_small_cases();
-    multi_rate(0);
-    multi_rate(1);
+    multi_rate(0, 0);
+    multi_rate(1, 0);
+    multi_rate(0, 1);
+    multi_rate(1, 1);
     multi_rate_cases();
     atomicity();
     if (test_shared_path("edf")) {

@@ -233,12 +233,13 @@ CRAMP_API cramp_status cramp_edf_copy_annotated_to(const char *src_path, cramp_o
                                                    const cramp_annotation *ann, size_t n_ann,
                                                    cramp_error *err);
 
-/* A streaming EDF+/BDF+ writer for generated or processed signals. Every
- * channel has its own number of samples per data record (EDF's "nr of
- * samples in each data record", Kemp et al. 1992; EDF+, Kemp & Olivan 2003),
- * so channels may differ in sampling rate: one rate for all (cfg->fs) or one
- * per channel (cfg->channel_fs). Annotations may be added at any time before
- * close (they are written into the records' annotation signal at close).
+/* A streaming EDF+/BDF+ (or plain EDF/BDF) writer for generated or processed
+ * signals. Every channel has its own number of samples per data record (EDF's
+ * "nr of samples in each data record", Kemp et al. 1992; EDF+, Kemp & Olivan
+ * 2003), so channels may differ in sampling rate: one rate for all (cfg->fs)
+ * or one per channel (cfg->channel_fs). EDF+/BDF+: annotations may be added
+ * at any time before close (written into the records' annotation signal at
+ * close).
  * Written through the safe output (cramp/output.h): a temporary file beside
  * the destination, renamed by close on success; on failure or abort nothing
  * is left and an existing destination is as it was.
@@ -278,6 +279,11 @@ typedef struct cramp_edf_write_config {
                                    channel_fs[c] * record_duration_s, which must be a
                                    whole number in 1..99999999 (EINVAL names the
                                    channel otherwise). */
+    int plain;                  /* 0 (default): EDF+C/BDF+C with an annotation signal.
+                                   1: plain EDF/BDF (Kemp et al. 1992; BDF's reserved
+                                   field "24BIT"): no annotation signal (annotate is
+                                   EINVAL), patient and recording written as given
+                                   (NULL: blank), start date as above */
 } cramp_edf_write_config;
 
 /* Defaults: EDF+, unit "uV", 1-s records, -5000..5000, everything else 0/NULL
