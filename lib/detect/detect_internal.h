@@ -164,6 +164,9 @@ typedef struct cramp__rise {
     uint64_t tick[CRAMP__PRE_RISE_KEEP];      /* each rise's tick */
     double pre_energy[CRAMP__PRE_RISE_KEEP];  /* the segment's band sum before it */
     double pre_motion[CRAMP__PRE_RISE_KEEP];  /* and its motion-band sum */
+    double pre_kurt[CRAMP__PRE_RISE_KEEP];    /* the sum of the segment's block
+                                                 kurtosis values before it */
+    uint64_t pre_blocks[CRAMP__PRE_RISE_KEEP]; /* and their number */
 } cramp__rise;
 
 /* One channel's segmentation state. */
@@ -420,8 +423,8 @@ void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */
 void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k);
-int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, uint64_t off_tick,
-                    uint64_t *cut, double *pre_energy, double *pre_motion);
+int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, size_t c,
+                    uint64_t off_tick, uint64_t *cut, double *pre_energy, double *pre_motion);
 
 /* episodes.c: the night's segments as measured episodes, before labels. */
 typedef enum cramp__episode_origin {

@@ -26,14 +26,33 @@
  * rest). A linear rise from the segment's start (a precursor's own ramp)
  * grows by (t + LAG) / t over the lag, under the ratio once t > 2 x LAG -
  * BASE, 4 s past its crossing; a cramp's discharge on top of it more than
- * doubles the power within seconds. The latest rise is kept; the segment
- * starts there when it closes if the part from it lasts cramp_min_s and its
- * mean power above rest is RATIO^2 times the lead's (cramp__rise_cut).
+ * doubles the power within seconds. The first CRAMP__PRE_RISE_KEEP rises
+ * are kept; when the segment closes it starts at the first of them (after
+ * any precursor step) that passes the precursor step's own test (the part
+ * from it lasts cramp_min_s at precursor_ratio^-2 times the lead's mean
+ * power above rest) and whose lead is not sparser than what follows it: a
+ * cramp's own recruitment grows denser as its units join (the sparseness
+ * of sEMG falls as more units are active, Nazarpour et al. 2013), so a lead
+ * of a few units firing alone, sparser than the full cramp, is the cramp's
+ * start; low-level activity that the cramp's discharge broke into is
+ * denser than it (cramp__rise_cut; the segment's block kurtosis, where it
+ * is measured on sparse_min_blocks blocks on both sides, else not asked).
  * Constant memory: CRAMP__PRE_RISE_WINDOWS windows per channel; the walk
  * back reads the tick ring (LAG + BASE + 0.5 s, within its 10 s). */
 #include <math.h>
 
 #include "detect/detect_internal.h"
+
+/* The sum of channel c's segment block kurtosis values so far (the bins'
+   centres: the histogram is what the segment keeps). */
+static double kurtosis_sum(const cramp_detector *d, size_t c)
+{
+    const uint32_t *hst = d->kurtosis_hist + c * CRAMP__KBINS;
+    double s = 0;
+    for (size_t b = 0; b < CRAMP__KBINS; b++)
+        s += hst[b] * (CRAMP__KBIN_LO + CRAMP__KBIN_W * ((double)b + 0.5));
+    return s;
+}
 
 void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k)
 {
@@ -81,6 +100,8 @@ void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_
                 r->tick[r->n] = t;
                 r->pre_energy[r->n] = h->seg_band_energy - after;
                 r->pre_motion[r->n] = h->seg_motion_energy - after_m;
+                r->pre_kurt[r->n] = kurtosis_sum(d, c);
+                r->pre_blocks[r->n] = h->kurtosis_blocks;
             }
             r->n++;
             r->armed_at = i + lag + base + 1;
@@ -93,8 +114,8 @@ void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_
     }
 }
 
-int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, uint64_t off_tick,
-                    uint64_t *cut, double *pre_energy, double *pre_motion)
+int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, size_t c,
+                    uint64_t off_tick, uint64_t *cut, double *pre_energy, double *pre_motion)
 {
     const cramp__rise *r = &h->rise;
     const double tick = (double)d->tick_frames / d->fs, v = h->emg_rest_uv * h->emg_rest_uv;
@@ -111,6 +132,14 @@ int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, uint64
         const double pre = r->pre_energy[i] / pre_n - v;
         const double post = (h->seg_band_energy - r->pre_energy[i]) / post_n - v;
         if (!(pre > 0) || !(q > 0) || post < pre / (q * q)) continue;
+        /* sparseness: the cramp's own recruitment grows denser as units
+           join; a lead that is denser than what follows is other activity
+           the cramp broke into (both sides measured on enough blocks) */
+        const uint64_t nb = h->kurtosis_blocks - r->pre_blocks[i], mb = d->cfg.sparse_min_blocks;
+        if (r->pre_blocks[i] >= mb && nb >= mb &&
+            (kurtosis_sum(d, c) - r->pre_kurt[i]) / (double)nb <
+                r->pre_kurt[i] / (double)r->pre_blocks[i])
+            continue;
         *cut = t;
         *pre_energy = r->pre_energy[i];
         *pre_motion = r->pre_motion[i];

@@ -277,7 +277,7 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
         }
     }
     /* a later rise out of the precursor (onset_rise.c) */
-    cramp__rise_cut(d, h, off_tick, &cut, &cut_e, &cut_m);
+    cramp__rise_cut(d, h, c, off_tick, &cut, &cut_e, &cut_m);
     if (cut) {
         a.onset_s = (double)cut * tick;
         a.precursor_s = (double)(cut - h->emg_lead_tick) * tick;

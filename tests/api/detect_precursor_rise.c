@@ -18,7 +18,13 @@
  *  - a cramp whose first units fire alone at 20 uV for 8 s (from 62 s) and
  *    then step to 35 uV: a rise, but the lead is not at a precursor's level
  *    (the part after it is under precursor_ratio^-2 = 6.25 x the lead's
- *    mean power), so the cramp starts at its first units (62 s). */
+ *    mean power), so the cramp starts at its first units (62 s);
+ *  - a cramp whose first units fire alone at 15 uV for 8 s, then the rest
+ *    of its units join over 4 s (45 uV, 9 x the power, dense): a rise over
+ *    a lead at a precursor's level, but the lead is sparser than what
+ *    follows (the cramp's own recruitment), so it is not cut: the cramp
+ *    starts at 62 s. The cramps' units are sparse (10-ms potentials at
+ *    10 Hz), the precursor dense. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,10 +41,12 @@
 
 typedef struct shape {
     int precursor;
-    double ramp; /* the cramp's rise, s; < 0: first units alone at 20 uV from 62 s */
+    double ramp; /* the cramp's rise, s; < 0: first units alone from 62 s */
 } shape;
 
-static const shape shapes[] = {{1, 0.1}, {1, 2}, {0, 0.1}, {0, 2}, {0, -1}};
+/* ramp -1: the first units at 20 uV, then a step to 35 uV; -2: at 15 uV,
+   then the rest of the cramp (dense, many units) rising over 4 s to 45 uV */
+static const shape shapes[] = {{1, 0.1}, {1, 2}, {0, 0.1}, {0, 2}, {0, -1}, {0, -2}};
 
 static double level(int kind, double t)
 {
@@ -46,14 +54,21 @@ static double level(int kind, double t)
     double pre = 0;
     if (s->precursor && t >= PRE_START && t < CRAMP_END)
         pre = PRE_UV * fmin(1, (t - PRE_START) / (PRE_END - PRE_START));
-    double cramp2 = 0;
-    if (s->ramp < 0) {
+    double cramp2 = 0, dense2 = 0;
+    if (s->ramp == -1) {
         if (t >= 62 && t < T0) cramp2 = 20.0 * 20;
         if (t >= T0 && t < CRAMP_END) cramp2 = CRAMP_UV * CRAMP_UV;
+    } else if (s->ramp == -2) {
+        if (t >= 62 && t < CRAMP_END) cramp2 = 15.0 * 15;
+        if (t >= T0 && t < CRAMP_END) dense2 = (45.0 * 45 - 15 * 15) * fmin(1, (t - T0) / 4);
     } else if (t >= T0 && t < CRAMP_END) {
         cramp2 = (CRAMP_UV * CRAMP_UV - pre * pre) * fmin(1, (t - T0) / s->ramp);
     }
-    return sqrt(PLANTED_REST_UV * PLANTED_REST_UV + pre * pre + cramp2);
+    /* a few units discharging: their power comes in 10-ms potentials at
+       10 Hz (sparse); the precursor, the rest and many units are dense */
+    const double phase = fmod(t, 0.1);
+    cramp2 = phase < 0.01 ? 10 * cramp2 : 0;
+    return sqrt(PLANTED_REST_UV * PLANTED_REST_UV + pre * pre + cramp2 + dense2);
 }
 
 int main(void)
