@@ -452,6 +452,10 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     id_put(&t, "MOTION_SETTLE_S", CRAMP__MOTION_SETTLE_S);
     id_put(&t, "MOTION_BACKTRACK_S", CRAMP__MOTION_BACKTRACK_S);
     id_put(&t, "EMG_BACKTRACK_S", CRAMP__EMG_BACKTRACK_S); /* issue 12, h12f */
+    /* a cramp's onset out of its precursor (onset_rise.c, issue 12, h12v) */
+    id_put(&t, "PRE_RISE_LAG_S", CRAMP__PRE_RISE_LAG_S);
+    id_put(&t, "PRE_RISE_BASE_S", CRAMP__PRE_RISE_BASE_S);
+    id_put(&t, "PRE_RISE_RATIO", CRAMP__PRE_RISE_RATIO);
     id_put(&t, "WINDOW_REFRESH", CRAMP__WINDOW_REFRESH);
     id_put(&t, "PAUSE_S", CRAMP__PAUSE_S);
     id_put(&t, "HEART_BLIP_MAX_S", HEART_BLIP_MAX_S);

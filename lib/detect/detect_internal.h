@@ -144,6 +144,31 @@ void cramp__envmod_start(cramp__envmod *m, double tick_hz, double p0);
 void cramp__envmod_add(cramp__envmod *m, double p);
 double cramp__envmod_ratio(const cramp__envmod *m, double tick_hz);
 
+/* The rise out of a precursor (onset_rise.c, issue 12, h12v): a ring of a
+   segment's last CRAMP__PRE_RISE_WINDOWS precursor_window_s windows' mean
+   power above rest, and the first rises found with the segment's sums
+   before each. */
+#define CRAMP__PRE_RISE_WINDOWS 32u
+#define CRAMP__PRE_RISE_KEEP 4u
+#define CRAMP__PRE_RISE_LAG_S 3.0  /* the rise is measured against the level this long before */
+#define CRAMP__PRE_RISE_BASE_S 2.0 /* over a baseline this long (Hodges and Bui 1996) */
+#define CRAMP__PRE_RISE_RATIO 1.5 /* the amplitude above rest a rise reaches over that level */
+typedef struct cramp__rise {
+    double win[CRAMP__PRE_RISE_WINDOWS];
+    uint64_t n_win;             /* windows closed in the segment */
+    uint64_t win_start;         /* first tick of the current window */
+    uint32_t win_ticks;
+    double win_energy;
+    uint64_t armed_at;          /* no rise before this window (one per baseline) */
+    uint32_t n;                 /* rises found (the first CRAMP__PRE_RISE_KEEP kept) */
+    uint64_t tick[CRAMP__PRE_RISE_KEEP];      /* each rise's tick */
+    double pre_energy[CRAMP__PRE_RISE_KEEP];  /* the segment's band sum before it */
+    double pre_motion[CRAMP__PRE_RISE_KEEP];  /* and its motion-band sum */
+    double pre_kurt[CRAMP__PRE_RISE_KEEP];    /* the sum of the segment's block
+                                                 kurtosis values before it */
+    uint64_t pre_blocks[CRAMP__PRE_RISE_KEEP]; /* and their number */
+} cramp__rise;
+
 /* One channel's segmentation state. */
 typedef struct cramp__det_channel {
     float rail_lo, rail_hi;        /* clipping thresholds when has_rails */
@@ -195,6 +220,7 @@ typedef struct cramp__det_channel {
     double step_win_energy, step_base_energy, step_base_motion;
     double step_pre_energy, step_pre_motion;
     double step_lead_max;          /* strongest window of the lead, uV^2 above rest */
+    cramp__rise rise;              /* the rise out of a precursor (onset_rise.c) */
     double mnf_start_hz, mdf_start_hz; /* of the segment's first spectral window */
     int start_spectrum_done;
     /* sparseness: the current block's sums and the number of blocks in the
@@ -393,6 +419,12 @@ void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);
 void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick);
 void cramp__seg_emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1);
 void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
+/* onset_rise.c: the rise out of a precursor, watched tick by tick (after the
+   segment's sums took tick j at ring index k), and the cut it makes when the
+   segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */
+void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k);
+int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, size_t c,
+                    uint64_t off_tick, uint64_t *cut, double *pre_energy, double *pre_motion);
 
 /* episodes.c: the night's segments as measured episodes, before labels. */
 typedef enum cramp__episode_origin {

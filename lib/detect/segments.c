@@ -203,6 +203,7 @@ void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
     h->seg_clipped += d->tick_clipped[k];
     h->seg_flat += d->tick_flat[k];
     h->seg_samples += d->tick_frames;
+    cramp__rise_add(d, h, c, j, k); /* onset_rise.c */
     if (d->sparse_block_ticks == 0) return;
     h->block_band_sq += d->tick_band_energy[k];
     h->block_band_fourth += d->tick_band_fourth[k];
@@ -260,6 +261,8 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     /* a precursor step: the segment starts where the stronger contraction
        does when that lasts a cramp's minimum and its mean power above rest
        stays at the step's level (the truth of a cramp starts there too) */
+    uint64_t cut = 0;
+    double cut_e = 0, cut_m = 0;
     if (h->step_tick > h->emg_onset_tick && h->step_tick < off_tick &&
         (double)(off_tick - h->step_tick) * tick >= d->cfg.cramp_min_s) {
         const double v = h->emg_rest_uv * h->emg_rest_uv, r = d->cfg.precursor_ratio;
@@ -268,12 +271,19 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
         const double pre = h->step_pre_energy / pre_n - v;
         const double post = (h->seg_band_energy - h->step_pre_energy) / post_n - v;
         if (post_n > 0 && pre > 0 && post >= pre / (r * r)) {
-            a.onset_s = (double)h->step_tick * tick;
-            a.precursor_s = (double)(h->step_tick - h->emg_lead_tick) * tick;
-            h->seg_band_energy -= h->step_pre_energy;
-            h->seg_motion_energy -= h->step_pre_motion;
-            n = post_n;
+            cut = h->step_tick;
+            cut_e = h->step_pre_energy;
+            cut_m = h->step_pre_motion;
         }
+    }
+    /* a later rise out of the precursor (onset_rise.c) */
+    cramp__rise_cut(d, h, c, off_tick, &cut, &cut_e, &cut_m);
+    if (cut) {
+        a.onset_s = (double)cut * tick;
+        a.precursor_s = (double)(cut - h->emg_lead_tick) * tick;
+        h->seg_band_energy -= cut_e;
+        h->seg_motion_energy -= cut_m;
+        n -= (double)(cut - h->emg_onset_tick) * (double)d->tick_frames;
     }
     a.rms_uv = sqrt(h->seg_band_energy / n);
     a.rest_uv = h->emg_rest_uv;
