@@ -161,8 +161,15 @@ static int tonic(const rule_ctx *x, const cramp_episode *e)
 }
 
 /* Sustained, tonic activity of one muscle starting within stretch_window_s
-   after a cramp candidate (sustained, tonic) on another muscle of the same
-   leg ends: what the sleeper does against the cramp. */
+   after sustained activity on another muscle of the same leg ends: what the
+   sleeper does against the cramp (stretching the calf is dorsiflexion by the
+   same leg's tibialis anterior, the antagonist: patient leaflets;
+   docs/detect.md, "Stretching after a cramp"). The activity before need not
+   be tonic there (AFTER_CRAMP_ANY_SHARE): the reaction follows the cramp
+   whatever share of it the envelope kept above the offset threshold, and a
+   short cramp of few units read as phasic (a burst) otherwise leaves its
+   stretch to be taken for a cramp of the antagonist (h12w). The opt-in
+   same-channel match still wants a cramp candidate before. */
 static cramp_status after_cramp_pass(rule_ctx *x)
 {
     cramp_episode *ep = x->ep;
@@ -171,7 +178,9 @@ static cramp_status after_cramp_pass(rule_ctx *x)
         for (size_t p = k; p-- > 0;) {
             if (ep[k].onset_s - ep[p].offset_s > x->cfg->stretch_window_s + 600) break;
             if (x->state[p] != UNLABELLED || x->after_cramp[p]) continue;
-            if (!sustained(x, &ep[p]) || !tonic(x, &ep[p])) continue;
+            if (!sustained(x, &ep[p])) continue;
+            const int p_tonic = tonic(x, &ep[p]);
+            if (!p_tonic && !AFTER_CRAMP_ANY_SHARE) continue;
             const double gap = ep[k].onset_s - ep[p].offset_s;
             if (gap < -ep[k].duration_s || gap > x->cfg->stretch_window_s) continue;
             uint32_t lp, lk;
@@ -181,7 +190,7 @@ static cramp_status after_cramp_pass(rule_ctx *x)
             if ((ep[p].channels & ep[k].channels) || !(lp & lk)) {
                 /* same channel, unknown or other leg: only the opt-in
                    candidate row takes these, and not across known legs */
-                if (!x->cfg->voluntary_rule || (lp && lk && !(lp & lk))) continue;
+                if (!x->cfg->voluntary_rule || (lp && lk && !(lp & lk)) || !p_tonic) continue;
                 mark = 2;
             }
             x->after_cramp[k] = (unsigned char)mark;
@@ -471,6 +480,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
        or activity off the tibialis (h12e) */
     id_put(&t, "PLM_ENDS_AT_LM", 1);
     id_put(&t, "PLM_BRIDGE_SIDES", 2); /* in step on both sides of the gap */
+    /* after-cramp: the activity before need not be tonic (h12w) */
+    id_put(&t, "AFTER_CRAMP_ANY_SHARE", AFTER_CRAMP_ANY_SHARE);
     /* LMs of different legs bilateral_s (5 s, AASM) apart, not 10 (h12l) */
     id_put(&t, "PLM_TWO_LEG_MIN_IV", 1);
     /* short bursts (short_bursts.c, h12g) */

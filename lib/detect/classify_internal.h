@@ -52,6 +52,12 @@ static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin;
 #define HEART_MAX_IV_S 2.5
 #define HEART_MIN_BEATS 4
 
+/* The after-cramp row (classify.c): 1, the sustained activity of another
+   muscle of the leg before a stretch counts whatever its tonic share (a
+   cramp read as phasic still has its stretch after it; h12w); 0, only a
+   cramp candidate (sustained and tonic) counts. Enters the rule-table id. */
+#define AFTER_CRAMP_ANY_SHARE 1
+
 /* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
    it feeds (classify_trains.c). */
 cramp_status cramp__classify_trains(rule_ctx *x);

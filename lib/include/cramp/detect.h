@@ -258,8 +258,9 @@
  *                                  are unseen; a weak true LM of 0.5-0.6 s
  *                                  can read under the bound.
  *   after-cramp          movement  would be a cramp, but starts within 10 s
- *                                  of the end of a cramp candidate on
- *                                  another muscle of the same leg:
+ *                                  of the end of a cramp candidate (or of
+ *                                  sustained activity read as phasic,
+ *                                  h12w) on another muscle of the same leg:
  *                                  stretching against it (patient
  *                                  leaflets; 10 s = 2 x the longest delay
  *                                  on development nights, bench/README.md).
