@@ -95,12 +95,24 @@
  *            back; precursor_s 0; RMS and energies still from the step).
  *            Limit: a true precursor whose part above the offset threshold
  *            is under 5 s now starts the cramp early by that part.
- *            Limit (measured, issue 12, h12q and h12u): a precursor that
- *            rises into a gradual cramp onset (units joining over 5-30 s)
- *            does not reach the 1 / 0.4 step, so it is not cut and the
- *            episode starts at the precursor, tens of seconds early
- *            (validation `random-4` median onset error -15.5 s once the
- *            simulator's precursor ran into its cramp without a pause).
+ *            A precursor that rises into a gradual cramp onset (units
+ *            joining over 5-30 s) never reaches the 1 / 0.4 step; it is cut
+ *            by its rise instead (issue 12, h12v, onset_rise.c): the
+ *            precursor is the cramp's baseline (Hodges and Bui 1996), read
+ *            2 s ending 3 s before (the lag of a change-point test, Staude
+ *            et al. 2001); two successive 0.5-s windows at >= 1.5^2 x that
+ *            baseline's strongest window mark a rise, walked back to where
+ *            the envelope left the baseline's level; the segment starts at
+ *            the first rise whose remainder passes the step's own test
+ *            (cramp_min_s at 0.4^-2 x the lead's mean power) and whose lead
+ *            is not sparser than what follows (block kurtosis: a cramp's
+ *            own recruitment grows denser, Nazarpour et al. 2013).
+ *            Limits (measured, h12v): a cramp whose first units fire alone
+ *            for seconds under a denser lead can be cut late (development
+ *            2 of 92 `random-3` cramps, 15-22 s); a cramp hardly stronger
+ *            than its precursor cannot be dated from the envelope; under a
+ *            200 Hz band (no sparseness) the rule runs without the
+ *            sparseness check.
  * Stage 2, cramp_detect_classify: concurrent segments (overlap >= half the
  * shorter; the other leg only within 5 s, AASM) merge into episodes; a
  * channel is involved at >= 0.5 x the strongest RMS above rest (above the
