@@ -824,7 +824,15 @@ static size_t front_sum(const part *p, front *f, const float *raw, const float *
         f->frames += span;
         if (f->pos < D) continue;
         f->pos = 0;
-        cramp__tick_record_put(&f->ln, n, rec + ticks++ * CRAMP__TICK_RECORD * n);
+        /* a vector's width of channels as a constant: the record's six
+           fields stored as vectors, not one float at a time */
+        float *r = rec + ticks++ * CRAMP__TICK_RECORD * n;
+        if (n == 8)
+            cramp__tick_record_put(&f->ln, 8, r);
+        else if (n == 16)
+            cramp__tick_record_put(&f->ln, 16, r);
+        else
+            cramp__tick_record_put(&f->ln, n, r);
     }
     return ticks;
 }
