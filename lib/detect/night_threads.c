@@ -116,8 +116,20 @@ static cramp_status part_block(part *p, const float *frames, size_t k)
  * worker's band may run this many blocks ahead) grow by 24 blocks each:
  * about 6 MB at 8 ch x 2 kHz, flat in the night's length. */
 #define TICK_RING_BLOCKS 32
+#define TICK_RING_BYTES ((size_t)4 << 20) /* at most, of read blocks */
 #define RING_MAX                                                                           \
     (TICK_RING_BLOCKS > CRAMP_NIGHT_RING_BLOCKS ? TICK_RING_BLOCKS : CRAMP_NIGHT_RING_BLOCKS)
+
+/* The tick split's depth for group g: TICK_RING_BLOCKS, fewer where that
+ * many read blocks would pass TICK_RING_BYTES (16 at 16 ch x 4096 frames),
+ * never under CRAMP_NIGHT_RING_BLOCKS. */
+static size_t tick_depth(const cramp_night_options *o, const cramp_night_group *g)
+{
+    const size_t block = o->block_frames * g->n * sizeof(float);
+    size_t d = block ? TICK_RING_BYTES / block : TICK_RING_BLOCKS;
+    if (d > TICK_RING_BLOCKS) d = TICK_RING_BLOCKS;
+    return d < CRAMP_NIGHT_RING_BLOCKS ? CRAMP_NIGHT_RING_BLOCKS : d;
+}
 
 /* Blocks in flight between the calling thread (reads) and the workers. A
  * slot is refilled once every part has processed it (left[s] == 0). A
@@ -1015,8 +1027,10 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     memset(&w, 0, sizeof w);
     const size_t D = p->d->tick_frames;
     const size_t tick_floats = (o->block_frames / D + 1) * CRAMP__TICK_RECORD * p->n;
-    cramp_status st = ring_init(&in, o->block_frames * g->n, self ? TICK_RING_BLOCKS : CRAMP_NIGHT_RING_BLOCKS);
-    if (st == CRAMP_OK && (st = ring_init(&out, tick_floats, TICK_RING_BLOCKS)) != CRAMP_OK)
+    const size_t depth = tick_depth(o, g);
+    cramp_status st =
+        ring_init(&in, o->block_frames * g->n, self ? depth : CRAMP_NIGHT_RING_BLOCKS);
+    if (st == CRAMP_OK && (st = ring_init(&out, tick_floats, depth)) != CRAMP_OK)
         ring_free(&in);
     /* the calling thread, out of ticks, wakes as soon as the worker has
        freed half the slots of blocks it reads (w's or the ring's): it
@@ -1174,7 +1188,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
     const int tick_split =
         threads == 2 && np == 1 && !(forced && forced->n) && (g->n > part_width(o) || self);
     /* the blocks the filters may run ahead of the rest: the stage ring's */
-    const size_t ahead = tick_split ? TICK_RING_BLOCKS : CRAMP_NIGHT_RING_BLOCKS;
+    const size_t ahead = tick_split ? tick_depth(o, g) : CRAMP_NIGHT_RING_BLOCKS;
     part pt[CRAMP_DETECT_MAX_CHANNELS];
     memset(pt, 0, sizeof pt);
     cramp_status st = CRAMP_OK;
