@@ -914,11 +914,6 @@ typedef struct self_read {
     float *slot[RING_MAX];    /* blocks the calling thread read */
     size_t frames[RING_MAX];
     uint64_t next;            /* the next block to read (in order) */
-    uint64_t ready;           /* blocks read: the calling thread decodes a
-                                 block it took (next moved past it) outside
-                                 mu, then moves ready past it */
-    pthread_cond_t ready_cv;  /* the worker waits for ready there */
-    int waiting;              /* the worker waits */
     int ended;                /* a read gave the end */
     int failed;               /* the calling thread's read failed */
     double worker_cpu;        /* the worker's thread CPU time so far, s */
@@ -952,19 +947,8 @@ static void *self_read_worker(void *arg)
             w->st = cramp__night_read(w->src, w->idx, p->g->n, w->buf, w->block, &k, &w->err,
                                       p->prof ? &w->prof : NULL);
             w->next++;
-            w->ready = w->next;
             w->ended |= k == 0;
         } else {
-            /* the calling thread took it: it may still be decoding it */
-            while (w->ready <= seq && !w->failed) {
-                w->waiting = 1;
-                pthread_cond_wait(&w->ready_cv, &w->mu);
-                w->waiting = 0;
-            }
-            if (w->failed) {
-                pthread_mutex_unlock(&w->mu);
-                break;
-            }
             in = w->slot[seq % w->slots];
             k = w->frames[seq % w->slots];
         }
@@ -1008,21 +992,14 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
         !ring_ready(out, r) &&
         (r < w->slots || ring_ready(out, r - w->slots))) {
         const size_t s = (size_t)(r % w->slots);
-        /* taken: decoded outside mu (the worker, needing block r first,
-           reads the source only past it), so the worker does not sleep on
-           mu while this thread decodes a block it does not need yet */
-        w->next++;
-        pthread_mutex_unlock(&w->mu);
         *st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, k, err, prof);
-        pthread_mutex_lock(&w->mu);
         if (*st != CRAMP_OK) {
             w->failed = 1;
         } else {
             w->frames[s] = *k;
+            w->next++;
             w->ended |= *k == 0;
         }
-        w->ready = r + 1;
-        if (w->waiting) pthread_cond_signal(&w->ready_cv);
         did = 1;
     }
     pthread_mutex_unlock(&w->mu);
@@ -1069,7 +1046,6 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         st = CRAMP_ENOMEM;
     }
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
-    if (self) pthread_cond_init(&w.ready_cv, NULL);
     if ((st = part_prime(p)) != CRAMP_OK) goto end;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
     p->ring = self ? NULL : &in;
@@ -1147,10 +1123,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     if (p->st == CRAMP_OK) p->st = p->st_filter;
     g->threads = 1;
 end:
-    if (w.buf) {
-        pthread_cond_destroy(&w.ready_cv);
-        pthread_mutex_destroy(&w.mu);
-    }
+    if (w.buf) pthread_mutex_destroy(&w.mu);
     free(w.buf);
     ring_free(&out);
     ring_free(&in);
