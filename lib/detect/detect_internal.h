@@ -380,14 +380,13 @@ void cramp__detector_ticks(cramp_detector *d, const float *rec, size_t ticks, si
 /* A finished tick's lanes (channels c < n) as one such record. */
 static inline void cramp__tick_record_put(const cramp__tick_lanes *ln, size_t n, float *rec)
 {
-    for (size_t c = 0; c < n; c++) {
-        rec[c] = ln->band_sq[c];
-        rec[n + c] = ln->motion_sq[c];
-        rec[2 * n + c] = ln->band_fourth[c];
-        rec[3 * n + c] = ln->band_max[c];
-        memcpy(&rec[4 * n + c], &ln->clipped[c], sizeof rec[c]);
-        memcpy(&rec[5 * n + c], &ln->flat[c], sizeof rec[c]);
-    }
+    /* field by field (vector moves where n is a constant at the call) */
+    memcpy(rec, ln->band_sq, n * sizeof *rec);
+    memcpy(rec + n, ln->motion_sq, n * sizeof *rec);
+    memcpy(rec + 2 * n, ln->band_fourth, n * sizeof *rec);
+    memcpy(rec + 3 * n, ln->band_max, n * sizeof *rec);
+    memcpy(rec + 4 * n, ln->clipped, n * sizeof *rec);
+    memcpy(rec + 5 * n, ln->flat, n * sizeof *rec);
 }
 /* The lanes of a finished tick (channels c < n) from a record that
  * cramp__tick_record_put wrote. */

@@ -100,18 +100,53 @@ static cramp_status part_block(part *p, const float *frames, size_t k)
     return part_keep(p, m);
 }
 
+/* The depth of the tick split's rings (run_read_ticks on a recording the
+ * worker reads itself): its ring of ticks (a slot: one block's tick sums, 39
+ * KB at 8 ch x 2 kHz and blocks of 4096) and the calling thread's slots of
+ * blocks it reads for the worker (128 KB each there). Deeper than the
+ * other rings (CRAMP_NIGHT_RING_BLOCKS, 8): the calling thread can read up
+ * to this many blocks ahead of the worker, so it reads most blocks (the
+ * measured CPU rule, not a full ring, stops it) and the worker sleeps and
+ * wakes it less often (each sleeper waits for half the ring). 8 h x 8 ch x
+ * 2 kHz EDF, 2-core KVM AMD EPYC, load 6 (counts from a debug print, not
+ * kept): the calling thread read 11245-11519 of the 14063 blocks and waited
+ * for ticks 304-342 times with 32, against 7957-7996 and 1328-1489 with 8
+ * (10495-10576, 580-642 with 16); voluntary context switches of the run
+ * 6000 -> 1300-2000. Memory: the slots and the detector's band ring (the
+ * worker's band may run this many blocks ahead) grow by 24 blocks each:
+ * about 6 MB at 8 ch x 2 kHz, flat in the night's length. */
+#define TICK_RING_BLOCKS 32
+#define TICK_RING_BYTES ((size_t)4 << 20) /* at most, of read blocks */
+#define RING_MAX                                                                           \
+    (TICK_RING_BLOCKS > CRAMP_NIGHT_RING_BLOCKS ? TICK_RING_BLOCKS : CRAMP_NIGHT_RING_BLOCKS)
+
+/* The tick split's depth for group g: TICK_RING_BLOCKS, fewer where that
+ * many read blocks would pass TICK_RING_BYTES (16 at 16 ch x 4096 frames),
+ * never under CRAMP_NIGHT_RING_BLOCKS. */
+static size_t tick_depth(const cramp_night_options *o, const cramp_night_group *g)
+{
+    const size_t block = o->block_frames * g->n * sizeof(float);
+    size_t d = block ? TICK_RING_BYTES / block : TICK_RING_BLOCKS;
+    if (d > TICK_RING_BLOCKS) d = TICK_RING_BLOCKS;
+    return d < CRAMP_NIGHT_RING_BLOCKS ? CRAMP_NIGHT_RING_BLOCKS : d;
+}
+
 /* Blocks in flight between the calling thread (reads) and the workers. A
  * slot is refilled once every part has processed it (left[s] == 0). A
- * thread that has to wait sleeps until RING_BATCH blocks (or slots) are
- * there, not one: one wake-up, a system call on each side, per RING_BATCH
- * blocks when one side is faster. */
+ * thread that has to wait sleeps until q->take_batch blocks (a reader) or
+ * q->free_batch slots (the writer) are there, not one: one wake-up, a system
+ * call on each side, per batch when one side is faster. */
 typedef struct ring {
     pthread_mutex_t mu;
     pthread_cond_t filled_cv, free_cv;
-    float *slot[CRAMP_NIGHT_RING_BLOCKS];
-    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
-    size_t left[CRAMP_NIGHT_RING_BLOCKS];
-    unsigned late[CRAMP_NIGHT_RING_BLOCKS]; /* a stage ring's: the filter stages
+    size_t depth;             /* slots (CRAMP_NIGHT_RING_BLOCKS, or
+                                 TICK_RING_BLOCKS: the tick split's) */
+    size_t take_batch;        /* the blocks a sleeping reader waits for */
+    size_t free_batch;        /* the slots the sleeping writer waits for */
+    float *slot[RING_MAX];
+    size_t frames[RING_MAX];
+    size_t left[RING_MAX];
+    unsigned late[RING_MAX]; /* a stage ring's: the filter stages
                                  (CRAMP__FILTER_*) left to its reader, per slot;
                                  written before the slot is published */
     uint64_t filled;          /* blocks published */
@@ -125,7 +160,6 @@ typedef struct ring {
     int stop;                 /* a read or a worker failed: everybody stops */
 } ring;
 
-#define RING_BATCH (CRAMP_NIGHT_RING_BLOCKS / 2)
 
 static void ring_stop(ring *q)
 {
@@ -136,20 +170,22 @@ static void ring_stop(ring *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* A ring of CRAMP_NIGHT_RING_BLOCKS slots of `floats` floats each; CRAMP_OK
+/* A ring of `depth` (<= RING_MAX) slots of `floats` floats each; CRAMP_OK
  * or CRAMP_ENOMEM. */
-static cramp_status ring_init(ring *q, size_t floats)
+static cramp_status ring_init(ring *q, size_t floats, size_t depth)
 {
     memset(q, 0, sizeof *q);
     q->want_filled = q->want_freed = UINT64_MAX;
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++)
+    q->depth = depth;
+    q->take_batch = q->free_batch = depth / 2;
+    for (size_t s = 0; s < depth; s++)
         if (!(q->slot[s] = malloc((floats ? floats : 1) * sizeof *q->slot[s]))) goto bad;
     if (pthread_mutex_init(&q->mu, NULL) != 0) goto bad;
     pthread_cond_init(&q->filled_cv, NULL);
     pthread_cond_init(&q->free_cv, NULL);
     return CRAMP_OK;
 bad:
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    for (size_t s = 0; s < depth; s++) free(q->slot[s]);
     memset(q, 0, sizeof *q);
     return CRAMP_ENOMEM;
 }
@@ -160,20 +196,20 @@ static void ring_free(ring *q)
     pthread_cond_destroy(&q->filled_cv);
     pthread_cond_destroy(&q->free_cv);
     pthread_mutex_destroy(&q->mu);
-    for (size_t s = 0; s < CRAMP_NIGHT_RING_BLOCKS; s++) free(q->slot[s]);
+    for (size_t s = 0; s < q->depth; s++) free(q->slot[s]);
     memset(q, 0, sizeof *q);
 }
 
 /* Waits until block seq is published in q; its frames, or SIZE_MAX when
- * the run stops. Sleeping, it waits for RING_BATCH blocks (or the last).
+ * the run stops. Sleeping, it waits for q->take_batch blocks (or the last).
  * The wall time it waited added to *wait when wait is not NULL. */
 static size_t ring_take(ring *q, uint64_t seq, double *wait)
 {
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    const size_t s = (size_t)(seq % q->depth);
     pthread_mutex_lock(&q->mu);
     if (q->filled <= seq && !q->stop) {
         /* unless the writer waits for this reader (ring_wait_released) */
-        const uint64_t want = seq + RING_BATCH;
+        const uint64_t want = seq + q->take_batch;
         const double t0 = wait ? cramp_clock_s() : 0;
         while ((q->filled <= seq || (q->filled < want && !q->writer_waits)) && !q->ended &&
                !q->stop) {
@@ -190,7 +226,7 @@ static size_t ring_take(ring *q, uint64_t seq, double *wait)
 /* One reader is done with block seq of q. */
 static void ring_release(ring *q, uint64_t seq)
 {
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    const size_t s = (size_t)(seq % q->depth);
     pthread_mutex_lock(&q->mu);
     if (--q->left[s] == 0) {
         q->freed = seq + 1;
@@ -203,13 +239,13 @@ static void ring_release(ring *q, uint64_t seq)
 }
 
 /* Waits until every reader has released blocks [0, n) of q; 0 when the run
- * stops. Sleeping, it waits for RING_BATCH - 1 more of the blocks published.
+ * stops. Sleeping, it waits for q->free_batch - 1 more of the blocks published.
  * The wall time it waited added to *wait when wait is not NULL. */
 static int ring_wait_released(ring *q, uint64_t n, double *wait)
 {
     pthread_mutex_lock(&q->mu);
     if (q->freed < n && !q->stop) {
-        uint64_t want = n + RING_BATCH - 1;
+        uint64_t want = n + q->free_batch - 1;
         if (want > q->filled) want = q->filled;
         if (want < n) want = n;
         const double t0 = wait ? cramp_clock_s() : 0;
@@ -235,7 +271,7 @@ static int ring_wait_released(ring *q, uint64_t n, double *wait)
  * stops. */
 static int ring_wait_free(ring *q, uint64_t seq, double *wait)
 {
-    const uint64_t n = seq + 1 > CRAMP_NIGHT_RING_BLOCKS ? seq + 1 - CRAMP_NIGHT_RING_BLOCKS : 0;
+    const uint64_t n = seq + 1 > q->depth ? seq + 1 - q->depth : 0;
     return ring_wait_released(q, n, wait);
 }
 
@@ -243,7 +279,7 @@ static int ring_wait_free(ring *q, uint64_t seq, double *wait)
 static int ring_free_now(ring *q, uint64_t seq)
 {
     pthread_mutex_lock(&q->mu);
-    const int go = seq < CRAMP_NIGHT_RING_BLOCKS || q->freed + CRAMP_NIGHT_RING_BLOCKS > seq;
+    const int go = seq < q->depth || q->freed + q->depth > seq;
     pthread_mutex_unlock(&q->mu);
     return go;
 }
@@ -251,7 +287,7 @@ static int ring_free_now(ring *q, uint64_t seq)
 /* Publishes block seq of q (k frames; 0: the last) to `readers` readers. */
 static void ring_publish(ring *q, uint64_t seq, size_t k, size_t readers)
 {
-    const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+    const size_t s = (size_t)(seq % q->depth);
     pthread_mutex_lock(&q->mu);
     q->frames[s] = k;
     q->left[s] = readers;
@@ -444,10 +480,10 @@ static void stage_loop(part *p, stage_fn block, void *state)
     ring *q = p->ring, *out = p->stage;
     double *wait = p->prof ? &p->wait_s[0] : NULL;
     for (uint64_t seq = 0, at = 0;; seq++) {
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
         const size_t k = ring_take(q, seq, wait);
         if (k == SIZE_MAX || !ring_wait_free(out, seq, wait)) break;
-        if (block(p, state, q->slot[s], k, out->slot[s], at) != CRAMP_OK) {
+        if (block(p, state, q->slot[seq % q->depth], k, out->slot[seq % out->depth], at) !=
+            CRAMP_OK) {
             ring_stop(q);
             ring_stop(out);
             return;
@@ -516,7 +552,7 @@ static void rest_loop(part *p)
         if (k == 0) {
             cramp_detector_finish(p->d, p->tmp, p->tcap, &m);
         } else {
-            const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+            const size_t s = (size_t)(seq % q->depth);
             float *raw = q->slot[s];
             late = q->late[s];
             if (late &&
@@ -562,7 +598,7 @@ static void part_loop(part *p)
     for (uint64_t seq = 0;; seq++) {
         const size_t k = ring_take(q, seq, p->prof ? &p->wait_s[0] : NULL);
         if (k == SIZE_MAX) return;
-        if ((p->st = part_block(p, q->slot[seq % CRAMP_NIGHT_RING_BLOCKS], k)) != CRAMP_OK) {
+        if ((p->st = part_block(p, q->slot[seq % q->depth], k)) != CRAMP_OK) {
             ring_stop(q);
             return;
         }
@@ -618,7 +654,7 @@ static cramp_status feed_ring(const cramp_night_source *src, const cramp_night_o
                               cramp_profile *prof)
 {
     for (uint64_t seq = 0;; seq++) {
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        const size_t s = (size_t)(seq % q->depth);
         /* a stop: a worker failed, its status is the run's */
         if (!ring_wait_free(q, seq, prof ? &g->reader_wait_s : NULL)) return CRAMP_OK;
         size_t k = 0;
@@ -644,9 +680,9 @@ static cramp_status run_threaded(const cramp_night_source *src, const cramp_nigh
     ring q;
     ring stage[CRAMP_DETECT_MAX_CHANNELS];
     memset(stage, 0, sizeof stage);
-    cramp_status st = ring_init(&q, o->block_frames * g->n);
+    cramp_status st = ring_init(&q, o->block_frames * g->n, CRAMP_NIGHT_RING_BLOCKS);
     for (size_t i = 0; i < piped && st == CRAMP_OK; i++)
-        st = ring_init(&stage[i], 2 * o->block_frames * pt[i].n);
+        st = ring_init(&stage[i], 2 * o->block_frames * pt[i].n, CRAMP_NIGHT_RING_BLOCKS);
     if (st != CRAMP_OK) {
         for (size_t i = 0; i < piped; i++) ring_free(&stage[i]);
         ring_free(&q);
@@ -704,7 +740,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
                                     double total_s, cramp_error *err, cramp_profile *prof)
 {
     ring out;
-    cramp_status st = ring_init(&out, 2 * p->buf_frames * p->n);
+    cramp_status st = ring_init(&out, 2 * p->buf_frames * p->n, CRAMP_NIGHT_RING_BLOCKS);
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
     if ((st = part_prime(p)) != CRAMP_OK) {
         ring_free(&out);
@@ -743,7 +779,7 @@ static cramp_status run_read_filter(const cramp_night_source *src, const cramp_n
             if ((c.late & ~next) && !ring_wait_released(&out, seq, wait)) break;
             c.late = next;
         }
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        const size_t s = (size_t)(seq % out.depth);
         /* read into the slot's input half: filtered in place, not copied */
         float *slot = out.slot[s];
         size_t k = 0;
@@ -800,7 +836,15 @@ static size_t front_sum(const part *p, front *f, const float *raw, const float *
         f->frames += span;
         if (f->pos < D) continue;
         f->pos = 0;
-        cramp__tick_record_put(&f->ln, n, rec + ticks++ * CRAMP__TICK_RECORD * n);
+        /* a vector's width of channels as a constant: the record's six
+           fields stored as vectors, not one float at a time */
+        float *r = rec + ticks++ * CRAMP__TICK_RECORD * n;
+        if (n == 8)
+            cramp__tick_record_put(&f->ln, 8, r);
+        else if (n == 16)
+            cramp__tick_record_put(&f->ln, 16, r);
+        else
+            cramp__tick_record_put(&f->ln, n, r);
     }
     return ticks;
 }
@@ -866,8 +910,9 @@ typedef struct self_read {
     const size_t *idx;        /* the group's source channels */
     size_t block;             /* frames per read */
     float *buf;               /* block x the group's channels: the worker's own */
-    float *slot[CRAMP_NIGHT_RING_BLOCKS]; /* blocks the calling thread read */
-    size_t frames[CRAMP_NIGHT_RING_BLOCKS];
+    size_t slots;             /* of blocks the calling thread read */
+    float *slot[RING_MAX];    /* blocks the calling thread read */
+    size_t frames[RING_MAX];
     uint64_t next;            /* the next block to read (in order) */
     int ended;                /* a read gave the end */
     int failed;               /* the calling thread's read failed */
@@ -888,7 +933,7 @@ static void *self_read_worker(void *arg)
     front f = front_start(p);
     for (uint64_t seq = 0, at = 0;; seq++) {
         if (!ring_wait_free(out, seq, wait)) break;
-        const size_t s = (size_t)(seq % CRAMP_NIGHT_RING_BLOCKS);
+        const size_t s = (size_t)(seq % out->depth);
         const float *in = w->buf;
         size_t k = 0;
         const double cpu = cramp__night_thread_cpu_s();
@@ -904,8 +949,8 @@ static void *self_read_worker(void *arg)
             w->next++;
             w->ended |= k == 0;
         } else {
-            in = w->slot[s];
-            k = w->frames[s];
+            in = w->slot[seq % w->slots];
+            k = w->frames[seq % w->slots];
         }
         pthread_mutex_unlock(&w->mu);
         if (w->st != CRAMP_OK || front_stage(p, &f, in, k, out->slot[s], at) != CRAMP_OK) {
@@ -941,11 +986,12 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
     if (pthread_mutex_trylock(&w->mu) != 0) return 0;
     const uint64_t r = w->next;
     int did = 0;
-    /* the slot of block r is free once the worker published block r - RING */
+    /* the slot of block r is free once the worker published block r - RING
+       (the calling thread's slots: CRAMP_NIGHT_RING_BLOCKS) */
     if (!w->ended && !w->failed && cramp__night_thread_cpu_s() - *w->caller_mark < w->worker_cpu &&
         !ring_ready(out, r) &&
-        (r < CRAMP_NIGHT_RING_BLOCKS || ring_ready(out, r - CRAMP_NIGHT_RING_BLOCKS))) {
-        const size_t s = (size_t)(r % CRAMP_NIGHT_RING_BLOCKS);
+        (r < w->slots || ring_ready(out, r - w->slots))) {
+        const size_t s = (size_t)(r % w->slots);
         *st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, k, err, prof);
         if (*st != CRAMP_OK) {
             w->failed = 1;
@@ -980,10 +1026,16 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     self_read w;
     memset(&w, 0, sizeof w);
     const size_t D = p->d->tick_frames;
-    cramp_status st = ring_init(&in, o->block_frames * g->n);
-    if (st == CRAMP_OK &&
-        (st = ring_init(&out, (o->block_frames / D + 1) * CRAMP__TICK_RECORD * p->n)) != CRAMP_OK)
+    const size_t tick_floats = (o->block_frames / D + 1) * CRAMP__TICK_RECORD * p->n;
+    const size_t depth = tick_depth(o, g);
+    cramp_status st =
+        ring_init(&in, o->block_frames * g->n, self ? depth : CRAMP_NIGHT_RING_BLOCKS);
+    if (st == CRAMP_OK && (st = ring_init(&out, tick_floats, depth)) != CRAMP_OK)
         ring_free(&in);
+    /* the calling thread, out of ticks, wakes as soon as the worker has
+       freed half the slots of blocks it reads (w's or the ring's): it
+       refills them, so the worker does not read (self) or wait for them */
+    out.take_batch = in.depth / 2;
     if (st == CRAMP_OK && self &&
         (!(w.buf = malloc(o->block_frames * g->n * sizeof *w.buf)) ||
          pthread_mutex_init(&w.mu, NULL) != 0)) {
@@ -1003,6 +1055,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     w.idx = idx;
     w.block = o->block_frames;
     memcpy(w.slot, in.slot, sizeof w.slot);
+    w.slots = in.depth;
     double mark = cramp__night_thread_cpu_s();
     w.caller_mark = self ? cramp__night_source_cpu_mark(src) : &mark;
     if (pthread_create(&p->tid, NULL, self ? self_read_worker : front_worker,
@@ -1023,7 +1076,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
             continue;
         }
         if (!self && !read_all && ring_free_now(&in, seq_in)) {
-            const size_t s = (size_t)(seq_in % CRAMP_NIGHT_RING_BLOCKS);
+            const size_t s = (size_t)(seq_in % in.depth);
             st = cramp__night_read(src, idx, g->n, in.slot[s], o->block_frames, &k, err, prof);
             if (st != CRAMP_OK) {
                 ring_stop(&in);
@@ -1046,7 +1099,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         } else {
             const uint64_t ticks = (frames + k) / D - frames / D;
             cramp__detector_begin(p->d, p->tmp, p->tcap);
-            cramp__detector_ticks(p->d, out.slot[seq % CRAMP_NIGHT_RING_BLOCKS], (size_t)ticks,
+            cramp__detector_ticks(p->d, out.slot[seq % out.depth], (size_t)ticks,
                                   ticks ? (size_t)((frames + k) % D) : k);
             m = cramp__detector_outputs(p->d);
         }
@@ -1130,6 +1183,12 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * the filter stage on one block while the rest of the detector runs on
      * the one before */
     const size_t piped = threads < 2 ? 0 : threads - np < np ? threads - np : np;
+    /* the path (the comment below) */
+    const int self = cramp__night_source_worker_reads(src) && !o->on_block;
+    const int tick_split =
+        threads == 2 && np == 1 && !(forced && forced->n) && (g->n > part_width(o) || self);
+    /* the blocks the filters may run ahead of the rest: the stage ring's */
+    const size_t ahead = tick_split ? tick_depth(o, g) : CRAMP_NIGHT_RING_BLOCKS;
     part pt[CRAMP_DETECT_MAX_CHANNELS];
     memset(pt, 0, sizeof pt);
     cramp_status st = CRAMP_OK;
@@ -1159,8 +1218,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         /* a pipelined part's filter stage writes the band of the blocks in
            flight straight into its detector's ring, ahead of the rest */
         if (st == CRAMP_OK && i < piped &&
-            cramp__detector_ring_ahead(p->d, CRAMP_NIGHT_RING_BLOCKS * o->block_frames) !=
-                CRAMP_OK)
+            cramp__detector_ring_ahead(p->d, ahead * o->block_frames) != CRAMP_OK)
             st = cramp__fail(err, CRAMP_ENOMEM, "out of memory");
     }
     g->parts = np;
@@ -1184,9 +1242,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * kHz EDF, perf cpu-clock samples per thread, 5 interleaved runs at load
      * 25, medians: busier thread 101 ms, both 189, against 117 and 210 for
      * the cut (one thread 169-171); bench/README.md, h16d. */
-    const int self = cramp__night_source_worker_reads(src) && !o->on_block;
-    if (st == CRAMP_OK && threads == 2 && np == 1 && !(forced && forced->n) &&
-        (g->n > part_width(o) || self))
+    if (st == CRAMP_OK && tick_split)
         st = run_read_ticks(src, o, g, idx, &pt[0], self, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK && threads == 2 && np == 1)
         st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
