@@ -210,7 +210,8 @@ void cramp_scenario_default(cramp_scenario *sc)
 /* K_DRAW / K_SIZE_DRAW: a number, or `LO HI` drawn per event; the upper end
  * lives at hi_off (0 there: a single value). */
 typedef enum key_type {
-    K_DOUBLE, K_RANGE, K_SIZE, K_U64, K_NAME, K_START, K_HARM, K_KINDS, K_DRAW, K_SIZE_DRAW
+    K_DOUBLE, K_RANGE, K_SIZE, K_U64, K_NAME, K_START, K_HARM, K_KINDS, K_WEIGHTS, K_DRAW,
+    K_SIZE_DRAW
 } key_type;
 
 typedef struct key {
@@ -301,6 +302,11 @@ static const key keys[] = {
      "fatigue drive of a cramp (0..1); LO HI: per cramp", OFF(cramp_drive_hi)},
     {"cramp_muscles", K_KINDS, OFF(cramp_muscles), 0, 0,
      "muscle kinds that may cramp (ta gas sol foot thigh other)", 0},
+    {"cramp_muscle_weights", K_WEIGHTS, OFF(cramp_muscle_weights), 0, 1000,
+     "relative frequency of cramps per muscle kind, six numbers in the order ta gas sol foot "
+     "thigh other (replaces cramp_muscles: the kinds above 0 may cramp; a cramp's kind is "
+     "drawn by weight among those on the montage, then one of its channels); '-': every "
+     "channel of a kind in cramp_muscles equally likely. The later of the two lines wins", 0},
     {"cramp_onset_s", K_RANGE, OFF(cramp_onset_s), 0.01, 600,
      "the cramp's units start within this time of its onset, s, per cramp (0.25: abrupt; "
      "tens of s: gradual)", 0},
@@ -619,6 +625,30 @@ static cramp_status apply_key(cramp_scenario *sc, const key *k, char **tok, int 
             m |= 1u << mk;
         }
         sc->cramp_muscles = m;
+        sc->cramp_muscle_weighted = 0;
+        return CRAMP_OK;
+    }
+    case K_WEIGHTS: {
+        double w[CRAMP_MUSCLE_KINDS];
+        uint32_t m = 0;
+        if (nt == 2 && strcmp(tok[1], "-") == 0) {
+            sc->cramp_muscle_weighted = 0;
+            return CRAMP_OK;
+        }
+        if (nt != CRAMP_MUSCLE_KINDS + 1)
+            return fail(err, line,
+                        "'%s' wants %d numbers in [%g, %g] (ta gas sol foot thigh other) or "
+                        "'-', not '%s'",
+                        k->name, CRAMP_MUSCLE_KINDS, k->min, k->max, nt >= 2 ? rest : "");
+        for (int i = 0; i < CRAMP_MUSCLE_KINDS; i++) {
+            if (parse_num(tok[i + 1], &w[i]) || w[i] < k->min || w[i] > k->max)
+                return fail(err, line, "'%s': '%s' is not a number in [%g, %g]", k->name,
+                            tok[i + 1], k->min, k->max);
+            if (w[i] > 0) m |= 1u << i;
+        }
+        memcpy(sc->cramp_muscle_weights, w, sizeof w);
+        sc->cramp_muscles = m;
+        sc->cramp_muscle_weighted = 1;
         return CRAMP_OK;
     }
     }
@@ -1022,6 +1052,12 @@ size_t cramp_scenario_format(const cramp_scenario *sc, char *buf, size_t cap)
             if (!sc->cramp_muscles) put(&b, " -");
             for (int m = 0; m < CRAMP_MUSCLE_KINDS; m++)
                 if (sc->cramp_muscles & (1u << m)) put(&b, " %s", cramp_muscle_kind_name((cramp_muscle_kind)m));
+            put(&b, "\n");
+            break;
+        case K_WEIGHTS:
+            if (!sc->cramp_muscle_weighted) put(&b, " -");
+            for (int m = 0; m < CRAMP_MUSCLE_KINDS && sc->cramp_muscle_weighted; m++)
+                put(&b, " %.10g", sc->cramp_muscle_weights[m]);
             put(&b, "\n");
             break;
         }

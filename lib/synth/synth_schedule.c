@@ -146,6 +146,32 @@ static size_t pick_bit(gsl_rng *r, uint32_t mask)
     return 0;
 }
 
+/* A channel of mask for a cramp: its muscle kind drawn by
+ * cramp_muscle_weights among the kinds mask holds, then one of that kind's
+ * channels, uniformly. */
+static size_t pick_weighted(gsl_rng *r, const cramp_scenario *sc, const synth_channel *ch,
+                            uint32_t mask)
+{
+    double tot = 0;
+    uint32_t kinds = 0;
+    for (size_t c = 0; c < 32; c++)
+        if (mask & (1u << c)) kinds |= 1u << ch[c].muscle;
+    for (int k = 0; k < CRAMP_MUSCLE_KINDS; k++)
+        if (kinds & (1u << k)) tot += sc->cramp_muscle_weights[k];
+    double u = tot * gsl_rng_uniform(r);
+    int kind = -1;
+    for (int k = 0; k < CRAMP_MUSCLE_KINDS; k++) {
+        if (!(kinds & (1u << k)) || !(sc->cramp_muscle_weights[k] > 0)) continue;
+        kind = k;
+        if (u < sc->cramp_muscle_weights[k]) break;
+        u -= sc->cramp_muscle_weights[k];
+    }
+    uint32_t of = 0;
+    for (size_t c = 0; c < 32; c++)
+        if ((mask & (1u << c)) && (int)ch[c].muscle == kind) of |= 1u << c;
+    return pick_bit(r, of ? of : mask);
+}
+
 /* The leg's tibialis anterior, else its first channel; SIZE_MAX if none. */
 static size_t plm_channel(const synth_channel *ch, size_t n, int leg)
 {
@@ -408,6 +434,42 @@ static void off_montage_stretch(const cramp_scenario *sc, synth_ev *e, size_t ta
     e->level[ta] = m.lo + u * (m.hi - m.lo);
 }
 
+/* The channel a stretch against a cramp on channel c contracts, its
+ * antagonist on the same leg (patient leaflets: stretch the cramping muscle;
+ * docs/detect.md, "Stretching after a cramp"): for a calf or foot cramp the
+ * leg's tibialis anterior (dorsiflexing the ankle, with the toe extensors of
+ * the same anterior compartment for a foot cramp); for a TA cramp the leg's
+ * calf (plantar flexion; gastrocnemius, else soleus); for a thigh cramp
+ * (quadriceps or hamstrings) another thigh channel of the leg, the other
+ * compartment where a montage records both; for `other` the TA, as for every
+ * kind before. *recorded is 0 where the leg has no such channel: the
+ * returned channel is then the leg's first (plm_channel), a stand-in for
+ * off_montage_stretch. The default kinds (gas sol foot) get the channel they
+ * always had. */
+static size_t stretch_channel(const synth_channel *ch, size_t n, size_t c, int *recorded)
+{
+    const int leg = ch[c].leg;
+    const cramp_muscle_kind m = ch[c].muscle;
+    size_t best = (size_t)-1;
+    if (m == CRAMP_MUSCLE_TA || m == CRAMP_MUSCLE_THIGH) {
+        for (size_t k = 0; k < n; k++) {
+            if (k == c || ch[k].leg != leg) continue;
+            if (m == CRAMP_MUSCLE_THIGH ? ch[k].muscle == CRAMP_MUSCLE_THIGH
+                                        : ch[k].muscle == CRAMP_MUSCLE_GAS) {
+                best = k;
+                break;
+            }
+            if (m == CRAMP_MUSCLE_TA && ch[k].muscle == CRAMP_MUSCLE_SOL && best == (size_t)-1)
+                best = k;
+        }
+        *recorded = best != (size_t)-1;
+        return best != (size_t)-1 ? best : plm_channel(ch, n, leg);
+    }
+    best = plm_channel(ch, n, leg);
+    *recorded = ch[best].muscle == CRAMP_MUSCLE_TA;
+    return best;
+}
+
 /* Pushes the precursor and the stretch of the cramp at l->v[ci]. */
 static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *rv, evlist *l,
                        size_t ci, const extras *x)
@@ -437,7 +499,8 @@ static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rn
         e->rise = x->pre; /* a linear rise up to the cramp's t0 */
     }
     if (x->dur > 0) {
-        const size_t ta = plm_channel(ch, nc, leg);
+        int recorded;
+        const size_t ta = stretch_channel(ch, nc, first_bit(cr.mask), &recorded);
         synth_ev *e = push(l);
         if (!e) return -1;
         e->kind = CRAMP_SYNTH_STRETCH;
@@ -450,7 +513,7 @@ static int push_extras(const cramp_scenario *sc, const synth_channel *ch, gsl_rn
         if (x->body) /* the rest of the body moves less than the stretching shin */
             for (size_t c = 0; c < nc; c++)
                 if (c != ta) e->level[c] = uni(rv, sc->movement_excitation_pct);
-        if (ch[ta].muscle != CRAMP_MUSCLE_TA) off_montage_stretch(sc, e, ta, x->body);
+        if (!recorded) off_montage_stretch(sc, e, ta, x->body);
     }
     return 0;
 }
@@ -542,7 +605,8 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             const double before = extras_before(&x), after = extras_after(&x);
             double t0 = onset(r, night, before + d + after);
             if (t0 >= 0) t0 += before;
-            const size_t c = pick_bit(r, crampable);
+            const size_t c = sc->cramp_muscle_weighted ? pick_weighted(r, sc, ch, crampable)
+                                                       : pick_bit(r, crampable);
             const uint32_t m = 1u << c, legs = leg_mask(ch, nc, ch[c].leg);
             if (t0 < 0 || overlaps(&l, t0 - before, t0 + d + after, x.body ? all : legs, MARGIN_S))
                 continue;

@@ -280,6 +280,12 @@ typedef struct cramp_scenario {
     double cramp_unit_life_s, cramp_unit_life_s_hi, cramp_unit_life_sd_s;
     double cramp_drive, cramp_drive_hi;
     uint32_t cramp_muscles;     /* bit k: cramp_muscle_kind k may cramp */
+    /* relative frequency of cramps per muscle kind (cramp_muscle_kind order),
+     * used when cramp_muscle_weighted: a cramp's kind is drawn by weight
+     * among the kinds on the montage, then one of its channels; otherwise
+     * every channel of a kind in cramp_muscles is equally likely */
+    double cramp_muscle_weights[CRAMP_MUSCLE_KINDS];
+    int cramp_muscle_weighted;
     cramp_range cramp_onset_s;  /* units start within this of the onset (per cramp) */
     cramp_range cramp_territory;/* fraction of the muscle's units the cramp draws from */
     cramp_range cramp_drift_per_min; /* territory drift, fraction of the muscle per minute */
