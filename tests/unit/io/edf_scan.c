@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cramp/recording.h"
+/* an internal header: the test links the library's objects, which --wrap reaches */
 #include "io/recording_internal.h"
 #include "testutil.h"
 
