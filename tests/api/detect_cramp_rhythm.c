@@ -10,7 +10,10 @@
  *   300 s: TA LMs 20 s apart with an 8-s tonic TA LM in step among them and
  *          the calf's stretch after it (the LM stays PLM; the stretch is a
  *          movement only with the rule);
- *   600 s: an 8-s tonic TA LM first in a series 20 s apart (kept).
+ *   600 s: an 8-s tonic TA LM first in a series 20 s apart (kept);
+ *   800 s: TA LMs 60 s apart, a TA cramp 120 s after the third and in step
+ *          with the two LMs after it: it fits only over a missed LM (the
+ *          bridge), which does not carry a would-be cramp.
  * With the rule off the labels and the rules id are the defaults' (the TA
  * cramp a PLM, both stretches cramps): the first checks with the rule on
  * fail on the rules before. */
@@ -60,6 +63,12 @@ static size_t run(int rule, cramp_episode **ep)
         handmade_seg(HM_L_TA, 620.0, 621.5, 40),
         handmade_seg(HM_L_TA, 640.0, 641.5, 40),
         handmade_seg(HM_L_TA, 660.0, 661.5, 40),
+        handmade_seg(HM_L_TA, 800.0, 801.5, 40),
+        handmade_seg(HM_L_TA, 860.0, 861.5, 40),
+        handmade_seg(HM_L_TA, 920.0, 921.5, 40),
+        handmade_seg(HM_L_TA, 1040.0, 1048.0, 80), /* over a missed LM */
+        handmade_seg(HM_L_TA, 1100.0, 1101.5, 40),
+        handmade_seg(HM_L_TA, 1160.0, 1161.5, 40),
     };
     return handmade_classify(act, sizeof act / sizeof act[0], 4, &cfg, ep,
                              rule ? "classify, rule on" : "classify, rule off");
@@ -77,6 +86,8 @@ int main(void)
     expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_MOVEMENT,
            "on: the stretch after a PLM-labelled tonic TA (after-cramp sees labelled ones)");
     expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM, "on: the tonic LM first in step stays PLM");
+    expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_CRAMP, "on: the TA cramp over a missed LM");
+    expect(ep, n, HM_L_TA, 1100, CRAMP_EVENT_PLM, "on: the series goes on past it");
     free(ep);
 
     /* off: the defaults' labels, as before the rule */
@@ -86,6 +97,7 @@ int main(void)
     expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "off: the tonic LM in step");
     expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_CRAMP, "off: the stretch after the PLM");
     expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM, "off: the tonic LM first");
+    expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_PLM, "off: the TA cramp over a missed LM");
     free(ep);
 
     /* the defaults' id stays; the rule on names itself in the text */
