@@ -26,21 +26,6 @@
 #include "detect_handmade.h"
 #include "testutil.h"
 
-static const cramp_episode *at(const cramp_episode *ep, size_t n, size_t c, double t)
-{
-    for (size_t i = 0; i < n; i++)
-        if (fabs(ep[i].onset_s - t) < 0.5 && ep[i].main_channel == c) return &ep[i];
-    return NULL;
-}
-
-static void expect(const cramp_episode *ep, size_t n, size_t c, double t, cramp_event_type want,
-                   const char *what)
-{
-    const cramp_episode *e = at(ep, n, c, t);
-    CHECK(e && e->type == want, "%s: type %d (%s), expected %d", what, e ? (int)e->type : -1,
-          e && e->reason ? e->reason : "no episode", (int)want);
-}
-
 static size_t run(int rule, cramp_episode **ep)
 {
     cramp_detect_config cfg;
@@ -78,26 +63,30 @@ int main(void)
 {
     cramp_episode *ep = NULL;
     size_t n = run(1, &ep);
-    expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_CRAMP, "on: the TA cramp off the series' rhythm");
-    expect(ep, n, HM_L_TA, 100, CRAMP_EVENT_BURST, "on: three LMs are no series");
-    expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_MOVEMENT, "on: the calf's stretch after the TA cramp");
-    expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "on: the tonic LM in step stays PLM");
-    expect(ep, n, HM_L_TA, 385, CRAMP_EVENT_PLM, "on: the LM after it");
-    expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_MOVEMENT,
+    handmade_expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_CRAMP,
+                    "on: the TA cramp off the series' rhythm");
+    handmade_expect(ep, n, HM_L_TA, 100, CRAMP_EVENT_BURST, "on: three LMs are no series");
+    handmade_expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_MOVEMENT,
+                    "on: the calf's stretch after the TA cramp");
+    handmade_expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "on: the tonic LM in step stays PLM");
+    handmade_expect(ep, n, HM_L_TA, 385, CRAMP_EVENT_PLM, "on: the LM after it");
+    handmade_expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_MOVEMENT,
            "on: the stretch after a PLM-labelled tonic TA (after-cramp sees labelled ones)");
-    expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM, "on: the tonic LM first in step stays PLM");
-    expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_CRAMP, "on: the TA cramp over a missed LM");
-    expect(ep, n, HM_L_TA, 1100, CRAMP_EVENT_PLM, "on: the series goes on past it");
+    handmade_expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM,
+                    "on: the tonic LM first in step stays PLM");
+    handmade_expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_CRAMP, "on: the TA cramp over a missed LM");
+    handmade_expect(ep, n, HM_L_TA, 1100, CRAMP_EVENT_PLM, "on: the series goes on past it");
     free(ep);
 
     /* off: the defaults' labels, as before the rule */
     n = run(0, &ep);
-    expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_PLM, "off: the TA cramp joins the series");
-    expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_CRAMP, "off: the stretch after it is a cramp");
-    expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "off: the tonic LM in step");
-    expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_CRAMP, "off: the stretch after the PLM");
-    expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM, "off: the tonic LM first");
-    expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_PLM, "off: the TA cramp over a missed LM");
+    handmade_expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_PLM, "off: the TA cramp joins the series");
+    handmade_expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_CRAMP,
+                    "off: the stretch after it is a cramp");
+    handmade_expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "off: the tonic LM in step");
+    handmade_expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_CRAMP, "off: the stretch after the PLM");
+    handmade_expect(ep, n, HM_L_TA, 600, CRAMP_EVENT_PLM, "off: the tonic LM first");
+    handmade_expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_PLM, "off: the TA cramp over a missed LM");
     free(ep);
 
     /* the defaults' id stays; the rule on names itself in the text */
