@@ -126,6 +126,8 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
 
 /* --voluntary-rule: the opt-in candidate row (cramp_detect_config.voluntary_rule) */
 static int g_voluntary;
+/* --cramp-rhythm-rule: the opt-in cramp_detect_config.cramp_rhythm_rule (h12y) */
+static int g_cramp_rhythm;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
@@ -153,6 +155,7 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     cramp_night_options opt;
     cramp_night_options_default(&opt);
     opt.detect.voluntary_rule = g_voluntary;
+    opt.detect.cramp_rhythm_rule = g_cramp_rhythm;
     opt.block_frames = BLOCK;
     opt.on_block = plain_block;
     opt.block_user = &nr;
@@ -322,6 +325,7 @@ static void usage(FILE *f)
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
+            "                       [--cramp-rhythm-rule]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
             "ledger options] (robustness; bench/README.md)\n"
@@ -373,6 +377,8 @@ int main(int argc, char **argv)
             quick = 1;
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
             voluntary = 1;
+        else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
+            g_cramp_rhythm = 1;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
@@ -394,6 +400,7 @@ int main(int argc, char **argv)
     cramp_detect_config dcfg;
     cramp_detect_config_default(&dcfg);
     dcfg.voluntary_rule = g_voluntary = voluntary;
+    dcfg.cramp_rhythm_rule = g_cramp_rhythm;
     char hash[17];
     eval_config_hash(&dcfg, hash);
     /* seeds: first seed (or -1: each scenario's own) and count */

@@ -160,6 +160,24 @@ static int tonic(const rule_ctx *x, const cramp_episode *e)
     return isfinite(e->tonic_fraction) && e->tonic_fraction >= x->cfg->tonic_min;
 }
 
+/* The cramp row's own test (sustained and tonic), shared with the opt-in
+   cramp_rhythm_rule of the plm-series row (classify_plm.c). */
+int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e)
+{
+    return sustained(x, e) && tonic(x, e);
+}
+
+/* Whether episode p may be the activity an after-cramp reaction follows:
+   unlabelled; with cramp_rhythm_rule (h12y) whatever non-artefact label an
+   earlier row gave it (a short TA cramp taken into a PLM series still has
+   its calf stretch after it). */
+static int before_ok(const rule_ctx *x, size_t p)
+{
+    if (x->state[p] == UNLABELLED) return 1;
+    return x->cfg->cramp_rhythm_rule && x->state[p] == LABELLED &&
+           x->ep[p].type != CRAMP_EVENT_ARTEFACT;
+}
+
 /* Sustained, tonic activity of one muscle starting within stretch_window_s
    after sustained activity on another muscle of the same leg ends: what the
    sleeper does against the cramp (stretching the calf is dorsiflexion by the
@@ -174,10 +192,10 @@ static cramp_status after_cramp_pass(rule_ctx *x)
 {
     cramp_episode *ep = x->ep;
     for (size_t k = 0; k < x->n; k++) {
-        if (x->state[k] != UNLABELLED || !sustained(x, &ep[k]) || !tonic(x, &ep[k])) continue;
+        if (x->state[k] != UNLABELLED || !cramp__cramp_candidate(x, &ep[k])) continue;
         for (size_t p = k; p-- > 0;) {
             if (ep[k].onset_s - ep[p].offset_s > x->cfg->stretch_window_s + 600) break;
-            if (x->state[p] != UNLABELLED || x->after_cramp[p]) continue;
+            if (!before_ok(x, p) || x->after_cramp[p]) continue;
             if (!sustained(x, &ep[p])) continue;
             const int p_tonic = tonic(x, &ep[p]);
             if (!p_tonic && !AFTER_CRAMP_ANY_SHARE) continue;
@@ -263,7 +281,7 @@ static const char *cramp(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_detect_config *cfg = x->cfg;
     const cramp_episode *e = &x->ep[k];
-    if (!sustained(x, e) || !tonic(x, e)) return NULL;
+    if (!cramp__cramp_candidate(x, e)) return NULL;
     /* the tonic share's margin on its own scale: the distance to the
        threshold over the distance from the threshold to 1 */
     double mt = cfg->tonic_min < 1 ? (e->tonic_fraction - cfg->tonic_min) / (1 - cfg->tonic_min)
@@ -571,6 +589,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) id_put(&t, f[i].name, f[i].v);
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
+    if (cfg->cramp_rhythm_rule) id_put(&t, "cramp_rhythm_rule", cfg->cramp_rhythm_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -58,6 +58,10 @@ static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin;
    cramp candidate (sustained and tonic) counts. Enters the rule-table id. */
 #define AFTER_CRAMP_ANY_SHARE 1
 
+/* The cramp row's test: sustained (>= cramp_min_s, one muscle, above the
+   onset threshold) and tonic (classify.c). */
+int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e);
+
 /* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
    it feeds (classify_trains.c). */
 cramp_status cramp__classify_trains(rule_ctx *x);

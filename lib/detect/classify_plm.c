@@ -173,6 +173,52 @@ static double series_interval(const rule_ctx *x, size_t last, size_t k, double p
     return (double)NAN;
 }
 
+/* Opt-in cramp_rhythm_rule (h12y): whether episode k, a would-be cramp
+   (the cramp row's test: >= cramp_min_s, one muscle, tonic), keeps the
+   series' rhythm, so that it joins as an LM. A PLM series is periodic (AASM:
+   >= 4 LMs 10-90 s apart; WASM 2016, Ferri et al.); a cramp is a single
+   sustained contraction that comes when it comes. So three consecutive LMs
+   with k among them (the last two members and k, the last member, k and
+   the next LM, or, where k would start a series, k and the next two) must
+   be 10-90 s apart, each interval direct, with the two within
+   PLM_BRIDGE_RATIO of each other (the 95th percentile of the ratio of
+   consecutive true intervals, classify_internal.h). The missed-LM bridge
+   does not carry a would-be cramp: timing that fits only if an LM was
+   missed before it is no rhythm it keeps. A 5-10 s tonic LM in the middle
+   or at either end of a series passes; what fails is a would-be cramp
+   with no two direct in-step intervals around it (at a series' edge off
+   its rhythm, after a gap, or one that alone makes 3 LMs a series).
+   prev: the series' last interval as counted (series_interval). */
+static int keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k, double prev)
+{
+    const cramp_episode *ep = x->ep;
+    double before = (double)NAN, before2 = (double)NAN, after = (double)NAN,
+           after2 = (double)NAN;
+    int starts = ns == 0;
+    if (ns >= 1) {
+        const double iv = ep[k].onset_s - ep[ser[ns - 1]].onset_s;
+        if (series_step(x, &ep[ser[ns - 1]], &ep[k], iv))
+            before = iv;
+        else /* no bridge either: k would start a series of its own */
+            starts = !isfinite(series_interval(x, ser[ns - 1], k, ns > 1 ? prev : (double)NAN));
+    }
+    if (ns >= 2) before2 = ep[ser[ns - 1]].onset_s - ep[ser[ns - 2]].onset_s;
+    const size_t j = next_lm(x, k);
+    if (j != (size_t)-1) {
+        const double iv = ep[j].onset_s - ep[k].onset_s;
+        if (series_step(x, &ep[k], &ep[j], iv)) {
+            after = iv;
+            const size_t j2 = next_lm(x, j);
+            if (j2 != (size_t)-1) {
+                const double iv2 = ep[j2].onset_s - ep[j].onset_s;
+                if (series_step(x, &ep[j], &ep[j2], iv2)) after2 = iv2;
+            }
+        }
+    }
+    return within_ratio(before, after) || within_ratio(before2, before) ||
+           (starts && within_ratio(after, after2));
+}
+
 /* Bilateral leg movements (onsets within bilateral_s on different legs)
    become one; then the series: unlabelled leg movements whose onsets are
    plm_min..max_interval_s apart, at least plm_min_count of them; an
@@ -217,9 +263,14 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             const cramp_episode *e = &ep[k];
             if (state[k] == MERGED || (state[k] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
                 continue;
-            if (state[k] == UNLABELLED && leg_movement(x, e))
+            if (state[k] == UNLABELLED && leg_movement(x, e)) {
+                /* opt-in (h12y): a would-be cramp off the series' rhythm
+                   neither joins nor ends it */
+                if (cfg->cramp_rhythm_rule && cramp__cramp_candidate(x, e) &&
+                    !keeps_rhythm(x, ser, ns, k, counted_prev))
+                    continue;
                 member = 1;
-            else if (ends_series(x, k))
+            } else if (ends_series(x, k))
                 breaks = 1;
             else
                 continue;

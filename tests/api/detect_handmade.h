@@ -65,4 +65,22 @@ static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t
     return ne;
 }
 
+/* The episode on channel c that starts within 0.5 s of t (NULL if none). */
+static inline const cramp_episode *handmade_at(const cramp_episode *ep, size_t n, size_t c,
+                                               double t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fabs(ep[i].onset_s - t) < 0.5 && ep[i].main_channel == c) return &ep[i];
+    return NULL;
+}
+
+/* A failed CHECK naming what unless that episode has type want. */
+static inline void handmade_expect(const cramp_episode *ep, size_t n, size_t c, double t,
+                                   cramp_event_type want, const char *what)
+{
+    const cramp_episode *e = handmade_at(ep, n, c, t);
+    CHECK(e && e->type == want, "%s: type %d (%s), expected %d", what, e ? (int)e->type : -1,
+          e && e->reason ? e->reason : "no episode", (int)want);
+}
+
 #endif
