@@ -127,6 +127,12 @@ d1=$(grep -o '"rules_id": "[0-9a-f]*"' n.json)
 [ -n "$d0" ] && [ "$d0" = "$r0" ] && [ "$d1" = "$r1" ] && ok ||
     bad "detect's JSON rules_id '$d0' / '$d1', batch's '$r0' / '$r1'"
 grep -q '"cramp_version": "[0-9]' d.json && ok || bad "detect's JSON names no cramp_version"
+# the opt-in --cramp-rhythm-rule reaches the detector: another rules id
+run detect night.edf --quiet --cramp-rhythm-rule --json -o r.json
+expect_rc 0 "detect --cramp-rhythm-rule --json"
+d2=$(grep -o '"rules_id": "[0-9a-f]*"' r.json)
+[ -n "$d2" ] && [ "$d0" != "$d2" ] && [ "$d1" != "$d2" ] && ok ||
+    bad "--cramp-rhythm-rule left the rules id: '$d2' (defaults '$d0')"
 
 echo "cli_detect_measures: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
