@@ -126,7 +126,8 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
 
 /* --voluntary-rule: the opt-in candidate row (cramp_detect_config.voluntary_rule) */
 static int g_voluntary;
-/* --cramp-rhythm-rule: the opt-in cramp_detect_config.cramp_rhythm_rule (h12y) */
+/* --cramp-rhythm-rule: the opt-in cramp_detect_config.cramp_rhythm_rule (h12y),
+   1; --cramp-rhythm-half series|after: one half alone, 2 or 3 (h12z) */
 static int g_cramp_rhythm;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -325,7 +326,7 @@ static void usage(FILE *f)
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
-            "                       [--cramp-rhythm-rule]\n"
+            "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
             "ledger options] (robustness; bench/README.md)\n"
@@ -379,6 +380,17 @@ int main(int argc, char **argv)
             voluntary = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_cramp_rhythm = 1;
+        else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */
+            const char *h = argv[++i];
+            if (!strcmp(h, "series"))
+                g_cramp_rhythm = 2;
+            else if (!strcmp(h, "after"))
+                g_cramp_rhythm = 3;
+            else {
+                fprintf(stderr, "--cramp-rhythm-half: series or after, not %s\n", h);
+                return 2;
+            }
+        }
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;

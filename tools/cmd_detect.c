@@ -164,6 +164,10 @@ void cmd_detect_help(FILE *out)
             "                          rhythm, so a short cramp of the TA is not taken for\n"
             "                          an LM; and a stretch after activity that another\n"
             "                          row labelled is still the reaction to it\n"
+            "  --cramp-rhythm-half series|after\n"
+            "                          opt-in: one half of --cramp-rhythm-rule alone (the\n"
+            "                          PLM series' rhythm, or the stretch after labelled\n"
+            "                          activity)\n"
             "  --no-env-mod            turn the modulated-contraction row off. By default\n"
             "                          a would-be cramp (sustained, tonic, one muscle)\n"
             "                          whose amplitude moves at 0.5-3 Hz, env_mod_ratio\n"
@@ -206,7 +210,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -428,6 +432,7 @@ int cmd_detect(int argc, char *argv[])
         {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"cramp-rhythm-rule", no_argument, NULL, OPT_CRAMP_RHYTHM_RULE},
+        {"cramp-rhythm-half", required_argument, NULL, OPT_CRAMP_RHYTHM_HALF},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -457,6 +462,15 @@ int cmd_detect(int argc, char *argv[])
         case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
         case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
         case OPT_CRAMP_RHYTHM_RULE: o.night.detect.cramp_rhythm_rule = 1; break;
+        case OPT_CRAMP_RHYTHM_HALF:
+            if (!strcmp(optarg, "series"))
+                o.night.detect.cramp_rhythm_rule = 2;
+            else if (!strcmp(optarg, "after"))
+                o.night.detect.cramp_rhythm_rule = 3;
+            else
+                return cli_usage_error("--cramp-rhythm-half wants series or after, not '%s'",
+                                       optarg);
+            break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -168,13 +168,14 @@ int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e)
 }
 
 /* Whether episode p may be the activity an after-cramp reaction follows:
-   unlabelled; with cramp_rhythm_rule (h12y) whatever non-artefact label an
-   earlier row gave it (a short TA cramp taken into a PLM series still has
-   its calf stretch after it). */
+   unlabelled; with the after-cramp half of cramp_rhythm_rule (h12y; values
+   1 and 3, h12z) whatever non-artefact label an earlier row gave it (a short
+   TA cramp taken into a PLM series still has its calf stretch after it). */
 static int before_ok(const rule_ctx *x, size_t p)
 {
+    const int rhythm = x->cfg->cramp_rhythm_rule;
     if (x->state[p] == UNLABELLED) return 1;
-    return x->cfg->cramp_rhythm_rule && x->state[p] == LABELLED &&
+    return (rhythm == 1 || rhythm == 3) && x->state[p] == LABELLED &&
            x->ep[p].type != CRAMP_EVENT_ARTEFACT;
 }
 

@@ -264,9 +264,11 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             if (state[k] == MERGED || (state[k] == LABELLED && e->type == CRAMP_EVENT_ARTEFACT))
                 continue;
             if (state[k] == UNLABELLED && leg_movement(x, e)) {
-                /* opt-in (h12y): a would-be cramp off the series' rhythm
-                   neither joins nor ends it */
-                if (cfg->cramp_rhythm_rule && cramp__cramp_candidate(x, e) &&
+                /* opt-in (h12y; the plm-series half, values 1 and 2, h12z):
+                   a would-be cramp off the series' rhythm neither joins nor
+                   ends it */
+                if ((cfg->cramp_rhythm_rule == 1 || cfg->cramp_rhythm_rule == 2) &&
+                    cramp__cramp_candidate(x, e) &&
                     !keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
                 member = 1;

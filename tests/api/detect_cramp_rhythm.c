@@ -16,7 +16,8 @@
  *          bridge), which does not carry a would-be cramp.
  * With the rule off the labels and the rules id are the defaults' (the TA
  * cramp a PLM, both stretches cramps): the first checks with the rule on
- * fail on the rules before. */
+ * fail on the rules before. Each half alone (h12z: 2 the plm-series half,
+ * 3 the after-cramp half) does its own part and not the other's. */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -56,7 +57,10 @@ static size_t run(int rule, cramp_episode **ep)
         handmade_seg(HM_L_TA, 1160.0, 1161.5, 40),
     };
     return handmade_classify(act, sizeof act / sizeof act[0], 4, &cfg, ep,
-                             rule ? "classify, rule on" : "classify, rule off");
+                             rule == 0   ? "classify, rule off"
+                             : rule == 1 ? "classify, rule on"
+                             : rule == 2 ? "classify, plm-series half"
+                                         : "classify, after-cramp half");
 }
 
 int main(void)
@@ -89,6 +93,29 @@ int main(void)
     handmade_expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_PLM, "off: the TA cramp over a missed LM");
     free(ep);
 
+    /* the plm-series half alone: the TA cramps stay out of the series, but a
+       stretch after a PLM-labelled tonic TA is still a cramp */
+    n = run(2, &ep);
+    handmade_expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_CRAMP, "series: the TA cramp off the rhythm");
+    handmade_expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_MOVEMENT,
+                    "series: the stretch after the TA cramp (unlabelled before it)");
+    handmade_expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "series: the tonic LM in step");
+    handmade_expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_CRAMP,
+                    "series: the stretch after the PLM (after-cramp half off)");
+    handmade_expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_CRAMP, "series: the TA cramp over a gap");
+    free(ep);
+
+    /* the after-cramp half alone: the TA cramp joins the series as before,
+       but the stretch after it is the reaction to it */
+    n = run(3, &ep);
+    handmade_expect(ep, n, HM_L_TA, 200, CRAMP_EVENT_PLM, "after: the TA cramp joins the series");
+    handmade_expect(ep, n, HM_L_GAS, 211, CRAMP_EVENT_MOVEMENT,
+                    "after: the stretch after the PLM-labelled TA cramp");
+    handmade_expect(ep, n, HM_L_TA, 360, CRAMP_EVENT_PLM, "after: the tonic LM in step");
+    handmade_expect(ep, n, HM_L_GAS, 371, CRAMP_EVENT_MOVEMENT, "after: the stretch after the PLM");
+    handmade_expect(ep, n, HM_L_TA, 1040, CRAMP_EVENT_PLM, "after: the TA cramp over a gap");
+    free(ep);
+
     /* the defaults' id stays; the rule on names itself in the text */
     cramp_detect_config c;
     cramp_detect_config_default(&c);
@@ -102,5 +129,16 @@ int main(void)
     char text[4096];
     cramp_detect_rules_text(&c, text, sizeof text);
     CHECK(strstr(text, "cramp_rhythm_rule=1;") != NULL, "the rule on names itself");
+    /* each half its own id, neither the whole rule's nor the defaults' */
+    char h2[CRAMP_DETECT_RULES_ID_SIZE], h3[CRAMP_DETECT_RULES_ID_SIZE];
+    c.cramp_rhythm_rule = 2;
+    cramp_detect_rules_id(&c, h2);
+    c.cramp_rhythm_rule = 3;
+    cramp_detect_rules_id(&c, h3);
+    CHECK(strcmp(h2, a) != 0 && strcmp(h2, b) != 0, "the plm-series half its own id");
+    CHECK(strcmp(h3, a) != 0 && strcmp(h3, b) != 0 && strcmp(h3, h2) != 0,
+          "the after-cramp half its own id");
+    cramp_detect_rules_text(&c, text, sizeof text);
+    CHECK(strstr(text, "cramp_rhythm_rule=3;") != NULL, "the after-cramp half names itself");
     return cramp_test_finish("detect_cramp_rhythm");
 }

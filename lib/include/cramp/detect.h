@@ -461,16 +461,21 @@ typedef struct cramp_detect_config {
     /* opt-in candidate for the next freeze (bench/README.md, "Candidate for
        the next freeze"); 0 leaves the rules and their id as frozen */
     int voluntary_rule;           /* 0: off; 1: the stretch-same-channel row on */
-    int cramp_rhythm_rule;        /* 0: off (the rules and id as frozen); 1: an
-                                     episode that passes the cramp row's test
-                                     (>= cramp_min_s, one muscle, tonic, above
-                                     the onset threshold) joins a PLM series
-                                     only in the series' rhythm (its intervals
-                                     to the series' LMs 10-90 s and within
-                                     PLM_BRIDGE_RATIO of each other), and the
+    int cramp_rhythm_rule;        /* 0: off (the rules and id as frozen); 1: both
+                                     halves (h12y); 2: the plm-series half
+                                     alone; 3: the after-cramp half alone
+                                     (h12z; other values reserved). The
+                                     plm-series half: an episode that passes
+                                     the cramp row's test (>= cramp_min_s, one
+                                     muscle, tonic, above the onset threshold)
+                                     joins a PLM series only in the series'
+                                     rhythm (its intervals to the series' LMs
+                                     10-90 s and within PLM_BRIDGE_RATIO of
+                                     each other). The after-cramp half: the
                                      after-cramp row sees sustained activity
                                      before it whatever non-artefact label an
-                                     earlier row gave it (issue 12, h12y;
+                                     earlier row gave it. The value names
+                                     itself in the rules id (issue 12;
                                      bench/README.md) */
 } cramp_detect_config;
 
