@@ -133,6 +133,18 @@ expect_rc 0 "detect --cramp-rhythm-rule --json"
 d2=$(grep -o '"rules_id": "[0-9a-f]*"' r.json)
 [ -n "$d2" ] && [ "$d0" != "$d2" ] && [ "$d1" != "$d2" ] && ok ||
     bad "--cramp-rhythm-rule left the rules id: '$d2' (defaults '$d0')"
+# and each half on its own (h12z): ids of their own
+run detect night.edf --quiet --cramp-rhythm-half series --json -o rs.json
+expect_rc 0 "detect --cramp-rhythm-half series"
+run detect night.edf --quiet --cramp-rhythm-half after --json -o ra.json
+expect_rc 0 "detect --cramp-rhythm-half after"
+d3=$(grep -o '"rules_id": "[0-9a-f]*"' rs.json)
+d4=$(grep -o '"rules_id": "[0-9a-f]*"' ra.json)
+[ -n "$d3" ] && [ -n "$d4" ] && [ "$d3" != "$d4" ] && [ "$d3" != "$d2" ] && [ "$d4" != "$d2" ] &&
+    [ "$d3" != "$d0" ] && [ "$d4" != "$d0" ] && ok ||
+    bad "--cramp-rhythm-half: rules ids '$d3' / '$d4' (both '$d2', defaults '$d0')"
+run detect night.edf --quiet --cramp-rhythm-half both -o /dev/null
+expect_rc 2 "detect --cramp-rhythm-half both (not a half)"
 
 echo "cli_detect_measures: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
