@@ -173,9 +173,8 @@ int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e)
    TA cramp taken into a PLM series still has its calf stretch after it). */
 static int before_ok(const rule_ctx *x, size_t p)
 {
-    const int rhythm = x->cfg->cramp_rhythm_rule;
     if (x->state[p] == UNLABELLED) return 1;
-    return (rhythm == 1 || rhythm == 3) && x->state[p] == LABELLED &&
+    return cramp__rhythm_after_on(x->cfg) && x->state[p] == LABELLED &&
            x->ep[p].type != CRAMP_EVENT_ARTEFACT;
 }
 

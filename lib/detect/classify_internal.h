@@ -61,6 +61,16 @@ static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin;
 /* The cramp row's test: sustained (>= cramp_min_s, one muscle, above the
    onset threshold) and tonic (classify.c). */
 int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e);
+/* The halves of the opt-in cramp_rhythm_rule (detect.h: 1 both, 2 the
+   plm-series half, 3 the after-cramp half), decoded here once. */
+static inline int cramp__rhythm_series_on(const cramp_detect_config *c)
+{
+    return c->cramp_rhythm_rule == 1 || c->cramp_rhythm_rule == 2;
+}
+static inline int cramp__rhythm_after_on(const cramp_detect_config *c)
+{
+    return c->cramp_rhythm_rule == 1 || c->cramp_rhythm_rule == 3;
+}
 
 /* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
    it feeds (classify_trains.c). */

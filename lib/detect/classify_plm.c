@@ -267,7 +267,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                 /* opt-in (h12y; the plm-series half, values 1 and 2, h12z):
                    a would-be cramp off the series' rhythm neither joins nor
                    ends it */
-                if ((cfg->cramp_rhythm_rule == 1 || cfg->cramp_rhythm_rule == 2) &&
+                if (cramp__rhythm_series_on(cfg) &&
                     cramp__cramp_candidate(x, e) &&
                     !keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
