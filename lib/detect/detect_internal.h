@@ -422,6 +422,8 @@ void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */
 void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k);
+int cramp__cut_holds(const cramp_detector *d, const cramp__det_channel *h, uint64_t t,
+                     double pre_energy, uint64_t off_tick);
 int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, size_t c,
                     uint64_t off_tick, uint64_t *cut, double *pre_energy, double *pre_motion);
 

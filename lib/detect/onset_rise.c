@@ -114,24 +114,35 @@ void cramp__rise_add(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_
     }
 }
 
+/* The precursor step's test of a cut at tick t, for the step (segments.c)
+ * and the rises here alike: the part from t lasts cramp_min_s and its mean
+ * power above rest is at least precursor_ratio^-2 times the lead's
+ * (pre_energy: the segment's band energy before t). */
+int cramp__cut_holds(const cramp_detector *d, const cramp__det_channel *h, uint64_t t,
+                     double pre_energy, uint64_t off_tick)
+{
+    const double tick = (double)d->tick_frames / d->fs;
+    if (t <= h->emg_onset_tick || t >= off_tick ||
+        (double)(off_tick - t) * tick < d->cfg.cramp_min_s)
+        return 0;
+    const double v = h->emg_rest_uv * h->emg_rest_uv, r = d->cfg.precursor_ratio;
+    const double pre_n = (double)(t - h->emg_onset_tick) * (double)d->tick_frames;
+    const double post_n = (double)h->seg_samples - pre_n;
+    const double pre = pre_energy / pre_n - v;
+    const double post = (h->seg_band_energy - pre_energy) / post_n - v;
+    return post_n > 0 && pre > 0 && post >= pre / (r * r);
+}
+
 int cramp__rise_cut(const cramp_detector *d, const cramp__det_channel *h, size_t c,
                     uint64_t off_tick, uint64_t *cut, double *pre_energy, double *pre_motion)
 {
     const cramp__rise *r = &h->rise;
-    const double tick = (double)d->tick_frames / d->fs, v = h->emg_rest_uv * h->emg_rest_uv;
-    const double q = d->cfg.precursor_ratio;
     const uint32_t n = r->n < CRAMP__PRE_RISE_KEEP ? r->n : CRAMP__PRE_RISE_KEEP;
     for (uint32_t i = 0; i < n; i++) {
         const uint64_t t = r->tick[i];
-        if (t <= *cut || t <= h->emg_onset_tick || t >= off_tick ||
-            (double)(off_tick - t) * tick < d->cfg.cramp_min_s)
+        if (t <= *cut || !(d->cfg.precursor_ratio > 0) ||
+            !cramp__cut_holds(d, h, t, r->pre_energy[i], off_tick))
             continue;
-        const double pre_n = (double)(t - h->emg_onset_tick) * (double)d->tick_frames;
-        const double post_n = (double)h->seg_samples - pre_n;
-        if (!(post_n > 0)) continue;
-        const double pre = r->pre_energy[i] / pre_n - v;
-        const double post = (h->seg_band_energy - r->pre_energy[i]) / post_n - v;
-        if (!(pre > 0) || !(q > 0) || post < pre / (q * q)) continue;
         /* sparseness: the cramp's own recruitment grows denser as units
            join; a lead that is denser than what follows is other activity
            the cramp broke into (both sides measured on enough blocks) */

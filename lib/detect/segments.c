@@ -263,18 +263,10 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
        stays at the step's level (the truth of a cramp starts there too) */
     uint64_t cut = 0;
     double cut_e = 0, cut_m = 0;
-    if (h->step_tick > h->emg_onset_tick && h->step_tick < off_tick &&
-        (double)(off_tick - h->step_tick) * tick >= d->cfg.cramp_min_s) {
-        const double v = h->emg_rest_uv * h->emg_rest_uv, r = d->cfg.precursor_ratio;
-        const double pre_n = (double)(h->step_tick - h->emg_onset_tick) * (double)d->tick_frames;
-        const double post_n = n - pre_n;
-        const double pre = h->step_pre_energy / pre_n - v;
-        const double post = (h->seg_band_energy - h->step_pre_energy) / post_n - v;
-        if (post_n > 0 && pre > 0 && post >= pre / (r * r)) {
-            cut = h->step_tick;
-            cut_e = h->step_pre_energy;
-            cut_m = h->step_pre_motion;
-        }
+    if (cramp__cut_holds(d, h, h->step_tick, h->step_pre_energy, off_tick)) {
+        cut = h->step_tick;
+        cut_e = h->step_pre_energy;
+        cut_m = h->step_pre_motion;
     }
     /* a later rise out of the precursor (onset_rise.c) */
     cramp__rise_cut(d, h, c, off_tick, &cut, &cut_e, &cut_m);
