@@ -4,10 +4,10 @@
 # events (a cramp, a PLM series, a burst, a movement), detected to TSV, JSON
 # and EDF+ annotations, scored against its ground truth with cramp score;
 # bad inputs give clear errors, exit codes 1/2 and no output file.
-# Mixed sampling rates: two simulated nights (512 Hz and 200 Hz) merged into
-# one EDF (with a 10-Hz channel) by a Python stdlib script (skipped without
-# /usr/bin/python3); the real mixed-rate generator files of the shared data
-# (skipped when absent) must run and label nothing as cramp or PLM.
+# Mixed sampling rates: a simulated night with channels at 400 and 200 Hz
+# (cramp synth --channel-fs); a channel below 100 Hz (a shared-data file,
+# skipped when absent); the real mixed-rate generator files of the shared
+# data (skipped when absent) must run and label nothing as cramp or PLM.
 # Usage: tests/cli/cli_detect.sh PATH/TO/cramp [SHARED_DATA_DIR]
 set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -124,152 +124,103 @@ run detect low.edf -o low.tsv
 expect_rc 0 "250 Hz"
 expect_err "band 20-112.5 Hz (clamped" "clamped band reported"
 
-# mixed sampling rates (PSG: leg EMG at 512 Hz and 200 Hz) in one run: one
-# night per rate, quiet but for a cramp on a GAS channel and two leg
-# movements on a TA channel, alternating legs 23 s apart (one PLM series of
-# four only if both rate groups are classified together); merged into one
-# plain EDF (digital samples copied) with a 10-Hz respiration-like channel
-if [ -x "$PY" ]; then
-    for r in a b; do
-        {
-            printf 'duration_min 10\nchannels 4\nnoise_uv 2\nmains_hz 50\nmains_uv 5\necg_uv 5\n'
-            for k in cramp_per_hour plm_series_per_hour burst_per_hour movement_per_hour \
-                motion_per_hour pop_per_hour clip_per_hour lost_per_hour; do
-                echo "$k 0"
-            done
-            if [ $r = a ]; then
-                printf 'fs 512\nseed 41\nevent cramp 150 40 1\n'
-                printf 'event plm 400 2 2 excitation=25\nevent plm 446 1.5 2 excitation=25\n'
-            else
-                printf 'fs 200\nseed 42\nevent cramp 250.37 40 3\n'
-                printf 'event plm 423 2 4 excitation=25\nevent plm 469 1.5 4 excitation=25\n'
-            fi
-        } >$r.scenario
-        run synth $r.scenario --quiet -o $r.edf
-        expect_rc 0 "synth $r"
+# mixed sampling rates (PSG: leg EMG at 400 Hz and 200 Hz) in one run: one
+# night (cramp synth --channel-fs: simulated at 400 Hz, the right leg
+# low-passed and decimated to 200 Hz), quiet but for a cramp on a GAS channel
+# of each leg and two leg movements on each TA channel, alternating legs 23 s
+# apart (one PLM series of four only if both rate groups are classified
+# together)
+{
+    printf 'duration_min 10\nchannels 4\nseed 41\nfs 400\nnoise_uv 2\nmains_hz 50\nmains_uv 5\necg_uv 5\n'
+    for k in cramp_per_hour plm_series_per_hour burst_per_hour movement_per_hour \
+        motion_per_hour pop_per_hour clip_per_hour lost_per_hour; do
+        echo "$k 0"
     done
-    cat >merge.py <<'PYEOF'
-# argv: A.edf LABELS_A B.edf LABELS_B OUT.edf. Writes a plain EDF with the
-# named channels of A, then of B (digital samples and header fields copied),
-# then "Resp": a 0.25-Hz sine at 10 Hz.
-import math, sys
+    printf 'event cramp 150 40 1\nevent plm 400 2 2 excitation=25\nevent plm 446 1.5 2 excitation=25\n'
+    printf 'event cramp 250.37 40 3\nevent plm 423 2 4 excitation=25\nevent plm 469 1.5 4 excitation=25\n'
+} >mixed.scenario
+run synth mixed.scenario --channel-fs 400,400,200,200 --quiet -o mixed.edf
+expect_rc 0 "synth --channel-fs 400,400,200,200"
+run synth mixed.scenario --quiet -o one.edf
+expect_rc 0 "synth the same night at 400 Hz"
+run info mixed.edf
+grep -q "R-TA  *uV  *200 " out && grep -q "L-GAS  *uV  *400 " out && ok || bad "mixed.edf rates: $(cat out)"
 
-FIELDS = (("label", 16), ("trans", 80), ("dim", 8), ("pmin", 8), ("pmax", 8), ("dmin", 8),
-          ("dmax", 8), ("pre", 80), ("spr", 8), ("res", 32))
+run detect mixed.edf -o mix.tsv
+expect_rc 0 "mixed rates"
+expect_err "4 channels in 2 rate groups" "groups in the summary"
+expect_err "400 Hz: L-GAS, L-TA; band 20-180 Hz (clamped" "400-Hz group and its band"
+expect_err "200 Hz: R-GAS, R-TA; band 20-90 Hz (clamped" "200-Hz group and its band"
+expect_err "PLM: 4 in 1 series" "PLM series across the rate groups"
+# each simulated cramp found once, on its channel, onset within 0.1 s
+tail -q -n +2 mixed.events.tsv | awk -F'\t' '$3 == "cramp"' >truth.tsv
+[ "$(wc -l <truth.tsv)" = 2 ] && ok || bad "two simulated cramps: $(cat truth.tsv)"
+[ "$(awk -F'\t' 'NR > 1 && $3 == "cramp"' mix.tsv | wc -l)" = 2 ] && ok \
+    || bad "two cramp rows: $(cut -f1-4 mix.tsv)"
+awk -F'\t' 'FNR == NR { t[$4] = $1; next }
+    FNR > 1 && $3 == "cramp" && ($4 in t) { d = $1 - t[$4]; if (d < 0) d = -d
+        if (d <= 0.1) found[$4] = 1; printf "  %s cramp: truth %.3f s, detected %.3f s\n", $4, t[$4], $1 }
+    END { exit !(found["L-GAS"] && found["R-GAS"]) }' truth.tsv mix.tsv \
+    && ok || bad "cramp onsets within 0.1 s on L-GAS (400 Hz) and R-GAS (200 Hz): $(cut -f1-4 mix.tsv)"
+[ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "series") k = i }
+    NR > 1 && $3 == "plm" && $k == 1 { print $4 }' mix.tsv | sort | uniq -c |
+    awk '{ print $2 ":" $1 }' | paste -sd' ')" = "L-TA:2 R-TA:2" ] && ok \
+    || bad "PLM series on L-TA and R-TA: $(cut -f1-4,21 mix.tsv)"
+# the channels in another order (groups interleaved): the same rows
+run detect mixed.edf --channels R-TA,1,R-GAS,L-TA -o order.tsv --quiet
+expect_rc 0 "--channels across rates"
+cmp -s mix.tsv order.tsv && ok || bad "channel order changed the rows: $(diff mix.tsv order.tsv | head -4)"
+# the 400-Hz group of the mixed file gives what the night at 400 Hz gives
+run detect mixed.edf --channels L-GAS,L-TA -o g400.tsv --quiet
+run detect one.edf --channels L-GAS,L-TA -o one400.tsv --quiet
+cmp -s g400.tsv one400.tsv && ok || bad "400-Hz group differs from the 400-Hz night"
+# alone, each leg's two movements are no series; each group keeps its cramp
+run detect mixed.edf --channels 3,4 -o g200.tsv --quiet
+expect_rc 0 "the 200-Hz group alone"
+for g in g400 g200; do
+    awk -F'\t' 'NR > 1 && $3 == "plm"' $g.tsv | grep -q . && bad "$g: PLM from one leg's two LMs" || ok
+    [ "$(awk -F'\t' 'NR > 1 && $3 == "cramp"' $g.tsv | wc -l)" = 1 ] && ok || bad "$g: one cramp: $(cut -f1-4 $g.tsv)"
+done
 
-def read_edf(path):
-    b = open(path, "rb").read()
-    ns, nrec, rec_s = int(b[252:256]), int(b[236:244]), float(b[244:252])
-    sig = [{} for _ in range(ns)]
-    off = 256
-    for name, w in FIELDS:
-        for i in range(ns):
-            sig[i][name] = b[off + i * w:off + (i + 1) * w]
-        off += ns * w
-    spr = [int(s["spr"]) for s in sig]
-    rec_len = 2 * sum(spr)
-    recs = [b[off + r * rec_len:off + (r + 1) * rec_len] for r in range(nrec)]
-    for i, s in enumerate(sig):
-        s["start"], s["n"] = 2 * sum(spr[:i]), spr[i]
-    return b[:256], sig, recs, rec_s
-
-a_path, a_labels, b_path, b_labels, out = sys.argv[1:6]
-A, B = read_edf(a_path), read_edf(b_path)
-assert A[3] == B[3], "record durations differ"
-picks = []
-for src, labels in ((A, a_labels), (B, b_labels)):
-    names = [s["label"].decode().strip() for s in src[1]]
-    picks += [(src, src[1][names.index(lab)]) for lab in labels.split(",")]
-nrec = min(len(A[2]), len(B[2]))
-resp_n = int(round(10 * A[3]))
-resp = dict(zip([f for f, _ in FIELDS],
-                [v.encode().ljust(w) for v, (_, w) in
-                 zip(("Resp", "", "uV", "-1000", "1000", "-32768", "32767", "", str(resp_n), ""),
-                     FIELDS)]))
-sigs = [s for _, s in picks] + [resp]
-ns = len(sigs)
-main = bytearray(A[0])
-main[0:8] = b"0".ljust(8)
-main[184:192] = str(256 * (ns + 1)).encode().ljust(8)
-main[192:236] = b" " * 44  # plain EDF: no annotation signal
-main[236:244] = str(nrec).encode().ljust(8)
-main[252:256] = str(ns).encode().ljust(4)
-with open(out, "wb") as f:
-    f.write(bytes(main))
-    for name, _ in FIELDS:
-        f.write(b"".join(s[name] for s in sigs))
-    for r in range(nrec):
-        for src, s in picks:
-            f.write(src[2][r][s["start"]:s["start"] + 2 * s["n"]])
-        for k in range(resp_n):
-            d = round(3000 * math.sin(2 * math.pi * 0.25 * (r * A[3] + k / resp_n)))
-            f.write(int(d).to_bytes(2, "little", signed=True))
-PYEOF
-    if "$PY" merge.py a.edf L-GAS,L-TA b.edf R-GAS,R-TA mixed.edf; then ok; else bad "merge"; fi
-    run info mixed.edf
-    grep -q "R-TA  *uV  *200 " out && grep -q "L-GAS  *uV  *512 " out && ok || bad "mixed.edf rates: $(cat out)"
-
-    run detect mixed.edf -o mix.tsv
-    expect_rc 0 "mixed rates"
-    expect_err "4 channels in 2 rate groups" "groups in the summary"
-    expect_err "512 Hz: L-GAS, L-TA; band 20-230.4 Hz (clamped" "512-Hz group and its band"
-    expect_err "200 Hz: R-GAS, R-TA; band 20-90 Hz (clamped" "200-Hz group and its band"
-    expect_err "'Resp' (10 Hz)" "10-Hz channel skipped with a warning"
-    expect_err "PLM: 4 in 1 series" "PLM series across the rate groups"
-    # each simulated cramp found once, on its channel, onset within 0.1 s
-    tail -q -n +2 a.events.tsv b.events.tsv | awk -F'\t' '$3 == "cramp"' >truth.tsv
-    [ "$(wc -l <truth.tsv)" = 2 ] && ok || bad "two simulated cramps: $(cat truth.tsv)"
-    [ "$(awk -F'\t' 'NR > 1 && $3 == "cramp"' mix.tsv | wc -l)" = 2 ] && ok \
-        || bad "two cramp rows: $(cut -f1-4 mix.tsv)"
-    awk -F'\t' 'FNR == NR { t[$4] = $1; next }
-        FNR > 1 && $3 == "cramp" && ($4 in t) { d = $1 - t[$4]; if (d < 0) d = -d
-            if (d <= 0.1) found[$4] = 1; printf "  %s cramp: truth %.3f s, detected %.3f s\n", $4, t[$4], $1 }
-        END { exit !(found["L-GAS"] && found["R-GAS"]) }' truth.tsv mix.tsv \
-        && ok || bad "cramp onsets within 0.1 s on L-GAS (512 Hz) and R-GAS (200 Hz): $(cut -f1-4 mix.tsv)"
-    [ "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "series") k = i }
-        NR > 1 && $3 == "plm" && $k == 1 { print $4 }' mix.tsv | sort | uniq -c |
-        awk '{ print $2 ":" $1 }' | paste -sd' ')" = "L-TA:2 R-TA:2" ] && ok \
-        || bad "PLM series on L-TA and R-TA: $(cut -f1-4,21 mix.tsv)"
-    # the channels in another order (groups interleaved): the same rows
-    run detect mixed.edf --channels R-TA,1,R-GAS,L-TA -o order.tsv --quiet
-    expect_rc 0 "--channels across rates"
-    cmp -s mix.tsv order.tsv && ok || bad "channel order changed the rows: $(diff mix.tsv order.tsv | head -4)"
-    # one rate group of the mixed file gives what its own night gives
-    run detect mixed.edf --channels L-GAS,L-TA -o g512.tsv --quiet
-    run detect a.edf --channels L-GAS,L-TA -o a512.tsv --quiet
-    cmp -s g512.tsv a512.tsv && ok || bad "512-Hz group differs from the 512-Hz night"
-    run detect mixed.edf --channels 3,4 -o g200.tsv --quiet
-    run detect b.edf --channels R-GAS,R-TA -o b200.tsv --quiet
-    cmp -s g200.tsv b200.tsv && ok || bad "200-Hz group differs from the 200-Hz night"
-    # alone, each leg's two movements are no series
-    awk -F'\t' 'NR > 1 && $3 == "plm"' g512.tsv | grep -q . && bad "PLM from one leg's two LMs" || ok
-
-    run detect mixed.edf --json -o mix.json --quiet
-    expect_rc 0 "mixed --json"
+run detect mixed.edf --json -o mix.json --quiet
+expect_rc 0 "mixed --json"
+if [ -x "$PY" ]; then
     "$PY" - <<'PYEOF' && ok || bad "mixed JSON"
 import json
 d = json.load(open("mix.json"))
 assert d["fs_hz"] is None and d["band_hz"] is None, d
 assert d["channels"] == ["L-GAS", "L-TA", "R-GAS", "R-TA"], d["channels"]
 assert d["rate_groups"] == [
-    {"fs_hz": 512, "channels": ["L-GAS", "L-TA"], "band_hz": [20, 230.4]},
+    {"fs_hz": 400, "channels": ["L-GAS", "L-TA"], "band_hz": [20, 180]},
     {"fs_hz": 200, "channels": ["R-GAS", "R-TA"], "band_hz": [20, 90]}], d["rate_groups"]
 assert d["summary"]["cramps"] == 2 and d["summary"]["plm"] == 4, d["summary"]
 PYEOF
-    run detect mixed.edf -o mix2.tsv --edf-annotations mixann.edf --quiet
-    expect_rc 0 "mixed --edf-annotations"
-    cmp -s mix.tsv mix2.tsv && ok || bad "mixed: same events with --edf-annotations"
-    run info --annotations mixann.edf
-    grep -Eq "^ *(149\.9|150\.0)[0-9]* s .*cramp \(detected\)@@L-GAS" out && grep -q "^ *250\.3[0-9]* s .*cramp (detected)@@R-GAS" out \
-        && ok || bad "mixed: cramp annotations: $(grep -A8 annotations out | head)"
+fi
+run detect mixed.edf -o mix2.tsv --edf-annotations mixann.edf --quiet
+expect_rc 0 "mixed --edf-annotations"
+cmp -s mix.tsv mix2.tsv && ok || bad "mixed: same events with --edf-annotations"
+run info --annotations mixann.edf
+for ch in L-GAS R-GAS; do
+    t=$(awk -F'\t' -v c=$ch 'NR > 1 && $3 == "cramp" && $4 == c { print $1 + 0 }' mix.tsv)
+    awk -v t="$t" -v c="$ch" '$0 ~ ("cramp \\(detected\\)@@" c) { d = $1 - t; if (d < 0) d = -d; if (d < 0.001) f = 1 }
+        END { exit !f }' out && ok || bad "mixed: $ch cramp annotation at $t s: $(grep -A8 annotations out | head)"
+done
 
-    # a channel below 100 Hz, chosen: an error naming it; no output
-    run detect mixed.edf --channels L-GAS,Resp -o x.tsv
-    expect_rc 1 "--channels with a 10-Hz channel"
-    expect_err "'mixed.edf': channel 'Resp' is sampled at 10 Hz" "low-rate message names the file and channel"
+# a channel below 100 Hz beside a faster one (a 12.8-Hz block signal beside
+# a 100-Hz sine, from the shared data; skipped when absent): skipped with a
+# warning by default; chosen, an error naming it, and no output
+in="$DATA/edf/mne-python/test_uneven_samp.edf"
+if [ -f "$in" ]; then
+    run detect --all-channels "$in" -o slow.tsv
+    expect_rc 0 "a 12.8-Hz channel beside a 100-Hz one"
+    expect_err "'0.2Hz Blk 1/0uV' (12.8 Hz)" "12.8-Hz channel skipped with a warning"
+    run detect "$in" --channels 1,2 -o x.tsv
+    expect_rc 1 "--channels with a 12.8-Hz channel"
+    expect_err "test_uneven_samp.edf': channel '0.2Hz Blk 1/0uV' is sampled at 12.8 Hz" \
+        "low-rate message names the file and channel"
     [ ! -e x.tsv ] && ok || bad "output left after a low-rate channel"
 else
-    echo "cli_detect: no $PY: mixed-rate checks skipped"
+    echo "cli_detect: $in absent, low-rate channel checks skipped"
 fi
 
 # real mixed-rate files (signal generator output, not EMG): refused by
