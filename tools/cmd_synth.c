@@ -350,6 +350,7 @@ static int multirate_init(multirate *m, size_t C, double F, const double *rates,
         cramp_zerophase_config zc;
         cramp_zerophase_config_default(&zc);
         cramp_error err;
+        memset(&err, 0, sizeof err);
         if (cramp_butter_design(&spec, sos, CRAMP_BUTTER_MAX_SECTIONS, &ns, &err) != CRAMP_OK ||
             cramp_zerophase_create(&g->zp, sos, ns, g->n, &zc, &err) != CRAMP_OK)
             return cli_fail("cannot make the anti-alias filter for %g Hz: %s", F / (double)g->k,

@@ -55,6 +55,12 @@ cmp -s m.events.tsv s.events.tsv && ok || bad "events table differs from the sin
 run synth night.scenario --channel-fs 2000,2000,1000,500 --quiet -o m2.edf
 cmp -s m.edf m2.edf && ok || bad "a second run gives other bytes"
 
+# one rate given per channel is the night without the option, to the byte,
+# with a last data record only partly filled (198.6 s) padded as the writer pads
+run synth night.scenario --minutes 3.31 --channel-fs 2000,2000,2000,2000 --quiet -o same.edf
+run synth night.scenario --minutes 3.31 --quiet -o plain.edf
+cmp -s same.edf plain.edf && ok || bad "--channel-fs with one rate differs from the night without it"
+
 # detect runs on it: three rate groups, each cramp found on its channel
 run detect m.edf -o m.tsv
 expect_rc 0 "detect on the multi-rate night"
