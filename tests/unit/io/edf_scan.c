@@ -19,7 +19,9 @@
  * a record within the rounding tolerance) ends a segment where read() finds
  * it, and the night driver refuses it there naming the record; a bad
  * time-keeping TAL or an overlap in record 400 fails the read() that
- * reaches it with the open's message, and every read() after. */
+ * reaches it with the open's message, and every read() after; a seek()
+ * past the hidden gap finds it, one to the end completes the header; and
+ * the reader's pread path (no mapping) ends with the open's header too. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "cramp/night.h"
 #include "cramp/recording.h"
 /* an internal header: the test links the library's objects, which --wrap reaches */
+#include "io/edf_internal.h"
 #include "io/recording_internal.h"
 #include "testutil.h"
 
@@ -368,6 +371,68 @@ static void check_as_read_error(const char *name, const file *f)
     unlink(path);
 }
 
+/* TALs as read through pread (the reader's path where the file cannot be
+ * mapped, edf_decode.c): after the last frame the header is the open's. */
+static void check_as_read_pread(const char *name, const file *f)
+{
+    const char *path = write_file(name, f);
+    cramp_error err = {0};
+    cramp_recording *whole = open_as(path, 0, &err);
+    cramp_recording_options opt;
+    cramp_recording_options_default(&opt);
+    opt.tals_as_read = 1;
+    void *impl = NULL;
+    const cramp_rec_header *h = NULL;
+    const cramp__rec_ops *ops = NULL;
+    const int ok = whole && cramp__edf_open(path, &opt, &impl, &h, &ops, &err) == CRAMP_OK;
+    CHECK(ok, "%s: %s", name, err.message);
+    if (ok) {
+        ((cramp__edf *)impl)->no_map = 1;
+        const size_t ch = 0;
+        static float buf[4096];
+        size_t k = 1, total = 0;
+        cramp_status st = ops->select(impl, &ch, 1, &err);
+        while (st == CRAMP_OK && k > 0) {
+            st = ops->read(impl, buf, 4096, &k, &err);
+            total += k;
+        }
+        CHECK(st == CRAMP_OK && total == NREC * (f->data_bytes / 2), "%s: %zu frames: %s", name,
+              total, err.message);
+        same_header(name, h, cramp_recording_header(whole));
+        ops->close(impl);
+    }
+    cramp_recording_close(whole);
+    unlink(path);
+}
+
+/* TALs as read and seek(): a seek past the hidden gap finds it (two
+ * segments, tell() after the gap), a seek to the end completes the header. */
+static void check_as_read_seek(const char *name, const file *f)
+{
+    const char *path = write_file(name, f);
+    cramp_error err;
+    cramp_recording *whole = open_as(path, 0, &err);
+    cramp_recording *r = open_as(path, 1, &err);
+    CHECK(whole && r, "%s: %s", name, err.message);
+    const size_t ch = 0, spr = f->data_bytes / 2;
+    if (whole && r && cramp_recording_select(r, &ch, 1, &err) == CRAMP_OK) {
+        const cramp_rec_header *h = cramp_recording_header(r);
+        cramp_status st = cramp_recording_seek(r, (HIDDEN_GAP + 10) * spr, &err);
+        double t = 0;
+        cramp_recording_tell(r, NULL, &t);
+        CHECK(st == CRAMP_OK && h->n_segments == 2 && h->segments[1].first_record == HIDDEN_GAP &&
+                  t == h->segments[1].onset_s + 10.0,
+              "%s: seek past the gap: status %d, %zu segments, tell %.7f s", name, (int)st,
+              h->n_segments, t);
+        st = cramp_recording_seek(r, NREC * spr, &err);
+        CHECK(st == CRAMP_OK, "%s: seek to the end: %s", name, err.message);
+        same_header(name, h, cramp_recording_header(whole));
+    }
+    cramp_recording_close(r);
+    cramp_recording_close(whole);
+    unlink(path);
+}
+
 /* The night driver on a gap the ends do not show: refused where the run
  * finds it, the record named. */
 static void check_night_gap(const char *name, const file *f)
@@ -465,6 +530,9 @@ int main(void)
         snprintf(name, sizeof name, "readg%zu.edf", f.rb);
         check_as_read(name, &f, 1, HIDDEN_GAP * (f.data_bytes / 2), 1);
         if (k == 1) check_night_gap(name, &f);
+        check_as_read_seek(name, &f);
+        snprintf(name, sizeof name, "readp%zu.edf", f.rb);
+        check_as_read_pread(name, &f);
         free(f.b);
     }
 #if !defined(CRAMP_TEST_WRAP_PREAD)
