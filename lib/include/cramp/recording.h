@@ -180,10 +180,11 @@ typedef struct cramp_recording_options {
  * and seek() those of the records up to its frame. So the header's
  * annotations, segments and warnings grow as the records are read: read
  * n_annotations, annotations, n_segments, segments, n_warnings and warnings
- * again after a read (their arrays may move; the strings of earlier ones
- * stay where they are only until the next read); they are those of the
- * whole pass, in its order (warnings found in the TALs after those of the
- * open), once read() has returned the last frame or seek() reached the end.
+ * again after a read (their arrays, and the annotations' texts, may move
+ * at the next read or seek; a warning's string stays until close); they
+ * are the whole pass's, in its order, once read() has returned the last
+ * frame or seek() reached the end (but for one warning: the first record's
+ * start 1 s or more after the header's comes before those of records 1 on).
  * A record found not to follow the one before it (a gap the ends did not
  * show) ends the segment there: read() stops short at it, as at any
  * segment's end. A TAL error in data record k (a malformed time-keeping TAL,
