@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness for the EDF/BDF reader (edf_read.c) and the annotated
- * copy (edf_write.c): the input bytes become a file, which is opened; every
+ * copy (edf_write.c): the input bytes become a file, which is opened (also
+ * with the TALs as read, cramp_recording_options.tals_as_read); every
  * header string is walked; each rate group is selected and read to the end
  * in blocks (bounded), sought and read again; a file that opens is also
  * copied with an annotation added and the copy opened. Any crash, leak or
@@ -46,16 +47,24 @@ static void write_input(const uint8_t *data, size_t size)
     if (fclose(f) != 0) abort();
 }
 
-static void read_everything(cramp_recording *r)
+/* Every string and segment of the header (again after reads: with the
+ * TALs as read they grow and move). */
+static size_t walk_header(const cramp_rec_header *h)
 {
-    const cramp_rec_header *h = cramp_recording_header(r);
-    volatile size_t sink = strlen(h->recording) + strlen(h->patient);
+    size_t sink = strlen(h->recording) + strlen(h->patient);
     for (size_t i = 0; i < h->n_warnings; i++)
         sink += strlen(h->warnings[i]);
     for (size_t i = 0; i < h->n_annotations; i++)
         sink += strlen(h->annotations[i].text) + strlen(h->annotations[i].channel);
     for (size_t s = 0; s < h->n_segments; s++)
         sink += h->segments[s].n_records;
+    return sink;
+}
+
+static void read_everything(cramp_recording *r)
+{
+    const cramp_rec_header *h = cramp_recording_header(r);
+    volatile size_t sink = walk_header(h);
     size_t *sel = malloc((h->n_channels + 1) * sizeof *sel);
     enum { BLOCK = 1000 };
     float *buf = malloc(BLOCK * (h->n_channels + 1) * sizeof *buf);
@@ -91,6 +100,7 @@ static void read_everything(cramp_recording *r)
             (void)cramp_recording_read(r, buf, BLOCK, &got, &err);
         cramp_recording_tell(r, &frame, &t);
     }
+    sink += walk_header(h);
     (void)sink;
     free(buf);
     free(sel);
@@ -107,6 +117,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cramp_recording_open(&r, g_path, NULL, &err) != CRAMP_OK) return 0;
     read_everything(r);
     cramp_recording_close(r);
+    /* the same with the TALs as read (parsed by read() and seek()) */
+    cramp_recording_options ro;
+    cramp_recording_options_default(&ro);
+    ro.tals_as_read = 1;
+    if (cramp_recording_open(&r, g_path, &ro, &err) == CRAMP_OK) {
+        read_everything(r);
+        cramp_recording_close(r);
+    }
     const cramp_annotation a = {0.5, 1.0, "fuzz", "ch"};
     if (cramp_edf_copy_annotated(g_path, g_copy, &a, 1, &err) == CRAMP_OK) {
         /* our own output must always open */

@@ -889,6 +889,7 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     cramp_recording_options ro;
     cramp_recording_options_default(&ro);
     cli_input_options(&o->in, &ro);
+    ro.tals_as_read = 1; /* as cramp detect: an EDF+'s TALs as the run reads */
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_recording_open(&rec, it->path, &ro, &err);
@@ -906,7 +907,8 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
     if (g_fraction) opt.progress = on_progress;
     cli_output out[3];
     memset(out, 0, sizeof out);
-    for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
+    const size_t warned = h->n_warnings;
+    for (size_t i = 0; i < warned; i++) cli_note("warning: %s", h->warnings[i]);
     if (cli_input_check(&o->in, h, it->path) != CLI_OK) goto done;
     /* the channels as cramp detect chooses them (one function for both) */
     if (detect_choose_channels(rec, it->path, o->in.channels, o->all_channels, 1, &opt,
@@ -914,7 +916,10 @@ static const char *analyse(const item *it, const batch_opts *o, const paths *p, 
         if (nothing_to_analyse(h, o)) status = "skipped";
         goto done;
     }
-    if (cramp_night_run_recording(rec, &opt, &res, &err) != CRAMP_OK) {
+    st = cramp_night_run_recording(rec, &opt, &res, &err);
+    /* the warnings the run's TALs gave */
+    for (size_t i = warned; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
+    if (st != CRAMP_OK) {
         cli_fail("%s", err.message);
         goto done;
     }

@@ -335,6 +335,9 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     cramp_recording_options ro;
     cramp_recording_options_default(&ro);
     cli_input_options(&o->in, &ro);
+    /* an EDF+'s TALs parsed as the run reads its records (not in a pass at
+       open, before the threads start); the run reads every record */
+    ro.tals_as_read = 1;
     cramp_error err;
     memset(&err, 0, sizeof err);
     cramp_status st = cramp_recording_open(&rec, path, &ro, &err);
@@ -357,8 +360,9 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     if (detect_choose_channels(rec, path, o->in.channels, o->all_channels, o->quiet, &opt,
                                idx) != CLI_OK)
         goto done;
+    const size_t warned = h->n_warnings;
     if (!o->quiet)
-        for (size_t i = 0; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
+        for (size_t i = 0; i < warned; i++) cli_note("warning: %s", h->warnings[i]);
     warn_channels(h, path, o, idx, n);
     cli_progress prog;
     cli_progress_init(&prog, o->quiet);
@@ -366,6 +370,9 @@ static int detect_file(const char *path, const char *out_path, const detect_opts
     opt.progress_user = &prog;
     st = cramp_night_run_recording(rec, &opt, &r, &err);
     cli_progress_done(&prog);
+    /* the warnings the run's TALs gave */
+    if (!o->quiet)
+        for (size_t i = warned; i < h->n_warnings; i++) cli_note("warning: %s", h->warnings[i]);
     if (st != CRAMP_OK) {
         cli_fail("%s", err.message);
         goto done;

@@ -86,6 +86,19 @@ static cramp_status rec_read(void *user, const size_t *channels, size_t n, float
     (void)n;
     cramp_status st = cramp_recording_read(s->rec, out, max_frames, frames, err);
     if (st != CRAMP_OK) return st;
+    if (*frames < max_frames && s->frames_read + (int64_t)*frames < s->frames &&
+        s->h->n_segments > 1) {
+        /* an EDF+ opened with its TALs as read: a gap its ends did not show
+           (cramp_night_run_recording refuses the others before the run) */
+        const cramp_segment *sg = &s->h->segments[s->h->n_segments - 1];
+        return cramp__fail(err, CRAMP_EUNSUPPORTED,
+                           "%s%s%sis %s with segments separated by gaps in time (data record "
+                           "%zu starts a segment at %.7g s): filtering or an envelope across a "
+                           "gap would join them; not supported yet",
+                           s->name ? "'" : "", s->name ? s->name : "the recording",
+                           s->name ? "' " : " ", cramp_rec_format_name(s->h->format),
+                           sg->first_record, sg->onset_s);
+    }
     if (*frames < max_frames && s->frames_read + (int64_t)*frames < s->frames)
         return cramp__fail(err, CRAMP_EFORMAT,
                            "'%s' ends at frame %lld of the %lld its header announces (a gap or "

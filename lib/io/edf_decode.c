@@ -259,7 +259,7 @@ static size_t records_in_file(const cramp__edf *e)
  * access to a mapped page past the new end raises SIGBUS (as in every
  * program that maps files), which a library cannot catch. Only regular
  * files reach here (edf_read.c refuses the rest). */
-static const unsigned char *mapped_span(cramp__edf *e, size_t r, size_t avail)
+static const unsigned char *mapped_record(cramp__edf *e, size_t r, size_t avail)
 {
     if (e->no_map || r >= avail) return NULL;
     const uint64_t head = e->header_bytes, rb = e->record_bytes;
@@ -284,7 +284,27 @@ static const unsigned char *mapped_span(cramp__edf *e, size_t r, size_t avail)
         e->map_r0 = r;
         e->map_r1 = (size_t)r1;
     }
-    return (const unsigned char *)e->map + (head + r * rb + e->span_lo - e->map_at);
+    return (const unsigned char *)e->map + (head + r * rb - e->map_at);
+}
+
+/* Record r's span of the selected signals (mapped_record's, NULL the same). */
+static const unsigned char *mapped_span(cramp__edf *e, size_t r, size_t avail)
+{
+    const unsigned char *rec = mapped_record(e, r, avail);
+    return rec ? rec + e->span_lo : NULL;
+}
+
+/* TALs as read: the TALs of the records up to r, from the mapping when the
+ * record is in the file as the caller found it (avail: mapped_record's),
+ * else through pread; the first error (the record, its field) is read()'s. */
+static cramp_status tals_through(cramp__edf *e, size_t r, size_t avail, cramp_error *err)
+{
+    while (e->scan && e->tal_next <= r) {
+        const unsigned char *rec = mapped_record(e, e->tal_next, avail);
+        const cramp_status st = cramp__edf_scan_next(e, rec ? rec + e->tal_lo : NULL, err);
+        if (st != CRAMP_OK) return st;
+    }
+    return CRAMP_OK;
 }
 
 static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *frames,
@@ -303,6 +323,15 @@ static cramp_status edf_read(void *impl, float *out, size_t max_frames, size_t *
     size_t n = 0;
     while (n < max_frames && e->pos < total) {
         const size_t r = e->pos / spr, o = e->pos % spr;
+        /* TALs as read: record r's first (a gap before it ends the segment
+           here, as the segments of a whole pass would) */
+        if (r >= e->tal_next) {
+            const cramp_status st = tals_through(e, r, avail, err);
+            if (st != CRAMP_OK) {
+                *frames = n;
+                return st;
+            }
+        }
         const cramp_segment *sg = &e->seg[e->cur_seg];
         if (r >= sg->first_record + sg->n_records) {
             if (n > 0) break; /* end of a segment: a short count */
@@ -363,6 +392,11 @@ static cramp_status edf_seek(void *impl, size_t frame, cramp_error *err)
     if (frame > total)
         return cramp__fail(err, CRAMP_EINVAL, "%s: seek: frame %zu is past the end (%zu frames)",
                            e->path, frame, total);
+    /* TALs as read: the segments up to the frame's record (through pread) */
+    while (e->scan && e->tal_next <= frame / e->spr && e->tal_next < e->hdr.n_records) {
+        const cramp_status st = cramp__edf_scan_next(e, NULL, err);
+        if (st != CRAMP_OK) return st;
+    }
     /* last segment whose first frame is <= frame */
     size_t lo = 0, hi = e->hdr.n_segments;
     while (hi - lo > 1) {
@@ -401,9 +435,8 @@ cramp_status cramp__edf_open(const char *path, const cramp_recording_options *op
                              const cramp_rec_header **header, const cramp__rec_ops **ops,
                              cramp_error *err)
 {
-    (void)opt;
     cramp__edf *e;
-    const cramp_status st = cramp__edf_parse(path, &e, err);
+    const cramp_status st = cramp__edf_parse_as(path, opt && opt->tals_as_read, &e, err);
     if (st != CRAMP_OK) return st;
     *impl = e;
     *header = &e->hdr;

@@ -111,6 +111,16 @@ typedef struct cramp__edf {
     size_t cur_seg; /* segment holding pos */
     cramp__edf_dec16x4_fn dec4;
     cramp__edf_dec16x8_fn dec8; /* NULL: four signals at a time only */
+
+    /* The annotation pass. The TALs of records [0, tal_next) are parsed
+       (into hdr's annotations, segments and warnings): all of them after an
+       open without cramp_recording_options.tals_as_read, else record 0 at
+       open and each further one when read() or seek() first reaches it
+       (cramp__edf_scan_next), while `scan` holds the pass's state (NULL
+       once every record's TALs are in). */
+    size_t tal_next;
+    size_t tal_lo, tal_len;  /* byte span of the annotation signals in a record */
+    struct parse_ctx *scan;
 } cramp__edf;
 
 /* Unmaps e's window of records, if any (cramp__edf_free calls it). */
@@ -119,6 +129,19 @@ void cramp__edf_unmap(cramp__edf *e);
 /* Opens and parses path (header, TALs, segments); *out owned by the caller
  * (cramp__edf_free). Messages name the file and the field. */
 cramp_status cramp__edf_parse(const char *path, cramp__edf **out, cramp_error *err);
+/* The same; tals_as_read 1: an EDF+/BDF+ whose first and last records' onsets
+ * leave no room for a gap gets record 0's TALs only (e->scan then holds the
+ * pass for cramp__edf_scan_next); any other file the whole pass. */
+cramp_status cramp__edf_parse_as(const char *path, int tals_as_read, cramp__edf **out,
+                                 cramp_error *err);
+/* Parses record e->tal_next's TALs from span (its bytes from e->tal_lo on,
+ * e->tal_len of them; NULL: read here with pread) and brings the header up
+ * to date (annotations, segments, warnings; their arrays may move). A bad
+ * TAL, an overlap or a read error fails with the message the whole pass at
+ * open gives (file, record, signal, field); a TAL error stays: every later
+ * call returns it. CRAMP_OK at once when every record's TALs are in.
+ * Allocates as the header grows; one thread at a time (the recording's). */
+cramp_status cramp__edf_scan_next(cramp__edf *e, const unsigned char *span, cramp_error *err);
 void cramp__edf_free(cramp__edf *e);
 
 /* Reads n bytes at off from e's descriptor (pread, retried on EINTR/short

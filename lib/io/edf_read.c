@@ -18,6 +18,11 @@
  * EDF+/BDF+: one pass over the annotation signals' bytes at open collects the
  * annotations and every record's onset (the first TAL of the first annotation
  * signal); records that do not follow one another form separate segments.
+ * With the TALs as read (cramp_recording_options.tals_as_read) a file whose
+ * first and last records' onsets leave no room for a gap gets record 0's
+ * TALs at open and each further record's from cramp__edf_scan_next, which
+ * read() calls with the bytes it maps for the frames (edf_decode.c): the same
+ * per-record step (scan_record), so the header ends as the whole pass's.
  * Times (annotation onsets, segment onsets, tell()) count from the first data
  * record's onset, i.e. from the header's start time plus start_subsecond.
  *
@@ -280,7 +285,7 @@ static int text_field(const unsigned char *p, size_t w, char *out, size_t cap)
 
 /* ---- the parsed file ---------------------------------------------------- */
 
-typedef struct parse_ctx {
+struct parse_ctx {
     cramp__edf *e;
     cramp_error *err;
     size_t n_warn, warn_cap, warn_extra;
@@ -289,7 +294,21 @@ typedef struct parse_ctx {
     size_t *ann_text_off;
     size_t n_seg, seg_cap;
     int warned_nk, warned_gap, warned_tal, warned_text;
-} parse_ctx;
+    /* the annotation pass (scan_setup) */
+    size_t first_ann;  /* the time-keeping signal */
+    double tol;        /* onset differences below it are rounding, s */
+    double prev_onset; /* the last record's onset as its TAL gives it */
+    int probe;         /* parse_tals for the onset only: no annotation, no warning */
+    /* TALs as read (cramp__edf_scan_next): what the header shows so far */
+    int lazy_wanted;           /* cramp__edf_parse_as's tals_as_read */
+    int lazy;                  /* ... and taken: the TALs of records past the first to come */
+    size_t ann_done, seg_done; /* annotations, segments in the header */
+    const char *text_base;     /* e->text when their texts were pointed at */
+    unsigned char *buf;        /* one record's annotation bytes, for pread */
+    cramp_status failed;       /* a record's TALs failed: every later call fails so */
+    cramp_error fail_err;
+};
+typedef struct parse_ctx parse_ctx;
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -297,6 +316,7 @@ __attribute__((format(printf, 2, 3)))
 static void
 warn(parse_ctx *c, const char *fmt, ...)
 {
+    if (c->probe) return;
     if (c->n_warn >= CRAMP__EDF_MAX_WARNINGS) {
         c->warn_extra++;
         return;
@@ -317,9 +337,18 @@ warn(parse_ctx *c, const char *fmt, ...)
     c->e->warn[c->n_warn++] = m;
 }
 
+static void scan_free(parse_ctx *c)
+{
+    if (!c) return;
+    free(c->ann_text_off);
+    free(c->buf);
+    free(c);
+}
+
 void cramp__edf_free(cramp__edf *e)
 {
     if (!e) return;
+    scan_free(e->scan);
     cramp__edf_unmap(e);
     if (e->fd >= 0) close(e->fd);
     if (e->warn)
@@ -477,6 +506,7 @@ static cramp_status add_annotation(parse_ctx *c, double onset, double dur, const
                                    size_t len)
 {
     cramp__edf *e = c->e;
+    if (c->probe) return CRAMP_OK;
     if (c->n_ann == c->ann_cap) {
         const size_t cap = c->ann_cap ? 2 * c->ann_cap : 16;
         cramp_annotation *a = realloc(e->ann, cap * sizeof *a);
@@ -610,7 +640,7 @@ static cramp_status parse_tals(parse_ctx *c, const unsigned char *p, size_t n, s
                              "byte (EDF+ violation written by Nihon Kohden); read the following "
                              "TALs as separate",
                              e->path, rec);
-                        c->warned_nk = 1;
+                        c->warned_nk = !c->probe;
                     }
                     break;
                 }
@@ -642,7 +672,7 @@ bad:
              "%s: data record %zu, signal %zu ('%s'): malformed TAL at byte %zu; the rest of "
              "this signal in this record is skipped",
              e->path, rec, sig + 1, e->ch[sig].label, i);
-    c->warned_tal++;
+    if (!c->probe) c->warned_tal++;
     return CRAMP_OK;
 }
 
@@ -757,16 +787,18 @@ static cramp_status parse_signals(parse_ctx *c, const unsigned char *s, size_t n
 #define SCAN_GAP_MAX     ((size_t)4096)
 #define SCAN_BATCH_BYTES ((size_t)1 << 16)
 
-/* One pass over the annotation signals: annotations, record onsets, segments. */
-static cramp_status scan_annotations(parse_ctx *c)
+/* The pass's constants: the time-keeping signal, the annotation signals'
+ * byte span in a record (e->tal_lo, e->tal_len) and the rounding tolerance. */
+static void scan_setup(parse_ctx *c)
 {
     cramp__edf *e = c->e;
-    const size_t ns = e->hdr.n_channels, nrec = e->hdr.n_records;
-    size_t lo = SIZE_MAX, hi = 0, first_ann = SIZE_MAX;
+    const size_t ns = e->hdr.n_channels;
+    size_t lo = SIZE_MAX, hi = 0;
     double max_fs = 0;
+    c->first_ann = SIZE_MAX;
     for (size_t i = 0; i < ns; i++) {
         if (e->ch[i].is_annotation) {
-            if (first_ann == SIZE_MAX) first_ann = i;
+            if (c->first_ann == SIZE_MAX) c->first_ann = i;
             if (e->sig[i].offset < lo) lo = e->sig[i].offset;
             const size_t end = e->sig[i].offset + e->sig[i].spr * e->bps;
             if (end > hi) hi = end;
@@ -774,15 +806,72 @@ static cramp_status scan_annotations(parse_ctx *c)
             max_fs = e->ch[i].fs;
         }
     }
-    const double dur = e->hdr.record_duration_s;
+    e->tal_lo = lo;
+    e->tal_len = hi - lo;
     /* Gaps shorter than half the shortest sample interval (at most 1 ms, at
      * least the 1 us that writers round TAL onsets to) are rounding. */
     double tol = max_fs > 0 ? 0.5 / max_fs : 1e-6;
     if (tol > 1e-3) tol = 1e-3;
     if (tol < 1e-6) tol = 1e-6;
+    c->tol = tol;
+}
+
+/* Record r's TALs from rec (its bytes from e->tal_lo on): annotations, its
+ * onset, and a new segment when it does not follow record r - 1. Records
+ * come in order, r == 0 first. */
+static cramp_status scan_record(parse_ctx *c, const unsigned char *rec, size_t r)
+{
+    cramp__edf *e = c->e;
+    const size_t ns = e->hdr.n_channels;
+    const double dur = e->hdr.record_duration_s, tol = c->tol;
+    double onset = 0;
+    int have = 0;
+    cramp_status st = CRAMP_OK;
+    for (size_t i = c->first_ann; i < ns && st == CRAMP_OK; i++) {
+        if (!e->ch[i].is_annotation) continue;
+        st = parse_tals(c, rec + (e->sig[i].offset - e->tal_lo), e->sig[i].spr * e->bps, r, i,
+                        i == c->first_ann, &onset, &have);
+    }
+    if (st != CRAMP_OK) return st;
+    if (r == 0) {
+        e->t0 = onset;
+        st = add_segment(c, 0.0, 0);
+    } else {
+        const double expect = c->prev_onset + dur;
+        if (onset < expect - tol) {
+            st = cramp__fail(c->err, CRAMP_EFORMAT,
+                             "%s: data record %zu starts at %.7f s, before the end of data "
+                             "record %zu (%.7f s): records must not overlap",
+                             e->path, r, onset, r - 1, expect);
+        } else if (onset > expect + tol) {
+            if (e->hdr.format == CRAMP_REC_EDFPLUS_C || e->hdr.format == CRAMP_REC_BDFPLUS_C ||
+                e->hdr.format == CRAMP_REC_EDF || e->hdr.format == CRAMP_REC_BDF) {
+                if (!c->warned_gap)
+                    warn(c,
+                         "%s: reserved field says continuous, but data record %zu starts at "
+                         "%.7f s, %.7f s after the previous one ends; kept as a gap",
+                         e->path, r, onset, onset - expect);
+                c->warned_gap = 1;
+            }
+            st = add_segment(c, onset - e->t0, r);
+        }
+    }
+    if (st != CRAMP_OK) return st;
+    if (!c->lazy) e->seg[c->n_seg - 1].n_records++; /* lazy: seg_counts */
+    c->prev_onset = onset;
+    return CRAMP_OK;
+}
+
+/* One pass over the annotation signals: annotations, record onsets, segments. */
+static cramp_status scan_annotations(parse_ctx *c)
+{
+    cramp__edf *e = c->e;
+    const size_t nrec = e->hdr.n_records;
+    scan_setup(c);
+    const size_t lo = e->tal_lo;
     /* records per read: a batch spans record r's annotation bytes to record
        r + per - 1's, (per - 1) * record_bytes + span bytes */
-    const size_t span = hi - lo, rb = e->record_bytes;
+    const size_t span = e->tal_len, rb = e->record_bytes;
     size_t per = 1;
     if (rb - span <= SCAN_GAP_MAX && rb <= SCAN_BATCH_BYTES) {
         per = SCAN_BATCH_BYTES / rb;
@@ -791,7 +880,6 @@ static cramp_status scan_annotations(parse_ctx *c)
     unsigned char *buf = malloc((per - 1) * rb + span);
     if (!buf) return cramp__fail(c->err, CRAMP_ENOMEM, "%s: out of memory", e->path);
     cramp_status st = CRAMP_OK;
-    double prev_onset = 0;
     size_t b0 = 0, b1 = 0; /* records [b0, b1) are in buf */
 #if defined(O_NOATIME)
     int noatime = 0;
@@ -825,41 +913,7 @@ static cramp_status scan_annotations(parse_ctx *c)
             }
 #endif
         }
-        const unsigned char *rec = buf + (r - b0) * rb;
-        double onset = 0;
-        int have = 0;
-        for (size_t i = first_ann; i < ns && st == CRAMP_OK; i++) {
-            if (!e->ch[i].is_annotation) continue;
-            st = parse_tals(c, rec + (e->sig[i].offset - lo), e->sig[i].spr * e->bps, r, i,
-                            i == first_ann, &onset, &have);
-        }
-        if (st != CRAMP_OK) break;
-        if (r == 0) {
-            e->t0 = onset;
-            st = add_segment(c, 0.0, 0);
-        } else {
-            const double expect = prev_onset + dur;
-            if (onset < expect - tol) {
-                st = cramp__fail(c->err, CRAMP_EFORMAT,
-                                 "%s: data record %zu starts at %.7f s, before the end of data "
-                                 "record %zu (%.7f s): records must not overlap",
-                                 e->path, r, onset, r - 1, expect);
-            } else if (onset > expect + tol) {
-                if (e->hdr.format == CRAMP_REC_EDFPLUS_C || e->hdr.format == CRAMP_REC_BDFPLUS_C ||
-                    e->hdr.format == CRAMP_REC_EDF || e->hdr.format == CRAMP_REC_BDF) {
-                    if (!c->warned_gap)
-                        warn(c,
-                             "%s: reserved field says continuous, but data record %zu starts at "
-                             "%.7f s, %.7f s after the previous one ends; kept as a gap",
-                             e->path, r, onset, onset - expect);
-                    c->warned_gap = 1;
-                }
-                st = add_segment(c, onset - e->t0, r);
-            }
-        }
-        if (st != CRAMP_OK) break;
-        e->seg[c->n_seg - 1].n_records++;
-        prev_onset = onset;
+        if ((st = scan_record(c, buf + (r - b0) * rb, r)) != CRAMP_OK) break;
     }
 #if defined(O_NOATIME)
     if (noatime) {
@@ -869,6 +923,149 @@ static cramp_status scan_annotations(parse_ctx *c)
 #endif
     free(buf);
     return st;
+}
+
+/* The time-keeping onset of record r from its annotation bytes (rec, from
+ * e->tal_lo on), with nothing kept (no annotation, warning or message);
+ * 1 when it has one. */
+static int probe_onset(parse_ctx *c, const unsigned char *rec, size_t r, double *onset)
+{
+    cramp__edf *e = c->e;
+    cramp_error scratch;
+    cramp_error *keep = c->err;
+    c->err = &scratch;
+    c->probe = 1;
+    int have = 0;
+    const size_t i = c->first_ann;
+    const cramp_status st = parse_tals(c, rec + (e->sig[i].offset - e->tal_lo),
+                                       e->sig[i].spr * e->bps, r, i, 1, onset, &have);
+    c->probe = 0;
+    c->err = keep;
+    return st == CRAMP_OK && have;
+}
+
+/* The segments' record counts and durations, the last one (while the TALs
+ * are read as the records are) to the end of the recording. */
+static void seg_counts(parse_ctx *c)
+{
+    cramp__edf *e = c->e;
+    for (size_t k = 0; k < c->n_seg; k++) {
+        const size_t end = k + 1 < c->n_seg ? e->seg[k + 1].first_record : e->hdr.n_records;
+        e->seg[k].n_records = end - e->seg[k].first_record;
+        e->seg[k].duration_s = (double)e->seg[k].n_records * e->hdr.record_duration_s;
+    }
+}
+
+/* TALs as read (cramp_recording_options.tals_as_read): reads the first and
+ * the last record's annotation bytes; when the last record's time-keeping
+ * onset is where records of the header's duration from the first one's put
+ * it, parses record 0's TALs only (the rest come with read(),
+ * cramp__edf_scan_next), else (a gap, an overlap or a bad TAL at either end:
+ * EDF+D with segments) the whole pass now, as without the option. */
+static cramp_status scan_start(parse_ctx *c)
+{
+    cramp__edf *e = c->e;
+    const size_t nrec = e->hdr.n_records;
+    if (nrec < 2) return scan_annotations(c);
+    scan_setup(c);
+    const size_t span = e->tal_len, rb = e->record_bytes;
+    unsigned char *buf = malloc(2 * span);
+    if (!buf) return cramp__fail(c->err, CRAMP_ENOMEM, "%s: out of memory", e->path);
+    const uint64_t at0 = (uint64_t)e->header_bytes + e->tal_lo;
+    double first = 0, last = 0;
+    const int ends =
+        cramp__pread_full(e->fd, buf, span, at0) == 0 &&
+        cramp__pread_full(e->fd, buf + span, span, at0 + (uint64_t)(nrec - 1) * rb) == 0 &&
+        probe_onset(c, buf, 0, &first) && probe_onset(c, buf + span, nrec - 1, &last);
+    if (!ends || fabs(last - (first + (double)(nrec - 1) * e->hdr.record_duration_s)) > c->tol) {
+        free(buf);
+        return scan_annotations(c);
+    }
+    const cramp_status st = scan_record(c, buf, 0);
+    if (st != CRAMP_OK) {
+        free(buf);
+        return st;
+    }
+    c->buf = buf;
+    c->lazy = 1;
+    seg_counts(c);
+    return CRAMP_OK;
+}
+
+/* The pass's last warnings (after every record's TALs). */
+static void scan_end(parse_ctx *c)
+{
+    if (c->warned_tal > 3)
+        warn(c, "%s: %d malformed TALs in all (first 3 reported)", c->e->path, c->warned_tal);
+    if (c->warn_extra > 0) warn(c, "%s: ... and %zu more warnings", c->e->path, c->warn_extra);
+}
+
+/* The header after more records' TALs (as parse() finishes it at open):
+ * new segments, annotations (onsets from the first record's, their texts'
+ * addresses) and warnings. */
+static void publish(parse_ctx *c)
+{
+    cramp__edf *e = c->e;
+    cramp_rec_header *hd = &e->hdr;
+    if (c->n_seg != c->seg_done) {
+        seg_counts(c);
+        hd->segments = e->seg;
+        hd->n_segments = c->n_seg;
+        c->seg_done = c->n_seg;
+    }
+    if (c->n_ann != c->ann_done) {
+        if (e->text != c->text_base) /* the texts moved */
+            for (size_t k = 0; k < c->ann_done; k++) e->ann[k].text = e->text + c->ann_text_off[k];
+        c->text_base = e->text;
+        for (size_t k = c->ann_done; k < c->n_ann; k++) {
+            e->ann[k].onset_s -= e->t0;
+            e->ann[k].text = e->text + c->ann_text_off[k];
+        }
+        c->ann_done = c->n_ann;
+        hd->annotations = e->ann;
+        hd->n_annotations = c->n_ann;
+    }
+    hd->warnings = (const char *const *)e->warn;
+    hd->n_warnings = c->n_warn;
+}
+
+cramp_status cramp__edf_scan_next(cramp__edf *e, const unsigned char *span, cramp_error *err)
+{
+    parse_ctx *c = e->scan;
+    if (!c) return CRAMP_OK;
+    if (c->failed != CRAMP_OK) {
+        if (err) *err = c->fail_err;
+        return c->failed;
+    }
+    const size_t r = e->tal_next;
+    if (!span) {
+        const uint64_t at =
+            (uint64_t)e->header_bytes + (uint64_t)r * e->record_bytes + e->tal_lo;
+        if (cramp__pread_full(e->fd, c->buf, e->tal_len, at) != 0)
+            return cramp__fail(err, CRAMP_EIO, "%s: data record %zu: read failed: %s", e->path,
+                               r, errno ? strerror(errno) : "unexpected end of file");
+        span = c->buf;
+    }
+    c->err = &c->fail_err;
+    const cramp_status st = scan_record(c, span, r);
+    c->err = NULL;
+    if (st != CRAMP_OK) {
+        /* sticky: the record's annotations may be half added */
+        c->failed = st;
+        if (err) *err = c->fail_err;
+        publish(c);
+        return st;
+    }
+    e->tal_next = r + 1;
+    if (e->tal_next == e->hdr.n_records) {
+        scan_end(c);
+        publish(c);
+        scan_free(c);
+        e->scan = NULL;
+        return CRAMP_OK;
+    }
+    publish(c);
+    return CRAMP_OK;
 }
 
 static cramp_status parse(parse_ctx *c, const char *path)
@@ -1067,7 +1264,7 @@ static cramp_status parse(parse_ctx *c, const char *path)
     if (plus) plus_year(hd);
 
     if (plus && hd->n_records > 0) {
-        st = scan_annotations(c);
+        st = c->lazy_wanted ? scan_start(c) : scan_annotations(c);
         if (st != CRAMP_OK) return st;
     } else if (hd->n_records > 0) {
         st = add_segment(c, 0.0, 0);
@@ -1110,16 +1307,18 @@ static cramp_status parse(parse_ctx *c, const char *path)
              "less than 1 s); start moved accordingly",
              path, e->t0);
     }
-    if (c->warned_tal > 3)
-        warn(c, "%s: %d malformed TALs in all (first 3 reported)", path, c->warned_tal);
-    if (c->warn_extra > 0) warn(c, "%s: ... and %zu more warnings", path, c->warn_extra);
+    c->ann_done = c->n_ann;
+    c->seg_done = c->n_seg;
+    c->text_base = e->text;
+    if (!c->lazy) scan_end(c);
     hd->channels = e->ch;
     hd->n_warnings = c->n_warn;
     hd->warnings = (const char *const *)e->warn;
     return CRAMP_OK;
 }
 
-cramp_status cramp__edf_parse(const char *path, cramp__edf **out, cramp_error *err)
+cramp_status cramp__edf_parse_as(const char *path, int tals_as_read, cramp__edf **out,
+                                 cramp_error *err)
 {
     *out = NULL;
     cramp__edf *e = calloc(1, sizeof *e);
@@ -1127,22 +1326,36 @@ cramp_status cramp__edf_parse(const char *path, cramp__edf **out, cramp_error *e
     e->fd = -1;
     e->loaded = SIZE_MAX;
     e->path = strdup(path);
-    if (!e->path) {
+    parse_ctx *c = calloc(1, sizeof *c);
+    if (!e->path || !c) {
+        free(c);
+        free(e->path);
         free(e);
         return cramp__fail(err, CRAMP_ENOMEM, "%s: out of memory", path);
     }
-    parse_ctx c;
-    memset(&c, 0, sizeof c);
-    c.e = e;
-    c.err = err;
-    const cramp_status st = parse(&c, e->path);
-    free(c.ann_text_off);
+    c->e = e;
+    c->err = err;
+    c->lazy_wanted = tals_as_read != 0;
+    const cramp_status st = parse(c, e->path);
     /* the warning count travels with the array even on failure (for free) */
-    e->hdr.n_warnings = c.n_warn;
+    e->hdr.n_warnings = c->n_warn;
+    if (st == CRAMP_OK && c->lazy) {
+        e->tal_next = 1;
+        c->err = NULL;
+        e->scan = c;
+    } else {
+        e->tal_next = e->hdr.n_records;
+        scan_free(c);
+    }
     if (st != CRAMP_OK) {
         cramp__edf_free(e);
         return st;
     }
     *out = e;
     return CRAMP_OK;
+}
+
+cramp_status cramp__edf_parse(const char *path, cramp__edf **out, cramp_error *err)
+{
+    return cramp__edf_parse_as(path, 0, out, err);
 }

@@ -273,14 +273,19 @@ static int write_edf(const night_sim *s, const char *path)
     return cramp_edf_write_file(path, &cfg, s->x, s->frames, &err) == CRAMP_OK;
 }
 
-/* The recording at path on `threads` threads, blocks of `block` frames. */
-static cramp_status run_file(const char *path, size_t threads, size_t block,
+/* The recording at path on `threads` threads, blocks of `block` frames;
+ * as_read: opened with its TALs as read (parsed by whichever thread reads a
+ * record, cramp_recording_options.tals_as_read). */
+static cramp_status run_file(const char *path, size_t threads, size_t block, int as_read,
                              cramp_night_result *res, cramp_error *err)
 {
     memset(res, 0, sizeof *res);
     memset(err, 0, sizeof *err);
     cramp_recording *rec = NULL;
-    cramp_status st = cramp_recording_open(&rec, path, NULL, err);
+    cramp_recording_options ro;
+    cramp_recording_options_default(&ro);
+    ro.tals_as_read = as_read;
+    cramp_status st = cramp_recording_open(&rec, path, &ro, err);
     if (st != CRAMP_OK) return st;
     cramp_night_options opt;
     cramp_night_options_default(&opt);
@@ -311,16 +316,18 @@ static void check_recording(const night_sim *s, const char *name)
         rmdir(dir);
         return;
     }
-    cramp_status st = run_file(path, 1, 4096, &ref, &err);
+    cramp_status st = run_file(path, 1, 4096, 0, &ref, &err);
     CHECK(st == CRAMP_OK, "%s, EDF, one thread: %s", name, err.message);
     CHECK(st != CRAMP_OK || ref.n_episodes > 0, "%s, EDF: no episodes, nothing to compare", name);
     const size_t threads[] = {2, 3}, blocks[] = {4096, 777, 100};
     for (size_t i = 0; i < 2 && st == CRAMP_OK; i++)
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < 3 * (threads[i] == 2 ? 2 : 1); k++) {
+            /* 2 threads: also with the TALs as read (k >= 3) */
+            const int as_read = k >= 3;
             char what[160];
-            snprintf(what, sizeof what, "%s, EDF, %zu threads, blocks of %zu", name, threads[i],
-                     blocks[k]);
-            cramp_status st2 = run_file(path, threads[i], blocks[k], &res, &err);
+            snprintf(what, sizeof what, "%s, EDF%s, %zu threads, blocks of %zu", name,
+                     as_read ? " (TALs as read)" : "", threads[i], blocks[k % 3]);
+            cramp_status st2 = run_file(path, threads[i], blocks[k % 3], as_read, &res, &err);
             CHECK(st2 == CRAMP_OK, "%s: %s", what, err.message);
             if (st2 != CRAMP_OK) continue;
             same_night(&ref, &res, what);
@@ -341,13 +348,46 @@ static void check_recording(const night_sim *s, const char *name)
     if (in) fclose(in);
     if (out) fclose(out);
     cramp_error err1;
-    const cramp_status st1 = run_file(cut, 1, 4096, &ref, &err1);
+    const cramp_status st1 = run_file(cut, 1, 4096, 0, &ref, &err1);
     CHECK(st1 != CRAMP_OK, "%s, EDF cut short, one thread: no failure", name);
     for (size_t k = 0; k < 3; k++) {
-        st = run_file(cut, 2, blocks[k], &res, &err);
+        st = run_file(cut, 2, blocks[k], 0, &res, &err);
         CHECK(st == st1 && !strcmp(err.message, err1.message),
               "%s, EDF cut short, 2 threads, blocks of %zu: status %d '%s', one thread %d '%s'",
               name, blocks[k], (int)st, err.message, (int)st1, err1.message);
+        CHECK(res.episodes == NULL && res.n_episodes == 0, "%s: result not cleared", name);
+    }
+    /* TALs as read, the time-keeping TAL of the record two thirds in made
+       bad ('+' -> 'x'): the run fails there on 2 threads (whichever thread
+       reads the record) with one thread's status and the reader's message,
+       the record named */
+    in = fopen(path, "rb");
+    out = fopen(cut, "wb");
+    const size_t nrec = s->frames / (size_t)s->fs[0], bad = nrec * 2 / 3;
+    const long hb = 256 * (long)(s->channels + 2), rb_data = 2 * (long)s->fs[0] * (long)s->channels;
+    long rb = 0;
+    if (in && out) {
+        fseek(in, 0, SEEK_END);
+        rb = (ftell(in) - hb) / (long)nrec;
+        fseek(in, 0, SEEK_SET);
+        long b = 0;
+        for (int c; (c = fgetc(in)) != EOF; b++)
+            fputc(b == hb + (long)bad * rb + rb_data ? 'x' : c, out);
+    }
+    if (in) fclose(in);
+    if (out) fclose(out);
+    char want[48];
+    snprintf(want, sizeof want, "data record %zu, signal", bad);
+    const cramp_status st3 = run_file(cut, 1, 4096, 1, &ref, &err1);
+    CHECK(st3 == CRAMP_EFORMAT && strstr(err1.message, want) != NULL,
+          "%s, EDF with a bad TAL, TALs as read, one thread: status %d '%s'", name, (int)st3,
+          err1.message);
+    for (size_t k = 0; k < 3; k++) {
+        st = run_file(cut, 2, blocks[k], 1, &res, &err);
+        CHECK(st == st3 && !strcmp(err.message, err1.message),
+              "%s, EDF with a bad TAL, 2 threads, blocks of %zu: status %d '%s', one thread %d "
+              "'%s'",
+              name, blocks[k], (int)st, err.message, (int)st3, err1.message);
         CHECK(res.episodes == NULL && res.n_episodes == 0, "%s: result not cleared", name);
     }
     unlink(cut);

@@ -248,8 +248,15 @@ CRAMP_API cramp_status cramp_night_channels(const cramp_recording *rec,
  * (filtering across a gap would join its segments), no signal channel, more
  * than CRAMP_DETECT_MAX_CHANNELS, a channel under CRAMP_NIGHT_MIN_FS_HZ, a
  * night shorter than cramp_night_min_duration (the message gives both
- * lengths), a file shorter than its header announces. opt may be NULL
- * (defaults). On failure *res is cleared. */
+ * lengths), a file shorter than its header announces. An EDF+/BDF+ opened
+ * with its TALs as read (cramp_recording_options.tals_as_read; then the run
+ * parses them as it reads the records, off the open's serial path): a TAL
+ * error in data record k fails the run when it reaches record k, with the
+ * reader's message (file, record, signal, field), and a gap the file's ends
+ * did not show is refused when the run reaches it (CRAMP_EUNSUPPORTED, the
+ * record named); the header's annotations and warnings are complete after a
+ * run that succeeded. opt may be NULL (defaults). On failure *res is
+ * cleared. */
 CRAMP_API cramp_status cramp_night_run_recording(cramp_recording *rec,
                                                  const cramp_night_options *opt,
                                                  cramp_night_result *res, cramp_error *err);

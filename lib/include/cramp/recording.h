@@ -159,7 +159,42 @@ typedef struct cramp_recording_options {
                                  does not state ("uV", "mV", "V" are read in uV; any other
                                  string is kept as the unit); NULL or "" = none (values as
                                  written, unit ""); at most 16 bytes. Other formats ignore it */
+    int tals_as_read;         /* EDF+/BDF+: 0 (default): open reads every data record's
+                                 TALs (the header complete at open). 1: the TALs as read()
+                                 reaches the records (TALs as read, below); for a reader
+                                 that reads the whole recording once and needs no
+                                 annotation before its end. Other formats ignore it */
 } cramp_recording_options;
+
+/* TALs as read (options.tals_as_read = 1), EDF+/BDF+ only. Open reads the
+ * header and the first and last data records' time-keeping TALs. When the
+ * last record starts where records of the header's duration, one after the
+ * other from the first, put it, open parses only the first record's TALs
+ * (start_subsecond and the start fields are final) and the header announces
+ * one segment of every record (n_segments 1, duration_s as the whole pass
+ * gives it); any other file (EDF+D with gaps, an overlap or a bad TAL at
+ * either end) gets the whole pass at open, as without the option. Then
+ * read() parses each record's TALs when it first reaches the record, from
+ * the bytes it reads for the frames (no pass over the file before the first
+ * frame: about 20 ms of CPU on 8 h of 1-s records, bench/README.md, h16i),
+ * and seek() those of the records up to its frame. So the header's
+ * annotations, segments and warnings grow as the records are read: read
+ * n_annotations, annotations, n_segments, segments, n_warnings and warnings
+ * again after a read (their arrays, and the annotations' texts, may move
+ * at the next read or seek; a warning's string stays until close); they
+ * are the whole pass's, in its order, once read() has returned the last
+ * frame or seek() reached the end (but for one warning: the first record's
+ * start 1 s or more after the header's comes before those of records 1 on).
+ * A record found not to follow the one before it (a gap the ends did not
+ * show) ends the segment there: read() stops short at it, as at any
+ * segment's end. A TAL error in data record k (a malformed time-keeping TAL,
+ * an overlap) is returned by the read() that reaches record k, with the
+ * message the open would give (the file, the record, the signal and the
+ * field), and by every later read() and seek() past it. Allocation: read()
+ * and seek() allocate as the annotations, segments and warnings grow
+ * (CRAMP_ENOMEM). Threads: as any read(), one thread at a time; the header
+ * is written by read() and seek(), so no other thread may look at it during
+ * one. */
 
 CRAMP_API void cramp_recording_options_default(cramp_recording_options *opt);
 
@@ -169,7 +204,8 @@ typedef struct cramp_recording cramp_recording;
  * WFDB record; a file whose first 4 KiB are text (no NUL or other control
  * bytes but TAB, CR, LF) is delimited text; anything else is handed to
  * libsndfile) and reads its header and, for EDF+/BDF+, every annotation and
- * record onset (one pass over the annotation bytes). opt may be NULL.
+ * record onset (one pass over the annotation bytes; with opt->tals_as_read,
+ * see TALs as read above). opt may be NULL.
  * Allocates; *out is NULL on failure. Thread-safe for distinct recordings. */
 CRAMP_API cramp_status cramp_recording_open(cramp_recording **out, const char *path,
                                   const cramp_recording_options *opt, cramp_error *err);
@@ -188,7 +224,7 @@ CRAMP_API cramp_status cramp_recording_select(cramp_recording *r, const size_t *
  * out (max_frames * n selected floats) and their count to *frames. Returns
  * fewer at the end of a segment (EDF+D) and 0 at the end of the recording.
  * NaN or Inf samples in a float WAV are an error naming the frame and
- * channel. Allocates nothing. */
+ * channel. Allocates nothing (but TALs as read: the header's growth). */
 CRAMP_API cramp_status cramp_recording_read(cramp_recording *r, float *out, size_t max_frames,
                                   size_t *frames, cramp_error *err);
 
