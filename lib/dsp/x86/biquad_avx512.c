@@ -46,6 +46,27 @@
 
 /* ---- channels in lanes ------------------------------------------------- */
 
+/* A vector's floats or doubles at p: masked by m, or, when `full` (a
+ * constant of each loop compiled: every lane a channel), plain loads and
+ * stores, which the masked forms cost more than on some CPUs (AMD Zen 4).
+ * The same values either way. */
+#define LDPS(p) (full ? _mm256_loadu_ps(p) : _mm256_maskz_loadu_ps(m, (p)))
+#define LDPD(p) (full ? _mm512_loadu_pd(p) : _mm512_maskz_loadu_pd(m, (p)))
+#define STPS(p, v)                                  \
+    do {                                            \
+        if (full)                                   \
+            _mm256_storeu_ps((p), (v));             \
+        else                                        \
+            _mm256_mask_storeu_ps((p), m, (v));     \
+    } while (0)
+#define STPD(p, v)                                  \
+    do {                                            \
+        if (full)                                   \
+            _mm512_storeu_pd((p), (v));             \
+        else                                        \
+            _mm512_mask_storeu_pd((p), m, (v));     \
+    } while (0)
+
 /* Section k: state z0_k, z1_k; its output of the previous iteration x_k. */
 #define DECL(k)                                                                   \
     __m512d z0_##k = _mm512_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
@@ -74,20 +95,20 @@
  * frame, stored as float at p: the float band-pass sample x, then
  * y = g (x - x[-N]) + a y[-N] in double, multiplies and adds apart (no
  * FMA), as cramp__comb_process does, so the same bits; the delay lines'
- * slot moves on by one frame. */
+ * slot moves on by one frame. cxd, cyd (the delay lines from channel c on),
+ * cch and cper are the view's, kept in locals: the stores could alias the
+ * view, so read through it they would be loaded again every frame. */
 #define COMB(Y, P)                                                                         \
     do {                                                                                   \
         const __m256 xf_ = _mm512_cvtpd_ps(Y);                                             \
-        float *const xd_ = cb->xd + slot * cb->channels + c;                               \
-        double *const yd_ = cb->yd + slot * cb->channels + c;                              \
-        const __m512d d_ = _mm512_sub_pd(_mm512_cvtps_pd(xf_),                             \
-                                         _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, xd_)));  \
-        const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_),                           \
-                                          _mm512_mul_pd(ca, _mm512_maskz_loadu_pd(m, yd_))); \
-        _mm256_mask_storeu_ps(xd_, m, xf_);                                                \
-        _mm512_mask_storeu_pd(yd_, m, yc_);                                                \
-        _mm256_mask_storeu_ps((P), m, _mm512_cvtpd_ps(yc_));                               \
-        if (++slot == cb->period) slot = 0;                                                \
+        float *const xd_ = cxd + slot * cch;                                               \
+        double *const yd_ = cyd + slot * cch;                                              \
+        const __m512d d_ = _mm512_sub_pd(_mm512_cvtps_pd(xf_), _mm512_cvtps_pd(LDPS(xd_)));  \
+        const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_), _mm512_mul_pd(ca, LDPD(yd_))); \
+        STPS(xd_, xf_);                                                                    \
+        STPD(yd_, yc_);                                                                    \
+        STPS((P), _mm512_cvtpd_ps(yc_));                                                   \
+        if (++slot == cper) slot = 0;                                                      \
     } while (0)
 
 /* Whether section k has a frame at skewed iteration i (frame i - k in [0, n)). */
@@ -103,7 +124,7 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
 #define STAGE(k, j, i, checked, U)                                                           \
     if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
         const __m512d v_ = (k) != 0 ? x_##j : pin ? *pin                                  \
-            : fin ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step)) \
+            : fin ? _mm512_cvtps_pd(LDPS(fin + (ptrdiff_t)(i) * step))                 \
                   : _mm512_load_pd(buf + (i) * LANES);                                    \
         __m512d y_;                                                                       \
         if (((U) >> (k)) & 1) { /* b = (1, +-2, 1): products exact, adds in their place */ \
@@ -122,7 +143,7 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
             if (cb)                                                                       \
                 COMB(y_, fout + (ptrdiff_t)o_ * step);                                    \
             else if (fout)                                                                \
-                _mm256_mask_storeu_ps(fout + (ptrdiff_t)o_ * step, m, _mm512_cvtpd_ps(y_)); \
+                STPS(fout + (ptrdiff_t)o_ * step, _mm512_cvtpd_ps(y_));                   \
             else                                                                          \
                 _mm512_store_pd(buf + o_ * LANES, y_);                                    \
         } else {                                                                          \
@@ -149,9 +170,15 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u
 {
     const __m512d *const pin = NULL;
     const cramp__comb_view *const cb = NULL;
-    const size_t c = 0;
+    float *const cxd = NULL;
+    double *const cyd = NULL;
+    const size_t cch = 0, cper = 0;
+    const int full = 0;
     size_t slot = 0;
-    (void)c;
+    (void)cxd;
+    (void)cyd;
+    (void)cch;
+    (void)cper;
     __m512d cg = _mm512_setzero_pd(), ca = cg;
     (void)slot;
     (void)cg;
@@ -271,8 +298,7 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
         else                                                                              \
             bz1_##k = _mm512_fnmadd_pd(ba2_##k, y_, _mm512_mul_pd(bb2_##k, v_));         \
         if ((k) + 1 == h)                                                                 \
-            _mm256_mask_storeu_ps(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, m,        \
-                                  _mm512_cvtpd_ps(y_));                                   \
+            STPS(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, _mm512_cvtpd_ps(y_));     \
         else                                                                              \
             bx_##k = y_;                                                                  \
     }
@@ -293,7 +319,7 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
 #define ITER2(i, checked)                                                                  \
     do {                                                                                   \
         if (!(checked) || (i) < n)                                                         \
-            vin_ = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step));  \
+            vin_ = _mm512_cvtps_pd(LDPS(fin + (ptrdiff_t)(i) * step));                      \
         BSTAGE(2, 1, i, checked) BSTAGE(1, 0, i, checked) BSTAGE(0, 0, i, checked)         \
         STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                              \
         STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                              \
@@ -311,9 +337,16 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
                            const cramp_biquad *qb, const int h, double *stb, size_t cpad,
                            __mmask8 m, const float *fin, float *fout, float *foutb,
                            ptrdiff_t step, size_t n, const cramp__comb_view *cb, size_t c,
-                           const int first1)
+                           const int first1, const int full)
 {
     double *const buf = NULL;
+    float *const cxd = cb ? cb->xd + c : NULL;
+    double *const cyd = cb ? cb->yd + c : NULL;
+    const size_t cch = cb ? cb->channels : 0, cper = cb ? cb->period : 0;
+    (void)cxd;
+    (void)cyd;
+    (void)cch;
+    (void)cper;
     const __m512i sign_ = _mm512_set1_epi64(LLONG_MIN);
     (void)sign_;
     size_t slot = cb ? cb->pos : 0;
@@ -335,14 +368,22 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
     BKEEP(0) BKEEP(1) BKEEP(2)
 }
 
-#define PAIR_F(G, U, F)                                                                   \
+#define PAIR_FM(G, U, F, M)                                                               \
     do {                                                                                  \
         if (comb)                                                                         \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     comb, c, F);                                                         \
+                     comb, c, F, M);                                                      \
         else                                                                              \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     NULL, c, F);                                                         \
+                     NULL, c, F, M);                                                      \
+    } while (0)
+/* every lane a channel (plain loads and stores) or not */
+#define PAIR_F(G, U, F)                                                                   \
+    do {                                                                                  \
+        if (m == 0xFFu)                                                                   \
+            PAIR_FM(G, U, F, 1);                                                          \
+        else                                                                              \
+            PAIR_FM(G, U, F, 0);                                                          \
     } while (0)
 /* the second cascade's first section first-order (the motion band's 0.5-Hz
    high-pass) or not */
