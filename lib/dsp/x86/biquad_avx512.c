@@ -92,7 +92,8 @@
     }
 
 /* The mains comb (dsp/comb.h) on the band-pass output y (double) of one
- * frame, stored as float at p: the float band-pass sample x, then
+ * frame, stored as float at p: the float band-pass sample x (kept in the
+ * delay line as the double it converts to exactly), then
  * y = g (x - x[-N]) + a y[-N] in double, multiplies and adds apart (no
  * FMA), as cramp__comb_process does, so the same bits; the delay lines'
  * slot moves on by one frame. cxd, cyd (the delay lines from channel c on),
@@ -100,12 +101,12 @@
  * view, so read through it they would be loaded again every frame. */
 #define COMB(Y, P)                                                                         \
     do {                                                                                   \
-        const __m256 xf_ = _mm512_cvtpd_ps(Y);                                             \
-        float *const xd_ = cxd + slot * cch;                                               \
+        const __m512d xv_ = _mm512_cvtps_pd(_mm512_cvtpd_ps(Y));                           \
+        double *const xd_ = cxd + slot * cch;                                              \
         double *const yd_ = cyd + slot * cch;                                              \
-        const __m512d d_ = _mm512_sub_pd(_mm512_cvtps_pd(xf_), _mm512_cvtps_pd(LDPS(xd_)));  \
+        const __m512d d_ = _mm512_sub_pd(xv_, LDPD(xd_));                                  \
         const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_), _mm512_mul_pd(ca, LDPD(yd_))); \
-        STPS(xd_, xf_);                                                                    \
+        STPD(xd_, xv_);                                                                    \
         STPD(yd_, yc_);                                                                    \
         STPS((P), _mm512_cvtpd_ps(yc_));                                                   \
         if (++slot == cper) slot = 0;                                                      \
@@ -170,7 +171,7 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u
 {
     const __m512d *const pin = NULL;
     const cramp__comb_view *const cb = NULL;
-    float *const cxd = NULL;
+    double *const cxd = NULL;
     double *const cyd = NULL;
     const size_t cch = 0, cper = 0;
     const int full = 0;
@@ -340,7 +341,7 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
                            const int first1, const int full)
 {
     double *const buf = NULL;
-    float *const cxd = cb ? cb->xd + c : NULL;
+    double *const cxd = cb ? cb->xd + c : NULL;
     double *const cyd = cb ? cb->yd + c : NULL;
     const size_t cch = cb ? cb->channels : 0, cper = cb ? cb->period : 0;
     (void)cxd;
