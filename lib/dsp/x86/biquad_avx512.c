@@ -52,20 +52,15 @@
  * The same values either way. */
 #define LDPS(p) (full ? _mm256_loadu_ps(p) : _mm256_maskz_loadu_ps(m, (p)))
 #define LDPD(p) (full ? _mm512_loadu_pd(p) : _mm512_maskz_loadu_pd(m, (p)))
-#define STPS(p, v)                                  \
-    do {                                            \
-        if (full)                                   \
-            _mm256_storeu_ps((p), (v));             \
-        else                                        \
-            _mm256_mask_storeu_ps((p), m, (v));     \
+#define STORE_(plain, masked, p, v)       \
+    do {                                  \
+        if (full)                         \
+            plain((p), (v));              \
+        else                              \
+            masked((p), m, (v));          \
     } while (0)
-#define STPD(p, v)                                  \
-    do {                                            \
-        if (full)                                   \
-            _mm512_storeu_pd((p), (v));             \
-        else                                        \
-            _mm512_mask_storeu_pd((p), m, (v));     \
-    } while (0)
+#define STPS(p, v) STORE_(_mm256_storeu_ps, _mm256_mask_storeu_ps, p, v)
+#define STPD(p, v) STORE_(_mm512_storeu_pd, _mm512_mask_storeu_pd, p, v)
 
 /* Section k: state z0_k, z1_k; its output of the previous iteration x_k. */
 #define DECL(k)                                                                   \
