@@ -48,8 +48,9 @@
 
 /* A vector's floats or doubles at p: masked by m, or, when `full` (a
  * constant of each loop compiled: every lane a channel), plain loads and
- * stores, which the masked forms cost more than on some CPUs (AMD Zen 4).
- * The same values either way. */
+ * stores: on AMD Zen 4 the fused pass took about a sixth more time with the
+ * masked forms on full vectors (bench/README.md, h16j). The same values
+ * either way. */
 #define LDPS(p) (full ? _mm256_loadu_ps(p) : _mm256_maskz_loadu_ps(m, (p)))
 #define LDPD(p) (full ? _mm512_loadu_pd(p) : _mm512_maskz_loadu_pd(m, (p)))
 #define STORE_(plain, masked, p, v)       \
