@@ -163,14 +163,13 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
 CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u, double *st,
                              size_t cpad,
                             __mmask8 m, double *buf, const float *fin, float *fout,
-                            ptrdiff_t step, size_t n)
+                            ptrdiff_t step, size_t n, const int full)
 {
     const __m512d *const pin = NULL;
     const cramp__comb_view *const cb = NULL;
     double *const cxd = NULL;
     double *const cyd = NULL;
     const size_t cch = 0, cper = 0;
-    const int full = 0;
     size_t slot = 0;
     (void)cxd;
     (void)cyd;
@@ -192,22 +191,30 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u
 
 /* u: which sections are run as unit sections (bit k: section k), a constant
  * of each loop compiled; a group whose sections after the first are all unit
- * sections (a band-pass) gets that pattern, any other group none. */
-#define GROUP(G, FIN, FOUT)                                                            \
+ * sections (a band-pass) gets that pattern, a group whose second section
+ * alone is one (a second-order band-pass's two sections followed by notches
+ * in the first group) 0x2, any other group none. */
+#define GROUP(G, FIN, FOUT, FL)                                                         \
     if (cramp__unit_tail(q, G)) {                                                             \
         switch (G) {                                                                   \
-        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n); break;  \
+        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;  \
+        }                                                                              \
+    } else if ((G) >= 3 && cramp__unit_section(&q[1])) {                               \
+        switch (G) {                                                                   \
+        case 3: run_group(q, 3, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 4: run_group(q, 4, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        default: run_group(q, 5, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;  \
         }                                                                              \
     } else {                                                                           \
         switch (G) {                                                                   \
-        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;      \
+        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;      \
         }                                                                              \
     }
 
@@ -237,24 +244,38 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
             if (direct) {
                 const cramp_biquad *q = sos;
                 double *sst = st + c;
-                GROUP(n_sec, fi, fo)
+                if (m == 0xFFu) {
+                    GROUP(n_sec, fi, fo, 1)
+                } else {
+                    GROUP(n_sec, fi, fo, 0)
+                }
                 continue;
             }
-            for (size_t i = 0; i < n; i++)
-                _mm512_store_pd(buf + i * LANES, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(
-                                                     m, fi + (ptrdiff_t)i * step)));
+            if (m == 0xFFu)
+                for (size_t i = 0; i < n; i++)
+                    _mm512_store_pd(buf + i * LANES,
+                                    _mm512_cvtps_pd(_mm256_loadu_ps(fi + (ptrdiff_t)i * step)));
+            else
+                for (size_t i = 0; i < n; i++)
+                    _mm512_store_pd(buf + i * LANES, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(
+                                                         m, fi + (ptrdiff_t)i * step)));
             size_t s = 0;
             for (size_t k = 0; k < n_groups; k++) {
                 const size_t g = (n_sec - s) / (n_groups - k) +
                                  ((n_sec - s) % (n_groups - k) != 0);
                 const cramp_biquad *q = sos + s;
                 double *sst = st + 2 * s * cpad + c;
-                GROUP(g, NULL, NULL)
+                GROUP(g, NULL, NULL, 0)
                 s += g;
             }
-            for (size_t i = 0; i < n; i++)
-                _mm256_mask_storeu_ps(fo + (ptrdiff_t)i * step, m,
-                                      _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
+            if (m == 0xFFu)
+                for (size_t i = 0; i < n; i++)
+                    _mm256_storeu_ps(fo + (ptrdiff_t)i * step,
+                                     _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
+            else
+                for (size_t i = 0; i < n; i++)
+                    _mm256_mask_storeu_ps(fo + (ptrdiff_t)i * step, m,
+                                          _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
         }
     }
 }
