@@ -584,6 +584,13 @@ void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, siz
      * always, two channels from about ten sections. */
     if (n_sec <= WAVE_MAX * LANES && (channels == 1 || 4 * channels < n_sec))
         by_sections(sos, n_sec, st, channels, in, out, step, frames);
+    else if (channels <= 4)
+        /* Channels in lanes, up to four: a 256-bit vector holds them all,
+           and a 512-bit one would run half empty at no more operations a
+           cycle (AMD Zen 4: one 512-bit FMA a cycle, two 256-bit; Intel: no
+           fewer 256-bit than 512-bit). The AVX2 kernel does the same
+           operations per lane, so the same bits. */
+        cramp__biquad_avx2(sos, n_sec, st, channels, in, out, step, frames);
     else
         by_channels(sos, n_sec, st, channels, in, out, step, frames);
 }
