@@ -89,13 +89,7 @@ static void test_kernels(const path *p, size_t np)
     size_t checks = 0;
     if (!x || !b || !l || !xw || !bw || !lw) {
         CHECK(0, "out of memory");
-        free(x);
-        free(b);
-        free(l);
-        free(xw);
-        free(bw);
-        free(lw);
-        return;
+        goto done;
     }
     for (size_t C = 1; C <= CRAMP_DETECT_MAX_CHANNELS; C++) {
         test_rng r = {g_seed + C};
@@ -207,6 +201,7 @@ static void test_kernels(const path *p, size_t np)
         }
     }
     printf("detect_simd: %zu kernel comparisons\n", checks);
+done:
     free(x);
     free(b);
     free(l);
