@@ -14,7 +14,8 @@ struct cramp__comb {
     size_t channels, period, pos; /* pos: the slot of the sample N frames back */
     double g, a;
     cramp__comb_span_fn span;
-    float *xd;  /* period x channels: input history */
+    double *xd; /* period x channels: input history (float values, held as
+                   double: the fused pass reads them without a conversion) */
     double *yd; /* period x channels: output history */
 };
 
@@ -93,7 +94,7 @@ void cramp__comb_set_steady_state(cramp__comb *c, const double *x0)
     cramp__comb_reset(c);
     for (size_t k = 0; k < c->period; k++)
         for (size_t ch = 0; ch < c->channels; ch++)
-            c->xd[k * c->channels + ch] = (float)x0[ch];
+            c->xd[k * c->channels + ch] = (double)(float)x0[ch];
 }
 
 #define CRAMP__COMB_SPAN cramp__comb_span_base
@@ -129,7 +130,7 @@ void cramp__comb_process_plain(cramp__comb *c, float *x, size_t frames)
         for (size_t ch = 0; ch < C; ch++) {
             const size_t k = c->pos * C + ch;
             const float xv = x[i * C + ch];
-            const double y = c->g * ((double)xv - (double)c->xd[k]) + c->a * c->yd[k];
+            const double y = c->g * ((double)xv - c->xd[k]) + c->a * c->yd[k];
             c->xd[k] = xv;
             c->yd[k] = y;
             x[i * C + ch] = (float)y;

@@ -26,18 +26,18 @@ size_t cramp__comb_period(double fs, double f0);
  * (AUTO: the best here; every path gives the same bits); CRAMP_EINVAL when
  * fs / f0 is not a whole number >= 3, q <= 0 or channels is 0,
  * CRAMP_EUNSUPPORTED for a path this CPU lacks, CRAMP_ENOMEM. Allocates
- * N x channels floats and doubles of delay line. Not synchronised: one per
+ * 2 N x channels doubles of delay line. Not synchronised: one per
  * thread. */
 cramp_status cramp__comb_create(cramp__comb **out, double fs, double f0, double q,
                                 size_t channels, cramp_simd simd);
 
 /* The loop, per path (dsp/comb_span.inc). */
-typedef void (*cramp__comb_span_fn)(double g, double a, float *x, float *xd, double *yd,
+typedef void (*cramp__comb_span_fn)(double g, double a, float *x, double *xd, double *yd,
                                     size_t m);
-void cramp__comb_span_base(double g, double a, float *x, float *xd, double *yd, size_t m);
+void cramp__comb_span_base(double g, double a, float *x, double *xd, double *yd, size_t m);
 #if defined(CRAMP_HAVE_X86_KERNELS)
-void cramp__comb_span_avx2(double g, double a, float *x, float *xd, double *yd, size_t m);
-void cramp__comb_span_avx512(double g, double a, float *x, float *xd, double *yd, size_t m);
+void cramp__comb_span_avx2(double g, double a, float *x, double *xd, double *yd, size_t m);
+void cramp__comb_span_avx512(double g, double a, float *x, double *xd, double *yd, size_t m);
 #endif
 /* The comb's coefficients and delay lines, for a loop that runs the comb
  * inside another (cramp__biquad_pair_avx512): slot k of xd / yd holds the
@@ -46,7 +46,7 @@ void cramp__comb_span_avx512(double g, double a, float *x, float *xd, double *yd
  * cramp__comb_skip(c, n). */
 typedef struct cramp__comb_view {
     double g, a;
-    float *xd;
+    double *xd; /* float values (the comb's input), held as double */
     double *yd;
     size_t period, pos, channels;
 } cramp__comb_view;

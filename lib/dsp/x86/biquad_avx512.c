@@ -46,6 +46,23 @@
 
 /* ---- channels in lanes ------------------------------------------------- */
 
+/* A vector's floats or doubles at p: masked by m, or, when `full` (a
+ * constant of each loop compiled: every lane a channel), plain loads and
+ * stores: on AMD Zen 4 the fused pass took about a sixth more time with the
+ * masked forms on full vectors (bench/README.md, h16j). The same values
+ * either way. */
+#define LDPS(p) (full ? _mm256_loadu_ps(p) : _mm256_maskz_loadu_ps(m, (p)))
+#define LDPD(p) (full ? _mm512_loadu_pd(p) : _mm512_maskz_loadu_pd(m, (p)))
+#define STORE_(plain, masked, p, v)       \
+    do {                                  \
+        if (full)                         \
+            plain((p), (v));              \
+        else                              \
+            masked((p), m, (v));          \
+    } while (0)
+#define STPS(p, v) STORE_(_mm256_storeu_ps, _mm256_mask_storeu_ps, p, v)
+#define STPD(p, v) STORE_(_mm512_storeu_pd, _mm512_mask_storeu_pd, p, v)
+
 /* Section k: state z0_k, z1_k; its output of the previous iteration x_k. */
 #define DECL(k)                                                                   \
     __m512d z0_##k = _mm512_setzero_pd(), z1_##k = z0_##k, x_##k = z0_##k;         \
@@ -71,23 +88,24 @@
     }
 
 /* The mains comb (dsp/comb.h) on the band-pass output y (double) of one
- * frame, stored as float at p: the float band-pass sample x, then
+ * frame, stored as float at p: the float band-pass sample x (kept in the
+ * delay line as the double it converts to exactly), then
  * y = g (x - x[-N]) + a y[-N] in double, multiplies and adds apart (no
  * FMA), as cramp__comb_process does, so the same bits; the delay lines'
- * slot moves on by one frame. */
+ * slot moves on by one frame. cxd, cyd (the delay lines from channel c on),
+ * cch and cper are the view's, kept in locals: the stores could alias the
+ * view, so read through it they would be loaded again every frame. */
 #define COMB(Y, P)                                                                         \
     do {                                                                                   \
-        const __m256 xf_ = _mm512_cvtpd_ps(Y);                                             \
-        float *const xd_ = cb->xd + slot * cb->channels + c;                               \
-        double *const yd_ = cb->yd + slot * cb->channels + c;                              \
-        const __m512d d_ = _mm512_sub_pd(_mm512_cvtps_pd(xf_),                             \
-                                         _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, xd_)));  \
-        const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_),                           \
-                                          _mm512_mul_pd(ca, _mm512_maskz_loadu_pd(m, yd_))); \
-        _mm256_mask_storeu_ps(xd_, m, xf_);                                                \
-        _mm512_mask_storeu_pd(yd_, m, yc_);                                                \
-        _mm256_mask_storeu_ps((P), m, _mm512_cvtpd_ps(yc_));                               \
-        if (++slot == cb->period) slot = 0;                                                \
+        const __m512d xv_ = _mm512_cvtps_pd(_mm512_cvtpd_ps(Y));                           \
+        double *const xd_ = cxd + slot * cch;                                              \
+        double *const yd_ = cyd + slot * cch;                                              \
+        const __m512d d_ = _mm512_sub_pd(xv_, LDPD(xd_));                                  \
+        const __m512d yc_ = _mm512_add_pd(_mm512_mul_pd(cg, d_), _mm512_mul_pd(ca, LDPD(yd_))); \
+        STPD(xd_, xv_);                                                                    \
+        STPD(yd_, yc_);                                                                    \
+        STPS((P), _mm512_cvtpd_ps(yc_));                                                   \
+        if (++slot == cper) slot = 0;                                                      \
     } while (0)
 
 /* Whether section k has a frame at skewed iteration i (frame i - k in [0, n)). */
@@ -103,7 +121,7 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
 #define STAGE(k, j, i, checked, U)                                                           \
     if (g > (k) && (!(checked) || has_frame(i, k, n))) {                                  \
         const __m512d v_ = (k) != 0 ? x_##j : pin ? *pin                                  \
-            : fin ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step)) \
+            : fin ? _mm512_cvtps_pd(LDPS(fin + (ptrdiff_t)(i) * step))                 \
                   : _mm512_load_pd(buf + (i) * LANES);                                    \
         __m512d y_;                                                                       \
         if (((U) >> (k)) & 1) { /* b = (1, +-2, 1): products exact, adds in their place */ \
@@ -122,7 +140,7 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
             if (cb)                                                                       \
                 COMB(y_, fout + (ptrdiff_t)o_ * step);                                    \
             else if (fout)                                                                \
-                _mm256_mask_storeu_ps(fout + (ptrdiff_t)o_ * step, m, _mm512_cvtpd_ps(y_)); \
+                STPS(fout + (ptrdiff_t)o_ * step, _mm512_cvtpd_ps(y_));                   \
             else                                                                          \
                 _mm512_store_pd(buf + o_ * LANES, y_);                                    \
         } else {                                                                          \
@@ -145,13 +163,18 @@ static inline int has_frame(size_t i, size_t k, size_t n) { return i >= k && i -
 CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u, double *st,
                              size_t cpad,
                             __mmask8 m, double *buf, const float *fin, float *fout,
-                            ptrdiff_t step, size_t n)
+                            ptrdiff_t step, size_t n, const int full)
 {
     const __m512d *const pin = NULL;
     const cramp__comb_view *const cb = NULL;
-    const size_t c = 0;
+    double *const cxd = NULL;
+    double *const cyd = NULL;
+    const size_t cch = 0, cper = 0;
     size_t slot = 0;
-    (void)c;
+    (void)cxd;
+    (void)cyd;
+    (void)cch;
+    (void)cper;
     __m512d cg = _mm512_setzero_pd(), ca = cg;
     (void)slot;
     (void)cg;
@@ -168,22 +191,30 @@ CRAMP_INLINE void run_group(const cramp_biquad *q, const int g, const unsigned u
 
 /* u: which sections are run as unit sections (bit k: section k), a constant
  * of each loop compiled; a group whose sections after the first are all unit
- * sections (a band-pass) gets that pattern, any other group none. */
-#define GROUP(G, FIN, FOUT)                                                            \
+ * sections (a band-pass) gets that pattern, a group whose second section
+ * alone is one (a second-order band-pass's two sections followed by notches
+ * in the first group) 0x2, any other group none. */
+#define GROUP(G, FIN, FOUT, FL)                                                         \
     if (cramp__unit_tail(q, G)) {                                                             \
         switch (G) {                                                                   \
-        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n); break;    \
-        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n); break;  \
+        case 2: run_group(q, 2, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 3: run_group(q, 3, 0x6u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 4: run_group(q, 4, 0xEu, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        default: run_group(q, 5, 0x1Eu, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;  \
+        }                                                                              \
+    } else if ((G) >= 3 && cramp__unit_section(&q[1])) {                               \
+        switch (G) {                                                                   \
+        case 3: run_group(q, 3, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        case 4: run_group(q, 4, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;    \
+        default: run_group(q, 5, 0x2u, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;  \
         }                                                                              \
     } else {                                                                           \
         switch (G) {                                                                   \
-        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;       \
-        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n); break;      \
+        case 1: run_group(q, 1, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 2: run_group(q, 2, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 3: run_group(q, 3, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        case 4: run_group(q, 4, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;       \
+        default: run_group(q, 5, 0, sst, cpad, m, buf, FIN, FOUT, step, n, FL); break;      \
         }                                                                              \
     }
 
@@ -213,24 +244,38 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
             if (direct) {
                 const cramp_biquad *q = sos;
                 double *sst = st + c;
-                GROUP(n_sec, fi, fo)
+                if (m == 0xFFu) {
+                    GROUP(n_sec, fi, fo, 1)
+                } else {
+                    GROUP(n_sec, fi, fo, 0)
+                }
                 continue;
             }
-            for (size_t i = 0; i < n; i++)
-                _mm512_store_pd(buf + i * LANES, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(
-                                                     m, fi + (ptrdiff_t)i * step)));
+            if (m == 0xFFu)
+                for (size_t i = 0; i < n; i++)
+                    _mm512_store_pd(buf + i * LANES,
+                                    _mm512_cvtps_pd(_mm256_loadu_ps(fi + (ptrdiff_t)i * step)));
+            else
+                for (size_t i = 0; i < n; i++)
+                    _mm512_store_pd(buf + i * LANES, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(
+                                                         m, fi + (ptrdiff_t)i * step)));
             size_t s = 0;
             for (size_t k = 0; k < n_groups; k++) {
                 const size_t g = (n_sec - s) / (n_groups - k) +
                                  ((n_sec - s) % (n_groups - k) != 0);
                 const cramp_biquad *q = sos + s;
                 double *sst = st + 2 * s * cpad + c;
-                GROUP(g, NULL, NULL)
+                GROUP(g, NULL, NULL, 0)
                 s += g;
             }
-            for (size_t i = 0; i < n; i++)
-                _mm256_mask_storeu_ps(fo + (ptrdiff_t)i * step, m,
-                                      _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
+            if (m == 0xFFu)
+                for (size_t i = 0; i < n; i++)
+                    _mm256_storeu_ps(fo + (ptrdiff_t)i * step,
+                                     _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
+            else
+                for (size_t i = 0; i < n; i++)
+                    _mm256_mask_storeu_ps(fo + (ptrdiff_t)i * step, m,
+                                          _mm512_cvtpd_ps(_mm512_load_pd(buf + i * LANES)));
         }
     }
 }
@@ -271,8 +316,7 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
         else                                                                              \
             bz1_##k = _mm512_fnmadd_pd(ba2_##k, y_, _mm512_mul_pd(bb2_##k, v_));         \
         if ((k) + 1 == h)                                                                 \
-            _mm256_mask_storeu_ps(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, m,        \
-                                  _mm512_cvtpd_ps(y_));                                   \
+            STPS(foutb + (ptrdiff_t)((i) - (size_t)(k)) * step, _mm512_cvtpd_ps(y_));     \
         else                                                                              \
             bx_##k = y_;                                                                  \
     }
@@ -293,7 +337,7 @@ static void by_channels(const cramp_biquad *sos, size_t n_sec, double *st, size_
 #define ITER2(i, checked)                                                                  \
     do {                                                                                   \
         if (!(checked) || (i) < n)                                                         \
-            vin_ = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, fin + (ptrdiff_t)(i) * step));  \
+            vin_ = _mm512_cvtps_pd(LDPS(fin + (ptrdiff_t)(i) * step));                      \
         BSTAGE(2, 1, i, checked) BSTAGE(1, 0, i, checked) BSTAGE(0, 0, i, checked)         \
         STAGE(4, 3, i, checked, u) STAGE(3, 2, i, checked, u)                              \
         STAGE(2, 1, i, checked, u) STAGE(1, 0, i, checked, u)                              \
@@ -311,9 +355,16 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
                            const cramp_biquad *qb, const int h, double *stb, size_t cpad,
                            __mmask8 m, const float *fin, float *fout, float *foutb,
                            ptrdiff_t step, size_t n, const cramp__comb_view *cb, size_t c,
-                           const int first1)
+                           const int first1, const int full)
 {
     double *const buf = NULL;
+    double *const cxd = cb ? cb->xd + c : NULL;
+    double *const cyd = cb ? cb->yd + c : NULL;
+    const size_t cch = cb ? cb->channels : 0, cper = cb ? cb->period : 0;
+    (void)cxd;
+    (void)cyd;
+    (void)cch;
+    (void)cper;
     const __m512i sign_ = _mm512_set1_epi64(LLONG_MIN);
     (void)sign_;
     size_t slot = cb ? cb->pos : 0;
@@ -335,14 +386,22 @@ CRAMP_INLINE void run_pair(const cramp_biquad *q, const int g, const unsigned u,
     BKEEP(0) BKEEP(1) BKEEP(2)
 }
 
-#define PAIR_F(G, U, F)                                                                   \
+#define PAIR_FM(G, U, F, M)                                                               \
     do {                                                                                  \
         if (comb)                                                                         \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     comb, c, F);                                                         \
+                     comb, c, F, M);                                                      \
         else                                                                              \
             run_pair(sos, G, U, st + c, sosb, 2, stb + c, cpad, m, fi, fo, fob, step, frames, \
-                     NULL, c, F);                                                         \
+                     NULL, c, F, M);                                                      \
+    } while (0)
+/* every lane a channel (plain loads and stores) or not */
+#define PAIR_F(G, U, F)                                                                   \
+    do {                                                                                  \
+        if (m == 0xFFu)                                                                   \
+            PAIR_FM(G, U, F, 1);                                                          \
+        else                                                                              \
+            PAIR_FM(G, U, F, 0);                                                          \
     } while (0)
 /* the second cascade's first section first-order (the motion band's 0.5-Hz
    high-pass) or not */
@@ -525,6 +584,13 @@ void cramp__biquad_avx512(const cramp_biquad *sos, size_t n_sec, double *st, siz
      * always, two channels from about ten sections. */
     if (n_sec <= WAVE_MAX * LANES && (channels == 1 || 4 * channels < n_sec))
         by_sections(sos, n_sec, st, channels, in, out, step, frames);
+    else if (channels <= 4)
+        /* Channels in lanes, up to four: a 256-bit vector holds them all,
+           and a 512-bit one would run half empty at no more operations a
+           cycle (AMD Zen 4: one 512-bit FMA a cycle, two 256-bit; Intel: no
+           fewer 256-bit than 512-bit). The AVX2 kernel does the same
+           operations per lane, so the same bits. */
+        cramp__biquad_avx2(sos, n_sec, st, channels, in, out, step, frames);
     else
         by_channels(sos, n_sec, st, channels, in, out, step, frames);
 }

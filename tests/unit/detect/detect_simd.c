@@ -7,7 +7,8 @@
  *    frames with bursts, repeated (flat) samples, samples at the rails,
  *    infinities and NaN, for channel counts 1-32 (the special-cased 1, 2, 4
  *    and multiples of 8 among them), fresh and continued ticks: every lane
- *    must have the same bits.
+ *    must have the same bits; and 4 and 8 channels (vector bodies) against
+ *    the same channels run among 5 and 9 (the plain loop).
  * 2. The detector end to end (public API): a night with bursts, motion
  *    swells, a flat stretch, clipping and non-finite samples, primed and run
  *    with cfg.simd = scalar in one call and with each other path in blocks
@@ -83,8 +84,13 @@ static void test_kernels(const path *p, size_t np)
 {
     enum { N = 203 };
     float *x = malloc(N * 32 * sizeof *x), *b = malloc(N * 32 * sizeof *b),
-          *l = malloc(N * 32 * sizeof *l);
+          *l = malloc(N * 32 * sizeof *l), *xw = malloc(N * 32 * sizeof *xw),
+          *bw = malloc(N * 32 * sizeof *bw), *lw = malloc(N * 32 * sizeof *lw);
     size_t checks = 0;
+    if (!x || !b || !l || !xw || !bw || !lw) {
+        CHECK(0, "out of memory");
+        goto done;
+    }
     for (size_t C = 1; C <= CRAMP_DETECT_MAX_CHANNELS; C++) {
         test_rng r = {g_seed + C};
         cramp__tick_lanes ref, got[2];
@@ -96,12 +102,37 @@ static void test_kernels(const path *p, size_t np)
             ref.prev_raw[c] = 0;
         }
         for (size_t q = 0; q < np; q++) got[q] = ref;
+        /* the same channels with one more beside them (C + 1 takes the
+           plain loop, 4 and 8 their vector bodies): a lane's sums must not
+           depend on how many channels run */
+        const int widen = C == 4 || C == 8;
+        cramp__tick_lanes wide = ref;
+        if (widen) {
+            wide.rail_lo[C] = -HUGE_VALF;
+            wide.rail_hi[C] = HUGE_VALF;
+            wide.prev_raw[C] = 0;
+        }
         /* ticks of varied length, alternately fresh and continued */
         for (size_t step = 0; step < 12; step++) {
             const size_t n = 1 + (size_t)(test_rng_uniform(&r) * N);
             const int fresh = step % 3 != 1;
             fill_frames(&r, x, b, l, n, C, ref.rail_lo, ref.rail_hi);
             cramp__detect_kernels_base.accumulate(&ref, C, x, b, l, n, fresh);
+            if (widen) {
+                for (size_t t = 0; t < n; t++)
+                    for (size_t c = 0; c <= C; c++) {
+                        const size_t i = t * (C + 1) + c, j = t * C + c;
+                        xw[i] = c < C ? x[j] : 1.0f;
+                        bw[i] = c < C ? b[j] : 2.0f;
+                        lw[i] = c < C ? l[j] : 3.0f;
+                    }
+                cramp__detect_kernels_base.accumulate(&wide, C + 1, xw, bw, lw, n, fresh);
+                CHECK(lanes_equal(&ref, &wide, C),
+                      "seed=%llu accumulate: %zu channels differ from the same channels among "
+                      "%zu (step %zu, %zu frames, fresh %d)",
+                      g_seed, C, C + 1, step, n, fresh);
+                checks++;
+            }
             for (size_t q = 0; q < np; q++) {
                 p[q].k->accumulate(&got[q], C, x, b, l, n, fresh);
                 CHECK(lanes_equal(&ref, &got[q], C),
@@ -170,9 +201,13 @@ static void test_kernels(const path *p, size_t np)
         }
     }
     printf("detect_simd: %zu kernel comparisons\n", checks);
+done:
     free(x);
     free(b);
     free(l);
+    free(xw);
+    free(bw);
+    free(lw);
 }
 
 /* A night of C channels at fs: noise, bursts (1-8 s), slow motion swells,

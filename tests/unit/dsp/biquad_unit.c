@@ -8,7 +8,8 @@
  * band-passes of order 1 to 8 (even orders: all sections but the first are
  * unit sections) (one group, two groups; the unit sections with
  * +2 and -2), a cascade whose unit sections come first or are mixed with
- * others, 1 to 17 channels (wavefront, masked partial groups, scratch path,
+ * others, the second-order band-pass followed by mains notches (the
+ * detector's cascade at 60 Hz and 2 kHz), 1 to 17 channels (wavefront, masked partial groups, scratch path,
  * direct path), calls of random lengths, in place and not, and signals with
  * zeros and exact repeats (signed zeros stay as the FMA form makes them).
  * And the detector's band-pass + motion band pair in one pass
@@ -203,6 +204,27 @@ int main(void)
                 for (size_t c = 0; c < sizeof chans / sizeof chans[0]; c++)
                     check_cascade(&r, paths[p], mix, ns, chans[c], "unit sections first");
             }
+        }
+        /* the detector's cascade where fs / mains is not whole: the
+           second-order band-pass (a unit second section) then mains
+           notches, 3 to 11 sections: groups whose second section alone is
+           a unit section, on the direct path and through the scratch block */
+        {
+            cramp_biquad sos[MAX_SEC];
+            size_t ns = 0, nc = 0;
+            cramp_error err;
+            cramp_butter_spec bs = {CRAMP_BANDPASS, 2, 2000, 20, 450};
+            CHECK(cramp_butter_design(&bs, sos, MAX_SEC, &ns, &err) == CRAMP_OK && ns == 2 &&
+                      cramp__unit_section(&sos[1]),
+                  "order 2 band-pass");
+            cramp_biquad notch[32];
+            CHECK(cramp_comb_design(2000, 60, 30, notch, 32, &nc, &err) == CRAMP_OK && nc >= 9,
+                  "mains notches: %zu", nc);
+            nc = 9; /* those up to 540 Hz, as the detector keeps */
+            memcpy(sos + ns, notch, nc * sizeof *notch);
+            for (size_t n = 3; n <= ns + nc; n++)
+                for (size_t c = 0; c < sizeof chans / sizeof chans[0]; c++)
+                    check_cascade(&r, paths[p], sos, n, chans[c], "band-pass + notches");
         }
     }
     if (!ran) return CRAMP_TEST_SKIP; /* no SIMD kernel on this CPU */
