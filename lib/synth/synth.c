@@ -949,7 +949,9 @@ static cramp_status make_truth(cramp_synth *s)
         t->onset_s = on;
         t->duration_s = (e->truth_mask ? e->truth_t1 : e->t1) - on;
         /* plm_truth aasm: the scorer's amplitude of an LM or burst. */
-        if (e->lm_uv > 0 && dw > 0 && (size_t)dw < det)
+        if (s->sc.plm_truth == CRAMP_PLM_TRUTH_AASM &&
+            (e->kind == CRAMP_SYNTH_LM || e->kind == CRAMP_SYNTH_BURST) && dw > 0 &&
+            (size_t)dw < det)
             snprintf(d + dw, det - (size_t)dw, ", %.1f uV", e->lm_uv);
         t->type = e->lone ? CRAMP_EVENT_BURST : cramp_synth_kind_type(e->kind);
         t->kind = e->kind;

@@ -61,7 +61,7 @@ typedef struct synth_ev {
 
     /* plm_truth aasm (synth_lm_scores in synth.c, synth_score_series): */
     double lm_uv;                  /* LM, burst: the RMS of its own EMG on its strongest
-                                    * channel at its plateau, uV (0: not measured) */
+                                    * channel at its plateau, uV (plm_truth aasm only) */
     uint32_t truth_mask;           /* the channels its row lists (0: mask) */
     double truth_t0, truth_t1;     /* its row's interval when truth_mask is set */
     int unscored;                  /* under plm_truth_uv: no truth row */
