@@ -327,13 +327,17 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after]\n"
+            "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
             "ledger options] (robustness; bench/README.md)\n"
             "Evaluation seeds (20000-29999) are checked against the ledger (default %s):\n"
             "seeds another rules id was run on are refused (--rerun-spent measures anyway,\n"
             "the table then says held_out: no); a first use is recorded there, and\n"
-            "--split evaluation starts at the first seed no other rules id has used.\n",
+            "--split evaluation starts at the first seed no other rules id has used.\n"
+            "--set KEY=VALUE (repeatable) sets a scenario key in every scenario (in --variants\n"
+            "mode: in the base, before the file's own lines), e.g. --set plm_truth=aasm;\n"
+            "the tables' header names it.\n",
             EVAL_DEFAULT_LEDGER);
 }
 
@@ -347,6 +351,7 @@ int main(int argc, char **argv)
     const char *variants = NULL, *ledger = EVAL_DEFAULT_LEDGER;
     int quick = 0, voluntary = 0, rerun_spent = 0;
     eval_boot_config boot = {2000, 20261206};
+    char set_lines[2048] = ""; /* --set KEY=VALUE: scenario lines "KEY VALUE\n" */
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--nights") && i + 1 < argc) {
@@ -376,6 +381,18 @@ int main(int argc, char **argv)
             rerun_spent = 1;
         else if (!strcmp(argv[i], "--quick"))
             quick = 1;
+        else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
+            const char *kv = argv[++i], *eq = strchr(kv, '=');
+            const size_t len = strlen(set_lines);
+            if (!eq || eq == kv || !eq[1] ||
+                snprintf(set_lines + len, sizeof set_lines - len, "%.*s %s\n", (int)(eq - kv), kv,
+                         eq + 1) >= (int)(sizeof set_lines - len)) {
+                fprintf(stderr, "--set wants KEY=VALUE, not '%s'\n", kv);
+                return 2;
+            }
+            for (char *c = set_lines + len; *c; c++) /* a value of several numbers: LO,HI */
+                if (*c == ',') *c = ' ';
+        }
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
             voluntary = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
@@ -466,7 +483,8 @@ int main(int argc, char **argv)
     if (variants) {
         /* development: from 1001 (the suite's own seeds and 9001-9010 stay for the suite) */
         robust_options ro = {nights_given || range_arg ? nights : 0, minutes, quick,
-                             own ? 1001 : lo, commit, hash, pdesc, boot, ledger, rerun_spent};
+                             own ? 1001 : lo, commit, hash, pdesc, boot, ledger, rerun_spent,
+                             set_lines};
         return robust_run(variants, &ro, run_night);
     }
     if (i >= argc) {
@@ -485,8 +503,9 @@ int main(int argc, char **argv)
         cramp_scenario_default(&scs[q]);
         cramp_error err;
         memset(&err, 0, sizeof err);
-        if (cramp_scenario_load(&scs[q], argv[i + (int)q], &err) != CRAMP_OK) {
-            fprintf(stderr, "%s\n", err.message);
+        if (cramp_scenario_load(&scs[q], argv[i + (int)q], &err) != CRAMP_OK ||
+            cramp_scenario_parse(&scs[q], set_lines, &err) != CRAMP_OK) {
+            fprintf(stderr, "%s%s\n", err.message, set_lines[0] ? " (or in --set)" : "");
             free(scs);
             return 1;
         }
@@ -518,6 +537,7 @@ int main(int argc, char **argv)
     eval_print_header(stdout, "detect-accuracy", commit, split, seeds, &boot, hash, pdesc,
                       held_out);
     if (minutes > 0) printf("# minutes per night: %g\n", minutes);
+    eval_print_set_lines(stdout, set_lines);
 
     cramp_score_config scfg;
     cramp_score_config_default(&scfg);

@@ -101,6 +101,15 @@ void eval_config_hash(const cramp_detect_config *cfg, char out[CRAMP_DETECT_RULE
     if (!cramp_detect_rules_id(cfg, out)) snprintf(out, CRAMP_DETECT_RULES_ID_SIZE, "unknown");
 }
 
+void eval_print_set_lines(FILE *f, const char *lines)
+{
+    while (lines && *lines) {
+        const size_t n = strcspn(lines, "\n");
+        fprintf(f, "# set (--set): %.*s\n", (int)n, lines);
+        lines += n + (lines[n] == '\n');
+    }
+}
+
 void eval_print_header(FILE *f, const char *tool, const char *commit, const char *split,
                        const char *seeds, const eval_boot_config *boot, const char *config_hash,
                        const char *plain_desc, const char *held_out)

@@ -61,6 +61,10 @@ typedef struct eval_boot_config {
     uint64_t seed;    /* default 20261206 */
 } eval_boot_config;
 
+/* "# set (--set): KEY VALUE" for each line of lines ("KEY VALUE\n"...); nothing
+   for NULL or "". */
+void eval_print_set_lines(FILE *f, const char *lines);
+
 /* Writes the '#' header lines every accuracy table starts with; held_out is
  * eval_ledger_claim's verdict (NULL: no line). */
 void eval_print_header(FILE *f, const char *tool, const char *commit, const char *split,

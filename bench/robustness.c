@@ -483,7 +483,8 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
     cramp_scenario_default(&base);
     cramp_error err;
     memset(&err, 0, sizeof err);
-    if (cramp_scenario_load(&base, f->base, &err) != CRAMP_OK) {
+    if (cramp_scenario_load(&base, f->base, &err) != CRAMP_OK ||
+        (o->set_lines && cramp_scenario_parse(&base, o->set_lines, &err) != CRAMP_OK)) {
         fprintf(stderr, "%s\n", err.message);
         rc = 2;
         goto done;
@@ -505,6 +506,7 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
                       o->config_hash, o->plain_desc, held_out);
     printf("# base: %s; %zu nights of %g min per variant; %zu variants\n", f->base, nights,
            minutes, f->n_v);
+    if (o->set_lines) eval_print_set_lines(stdout, o->set_lines);
     for (size_t i = 0; i < f->n_set; i++) {
         char t[256];
         spec_text(&f->set[i], t, sizeof t, 0);

@@ -17,6 +17,7 @@ typedef struct robust_options {
     eval_boot_config boot;
     const char *ledger; /* the evaluation ledger (eval.h) */
     int rerun_spent;    /* measure on spent evaluation seeds anyway */
+    const char *set_lines; /* scenario lines parsed over the base (--set), or NULL */
 } robust_options;
 
 /* Simulates one night of sc and runs both detectors (detect_accuracy.c). */

@@ -815,6 +815,72 @@ static void join_labels(const cramp_synth *s, uint32_t mask, char *dst, size_t c
         }
 }
 
+/* The RMS (uV) muscle m gives on link lk's channel at a steady excitation e
+ * (%): every unit recruited there (threshold <= e, as run_voluntary keeps a
+ * unit active) at its rate (rate_min_hz + rate_gain (e - threshold), at most
+ * its peak rate), each discharge adding its template as rendered (the
+ * anti-aliased grid template at the unit's width, stretched on a crosstalk
+ * link; no fatigue): mean power = sum over units of rate x energy, the sum
+ * that scales a muscle to mvc_rms_uv at 100 %. */
+static double steady_rms(const cramp_synth *s, size_t m, const mlink *lk, double e)
+{
+    double p = 0;
+    for (size_t u = 0; u < s->U; u++) {
+        const unit *un = &s->units[m * s->U + u];
+        if (!(un->rt <= e)) continue;
+        double rate = s->sc.rate_min_hz + s->sc.rate_gain * (e - un->rt);
+        if (rate > un->pfr) rate = un->pfr;
+        long g = (long)floor(un->grid + lk->grid_off + 0.5);
+        if (g < 0) g = 0;
+        if (g >= (long)s->G) g = (long)s->G - 1;
+        const template_g *tg = &s->tg[g];
+        const size_t len = 2 * tg->half + 1;
+        const float *h1 = s->tpool + tg->off, *h2 = h1 + len;
+        double en = 0;
+        for (size_t j = 0; j < len; j++) {
+            const double x = un->a1 * (double)h1[j] + un->a2 * (double)h2[j];
+            en += x * x;
+        }
+        p += rate * en / s->fs;
+    }
+    return (double)lk->gain * sqrt(p);
+}
+
+/* plm_truth aasm: which LMs (and isolated bursts) a scorer applying the AASM
+ * manual scores. Each leg's part of an LM (one muscle per leg) counts where
+ * its own EMG, on the channel where it is strongest, reaches plm_truth_uv;
+ * the row keeps those legs (and their interval), and an LM with none is not
+ * scored. Then the drawn series are rebuilt from the scored LMs
+ * (synth_score_series). The signal is not touched. */
+static cramp_status score_lms(cramp_synth *s)
+{
+    for (size_t i = 0; i < s->n_ev; i++) {
+        synth_ev *e = &s->ev[i];
+        if (e->kind != CRAMP_SYNTH_LM && e->kind != CRAMP_SYNTH_BURST) continue;
+        uint32_t keep = 0;
+        double best = 0, t0 = (double)INFINITY, t1 = -(double)INFINITY;
+        for (size_t m = 0; m < s->C; m++) {
+            if (!(e->mask & (1u << m))) continue;
+            double a = 0;
+            for (size_t k = 0; k < s->n_links[m]; k++)
+                a = fmax(a, steady_rms(s, m, &s->links[m][k], e->level[m]));
+            best = fmax(best, a);
+            if (!(a >= s->sc.plm_truth_uv)) continue;
+            keep |= 1u << m;
+            t0 = fmin(t0, e->m_t0[m]);
+            t1 = fmax(t1, e->m_t1[m]);
+        }
+        e->lm_uv = best;
+        e->unscored = e->mask && !keep;
+        if (keep && keep != e->mask) {
+            e->truth_mask = keep;
+            e->truth_t0 = t0;
+            e->truth_t1 = t1;
+        }
+    }
+    return synth_score_series(s->ev, s->n_ev);
+}
+
 static cramp_status make_truth(cramp_synth *s)
 {
     const size_t lab = CRAMP_SYNTH_MAX_CHANNELS * 17 + 1, det = 96;
@@ -826,10 +892,14 @@ static cramp_status make_truth(cramp_synth *s)
         const synth_ev *e = &s->ev[i];
         if (e->kind == SYNTH_PRECURSOR) continue; /* given in its cramp's detail */
         if (!e->mask) continue; /* on no recorded channel (a stretch by an unrecorded TA) */
+        if (e->unscored) continue; /* plm_truth aasm: under the scorer's amplitude */
         cramp_synth_event *t = &s->truth[s->n_truth];
         char *l = s->strings + s->n_truth * (lab + det), *d = l + lab;
         s->n_truth++;
-        join_labels(s, e->mask, l, lab);
+        const uint32_t mask = e->truth_mask ? e->truth_mask : e->mask;
+        const int bilateral = e->bilateral && (mask & (mask - 1)) != 0;
+        join_labels(s, mask, l, lab);
+        int dw = 0; /* the detail's length so far, where an amplitude follows */
         switch (e->kind) {
         case CRAMP_SYNTH_CRAMP:
             if (e->c_detail) {
@@ -846,11 +916,15 @@ static cramp_status make_truth(cramp_synth *s)
             break;
         case CRAMP_SYNTH_LM:
             if (e->series)
-                snprintf(d, det, "series %d, lm %d/%d%s%s", e->series, e->index, e->count,
-                         e->bilateral ? ", bilateral" : "", e->weak ? ", weak" : "");
+                dw = snprintf(d, det, "series %d, lm %d/%d%s%s", e->series, e->index, e->count,
+                              bilateral ? ", bilateral" : "", e->weak ? ", weak" : "");
+            else if (e->lone)
+                dw = snprintf(d, det, "lm, no series%s%s", bilateral ? ", bilateral" : "",
+                              e->weak ? ", weak" : "");
             else
-                snprintf(d, det, "lm");
+                dw = snprintf(d, det, "lm");
             break;
+        case CRAMP_SYNTH_BURST: dw = snprintf(d, det, "burst"); break;
         case CRAMP_SYNTH_HFT:
         case CRAMP_SYNTH_ALMA:
         case CRAMP_SYNTH_RMD:
@@ -869,12 +943,19 @@ static cramp_status make_truth(cramp_synth *s)
         }
         /* A cramp's onset is its first discharge: nothing in the recording
          * marks the start of its onset window (t0, in the detail). */
-        const double on = e->kind == CRAMP_SYNTH_CRAMP ? e->c_first : e->t0;
+        const double on = e->kind == CRAMP_SYNTH_CRAMP ? e->c_first
+                          : e->truth_mask                ? e->truth_t0
+                                                         : e->t0;
         t->onset_s = on;
-        t->duration_s = e->t1 - on;
-        t->type = cramp_synth_kind_type(e->kind);
+        t->duration_s = (e->truth_mask ? e->truth_t1 : e->t1) - on;
+        /* plm_truth aasm: the scorer's amplitude of an LM or burst. */
+        if (s->sc.plm_truth == CRAMP_PLM_TRUTH_AASM &&
+            (e->kind == CRAMP_SYNTH_LM || e->kind == CRAMP_SYNTH_BURST) && dw > 0 &&
+            (size_t)dw < det)
+            snprintf(d + dw, det - (size_t)dw, ", %.1f uV", e->lm_uv);
+        t->type = e->lone ? CRAMP_EVENT_BURST : cramp_synth_kind_type(e->kind);
         t->kind = e->kind;
-        t->channels = e->mask;
+        t->channels = mask;
         t->channel = l;
         t->series = e->series;
         t->index = e->index;
@@ -1028,6 +1109,7 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
             if (!s->slots[i]) goto nomem;
         }
     cramp_first_discharges(s);
+    if (sc->plm_truth == CRAMP_PLM_TRUTH_AASM && score_lms(s) != CRAMP_OK) goto nomem;
     if (make_truth(s) != CRAMP_OK) goto nomem;
 
     cramp_synth_reset(s);

@@ -14,6 +14,14 @@
 #define CRAMP_SYNTH_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define CRAMP_SYNTH_PRINTF(a, b)
+/* plm_truth aasm: rebuilds the drawn PLM series from their scored LMs (those
+ * not `unscored`; onsets truth_t0 where truth_mask is set) with the AASM's
+ * series rules: a run of >= 4 LMs whose onsets are <= 90 s apart is a series
+ * (series, index, count renumbered in time order); the scored LMs of a
+ * shorter run become `lone`; unscored LMs leave their series. Events sorted
+ * by t0, as synth_schedule gives them. */
+cramp_status synth_score_series(synth_ev *ev, size_t n);
+
 #endif
 
 /* Channel c of the default layout of n channels (label, muscle kind, leg). */
@@ -50,6 +58,14 @@ typedef struct synth_ev {
     int turn;                      /* movement of both legs */
     int bilateral;                 /* LM on both legs */
     int weak;                      /* LM at plm_weak_excitation_pct */
+
+    /* plm_truth aasm (synth_lm_scores in synth.c, synth_score_series): */
+    double lm_uv;                  /* LM, burst: the RMS of its own EMG on its strongest
+                                    * channel at its plateau, uV (plm_truth aasm only) */
+    uint32_t truth_mask;           /* the channels its row lists (0: mask) */
+    double truth_t0, truth_t1;     /* its row's interval when truth_mask is set */
+    int unscored;                  /* under plm_truth_uv: no truth row */
+    int lone;                      /* a scored LM in no series: a `burst` row */
 
     /* cramp, drawn per event (the scenario's values unless it gives ranges) */
     double c_rate, c_cv, c_dbl, c_life, c_drive, c_onset;
@@ -89,5 +105,13 @@ void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
                             gsl_rng *rv, synth_ev **evs, size_t *n, size_t *dropped,
                             cramp_error *err);
+
+/* plm_truth aasm: rebuilds the drawn PLM series from their scored LMs (those
+ * not `unscored`; onsets truth_t0 where truth_mask is set) with the AASM's
+ * series rules: a run of >= 4 LMs whose onsets are <= 90 s apart is a series
+ * (series, index, count renumbered in time order); the scored LMs of a
+ * shorter run become `lone`; unscored LMs leave their series. Events sorted
+ * by t0, as synth_schedule gives them. */
+cramp_status synth_score_series(synth_ev *ev, size_t n);
 
 #endif

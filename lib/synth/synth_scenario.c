@@ -175,6 +175,8 @@ void cramp_scenario_default(cramp_scenario *sc)
     sc->plm_missing_fraction = 0;
     sc->plm_weak_fraction = 0;
     sc->plm_weak_excitation_pct = (cramp_range){1, 4};
+    sc->plm_truth = CRAMP_PLM_TRUTH_ALL;
+    sc->plm_truth_uv = 8;
 
     sc->hft_per_hour = 0;
     sc->hft_count = (cramp_range){4, 20};
@@ -211,8 +213,11 @@ void cramp_scenario_default(cramp_scenario *sc)
  * lives at hi_off (0 there: a single value). */
 typedef enum key_type {
     K_DOUBLE, K_RANGE, K_SIZE, K_U64, K_NAME, K_START, K_HARM, K_KINDS, K_WEIGHTS, K_DRAW,
-    K_SIZE_DRAW
+    K_SIZE_DRAW, K_PLM_TRUTH
 } key_type;
+
+static const char *const plm_truth_names[] = {"all", "aasm"};
+#define N_PLM_TRUTH (sizeof plm_truth_names / sizeof plm_truth_names[0])
 
 typedef struct key {
     const char *name;
@@ -352,6 +357,13 @@ static const key keys[] = {
      "fraction of movements at plm_weak_excitation_pct instead (still scored)", 0},
     {"plm_weak_excitation_pct", K_RANGE, OFF(plm_weak_excitation_pct), 0, 100,
      "excitation of a weak movement, %", 0},
+    {"plm_truth", K_PLM_TRUTH, OFF(plm_truth), 0, 0,
+     "which leg movements the truth scores: all (every drawn LM, every drawn series whole) "
+     "or aasm (an AASM scorer: an LM whose own EMG reaches plm_truth_uv RMS, series rebuilt "
+     "from those, >= 4 LMs <= 90 s apart)", 0},
+    {"plm_truth_uv", K_DOUBLE, OFF(plm_truth_uv), 0, 1000,
+     "plm_truth aasm: the RMS an LM's own EMG reaches at its plateau, uV (AASM: an 8 uV "
+     "increase above resting EMG)", 0},
 
     {"burst_per_hour", K_DOUBLE, OFF(burst_per_hour), 0, 1000, "isolated arousal bursts per hour", 0},
     {"burst_duration_s", K_RANGE, OFF(burst_duration_s), 0.05, 600, "burst duration, s", 0},
@@ -628,6 +640,13 @@ static cramp_status apply_key(cramp_scenario *sc, const key *k, char **tok, int 
         sc->cramp_muscle_weighted = 0;
         return CRAMP_OK;
     }
+    case K_PLM_TRUTH:
+        for (size_t i = 0; nt == 2 && i < N_PLM_TRUTH; i++)
+            if (strcmp(tok[1], plm_truth_names[i]) == 0) {
+                *(cramp_plm_truth *)(void *)base = (cramp_plm_truth)i;
+                return CRAMP_OK;
+            }
+        return fail(err, line, "'%s' wants all or aasm, not '%s'", k->name, nt >= 2 ? rest : "");
     case K_WEIGHTS: {
         double w[CRAMP_MUSCLE_KINDS];
         uint32_t m = 0;
@@ -899,6 +918,9 @@ cramp_status cramp_scenario_check(const cramp_scenario *sc, cramp_error *err)
                 if (h > v && (double)h > k->max)
                     return bad(err, "'%s' upper end %zu is above %g", k->name, h, k->max);
             }
+        } else if (k->type == K_PLM_TRUTH) {
+            const unsigned v = (unsigned)*(const cramp_plm_truth *)(const void *)base;
+            if (v >= N_PLM_TRUTH) return bad(err, "'%s' is %u; it must be all (0) or aasm (1)", k->name, v);
         } else if (k->type == K_DRAW) {
             double v = *(const double *)(const void *)base;
             double h = *(const double *)(const void *)((const char *)sc + k->hi_off);
@@ -1054,6 +1076,11 @@ size_t cramp_scenario_format(const cramp_scenario *sc, char *buf, size_t cap)
                 if (sc->cramp_muscles & (1u << m)) put(&b, " %s", cramp_muscle_kind_name((cramp_muscle_kind)m));
             put(&b, "\n");
             break;
+        case K_PLM_TRUTH: {
+            const unsigned v = (unsigned)*(const cramp_plm_truth *)(const void *)base;
+            put(&b, " %s\n", v < N_PLM_TRUTH ? plm_truth_names[v] : "?");
+            break;
+        }
         case K_WEIGHTS:
             if (!sc->cramp_muscle_weighted) put(&b, " -");
             for (int m = 0; m < CRAMP_MUSCLE_KINDS && sc->cramp_muscle_weighted; m++)

@@ -538,6 +538,76 @@ static double onset(gsl_rng *r, double night, double d)
     return EDGE_S + span * gsl_rng_uniform(r);
 }
 
+/* Numbers the series 1..top of v (sorted by t0) in time order; -1 when out
+ * of memory. */
+static int number_series(synth_ev *v, size_t n, int top)
+{
+    if (top <= 0) return 0;
+    int *map = calloc((size_t)top + 1, sizeof *map);
+    if (!map) return -1;
+    int next = 0;
+    for (size_t i = 0; i < n; i++) {
+        int sr = v[i].series;
+        if (!sr) continue;
+        if (!map[sr]) map[sr] = ++next;
+        v[i].series = map[sr];
+    }
+    free(map);
+    return 0;
+}
+
+#define SERIES_MIN_LMS 4         /* AASM, WASM 2016: a PLM series holds >= 4 LMs */
+#define SERIES_MAX_INTERVAL_S 90 /* ... whose onsets are at most 90 s apart */
+
+static double truth_onset(const synth_ev *e) { return e->truth_mask ? e->truth_t0 : e->t0; }
+
+/* Closes the run of series s's scored LMs from index i0 up to (not
+ * including) i1: a series of its own (id) when long enough, else lone LMs. */
+static void close_run(synth_ev *v, size_t i0, size_t i1, int s, int len, int id)
+{
+    int k = 0;
+    for (size_t j = i0; j < i1; j++) {
+        synth_ev *e = &v[j];
+        if (e->series != s || e->unscored) continue;
+        if (len >= SERIES_MIN_LMS) {
+            e->series = id;
+            e->index = ++k;
+            e->count = len;
+        } else {
+            e->series = 0;
+            e->lone = 1;
+        }
+    }
+}
+
+cramp_status synth_score_series(synth_ev *v, size_t n)
+{
+    int top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].series > top) top = v[i].series;
+    int next = top; /* new ids above the drawn ones, renumbered at the end */
+    for (int s = 1; s <= top; s++) {
+        size_t i0 = 0;
+        int len = 0;
+        double last = 0;
+        for (size_t i = 0; i < n; i++) {
+            synth_ev *e = &v[i];
+            if (e->series != s || e->unscored) continue;
+            if (len && truth_onset(e) - last > SERIES_MAX_INTERVAL_S) {
+                close_run(v, i0, i, s, len, len >= SERIES_MIN_LMS ? ++next : 0);
+                len = 0;
+            }
+            if (!len) i0 = i;
+            len++;
+            last = truth_onset(e);
+        }
+        if (len) close_run(v, i0, n, s, len, len >= SERIES_MIN_LMS ? ++next : 0);
+        for (size_t i = 0; i < n; i++) /* the unscored leave it */
+            if (v[i].series == s) v[i].series = 0;
+    }
+    return number_series(v, n, next) ? CRAMP_ENOMEM : CRAMP_OK;
+}
+
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
                             gsl_rng *rv, synth_ev **evs, size_t *n_out, size_t *dropped_out,
                             cramp_error *err)
@@ -861,19 +931,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
     }
 
     if (l.n) qsort(l.v, l.n, sizeof *l.v, cmp_ev);
-    /* Number the series in time order. */
-    if (series) {
-        int *map = calloc((size_t)series + 1, sizeof *map);
-        if (!map) goto nomem;
-        int next = 0;
-        for (size_t i = 0; i < l.n; i++) {
-            int sr = l.v[i].series;
-            if (!sr) continue;
-            if (!map[sr]) map[sr] = ++next;
-            l.v[i].series = map[sr];
-        }
-        free(map);
-    }
+    if (number_series(l.v, l.n, series)) goto nomem;
     *evs = l.v;
     *n_out = l.n;
     *dropped_out = dropped;

@@ -115,4 +115,14 @@ printf 'base %s\nminutes 1\nnights 1\nvariant v no_such_key=3\n' "$tests/plain_t
 rc=0; "$exe" --variants "$tmp/key.variants" --resamples 1 > "$tmp/o" 2>&1 || rc=$?
 [ $rc != 0 ] || fail "an unknown scenario key was accepted"
 grep -q "no_such_key" "$tmp/o" || fail "the unknown key is not named"
+# --set KEY=VALUE: a scenario key over the base, named in the header; a bad
+# key or value is refused
+"$exe" --minutes 2 --seed-range 1001-1001 --resamples 10 --set plm_truth=aasm \
+    "$datasets/suite/single-calf-1k.scenario" > "$tmp/set.tsv" 2>"$tmp/err" || fail "--set"
+has "$tmp/set.tsv" '^# set (--set): plm_truth aasm$'
+rc=0; "$exe" --variants "$tmp/key.variants" --resamples 1 --set plm_truth=some > "$tmp/o" 2>&1 ||
+    rc=$?
+[ $rc = 2 ] && grep -q "all or aasm" "$tmp/o" || fail "--set plm_truth=some gave $rc"
+rc=0; "$exe" --set plm_truth "$sc" > "$tmp/o" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "--set without = gave $rc"
 echo OK

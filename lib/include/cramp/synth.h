@@ -101,7 +101,21 @@
  * plm_interval_s; plm_missing_fraction of a series' inner movements are left
  * out (no activity, no truth row: the interval around them doubles);
  * plm_weak_fraction of the movements have plm_weak_excitation_pct instead
- * (still scored, detail ", weak").
+ * (still scored, detail ", weak", unless plm_truth is aasm).
+ * Which LMs the truth scores (plm_truth): `all` (the default) lists every
+ * drawn LM and keeps every drawn series whole; `aasm` models a scorer who
+ * applies the AASM manual: an LM (a series member, an explicit `plm` event
+ * or an isolated burst) is scored only where its own EMG reaches
+ * plm_truth_uv (AASM: an 8 uV increase in EMG voltage above resting EMG),
+ * read as the RMS of the LM's component at its plateau excitation on the
+ * channel where it is strongest, without noise, mains or ECG (the expected
+ * RMS of its motor units' discharges through the pool and the templates as
+ * rendered); a leg of a bilateral LM that does not reach it is left out of
+ * the row. A drawn series is then rebuilt from its scored LMs with the
+ * manual's series rules: a run of >= 4 scored LMs with onset-to-onset
+ * intervals <= 90 s (AASM and WASM 2016) is a series; the scored LMs of a
+ * shorter run are lone LMs (`burst`, detail "lm, ..."). The details of
+ * scored LMs and bursts add the amplitude (", A uV").
  * Isolated arousal bursts: one channel, burst_duration_s, at least 90 s away
  * from any other leg movement on that leg (so they never form a series).
  * Voluntary movements and turning over: 2 or more muscles (all of one leg,
@@ -216,6 +230,12 @@ typedef struct cramp_range {
     double lo, hi;
 } cramp_range;
 
+/* Which leg movements the ground truth scores (scenario key plm_truth). */
+typedef enum cramp_plm_truth {
+    CRAMP_PLM_TRUTH_ALL = 0, /* "all": every drawn LM, every drawn series whole */
+    CRAMP_PLM_TRUTH_AASM     /* "aasm": an AASM scorer's (amplitude, then the series rules) */
+} cramp_plm_truth;
+
 typedef struct cramp_scenario_channel {
     char label[17];             /* EDF label, <= 16 bytes; "" = the default layout's */
     cramp_muscle_kind muscle;
@@ -302,6 +322,8 @@ typedef struct cramp_scenario {
                                  * per series from plm_interval_s, intervals with this CV */
     double plm_missing_fraction, plm_weak_fraction;
     cramp_range plm_weak_excitation_pct;
+    cramp_plm_truth plm_truth;  /* which LMs the ground truth scores (default: all) */
+    double plm_truth_uv;        /* CRAMP_PLM_TRUTH_AASM: an LM's own EMG reaches this RMS (8) */
 
     /* AASM / ICSD-3 confusers (datasets/README.md gives each range's source) */
     double hft_per_hour;
