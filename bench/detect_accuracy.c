@@ -129,6 +129,8 @@ static int g_voluntary;
 /* --cramp-rhythm-rule: the opt-in cramp_detect_config.cramp_rhythm_rule (h12y),
    1; --cramp-rhythm-half series|after: one half alone, 2 or 3 (h12z) */
 static int g_cramp_rhythm;
+/* --crosstalk-time-rule: the opt-in cramp_detect_config.crosstalk_time_rule (h12ab) */
+static int g_crosstalk_time;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
@@ -157,6 +159,7 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     cramp_night_options_default(&opt);
     opt.detect.voluntary_rule = g_voluntary;
     opt.detect.cramp_rhythm_rule = g_cramp_rhythm;
+    opt.detect.crosstalk_time_rule = g_crosstalk_time;
     opt.block_frames = BLOCK;
     opt.on_block = plain_block;
     opt.block_user = &nr;
@@ -326,7 +329,8 @@ static void usage(FILE *f)
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
-            "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after]\n"
+            "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
+            "[--crosstalk-time-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -395,6 +399,8 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
             voluntary = 1;
+        else if (!strcmp(argv[i], "--crosstalk-time-rule")) /* opt-in (h12ab) */
+            g_crosstalk_time = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_cramp_rhythm = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */
@@ -430,6 +436,7 @@ int main(int argc, char **argv)
     cramp_detect_config_default(&dcfg);
     dcfg.voluntary_rule = g_voluntary = voluntary;
     dcfg.cramp_rhythm_rule = g_cramp_rhythm;
+    dcfg.crosstalk_time_rule = g_crosstalk_time;
     char hash[17];
     eval_config_hash(&dcfg, hash);
     /* seeds: first seed (or -1: each scenario's own) and count */

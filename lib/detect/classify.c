@@ -590,6 +590,11 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
     if (cfg->cramp_rhythm_rule) id_put(&t, "cramp_rhythm_rule", cfg->cramp_rhythm_rule);
+    /* opt-in (h12ab, episodes.c): another muscle of the main channel's leg
+       involved by its power over the longer of its and the main channel's
+       active time (crosstalk lasts as long as its source) */
+    if (cfg->crosstalk_time_rule)
+        id_put(&t, "crosstalk_time_rule", cfg->crosstalk_time_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -64,6 +64,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->precursor_window_s = 0.5;
     c->voluntary_rule = 0;
     c->cramp_rhythm_rule = 0;
+    c->crosstalk_time_rule = 0;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

@@ -122,6 +122,26 @@ static void episode_blank(ep_sort *s, const cramp_activity *a, unsigned char ori
     e->env_mod_ratio = (double)NAN;
 }
 
+/* Channel c's amplitude above rest against the main channel's, for its
+   involvement (h12ab; opt-in, crosstalk_time_rule). Crosstalk is the source muscle's signal conducted
+   through the limb's tissue (Farina et al. 2004; De Luca et al. 2012): it
+   lasts as long as the source is active, at a fixed share of its amplitude,
+   and crosses a neighbour's onset threshold only where the source is
+   strongest. So another muscle of the main channel's leg is measured over
+   the longer of its own and the main channel's active time: its mean power
+   over its own brief crossing, the source's peak, is no share of the main
+   channel's mean over its whole contraction (a slow few-unit cramp seen at
+   its peak on the leg's other muscle was a two-muscle movement). Channels
+   of the other leg, or with a leg unknown, are measured over their own
+   time, as before. Opt-in: cramp_detect_config.crosstalk_time_rule. */
+static double involve_amp(const channel_sums *g, size_t c, size_t main,
+                          const cramp_detect_channel *ch, const cramp_detect_config *cfg)
+{
+    const int same_leg = cfg->crosstalk_time_rule && ch &&
+                         (ch[main].leg == 0 || ch[main].leg == 1) && ch[c].leg == ch[main].leg;
+    return sqrt(g[c].bp_ex / (same_leg ? fmax(g[c].dur, g[main].dur) : g[c].dur));
+}
+
 /* The cluster of concurrent EMG segments starting at a[i] as one episode;
    returns the index after the cluster. */
 static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
@@ -240,7 +260,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             if (g[c].tonic < cfg->concurrent_fraction * cl_span ||
                 amp < cfg->involve_fraction * other_max)
                 continue;
-        } else if (c != main && amp < cfg->involve_fraction * amax)
+        } else if (c != main && involve_amp(g, c, main, ch, cfg) < cfg->involve_fraction * amax)
             continue;
         e->channels |= 1u << c;
         e->n_channels++;

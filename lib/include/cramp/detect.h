@@ -477,6 +477,20 @@ typedef struct cramp_detect_config {
                                      earlier row gave it. The value names
                                      itself in the rules id (issue 12;
                                      bench/README.md) */
+    int crosstalk_time_rule;      /* 0: off (the rules and id as frozen); 1:
+                                     another muscle of the main channel's leg
+                                     is involved in an episode by its power
+                                     above rest over the longer of its own and
+                                     the main channel's active time, not over
+                                     its own alone: crosstalk lasts as long as
+                                     its source (Farina et al. 2004), so a slow
+                                     cramp's crosstalk crossing the other
+                                     muscle's threshold only at the cramp's
+                                     peak no longer makes a two-muscle
+                                     movement (h12ab; docs/detect.md, "Crosstalk
+                                     over its source's time"). Other-leg
+                                     channels as before. Named in the rules id
+                                     when on */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
