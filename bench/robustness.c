@@ -621,6 +621,25 @@ int robust_run(const char *path, const robust_options *o, robust_night_fn run_ni
             printf("# ahead: %s F1 ours > plain on %zu of %zu variants with truth events (%zu "
                    "tied)\n",
                    cls[q], ahead, used, tied);
+        /* False detections where the class has no true event: no F1 exists
+           there, so the summary above cannot hold them; counted here. */
+        for (int d = 0; d < 2; d++) {
+            unsigned fp = 0;
+            size_t nv = 0;
+            for (size_t v = 0; v < f->n_v; v++) {
+                const eval_tally *t = d ? &plain[v] : &ours[v];
+                eval_counts a = eval_tally_sum(t, eval_tally_class(t, cls[q]), NULL);
+                const eval_tally *u = d ? &ours[v] : &plain[v];
+                eval_counts b = eval_tally_sum(u, eval_tally_class(u, cls[q]), NULL);
+                if (a.n_truth || b.n_truth || !a.fp) continue;
+                fp += a.fp;
+                nv++;
+            }
+            if (nv)
+                printf("# no truth: %s %s false on %zu variant(s) without a true event of the "
+                       "class: %u (not in the summary)\n",
+                       dn[d], cls[q], nv, fp);
+        }
     }
     summarize_by_montage(f, ours, plain, montage, cls, nc, &o->boot);
     free(tp[0]);

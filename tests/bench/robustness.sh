@@ -22,8 +22,8 @@ has "$tmp/a.tsv" '^# split: development$'
 has "$tmp/a.tsv" '^# seeds: 1001-1002 for every variant$'
 has "$tmp/a.tsv" '^# bootstrap: 200 resamples over nights, seed 20261206'
 grep -Eq '^# rules_id: [0-9a-f]{16} ' "$tmp/a.tsv" || fail "no rules_id"
-# base, 2 + 2 sweep points, 1 random, 1 explicit
-[ "$(grep -c '^# variant ' "$tmp/a.tsv")" = 7 ] || fail "expected 7 variants"
+# base, 2 + 2 sweep points, 1 random, 2 explicit
+[ "$(grep -c '^# variant ' "$tmp/a.tsv")" = 8 ] || fail "expected 8 variants"
 has "$tmp/a.tsv" '^# variant sweep:cramp_units=5: '
 has "$tmp/a.tsv" '^# variant sweep:noise_uv=4: '
 has "$tmp/a.tsv" '^# variant per-night: cramp_units=log:5..100 mvc_rms_uv=150..400$'
@@ -44,6 +44,15 @@ awk -F'\t' '!/^#/ && NF && $1 != "summary" && $1 != "variant" && $15 != "NA" {
     if ($16 > $15 + 1e-9 || $17 < $15 - 1e-9) exit 1 }' "$tmp/a.tsv" ||
     fail "an F1 outside its interval"
 has "$tmp/a.tsv" '^# ahead: cramp F1 ours > plain on '
+# false detections on variants without a true event of the class: the rows
+# flagged no-truth, summed, are the '# no truth:' lines (none where they sum to 0)
+want=$(awk -F'\t' '!/^#/ && NF && $1 != "summary" && $19 == "no-truth" && $7 > 0 {
+    n[$2" "$3] += $7; v[$2" "$3]++ } END { for (k in n) print k, v[k], n[k] }' "$tmp/a.tsv" | sort)
+got=$(sed -n 's/^# no truth: \([a-z]*\) \([a-z]*\) false on \([0-9]*\) variant(s) .*: \([0-9]*\) (not in the summary)$/\1 \2 \3 \4/p' \
+    "$tmp/a.tsv" | sort)
+[ "$want" = "$got" ] || fail "no-truth lines '$got', rows give '$want'"
+# no-cramps: the plain detector calls the 40 movements an hour of >= 5 s cramps
+echo "$got" | grep -q '^plain cramp 1 [1-9]' || fail "no-cramps gave plain no false cramp: '$got'"
 # by montage: the twin night has 2 channels, so every variant is in the
 # 1-2 channel group, whose mean and worst are then the overall ones
 for st in mean worst; do
