@@ -29,7 +29,6 @@ static const double PI = 3.14159265358979323846;
 #define MIN_BLOCK 512
 #define ECG_PRE_S 0.25      /* template start before the R wave */
 #define ECG_LEN_S 0.70
-#define CRAMP_OFFSET_S 0.5  /* and stop within this of the end */
 #define HANDOVER_S 0.2      /* gap when a cramp unit hands over to a neighbour */
 #define NEIGHBOUR 10        /* ... chosen this many units around it */
 #define MIN_ISI_S 0.003     /* absolute refractory period */
@@ -137,18 +136,10 @@ static cramp_status fail(cramp_error *err, cramp_status st, const char *msg)
     return st;
 }
 
-static uint64_t splitmix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static void seed_rngs(cramp_synth *s)
 {
     for (int i = 0; i < N_RNG; i++)
-        gsl_rng_set(s->rng[i], (unsigned long)(splitmix(s->sc.seed * N_RNG + (uint64_t)i) &
+        gsl_rng_set(s->rng[i], (unsigned long)(synth_splitmix(s->sc.seed * N_RNG + (uint64_t)i) &
                                                0xffffffffu));
 }
 
@@ -500,39 +491,6 @@ static size_t free_unit(cramp_synth *s, const synth_ev *ev, size_t m, size_t nea
     return (size_t)-1;
 }
 
-/* Slot k of a cramp: its first unit's start, within the onset window
- * [t0, t0 + c_onset), and where the slot stops, within CRAMP_OFFSET_S of the
- * end (s). Drawn from the cramp's key, not at rendering, so that the truth
- * (written at create) knows the first discharge. The slot fires iff
- * start < stop. */
-static void cramp_slot_times(const synth_ev *ev, size_t k, double *start, double *stop)
-{
-    *start = ev->t0 + ev->c_onset * synth_hash01(ev->key, 2 * (uint64_t)k);
-    *stop = ev->t1 - CRAMP_OFFSET_S * synth_hash01(ev->key, 2 * (uint64_t)k + 1);
-}
-
-/* Each cramp's key and first discharge (c_first: the earliest start of a
- * slot that fires; t0 when none does). Every slot finds a free unit at its
- * start: at most `units` (<= U) units of a muscle are busy, one cramp at a
- * time. */
-static void cramp_first_discharges(cramp_synth *s)
-{
-    for (size_t i = 0; i < s->n_ev; i++) {
-        synth_ev *ev = &s->ev[i];
-        if (ev->kind != CRAMP_SYNTH_CRAMP) continue;
-        uint64_t bits;
-        memcpy(&bits, &ev->t0, sizeof bits);
-        ev->key = splitmix(s->pos_key ^ 0x6372616d706f6e73ull ^ bits ^ ((uint64_t)ev->mask << 40));
-        ev->c_first = (double)INFINITY;
-        for (size_t k = 0; k < ev->units; k++) {
-            double a, b;
-            cramp_slot_times(ev, k, &a, &b);
-            if (a < b && a < ev->c_first) ev->c_first = a;
-        }
-        if (!isfinite(ev->c_first)) ev->c_first = ev->t0;
-    }
-}
-
 static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
 {
     synth_ev *ev = &s->ev[e];
@@ -554,7 +512,7 @@ static void run_cramp(cramp_synth *s, size_t e, double whi, uint64_t bs)
             }
             s->units[m * s->U + q->unit].busy = 1;
             double a, b;
-            cramp_slot_times(ev, k, &a, &b);
+            synth_cramp_slot(ev, k, &a, &b);
             q->next = a * fs;
             q->t_stop = b * fs;
             q->dbl = -1;
@@ -1092,9 +1050,9 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
      * give the same nights as before. */
     rv = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rv) goto nomem;
-    gsl_rng_set(rv, (unsigned long)(splitmix(sc->seed ^ 0x76617269616e7473ull) & 0xffffffffu));
-    s->pos_key = splitmix(sc->seed ^ 0x706f736974696f6eull);
-    st = synth_schedule(&s->sc, s->ch, r, rv, &s->ev, &s->n_ev, &s->dropped, err);
+    gsl_rng_set(rv, (unsigned long)(synth_splitmix(sc->seed ^ 0x76617269616e7473ull) & 0xffffffffu));
+    s->pos_key = synth_splitmix(sc->seed ^ 0x706f736974696f6eull);
+    st = synth_schedule(&s->sc, s->ch, r, rv, s->pos_key, &s->ev, &s->n_ev, &s->dropped, err);
     gsl_rng_free(rv);
     rv = NULL;
     if (st != CRAMP_OK) goto nomem;
@@ -1108,7 +1066,6 @@ cramp_status cramp_synth_create(cramp_synth **out, const cramp_scenario *sc, cra
             s->slots[i] = calloc(s->ev[i].units ? s->ev[i].units : 1, sizeof **s->slots);
             if (!s->slots[i]) goto nomem;
         }
-    cramp_first_discharges(s);
     if (sc->plm_truth == CRAMP_PLM_TRUTH_AASM && score_lms(s) != CRAMP_OK) goto nomem;
     if (make_truth(s) != CRAMP_OK) goto nomem;
 

@@ -72,7 +72,8 @@ typedef struct synth_ev {
     double c_terr, c_centre, c_drift;  /* territory width, centre (0..1), drift per s */
     double c_precursor;            /* precursor length, s (0: none) */
     double c_first;                /* first discharge of its units, s (the truth's onset; t0
-                                    * when none fires): drawn at create, see synth.c */
+                                    * when none fires); t1 = c_first + the drawn duration,
+                                    * and c_onset <= half of it (synth_schedule.c) */
     int c_detail;                  /* the truth's detail lists the drawn values */
 
     /* trains (hft, alma, rmd, fragmentary): burst k of n_burst, see synth_burst() */
@@ -81,7 +82,7 @@ typedef struct synth_ev {
     double bd_lo, bd_hi;           /* fragmentary: potential length range, s */
     uint32_t ch_a, ch_b;           /* alma: even bursts on ch_a, odd on ch_b */
     uint64_t key;                  /* hash key of the per-burst draws; cramp: of its slots'
-                                    * start and stop (synth.c, cramp_slot_times) */
+                                    * start and stop (synth_cramp_slot) */
 } synth_ev;
 
 /* An internal kind: the precursor of a cramp (excitation rising linearly to
@@ -93,6 +94,16 @@ typedef struct synth_ev {
 /* A uniform number in [0, 1) that depends only on (key, k). */
 double synth_hash01(uint64_t key, uint64_t k);
 
+/* The splitmix64 finaliser: a 64-bit hash of x. */
+uint64_t synth_splitmix(uint64_t x);
+
+/* Slot k of a cramp: its first unit's start, within the onset window
+ * [t0, t0 + c_onset), and where the slot stops, within CRAMP_OFFSET_S of the
+ * end t1 (s). Drawn from the cramp's key, not at rendering, so that the
+ * schedule (and the truth) know the first discharge. The slot fires iff
+ * start < stop. */
+void synth_cramp_slot(const synth_ev *ev, size_t k, double *start, double *stop);
+
 /* Burst k (0 <= k < e->n_burst) of a train: start (s), length (s) and the
  * channels it is on. Pure: the same for every call. */
 void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32_t *mask);
@@ -103,8 +114,8 @@ void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32
  * that a scenario without them gives the same night as before they existed.
  * *evs is malloc'd and sorted by t0. */
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
-                            gsl_rng *rv, synth_ev **evs, size_t *n, size_t *dropped,
-                            cramp_error *err);
+                            gsl_rng *rv, uint64_t pos_key, synth_ev **evs, size_t *n,
+                            size_t *dropped, cramp_error *err);
 
 /* plm_truth aasm: rebuilds the drawn PLM series from their scored LMs (those
  * not `unscored`; onsets truth_t0 where truth_mask is set) with the AASM's

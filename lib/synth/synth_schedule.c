@@ -13,6 +13,7 @@
 #define MARGIN_S 2.0     /* and this far from other events on a shared channel */
 #define ISOLATION_S 90.0 /* an isolated burst: no other leg movement this close (WASM 90 s) */
 #define TRIES 50
+#define CRAMP_OFFSET_S 0.5 /* a cramp's slots stop within this of its end */
 
 static const double PI = 3.14159265358979323846;
 
@@ -68,6 +69,20 @@ double synth_hash01(uint64_t key, uint64_t k)
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
     x ^= x >> 31;
     return (double)(x >> 11) * 0x1.0p-53;
+}
+
+uint64_t synth_splitmix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+void synth_cramp_slot(const synth_ev *ev, size_t k, double *start, double *stop)
+{
+    *start = ev->t0 + ev->c_onset * synth_hash01(ev->key, 2 * (uint64_t)k);
+    *stop = ev->t1 - CRAMP_OFFSET_S * synth_hash01(ev->key, 2 * (uint64_t)k + 1);
 }
 
 void synth_burst(const synth_ev *e, size_t k, double *start, double *len, uint32_t *mask)
@@ -240,7 +255,9 @@ static void cramp_values(const cramp_scenario *sc, gsl_rng *rv, synth_ev *e)
     e->c_dbl = draw(rv, sc->cramp_doublet_fraction, sc->cramp_doublet_fraction_hi);
     e->c_life = draw(rv, sc->cramp_unit_life_s, sc->cramp_unit_life_s_hi);
     e->c_drive = draw(rv, sc->cramp_drive, sc->cramp_drive_hi);
-    e->c_onset = drawr(rv, sc->cramp_onset_s);
+    /* The recruitment ramp lies inside the cramp: all its units have started
+     * by mid-cramp (drawn as before, so that the streams stay, then capped). */
+    e->c_onset = fmin(drawr(rv, sc->cramp_onset_s), (e->t1 - e->t0) / 2);
     e->c_terr = drawr(rv, sc->cramp_territory);
     e->c_centre = 0.5;
     e->c_drift = 0;
@@ -255,6 +272,37 @@ static void cramp_values(const cramp_scenario *sc, gsl_rng *rv, synth_ev *e)
                   sc->cramp_drive_hi > sc->cramp_drive || sc->cramp_onset_s.lo != 0.25 ||
                   sc->cramp_onset_s.hi != 0.25 || sc->cramp_territory.lo < 1 ||
                   sc->cramp_precursor_probability > 0 || sc->stretch_probability > 0;
+}
+
+/* A cramp's key, end and first discharge. Its drawn duration d (t1 - t0 as
+ * placed) counts from its first discharge, as the literature's durations
+ * count from a cramp's onset (datasets/README.md, "The cramp model"): the
+ * cramp ends at c_first + d, and its truth row (onset c_first) lasts d. Its
+ * slots start before t0 + d/2 (c_onset <= d/2) and stop after t1 -
+ * CRAMP_OFFSET_S >= t0 + d - CRAMP_OFFSET_S, so that every slot fires when
+ * d > 2 CRAMP_OFFSET_S and the earliest start is the first discharge. The
+ * key is the one run_cramp (synth.c) draws the slots' discharges with; a
+ * cramp has at most `pool` units (the muscle's motor pool). */
+static void cramp_timing(synth_ev *e, size_t pool, uint64_t pos_key)
+{
+    const double d = e->t1 - e->t0;
+    uint64_t bits;
+    memcpy(&bits, &e->t0, sizeof bits);
+    e->key = synth_splitmix(pos_key ^ 0x6372616d706f6e73ull ^ bits ^ ((uint64_t)e->mask << 40));
+    if (e->units > pool) e->units = pool;
+    double first = e->units ? (double)INFINITY : e->t0, a, b;
+    for (size_t k = 0; k < e->units; k++) {
+        synth_cramp_slot(e, k, &a, &b);
+        first = fmin(first, a);
+    }
+    e->t1 = first + d;
+    for (size_t c = 0; c < CRAMP_SYNTH_MAX_CHANNELS; c++) e->m_t1[c] = e->t1;
+    e->c_first = (double)INFINITY;
+    for (size_t k = 0; k < e->units; k++) {
+        synth_cramp_slot(e, k, &a, &b);
+        if (a < b && a < e->c_first) e->c_first = a;
+    }
+    if (!isfinite(e->c_first)) e->c_first = e->t0;
 }
 
 static void fill(const cramp_scenario *sc, gsl_rng *r, gsl_rng *rv, synth_ev *e, double level_pct,
@@ -609,8 +657,8 @@ cramp_status synth_score_series(synth_ev *v, size_t n)
 }
 
 cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, gsl_rng *r,
-                            gsl_rng *rv, synth_ev **evs, size_t *n_out, size_t *dropped_out,
-                            cramp_error *err)
+                            gsl_rng *rv, uint64_t pos_key, synth_ev **evs, size_t *n_out,
+                            size_t *dropped_out, cramp_error *err)
 {
     (void)err;
     evlist l = {NULL, 0, 0};
@@ -635,6 +683,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
         if (e->kind == CRAMP_SYNTH_CRAMP && e->mask)
             e->block = leg_mask(ch, nc, ch[first_bit(e->mask)].leg);
         fill(sc, r, rv, e, se->excitation_pct, se->amplitude_uv);
+        if (e->kind == CRAMP_SYNTH_CRAMP) cramp_timing(e, sc->units, pos_key);
         if (e->kind == CRAMP_SYNTH_CRAMP && e->mask) {
             extras x = draw_extras(sc, rv);
             if (x.pre > e->t0) x.pre = e->t0;
@@ -672,7 +721,10 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
         for (int t = 0; t < TRIES && !placed && crampable; t++) {
             double d = loguni(r, sc->cramp_duration_s);
             const extras x = draw_extras(sc, rv);
-            const double before = extras_before(&x), after = extras_after(&x);
+            /* The span reserved: the cramp ends d after its first discharge,
+             * which lags t0 by less than its capped onset window. */
+            const double lag = fmin(sc->cramp_onset_s.hi, d / 2);
+            const double before = extras_before(&x), after = lag + extras_after(&x);
             double t0 = onset(r, night, before + d + after);
             if (t0 >= 0) t0 += before;
             const size_t c = sc->cramp_muscle_weighted ? pick_weighted(r, sc, ch, crampable)
@@ -685,6 +737,7 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             *e = (synth_ev){.kind = CRAMP_SYNTH_CRAMP, .t0 = t0, .t1 = t0 + d, .mask = m,
                             .block = legs};
             fill(sc, r, rv, e, -1, -1);
+            cramp_timing(e, sc->units, pos_key);
             if (push_extras(sc, ch, rv, &l, l.n - 1, &x)) goto nomem;
             placed = 1;
         }

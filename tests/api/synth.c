@@ -440,9 +440,8 @@ static void test_cramp_firing(void)
     const cramp_synth_event *ev = cramp_synth_events(s);
     CHECK(cramp_synth_event_count(s) == 1 && ev[0].type == CRAMP_EVENT_CRAMP &&
               fabs(ev[0].onset_s - first) <= 1 / cramp_synth_fs(s) &&
-              fabs(ev[0].onset_s + ev[0].duration_s - (onset + dur)) < 1e-9 &&
-              !strcmp(ev[0].channel, "L-GAS"),
-          "truth of the explicit cramp (onset at its first discharge, its end as given)");
+              fabs(ev[0].duration_s - dur) < 1e-9 && !strcmp(ev[0].channel, "L-GAS"),
+          "truth of the explicit cramp (onset at its first discharge, its duration as given)");
     free(sp.v);
     cramp_synth_destroy(s);
 }

@@ -49,7 +49,9 @@
  * Cramps (Minetto et al., J Neurophysiol 2009;102:1890-1899: discharge rate
  * 14.5 +- 5.1 pulses/s, 6-25; interspike CV 44.6 +- 9.7 %; 4.1 % doublets;
  * units active 23.6 +- 16.2 s). A cramp occupies one muscle (its channel) for
- * cramp_duration_s (log-uniform draw). cramp_units of the muscle's units fire
+ * cramp_duration_s (log-uniform draw), counted from its first discharge (its
+ * onset in the truth) as the literature's cramp durations are; an explicit
+ * event's duration likewise. cramp_units of the muscle's units fire
  * at once, regardless of recruitment order, each started within 0.25 s of
  * the onset (abrupt onset), at a rate drawn from N(cramp_rate_hz) truncated
  * to cramp_rate_limits, with log-normal interspike intervals of a CV drawn
@@ -65,7 +67,9 @@
  * (uniform; cramp_units log-uniform, e.g. 6 to the whole pool, a full
  * interference pattern), and the units of that cramp draw their rates and
  * CVs around it as above. cramp_onset_s: the cramp's units start uniformly
- * within this time of the onset (0.25 s: abrupt; tens of s: gradual).
+ * within this time of the onset (0.25 s: abrupt; tens of s: gradual), but
+ * within half the cramp's drawn duration at most (the recruitment ramp lies
+ * inside the cramp: every unit has started by mid-cramp).
  * cramp_territory: the fraction of the muscle a cramp draws its units from
  * (Roeleveld et al., J Appl Physiol 2000: cramp activity is confined to
  * part of the muscle and moves across it): each unit has a fixed random
