@@ -131,6 +131,8 @@ static int g_voluntary;
 static int g_cramp_rhythm;
 /* --crosstalk-time-rule: the opt-in cramp_detect_config.crosstalk_time_rule (h12ab) */
 static int g_crosstalk_time;
+/* --no-plm-bridge: cramp_detect_config.plm_bridge 0, the missed-LM bridge off (h12ad) */
+static int g_plm_bridge = 1;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
@@ -160,6 +162,7 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     opt.detect.voluntary_rule = g_voluntary;
     opt.detect.cramp_rhythm_rule = g_cramp_rhythm;
     opt.detect.crosstalk_time_rule = g_crosstalk_time;
+    opt.detect.plm_bridge = g_plm_bridge;
     opt.block_frames = BLOCK;
     opt.on_block = plain_block;
     opt.block_user = &nr;
@@ -330,7 +333,7 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule]\n"
+            "[--crosstalk-time-rule] [--no-plm-bridge]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -401,6 +404,8 @@ int main(int argc, char **argv)
             voluntary = 1;
         else if (!strcmp(argv[i], "--crosstalk-time-rule")) /* opt-in (h12ab) */
             g_crosstalk_time = 1;
+        else if (!strcmp(argv[i], "--no-plm-bridge")) /* opt-out (h12ad) */
+            g_plm_bridge = 0;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_cramp_rhythm = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */
@@ -437,6 +442,7 @@ int main(int argc, char **argv)
     dcfg.voluntary_rule = g_voluntary = voluntary;
     dcfg.cramp_rhythm_rule = g_cramp_rhythm;
     dcfg.crosstalk_time_rule = g_crosstalk_time;
+    dcfg.plm_bridge = g_plm_bridge;
     char hash[17];
     eval_config_hash(&dcfg, hash);
     /* seeds: first seed (or -1: each scenario's own) and count */

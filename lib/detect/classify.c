@@ -595,6 +595,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
        active time (crosstalk lasts as long as its source) */
     if (cfg->crosstalk_time_rule)
         id_put(&t, "crosstalk_time_rule", cfg->crosstalk_time_rule);
+    /* opt-out (h12ad, classify_plm.c): the missed-LM bridge off; named
+       only when off, so the default's text stays as frozen */
+    if (cfg->plm_bridge != 1) id_put(&t, "plm_bridge", cfg->plm_bridge);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -100,7 +100,11 @@ static int ends_series(const rule_ctx *x, size_t k)
    counted (a series still needs plm_min_count scored LMs). PLM_BRIDGE_RATIO: the 95th
    percentile of the ratio of consecutive true intervals of a series, 2.345
    on development nights, rounded up to 0.25 (bench/results/plm-study/
-   derive.py); the constant is in classify_internal.h (it enters the id). */
+   derive.py); the constant is in classify_internal.h (it enters the id).
+   cramp_detect_config.plm_bridge 0 turns the bridge off (h12ad): under a
+   truth that scores an LM only where its EMG reaches 8 uV (the AASM rule,
+   plm_truth aasm) a weak LM is no LM, and a gap of 90-180 s ends the
+   scorer's series. */
 
 static int within_ratio(double a, double b)
 {
@@ -159,6 +163,7 @@ static double series_interval(const rule_ctx *x, size_t last, size_t k, double p
     const cramp_detect_config *cfg = x->cfg;
     const double iv = x->ep[k].onset_s - x->ep[last].onset_s;
     if (series_step(x, &x->ep[last], &x->ep[k], iv)) return iv;
+    if (!cfg->plm_bridge) return (double)NAN; /* opt-out (h12ad): no bridge */
     const double half = iv / 2;
     if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
         half > cfg->plm_max_interval_s)
@@ -317,9 +322,11 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf)
 {
     *conf = x->ep[k].confidence;
-    return x->ep[k].series > 0
+    if (x->ep[k].series <= 0) return NULL;
+    return x->cfg->plm_bridge
                ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart "
                  "(5-90 s across legs), one missed LM bridged (AASM, WASM 2016)"
-               : NULL;
+               : "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart "
+                 "(5-90 s across legs) (AASM, WASM 2016)";
 }
 

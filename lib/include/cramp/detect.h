@@ -491,6 +491,15 @@ typedef struct cramp_detect_config {
                                      over its source's time"). Other-leg
                                      channels as before. Named in the rules id
                                      when on */
+    int plm_bridge;               /* 1 (default; the rules and id as frozen):
+                                     one missed LM inside a PLM series (an
+                                     interval of 90-180 s whose half is in
+                                     step with the intervals on both sides)
+                                     keeps the series going (h12b); 0: every
+                                     onset interval over plm_max_interval_s
+                                     ends a series, as the AASM scorer counts
+                                     it (h12ad; bench/README.md). Named in the
+                                     rules id when 0 */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
