@@ -168,6 +168,15 @@ void cmd_detect_help(FILE *out)
             "                          opt-in: one half of --cramp-rhythm-rule alone (the\n"
             "                          PLM series' rhythm, or the stretch after labelled\n"
             "                          activity)\n"
+            "  --crosstalk-time-rule   opt-in (off by default): another muscle of the\n"
+            "                          episode's leg counts as involved by its power over\n"
+            "                          the longer of its own and the main muscle's active\n"
+            "                          time (crosstalk lasts as long as its source), so a\n"
+            "                          slow weak cramp's crosstalk is not a second muscle\n"
+            "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
+            "                          (by default one missed LM inside a series is\n"
+            "                          bridged); for nights scored as the AASM manual\n"
+            "                          scores LMs (bench/README.md, h12ad)\n"
             "  --no-env-mod            turn the modulated-contraction row off. By default\n"
             "                          a would-be cramp (sustained, tonic, one muscle)\n"
             "                          whose amplitude moves at 0.5-3 Hz, env_mod_ratio\n"
@@ -210,7 +219,8 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE,
+       OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
     const char *out, *edf_out;
@@ -440,6 +450,8 @@ int cmd_detect(int argc, char *argv[])
         {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
         {"cramp-rhythm-rule", no_argument, NULL, OPT_CRAMP_RHYTHM_RULE},
         {"cramp-rhythm-half", required_argument, NULL, OPT_CRAMP_RHYTHM_HALF},
+        {"crosstalk-time-rule", no_argument, NULL, OPT_CROSSTALK_TIME},
+        {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -478,6 +490,8 @@ int cmd_detect(int argc, char *argv[])
                 return cli_usage_error("--cramp-rhythm-half wants series or after, not '%s'",
                                        optarg);
             break;
+        case OPT_CROSSTALK_TIME: o.night.detect.crosstalk_time_rule = 1; break;
+        case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -143,6 +143,16 @@ d4=$(grep -o '"rules_id": "[0-9a-f]*"' ra.json)
 [ -n "$d3" ] && [ -n "$d4" ] && [ "$d3" != "$d4" ] && [ "$d3" != "$d2" ] && [ "$d4" != "$d2" ] &&
     [ "$d3" != "$d0" ] && [ "$d4" != "$d0" ] && ok ||
     bad "--cramp-rhythm-half: rules ids '$d3' / '$d4' (both '$d2', defaults '$d0')"
+# the opt-in --crosstalk-time-rule (h12ab) and the opt-out --no-plm-bridge (h12ad)
+# reach the detector: ids of their own
+run detect night.edf --quiet --crosstalk-time-rule --json -o rx.json
+expect_rc 0 "detect --crosstalk-time-rule"
+run detect night.edf --quiet --no-plm-bridge --json -o rb.json
+expect_rc 0 "detect --no-plm-bridge"
+d5=$(grep -o '"rules_id": "[0-9a-f]*"' rx.json)
+d6=$(grep -o '"rules_id": "[0-9a-f]*"' rb.json)
+[ -n "$d5" ] && [ -n "$d6" ] && [ "$d5" != "$d6" ] && [ "$d5" != "$d0" ] && [ "$d6" != "$d0" ] &&
+    ok || bad "--crosstalk-time-rule / --no-plm-bridge: rules ids '$d5' / '$d6' (defaults '$d0')"
 run detect night.edf --quiet --cramp-rhythm-half both -o /dev/null
 expect_rc 2 "detect --cramp-rhythm-half both (not a half)"
 
