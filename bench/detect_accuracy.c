@@ -124,15 +124,12 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
     nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
 }
 
-/* --voluntary-rule: the opt-in candidate row (cramp_detect_config.voluntary_rule) */
-static int g_voluntary;
-/* --cramp-rhythm-rule: the opt-in cramp_detect_config.cramp_rhythm_rule (h12y),
-   1; --cramp-rhythm-half series|after: one half alone, 2 or 3 (h12z) */
-static int g_cramp_rhythm;
-/* --crosstalk-time-rule: the opt-in cramp_detect_config.crosstalk_time_rule (h12ab) */
-static int g_crosstalk_time;
-/* --no-plm-bridge: cramp_detect_config.plm_bridge 0, the missed-LM bridge off (h12ad) */
-static int g_plm_bridge = 1;
+/* The detector's configuration, the defaults with the opt-in rules the
+   command line asks for (main): --voluntary-rule (voluntary_rule),
+   --cramp-rhythm-rule / --cramp-rhythm-half series|after (cramp_rhythm_rule
+   1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
+   --no-plm-bridge (plm_bridge 0, h12ad). Its rules id heads the tables. */
+static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
 {
@@ -159,10 +156,7 @@ static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
     cramp_night_source src = {C, fs, ch, 0, synth_read, synth_rewind, &nr};
     cramp_night_options opt;
     cramp_night_options_default(&opt);
-    opt.detect.voluntary_rule = g_voluntary;
-    opt.detect.cramp_rhythm_rule = g_cramp_rhythm;
-    opt.detect.crosstalk_time_rule = g_crosstalk_time;
-    opt.detect.plm_bridge = g_plm_bridge;
+    opt.detect = g_detect;
     opt.block_frames = BLOCK;
     opt.on_block = plain_block;
     opt.block_user = &nr;
@@ -356,7 +350,8 @@ int main(int argc, char **argv)
     long seed_base = -1;
     const char *misses = NULL, *commit_arg = NULL, *split_arg = NULL, *range_arg = NULL;
     const char *variants = NULL, *ledger = EVAL_DEFAULT_LEDGER;
-    int quick = 0, voluntary = 0, rerun_spent = 0;
+    int quick = 0, rerun_spent = 0;
+    cramp_detect_config_default(&g_detect);
     eval_boot_config boot = {2000, 20261206};
     char set_lines[2048] = ""; /* --set KEY=VALUE: scenario lines "KEY VALUE\n" */
     int i = 1;
@@ -401,19 +396,19 @@ int main(int argc, char **argv)
                 if (*c == ',') *c = ' ';
         }
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
-            voluntary = 1;
+            g_detect.voluntary_rule = 1;
         else if (!strcmp(argv[i], "--crosstalk-time-rule")) /* opt-in (h12ab) */
-            g_crosstalk_time = 1;
+            g_detect.crosstalk_time_rule = 1;
         else if (!strcmp(argv[i], "--no-plm-bridge")) /* opt-out (h12ad) */
-            g_plm_bridge = 0;
+            g_detect.plm_bridge = 0;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
-            g_cramp_rhythm = 1;
+            g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */
             const char *h = argv[++i];
             if (!strcmp(h, "series"))
-                g_cramp_rhythm = 2;
+                g_detect.cramp_rhythm_rule = 2;
             else if (!strcmp(h, "after"))
-                g_cramp_rhythm = 3;
+                g_detect.cramp_rhythm_rule = 3;
             else {
                 fprintf(stderr, "--cramp-rhythm-half: series or after, not %s\n", h);
                 return 2;
@@ -437,14 +432,8 @@ int main(int argc, char **argv)
     }
     char commit[256];
     eval_commit(commit_arg, commit, sizeof commit);
-    cramp_detect_config dcfg;
-    cramp_detect_config_default(&dcfg);
-    dcfg.voluntary_rule = g_voluntary = voluntary;
-    dcfg.cramp_rhythm_rule = g_cramp_rhythm;
-    dcfg.crosstalk_time_rule = g_crosstalk_time;
-    dcfg.plm_bridge = g_plm_bridge;
     char hash[17];
-    eval_config_hash(&dcfg, hash);
+    eval_config_hash(&g_detect, hash);
     /* seeds: first seed (or -1: each scenario's own) and count */
     uint64_t lo = 0, hi = 0;
     int own = 1;
