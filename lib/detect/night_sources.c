@@ -63,7 +63,7 @@ typedef struct rec_source {
     const cramp_rec_header *h;
     int64_t frames;      /* the selection's frames, as the header announces them */
     int64_t frames_read;
-    const char *name;
+    const cramp_night_options *opt; /* its name for messages */
     double cpu_mark;     /* cramp__night_source_cpu_mark */
 } rec_source;
 
@@ -78,6 +78,28 @@ static cramp_status rec_rewind(void *user, const size_t *channels, size_t n, cra
     return cramp_recording_select(s->rec, channels, n, err);
 }
 
+/* The refusal of a recording whose segments are separated by gaps (the
+   driver filters one continuous signal): before the run from the header's
+   segments, or during it (during_run) where an EDF+ opened with its TALs as
+   read shows a gap its first and last records did not (the last segment's
+   first record named). */
+static cramp_status refuse_gaps(const cramp_night_options *opt, const cramp_rec_header *h,
+                                int during_run, cramp_error *err)
+{
+    char pb[CRAMP_ERROR_MESSAGE_SIZE], count[32] = "", where[96] = "";
+    const cramp_segment *sg = &h->segments[h->n_segments - 1];
+    if (during_run)
+        snprintf(where, sizeof where, " (data record %zu starts a segment at %.7g s)",
+                 sg->first_record, sg->onset_s);
+    else
+        snprintf(count, sizeof count, "%zu ", h->n_segments);
+    return cramp__fail(err, CRAMP_EUNSUPPORTED,
+                       "%sis %s with %ssegments separated by gaps in time%s: filtering or an "
+                       "envelope across a gap would join them; not supported yet",
+                       cramp__night_subject(opt, pb, sizeof pb), cramp_rec_format_name(h->format),
+                       count, where);
+}
+
 static cramp_status rec_read(void *user, const size_t *channels, size_t n, float *out,
                              size_t max_frames, size_t *frames, cramp_error *err)
 {
@@ -87,23 +109,13 @@ static cramp_status rec_read(void *user, const size_t *channels, size_t n, float
     cramp_status st = cramp_recording_read(s->rec, out, max_frames, frames, err);
     if (st != CRAMP_OK) return st;
     if (*frames < max_frames && s->frames_read + (int64_t)*frames < s->frames &&
-        s->h->n_segments > 1) {
-        /* an EDF+ opened with its TALs as read: a gap its ends did not show
-           (cramp_night_run_recording refuses the others before the run) */
-        const cramp_segment *sg = &s->h->segments[s->h->n_segments - 1];
-        return cramp__fail(err, CRAMP_EUNSUPPORTED,
-                           "%s%s%sis %s with segments separated by gaps in time (data record "
-                           "%zu starts a segment at %.7g s): filtering or an envelope across a "
-                           "gap would join them; not supported yet",
-                           s->name ? "'" : "", s->name ? s->name : "the recording",
-                           s->name ? "' " : " ", cramp_rec_format_name(s->h->format),
-                           sg->first_record, sg->onset_s);
-    }
+        s->h->n_segments > 1) /* an EDF+ opened with its TALs as read: a gap its ends did not show */
+        return refuse_gaps(s->opt, s->h, 1, err);
     if (*frames < max_frames && s->frames_read + (int64_t)*frames < s->frames)
         return cramp__fail(err, CRAMP_EFORMAT,
                            "'%s' ends at frame %lld of the %lld its header announces (a gap or "
                            "a truncated file)",
-                           s->name ? s->name : "recording",
+                           s->opt->name ? s->opt->name : "recording",
                            (long long)(s->frames_read + (int64_t)*frames),
                            (long long)s->frames);
     s->frames_read += (int64_t)*frames;
@@ -204,17 +216,12 @@ cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_o
         cramp_night_options_default(&def);
         opt = &def;
     }
-    char pb[CRAMP_ERROR_MESSAGE_SIZE];
     const cramp_rec_header *h = cramp_recording_header(rec);
     cramp_status st = cramp_night_channels(rec, opt, res->channel_index, &res->n_channels, err);
     if (st != CRAMP_OK) return st;
     if (h->n_segments > 1) {
         memset(res, 0, sizeof *res);
-        return cramp__fail(err, CRAMP_EUNSUPPORTED,
-                           "%sis %s with %zu segments separated by gaps in time: filtering or "
-                           "an envelope across a gap would join them; not supported yet",
-                           cramp__night_subject(opt, pb, sizeof pb), cramp_rec_format_name(h->format),
-                           h->n_segments);
+        return refuse_gaps(opt, h, 0, err);
     }
     double fs[CRAMP_DETECT_MAX_CHANNELS];
     for (size_t c = 0; c < res->n_channels; c++) {
@@ -230,7 +237,7 @@ cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_o
             res->channel[c].phys_max = ci->phys_max * ci->to_output;
         }
     }
-    rec_source rs = {rec, h, 0, 0, opt->name, cramp__night_thread_cpu_s()};
+    rec_source rs = {rec, h, 0, 0, opt, cramp__night_thread_cpu_s()};
     cramp_night_source src = {res->n_channels, fs, res->channel, h->duration_s,
                               rec_read,        rec_rewind, &rs};
     return cramp__night_run_channels(&src, fs, opt, res, err);
