@@ -322,11 +322,12 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf)
 {
     *conf = x->ep[k].confidence;
+#define PLM_ROW                                                                            \
+    "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart (5-90 s "  \
+    "across legs)"
     if (x->ep[k].series <= 0) return NULL;
-    return x->cfg->plm_bridge
-               ? "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart "
-                 "(5-90 s across legs), one missed LM bridged (AASM, WASM 2016)"
-               : "leg movement 0.5-10 s (>= 0.5 s active) in a series of >= 4, 10-90 s apart "
-                 "(5-90 s across legs) (AASM, WASM 2016)";
+    return x->cfg->plm_bridge ? PLM_ROW ", one missed LM bridged (AASM, WASM 2016)"
+                              : PLM_ROW " (AASM, WASM 2016)";
+#undef PLM_ROW
 }
 
