@@ -392,9 +392,12 @@ static cramp_status edf_seek(void *impl, size_t frame, cramp_error *err)
     if (frame > total)
         return cramp__fail(err, CRAMP_EINVAL, "%s: seek: frame %zu is past the end (%zu frames)",
                            e->path, frame, total);
-    /* TALs as read: the segments up to the frame's record (through pread) */
-    while (e->scan && e->tal_next <= frame / e->spr && e->tal_next < e->hdr.n_records) {
-        const cramp_status st = cramp__edf_scan_next(e, NULL, err);
+    /* TALs as read: the segments up to the frame's record (avail 0: through
+       pread; frame == total is the last record's end) */
+    if (e->scan) {
+        const size_t r = frame / e->spr;
+        const cramp_status st = tals_through(e, r < e->hdr.n_records ? r : e->hdr.n_records - 1,
+                                             0, err);
         if (st != CRAMP_OK) return st;
     }
     /* last segment whose first frame is <= frame */
