@@ -179,6 +179,9 @@ typedef struct job {
     cramp_onset *onset;  /* onset_* stages */
     cramp_onset_segment *segs;
     size_t segs_cap, n_segs;
+    cramp_detector *det; /* detector stage */
+    cramp_activity *acts;
+    size_t acts_cap, n_acts;
     char msg[CRAMP_ERROR_MESSAGE_SIZE + 64];
 } job;
 
@@ -656,17 +659,35 @@ static cramp_status spectral_setup(job *j)
     return alloc_out(j, j->sres_cap / j->channels);
 }
 
-static cramp_status spectral_run(job *j)
+/* The signal through step in blocks of BENCH_BLOCK frames; step gets the
+ * block, its frame count and the results so far (pos), and gives the
+ * results it added (*got); *total: all of them. */
+typedef cramp_status (*block_step)(job *j, const float *in, size_t n, size_t pos, size_t *got);
+
+static cramp_status run_blocks(job *j, block_step step, const char *what, size_t *total)
 {
-    const size_t ch = j->channels;
     size_t pos = 0, got = 0;
     for (size_t f0 = 0; f0 < j->frames; f0 += BENCH_BLOCK) {
         const size_t n = j->frames - f0 < BENCH_BLOCK ? j->frames - f0 : BENCH_BLOCK;
-        cramp_status st = cramp_spectral_process(j->spec, j->in + f0 * ch, n, j->sres + pos,
-                                                 j->sres_cap - pos, &got);
-        if (st != CRAMP_OK) return fail(j, st, "cramp_spectral_process", NULL);
+        const cramp_status st = step(j, j->in + f0 * j->channels, n, pos, &got);
+        if (st != CRAMP_OK) return fail(j, st, what, NULL);
         pos += got;
     }
+    *total = pos;
+    return CRAMP_OK;
+}
+
+static cramp_status spectral_step(job *j, const float *in, size_t n, size_t pos, size_t *got)
+{
+    return cramp_spectral_process(j->spec, in, n, j->sres + pos, j->sres_cap - pos, got);
+}
+
+static cramp_status spectral_run(job *j)
+{
+    const size_t ch = j->channels;
+    size_t pos = 0;
+    const cramp_status st = run_blocks(j, spectral_step, "cramp_spectral_process", &pos);
+    if (st != CRAMP_OK) return st;
     for (size_t i = 0; i < pos; i++) j->out[i] = (float)j->sres[i].mnf_hz;
     j->out_frames = pos / ch;
     return CRAMP_OK;
@@ -738,6 +759,61 @@ static cramp_status onset_tkeo_setup(job *j) { return onset_setup(j, CRAMP_ONSET
 static cramp_status onset_londral_setup(job *j) { return onset_setup(j, CRAMP_ONSET_LONDRAL); }
 static cramp_status onset_cusum_setup(job *j) { return onset_setup(j, CRAMP_ONSET_CUSUM); }
 
+/* (detector) the cramp detector's front end (cramp_detector: filters, ticks,
+ * envelopes, resting baselines, hysteresis, segment measures) over the raw
+ * signal in blocks of BENCH_BLOCK frames, then finish: what `cramp detect`
+ * runs on a recording after reading it, without the read, the first-minute
+ * priming and the classification. Mains comb at 50 Hz (the signal's hum).
+ * Output: each activity's onset, offset, RMS and envelope peak (as floats),
+ * compared across the SIMD paths (every path must give the same bits); the
+ * activity count goes to the table's "vs" column. */
+static cramp_status detector_setup(job *j)
+{
+    cramp_detect_config cfg;
+    cramp_detect_config_default(&cfg);
+    cfg.fs = j->fs;
+    cfg.mains_hz = BENCH_NOTCH_HZ;
+    cfg.simd = j->simd;
+    cramp_error err;
+    err_init(&err);
+    cramp_status st = cramp_detector_create(&j->det, j->channels, &cfg, NULL, &err);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_detector_create", &err);
+    j->used = cramp_detector_simd(j->det);
+    j->acts_cap = cramp_detector_max_output(j->det, j->frames) +
+                  cramp_detector_max_output(j->det, BENCH_BLOCK);
+    j->acts = malloc(j->acts_cap * sizeof *j->acts);
+    if (!j->acts) return fail(j, CRAMP_ENOMEM, "activity buffer", NULL);
+    return alloc_out(j, (4 * j->acts_cap + j->channels - 1) / j->channels);
+}
+
+static cramp_status detector_step(job *j, const float *in, size_t n, size_t pos, size_t *got)
+{
+    return cramp_detector_process(j->det, in, n, j->acts + pos, j->acts_cap - pos, got);
+}
+
+static cramp_status detector_run(job *j)
+{
+    const size_t ch = j->channels;
+    size_t pos = 0, got = 0;
+    cramp_status st = run_blocks(j, detector_step, "cramp_detector_process", &pos);
+    if (st != CRAMP_OK) return st;
+    st = cramp_detector_finish(j->det, j->acts + pos, j->acts_cap - pos, &got);
+    if (st != CRAMP_OK) return fail(j, st, "cramp_detector_finish", NULL);
+    pos += got;
+    j->n_acts = pos;
+    j->out_frames = (4 * pos + ch - 1) / ch;
+    memset(j->out, 0, j->out_frames * ch * sizeof *j->out);
+    for (size_t i = 0; i < pos; i++) {
+        j->out[4 * i] = (float)j->acts[i].onset_s;
+        j->out[4 * i + 1] = (float)j->acts[i].offset_s;
+        j->out[4 * i + 2] = (float)j->acts[i].rms_uv;
+        j->out[4 * i + 3] = (float)j->acts[i].env_peak_uv;
+    }
+    return CRAMP_OK;
+}
+
+static void detector_reset(job *j) { cramp_detector_reset(j->det); }
+
 typedef struct stage_def {
     const char *name;
     const char *what;
@@ -774,6 +850,8 @@ static const stage_def STAGES[] = {
 #endif
     {"spectral", "Welch per 1 s epoch (Hann 0.5 s, 50 %) + all indices, blocks of 4096", 1, 1,
      "spectral", spectral_setup, spectral_run, spectral_reset},
+    {"detector", "cramp_detector (detect's front end, comb 50), blocks of 4096, then finish",
+     1, 1, "detector", detector_setup, detector_run, detector_reset},
     {"onset_threshold", "cramp_onset threshold (defaults) on the filtered signal", 0, 1,
      "onset_threshold", onset_threshold_setup, onset_run, onset_reset},
     {"onset_aasm", "cramp_onset AASM leg-movement rule", 0, 1, "onset_aasm", onset_aasm_setup,
@@ -804,6 +882,10 @@ static void job_free(job *j)
     j->onset = NULL;
     free(j->segs);
     j->segs = NULL;
+    cramp_detector_destroy(j->det);
+    j->det = NULL;
+    free(j->acts);
+    j->acts = NULL;
     free(j->out);
     free(j->tmp);
     if (j->path[0]) unlink(j->path);
@@ -930,6 +1012,9 @@ static void measure(const stage_def *sd, const float *in, size_t channels, size_
             snprintf(r->reference, sizeof r->reference, "self");
         }
         if (j.onset) snprintf(r->reference, sizeof r->reference, "%zu segments", j.n_segs);
+        if (j.det)
+            snprintf(r->reference + strlen(r->reference),
+                     sizeof r->reference - strlen(r->reference), ", %zu activities", j.n_acts);
     }
     job_free(&j);
     r->peak_rss_kib = peak_rss_kib();
