@@ -173,6 +173,10 @@ void cmd_detect_help(FILE *out)
             "                          the longer of its own and the main muscle's active\n"
             "                          time (crosstalk lasts as long as its source), so a\n"
             "                          slow weak cramp's crosstalk is not a second muscle\n"
+            "  --reaction-rule         opt-in (off by default): --voluntary-rule's\n"
+            "                          same-channel match, but not after a weaker\n"
+            "                          precursor (a later contraction 2.5 x stronger above\n"
+            "                          rest) or after a movement (modulated contraction)\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -219,7 +223,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_REACTION_RULE,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -452,6 +456,7 @@ int cmd_detect(int argc, char *argv[])
         {"cramp-rhythm-half", required_argument, NULL, OPT_CRAMP_RHYTHM_HALF},
         {"crosstalk-time-rule", no_argument, NULL, OPT_CROSSTALK_TIME},
         {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
+        {"reaction-rule", no_argument, NULL, OPT_REACTION_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -492,6 +497,7 @@ int cmd_detect(int argc, char *argv[])
             break;
         case OPT_CROSSTALK_TIME: o.night.detect.crosstalk_time_rule = 1; break;
         case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
+        case OPT_REACTION_RULE: o.night.detect.reaction_rule = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -208,7 +208,11 @@ static cramp_status after_cramp_pass(rule_ctx *x)
             if ((ep[p].channels & ep[k].channels) || !(lp & lk)) {
                 /* same channel, unknown or other leg: only the opt-in
                    candidate row takes these, and not across known legs */
-                if (!x->cfg->voluntary_rule || (lp && lk && !(lp & lk)) || !p_tonic) continue;
+                if (!(x->cfg->voluntary_rule || x->cfg->reaction_rule) || (lp && lk && !(lp & lk)) ||
+                    !p_tonic)
+                    continue;
+                /* reaction_rule (h12ae): not after a precursor or a movement */
+                if (x->cfg->reaction_rule && !cramp__reaction_pair_ok(x, p, k)) continue;
                 mark = 2;
             }
             x->after_cramp[k] = (unsigned char)mark;
@@ -227,7 +231,7 @@ static const char *after_cramp(const rule_ctx *x, size_t k, double *conf)
                                   : NULL;
 }
 
-/* Opt-in candidate (voluntary_rule): the same pass's matches on the same
+/* Opt-in candidate (voluntary_rule, or reaction_rule: classify_h12ae.c): the same pass's matches on the same
    channel or where a leg is unknown. With one channel per leg, or legs not
    named, the stretching, standing or walking that follows a cramp (patient
    leaflets) reaches the cramp's own electrode; a second sustained
@@ -238,7 +242,7 @@ static const char *stretch_same_channel(const rule_ctx *x, size_t k, double *con
     *conf = x->ep[k].confidence;
     return x->after_cramp[k] == 2 ? "sustained right after a cramp on the same channel or with the "
                                     "leg unknown (the reaction to it: stretching, standing; "
-                                    "--voluntary-rule)"
+                                    "--voluntary-rule or --reaction-rule)"
                                   : NULL;
 }
 
@@ -459,7 +463,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
         /* an opt-in row that is off enters neither the text nor the id, so
            the defaults' id does not depend on it */
-        if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule) continue;
+        if (rules[r].applies == stretch_same_channel && !cfg->voluntary_rule &&
+            !cfg->reaction_rule)
+            continue;
         if (rules[r].applies == modulated_contraction && !(cfg->env_mod_max > 0)) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
@@ -590,6 +596,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
     if (cfg->cramp_rhythm_rule) id_put(&t, "cramp_rhythm_rule", cfg->cramp_rhythm_rule);
+    /* opt-in (h12ae, classify_h12ae.c): the same-channel reaction match, not
+       after a precursor or a movement */
+    if (cfg->reaction_rule) id_put(&t, "reaction_rule", cfg->reaction_rule);
     /* opt-in (h12ab, episodes.c): another muscle of the main channel's leg
        involved by its power over the longer of its and the main channel's
        active time (crosstalk lasts as long as its source) */

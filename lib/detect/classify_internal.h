@@ -72,6 +72,12 @@ static inline int cramp__rhythm_after_on(const cramp_detect_config *c)
     return c->cramp_rhythm_rule == 1 || c->cramp_rhythm_rule == 3;
 }
 
+/* The opt-in reaction_rule (classify_h12ae.c, h12ae): 1 if the sustained
+   episode k, starting right after the cramp candidate p on the same channel,
+   may be the reaction to it: p is no movement by a later row and not k's
+   precursor (k's power above rest under precursor_ratio^-2 times p's). */
+int cramp__reaction_pair_ok(const rule_ctx *x, size_t p, size_t k);
+
 /* The rhythmic-train pass (prepare of the rmd-train row) and the three rows
    it feeds (classify_trains.c). */
 cramp_status cramp__classify_trains(rule_ctx *x);

@@ -279,7 +279,8 @@
  *                                  Limit: needs known legs; with one
  *                                  channel stretching is a second cramp.
  *   stretch-same-channel movement  opt-in (voluntary_rule, --voluntary-
- *                                  rule): would be a cramp, but starts
+ *                                  rule; or reaction_rule, below): would
+ *                                  be a cramp, but starts
  *                                  within stretch_window_s of the end of a
  *                                  cramp candidate on the same channel, or
  *                                  where a leg is unknown (stretching,
@@ -287,6 +288,11 @@
  *                                  cramp recurring within 10 s is lost, and
  *                                  so is one the segmenter split from a
  *                                  sustained precursor (bench/README.md).
+ *                                  reaction_rule (h12ae) keeps the match
+ *                                  off a precursor (the later >= 2.5 x the
+ *                                  earlier's amplitude above rest:
+ *                                  precursor_ratio) and off a movement
+ *                                  (modulated / dense contraction before).
  *   dense-contraction    movement  opt-in (sparseness_rule, --sparseness-
  *                                  rule): would be a cramp, but sparseness
  *                                  < 0.2 over >= 8 blocks (Nazarpour 2013).
@@ -500,6 +506,25 @@ typedef struct cramp_detect_config {
                                      ends a series, as the AASM scorer counts
                                      it (h12ad; bench/README.md). Named in the
                                      rules id when 0 */
+    int reaction_rule;            /* 0: off (the rules and id as frozen); 1:
+                                     the stretch-same-channel row on, its
+                                     match kept off two pairs that are no
+                                     reaction to a cramp: the earlier
+                                     episode is the later one's precursor
+                                     (the later's power above rest >=
+                                     precursor_ratio^-2 times the earlier's:
+                                     the detector's precursor step; Chaney
+                                     and Sherman's pilot, sEMG rising before
+                                     a cramp), or a movement by the
+                                     modulated-contraction (or, when on,
+                                     dense-contraction) row. Limits: a
+                                     forceful stretch after a much weaker
+                                     cramp stays a cramp; a cramp recurring
+                                     within stretch_window_s of one as
+                                     strong is read as its reaction
+                                     (classify_h12ae.c; issue 12, h12ae;
+                                     bench/README.md). Named in the rules id
+                                     when on */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
