@@ -327,7 +327,7 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule] [--reaction-rule] [--no-plm-bridge]\n"
+            "[--crosstalk-time-rule] [--reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -403,6 +403,8 @@ int main(int argc, char **argv)
             g_detect.crosstalk_time_rule = 1;
         else if (!strcmp(argv[i], "--no-plm-bridge")) /* opt-out (h12ad) */
             g_detect.plm_bridge = 0;
+        else if (!strcmp(argv[i], "--both-legs-rule")) /* opt-in (h12ag) */
+            g_detect.both_legs_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

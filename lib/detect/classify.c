@@ -332,6 +332,7 @@ static const rule rules[] = {
     {"stretch-same-channel", CRAMP_EVENT_MOVEMENT, NULL, stretch_same_channel},
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},
     {"modulated-contraction", CRAMP_EVENT_MOVEMENT, NULL, modulated_contraction},
+    {"both-legs", CRAMP_EVENT_MOVEMENT, NULL, cramp__both_legs_row}, /* opt-in (h12ag) */
     {"cramp", CRAMP_EVENT_CRAMP, NULL, cramp},
     {"burst", CRAMP_EVENT_BURST, NULL, burst},
 };
@@ -390,7 +391,8 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
         return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
     }
     const size_t nn = list.n ? list.n : 1;
-    rule_ctx x = {cfg, ch, C, list.ep, list.origin, state, state + nn, state + 2 * nn, list.n};
+    rule_ctx x = {cfg, ch, C, list.ep, list.origin, state, state + nn, state + 2 * nn, list.n,
+                  act, n_act};
     const rule *table = broken ? broken_rules : rules;
     const size_t n_rules =
         broken ? sizeof broken_rules / sizeof broken_rules[0] : sizeof rules / sizeof rules[0];
@@ -467,6 +469,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
             !cfg->reaction_rule)
             continue;
         if (rules[r].applies == modulated_contraction && !(cfg->env_mod_max > 0)) continue;
+        if (rules[r].applies == cramp__both_legs_row && !cfg->both_legs_rule) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
     /* the fixed numbers of the front end and the classifier */
@@ -607,6 +610,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-out (h12ad, classify_plm.c): the missed-LM bridge off; named
        only when off, so the default's text stays as frozen */
     if (cfg->plm_bridge != 1) id_put(&t, "plm_bridge", cfg->plm_bridge);
+    /* opt-in (h12ag, classify_h12ag.c): the both-legs row */
+    if (cfg->both_legs_rule) id_put(&t, "both_legs_rule", cfg->both_legs_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -27,6 +27,8 @@ typedef struct rule_ctx {
     unsigned char *train;        /* TRAIN_* per episode */
     unsigned char *after_cramp;  /* 1: sustained right after a cramp of the same leg */
     size_t n;
+    const cramp_activity *act;   /* the segments the episodes were built of (h12ag) */
+    size_t n_act;
 } rule_ctx;
 
 /* How far v lies on the firing side of threshold t, 0 at the threshold and
@@ -93,5 +95,10 @@ const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf);
 #define PLM_BILATERAL_MAX_S 15.0
 cramp_status cramp__classify_plm_series(rule_ctx *x);
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
+
+/* The opt-in both-legs row (both_legs_rule; classify_h12ag.c): a would-be
+   cramp with a muscle of the other leg active over most of it from within
+   bilateral_s of its onset is a movement of both legs. */
+const char *cramp__both_legs_row(const rule_ctx *x, size_t k, double *conf);
 
 #endif

@@ -67,6 +67,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->crosstalk_time_rule = 0;
     c->plm_bridge = 1;
     c->reaction_rule = 0;
+    c->both_legs_rule = 0;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

@@ -319,6 +319,16 @@
  *                                  cramp while the sleeper walks or jiggles
  *                                  that leg becomes a movement; no real
  *                                  cramp or turn has been measured.
+ *   both-legs            movement  opt-in (both_legs_rule, --both-legs-
+ *                                  rule; h12ag): would be a cramp, but a
+ *                                  muscle of the other leg starts within
+ *                                  bilateral_s (5 s, AASM) of it and is
+ *                                  active for >= concurrent_fraction of it
+ *                                  (an awakening, a whole-body movement:
+ *                                  a cramp is focal, Minetto 2013,
+ *                                  Roeleveld 2000; crosstalk stays within a
+ *                                  limb, Farina 2004). Limits: see the
+ *                                  field; needs known legs.
  *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
  *                                  threshold (Minetto 2009, 2013), tonic:
  *                                  tonic_fraction >= 0.95 (a cramp is
@@ -525,6 +535,31 @@ typedef struct cramp_detect_config {
                                      (classify_h12ae.c; issue 12, h12ae;
                                      bench/README.md). Named in the rules id
                                      when on */
+    int both_legs_rule;           /* 0: off (the rules and id as frozen); 1:
+                                     the both-legs row: a would-be cramp
+                                     (sustained, tonic, one muscle) is a
+                                     movement when a muscle of the other
+                                     (known) leg starts within bilateral_s
+                                     of it and its segments are active
+                                     (above the offset threshold) for >=
+                                     concurrent_fraction of its span: a
+                                     cramp is focal (Minetto et al. 2013;
+                                     Roeleveld et al. 2000) and crosstalk
+                                     stays within a limb (Farina et al.
+                                     2004), so that is an awakening or a
+                                     whole-body movement whose other leg
+                                     works at under involve_fraction of the
+                                     main muscle; the two-leg reading of
+                                     episodes past lm_max_s (h12i) carried
+                                     to shorter ones, no new constant
+                                     (h12ag; bench/README.md). Limits: only
+                                     activity above the onset threshold
+                                     counts (weak REM tonic activity does
+                                     not); a cramp with the other leg's own
+                                     sustained activity (a cramp there)
+                                     starting within bilateral_s is lost;
+                                     legs unknown: no effect. Named in the
+                                     rules id when on */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
