@@ -327,7 +327,7 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule] [--reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
+            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -397,8 +397,8 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
             g_detect.voluntary_rule = 1;
-        else if (!strcmp(argv[i], "--reaction-rule")) /* opt-in (h12ae) */
-            g_detect.reaction_rule = 1;
+        else if (!strcmp(argv[i], "--no-reaction-rule")) /* opt-out (h12ae; the eighth freeze) */
+            g_detect.reaction_rule = 0;
         else if (!strcmp(argv[i], "--crosstalk-time-rule")) /* opt-in (h12ab) */
             g_detect.crosstalk_time_rule = 1;
         else if (!strcmp(argv[i], "--no-plm-bridge")) /* opt-out (h12ad) */

@@ -155,7 +155,8 @@ void cmd_detect_help(FILE *out)
             "                          one-muscle episode with median block kurtosis < %g\n"
             "                          is a voluntary contraction, not a cramp (off by\n"
             "                          default: it holds in one simulator's model only)\n"
-            "  --voluntary-rule        candidate for the next freeze (off by default): a\n"
+            "  --voluntary-rule        opt-in (off by default): the reaction row without\n"
+            "                          its two exceptions below: a\n"
             "                          sustained episode starting within %g s of a cramp's\n"
             "                          end on the same channel, or with the leg unknown, is\n"
             "                          a movement (the reaction to the cramp), not a cramp\n"
@@ -173,10 +174,17 @@ void cmd_detect_help(FILE *out)
             "                          the longer of its own and the main muscle's active\n"
             "                          time (crosstalk lasts as long as its source), so a\n"
             "                          slow weak cramp's crosstalk is not a second muscle\n"
-            "  --reaction-rule         opt-in (off by default): --voluntary-rule's\n"
-            "                          same-channel match, but not after a weaker\n"
-            "                          precursor (a later contraction 2.5 x stronger above\n"
-            "                          rest) or after a movement (modulated contraction)\n"
+            "  --no-reaction-rule      turn off the reaction row (on by default since the\n"
+            "                          eighth freeze): a sustained episode starting\n"
+            "                          within %g s of a cramp's end on the same\n"
+            "                          channel is the reaction to it (stretching), not a\n"
+            "                          second cramp, but not after a weaker precursor (a\n"
+            "                          later contraction 2.5 x stronger above rest) or\n"
+            "                          after a movement (modulated contraction)\n"
+            "  --both-legs-rule        opt-in (off by default): a would-be cramp whose\n"
+            "                          other leg starts working within 5 s of it and for\n"
+            "                          half of it or more is a movement of both legs (an\n"
+            "                          awakening, a turn): a cramp is focal\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -190,7 +198,7 @@ void cmd_detect_help(FILE *out)
             "                          episode stays a cramp (for a cramp that waxes and\n"
             "                          wanes, or to compare); env_mod_ratio is still\n"
             "                          written, and the rules id (cramp batch) changes\n",
-            d.sparse_kurtosis, d.stretch_window_s, d.env_mod_max);
+            d.sparse_kurtosis, d.stretch_window_s, d.stretch_window_s, d.env_mod_max);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the saved\n"
@@ -223,7 +231,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_REACTION_RULE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -456,7 +464,8 @@ int cmd_detect(int argc, char *argv[])
         {"cramp-rhythm-half", required_argument, NULL, OPT_CRAMP_RHYTHM_HALF},
         {"crosstalk-time-rule", no_argument, NULL, OPT_CROSSTALK_TIME},
         {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
-        {"reaction-rule", no_argument, NULL, OPT_REACTION_RULE},
+        {"no-reaction-rule", no_argument, NULL, OPT_NO_REACTION_RULE},
+        {"both-legs-rule", no_argument, NULL, OPT_BOTH_LEGS_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -497,7 +506,8 @@ int cmd_detect(int argc, char *argv[])
             break;
         case OPT_CROSSTALK_TIME: o.night.detect.crosstalk_time_rule = 1; break;
         case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
-        case OPT_REACTION_RULE: o.night.detect.reaction_rule = 1; break;
+        case OPT_NO_REACTION_RULE: o.night.detect.reaction_rule = 0; break;
+        case OPT_BOTH_LEGS_RULE: o.night.detect.both_legs_rule = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -241,8 +241,7 @@ static const char *stretch_same_channel(const rule_ctx *x, size_t k, double *con
 {
     *conf = x->ep[k].confidence;
     return x->after_cramp[k] == 2 ? "sustained right after a cramp on the same channel or with the "
-                                    "leg unknown (the reaction to it: stretching, standing; "
-                                    "--voluntary-rule or --reaction-rule)"
+                                    "leg unknown (the reaction to it: stretching, standing)"
                                   : NULL;
 }
 

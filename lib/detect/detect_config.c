@@ -66,7 +66,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->cramp_rhythm_rule = 0;
     c->crosstalk_time_rule = 0;
     c->plm_bridge = 1;
-    c->reaction_rule = 0;
+    c->reaction_rule = 1; /* the eighth freeze (issue 12, h12ae) */
     c->both_legs_rule = 0;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;

@@ -73,18 +73,21 @@ int main(void)
     /* the match before (voluntary_rule alone) takes all three for reactions */
     run(1, 0, CRAMP_EVENT_MOVEMENT, CRAMP_EVENT_MOVEMENT, CRAMP_EVENT_MOVEMENT, "voluntary_rule");
     /* off: all cramps */
-    run(0, 0, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, "defaults");
+    run(0, 0, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, CRAMP_EVENT_CRAMP, "both off");
 
-    /* the key names itself in the rules id, and only when on */
+    /* on by default since the eighth freeze; the key names itself in the
+       rules id, and only when on: off gives the seventh freeze's id */
     cramp_detect_config c;
     cramp_detect_config_default(&c);
+    CHECK(c.reaction_rule == 1, "reaction_rule defaults to %d, not 1", c.reaction_rule);
     char a[CRAMP_DETECT_RULES_ID_SIZE], b[CRAMP_DETECT_RULES_ID_SIZE],
         v[CRAMP_DETECT_RULES_ID_SIZE];
+    c.reaction_rule = 0;
     cramp_detect_rules_id(&c, a);
-    CHECK(strcmp(a, "342106439c1668f0") == 0, "default id %s (the key off changes nothing)", a);
+    CHECK(strcmp(a, "342106439c1668f0") == 0, "id %s with the key off (the seventh freeze's)", a);
     c.reaction_rule = 1;
     cramp_detect_rules_id(&c, b);
-    CHECK(strcmp(a, b) != 0, "reaction_rule 1: the default id %s", b);
+    CHECK(strcmp(a, b) != 0, "reaction_rule 1: the id %s as off", b);
     c.reaction_rule = 0;
     c.voluntary_rule = 1;
     cramp_detect_rules_id(&c, v);

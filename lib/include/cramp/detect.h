@@ -516,8 +516,8 @@ typedef struct cramp_detect_config {
                                      ends a series, as the AASM scorer counts
                                      it (h12ad; bench/README.md). Named in the
                                      rules id when 0 */
-    int reaction_rule;            /* 0: off (the rules and id as frozen); 1:
-                                     the stretch-same-channel row on, its
+    int reaction_rule;            /* 1 (default since the eighth freeze): the
+                                     stretch-same-channel row on, its
                                      match kept off two pairs that are no
                                      reaction to a cramp: the earlier
                                      episode is the later one's precursor
@@ -533,8 +533,9 @@ typedef struct cramp_detect_config {
                                      within stretch_window_s of one as
                                      strong is read as its reaction
                                      (classify_h12ae.c; issue 12, h12ae;
-                                     bench/README.md). Named in the rules id
-                                     when on */
+                                     bench/README.md). 0: off, the seventh
+                                     freeze's rules (id 342106439c1668f0).
+                                     Named in the rules id when on */
     int both_legs_rule;           /* 0: off (the rules and id as frozen); 1:
                                      the both-legs row: a would-be cramp
                                      (sustained, tonic, one muscle) is a
