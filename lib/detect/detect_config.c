@@ -66,6 +66,10 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->cramp_rhythm_rule = 0;
     c->crosstalk_time_rule = 0;
     c->plm_bridge = 1;
+#ifndef CRAMP_PLM_LEG_MUSCLES_DEFAULT /* a build for A/B runs only (h12af) */
+#define CRAMP_PLM_LEG_MUSCLES_DEFAULT 0
+#endif
+    c->plm_leg_muscles = CRAMP_PLM_LEG_MUSCLES_DEFAULT;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }
