@@ -504,8 +504,9 @@ typedef struct cramp_detect_config {
                                      1: an episode the muscles-of-a-leg row
                                      labels a movement (>= 2 muscles of one
                                      leg, 3-45 s, IRLSSG) that is also a
-                                     candidate LM (<= lm_max_s, active >= 0.5
-                                     s, with the TA where the leg has one)
+                                     candidate LM (on one leg only, <=
+                                     lm_max_s, active >= 0.5 s, with the TA
+                                     where the leg has one)
                                      joins a PLM series in the series'
                                      rhythm (two direct 10-90-s intervals
                                      within PLM_BRIDGE_RATIO, as h12y's
