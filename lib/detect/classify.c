@@ -611,6 +611,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     if (cfg->plm_bridge != 1) id_put(&t, "plm_bridge", cfg->plm_bridge);
     /* opt-in (h12ag, classify_h12ag.c): the both-legs row */
     if (cfg->both_legs_rule) id_put(&t, "both_legs_rule", cfg->both_legs_rule);
+    /* opt-in (h12af, classify_plm.c): a one-leg multi-muscle LM of 3-10 s
+       joins a PLM series in its rhythm */
+    if (cfg->plm_leg_muscles) id_put(&t, "plm_leg_muscles", cfg->plm_leg_muscles);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -224,6 +224,36 @@ static int keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t 
            (starts && within_ratio(after, after2));
 }
 
+/* Opt-in plm_leg_muscles (h12af): an episode the muscles-of-a-leg row took
+   for a movement (>= 2 muscles of one leg, 3-45 s) that is also a candidate
+   LM: on one leg, 3-10 s (lm_max_s), active >= 0.5 s, involving the TA where
+   the leg has one. The IRLSSG's large muscle group movement (Ferri et al.,
+   Sleep 2021;44:zsab092) is 3-45 s on >= 2 channels "not meeting the
+   criteria for any other type of movement"; the AASM manual scores an LM on
+   the tibialis anterior (0.5-10 s, +8 uV over rest) whatever the leg's other
+   muscles do, and a PLM is often a triple flexion (ankle dorsiflexion with
+   knee and hip flexion; ICSD-3), so the calf takes part, or crosstalk reaches
+   its channel. What tells a PLM is the series' periodicity, so such an
+   episode joins a series only in its rhythm (keeps_rhythm: two direct
+   10-90-s intervals within PLM_BRIDGE_RATIO, as h12y asks of a would-be
+   cramp), is labelled plm only as a member of a series, and otherwise stays
+   a movement, neither joining nor ending a series (as before). Not taken:
+   trains (rmd-train), and episodes on both legs (awakenings, stretches and
+   turns; on development nights they joined series as false PLMs). */
+static int muscles_lm(const rule_ctx *x, size_t k)
+{
+    const cramp_episode *e = &x->ep[k];
+    if (!x->cfg->plm_leg_muscles || x->state[k] != LABELLED ||
+        e->type != CRAMP_EVENT_MOVEMENT || x->train[k] != TRAIN_NONE)
+        return 0;
+    uint32_t legs;
+    cramp__count_muscles(e->channels, x->ch, x->C, &legs);
+    if (legs == 3u || cramp__muscles_one_leg(e->channels, x->ch, x->C) < 2) return 0;
+    if (e->duration_s < x->cfg->movement_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
+    if (emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
+    return !off_tibialis(x, e);
+}
+
 /* Bilateral leg movements (onsets within bilateral_s on different legs)
    become one; then the series: unlabelled leg movements whose onsets are
    plm_min..max_interval_s apart, at least plm_min_count of them; an
@@ -277,6 +307,10 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     !keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
                 member = 1;
+            } else if (muscles_lm(x, k)) {
+                /* opt-in (h12af): a one-leg multi-muscle LM, in rhythm only */
+                if (!keeps_rhythm(x, ser, ns, k, counted_prev)) continue;
+                member = 1;
             } else if (ends_series(x, k))
                 breaks = 1;
             else
@@ -305,6 +339,10 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     mm = fmin(mm, fmin(margin(m->duration_s, cfg->lm_min_s),
                                        margin(m->duration_s, lm_max_of(x, m))));
                     m->confidence = conf_of(mm);
+                    if (state[ser[q]] == LABELLED) { /* a muscles_lm member */
+                        m->type = CRAMP_EVENT_PLM;
+                        m->reason = cramp__plm_row(x, ser[q], &m->confidence);
+                    }
                 }
             }
             ns = 0;

@@ -561,6 +561,25 @@ typedef struct cramp_detect_config {
                                      starting within bilateral_s is lost;
                                      legs unknown: no effect. Named in the
                                      rules id when on */
+    int plm_leg_muscles;          /* 0 (default; the rules and id as frozen);
+                                     1: an episode the muscles-of-a-leg row
+                                     labels a movement (>= 2 muscles of one
+                                     leg, 3-45 s, IRLSSG) that is also a
+                                     candidate LM (on one leg only, <=
+                                     lm_max_s, active >= 0.5 s, with the TA
+                                     where the leg has one)
+                                     joins a PLM series in the series'
+                                     rhythm (two direct 10-90-s intervals
+                                     within PLM_BRIDGE_RATIO, as h12y's
+                                     would-be cramp) and is then a plm; else
+                                     it stays a movement. AASM scores an LM on
+                                     the TA whatever the calf does, and a PLM
+                                     is often a triple flexion (ICSD-3), so a
+                                     one-leg LM of 3-10 s with the calf or
+                                     crosstalk on it is both (h12af;
+                                     bench/README.md). Named in the rules id
+                                     when on. Limits: a lone 3-10 s movement
+                                     in step with a series is a false PLM */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
