@@ -250,14 +250,19 @@ static int sparseness_measured(const rule_ctx *x, const cramp_episode *e)
     return e->kurtosis_blocks >= x->cfg->sparse_min_blocks && isfinite(e->kurtosis);
 }
 
+int cramp__dense_pattern(const rule_ctx *x, const cramp_episode *e)
+{
+    return x->cfg->sparseness_rule && sparseness_measured(x, e) &&
+           e->kurtosis < x->cfg->sparse_kurtosis;
+}
+
 static const char *dense_contraction(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
     *conf = conf_of(fabs(e->kurtosis - x->cfg->sparse_kurtosis) > 0.2
                         ? 1
                         : fabs(e->kurtosis - x->cfg->sparse_kurtosis) / 0.2);
-    return x->cfg->sparseness_rule && sustained(x, e) && sparseness_measured(x, e) &&
-                   e->kurtosis < x->cfg->sparse_kurtosis
+    return sustained(x, e) && cramp__dense_pattern(x, e)
                ? "sustained on one muscle with a dense, near-Gaussian interference pattern "
                  "(many units recruited: a voluntary contraction; --sparseness-rule)"
                : NULL;
@@ -268,14 +273,17 @@ static const char *dense_contraction(const rule_ctx *x, size_t k, double *conf)
    well beyond a steady contraction's fluctuation is a movement (turning
    over, rhythmic movements, jiggling or walking), not a cramp, which is
    tonic. */
+int cramp__amplitude_modulated(const rule_ctx *x, const cramp_episode *e)
+{
+    const double lim = x->cfg->env_mod_max;
+    return lim > 0 && isfinite(e->env_mod_ratio) && e->env_mod_ratio > lim;
+}
+
 static const char *modulated_contraction(const rule_ctx *x, size_t k, double *conf)
 {
     const cramp_episode *e = &x->ep[k];
-    const double lim = x->cfg->env_mod_max;
-    if (!(lim > 0) || !isfinite(e->env_mod_ratio) || !(e->env_mod_ratio > lim) ||
-        !sustained(x, e) || !tonic(x, e))
-        return NULL;
-    *conf = conf_of(margin(e->env_mod_ratio, lim));
+    if (!cramp__amplitude_modulated(x, e) || !sustained(x, e) || !tonic(x, e)) return NULL;
+    *conf = conf_of(margin(e->env_mod_ratio, x->cfg->env_mod_max));
     return "sustained on one muscle, but its amplitude is modulated at 0.5-3 Hz "
            "(a movement's rhythm: turning, rhythmic movement, jiggling the leg)";
 }

@@ -28,7 +28,6 @@
  * stays one (a false cramp where the old rule made the later one the false
  * label). No new constant: precursor_ratio, env_mod_max and the sparseness
  * test are the detector's own. */
-#include <math.h>
 
 #include "detect/classify_internal.h"
 
@@ -39,15 +38,12 @@ static double excess_power(const cramp_episode *e)
     return p > 0 ? p : 0;
 }
 
-/* Whether a later row labels the candidate p a movement (classify.c's
-   modulated-contraction and, when on, dense-contraction tests). */
+/* Whether a later row labels the candidate e a movement (classify.c's
+   modulated-contraction and, when on, dense-contraction tests; e, a cramp
+   candidate, is sustained and tonic already). */
 static int movement_later(const rule_ctx *x, const cramp_episode *e)
 {
-    const cramp_detect_config *c = x->cfg;
-    if (c->env_mod_max > 0 && isfinite(e->env_mod_ratio) && e->env_mod_ratio > c->env_mod_max)
-        return 1;
-    return c->sparseness_rule && e->kurtosis_blocks >= c->sparse_min_blocks &&
-           isfinite(e->kurtosis) && e->kurtosis < c->sparse_kurtosis;
+    return cramp__amplitude_modulated(x, e) || cramp__dense_pattern(x, e);
 }
 
 int cramp__reaction_pair_ok(const rule_ctx *x, size_t p, size_t k)

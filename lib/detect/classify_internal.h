@@ -63,6 +63,12 @@ static inline double conf_of(double min_margin) { return 0.5 + 0.5 * min_margin;
 /* The cramp row's test: sustained (>= cramp_min_s, one muscle, above the
    onset threshold) and tonic (classify.c). */
 int cramp__cramp_candidate(const rule_ctx *x, const cramp_episode *e);
+/* The measures' half of the modulated-contraction row (env_mod_ratio above
+   env_mod_max, the row on) and of the dense-contraction row (the sparseness
+   rule on, kurtosis measured and under sparse_kurtosis); the rows add
+   sustained and tonic. 1 or 0; no allocation. */
+int cramp__amplitude_modulated(const rule_ctx *x, const cramp_episode *e);
+int cramp__dense_pattern(const rule_ctx *x, const cramp_episode *e);
 /* The halves of the opt-in cramp_rhythm_rule (detect.h: 1 both, 2 the
    plm-series half, 3 the after-cramp half), decoded here once. */
 static inline int cramp__rhythm_series_on(const cramp_detect_config *c)
