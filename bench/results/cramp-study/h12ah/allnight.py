@@ -29,28 +29,15 @@ import sys
 import tempfile
 from collections import defaultdict
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, "..", "false-cramps-h12w"), os.path.join(HERE, "..", "h12ae")]
+from falsecramps import kind_of, match  # noqa: E402  (h12w: the scorer's IoU >= 0.2 pairing)
+from sep import auc  # noqa: E402  (h12ae: P[cramp > false cramp])
+
 
 def rd(p):
     with open(p) as f:
         return list(csv.DictReader(f, delimiter="\t"))
-
-
-def kind_of(t):
-    if t["trial_type"] in ("cramp", "plm"):
-        return t["trial_type"]
-    d = (t.get("detail") or "").split(",")[0].strip()
-    return d.split()[0] if d else t["trial_type"]
-
-
-def best(on, du, truth):
-    b, bt = 0.0, None
-    for t in truth:
-        ton, tdu = float(t["onset"]), float(t["duration"])
-        ov = min(on + du, ton + tdu) - max(on, ton)
-        un = max(on + du, ton + tdu) - min(on, ton)
-        if ov > 0 and un > 0 and ov / un > b:
-            b, bt = ov / un, t
-    return bt if b >= 0.2 else None
 
 
 def pct(v, q):
@@ -103,7 +90,7 @@ def make(args):
                 truth = rd(os.path.join(tmp, "n.events.tsv"))
                 for d in rd(det):
                     on, du = float(d["onset"]), float(d["duration"])
-                    bt = best(on, du, truth)
+                    bt = match(on, du, truth)[0]
                     rms, rest = float(d["rms_uv"]), float(d["rest_uv"])
                     r = {"variant": name, "seed": seed, "channel": d["channel"], "onset": d["onset"],
                          "duration": d["duration"], "trial_type": d["trial_type"],
@@ -121,9 +108,12 @@ def make(args):
         w.writerows(rows)
 
 
-def auc(pos, neg):
-    s = sum(1 if p > n else 0.5 if p == n else 0 for p in pos for n in neg)
-    return s / (len(pos) * len(neg))
+def print_summary(summ):
+    """summ: (measure, lowest cramp, highest REM tonic, worst AUC) over the variants."""
+    print()
+    print("measure\tlowest cramp, any variant\thighest REM tonic, any variant\tone cut for all\tworst AUC")
+    for k, lc, hr, wa in summ:
+        print(f"{k}\t{lc:.3f}\t{hr:.3f}\t{'yes' if lc > hr else 'no'}\t{wa:.3f}")
 
 
 MEAS = ["excess_uv", "x_rest", "x_env_p90", "x_env_p99", "x_env_p999", "x_max_sust", "x_med_sust"]
@@ -168,10 +158,7 @@ def sep(path, cut=None):
             hr.append(max(rem))
             wa.append(a)
         summ.append((k, min(lc), max(hr), min(wa)))
-    print()
-    print("measure\tlowest cramp, any variant\thighest REM tonic, any variant\tone cut for all\tworst AUC")
-    for k, lc, hr, wa in summ:
-        print(f"{k}\t{lc:.3f}\t{hr:.3f}\t{'yes' if lc > hr else 'no'}\t{wa:.3f}")
+    print_summary(summ)
     print()
     print("# one cut for all variants: at the lowest true cramp (no cramp lost): REM-tonic false cramps")
     print("# removed per variant; above the highest REM tonic (all removed): true cramps lost per variant")

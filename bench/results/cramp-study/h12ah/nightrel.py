@@ -19,30 +19,21 @@ Measures (excess = sqrt(rms^2 - rest^2), the episode's RMS above the channel's r
 import csv
 import gzip
 import math
+import os
 import statistics
 import sys
 from collections import defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "h12ae")]
+from sep import auc, num  # noqa: E402  (h12ae)
+from allnight import print_summary  # noqa: E402
 
 
 def rd(p):
     op = gzip.open if p.endswith(".gz") else open
     with op(p, "rt") as f:
         return list(csv.DictReader(f, delimiter="\t"))
-
-
-def num(v):
-    try:
-        x = float(v)
-        return x if math.isfinite(x) else None
-    except (TypeError, ValueError):
-        return None
-
-
-def auc(pos, neg):
-    if not pos or not neg:
-        return float("nan")
-    s = sum(1 if p > n else 0.5 if p == n else 0 for p in pos for n in neg)
-    return s / (len(pos) * len(neg))
 
 
 MEAS = ["excess_uv", "excess_x_rest", "x_ch_max", "x_ch_med", "x_night_max", "x_ch_max_other"]
@@ -97,10 +88,7 @@ def main(paths):
                 hi_r.append(max(rem))
             aucs.append(a)
         summary.append((m, min(lo_c), max(hi_r), min(aucs)))
-    print()
-    print("measure\tlowest cramp, any variant\thighest REM tonic, any variant\tone cut for all\tworst AUC")
-    for m, lc, hr, wa in summary:
-        print(f"{m}\t{lc:.3f}\t{hr:.3f}\t{'yes' if lc > hr else 'no'}\t{wa:.3f}")
+    print_summary(summary)
 
 
 if __name__ == "__main__":
