@@ -148,14 +148,23 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 # once TAG CPUS CMD...: one run pinned to CPUS (a taskset list); appends its
 # wall and CPU time to $work/TAG.walls and .cpus, keeps the largest max RSS
-# in $work/TAG.rss
+# in $work/TAG.rss. The wall time is read from GNU date's nanosecond clock
+# before and after (time -v's has 0.01 s steps, 8 % of a 1-h night's 0.12 s;
+# this one adds the exec of taskset and time, about a millisecond, to every
+# run alike); time -v's is the fallback where date has no %N.
 once() {
     tag=$1; cpus=$2; shift 2
+    t0=$(date +%s%N)
     taskset -c "$cpus" /usr/bin/time -v -o "$work/$tag.time" "$@" 2> "$work/$tag.err" || {
         echo "detect_speed.sh: $tag failed:" >&2; cat "$work/$tag.err" >&2; exit 1; }
+    t1=$(date +%s%N)
     read -r w r c <<EOF
 $(time_fields "$work/$tag.time")
 EOF
+    case "$t0$t1" in
+    *[!0-9]*) ;;
+    *) w=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f", ns / 1e9 }') ;;
+    esac
     echo "$w" >> "$work/$tag.walls"
     echo "$c" >> "$work/$tag.cpus"
     old=$(cat "$work/$tag.rss" 2>/dev/null || echo 0)
@@ -262,11 +271,12 @@ while read -r tag wall rss n cpu id thr; do
         'BEGIN { pc = c > 0 ? sprintf("%.1f", s / c / 1e6) : "-"
                  xc = c > 0 && sc != "" ? sprintf("%.1f", sc / c) : "-"
                  xw = sw != "" ? sprintf("%.1f", sw / w) : "-"
-                 printf "%-7s %-14s %3d %4d %8.2f %7.2f %11.1f %9s %10.1f %7s %8s\n", t, id,
+                 printf "%-7s %-14s %3d %4d %8.3f %7.2f %11.1f %9s %10.1f %7s %8s\n", t, id,
                  th, n, w, c, s / w / 1e6, pc, r / 1024, xw, xc }'
 done < "$work/results"
 echo "(wall and CPU (user + system): medians of the runs, process start to exit, SciPy"
-echo " imports included; M smp/s = channels x frames of the night / wall, M smp/CPUs the"
+echo " imports included; wall from a nanosecond clock around each run (it includes the"
+echo " exec of taskset and time, about 1 ms), CPU in time -v's 0.01-s steps; M smp/s = channels x frames of the night / wall, M smp/CPUs the"
 echo " same per CPU second; RSS: the largest of the runs; x SciPy = SciPy's median / this"
 echo " row's, same night, same run. CPU well below wall means other work shared the core:"
 echo " then the CPU-time columns are the closer estimate of an idle core, though not equal"
