@@ -128,7 +128,9 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    command line asks for (main): --voluntary-rule (voluntary_rule),
    --cramp-rhythm-rule / --cramp-rhythm-half series|after (cramp_rhythm_rule
    1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
-   --no-plm-bridge (plm_bridge 0, h12ad). Its rules id heads the tables. */
+   --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
+   h12ae), --both-legs-rule (both_legs_rule, h12ag), --plm-leg-muscles
+   (plm_leg_muscles, h12af). Its rules id heads the tables. */
 static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -328,6 +330,7 @@ static void usage(FILE *f)
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
+            "                       [--plm-leg-muscles]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -405,6 +408,8 @@ int main(int argc, char **argv)
             g_detect.plm_bridge = 0;
         else if (!strcmp(argv[i], "--both-legs-rule")) /* opt-in (h12ag) */
             g_detect.both_legs_rule = 1;
+        else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
+            g_detect.plm_leg_muscles = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

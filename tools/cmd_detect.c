@@ -179,12 +179,15 @@ void cmd_detect_help(FILE *out)
             "                          within %g s of a cramp's end on the same\n"
             "                          channel is the reaction to it (stretching), not a\n"
             "                          second cramp, but not after a weaker precursor (a\n"
-            "                          later contraction 2.5 x stronger above rest) or\n"
+            "                          later contraction %g x stronger above rest) or\n"
             "                          after a movement (modulated contraction)\n"
             "  --both-legs-rule        opt-in (off by default): a would-be cramp whose\n"
-            "                          other leg starts working within 5 s of it and for\n"
-            "                          half of it or more is a movement of both legs (an\n"
+            "                          other leg starts working within %g s of it and for\n"
+            "                          %g of it or more is a movement of both legs (an\n"
             "                          awakening, a turn): a cramp is focal\n"
+            "  --plm-leg-muscles       opt-in (off by default): a one-leg LM of 3-10 s on\n"
+            "                          the TA and another muscle joins a PLM series in\n"
+            "                          the series' rhythm (otherwise it is a movement)\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -198,7 +201,8 @@ void cmd_detect_help(FILE *out)
             "                          episode stays a cramp (for a cramp that waxes and\n"
             "                          wanes, or to compare); env_mod_ratio is still\n"
             "                          written, and the rules id (cramp batch) changes\n",
-            d.sparse_kurtosis, d.stretch_window_s, d.stretch_window_s, d.env_mod_max);
+            d.sparse_kurtosis, d.stretch_window_s, d.stretch_window_s, 1 / d.precursor_ratio,
+            d.bilateral_s, d.concurrent_fraction, d.env_mod_max);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the saved\n"
@@ -231,7 +235,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_PLM_LEG_MUSCLES,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -466,6 +470,7 @@ int cmd_detect(int argc, char *argv[])
         {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
         {"no-reaction-rule", no_argument, NULL, OPT_NO_REACTION_RULE},
         {"both-legs-rule", no_argument, NULL, OPT_BOTH_LEGS_RULE},
+        {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -508,6 +513,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
         case OPT_NO_REACTION_RULE: o.night.detect.reaction_rule = 0; break;
         case OPT_BOTH_LEGS_RULE: o.night.detect.both_legs_rule = 1; break;
+        case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

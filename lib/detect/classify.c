@@ -231,7 +231,8 @@ static const char *after_cramp(const rule_ctx *x, size_t k, double *conf)
                                   : NULL;
 }
 
-/* Opt-in candidate (voluntary_rule, or reaction_rule: classify_h12ae.c): the same pass's matches on the same
+/* The reaction row (reaction_rule, on by default since the eighth freeze:
+   classify_h12ae.c; or the opt-in voluntary_rule): the same pass's matches on the same
    channel or where a leg is unknown. With one channel per leg, or legs not
    named, the stretching, standing or walking that follows a cramp (patient
    leaflets) reaches the cramp's own electrode; a second sustained
@@ -606,8 +607,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
     if (cfg->cramp_rhythm_rule) id_put(&t, "cramp_rhythm_rule", cfg->cramp_rhythm_rule);
-    /* opt-in (h12ae, classify_h12ae.c): the same-channel reaction match, not
-       after a precursor or a movement */
+    /* on by default since the eighth freeze (h12ae, classify_h12ae.c): the
+       same-channel reaction match, not after a precursor or a movement; named
+       only when on, so with it off the text is the seventh freeze's */
     if (cfg->reaction_rule) id_put(&t, "reaction_rule", cfg->reaction_rule);
     /* opt-in (h12ab, episodes.c): another muscle of the main channel's leg
        involved by its power over the longer of its and the main channel's

@@ -927,9 +927,9 @@ static void *front_worker(void *arg)
  * work on (the worker is the busier side), reads the next block into a slot
  * for the worker (the frames of that block cross once). So the decode goes
  * to the side with time to spare, block by block; who read a block changes
- * no bit The worker takes a block the calling
- * thread read without the mutex (`next` is atomic: the slot and its frames
- * are written before `next` passes the block): with both threads on their
+ * no bit. The worker takes a block the calling thread read without the
+ * mutex (`next` is atomic: the slot and its frames are written before
+ * `next` passes the block): with both threads on their
  * own cores, taking the mutex for every block made the worker sleep behind
  * the calling thread's decode of a later block (854 of 1758 blocks on 1 h x
  * 8 ch, each a futex sleep and wake-up). Only the block nobody read yet
