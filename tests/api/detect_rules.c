@@ -167,9 +167,28 @@ static void test_id(void)
     c = def;
     c.env_mod_max = 0;
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "env_mod_max 0: the same id %s", b);
+    /* every rule switch, flipped from its default, names itself in the id
+       (a key that does not would let two rule sets share one id) */
+    const struct {
+        const char *name;
+        size_t off;
+    } keys[] = {{"sparseness_rule", offsetof(cramp_detect_config, sparseness_rule)},
+                {"voluntary_rule", offsetof(cramp_detect_config, voluntary_rule)},
+                {"cramp_rhythm_rule", offsetof(cramp_detect_config, cramp_rhythm_rule)},
+                {"crosstalk_time_rule", offsetof(cramp_detect_config, crosstalk_time_rule)},
+                {"plm_bridge", offsetof(cramp_detect_config, plm_bridge)},
+                {"reaction_rule", offsetof(cramp_detect_config, reaction_rule)},
+                {"both_legs_rule", offsetof(cramp_detect_config, both_legs_rule)},
+                {"plm_leg_muscles", offsetof(cramp_detect_config, plm_leg_muscles)}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        c = def;
+        int *v = (int *)(void *)((char *)&c + keys[i].off);
+        *v = !*v;
+        CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "%s %d: the default id %s", keys[i].name,
+              *v, b);
+    }
     c = def;
     c.voluntary_rule = 1;
-    CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "voluntary_rule");
     const size_t vlen = cramp_detect_rules_text(&c, NULL, 0);
     char *vtext = malloc(vlen + 1);
     cramp_detect_rules_text(&c, vtext, vlen + 1);
