@@ -47,7 +47,10 @@ static void reset_front(cramp_detector *d)
     memset(d->tick_band_max, 0, nt * sizeof *d->tick_band_max);
     memset(d->tick_clipped, 0, nt * sizeof *d->tick_clipped);
     memset(d->tick_flat, 0, nt * sizeof *d->tick_flat);
-    memset(d->band_ring, 0, d->channels * d->ring_frames * sizeof *d->band_ring);
+    /* the band ring is not cleared: only frames written since (d->frames)
+       are read (cramp__seg_spectrum_at); clearing its 1-6 MB here, three
+       times before a run (create or ring_ahead, prime, begin), was serial
+       work in front of the threads (bench/README.md, h16aa) */
     memset(d->env_window_energy, 0, sizeof d->env_window_energy);
     memset(d->motion_window_energy, 0, sizeof d->motion_window_energy);
     d->frames = 0;

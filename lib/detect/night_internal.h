@@ -44,12 +44,6 @@ int cramp__night_source_finite(const cramp_night_source *src);
    run then lets its worker decode the blocks itself (night_threads.c,
    run_read_ticks). */
 int cramp__night_source_worker_reads(const cramp_night_source *src);
-/* Such a source's mark of the calling thread's CPU time (s, thread CPU
-   clock): set when the run began (cramp_night_run_recording), moved to the
-   end of each 2-thread pass; the calling thread's work since the mark (the
-   serial part: the first minutes read, the mains guess, priming) counts
-   against it when the two threads share the reads. NULL for other sources. */
-double *cramp__night_source_cpu_mark(const cramp_night_source *src);
 /* The calling thread's CPU time, s (CLOCK_THREAD_CPUTIME_ID; 0 if none). */
 double cramp__night_thread_cpu_s(void);
 

@@ -64,7 +64,6 @@ typedef struct rec_source {
     int64_t frames;      /* the selection's frames, as the header announces them */
     int64_t frames_read;
     const cramp_night_options *opt; /* its name for messages */
-    double cpu_mark;     /* cramp__night_source_cpu_mark */
 } rec_source;
 
 static cramp_status rec_rewind(void *user, const size_t *channels, size_t n, cramp_error *err)
@@ -132,11 +131,6 @@ int cramp__night_source_worker_reads(const cramp_night_source *src)
     /* the driver's own recording source: its state (the recording, its
        mapping, the frame count) is touched by one thread at a time */
     return src->read == rec_read;
-}
-
-double *cramp__night_source_cpu_mark(const cramp_night_source *src)
-{
-    return src->read == rec_read ? &((rec_source *)src->user)->cpu_mark : NULL;
 }
 
 /* The default channels: every signal channel at >= CRAMP_NIGHT_MIN_FS_HZ. */
@@ -237,7 +231,7 @@ cramp_status cramp_night_run_recording(cramp_recording *rec, const cramp_night_o
             res->channel[c].phys_max = ci->phys_max * ci->to_output;
         }
     }
-    rec_source rs = {rec, h, 0, 0, opt, cramp__night_thread_cpu_s()};
+    rec_source rs = {rec, h, 0, 0, opt};
     cramp_night_source src = {res->n_channels, fs, res->channel, h->duration_s,
                               rec_read,        rec_rewind, &rs};
     return cramp__night_run_channels(&src, fs, opt, res, err);

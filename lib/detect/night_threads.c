@@ -923,18 +923,26 @@ static void *front_worker(void *arg)
  * whichever thread comes to it first, under `mu` (the source's state is
  * touched by one thread at a time): the worker, when it needs the next
  * block and nobody read it yet, decodes it into its own buffer (no frame
- * crosses between the cores); the calling thread, when it has no ticks to
- * work on (the worker is the busier side), reads the next block into a slot
- * for the worker (the frames of that block cross once). So the decode goes
- * to the side with time to spare, block by block; who read a block changes
- * no bit. The worker takes a block the calling thread read without the
+ * crosses between the cores), or, its ring of ticks full (the calling
+ * thread behind), decodes the next blocks into their slots ahead of its
+ * turn instead of sleeping (self_read_fill); the calling thread, when it
+ * has no ticks to work on (the worker is the busier side), reads the next
+ * block into a slot for the worker (the frames of that block cross once),
+ * and spins, not sleeps, while the worker reads one. So neither side sleeps
+ * while there is a block to decode, the decode goes to the side with time
+ * to spare, block by block; who read a block changes no bit. Before
+ * (h16d-h16k) the calling thread read only while its CPU time since the
+ * pass began was below the worker's and slept for a batch of ticks
+ * otherwise; the two then took turns to sleep (1 h x 8 ch: 24 ms in 30
+ * sleeps on the calling thread, 14 ms in 26 on the worker, of a 123-ms
+ * pass; bench/README.md, h16aa). The worker takes a block the calling thread read without the
  * mutex (`next` is atomic: the slot and its frames are written before
  * `next` passes the block): with both threads on their
  * own cores, taking the mutex for every block made the worker sleep behind
  * the calling thread's decode of a later block (854 of 1758 blocks on 1 h x
  * 8 ch, each a futex sleep and wake-up). Only the block nobody read yet
  * needs the mutex, and the worker spins a little on `next` before sleeping
- * on it when the calling thread is decoding that very block. */
+ * on it while the calling thread holds it. */
 typedef struct self_read {
     pthread_mutex_t mu;
     part *p;
@@ -948,12 +956,7 @@ typedef struct self_read {
     _Atomic uint64_t next;    /* the next block to read (in order): written
                                  under mu, read without it by the worker */
     int ended;                /* a read gave the end */
-    int failed;               /* the calling thread's read failed */
-    _Atomic double worker_cpu; /* the worker's thread CPU time so far, s */
-    _Atomic uint64_t decoding; /* 1 + the block the calling thread decodes
-                                 now (0: none) */
-    double *caller_mark;      /* the calling thread's CPU time counted from
-                                 (cramp__night_source_cpu_mark) */
+    int failed;               /* a read failed (either thread) */
     cramp_status st;          /* the worker's reads' status */
     cramp_error err;          /* and message */
     cramp_profile prof;       /* the worker's reads' wall time (profiling) */
@@ -967,24 +970,68 @@ static inline void spin_pause(void)
 #endif
 }
 
-/* Pauses the worker spins before sleeping on w's mutex for a block the
- * calling thread is decoding (its decode: about 13 us for 4096 frames of 8
+/* Pauses the worker spins before sleeping on w's mutex while the calling
+ * thread holds it (decoding a block: about 13 us for 4096 frames of 8
  * channels, where a futex sleep and wake-up costs more): about 20-50 us. */
 #define SELF_READ_SPIN 1024
 
+/* The calling thread, out of ticks while the worker reads a block: turns of
+ * CALLER_SPIN_PAUSES pauses it spins before it sleeps for a batch of ticks
+ * (a block's decode is about 13 us; the turns bound the spin to a few
+ * hundred us when the worker is not running, e.g. another process holds
+ * its core). */
+#define CALLER_SPIN_TURNS 256
+#define CALLER_SPIN_PAUSES 64
+
 /* 1 when block seq is in a slot of w, read by the calling thread (its
- * frames and slot visible to the worker), without taking the mutex; spins
- * a short while when the calling thread is decoding that block. 0: the
- * block is not read (the worker takes the mutex to read it, or to wait). */
-static int self_read_done(self_read *w, uint64_t seq)
+ * frames and slot visible to the worker), without taking the mutex. 0: the
+ * worker holds w's mutex (to read the block, or take it from the slot if
+ * the calling thread read it meanwhile). While the calling thread holds the
+ * mutex (decoding a block) the worker spins, trying it, a short while
+ * before it sleeps on it: a blocking lock there was a futex sleep and
+ * wake-up on about a block in seven (1 h x 8 ch, bench/README.md, h16aa). */
+static int self_read_claim(self_read *w, uint64_t seq)
 {
     for (unsigned i = 0;; i++) {
         if (atomic_load_explicit(&w->next, memory_order_acquire) > seq) return 1;
-        if (i == SELF_READ_SPIN ||
-            atomic_load_explicit(&w->decoding, memory_order_relaxed) != seq + 1)
+        if (pthread_mutex_trylock(&w->mu) == 0) return 0;
+        if (i == SELF_READ_SPIN) {
+            pthread_mutex_lock(&w->mu);
             return 0;
+        }
         spin_pause();
     }
+}
+
+/* The worker, its tick ring full (the calling thread behind) before block
+ * seq: decodes the next block nobody read into its slot, ahead of its
+ * turn, instead of sleeping (the decode is then off the worker's later
+ * path, and its frames stay on its core). 1 when it read a block (or its
+ * read failed: w->st says), 0 when there is none to read (the slots full,
+ * the end read, the calling thread reading). */
+static int self_read_fill(self_read *w, uint64_t seq)
+{
+    if (pthread_mutex_trylock(&w->mu) != 0) return 0;
+    const uint64_t r = atomic_load_explicit(&w->next, memory_order_relaxed);
+    int did = 0;
+    /* blocks before seq are done with: the slot of block r is free while
+       r < seq + slots */
+    if (!w->ended && !w->failed && r < seq + w->slots) {
+        const size_t s = (size_t)(r % w->slots);
+        size_t k = 0;
+        w->st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, &k, &w->err,
+                                  w->p->prof ? &w->prof : NULL);
+        if (w->st != CRAMP_OK) {
+            w->failed = 1;
+        } else {
+            w->frames[s] = k;
+            w->ended |= k == 0;
+            atomic_store_explicit(&w->next, r + 1, memory_order_release);
+        }
+        did = 1;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return did;
 }
 
 static void *self_read_worker(void *arg)
@@ -995,17 +1042,20 @@ static void *self_read_worker(void *arg)
     double *wait = p->prof ? &p->wait_s[0] : NULL;
     front f = front_start(p);
     for (uint64_t seq = 0, at = 0;; seq++) {
+        while (!ring_free_now(out, seq) && w->st == CRAMP_OK && self_read_fill(w, seq)) {
+        }
+        if (w->st != CRAMP_OK) {
+            ring_stop(out);
+            break;
+        }
         if (!ring_wait_free(out, seq, wait)) break;
         const size_t s = (size_t)(seq % out->depth);
         const float *in = w->buf;
         size_t k = 0;
-        atomic_store_explicit(&w->worker_cpu, cramp__night_thread_cpu_s(),
-                              memory_order_relaxed);
-        if (self_read_done(w, seq)) { /* the calling thread read it */
+        if (self_read_claim(w, seq)) { /* the calling thread read it */
             in = w->slot[seq % w->slots];
             k = w->frames[seq % w->slots];
         } else {
-            pthread_mutex_lock(&w->mu);
             if (w->failed) {
                 pthread_mutex_unlock(&w->mu);
                 break;
@@ -1041,28 +1091,21 @@ static int ring_ready(ring *q, uint64_t seq)
     return go;
 }
 
-/* The calling thread's read of the next block into w's slot for it, when
- * it has used less CPU time since its mark (the run's start or the last
- * pass's end: its serial work counts) than the worker since the worker
- * started (the side with time to spare, measured so that another process
- * on a core does not count), the worker is done with that slot and not
- * reading itself (it holds mu); 1 when it read (or tried: st says), 0 when
- * it did nothing. */
+/* The calling thread's read of the next block into w's slot for it (the
+ * calling thread has no ticks to work on), when the worker is done with
+ * that slot; 1 when it read (or tried: st says), 0 when there is nothing
+ * to read, -1 when the worker holds mu (reading a block itself). */
 static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
                            cramp_error *err, cramp_profile *prof)
 {
-    if (pthread_mutex_trylock(&w->mu) != 0) return 0;
+    if (pthread_mutex_trylock(&w->mu) != 0) return -1;
     const uint64_t r = atomic_load_explicit(&w->next, memory_order_relaxed);
     int did = 0;
     /* the slot of block r is free once the worker published block r - RING
        (the calling thread's slots: CRAMP_NIGHT_RING_BLOCKS) */
-    if (!w->ended && !w->failed &&
-        cramp__night_thread_cpu_s() - *w->caller_mark <
-            atomic_load_explicit(&w->worker_cpu, memory_order_relaxed) &&
-        !ring_ready(out, r) &&
+    if (!w->ended && !w->failed && !ring_ready(out, r) &&
         (r < w->slots || ring_ready(out, r - w->slots))) {
         const size_t s = (size_t)(r % w->slots);
-        atomic_store_explicit(&w->decoding, r + 1, memory_order_relaxed);
         *st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, k, err, prof);
         if (*st != CRAMP_OK) {
             w->failed = 1;
@@ -1071,7 +1114,6 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
             w->ended |= *k == 0;
             atomic_store_explicit(&w->next, r + 1, memory_order_release);
         }
-        atomic_store_explicit(&w->decoding, 0, memory_order_relaxed);
         did = 1;
     }
     pthread_mutex_unlock(&w->mu);
@@ -1128,8 +1170,6 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     w.block = o->block_frames;
     memcpy(w.slot, in.slot, sizeof w.slot);
     w.slots = in.depth;
-    double mark = cramp__night_thread_cpu_s();
-    w.caller_mark = self ? cramp__night_source_cpu_mark(src) : &mark;
     if (pthread_create(&p->tid, NULL, self ? self_read_worker : front_worker,
                        self ? (void *)&w : (void *)p) != 0) {
         st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
@@ -1137,16 +1177,30 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     }
     double *wait = prof ? &g->reader_wait_s : NULL;
     int read_all = 0;
+    unsigned busy = 0; /* turns spun while the worker read */
     for (uint64_t seq_in = 0, seq = 0, frames = 0;;) {
         size_t k = 0;
-        if (self && !read_all && self_read_ahead(&w, &out, &st, &k, err, prof)) {
-            if (st != CRAMP_OK) {
-                ring_stop(&out);
-                break;
+        /* out of ticks: read the next block for the worker, or, while the
+           worker reads one itself, spin a short while to read the one
+           after it rather than sleep for a batch of ticks */
+        if (self && !read_all && !ring_ready(&out, seq)) {
+            const int did = self_read_ahead(&w, &out, &st, &k, err, prof);
+            if (did > 0) {
+                if (st != CRAMP_OK) {
+                    ring_stop(&out);
+                    break;
+                }
+                read_all = k == 0;
+                busy = 0;
+                continue;
             }
-            read_all = k == 0;
-            continue;
+            if (did < 0 && busy < CALLER_SPIN_TURNS) {
+                busy++;
+                for (int i = 0; i < CALLER_SPIN_PAUSES; i++) spin_pause();
+                continue;
+            }
         }
+        busy = 0;
         if (!self && !read_all && ring_free_now(&in, seq_in)) {
             const size_t s = (size_t)(seq_in % in.depth);
             st = cramp__night_read(src, idx, g->n, in.slot[s], o->block_frames, &k, err, prof);
@@ -1185,7 +1239,6 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         frames += k;
     }
     pthread_join(p->tid, NULL);
-    *w.caller_mark = cramp__night_thread_cpu_s(); /* the next group's serial work */
     if (w.st != CRAMP_OK) {
         /* the worker's read failed: its status and message are the run's */
         st = w.st;
