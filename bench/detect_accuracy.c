@@ -129,7 +129,8 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    --cramp-rhythm-rule / --cramp-rhythm-half series|after (cramp_rhythm_rule
    1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
    --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
-   h12ae), --both-legs-rule (both_legs_rule, h12ag), --plm-leg-muscles
+   h12ae), --both-legs-rule (both_legs_rule, h12ag), --movement-signs-rule
+   (movement_signs_rule, h12ak), --plm-leg-muscles
    (plm_leg_muscles, h12af). Its rules id heads the tables. */
 static cramp_detect_config g_detect;
 
@@ -329,7 +330,7 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
+            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule] [--movement-signs-rule]\n"
             "                       [--plm-leg-muscles]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
@@ -408,6 +409,8 @@ int main(int argc, char **argv)
             g_detect.plm_bridge = 0;
         else if (!strcmp(argv[i], "--both-legs-rule")) /* opt-in (h12ag) */
             g_detect.both_legs_rule = 1;
+        else if (!strcmp(argv[i], "--movement-signs-rule")) /* opt-in (h12ak) */
+            g_detect.movement_signs_rule = 1;
         else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
             g_detect.plm_leg_muscles = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */

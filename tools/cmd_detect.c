@@ -185,6 +185,10 @@ void cmd_detect_help(FILE *out)
             "                          other leg starts working within %g s of it and for\n"
             "                          %g of it or more is a movement of both legs (an\n"
             "                          awakening, a turn): a cramp is focal\n"
+            "  --movement-signs-rule   opt-in (off by default): a would-be cramp of 3-45 s\n"
+            "                          whose movement rhythm and motion artefact, each\n"
+            "                          under its own limit, together reach one limit's\n"
+            "                          worth is a movement (turning over)\n"
             "  --plm-leg-muscles       opt-in (off by default): a one-leg LM of 3-10 s on\n"
             "                          the TA and another muscle joins a PLM series in\n"
             "                          the series' rhythm (otherwise it is a movement)\n"
@@ -235,7 +239,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_PLM_LEG_MUSCLES,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -470,6 +474,7 @@ int cmd_detect(int argc, char *argv[])
         {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
         {"no-reaction-rule", no_argument, NULL, OPT_NO_REACTION_RULE},
         {"both-legs-rule", no_argument, NULL, OPT_BOTH_LEGS_RULE},
+        {"movement-signs-rule", no_argument, NULL, OPT_MOVEMENT_SIGNS_RULE},
         {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
@@ -513,6 +518,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
         case OPT_NO_REACTION_RULE: o.night.detect.reaction_rule = 0; break;
         case OPT_BOTH_LEGS_RULE: o.night.detect.both_legs_rule = 1; break;
+        case OPT_MOVEMENT_SIGNS_RULE: o.night.detect.movement_signs_rule = 1; break;
         case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;

@@ -341,6 +341,7 @@ static const rule rules[] = {
     {"dense-contraction", CRAMP_EVENT_MOVEMENT, NULL, dense_contraction},
     {"modulated-contraction", CRAMP_EVENT_MOVEMENT, NULL, modulated_contraction},
     {"both-legs", CRAMP_EVENT_MOVEMENT, NULL, cramp__both_legs_row}, /* opt-in (h12ag) */
+    {"movement-signs", CRAMP_EVENT_MOVEMENT, NULL, cramp__movement_signs_row}, /* opt-in (h12ak) */
     {"cramp", CRAMP_EVENT_CRAMP, NULL, cramp},
     {"burst", CRAMP_EVENT_BURST, NULL, burst},
 };
@@ -478,6 +479,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
             continue;
         if (rules[r].applies == modulated_contraction && !(cfg->env_mod_max > 0)) continue;
         if (rules[r].applies == cramp__both_legs_row && !cfg->both_legs_rule) continue;
+        if (rules[r].applies == cramp__movement_signs_row && !cfg->movement_signs_rule) continue;
         id_put(&t, rules[r].name, (double)rules[r].type);
     }
     /* the fixed numbers of the front end and the classifier */
@@ -621,6 +623,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     if (cfg->plm_bridge != 1) id_put(&t, "plm_bridge", cfg->plm_bridge);
     /* opt-in (h12ag, classify_h12ag.c): the both-legs row */
     if (cfg->both_legs_rule) id_put(&t, "both_legs_rule", cfg->both_legs_rule);
+    /* opt-in (h12ak, classify_h12ak.c): the two-signs-of-movement row */
+    if (cfg->movement_signs_rule) id_put(&t, "movement_signs_rule", cfg->movement_signs_rule);
     /* opt-in (h12af, classify_plm.c): a one-leg multi-muscle LM of 3-10 s
        joins a PLM series in its rhythm */
     if (cfg->plm_leg_muscles) id_put(&t, "plm_leg_muscles", cfg->plm_leg_muscles);

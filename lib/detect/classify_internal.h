@@ -107,4 +107,11 @@ const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
    bilateral_s of its onset is a movement of both legs. */
 const char *cramp__both_legs_row(const rule_ctx *x, size_t k, double *conf);
 
+/* The opt-in two-signs-of-movement row (movement_signs_rule;
+   classify_h12ak.c): a would-be cramp of 3-45 s whose env_mod_ratio /
+   env_mod_max + lf_ratio / lf_ratio reaches 1 is a movement (turning
+   over). cramp__movement_signs gives that sum (NAN when unreadable). */
+double cramp__movement_signs(const cramp_detect_config *cfg, const cramp_episode *e);
+const char *cramp__movement_signs_row(const rule_ctx *x, size_t k, double *conf);
+
 #endif

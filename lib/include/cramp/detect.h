@@ -329,6 +329,13 @@
  *                                  Roeleveld 2000; crosstalk stays within a
  *                                  limb, Farina 2004). Limits: see the
  *                                  field; needs known legs.
+ *   movement-signs       movement  opt-in (movement_signs_rule, --
+ *                                  movement-signs-rule; h12ak): would be a
+ *                                  cramp of 3-45 s, but env_mod_ratio /
+ *                                  env_mod_max + lf_ratio / lf_ratio >= 1
+ *                                  (a turn's rhythm and motion artefact
+ *                                  together; each under its own row's
+ *                                  limit). Limits: see the field.
  *   cramp                cramp     >= 5 s, one muscle, mean RMS >= onset
  *                                  threshold (Minetto 2009, 2013), tonic:
  *                                  tonic_fraction >= 0.95 (a cramp is
@@ -560,6 +567,22 @@ typedef struct cramp_detect_config {
                                      sustained activity (a cramp there)
                                      starting within bilateral_s is lost;
                                      legs unknown: no effect. Named in the
+                                     rules id when on */
+    int movement_signs_rule;      /* 0: off (the rules and id as frozen); 1:
+                                     the movement-signs row: a would-be
+                                     cramp (sustained, tonic, one muscle)
+                                     of movement_min_s-movement_max_s is a
+                                     movement when env_mod_ratio /
+                                     env_mod_max + lf_ratio / lf_ratio >= 1:
+                                     turning over drives the muscles at the
+                                     movement's rhythm and moves the
+                                     electrode (energy below 20 Hz, De Luca
+                                     2010); a cramp is tonic (Minetto 2013).
+                                     The two rows' own limits, no new
+                                     constant (h12ak; bench/README.md).
+                                     Limits: both signs are the simulator's
+                                     movement model, not swept; a steady
+                                     awakening has neither. Named in the
                                      rules id when on */
     int plm_leg_muscles;          /* 0 (default; the rules and id as frozen);
                                      1: an episode the muscles-of-a-leg row
