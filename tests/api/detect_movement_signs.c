@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cramp/detect.h"
 #include "detect_handmade.h"
@@ -77,15 +76,10 @@ int main(void)
     run(1, CRAMP_EVENT_MOVEMENT, "movement_signs_rule");
     run(0, CRAMP_EVENT_CRAMP, "off");
 
-    /* off by default; the key names itself in the rules id, and only when on */
+    /* off by default (its place in the rules id: detect_rules.c) */
     cramp_detect_config c;
     cramp_detect_config_default(&c);
     CHECK(c.movement_signs_rule == 0, "movement_signs_rule defaults to %d, not 0",
           c.movement_signs_rule);
-    char a[CRAMP_DETECT_RULES_ID_SIZE], b[CRAMP_DETECT_RULES_ID_SIZE];
-    cramp_detect_rules_id(&c, a);
-    c.movement_signs_rule = 1;
-    cramp_detect_rules_id(&c, b);
-    CHECK(strcmp(a, b) != 0, "movement_signs_rule 1: the id %s as off", b);
     return cramp_test_finish("detect_movement_signs");
 }
