@@ -330,7 +330,7 @@ static void usage(FILE *f)
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
-            "                       [--plm-leg-muscles]\n"
+            "                       [--plm-leg-muscles] [--lm-onset-power]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -410,6 +410,8 @@ int main(int argc, char **argv)
             g_detect.both_legs_rule = 1;
         else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
             g_detect.plm_leg_muscles = 1;
+        else if (!strcmp(argv[i], "--lm-onset-power")) /* opt-in (h12ai) */
+            g_detect.lm_onset_power = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

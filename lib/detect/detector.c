@@ -508,7 +508,8 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     const double L = d->rest_band_level[c];
     if (!isfinite(L)) return;
     const double thr = cramp__above_rest(L, d->cfg.onset_uv, d->cfg.onset_k);
-    if (env < thr || h->flat_run_ticks > 0) return;
+    const double open = cramp__seg_open_thr(&d->cfg, L, thr); /* segments.c */
+    if (env < open || h->flat_run_ticks > 0) return;
     /* onset: first tick of the window whose own RMS reaches thr */
     const double Dd = (double)d->tick_frames;
     uint64_t first = j + 1 >= d->env_ticks ? j + 1 - d->env_ticks : 0;
@@ -516,7 +517,7 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     uint64_t on = centre > first ? centre : first;
     for (uint64_t i = first; i <= j; i++) {
         double e = d->tick_band_energy[cramp__tick_at(d, c, i)];
-        if (sqrt(e / Dd) >= thr) {
+        if (sqrt(e / Dd) >= open) {
             on = i;
             break;
         }
