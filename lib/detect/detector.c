@@ -557,6 +557,18 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
 static void emg_continue(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, double env)
 {
     cramp__det_channel *h = &d->chan[c];
+    /* lm_onset_power (segments.c): a segment opened under the onset
+       threshold that now reaches it starts again here, as it would have
+       opened without the key, so that only segments that never reach it
+       (weak LMs) are new; a cramp's sparse start (its recruitment, a
+       precursor) stays out of its tonic share and sub-bursts (h12ai) */
+    if (d->cfg.lm_onset_power && env >= h->emg_onset_thr_uv &&
+        h->seg_env_peak_uv < h->emg_onset_thr_uv) {
+        h->emg_active = 0;
+        emg_open(d, c, j, centre, env);
+        if (h->emg_active) return;
+        h->emg_active = 1; /* not reopened (a flat tick): carry on */
+    }
     if (env > h->seg_env_peak_uv) h->seg_env_peak_uv = env;
     h->seg_ticks++;
     if (env <= h->emg_offset_thr_uv) {

@@ -41,7 +41,11 @@ void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mn
    `plm_truth aasm` scorer takes), and never under the noise guard
    (1 + onset_k) L: the resting envelope's 0.1-s fluctuations (docs/
    detect.md) keep the same margin, so only channels whose rest is under
-   onset_uv / onset_k (4 uV) are touched. */
+   onset_uv / onset_k (4 uV) are touched. A segment opened so that reaches
+   thr starts again at that crossing (detector.c, emg_continue), as it
+   would have opened without the key: the sparse start of a cramp (its
+   first units, a precursor) counted from the lower opening made its tonic
+   share fail (development traces, bench/README.md). */
 double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr)
 {
     if (!cfg->lm_onset_power) return thr;

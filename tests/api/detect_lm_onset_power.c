@@ -15,8 +15,14 @@
  *  - channel 1, rest 6 uV (over onset_uv / onset_k = 4 uV: the guard 3 L is
  *    the threshold either way), the same LMs at 12.8 uV RMS (envelope about
  *    14 uV, under 3 L = 16.8): the same activities off and on (none);
- *  - no activity outside the LMs on either channel, off or on (the lower
- *    threshold does not open on rest);
+ *  - channel 0 at 200 s: 1 s of the same 9.1 uV, 0.3 s of rest, then 6 s at
+ *    60 uV (a contraction with a weak start and a pause): with the key the
+ *    segment opens on the weak start and starts again where it reaches the
+ *    onset threshold, so its record is the one without the key (the same
+ *    onset, moved back over the weak start by the offset rule read
+ *    backwards; the same sub-bursts and tonic share: 1, not 2 with the pause);
+ *  - no other activity on either channel, off or on (the lower threshold
+ *    does not open on rest);
  *  - off by default, and the rules id names the key when on.
  * Fails on the code before the key (the field does not exist; and with the
  * threshold L + 8, channel 0's LMs make no segment). */
@@ -35,6 +41,17 @@
 
 static const double lm_t0[N_LM] = {60, 90, 120, 150};
 static const double rest_uv[2] = {2.9, 6.0}, lm_uv[2] = {9.1, 12.8};
+
+#define STEP_T0 200.0 /* the weak start, the pause, the contraction */
+#define STEP_UV 60.0
+
+/* RMS of the added sine on channel 0 at t (s). */
+static double added_uv(double t)
+{
+    if (t >= STEP_T0 && t < STEP_T0 + 1) return lm_uv[0];
+    if (t >= STEP_T0 + 1.3 && t < STEP_T0 + 7.3) return STEP_UV;
+    return 0;
+}
 
 static int in_lm(double t)
 {
@@ -61,9 +78,11 @@ static cramp_activity *run(int key, size_t *n)
     for (size_t s = 0; !bad && s < NIGHT_S; s++) {
         for (size_t f = 0; f < chunk; f++) {
             const double t = (double)(s * chunk + f) / FS;
-            const double sine = in_lm(t) ? sqrt(2.0) * sin(2 * PI * 100.0 * t) : 0;
-            for (size_t c = 0; c < 2; c++)
-                buf[2 * f + c] = (float)(rest_uv[c] * test_rng_normal(&rng) + lm_uv[c] * sine);
+            const double sine = sqrt(2.0) * sin(2 * PI * 100.0 * t);
+            for (size_t c = 0; c < 2; c++) {
+                const double add = in_lm(t) ? lm_uv[c] : c == 0 ? added_uv(t) : 0;
+                buf[2 * f + c] = (float)(rest_uv[c] * test_rng_normal(&rng) + add * sine);
+            }
         }
         if (total + cap > 64 * cap ||
             cramp_detector_process(d, buf, chunk, all + total, cap, &k) != CRAMP_OK)
@@ -105,13 +124,19 @@ int main(void)
         free(a[1]);
         return cramp_test_finish("detect_lm_onset_power");
     }
+    const cramp_activity *step[2] = {NULL, NULL};
     for (int key = 0; key < 2; key++) {
-        size_t found[N_LM] = {0}, stray = 0, quiet_ch1 = 0;
+        size_t found[N_LM] = {0}, stray = 0, quiet_ch1 = 0, steps = 0;
         for (size_t i = 0; i < n[key]; i++) {
             const cramp_activity *x = &a[key][i];
             if (x->kind != CRAMP_ACTIVITY_EMG && x->kind != CRAMP_ACTIVITY_SHORT) continue;
             if (x->channel == 1) {
                 quiet_ch1++;
+                continue;
+            }
+            if (x->offset_s > STEP_T0 && x->onset_s < STEP_T0 + 7.3) {
+                step[key] = x;
+                steps++;
                 continue;
             }
             int hit = -1;
@@ -139,6 +164,20 @@ int main(void)
               stray);
         CHECK(quiet_ch1 == 0, "key %s: %zu activities on the 6-uV channel (guard 3 L)",
               key ? "on" : "off", quiet_ch1);
+        CHECK(steps == 1, "key %s: %zu activities over the contraction at %g s",
+              key ? "on" : "off", steps, STEP_T0);
+    }
+    if (step[0] && step[1]) {
+        const cramp_activity *x = step[0], *y = step[1];
+        CHECK(x->kind == CRAMP_ACTIVITY_EMG && fabs(x->onset_s - STEP_T0) <= 0.3,
+              "key off: the contraction's segment starts at %.2f s (kind %d), expected %g",
+              x->onset_s, (int)x->kind, STEP_T0);
+        CHECK(y->onset_s == x->onset_s && y->offset_s == x->offset_s &&
+                  y->sub_bursts == x->sub_bursts && y->tonic_fraction == x->tonic_fraction,
+              "key on: the contraction reads %.2f-%.2f s, %zu sub-bursts, tonic %.3f; "
+              "off %.2f-%.2f s, %zu, %.3f",
+              y->onset_s, y->offset_s, y->sub_bursts, y->tonic_fraction, x->onset_s,
+              x->offset_s, x->sub_bursts, x->tonic_fraction);
     }
     free(a[0]);
     free(a[1]);

@@ -592,10 +592,15 @@ typedef struct cramp_detect_config {
                                      reads sqrt(L^2 + A^2), and L + 8 on the
                                      envelope asked A >= sqrt(16 L + 64)),
                                      never under the noise guard
-                                     (1 + onset_k) L; the segment's onset
-                                     threshold for its rises and the
-                                     classifier's stay L + max(onset_uv,
-                                     onset_k L). Changes only channels whose
+                                     (1 + onset_k) L; a segment opened so
+                                     that later reaches L + max(onset_uv,
+                                     onset_k L) starts again there, as
+                                     without the key (a cramp's sparse
+                                     start stays out of its tonic share),
+                                     so only segments that never reach it
+                                     are new; the classifier's threshold
+                                     stays L + max(onset_uv, onset_k L).
+                                     Changes only channels whose
                                      rest is under onset_uv / onset_k (4 uV)
                                      (h12ai; bench/README.md). Named in the
                                      rules id when on */
