@@ -330,8 +330,8 @@ static void usage(FILE *f)
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule] [--movement-signs-rule]\n"
-            "                       [--plm-leg-muscles]\n"
+            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
+            "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -413,6 +413,8 @@ int main(int argc, char **argv)
             g_detect.movement_signs_rule = 1;
         else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
             g_detect.plm_leg_muscles = 1;
+        else if (!strcmp(argv[i], "--lm-onset-power")) /* opt-in (h12ai) */
+            g_detect.lm_onset_power = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

@@ -192,6 +192,9 @@ void cmd_detect_help(FILE *out)
             "  --plm-leg-muscles       opt-in (off by default): a one-leg LM of 3-10 s on\n"
             "                          the TA and another muscle joins a PLM series in\n"
             "                          the series' rhythm (otherwise it is a movement)\n"
+            "  --lm-onset-power        opt-in (off by default): a segment also opens where\n"
+            "                          the envelope's power above rest reaches the 8 uV\n"
+            "                          onset (the LM's own 8 uV; quiet channels only)\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -239,7 +242,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -476,6 +479,7 @@ int cmd_detect(int argc, char *argv[])
         {"both-legs-rule", no_argument, NULL, OPT_BOTH_LEGS_RULE},
         {"movement-signs-rule", no_argument, NULL, OPT_MOVEMENT_SIGNS_RULE},
         {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
+        {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -520,6 +524,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_BOTH_LEGS_RULE: o.night.detect.both_legs_rule = 1; break;
         case OPT_MOVEMENT_SIGNS_RULE: o.night.detect.movement_signs_rule = 1; break;
         case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
+        case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -70,6 +70,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->both_legs_rule = 0;
     c->movement_signs_rule = 0; /* opt-in (issue 12, h12ak) */
     c->plm_leg_muscles = 0;
+    c->lm_onset_power = 0; /* opt-in (h12ai, segments.c) */
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

@@ -418,6 +418,10 @@ void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j);
 void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick);
 void cramp__seg_emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1);
 void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
+/* The envelope level that opens an EMG segment over rest L, thr the onset
+   threshold L + max(onset_uv, onset_k L): thr, or lower with
+   lm_onset_power (h12ai). */
+double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr);
 /* onset_rise.c: the rise out of a precursor, watched tick by tick (after the
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */

@@ -511,7 +511,8 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     const double L = d->rest_band_level[c];
     if (!isfinite(L)) return;
     const double thr = cramp__above_rest(L, d->cfg.onset_uv, d->cfg.onset_k);
-    if (env < thr || h->flat_run_ticks > 0) return;
+    const double open = cramp__seg_open_thr(&d->cfg, L, thr); /* segments.c */
+    if (env < open || h->flat_run_ticks > 0) return;
     /* onset: first tick of the window whose own RMS reaches thr */
     const double Dd = (double)d->tick_frames;
     uint64_t first = j + 1 >= d->env_ticks ? j + 1 - d->env_ticks : 0;
@@ -519,7 +520,7 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
     uint64_t on = centre > first ? centre : first;
     for (uint64_t i = first; i <= j; i++) {
         double e = d->tick_band_energy[cramp__tick_at(d, c, i)];
-        if (sqrt(e / Dd) >= thr) {
+        if (sqrt(e / Dd) >= open) {
             on = i;
             break;
         }
@@ -559,6 +560,18 @@ static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, d
 static void emg_continue(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, double env)
 {
     cramp__det_channel *h = &d->chan[c];
+    /* lm_onset_power (segments.c): a segment opened under the onset
+       threshold that now reaches it starts again here, as it would have
+       opened without the key, so that only segments that never reach it
+       (weak LMs) are new; a cramp's sparse start (its recruitment, a
+       precursor) stays out of its tonic share and sub-bursts (h12ai) */
+    if (d->cfg.lm_onset_power && env >= h->emg_onset_thr_uv &&
+        h->seg_env_peak_uv < h->emg_onset_thr_uv) {
+        h->emg_active = 0;
+        emg_open(d, c, j, centre, env);
+        if (h->emg_active) return;
+        h->emg_active = 1; /* not reopened (a flat tick): carry on */
+    }
     if (env > h->seg_env_peak_uv) h->seg_env_peak_uv = env;
     h->seg_ticks++;
     if (env <= h->emg_offset_thr_uv) {

@@ -29,6 +29,31 @@ void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mn
     if (d->profiling) d->prof_s[CRAMP_STAGE_SPECTRAL] += cramp_clock_s() - t0;
 }
 
+/* Opt-in lm_onset_power (h12ai). AASM scoring manual (v2.6), leg
+   movements: the onset is "the point at which there is an 8 uV increase in
+   EMG voltage above resting EMG" (WASM 2016, Ferri et al., Sleep Med
+   2016;26:86-95, keeps it). The envelope is the 0.1-s RMS of rest and
+   activity together, and independent sources add in power: an LM of A uV
+   RMS over a resting level L reads sqrt(L^2 + A^2), so the threshold
+   L + 8 asked the LM itself for sqrt(16 L + 64) uV (10.6 at L = 3), not 8.
+   With the key the segment opens where the envelope's power above rest
+   reaches onset_uv^2, the LM's own 8 uV (the reading the simulator's
+   `plm_truth aasm` scorer takes), and never under the noise guard
+   (1 + onset_k) L: the resting envelope's 0.1-s fluctuations (docs/
+   detect.md) keep the same margin, so only channels whose rest is under
+   onset_uv / onset_k (4 uV) are touched. A segment opened so that reaches
+   thr starts again at that crossing (detector.c, emg_continue), as it
+   would have opened without the key: the sparse start of a cramp (its
+   first units, a precursor) counted from the lower opening made its tonic
+   share fail (development traces, bench/README.md). */
+double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr)
+{
+    if (!cfg->lm_onset_power) return thr;
+    const double own = sqrt(L * L + cfg->onset_uv * cfg->onset_uv);
+    const double guard = L + cfg->onset_k * L;
+    return fmin(thr, fmax(own, guard));
+}
+
 static void emit(cramp_detector *d, const cramp_activity *a)
 {
     if (d->n_out < d->out_cap) d->out[d->n_out++] = *a;

@@ -603,6 +603,30 @@ typedef struct cramp_detect_config {
                                      bench/README.md). Named in the rules id
                                      when on. Limits: a lone 3-10 s movement
                                      in step with a series is a false PLM */
+    int lm_onset_power;           /* 0 (default; the rules and id as frozen);
+                                     1: an EMG segment (and a short burst)
+                                     also opens where the activity's own
+                                     part of the envelope reaches onset_uv:
+                                     env^2 - L^2 >= onset_uv^2 (AASM: the
+                                     LM's onset is an 8 uV increase in EMG
+                                     voltage above resting EMG; EMG of
+                                     independent sources adds in power, so
+                                     an LM of A uV RMS over a rest of L
+                                     reads sqrt(L^2 + A^2), and L + 8 on the
+                                     envelope asked A >= sqrt(16 L + 64)),
+                                     never under the noise guard
+                                     (1 + onset_k) L; a segment opened so
+                                     that later reaches L + max(onset_uv,
+                                     onset_k L) starts again there, as
+                                     without the key (a cramp's sparse
+                                     start stays out of its tonic share),
+                                     so only segments that never reach it
+                                     are new; the classifier's threshold
+                                     stays L + max(onset_uv, onset_k L).
+                                     Changes only channels whose
+                                     rest is under onset_uv / onset_k (4 uV)
+                                     (h12ai; bench/README.md). Named in the
+                                     rules id when on */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
