@@ -28,7 +28,6 @@
  * threshold L + 8, channel 0's LMs make no segment). */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cramp/detect.h"
 #include "testutil.h"
