@@ -9,6 +9,12 @@
 #include "core/internal.h"
 #include "detect/detect_internal.h"
 
+/* The opt-in plm_rhythm_rule's default (h12aj): 0. A build switch for A/B
+   runs of the benchmarks only (-DCRAMP_PLM_RHYTHM_RULE_DEFAULT=1). */
+#ifndef CRAMP_PLM_RHYTHM_RULE_DEFAULT
+#define CRAMP_PLM_RHYTHM_RULE_DEFAULT 0
+#endif
+
 void cramp_detect_config_default(cramp_detect_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -69,6 +75,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->reaction_rule = 1; /* the eighth freeze (issue 12, h12ae) */
     c->both_legs_rule = 0;
     c->plm_leg_muscles = 0;
+    c->plm_rhythm_rule = CRAMP_PLM_RHYTHM_RULE_DEFAULT;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }
