@@ -13,7 +13,7 @@
  *    the 30-s rhythm): off, a fifth member; on, not a plm; in the rhythm
  *    (30 s after the last member) it stays a member, and so does an episode
  *    active for 5.3 s (not over cramp_min_s + lm_min_s) off the rhythm;
- *  - the default's rules id is the frozen one; 1 names itself in the id.
+ *  - off by default; 1, 2 and 3 each name themselves in the rules id.
  * The checks with the rule on fail on the code before (no such field). */
 #include <stddef.h>
 #include <stdlib.h>
@@ -63,15 +63,18 @@ static size_t night(cramp_activity *a, const double *lm, size_t nl, double xon, 
 
 int main(void)
 {
-    cramp_detect_config cfg;
-    cramp_detect_config_default(&cfg);
-    CHECK(cfg.plm_rhythm_rule == 0, "off by default (%d)", cfg.plm_rhythm_rule);
-    cfg.fs = 2000;
-    char id_def[CRAMP_DETECT_RULES_ID_SIZE], id_on[CRAMP_DETECT_RULES_ID_SIZE];
-    cramp_detect_rules_id(&cfg, id_def);
-    cfg.plm_rhythm_rule = 1;
-    cramp_detect_rules_id(&cfg, id_on);
-    CHECK(strcmp(id_def, id_on) != 0, "on names itself in the id (%s both)", id_on);
+    /* off by default; each value (both parts, each alone) an id of its own */
+    char id[4][CRAMP_DETECT_RULES_ID_SIZE];
+    for (int v = 0; v < 4; v++) {
+        cramp_detect_config cfg;
+        cramp_detect_config_default(&cfg);
+        if (v == 0) CHECK(cfg.plm_rhythm_rule == 0, "off by default (%d)", cfg.plm_rhythm_rule);
+        cfg.fs = 2000;
+        cfg.plm_rhythm_rule = v;
+        cramp_detect_rules_id(&cfg, id[v]);
+        for (int w = 0; w < v; w++)
+            CHECK(strcmp(id[v], id[w]) != 0, "values %d and %d share the id %s", w, v, id[v]);
+    }
 
     cramp_activity a[8];
     {   /* a 7-s episode 5 s after the third LM */
