@@ -332,6 +332,7 @@ static void usage(FILE *f)
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
+            "                       [--plm-rhythm-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -415,6 +416,8 @@ int main(int argc, char **argv)
             g_detect.plm_leg_muscles = 1;
         else if (!strcmp(argv[i], "--lm-onset-power")) /* opt-in (h12ai) */
             g_detect.lm_onset_power = 1;
+        else if (!strcmp(argv[i], "--plm-rhythm-rule")) /* opt-in (h12aj) */
+            g_detect.plm_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

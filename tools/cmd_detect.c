@@ -184,7 +184,10 @@ void cmd_detect_help(FILE *out)
             "  --both-legs-rule        opt-in (off by default): a would-be cramp whose\n"
             "                          other leg starts working within %g s of it and for\n"
             "                          %g of it or more is a movement of both legs (an\n"
-            "                          awakening, a turn): a cramp is focal\n"
+            "                          awakening, a turn): a cramp is focal\n",
+            d.sparse_kurtosis, d.stretch_window_s, d.stretch_window_s, 1 / d.precursor_ratio,
+            d.bilateral_s, d.concurrent_fraction);
+    fprintf(out,
             "  --movement-signs-rule   opt-in (off by default): a would-be cramp of 3-45 s\n"
             "                          whose movement rhythm and motion artefact, each\n"
             "                          under its own limit, together reach one limit's\n"
@@ -193,8 +196,13 @@ void cmd_detect_help(FILE *out)
             "                          the TA and another muscle joins a PLM series in\n"
             "                          the series' rhythm (otherwise it is a movement)\n"
             "  --lm-onset-power        opt-in (off by default): a segment also opens where\n"
-            "                          the envelope's power above rest reaches the 8 uV\n"
-            "                          onset (the LM's own 8 uV; quiet channels only)\n"
+            "                          the envelope's power above rest reaches the %g uV\n"
+            "                          onset (the LM's own %g uV; quiet channels only)\n"
+            "  --plm-rhythm-rule       opt-in (off by default): a PLM series is periodic:\n"
+            "                          an LM active for more than %g s joins a series\n"
+            "                          only in its rhythm, and an episode over %g s\n"
+            "                          (the WASM end of a series) does not end it when\n"
+            "                          the next LM carries the rhythm on\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -208,8 +216,7 @@ void cmd_detect_help(FILE *out)
             "                          episode stays a cramp (for a cramp that waxes and\n"
             "                          wanes, or to compare); env_mod_ratio is still\n"
             "                          written, and the rules id (cramp batch) changes\n",
-            d.sparse_kurtosis, d.stretch_window_s, d.stretch_window_s, 1 / d.precursor_ratio,
-            d.bilateral_s, d.concurrent_fraction, d.env_mod_max);
+            d.onset_uv, d.onset_uv, d.cramp_min_s + d.lm_min_s, d.lm_max_s, d.env_mod_max);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the saved\n"
@@ -242,7 +249,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_PLM_RHYTHM_RULE,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -480,6 +487,7 @@ int cmd_detect(int argc, char *argv[])
         {"movement-signs-rule", no_argument, NULL, OPT_MOVEMENT_SIGNS_RULE},
         {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
         {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
+        {"plm-rhythm-rule", no_argument, NULL, OPT_PLM_RHYTHM_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -525,6 +533,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_MOVEMENT_SIGNS_RULE: o.night.detect.movement_signs_rule = 1; break;
         case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
         case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
+        case OPT_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

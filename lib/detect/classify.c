@@ -630,6 +630,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     if (cfg->plm_leg_muscles) id_put(&t, "plm_leg_muscles", cfg->plm_leg_muscles);
     /* opt-in (h12ai, segments.c): the onset on the activity's own power */
     if (cfg->lm_onset_power) id_put(&t, "lm_onset_power", cfg->lm_onset_power);
+    /* opt-in (h12aj, classify_h12aj.c): the PLM series' rhythm */
+    if (cfg->plm_rhythm_rule) id_put(&t, "plm_rhythm_rule", cfg->plm_rhythm_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -102,6 +102,26 @@ const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf);
 cramp_status cramp__classify_plm_series(rule_ctx *x);
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
 
+/* The PLM series' tests (classify_plm.c) and the opt-in plm_rhythm_rule's
+   two parts (classify_h12aj.c, h12aj): a candidate LM active for more than
+   cramp_min_s + lm_min_s off the series' rhythm, and an episode past a candidate LM's length that
+   the series runs on across in its rhythm, neither join nor end a series
+   (prev: the last counted interval, NAN if none).
+   cramp__plm_next_candidate: the next unlabelled candidate LM after k, past
+   anything else ((size_t)-1: none). */
+int cramp__plm_keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
+                            double prev);
+int cramp__plm_series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
+                           double iv);
+int cramp__plm_within_ratio(double a, double b);
+double cramp__plm_emg_active_s(const rule_ctx *x, const cramp_episode *e);
+double cramp__plm_series_interval(const rule_ctx *x, size_t last, size_t k, double prev);
+size_t cramp__plm_next_candidate(const rule_ctx *x, size_t k);
+int cramp__rhythm_lm_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
+                          double prev);
+int cramp__rhythm_end_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
+                           double prev);
+
 /* The opt-in both-legs row (both_legs_rule; classify_h12ag.c): a would-be
    cramp with a muscle of the other leg active over most of it from within
    bilateral_s of its onset is a movement of both legs. */

@@ -306,14 +306,18 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     cramp__cramp_candidate(x, e) &&
                     !keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
+                /* opt-in (h12aj, classify_h12aj.c): a 5-10-s LM off the rhythm */
+                if (cramp__rhythm_lm_skip(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
             } else if (muscles_lm(x, k)) {
                 /* opt-in (h12af): a one-leg multi-muscle LM, in rhythm only */
                 if (!keeps_rhythm(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
-            } else if (ends_series(x, k))
+            } else if (ends_series(x, k)) {
+                /* opt-in (h12aj): not where the series runs on across it */
+                if (cramp__rhythm_end_skip(x, ser, ns, k, counted_prev)) continue;
                 breaks = 1;
-            else
+            } else
                 continue;
             if (member && ns > 0) {
                 counted = series_interval(x, ser[ns - 1], k, ns > 1 ? counted_prev : (double)NAN);
@@ -355,6 +359,33 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
     }
     free(ser);
     return CRAMP_OK;
+}
+
+/* The series' own tests, for the opt-in plm_rhythm_rule (classify_h12aj.c). */
+int cramp__plm_keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
+                            double prev)
+{
+    return keeps_rhythm(x, ser, ns, k, prev);
+}
+int cramp__plm_series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
+                           double iv)
+{
+    return series_step(x, a, b, iv);
+}
+int cramp__plm_within_ratio(double a, double b) { return within_ratio(a, b); }
+double cramp__plm_emg_active_s(const rule_ctx *x, const cramp_episode *e)
+{
+    return emg_active_s(x, e);
+}
+double cramp__plm_series_interval(const rule_ctx *x, size_t last, size_t k, double prev)
+{
+    return series_interval(x, last, k, prev);
+}
+size_t cramp__plm_next_candidate(const rule_ctx *x, size_t k)
+{
+    for (size_t j = k + 1; j < x->n; j++)
+        if (x->state[j] == UNLABELLED && leg_movement(x, &x->ep[j])) return j;
+    return (size_t)-1;
 }
 
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf)

@@ -627,6 +627,26 @@ typedef struct cramp_detect_config {
                                      rest is under onset_uv / onset_k (4 uV)
                                      (h12ai; bench/README.md). Named in the
                                      rules id when on */
+    int plm_rhythm_rule;          /* 0 (default; the rules and id as frozen);
+                                     1: a PLM series is periodic, so what
+                                     lies off its rhythm neither joins nor
+                                     ends it: a candidate LM whose EMG is
+                                     active for more than cramp_min_s +
+                                     lm_min_s (5.5 s) joins only in the
+                                     series' rhythm (two direct intervals
+                                     within PLM_BRIDGE_RATIO, as h12y's
+                                     would-be cramp), and an episode past a
+                                     candidate LM's length ends a series
+                                     (WASM 2016) only where the series does
+                                     not run on across it in step (the
+                                     AASM has no end rule); 2: the first
+                                     part alone; 3: the second alone
+                                     (h12aj; classify_h12aj.c;
+                                     bench/README.md). Named in the rules id
+                                     when on. Limits: a true 5-10 s LM
+                                     beside a gap is lost; two series of
+                                     matching rhythm either side of an
+                                     awakening become one */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
