@@ -130,7 +130,8 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
    --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
    h12ae), --both-legs-rule (both_legs_rule, h12ag), --plm-leg-muscles
-   (plm_leg_muscles, h12af). Its rules id heads the tables. */
+   (plm_leg_muscles, h12af), --stretch-split-rule (stretch_split_rule,
+   h12al). Its rules id heads the tables. */
 static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -330,7 +331,7 @@ static void usage(FILE *f)
             "[--misses CLASS] [--voluntary-rule]\n"
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
-            "                       [--plm-leg-muscles]\n"
+            "                       [--plm-leg-muscles] [--stretch-split-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -410,6 +411,8 @@ int main(int argc, char **argv)
             g_detect.both_legs_rule = 1;
         else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
             g_detect.plm_leg_muscles = 1;
+        else if (!strcmp(argv[i], "--stretch-split-rule")) /* opt-in (h12al) */
+            g_detect.stretch_split_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

@@ -383,6 +383,10 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
     cramp__short_split sp;
     if (cramp__short_split_make(act, n_act, &sp) != CRAMP_OK)
         return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    if (cramp__stretch_split(&sp.rest, &sp.n_rest, ch, C, cfg) != CRAMP_OK) { /* h12al */
+        cramp__short_split_free(&sp);
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    }
     cramp__episode_list list;
     cramp_status st = cramp__episodes_build(sp.rest, sp.n_rest, ch, C, cfg, &list, err);
     if (st == CRAMP_OK && cramp__short_insert(&sp, cfg, &list) != CRAMP_OK) {
@@ -624,6 +628,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in (h12af, classify_plm.c): a one-leg multi-muscle LM of 3-10 s
        joins a PLM series in its rhythm */
     if (cfg->plm_leg_muscles) id_put(&t, "plm_leg_muscles", cfg->plm_leg_muscles);
+    /* opt-in (h12al, classify_h12al.c): a cramp cut from the stretch after it */
+    if (cfg->stretch_split_rule) id_put(&t, "stretch_split_rule", cfg->stretch_split_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -69,6 +69,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->reaction_rule = 1; /* the eighth freeze (issue 12, h12ae) */
     c->both_legs_rule = 0;
     c->plm_leg_muscles = 0;
+    c->stretch_split_rule = 0;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }
