@@ -130,8 +130,10 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
    --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
    h12ae), --both-legs-rule (both_legs_rule, h12ag), --movement-signs-rule
-   (movement_signs_rule, h12ak), --plm-leg-muscles
-   (plm_leg_muscles, h12af). Its rules id heads the tables. */
+   (movement_signs_rule, h12ak), --plm-leg-muscles (plm_leg_muscles, h12af),
+   --lm-onset-power (lm_onset_power, h12ai), --plm-rhythm-rule
+   (plm_rhythm_rule, h12aj), --stretch-split-rule (stretch_split_rule,
+   h12al). Its rules id heads the tables. */
 static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -332,7 +334,7 @@ static void usage(FILE *f)
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
-            "                       [--plm-rhythm-rule]\n"
+            "                       [--plm-rhythm-rule] [--stretch-split-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -418,6 +420,8 @@ int main(int argc, char **argv)
             g_detect.lm_onset_power = 1;
         else if (!strcmp(argv[i], "--plm-rhythm-rule")) /* opt-in (h12aj) */
             g_detect.plm_rhythm_rule = 1;
+        else if (!strcmp(argv[i], "--stretch-split-rule")) /* opt-in (h12al) */
+            g_detect.stretch_split_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

@@ -203,6 +203,11 @@ void cmd_detect_help(FILE *out)
             "                          only in its rhythm, and an episode over %g s\n"
             "                          (the WASM end of a series) does not end it when\n"
             "                          the next LM carries the rhythm on\n"
+            "  --stretch-split-rule    opt-in (off by default): a segment of one muscle is\n"
+            "                          cut where a stronger muscle of its leg starts %g s\n"
+            "                          or more after it and carries it to its end (a\n"
+            "                          cramp and the antagonist's stretch after it, joined\n"
+            "                          by the stretch's crosstalk)\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -216,7 +221,8 @@ void cmd_detect_help(FILE *out)
             "                          episode stays a cramp (for a cramp that waxes and\n"
             "                          wanes, or to compare); env_mod_ratio is still\n"
             "                          written, and the rules id (cramp batch) changes\n",
-            d.onset_uv, d.onset_uv, d.cramp_min_s + d.lm_min_s, d.lm_max_s, d.env_mod_max);
+            d.onset_uv, d.onset_uv, d.cramp_min_s + d.lm_min_s, d.lm_max_s, d.cramp_min_s,
+            d.env_mod_max);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the saved\n"
@@ -249,7 +255,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_PLM_RHYTHM_RULE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_PLM_RHYTHM_RULE, OPT_STRETCH_SPLIT_RULE,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -488,6 +494,7 @@ int cmd_detect(int argc, char *argv[])
         {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
         {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
         {"plm-rhythm-rule", no_argument, NULL, OPT_PLM_RHYTHM_RULE},
+        {"stretch-split-rule", no_argument, NULL, OPT_STRETCH_SPLIT_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -534,6 +541,7 @@ int cmd_detect(int argc, char *argv[])
         case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
         case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
         case OPT_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 1; break;
+        case OPT_STRETCH_SPLIT_RULE: o.night.detect.stretch_split_rule = 1; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

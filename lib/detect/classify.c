@@ -384,6 +384,10 @@ cramp_status cramp_detect_classify(const cramp_activity *act, size_t n_act,
     cramp__short_split sp;
     if (cramp__short_split_make(act, n_act, &sp) != CRAMP_OK)
         return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    if (cramp__stretch_split(&sp.rest, &sp.n_rest, ch, C, cfg) != CRAMP_OK) { /* h12al */
+        cramp__short_split_free(&sp);
+        return cramp__fail(err, CRAMP_ENOMEM, "classify: out of memory");
+    }
     cramp__episode_list list;
     cramp_status st = cramp__episodes_build(sp.rest, sp.n_rest, ch, C, cfg, &list, err);
     if (st == CRAMP_OK && cramp__short_insert(&sp, cfg, &list) != CRAMP_OK) {
@@ -632,6 +636,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     if (cfg->lm_onset_power) id_put(&t, "lm_onset_power", cfg->lm_onset_power);
     /* opt-in (h12aj, classify_h12aj.c): the PLM series' rhythm */
     if (cfg->plm_rhythm_rule) id_put(&t, "plm_rhythm_rule", cfg->plm_rhythm_rule);
+    /* opt-in (h12al, classify_h12al.c): a cramp cut from the stretch after it */
+    if (cfg->stretch_split_rule) id_put(&t, "stretch_split_rule", cfg->stretch_split_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

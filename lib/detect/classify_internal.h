@@ -133,5 +133,13 @@ const char *cramp__both_legs_row(const rule_ctx *x, size_t k, double *conf);
    over). cramp__movement_signs gives that sum (NAN when unreadable). */
 double cramp__movement_signs(const cramp_detect_config *cfg, const cramp_episode *e);
 const char *cramp__movement_signs_row(const rule_ctx *x, size_t k, double *conf);
+/* The opt-in stretch split (stretch_split_rule; classify_h12al.c): cuts, in
+   place, each segment of one muscle where the stronger segment of another
+   muscle of its leg that carries it to its end starts, >= cramp_min_s after
+   its onset (a cramp and the stretch after it, bridged by the stretch's
+   crosstalk). Reallocates *act; nothing when off or ch is NULL. */
+cramp_status cramp__stretch_split(cramp_activity **act, size_t *n_act,
+                                  const cramp_detect_channel *ch, size_t C,
+                                  const cramp_detect_config *cfg);
 
 #endif

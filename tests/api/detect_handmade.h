@@ -65,6 +65,35 @@ static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t
     return ne;
 }
 
+/* Classifies a[0..n) with cfg over n_ch channels of no known leg or muscle
+   (as handmade_classify otherwise; h12al). */
+static inline size_t handmade_classify_unknown(const cramp_activity *a, size_t n, size_t n_ch,
+                                               const cramp_detect_config *cfg,
+                                               cramp_episode **ep, const char *what)
+{
+    cramp_detect_channel ch[4];
+    memset(ch, 0, sizeof ch);
+    for (size_t c = 0; c < 4; c++) {
+        ch[c].leg = ch[c].muscle = -1;
+        ch[c].phys_min = ch[c].phys_max = (double)NAN;
+    }
+    *ep = NULL;
+    size_t ne = 0;
+    cramp_error err = {0};
+    CHECK(cramp_detect_classify(a, n, ch, n_ch, cfg, ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
+          err.message);
+    return ne;
+}
+
+/* The episode starting within 0.5 s of t, whichever its main channel
+   (NULL if none; h12al). */
+static inline const cramp_episode *handmade_starting(const cramp_episode *ep, size_t n, double t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fabs(ep[i].onset_s - t) < 0.5) return &ep[i];
+    return NULL;
+}
+
 /* The episode on channel c that starts within 0.5 s of t (NULL if none). */
 static inline const cramp_episode *handmade_at(const cramp_episode *ep, size_t n, size_t c,
                                                double t)

@@ -182,7 +182,8 @@ static void test_id(void)
                 {"plm_leg_muscles", offsetof(cramp_detect_config, plm_leg_muscles)},
                 {"movement_signs_rule", offsetof(cramp_detect_config, movement_signs_rule)},
                 {"lm_onset_power", offsetof(cramp_detect_config, lm_onset_power)},
-                {"plm_rhythm_rule", offsetof(cramp_detect_config, plm_rhythm_rule)}};
+                {"plm_rhythm_rule", offsetof(cramp_detect_config, plm_rhythm_rule)},
+                {"stretch_split_rule", offsetof(cramp_detect_config, stretch_split_rule)}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         c = def;
         int *v = (int *)(void *)((char *)&c + keys[i].off);

@@ -647,6 +647,33 @@ typedef struct cramp_detect_config {
                                      beside a gap is lost; two series of
                                      matching rhythm either side of an
                                      awakening become one */
+    int stretch_split_rule;       /* 0 (default; the rules and id as frozen);
+                                     1: a segment of one muscle is cut,
+                                     before the episodes are built, where
+                                     the segment of another muscle of the
+                                     same leg that carries it to its end
+                                     starts, when that start is >=
+                                     cramp_min_s after its onset, it ends
+                                     no later than off_hold_s after that
+                                     segment, and that muscle's RMS above
+                                     rest is the larger (a source of its
+                                     own, no crosstalk): a cramp (focal, one
+                                     muscle: Minetto et al. 2013; Roeleveld
+                                     et al. 2000) and the antagonist's
+                                     stretch right after it (patient
+                                     leaflets), whose crosstalk kept the
+                                     cramping muscle's envelope above the
+                                     offset threshold, were one two-muscle
+                                     movement (h12ag's trace;
+                                     classify_h12al.c, h12al; bench/
+                                     README.md). No new constant. Named in
+                                     the rules id when on. Limits: the two
+                                     parts keep the segment's measures; a
+                                     movement whose stronger second muscle
+                                     joins >= cramp_min_s late and ends
+                                     with the first is read as a
+                                     one-muscle contraction and a movement;
+                                     legs or muscles unknown: no effect */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
