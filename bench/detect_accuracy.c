@@ -131,9 +131,10 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
    h12ae), --both-legs-rule (both_legs_rule, h12ag), --movement-signs-rule
    (movement_signs_rule, h12ak), --plm-leg-muscles (plm_leg_muscles, h12af),
-   --lm-onset-power (lm_onset_power, h12ai), --plm-rhythm-rule
-   (plm_rhythm_rule, h12aj), --stretch-split-rule (stretch_split_rule,
-   h12al). Its rules id heads the tables. */
+   --lm-onset-power (lm_onset_power, h12ai), --no-plm-rhythm-rule
+   (plm_rhythm_rule 0, h12aj; the ninth freeze), --no-stretch-split-rule
+   (stretch_split_rule 0, h12al; the ninth freeze). Its rules id heads the
+   tables. */
 static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -334,7 +335,7 @@ static void usage(FILE *f)
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
-            "                       [--plm-rhythm-rule] [--stretch-split-rule]\n"
+            "                       [--no-plm-rhythm-rule] [--no-stretch-split-rule]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -418,10 +419,10 @@ int main(int argc, char **argv)
             g_detect.plm_leg_muscles = 1;
         else if (!strcmp(argv[i], "--lm-onset-power")) /* opt-in (h12ai) */
             g_detect.lm_onset_power = 1;
-        else if (!strcmp(argv[i], "--plm-rhythm-rule")) /* opt-in (h12aj) */
-            g_detect.plm_rhythm_rule = 1;
-        else if (!strcmp(argv[i], "--stretch-split-rule")) /* opt-in (h12al) */
-            g_detect.stretch_split_rule = 1;
+        else if (!strcmp(argv[i], "--no-plm-rhythm-rule")) /* opt-out (h12aj; the ninth freeze) */
+            g_detect.plm_rhythm_rule = 0;
+        else if (!strcmp(argv[i], "--no-stretch-split-rule")) /* opt-out (h12al; the ninth freeze) */
+            g_detect.stretch_split_rule = 0;
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

@@ -198,12 +198,14 @@ void cmd_detect_help(FILE *out)
             "  --lm-onset-power        opt-in (off by default): a segment also opens where\n"
             "                          the envelope's power above rest reaches the %g uV\n"
             "                          onset (the LM's own %g uV; quiet channels only)\n"
-            "  --plm-rhythm-rule       opt-in (off by default): a PLM series is periodic:\n"
+            "  --no-plm-rhythm-rule    turn off the PLM rhythm rule (on by default since\n"
+            "                          the ninth freeze): a PLM series is periodic:\n"
             "                          an LM active for more than %g s joins a series\n"
             "                          only in its rhythm, and an episode over %g s\n"
             "                          (the WASM end of a series) does not end it when\n"
             "                          the next LM carries the rhythm on\n"
-            "  --stretch-split-rule    opt-in (off by default): a segment of one muscle is\n"
+            "  --no-stretch-split-rule turn off the stretch split (on by default since the\n"
+            "                          ninth freeze): a segment of one muscle is\n"
             "                          cut where a stronger muscle of its leg starts %g s\n"
             "                          or more after it and carries it to its end (a\n"
             "                          cramp and the antagonist's stretch after it, joined\n"
@@ -255,7 +257,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_PLM_RHYTHM_RULE, OPT_STRETCH_SPLIT_RULE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_NO_PLM_RHYTHM_RULE, OPT_NO_STRETCH_SPLIT_RULE,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -493,8 +495,8 @@ int cmd_detect(int argc, char *argv[])
         {"movement-signs-rule", no_argument, NULL, OPT_MOVEMENT_SIGNS_RULE},
         {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
         {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
-        {"plm-rhythm-rule", no_argument, NULL, OPT_PLM_RHYTHM_RULE},
-        {"stretch-split-rule", no_argument, NULL, OPT_STRETCH_SPLIT_RULE},
+        {"no-plm-rhythm-rule", no_argument, NULL, OPT_NO_PLM_RHYTHM_RULE},
+        {"no-stretch-split-rule", no_argument, NULL, OPT_NO_STRETCH_SPLIT_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -540,8 +542,8 @@ int cmd_detect(int argc, char *argv[])
         case OPT_MOVEMENT_SIGNS_RULE: o.night.detect.movement_signs_rule = 1; break;
         case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
         case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
-        case OPT_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 1; break;
-        case OPT_STRETCH_SPLIT_RULE: o.night.detect.stretch_split_rule = 1; break;
+        case OPT_NO_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 0; break;
+        case OPT_NO_STRETCH_SPLIT_RULE: o.night.detect.stretch_split_rule = 0; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -71,8 +71,8 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->movement_signs_rule = 0; /* opt-in (issue 12, h12ak) */
     c->plm_leg_muscles = 0;
     c->lm_onset_power = 0; /* opt-in (h12ai, segments.c) */
-    c->plm_rhythm_rule = 0; /* opt-in (h12aj, classify_h12aj.c) */
-    c->stretch_split_rule = 0; /* opt-in (h12al, classify_h12al.c) */
+    c->plm_rhythm_rule = 1;    /* the ninth freeze (issue 12, h12aj) */
+    c->stretch_split_rule = 1; /* the ninth freeze (issue 12, h12al) */
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

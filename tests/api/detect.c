@@ -346,19 +346,27 @@ static void test_rules(void)
     if (ne >= 3) CHECK(ep[2].channels == 0xA && ep[2].offset_s == 143, "bilateral LM merged");
     if (ne >= 9) CHECK(ep[8].channels == 0x1, "crosstalk channel involved: 0x%x", ep[8].channels);
     free(ep);
-    /* an LM longer than 10 s breaks a series (on the TA: activity on the
-       calf alone, where the leg has a TA, is no LM and does not; plm_breaks) */
+    /* an LM longer than 10 s breaks a series (WASM 2016; on the TA:
+       activity on the calf alone, where the leg has a TA, is no LM and does
+       not; plm_breaks) with plm_rhythm_rule off; on (the default since the
+       ninth freeze), the series runs on across it when the next LM is in
+       step (20, 30, 20 s) and the 15-s episode is no member */
     n = 0;
     a[n++] = seg(1, 100, 101, 30);
     a[n++] = seg(1, 120, 121, 30);
     a[n++] = seg(1, 130, 145, 5);
     a[n++] = seg(1, 150, 151, 30);
     a[n++] = seg(1, 170, 171, 30);
-    CHECK(cramp_detect_classify(a, n, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_OK, "classify");
-    for (size_t i = 0; i < ne; i++)
-        CHECK(ep[i].type != CRAMP_EVENT_PLM, "series broken by a 15-s episode: %g is plm",
-              ep[i].onset_s);
-    free(ep);
+    for (int rule = 0; rule <= 1; rule++) {
+        cramp_detect_config c2 = cfg;
+        c2.plm_rhythm_rule = rule;
+        CHECK(cramp_detect_classify(a, n, ch, 4, &c2, &ep, &ne, &err) == CRAMP_OK, "classify");
+        for (size_t i = 0; i < ne; i++)
+            CHECK((ep[i].type == CRAMP_EVENT_PLM) == (rule && ep[i].onset_s != 130),
+                  "plm_rhythm_rule %d: %g is %s", rule, ep[i].onset_s,
+                  cramp_event_type_name(ep[i].type));
+        free(ep);
+    }
     /* bad arguments */
     a[0].channel = 9;
     CHECK(cramp_detect_classify(a, 1, ch, 4, &cfg, &ep, &ne, &err) == CRAMP_EINVAL,

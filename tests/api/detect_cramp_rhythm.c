@@ -33,6 +33,7 @@ static size_t run(int rule, cramp_episode **ep)
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
     cfg.cramp_rhythm_rule = rule;
+    cfg.plm_rhythm_rule = 0; /* h12y's rows against the eighth freeze's series */
     cramp_activity act[] = {
         handmade_seg(HM_L_TA, 100.0, 101.5, 40),
         handmade_seg(HM_L_TA, 120.0, 121.5, 40),

@@ -83,6 +83,8 @@ int main(void)
     char a[CRAMP_DETECT_RULES_ID_SIZE], b[CRAMP_DETECT_RULES_ID_SIZE],
         v[CRAMP_DETECT_RULES_ID_SIZE];
     c.reaction_rule = 0;
+    c.plm_rhythm_rule = 0;    /* the ninth freeze's two keys off */
+    c.stretch_split_rule = 0;
     cramp_detect_rules_id(&c, a);
     CHECK(strcmp(a, "342106439c1668f0") == 0, "id %s with the key off (the seventh freeze's)", a);
     c.reaction_rule = 1;

@@ -5,8 +5,10 @@
  *    and simd leave it alone; every other configuration value changes it;
  *  - rows of the table label hand-made segments as documented in detect.h
  *    (first row that applies wins);
- *  - the defaults have the rule-table id a31f7bb8cc55daf0 (issue 12, the eighth
- *    freeze: the seventh freeze 342106439c1668f0 plus the reaction row,
+ *  - the defaults have the rule-table id 4ddf0819edde48fe (issue 12, the ninth
+ *    freeze: the eighth freeze a31f7bb8cc55daf0 plus a PLM series' rhythm,
+ *    plm_rhythm_rule, h12aj, and a cramp's segment cut from the stretch
+ *    after it, stretch_split_rule, h12al; the eighth freeze was the seventh freeze 342106439c1668f0 plus the reaction row,
  *    reaction_rule, h12ae; the seventh freeze was the sixth freeze 30c04be3b85019dd plus a cramp's onset out of
  *    the precursor that rises into it, PRE_RISE_LAG_S, PRE_RISE_BASE_S,
  *    PRE_RISE_RATIO, h12v, and the after-cramp row counting sustained
@@ -163,7 +165,12 @@ static void test_id(void)
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "baseline.level_only");
     /* the defaults' id (bench/README.md, issue 12's sections): an opt-in
        field off must leave it as it is */
-    CHECK(strcmp(a, "a31f7bb8cc55daf0") == 0, "default id %s, expected a31f7bb8cc55daf0", a);
+    CHECK(strcmp(a, "4ddf0819edde48fe") == 0, "default id %s, expected 4ddf0819edde48fe", a);
+    c = def; /* the ninth freeze's two keys off: the eighth freeze */
+    c.plm_rhythm_rule = 0;
+    c.stretch_split_rule = 0;
+    CHECK(strcmp(cramp_detect_rules_id(&c, b), "a31f7bb8cc55daf0") == 0,
+          "the ninth freeze's keys off: id %s, not the eighth freeze's a31f7bb8cc55daf0", b);
     c = def;
     c.env_mod_max = 0;
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "env_mod_max 0: the same id %s", b);

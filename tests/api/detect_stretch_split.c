@@ -14,7 +14,7 @@
  * the TA runs from 12 s in to its end (weaker than its source: not cut);
  * a calf cramp after 10 s of lower-level TA activity its crosstalk then
  * carries (the TA's segment is its lead-in, the precursor step: not cut);
- * legs unknown (nothing cut). Off by default. Hand-made
+ * legs unknown (nothing cut). On by default (the ninth freeze). Hand-made
  * segments through cramp_detect_classify. */
 #include <math.h>
 #include <stdlib.h>
@@ -40,7 +40,8 @@ int main(void)
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
-    CHECK(cfg.stretch_split_rule == 0, "off by default (%d)", cfg.stretch_split_rule);
+    CHECK(cfg.stretch_split_rule == 1, "on by default since the ninth freeze (%d)",
+          cfg.stretch_split_rule);
     cfg.stretch_split_rule = 1; /* its place in the rules id: detect_rules.c */
     cramp_activity act[] = {
         /* 100 s: a 20-s left calf cramp; the TA's forceful stretch

@@ -3,14 +3,18 @@
  * worst case). Montage L-GAS, L-TA, R-GAS, R-TA; a series of 5 LMs on L-TA,
  * 30 s apart, with one more episode between its second and third LM:
  *  - a 20-s activity on R-TA (an LM longer than 10 s, not a candidate LM)
- *    ends the series (WASM 2016): neither half has 4 LMs;
+ *    ends the series (WASM 2016) with plm_rhythm_rule off: neither half has
+ *    4 LMs; on (the default since the ninth freeze, h12aj) the series runs
+ *    on across it, the next LM being in step;
  *  - a 17-s train of 0.6-s bursts on R-TA (hypnagogic foot tremor: no LM,
  *    scored as its own event, AASM) does not: one series of 5;
  *  - a 20-s activity on R-GAS alone, where R-TA is in the montage (no LM:
  *    LMs are scored on the TA), does not;
  *  - LMs on both legs with onsets 4.5 s apart, 14.5 s together, are one
  *    bilateral candidate LM (WASM 2016: up to 15 s) and a member; a 12-s
- *    LM on one leg is not a candidate LM and ends the series. */
+ *    LM on one leg is not a candidate LM and ends the series with the
+ *    rhythm rule off; on, it is passed over and the other four are one
+ *    series. */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -35,8 +39,8 @@ static int by_onset(const void *a, const void *b)
 
 /* The 5 L-TA LMs (100, 130, ..., 220 s, 2 s each) plus n extra segments;
    checks how many of the 5 are PLMs and in how many series. */
-static void expect(const cramp_activity *extra, size_t n, int want_plm, int want_series,
-                   const char *what)
+static void expect_rule(const cramp_activity *extra, size_t n, int want_plm, int want_series,
+                        int rhythm, const char *what)
 {
     cramp_activity a[64];
     size_t na = 0;
@@ -46,6 +50,7 @@ static void expect(const cramp_activity *extra, size_t n, int want_plm, int want
     cramp_detect_config cfg;
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
+    cfg.plm_rhythm_rule = rhythm;
     cramp_episode *ep = NULL;
     const size_t ne = handmade_classify(a, na, 4, &cfg, &ep, what);
     int plm = 0, series = 0;
@@ -60,12 +65,20 @@ static void expect(const cramp_activity *extra, size_t n, int want_plm, int want
     free(ep);
 }
 
+/* The same with the defaults' plm_rhythm_rule (1 since the ninth freeze). */
+static void expect(const cramp_activity *extra, size_t n, int want_plm, int want_series,
+                   const char *what)
+{
+    expect_rule(extra, n, want_plm, want_series, 1, what);
+}
+
 int main(void)
 {
     expect(NULL, 0, 5, 1, "the series alone");
     {
         const cramp_activity x[] = {seg(R_TA, 136, 20)};
-        expect(x, 1, 0, 0, "20 s on R-TA (an LM that is not a candidate LM)");
+        expect_rule(x, 1, 0, 0, 0, "rhythm rule off: 20 s on R-TA (an LM that is not a candidate LM)");
+        expect(x, 1, 5, 1, "20 s on R-TA, the series running on across it in step");
     }
     {
         cramp_activity x[12];
@@ -82,7 +95,8 @@ int main(void)
         const cramp_activity x[] = {seg(L_TA, 160.5, 8), seg(R_TA, 164.5, 10)};
         expect(x, 2, 5, 1, "a 14.5-s bilateral LM");
         const cramp_activity y[] = {seg(L_TA, 160.5, 11.5)};
-        expect(y, 1, 0, 0, "a 12-s LM on one leg");
+        expect_rule(y, 1, 0, 0, 0, "rhythm rule off: a 12-s LM on one leg");
+        expect(y, 1, 4, 1, "a 12-s LM on one leg, passed over (no member)");
     }
     return cramp_test_finish("plm_breaks");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A PLM series is periodic: what lies off its rhythm neither joins nor ends
- * it (issue 12, h12aj; cramp_detect_config.plm_rhythm_rule, default 0).
+ * it (issue 12, h12aj; cramp_detect_config.plm_rhythm_rule, default 1 since the
+ * ninth freeze).
  * Hand-made segments on one calf channel (L-GAS alone, as on a one-channel
  * montage), LMs of 2 s every 30 s:
  *  - a 7-s episode 5 s after a member (an arousal movement): off, it ends the
@@ -63,12 +64,12 @@ static size_t night(cramp_activity *a, const double *lm, size_t nl, double xon, 
 
 int main(void)
 {
-    /* off by default; each value (both parts, each alone) an id of its own */
+    /* on by default (the ninth freeze); each value (both parts, each alone) an id of its own */
     char id[4][CRAMP_DETECT_RULES_ID_SIZE];
     for (int v = 0; v < 4; v++) {
         cramp_detect_config cfg;
         cramp_detect_config_default(&cfg);
-        if (v == 0) CHECK(cfg.plm_rhythm_rule == 0, "off by default (%d)", cfg.plm_rhythm_rule);
+        if (v == 0) CHECK(cfg.plm_rhythm_rule == 1, "on by default (%d)", cfg.plm_rhythm_rule);
         cfg.fs = 2000;
         cfg.plm_rhythm_rule = v;
         cramp_detect_rules_id(&cfg, id[v]);

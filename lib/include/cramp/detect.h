@@ -268,7 +268,16 @@
  *                                  last or last LM, or left with 3 scored
  *                                  LMs, is lost; LMs under the 8-uV onset
  *                                  are unseen; a weak true LM of 0.5-0.6 s
- *                                  can read under the bound.
+ *                                  can read under the bound. Since the
+ *                                  ninth freeze (plm_rhythm_rule, h12aj;
+ *                                  Ferri 2006: a series is periodic) an
+ *                                  LM active > 5.5 s joins only in the
+ *                                  series' rhythm and an episode > 10 s
+ *                                  ends a series only where the next LM
+ *                                  is out of step; before the rows, a
+ *                                  segment is cut from the stronger
+ *                                  stretch of its leg's other muscle that
+ *                                  carries it (stretch_split_rule, h12al).
  *   after-cramp          movement  would be a cramp, but starts within 10 s
  *                                  of the end of a cramp candidate (or of
  *                                  sustained activity read as phasic,
@@ -627,7 +636,8 @@ typedef struct cramp_detect_config {
                                      rest is under onset_uv / onset_k (4 uV)
                                      (h12ai; bench/README.md). Named in the
                                      rules id when on */
-    int plm_rhythm_rule;          /* 0 (default; the rules and id as frozen);
+    int plm_rhythm_rule;          /* 1 (default since the ninth freeze;
+                                     0: the eighth freeze's PLM rows):
                                      1: a PLM series is periodic, so what
                                      lies off its rhythm neither joins nor
                                      ends it: a candidate LM whose EMG is
@@ -647,7 +657,8 @@ typedef struct cramp_detect_config {
                                      beside a gap is lost; two series of
                                      matching rhythm either side of an
                                      awakening become one */
-    int stretch_split_rule;       /* 0 (default; the rules and id as frozen);
+    int stretch_split_rule;       /* 1 (default since the ninth freeze;
+                                     0: the eighth freeze's segments):
                                      1: a segment of one muscle is cut,
                                      before the episodes are built, where
                                      the segment of another muscle of the
