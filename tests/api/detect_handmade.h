@@ -48,15 +48,14 @@ static inline void handmade_montage(cramp_detect_channel ch[4])
     for (int c = 0; c < 4; c++) cramp_detect_channel_from_label(label[c], &ch[c]);
 }
 
-/* Classifies a[0..n) (sorted by onset) with cfg over the montage's first
-   n_ch (1-4) channels; a failure is a failed CHECK naming what. The episodes
-   (malloc'd: the caller frees them) in *ep, their number returned. */
-static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t n_ch,
-                                       const cramp_detect_config *cfg, cramp_episode **ep,
-                                       const char *what)
+/* Classifies a[0..n) (sorted by onset) with cfg over channels ch[0..n_ch);
+   a failure is a failed CHECK naming what. The episodes (malloc'd: the
+   caller frees them) in *ep, their number returned. */
+static inline size_t handmade_classify_on(const cramp_activity *a, size_t n,
+                                          const cramp_detect_channel *ch, size_t n_ch,
+                                          const cramp_detect_config *cfg, cramp_episode **ep,
+                                          const char *what)
 {
-    cramp_detect_channel ch[4];
-    handmade_montage(ch);
     *ep = NULL;
     size_t ne = 0;
     cramp_error err = {0};
@@ -65,8 +64,18 @@ static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t
     return ne;
 }
 
-/* Classifies a[0..n) with cfg over n_ch channels of no known leg or muscle
-   (as handmade_classify otherwise; h12al). */
+/* handmade_classify_on over the montage's first n_ch (1-4) channels. */
+static inline size_t handmade_classify(const cramp_activity *a, size_t n, size_t n_ch,
+                                       const cramp_detect_config *cfg, cramp_episode **ep,
+                                       const char *what)
+{
+    cramp_detect_channel ch[4];
+    handmade_montage(ch);
+    return handmade_classify_on(a, n, ch, n_ch, cfg, ep, what);
+}
+
+/* handmade_classify_on over n_ch (1-4) channels of no known leg or muscle
+   (h12al). */
 static inline size_t handmade_classify_unknown(const cramp_activity *a, size_t n, size_t n_ch,
                                                const cramp_detect_config *cfg,
                                                cramp_episode **ep, const char *what)
@@ -77,12 +86,7 @@ static inline size_t handmade_classify_unknown(const cramp_activity *a, size_t n
         ch[c].leg = ch[c].muscle = -1;
         ch[c].phys_min = ch[c].phys_max = (double)NAN;
     }
-    *ep = NULL;
-    size_t ne = 0;
-    cramp_error err = {0};
-    CHECK(cramp_detect_classify(a, n, ch, n_ch, cfg, ep, &ne, &err) == CRAMP_OK, "%s: %s", what,
-          err.message);
-    return ne;
+    return handmade_classify_on(a, n, ch, n_ch, cfg, ep, what);
 }
 
 /* The episode starting within 0.5 s of t, whichever its main channel
