@@ -287,8 +287,11 @@
  *                                  on development nights, bench/README.md).
  *                                  Limit: needs known legs; with one
  *                                  channel stretching is a second cramp.
- *   stretch-same-channel movement  opt-in (voluntary_rule, --voluntary-
- *                                  rule; or reaction_rule, below): would
+ *   stretch-same-channel movement  on by default since the eighth freeze
+ *                                  (reaction_rule, below; --no-reaction-
+ *                                  rule turns it off; voluntary_rule,
+ *                                  --voluntary-rule, the match without
+ *                                  its two exceptions): would
  *                                  be a cramp, but starts
  *                                  within stretch_window_s of the end of a
  *                                  cramp candidate on the same channel, or
