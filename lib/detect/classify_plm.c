@@ -56,7 +56,7 @@ static double lm_max_of(const rule_ctx *x, const cramp_episode *e)
    brief potentials strung together by the 0.5-s offset rule, which a scorer
    does not score, are no LM. Without the tonic share (NaN: no span on the
    main channel) the span, as before. */
-static double emg_active_s(const rule_ctx *x, const cramp_episode *e)
+double cramp__plm_emg_active_s(const rule_ctx *x, const cramp_episode *e)
 {
     const double W = x->cfg->env_window_s > 0 ? x->cfg->env_window_s : 0;
     if (!isfinite(e->tonic_fraction)) return e->duration_s;
@@ -73,7 +73,7 @@ static double emg_active_s(const rule_ctx *x, const cramp_episode *e)
 static int leg_movement(const rule_ctx *x, const cramp_episode *e)
 {
     if (e->duration_s < x->cfg->lm_min_s || e->duration_s > lm_max_of(x, e)) return 0;
-    if (emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
+    if (cramp__plm_emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
     return !off_tibialis(x, e);
 }
 
@@ -106,7 +106,7 @@ static int ends_series(const rule_ctx *x, size_t k)
    plm_truth aasm) a weak LM is no LM, and a gap of 90-180 s ends the
    scorer's series. */
 
-static int within_ratio(double a, double b)
+int cramp__plm_within_ratio(double a, double b)
 {
     return a > 0 && b > 0 && fmax(a, b) / fmin(a, b) <= PLM_BRIDGE_RATIO;
 }
@@ -133,7 +133,7 @@ static double min_interval(const rule_ctx *x, const cramp_episode *a, const cram
 }
 
 /* Whether iv, the onset interval from LM a to LM b, is a series interval. */
-static int series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
+int cramp__plm_series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
                        double iv)
 {
     return isfinite(iv) && iv >= min_interval(x, a, b) && iv <= x->cfg->plm_max_interval_s;
@@ -158,11 +158,11 @@ static size_t next_lm(const rule_ctx *x, size_t k)
    half when it bridges one missed LM (see PLM_BRIDGE_RATIO); NAN when it
    ends the series. prev: the series' last interval as counted (NAN if
    none: no bridge after the first LM). */
-static double series_interval(const rule_ctx *x, size_t last, size_t k, double prev)
+double cramp__plm_series_interval(const rule_ctx *x, size_t last, size_t k, double prev)
 {
     const cramp_detect_config *cfg = x->cfg;
     const double iv = x->ep[k].onset_s - x->ep[last].onset_s;
-    if (series_step(x, &x->ep[last], &x->ep[k], iv)) return iv;
+    if (cramp__plm_series_step(x, &x->ep[last], &x->ep[k], iv)) return iv;
     if (!cfg->plm_bridge) return (double)NAN; /* opt-out (h12ad): no bridge */
     const double half = iv / 2;
     if (iv <= cfg->plm_max_interval_s || half < cfg->plm_min_interval_s ||
@@ -170,10 +170,11 @@ static double series_interval(const rule_ctx *x, size_t last, size_t k, double p
         return (double)NAN;
     const size_t j = next_lm(x, k);
     const double next = j != (size_t)-1 ? x->ep[j].onset_s - x->ep[k].onset_s : (double)NAN;
-    const int next_ok = j != (size_t)-1 && series_step(x, &x->ep[k], &x->ep[j], next);
+    const int next_ok = j != (size_t)-1 && cramp__plm_series_step(x, &x->ep[k], &x->ep[j], next);
     /* inside a series only: scored LMs in step on both sides of the gap (a
        stray burst 90-180 s before or after a series does not join it) */
-    if (isfinite(prev) && within_ratio(half, prev) && next_ok && within_ratio(half, next))
+    if (isfinite(prev) && cramp__plm_within_ratio(half, prev) && next_ok &&
+        cramp__plm_within_ratio(half, next))
         return half;
     return (double)NAN;
 }
@@ -194,7 +195,7 @@ static double series_interval(const rule_ctx *x, size_t last, size_t k, double p
    with no two direct in-step intervals around it (at a series' edge off
    its rhythm, after a gap, or one that alone makes 3 LMs a series).
    prev: the series' last interval as counted (series_interval). */
-static int keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k, double prev)
+int cramp__plm_keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k, double prev)
 {
     const cramp_episode *ep = x->ep;
     double before = (double)NAN, before2 = (double)NAN, after = (double)NAN,
@@ -202,26 +203,27 @@ static int keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t 
     int starts = ns == 0;
     if (ns >= 1) {
         const double iv = ep[k].onset_s - ep[ser[ns - 1]].onset_s;
-        if (series_step(x, &ep[ser[ns - 1]], &ep[k], iv))
+        if (cramp__plm_series_step(x, &ep[ser[ns - 1]], &ep[k], iv))
             before = iv;
         else /* no bridge either: k would start a series of its own */
-            starts = !isfinite(series_interval(x, ser[ns - 1], k, ns > 1 ? prev : (double)NAN));
+            starts = !isfinite(
+                cramp__plm_series_interval(x, ser[ns - 1], k, ns > 1 ? prev : (double)NAN));
     }
     if (ns >= 2) before2 = ep[ser[ns - 1]].onset_s - ep[ser[ns - 2]].onset_s;
     const size_t j = next_lm(x, k);
     if (j != (size_t)-1) {
         const double iv = ep[j].onset_s - ep[k].onset_s;
-        if (series_step(x, &ep[k], &ep[j], iv)) {
+        if (cramp__plm_series_step(x, &ep[k], &ep[j], iv)) {
             after = iv;
             const size_t j2 = next_lm(x, j);
             if (j2 != (size_t)-1) {
                 const double iv2 = ep[j2].onset_s - ep[j].onset_s;
-                if (series_step(x, &ep[j], &ep[j2], iv2)) after2 = iv2;
+                if (cramp__plm_series_step(x, &ep[j], &ep[j2], iv2)) after2 = iv2;
             }
         }
     }
-    return within_ratio(before, after) || within_ratio(before2, before) ||
-           (starts && within_ratio(after, after2));
+    return cramp__plm_within_ratio(before, after) || cramp__plm_within_ratio(before2, before) ||
+           (starts && cramp__plm_within_ratio(after, after2));
 }
 
 /* Opt-in plm_leg_muscles (h12af): an episode the muscles-of-a-leg row took
@@ -250,7 +252,7 @@ static int muscles_lm(const rule_ctx *x, size_t k)
     cramp__count_muscles(e->channels, x->ch, x->C, &legs);
     if (legs == 3u || cramp__muscles_one_leg(e->channels, x->ch, x->C) < 2) return 0;
     if (e->duration_s < x->cfg->movement_min_s || e->duration_s > x->cfg->lm_max_s) return 0;
-    if (emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
+    if (cramp__plm_emg_active_s(x, e) < x->cfg->lm_min_s) return 0;
     return !off_tibialis(x, e);
 }
 
@@ -304,14 +306,14 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                    ends it */
                 if (cramp__rhythm_series_on(cfg) &&
                     cramp__cramp_candidate(x, e) &&
-                    !keeps_rhythm(x, ser, ns, k, counted_prev))
+                    !cramp__plm_keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
                 /* opt-in (h12aj, classify_h12aj.c): a 5-10-s LM off the rhythm */
                 if (cramp__rhythm_lm_skip(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
             } else if (muscles_lm(x, k)) {
                 /* opt-in (h12af): a one-leg multi-muscle LM, in rhythm only */
-                if (!keeps_rhythm(x, ser, ns, k, counted_prev)) continue;
+                if (!cramp__plm_keeps_rhythm(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
             } else if (ends_series(x, k)) {
                 /* opt-in (h12aj): not where the series runs on across it */
@@ -320,7 +322,8 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             } else
                 continue;
             if (member && ns > 0) {
-                counted = series_interval(x, ser[ns - 1], k, ns > 1 ? counted_prev : (double)NAN);
+                counted = cramp__plm_series_interval(x, ser[ns - 1], k,
+                                                     ns > 1 ? counted_prev : (double)NAN);
                 if (!isfinite(counted)) breaks = 1;
             }
         } else {
@@ -361,26 +364,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
     return CRAMP_OK;
 }
 
-/* The series' own tests, for the opt-in plm_rhythm_rule (classify_h12aj.c). */
-int cramp__plm_keeps_rhythm(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
-                            double prev)
-{
-    return keeps_rhythm(x, ser, ns, k, prev);
-}
-int cramp__plm_series_step(const rule_ctx *x, const cramp_episode *a, const cramp_episode *b,
-                           double iv)
-{
-    return series_step(x, a, b, iv);
-}
-int cramp__plm_within_ratio(double a, double b) { return within_ratio(a, b); }
-double cramp__plm_emg_active_s(const rule_ctx *x, const cramp_episode *e)
-{
-    return emg_active_s(x, e);
-}
-double cramp__plm_series_interval(const rule_ctx *x, size_t last, size_t k, double prev)
-{
-    return series_interval(x, last, k, prev);
-}
+/* The next unlabelled candidate LM after k (classify_h12aj.c). */
 size_t cramp__plm_next_candidate(const rule_ctx *x, size_t k)
 {
     for (size_t j = k + 1; j < x->n; j++)
