@@ -232,7 +232,7 @@ static const char *after_cramp(const rule_ctx *x, size_t k, double *conf)
 }
 
 /* The reaction row (reaction_rule, on by default since the eighth freeze:
-   classify_h12ae.c; or the opt-in voluntary_rule): the same pass's matches on the same
+   classify_reaction.c; or the opt-in voluntary_rule): the same pass's matches on the same
    channel or where a leg is unknown. With one channel per leg, or legs not
    named, the stretching, standing or walking that follows a cramp (patient
    leaflets) reaches the cramp's own electrode; a second sustained
@@ -613,7 +613,7 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in fields, only when set (the frozen defaults' text stays as it was) */
     if (cfg->voluntary_rule) id_put(&t, "voluntary_rule", cfg->voluntary_rule);
     if (cfg->cramp_rhythm_rule) id_put(&t, "cramp_rhythm_rule", cfg->cramp_rhythm_rule);
-    /* on by default since the eighth freeze (h12ae, classify_h12ae.c): the
+    /* on by default since the eighth freeze (h12ae, classify_reaction.c): the
        same-channel reaction match, not after a precursor or a movement; named
        only when on, so with it off the text is the seventh freeze's */
     if (cfg->reaction_rule) id_put(&t, "reaction_rule", cfg->reaction_rule);
@@ -625,18 +625,20 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-out (h12ad, classify_plm.c): the missed-LM bridge off; named
        only when off, so the default's text stays as frozen */
     if (cfg->plm_bridge != 1) id_put(&t, "plm_bridge", cfg->plm_bridge);
-    /* opt-in (h12ag, classify_h12ag.c): the both-legs row */
+    /* opt-in (h12ag, classify_both_legs.c): the both-legs row */
     if (cfg->both_legs_rule) id_put(&t, "both_legs_rule", cfg->both_legs_rule);
-    /* opt-in (h12ak, classify_h12ak.c): the two-signs-of-movement row */
+    /* opt-in (h12ak, classify_movement_signs.c): the two-signs-of-movement row */
     if (cfg->movement_signs_rule) id_put(&t, "movement_signs_rule", cfg->movement_signs_rule);
     /* opt-in (h12af, classify_plm.c): a one-leg multi-muscle LM of 3-10 s
        joins a PLM series in its rhythm */
     if (cfg->plm_leg_muscles) id_put(&t, "plm_leg_muscles", cfg->plm_leg_muscles);
     /* opt-in (h12ai, segments.c): the onset on the activity's own power */
     if (cfg->lm_onset_power) id_put(&t, "lm_onset_power", cfg->lm_onset_power);
-    /* opt-in (h12aj, classify_h12aj.c): the PLM series' rhythm */
+    /* on by default since the ninth freeze (h12aj, classify_plm_rhythm.c):
+       the PLM series' rhythm; named only when on */
     if (cfg->plm_rhythm_rule) id_put(&t, "plm_rhythm_rule", cfg->plm_rhythm_rule);
-    /* opt-in (h12al, classify_h12al.c): a cramp cut from the stretch after it */
+    /* on by default since the ninth freeze (h12al, classify_stretch_split.c):
+       a cramp cut from the stretch after it; named only when on */
     if (cfg->stretch_split_rule) id_put(&t, "stretch_split_rule", cfg->stretch_split_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */

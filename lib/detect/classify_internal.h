@@ -80,7 +80,7 @@ static inline int cramp__rhythm_after_on(const cramp_detect_config *c)
     return c->cramp_rhythm_rule == 1 || c->cramp_rhythm_rule == 3;
 }
 
-/* The opt-in reaction_rule (classify_h12ae.c, h12ae): 1 if the sustained
+/* The reaction_rule (on by default; classify_reaction.c, h12ae): 1 if the sustained
    episode k, starting right after the cramp candidate p on the same channel,
    may be the reaction to it: p is no movement by a later row and not k's
    precursor (k's power above rest under precursor_ratio^-2 times p's). */
@@ -102,8 +102,8 @@ const char *cramp__hft_train(const rule_ctx *x, size_t k, double *conf);
 cramp_status cramp__classify_plm_series(rule_ctx *x);
 const char *cramp__plm_row(const rule_ctx *x, size_t k, double *conf);
 
-/* The PLM series' tests (classify_plm.c) and the opt-in plm_rhythm_rule's
-   two parts (classify_h12aj.c, h12aj): a candidate LM active for more than
+/* The PLM series' tests (classify_plm.c) and the plm_rhythm_rule's (on by default)
+   two parts (classify_plm_rhythm.c, h12aj): a candidate LM active for more than
    cramp_min_s + lm_min_s off the series' rhythm, and an episode past a candidate LM's length that
    the series runs on across in its rhythm, neither join nor end a series
    (prev: the last counted interval, NAN if none).
@@ -122,18 +122,18 @@ int cramp__rhythm_lm_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_
 int cramp__rhythm_end_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
                            double prev);
 
-/* The opt-in both-legs row (both_legs_rule; classify_h12ag.c): a would-be
+/* The opt-in both-legs row (both_legs_rule; classify_both_legs.c): a would-be
    cramp with a muscle of the other leg active over most of it from within
    bilateral_s of its onset is a movement of both legs. */
 const char *cramp__both_legs_row(const rule_ctx *x, size_t k, double *conf);
 
 /* The opt-in two-signs-of-movement row (movement_signs_rule;
-   classify_h12ak.c): a would-be cramp of 3-45 s whose env_mod_ratio /
+   classify_movement_signs.c): a would-be cramp of 3-45 s whose env_mod_ratio /
    env_mod_max + lf_ratio / lf_ratio reaches 1 is a movement (turning
    over). cramp__movement_signs gives that sum (NAN when unreadable). */
 double cramp__movement_signs(const cramp_detect_config *cfg, const cramp_episode *e);
 const char *cramp__movement_signs_row(const rule_ctx *x, size_t k, double *conf);
-/* The opt-in stretch split (stretch_split_rule; classify_h12al.c): cuts, in
+/* The stretch split (stretch_split_rule, on by default; classify_stretch_split.c): cuts, in
    place, each segment of one muscle where the stronger segment of another
    muscle of its leg that carries it to its end starts, >= cramp_min_s after
    its onset (a cramp and the stretch after it, bridged by the stretch's

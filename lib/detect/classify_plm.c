@@ -308,7 +308,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     cramp__cramp_candidate(x, e) &&
                     !cramp__plm_keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
-                /* opt-in (h12aj, classify_h12aj.c): a 5-10-s LM off the rhythm */
+                /* plm_rhythm_rule (h12aj, classify_plm_rhythm.c): a 5-10-s LM off the rhythm */
                 if (cramp__rhythm_lm_skip(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
             } else if (muscles_lm(x, k)) {
@@ -316,7 +316,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                 if (!cramp__plm_keeps_rhythm(x, ser, ns, k, counted_prev)) continue;
                 member = 1;
             } else if (ends_series(x, k)) {
-                /* opt-in (h12aj): not where the series runs on across it */
+                /* plm_rhythm_rule (h12aj): not where the series runs on across it */
                 if (cramp__rhythm_end_skip(x, ser, ns, k, counted_prev)) continue;
                 breaks = 1;
             } else
@@ -364,7 +364,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
     return CRAMP_OK;
 }
 
-/* The next unlabelled candidate LM after k (classify_h12aj.c). */
+/* The next unlabelled candidate LM after k (classify_plm_rhythm.c). */
 size_t cramp__plm_next_candidate(const rule_ctx *x, size_t k)
 {
     for (size_t j = k + 1; j < x->n; j++)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The opt-in movement-signs row (issue 12, h12ak; cramp/detect.h,
- * classify_h12ak.c): a would-be cramp of 3-45 s whose movement rhythm and
+ * classify_movement_signs.c): a would-be cramp of 3-45 s whose movement rhythm and
  * motion artefact together reach one limit's worth (env_mod_ratio /
  * env_mod_max + lf_ratio / lf_ratio >= 1), each under its own row's limit,
  * is a movement (turning over). Hand-made segments on a one-channel montage

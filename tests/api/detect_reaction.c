@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The opt-in reaction_rule (issue 12, h12ae; cramp/detect.h, classify_h12ae.c):
+/* The opt-in reaction_rule (issue 12, h12ae; cramp/detect.h, classify_reaction.c):
  * on one channel a sustained contraction starting within stretch_window_s of
  * a cramp candidate's end is the reaction to it (stretching, standing: the
  * stretch-same-channel row), except where the earlier episode is the later

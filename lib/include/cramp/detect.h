@@ -551,7 +551,7 @@ typedef struct cramp_detect_config {
                                      cramp stays a cramp; a cramp recurring
                                      within stretch_window_s of one as
                                      strong is read as its reaction
-                                     (classify_h12ae.c; issue 12, h12ae;
+                                     (classify_reaction.c; issue 12, h12ae;
                                      bench/README.md). 0: off, the seventh
                                      freeze's rules (id 342106439c1668f0).
                                      Named in the rules id when on */
@@ -654,7 +654,7 @@ typedef struct cramp_detect_config {
                                      not run on across it in step (the
                                      AASM has no end rule); 2: the first
                                      part alone; 3: the second alone
-                                     (h12aj; classify_h12aj.c;
+                                     (h12aj; classify_plm_rhythm.c;
                                      bench/README.md). Named in the rules id
                                      when on. Limits: a true 5-10 s LM
                                      beside a gap is lost; two series of
@@ -679,7 +679,7 @@ typedef struct cramp_detect_config {
                                      cramping muscle's envelope above the
                                      offset threshold, were one two-muscle
                                      movement (h12ag's trace;
-                                     classify_h12al.c, h12al; bench/
+                                     classify_stretch_split.c, h12al; bench/
                                      README.md). No new constant. Named in
                                      the rules id when on. Limits: the two
                                      parts keep the segment's measures; a

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Replays the opt-in movement-signs row (h12ak, classify_h12ak.c) on
+"""Replays the opt-in movement-signs row (h12ak, classify_movement_signs.c) on
 falsecramps.py traces (development seeds): an episode labelled cramp of
 movement_min_s-movement_max_s (3-45 s) with env_mod_ratio / 1.0 +
 lf_ratio / 0.5 >= 1 becomes a movement. Exact for the cramp rows (the row

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A PLM series is periodic: what lies off its rhythm neither joins nor ends
- * it (opt-in plm_rhythm_rule; issue 12, h12aj; bench/README.md).
+ * it (plm_rhythm_rule, on by default since the ninth freeze; issue 12, h12aj;
+ * bench/README.md).
  *
  * The AASM manual (v2.6) scores a PLM series as >= 4 consecutive LMs of
  * 0.5-10 s whose onsets are 5-90 s apart, with no rule that ends a series;

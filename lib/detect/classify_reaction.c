@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reaction to a cramp on the cramp's own channel, kept off a cramp's
- * precursor and off a movement (opt-in reaction_rule; issue 12, h12ae).
+ * precursor and off a movement (reaction_rule, on by default since the eighth
+ * freeze; issue 12, h12ae).
  *
  * With one channel per leg the sleeper's reaction to a calf cramp reaches the
  * cramp's own electrode: stretching the calf, standing or walking on the leg

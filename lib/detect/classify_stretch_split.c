@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A cramp cut from the stretch that follows it (issue 12, h12al; opt-in,
- * cramp_detect_config.stretch_split_rule; bench/README.md, h12al): before
+/* A cramp cut from the stretch that follows it (issue 12, h12al; on by
+ * default since the ninth freeze, cramp_detect_config.stretch_split_rule;
+ * bench/README.md, h12al): before
  * the episodes are built, a segment of one muscle that ran for at least
  * cramp_min_s before a stronger muscle of the same leg started, and then
  * lasts only while that muscle works, is cut where that muscle starts.
