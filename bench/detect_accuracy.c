@@ -124,17 +124,11 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
     nr->other_s += (double)clock() / CLOCKS_PER_SEC - a0;
 }
 
-/* The detector's configuration, the defaults with the opt-in rules the
-   command line asks for (main): --voluntary-rule (voluntary_rule),
-   --cramp-rhythm-rule / --cramp-rhythm-half series|after (cramp_rhythm_rule
-   1, 2, 3; h12y, h12z), --crosstalk-time-rule (crosstalk_time_rule, h12ab),
-   --no-plm-bridge (plm_bridge 0, h12ad), --no-reaction-rule (reaction_rule 0,
-   h12ae), --both-legs-rule (both_legs_rule, h12ag), --movement-signs-rule
-   (movement_signs_rule, h12ak), --plm-leg-muscles (plm_leg_muscles, h12af),
-   --lm-onset-power (lm_onset_power, h12ai), --no-plm-rhythm-rule
-   (plm_rhythm_rule 0, h12aj; the ninth freeze), --no-stretch-split-rule
-   (stretch_split_rule 0, h12al; the ninth freeze). Its rules id heads the
-   tables. */
+/* The detector's configuration: the defaults with the rule switches the
+   command line turns on or off (main: --NAME / --no-NAME of every
+   cramp_detect_switches row, e.g. --no-plm-rhythm-rule) and
+   --cramp-rhythm-half series|after (cramp_rhythm_rule 2, 3; h12z). Its
+   rules id heads the tables. */
 static cramp_detect_config g_detect;
 
 static int run_night(const cramp_scenario *sc, night_result *r, double *secs)
@@ -331,11 +325,8 @@ static void usage(FILE *f)
             "                       [--split development|validation|evaluation | "
             "--seed-range A-B | --seed-base S]\n"
             "                       [--resamples B] [--boot-seed S] [--commit DESC] "
-            "[--misses CLASS] [--voluntary-rule]\n"
-            "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
-            "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
-            "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
-            "                       [--no-plm-rhythm-rule] [--no-stretch-split-rule]\n"
+            "[--misses CLASS] [--RULE | --no-RULE ...]\n"
+            "                       [--cramp-rhythm-half series|after]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -346,7 +337,8 @@ static void usage(FILE *f)
             "--split evaluation starts at the first seed no other rules id has used.\n"
             "--set KEY=VALUE (repeatable) sets a scenario key in every scenario (in --variants\n"
             "mode: in the base, before the file's own lines), e.g. --set plm_truth=aasm;\n"
-            "the tables' header names it.\n",
+            "the tables' header names it. --RULE / --no-RULE: a rule switch of cramp detect\n"
+            "(lib/include/cramp/detect.h, cramp_detect_switches), e.g. --no-plm-rhythm-rule.\n",
             EVAL_DEFAULT_LEDGER);
 }
 
@@ -403,28 +395,8 @@ int main(int argc, char **argv)
             for (char *c = set_lines + len; *c; c++) /* a value of several numbers: LO,HI */
                 if (*c == ',') *c = ' ';
         }
-        else if (!strcmp(argv[i], "--voluntary-rule")) /* opt-in candidate rule */
-            g_detect.voluntary_rule = 1;
-        else if (!strcmp(argv[i], "--no-reaction-rule")) /* opt-out (h12ae; the eighth freeze) */
-            g_detect.reaction_rule = 0;
-        else if (!strcmp(argv[i], "--crosstalk-time-rule")) /* opt-in (h12ab) */
-            g_detect.crosstalk_time_rule = 1;
-        else if (!strcmp(argv[i], "--no-plm-bridge")) /* opt-out (h12ad) */
-            g_detect.plm_bridge = 0;
-        else if (!strcmp(argv[i], "--both-legs-rule")) /* opt-in (h12ag) */
-            g_detect.both_legs_rule = 1;
-        else if (!strcmp(argv[i], "--movement-signs-rule")) /* opt-in (h12ak) */
-            g_detect.movement_signs_rule = 1;
-        else if (!strcmp(argv[i], "--plm-leg-muscles")) /* opt-in (h12af) */
-            g_detect.plm_leg_muscles = 1;
-        else if (!strcmp(argv[i], "--lm-onset-power")) /* opt-in (h12ai) */
-            g_detect.lm_onset_power = 1;
-        else if (!strcmp(argv[i], "--no-plm-rhythm-rule")) /* opt-out (h12aj; the ninth freeze) */
-            g_detect.plm_rhythm_rule = 0;
-        else if (!strcmp(argv[i], "--no-stretch-split-rule")) /* opt-out (h12al; the ninth freeze) */
-            g_detect.stretch_split_rule = 0;
-        else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
-            g_detect.cramp_rhythm_rule = 1;
+        else if (!strncmp(argv[i], "--", 2) && cramp_detect_switch_set(&g_detect, argv[i] + 2) == 1)
+            ; /* a rule switch: --NAME on, --no-NAME off (cramp_detect_switches) */
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */
             const char *h = argv[++i];
             if (!strcmp(h, "series"))

@@ -123,6 +123,8 @@ void cmd_batch_help(FILE *out)
         "  --full-scale-uv X       as cramp detect (WAV inputs)\n"
         "  --no-sparseness         as cramp detect\n"
         "  --no-env-mod            as cramp detect (no modulated-contraction row)\n"
+        "  --RULE, --no-RULE       the rule switches, as cramp detect (e.g.\n"
+        "                          --no-plm-rhythm-rule; cramp detect --help lists them)\n"
         "  --threads-per-night N   threads inside each recording (cramp detect\n"
         "                          --threads; default 1: the jobs fill the cores);\n"
         "                          the results do not depend on it\n"
@@ -1623,7 +1625,7 @@ enum { OPT_QUIET = 256, OPT_SHARD, OPT_MERGE, OPT_FATIGUE, OPT_FORCE, OPT_THREAD
 
 int cmd_batch(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
+    struct option longopts[64] = {
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
         {"shard", required_argument, NULL, OPT_SHARD},
@@ -1643,6 +1645,7 @@ int cmd_batch(int argc, char *argv[])
     opterr = 0;
     optind = 1;
     int c;
+    detect_add_switch_longopts(longopts, sizeof longopts / sizeof longopts[0]);
     while ((c = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h': cmd_batch_help(stdout); return CLI_OK;

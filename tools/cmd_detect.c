@@ -214,6 +214,9 @@ void cmd_detect_help(FILE *out)
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
             "                          scores LMs (bench/README.md, h12ad)\n"
+            "                          Every rule switch above takes both forms: --NAME\n"
+            "                          turns it on, --no-NAME off (cramp batch takes\n"
+            "                          them too); the rules id names what is on\n"
             "  --no-env-mod            turn the modulated-contraction row off. By default\n"
             "                          a would-be cramp (sustained, tonic, one muscle)\n"
             "                          whose amplitude moves at 0.5-3 Hz, env_mod_ratio\n"
@@ -256,8 +259,7 @@ void cmd_detect_help(FILE *out)
 
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
-       OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_NO_PLM_RHYTHM_RULE, OPT_NO_STRETCH_SPLIT_RULE,
+       OPT_MIN_CONF, OPT_CRAMP_RHYTHM_HALF,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -474,7 +476,7 @@ done:
 
 int cmd_detect(int argc, char *argv[])
 {
-    static const struct option longopts[] = {
+    struct option longopts[64] = {
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"keep-annotations", no_argument, NULL, OPT_KEEP_ANN},
@@ -484,19 +486,7 @@ int cmd_detect(int argc, char *argv[])
         DETECT_OPTION_LONGOPTS,
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"profile", no_argument, NULL, OPT_PROFILE},
-        {"sparseness-rule", no_argument, NULL, OPT_SPARSE_RULE},
-        {"voluntary-rule", no_argument, NULL, OPT_VOLUNTARY_RULE},
-        {"cramp-rhythm-rule", no_argument, NULL, OPT_CRAMP_RHYTHM_RULE},
         {"cramp-rhythm-half", required_argument, NULL, OPT_CRAMP_RHYTHM_HALF},
-        {"crosstalk-time-rule", no_argument, NULL, OPT_CROSSTALK_TIME},
-        {"no-plm-bridge", no_argument, NULL, OPT_NO_PLM_BRIDGE},
-        {"no-reaction-rule", no_argument, NULL, OPT_NO_REACTION_RULE},
-        {"both-legs-rule", no_argument, NULL, OPT_BOTH_LEGS_RULE},
-        {"movement-signs-rule", no_argument, NULL, OPT_MOVEMENT_SIGNS_RULE},
-        {"plm-leg-muscles", no_argument, NULL, OPT_PLM_LEG_MUSCLES},
-        {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
-        {"no-plm-rhythm-rule", no_argument, NULL, OPT_NO_PLM_RHYTHM_RULE},
-        {"no-stretch-split-rule", no_argument, NULL, OPT_NO_STRETCH_SPLIT_RULE},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -510,6 +500,7 @@ int cmd_detect(int argc, char *argv[])
     opterr = 0;
     optind = 1;
     int c;
+    detect_add_switch_longopts(longopts, sizeof longopts / sizeof longopts[0]);
     while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h': cmd_detect_help(stdout); return CLI_OK;
@@ -523,9 +514,6 @@ int cmd_detect(int argc, char *argv[])
         case OPT_DROP_ANN: o.drop_annotations = 1; break;
         case OPT_EDF: o.edf_out = optarg; break;
         case OPT_QUIET: o.quiet = 1; break;
-        case OPT_SPARSE_RULE: o.night.detect.sparseness_rule = 1; break;
-        case OPT_VOLUNTARY_RULE: o.night.detect.voluntary_rule = 1; break;
-        case OPT_CRAMP_RHYTHM_RULE: o.night.detect.cramp_rhythm_rule = 1; break;
         case OPT_CRAMP_RHYTHM_HALF:
             if (!strcmp(optarg, "series"))
                 o.night.detect.cramp_rhythm_rule = 2;
@@ -535,15 +523,6 @@ int cmd_detect(int argc, char *argv[])
                 return cli_usage_error("--cramp-rhythm-half wants series or after, not '%s'",
                                        optarg);
             break;
-        case OPT_CROSSTALK_TIME: o.night.detect.crosstalk_time_rule = 1; break;
-        case OPT_NO_PLM_BRIDGE: o.night.detect.plm_bridge = 0; break;
-        case OPT_NO_REACTION_RULE: o.night.detect.reaction_rule = 0; break;
-        case OPT_BOTH_LEGS_RULE: o.night.detect.both_legs_rule = 1; break;
-        case OPT_MOVEMENT_SIGNS_RULE: o.night.detect.movement_signs_rule = 1; break;
-        case OPT_PLM_LEG_MUSCLES: o.night.detect.plm_leg_muscles = 1; break;
-        case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
-        case OPT_NO_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 0; break;
-        case OPT_NO_STRETCH_SPLIT_RULE: o.night.detect.stretch_split_rule = 0; break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The options cramp detect and cramp batch share (detect_options.h): the
  * detector's knobs on the command line and the choice of channels. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect_options.h"
@@ -87,6 +89,28 @@ int detect_parse_threads(const char *opt, const char *arg, cramp_night_options *
     return CLI_OK;
 }
 
+/* the switches' option names, "NAME" and "no-NAME" for switch i at 2i, 2i+1 */
+static char switch_names[2 * DETECT_SWITCH_MAX][64];
+
+void detect_add_switch_longopts(struct option *opts, size_t room)
+{
+    size_t n = 0, ns = 0;
+    while (opts[n].name) n++;
+    const cramp_detect_switch *sw = cramp_detect_switches(&ns);
+    if (ns > DETECT_SWITCH_MAX || n + 2 * ns + 1 > room) {
+        fprintf(stderr, "cramp: %zu rule switches do not fit the option table\n", ns);
+        abort();
+    }
+    for (size_t i = 0; i < 2 * ns; i++) {
+        char *name = switch_names[i];
+        snprintf(name, sizeof switch_names[i], "%s%s", i % 2 ? "no-" : "", sw[i / 2].name);
+        for (char *p = name; *p; p++)
+            if (*p == '_') *p = '-';
+        opts[n++] = (struct option){name, no_argument, NULL, DETECT_OPT_SWITCH + (int)i};
+    }
+    opts[n] = (struct option){NULL, 0, NULL, 0};
+}
+
 int detect_option(int c, const char *arg, cramp_night_options *night, cli_input *in,
                   int *all_channels)
 {
@@ -98,6 +122,10 @@ int detect_option(int c, const char *arg, cramp_night_options *night, cli_input 
     case DETECT_OPT_FULL_SCALE: return cli_input_full_scale(in, arg);
     case DETECT_OPT_NO_SPARSE: night->detect.sparse_block_s = 0; return CLI_OK;
     case DETECT_OPT_NO_ENV_MOD: night->detect.env_mod_max = 0; return CLI_OK; /* row off */
-    default: return DETECT_OPT_NONE;
+    default:
+        if (c >= DETECT_OPT_SWITCH && c < DETECT_OPT_SWITCH + 2 * DETECT_SWITCH_MAX &&
+            cramp_detect_switch_set(&night->detect, switch_names[c - DETECT_OPT_SWITCH]) == 1)
+            return CLI_OK;
+        return DETECT_OPT_NONE;
     }
 }

@@ -25,12 +25,23 @@ enum { DETECT_OPT_MAINS = 0x1100, DETECT_OPT_BAND, DETECT_OPT_CHANNELS, DETECT_O
     {"no-sparseness", no_argument, NULL, DETECT_OPT_NO_SPARSE},         \
     {"no-env-mod", no_argument, NULL, DETECT_OPT_NO_ENV_MOD}
 
+/* The detector's rule switches (cramp_detect_switches: --NAME turns one on,
+ * --no-NAME off, NAME with '-' for '_', e.g. --no-plm-rhythm-rule), getopt
+ * ids DETECT_OPT_SWITCH and up. detect_add_switch_longopts appends both
+ * spellings of every switch to opts, a table ended by a {NULL} entry with
+ * room entries in all, and ends it again (names in static storage; call it
+ * once, before getopt_long); it aborts if room is short (a fixed table too
+ * small: a programming error, caught by the CLI tests). */
+#define DETECT_OPT_SWITCH 0x1200
+#define DETECT_SWITCH_MAX 32
+void detect_add_switch_longopts(struct option *opts, size_t room);
+
 /* What detect_option returns for a c that is none of the ids above. */
 #define DETECT_OPT_NONE (-1)
 
 /* Takes the getopt_long result c with its value arg: a DETECT_OPT_* id sets
  * night (mains_hz, detect.band_*, detect.sparse_block_s,
- * detect.env_mod_max), in (channels, full_scale_uv) or *all_channels and
+ * detect.env_mod_max, a rule switch), in (channels, full_scale_uv) or *all_channels and
  * returns CLI_OK, or prints a usage error and returns CLI_USAGE; any other
  * c sets nothing and returns DETECT_OPT_NONE. */
 int detect_option(int c, const char *arg, cramp_night_options *night, cli_input *in,

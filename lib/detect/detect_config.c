@@ -4,10 +4,73 @@
  * the mains frequency guessed from a stretch of signal. */
 #include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "detect/detect_internal.h"
+
+/* The rule switches (detect.h): every int field of cramp_detect_config that
+   turns one rule on or off, in the order the rules were added; a new rule's
+   key goes here once, and every tool (cramp detect, cramp batch,
+   detect-accuracy) and tests/api/detect_rules take it from here. */
+#define SWITCHES(X)                                                                       \
+    X(sparseness_rule, 0, "the dense-contraction row: a near-Gaussian one is a movement") \
+    X(voluntary_rule, 0, "a sustained episode right after a cramp on its channel moves")  \
+    X(cramp_rhythm_rule, 0, "a would-be cramp joins a PLM series only in its rhythm")    \
+    X(crosstalk_time_rule, 0, "another muscle involved by power over the longer time")   \
+    X(plm_bridge, 1, "one missed LM inside a PLM series is bridged")                     \
+    X(reaction_rule, 1, "the reaction to a cramp on its channel, not after a precursor") \
+    X(both_legs_rule, 0, "a would-be cramp with the other leg working is a movement")    \
+    X(movement_signs_rule, 0, "a would-be cramp with rhythm and motion is a movement")   \
+    X(plm_leg_muscles, 0, "a one-leg LM of 3-10 s on two muscles joins a PLM series")    \
+    X(lm_onset_power, 0, "a segment also opens on the envelope's power above rest")      \
+    X(plm_rhythm_rule, 1, "off-rhythm long LMs neither join nor end a PLM series")       \
+    X(stretch_split_rule, 1, "a segment is cut where a stronger muscle of its leg starts")
+#define AS_SWITCH(field, on, what) {#field, on, what},
+#define AS_OFFSET(field, on, what) offsetof(cramp_detect_config, field),
+static const cramp_detect_switch switches[] = {SWITCHES(AS_SWITCH)};
+static const size_t switch_off[] = {SWITCHES(AS_OFFSET)};
+#define N_SWITCHES (sizeof switches / sizeof switches[0])
+
+const cramp_detect_switch *cramp_detect_switches(size_t *n)
+{
+    if (n) *n = N_SWITCHES;
+    return switches;
+}
+
+/* word equals name with '-' and '_' alike (name has only '_') */
+static int name_is(const char *word, const char *name)
+{
+    for (; *word && *name; word++, name++)
+        if (*word != *name && !(*word == '-' && *name == '_')) return 0;
+    return !*word && !*name;
+}
+
+int cramp_detect_switch_set(cramp_detect_config *cfg, const char *word)
+{
+    if (!cfg || !word) return -1;
+    int value = 1;
+    if (!strncmp(word, "no-", 3) || !strncmp(word, "no_", 3)) {
+        word += 3;
+        value = 0;
+    }
+    for (size_t i = 0; i < N_SWITCHES; i++)
+        if (name_is(word, switches[i].name)) {
+            *(int *)(void *)((char *)cfg + switch_off[i]) = value;
+            return 1;
+        }
+    return 0;
+}
+
+int cramp_detect_switch_get(const cramp_detect_config *cfg, const char *name)
+{
+    if (!cfg || !name) return -1;
+    for (size_t i = 0; i < N_SWITCHES; i++)
+        if (!strcmp(name, switches[i].name))
+            return *(const int *)(const void *)((const char *)cfg + switch_off[i]);
+    return -1;
+}
 
 void cramp_detect_config_default(cramp_detect_config *c)
 {
@@ -52,7 +115,6 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->sparse_kurtosis = 0.2;
     c->sparse_min_hz = 200;
     c->sparse_min_blocks = 8;
-    c->sparseness_rule = 0;
     c->tonic_min = 0.95;
     c->train_min_bursts = 4;
     c->train_min_hz = 0.3;
@@ -62,17 +124,10 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->stretch_window_s = 10;
     c->precursor_ratio = 0.4;
     c->precursor_window_s = 0.5;
-    c->voluntary_rule = 0;
-    c->cramp_rhythm_rule = 0;
-    c->crosstalk_time_rule = 0;
-    c->plm_bridge = 1;
-    c->reaction_rule = 1; /* the eighth freeze (issue 12, h12ae) */
-    c->both_legs_rule = 0;
-    c->movement_signs_rule = 0; /* opt-in (issue 12, h12ak) */
-    c->plm_leg_muscles = 0;
-    c->lm_onset_power = 0; /* opt-in (h12ai, segments.c) */
-    c->plm_rhythm_rule = 1;    /* the ninth freeze (issue 12, h12aj) */
-    c->stretch_split_rule = 1; /* the ninth freeze (issue 12, h12al) */
+    /* the rule switches, each as its row above says (the eighth freeze turned
+       reaction_rule on, the ninth plm_rhythm_rule and stretch_split_rule) */
+    for (size_t i = 0; i < N_SWITCHES; i++)
+        *(int *)(void *)((char *)c + switch_off[i]) = switches[i].on_by_default;
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The cramp detector's rule table through the public API:
+ *  - the rule switches (cramp_detect_switches) are the defaults' values,
+ *    each set by --NAME / --no-NAME and each naming itself in the id;
  *  - cramp_detect_rules_id is FNV-1a 64 of cramp_detect_rules_text, 16 hex
  *    digits, the same for the same values, for NULL and the defaults; fs
  *    and simd leave it alone; every other configuration value changes it;
@@ -52,6 +54,7 @@
 #define _POSIX_C_SOURCE 200809L /* setenv, unsetenv */
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,30 +177,48 @@ static void test_id(void)
     c = def;
     c.env_mod_max = 0;
     CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "env_mod_max 0: the same id %s", b);
-    /* every rule switch, flipped from its default, names itself in the id
-       (a key that does not would let two rule sets share one id) */
-    const struct {
-        const char *name;
-        size_t off;
-    } keys[] = {{"sparseness_rule", offsetof(cramp_detect_config, sparseness_rule)},
-                {"voluntary_rule", offsetof(cramp_detect_config, voluntary_rule)},
-                {"cramp_rhythm_rule", offsetof(cramp_detect_config, cramp_rhythm_rule)},
-                {"crosstalk_time_rule", offsetof(cramp_detect_config, crosstalk_time_rule)},
-                {"plm_bridge", offsetof(cramp_detect_config, plm_bridge)},
-                {"reaction_rule", offsetof(cramp_detect_config, reaction_rule)},
-                {"both_legs_rule", offsetof(cramp_detect_config, both_legs_rule)},
-                {"plm_leg_muscles", offsetof(cramp_detect_config, plm_leg_muscles)},
-                {"movement_signs_rule", offsetof(cramp_detect_config, movement_signs_rule)},
-                {"lm_onset_power", offsetof(cramp_detect_config, lm_onset_power)},
-                {"plm_rhythm_rule", offsetof(cramp_detect_config, plm_rhythm_rule)},
-                {"stretch_split_rule", offsetof(cramp_detect_config, stretch_split_rule)}};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    /* every rule switch (cramp_detect_switches), flipped from its default,
+       names itself in the id (a key that does not would let two rule sets
+       share one id); its on_by_default is the defaults' value; --NAME and
+       --no-NAME set it, '-' and '_' alike */
+    size_t ns = 0;
+    const cramp_detect_switch *sw = cramp_detect_switches(&ns);
+    CHECK(ns >= 12 && cramp_detect_switches(NULL) == sw, "%zu switches", ns);
+    const char *known[] = {"sparseness_rule", "voluntary_rule",      "cramp_rhythm_rule",
+                           "crosstalk_time_rule", "plm_bridge",      "reaction_rule",
+                           "both_legs_rule",  "movement_signs_rule", "plm_leg_muscles",
+                           "lm_onset_power",  "plm_rhythm_rule",     "stretch_split_rule"};
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        CHECK(cramp_detect_switch_get(&def, known[k]) >= 0, "%s is no switch", known[k]);
+    for (size_t i = 0; i < ns; i++) {
+        const int v = cramp_detect_switch_get(&def, sw[i].name);
+        CHECK(v == sw[i].on_by_default, "%s: default %d, table %d", sw[i].name, v,
+              sw[i].on_by_default);
+        char word[80];
+        snprintf(word, sizeof word, "%s%s", v ? "no-" : "", sw[i].name);
+        for (char *p = word; *p; p++)
+            if (*p == '_') *p = '-';
         c = def;
-        int *v = (int *)(void *)((char *)&c + keys[i].off);
-        *v = !*v;
-        CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "%s %d: the default id %s", keys[i].name,
-              *v, b);
+        CHECK(cramp_detect_switch_set(&c, word) == 1 &&
+                  cramp_detect_switch_get(&c, sw[i].name) == !v,
+              "--%s did not flip %s", word, sw[i].name);
+        CHECK(strcmp(a, cramp_detect_rules_id(&c, b)) != 0, "%s %d: the default id %s", sw[i].name,
+              !v, b);
+        char back[80];
+        snprintf(back, sizeof back, "%s%s", v ? "" : "no_", sw[i].name);
+        CHECK(cramp_detect_switch_set(&c, back) == 1 &&
+                  strcmp(a, cramp_detect_rules_id(&c, b)) == 0,
+              "%s set back: id %s, not the default's", sw[i].name, b);
     }
+    c = def;
+    CHECK(cramp_detect_switch_set(&c, "no-such-rule") == 0 &&
+              cramp_detect_switch_set(&c, "no-") == 0 &&
+              cramp_detect_switch_set(&c, "plm-rhythm") == 0 &&
+              cramp_detect_switch_set(NULL, "plm-bridge") == -1 &&
+              cramp_detect_switch_set(&c, NULL) == -1 && !memcmp(&c, &def, sizeof c),
+          "an unknown switch changed the configuration or was taken");
+    CHECK(cramp_detect_switch_get(&c, "plm-bridge") == -1 && cramp_detect_switch_get(&c, "") == -1,
+          "switch_get takes only the field's name");
     c = def;
     c.voluntary_rule = 1;
     const size_t vlen = cramp_detect_rules_text(&c, NULL, 0);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The options cramp detect and cramp batch share (tools/detect_options.c:
 # --mains, --band, --no-sparseness, --no-env-mod, --channels, --all-channels,
-# --full-scale-uv) mean the same in both: for each, batch's per-night events
+# --full-scale-uv, the rule switches --RULE / --no-RULE) mean the same in
+# both: for each, batch's per-night events
 # table and JSON are byte-identical to detect's with the same option, a value
 # one refuses the other refuses with the same message and exit status 2, and
 # a recording one refuses (--full-scale-uv on an EDF) the other fails with
@@ -62,6 +63,8 @@ done <<'EOF'
 --all-channels
 --channels L-GAS --mains 50
 --no-env-mod
+--no-plm-rhythm-rule --both-legs-rule
+--plm-rhythm-rule --no-both-legs-rule --no-sparseness-rule
 EOF
 
 # The options change what is found: --band and --mains reach the detector
@@ -76,6 +79,24 @@ grep -q '"channels": \["R-GAS", "R-TA"\]' d4.json && ok || bad "--channels 3,R-T
 r1=$(grep -o '"rules_id": "[0-9a-f]*"' b1/nights.json)
 r7=$(grep -o '"rules_id": "[0-9a-f]*"' b7/nights.json)
 [ -n "$r1" ] && [ -n "$r7" ] && [ "$r1" != "$r7" ] && ok || bad "--no-env-mod: rules id '$r7', default '$r1'"
+# The rule switches (cramp_detect_switches) arrive in both commands: turned
+# from their defaults they change the rules id; named in their default state
+# (--plm-rhythm-rule is on, --both-legs-rule off by default) they do not.
+r8=$(grep -o '"rules_id": "[0-9a-f]*"' b8/nights.json)
+r9=$(grep -o '"rules_id": "[0-9a-f]*"' b9/nights.json)
+[ -n "$r8" ] && [ "$r1" != "$r8" ] && ok || bad "rule switches left the rules id: '$r8'"
+[ "$r1" = "$r9" ] && ok || bad "switches in their default state moved the rules id: '$r9', '$r1'"
+# Every switch of the library's table is taught by cramp detect --help.
+src="$TESTS_DIR/../../lib/detect/detect_config.c"
+if [ -r "$src" ]; then
+    "$CRAMP" detect --help >help.txt
+    names=$(sed -n 's/^ *X(\([a-z_]*\), [01],.*/\1/p' "$src")
+    [ "$(echo "$names" | wc -w)" -ge 12 ] && ok || bad "read no switch table from $src"
+    for nm in $names; do
+        opt=$(echo "$nm" | tr _ -)
+        grep -qE -- "--(no-)?$opt( |$)" help.txt && ok || bad "cramp detect --help lacks --$opt"
+    done
+fi
 
 # A value one command refuses, the other refuses alike (exit 2, same message).
 while IFS= read -r opts; do
@@ -95,6 +116,7 @@ done <<'EOF'
 --band 200-30
 --full-scale-uv x
 --channels ,,
+--no-such-rule
 EOF
 
 # A recording the option does not fit: the same failure in both.

@@ -693,6 +693,33 @@ typedef struct cramp_detect_config {
 /* The defaults above; fs = 0 (the caller sets it). */
 CRAMP_API void cramp_detect_config_default(cramp_detect_config *cfg);
 
+/* The rule switches: the on/off rules of the table above by the name of
+ * their cramp_detect_config field ("reaction_rule", "plm_bridge", ...), so
+ * every tool turns them on and off one way. on_by_default is the field's
+ * value in cramp_detect_config_default (1 on, 0 off); what is one line on
+ * the rule (the field's comment above and docs/detect.md give its source
+ * and limits). cramp_detect_switches returns the table (static, read-only,
+ * never freed) and stores its length in *n (n may be NULL). Thread-safe;
+ * allocates nothing. */
+typedef struct cramp_detect_switch {
+    const char *name;  /* the field's name, e.g. "plm_rhythm_rule" */
+    int on_by_default; /* 1: on in the defaults (turned off by "no-NAME") */
+    const char *what;  /* one line, no newline */
+} cramp_detect_switch;
+CRAMP_API const cramp_detect_switch *cramp_detect_switches(size_t *n);
+
+/* Sets a switch by a command-line word without its dashes: "NAME" turns it
+ * on (1), "no-NAME" off (0); '-' and '_' are alike in NAME, so
+ * "plm-rhythm-rule" and "no-plm_rhythm_rule" both work. Returns 1 when word
+ * named a switch (cfg set), 0 when it named none (cfg unchanged), -1 for a
+ * NULL argument. (cramp_rhythm_rule's halves, values 2 and 3, are set on the
+ * field itself.) Allocates nothing; thread-safe on distinct cfg. */
+CRAMP_API int cramp_detect_switch_set(cramp_detect_config *cfg, const char *word);
+
+/* The value of switch name (underscores) in cfg, or -1 when name is no
+ * switch or an argument is NULL. Allocates nothing; thread-safe. */
+CRAMP_API int cramp_detect_switch_get(const cramp_detect_config *cfg, const char *name);
+
 /* One channel's activity segment (stage 1). */
 typedef enum cramp_activity_kind {
     CRAMP_ACTIVITY_EMG = 0,  /* envelope above rest */
