@@ -7,10 +7,12 @@
 #ifndef CRAMP_TEST_NIGHT_SIM_H
 #define CRAMP_TEST_NIGHT_SIM_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cramp/detect.h"
+#include "cramp/recording.h"
 #include "cramp/synth.h"
 #include "testutil.h"
 
@@ -63,6 +65,42 @@ static inline int night_sim_make(night_sim *s, const char *text, size_t channels
     free(s->x);
     s->x = NULL;
     return 0;
+}
+
+/* Night s written as EDF+ to path (1 s records, channels ch1..); 1 when
+   written. */
+static inline int night_sim_write_edf(const night_sim *s, const char *path)
+{
+    cramp_edf_write_config cfg;
+    cramp_edf_write_config_default(&cfg);
+    cfg.channels = s->channels;
+    cfg.fs = s->fs[0];
+    cramp_error err;
+    return cramp_edf_write_file(path, &cfg, s->x, s->frames, &err) == CRAMP_OK;
+}
+
+/* The EDF+ at path (night s as night_sim_write_edf wrote it) copied to
+   out_path with the time-keeping TAL of data record `bad` made bad ('+' ->
+   'x'): opened with its TALs as read, a run fails at that record. 1 when
+   written. */
+static inline int night_sim_bad_tal(const char *path, const char *out_path, const night_sim *s,
+                                    size_t bad)
+{
+    FILE *in = fopen(path, "rb"), *out = fopen(out_path, "wb");
+    const size_t nrec = s->frames / (size_t)s->fs[0];
+    const long hb = 256 * (long)(s->channels + 2), rb_data = 2 * (long)s->fs[0] * (long)s->channels;
+    int ok = in && out;
+    if (ok) {
+        fseek(in, 0, SEEK_END);
+        const long rb = (ftell(in) - hb) / (long)nrec;
+        fseek(in, 0, SEEK_SET);
+        long b = 0;
+        for (int c; (c = fgetc(in)) != EOF; b++)
+            fputc(b == hb + (long)bad * rb + rb_data ? 'x' : c, out);
+    }
+    if (in) fclose(in);
+    if (out && fclose(out) != 0) ok = 0;
+    return ok;
 }
 
 #endif
