@@ -35,38 +35,6 @@ static void prime_late(void)
     nanosleep(&t, NULL);
 }
 
-static cramp_status run_file(const char *path, size_t threads, size_t block, int as_read,
-                             int profile, cramp_night_result *res, cramp_error *err)
-{
-    memset(res, 0, sizeof *res);
-    memset(err, 0, sizeof *err);
-    cramp_recording *rec = NULL;
-    cramp_recording_options ro;
-    cramp_recording_options_default(&ro);
-    ro.tals_as_read = as_read;
-    cramp_status st = cramp_recording_open(&rec, path, &ro, err);
-    if (st != CRAMP_OK) return st;
-    cramp_night_options opt;
-    cramp_night_options_default(&opt);
-    opt.threads = threads;
-    opt.block_frames = block;
-    opt.profile = profile;
-    st = cramp_night_run_recording(rec, &opt, res, err);
-    cramp_recording_close(rec);
-    return st;
-}
-
-static void same_night(const cramp_night_result *r, const cramp_night_result *q, const char *what)
-{
-    CHECK(q->n_episodes == r->n_episodes, "%s: %zu episodes, one thread %zu", what,
-          q->n_episodes, r->n_episodes);
-    if (q->n_episodes == r->n_episodes && r->n_episodes)
-        CHECK(memcmp(q->episodes, r->episodes, r->n_episodes * sizeof *r->episodes) == 0,
-              "%s: the episodes differ", what);
-    CHECK(memcmp(&q->summary, &r->summary, sizeof r->summary) == 0, "%s: the summary differs",
-          what);
-}
-
 static void check(size_t channels, unsigned seed)
 {
     char text[512], dir[] = "/tmp/cramp_prime_apart_XXXXXX", path[64], bad[64];
@@ -88,7 +56,7 @@ static void check(size_t channels, unsigned seed)
     cramp_error err, err1;
     cramp_status st = CRAMP_EIO;
     if (night_sim_write_edf(&s, path) && night_sim_bad_tal(path, bad, &s, 62))
-        st = run_file(path, 1, 4096, 0, 0, &ref, &err);
+        st = night_sim_run_file(path, 1, 4096, 0, 0, &ref, &err);
     CHECK(st == CRAMP_OK, "%zu channels, one thread: %s", channels, err.message);
     CHECK(st != CRAMP_OK || ref.n_episodes > 0, "%zu channels: no episodes", channels);
     static const size_t blocks[] = {4096, 777};
@@ -98,23 +66,24 @@ static void check(size_t channels, unsigned seed)
         snprintf(what, sizeof what, "%zu channels, 2 threads, blocks of %zu%s", channels,
                  blocks[k % 2], k >= 2 ? ", timers" : "");
         hook_calls = 0;
-        const cramp_status st2 = run_file(path, 2, blocks[k % 2], 0, k >= 2, &res, &err);
+        const cramp_status st2 =
+            night_sim_run_file(path, 2, blocks[k % 2], 0, k >= 2, &res, &err);
         CHECK(st2 == CRAMP_OK, "%s: %s", what, err.message);
         CHECK(hook_calls == 1, "%s: primed apart %d times, expected once", what, hook_calls);
         if (st2 != CRAMP_OK) continue;
-        same_night(&ref, &res, what);
+        night_sim_same(&ref, &res, what);
         cramp_night_result_free(&res);
     }
     if (st == CRAMP_OK) cramp_night_result_free(&ref);
     /* the bad TAL at record 62: the worker's read fails before the priming */
     cramp__night_before_prime_apart = NULL;
-    const cramp_status st1 = run_file(bad, 1, 4096, 1, 0, &ref, &err1);
+    const cramp_status st1 = night_sim_run_file(bad, 1, 4096, 1, 0, &ref, &err1);
     CHECK(st1 == CRAMP_EFORMAT && strstr(err1.message, "data record 62") != NULL,
           "%zu channels, bad TAL, one thread: status %d '%s'", channels, (int)st1, err1.message);
     cramp__night_before_prime_apart = prime_late;
     for (size_t k = 0; k < 2; k++) {
         hook_calls = 0;
-        st = run_file(bad, 2, blocks[k], 1, 0, &res, &err);
+        st = night_sim_run_file(bad, 2, blocks[k], 1, 0, &res, &err);
         CHECK(st == st1 && !strcmp(err.message, err1.message),
               "%zu channels, bad TAL, 2 threads, blocks of %zu: status %d '%s', one thread %d "
               "'%s'",
