@@ -366,6 +366,14 @@ cramp_status cramp__detector_filter_late(cramp_detector *d, unsigned stages, con
 void cramp__detector_consume(cramp_detector *d, const float *raw, const float *band,
                              const float *motion, size_t frames);
 size_t cramp__detector_outputs(const cramp_detector *d);
+/* Priming apart (the night driver on 2 threads, night_threads.c): `primed`,
+ * created with d's configuration and channels and primed (not begun), gives
+ * d its resting levels (and takes d's, to be destroyed with it), so that d,
+ * never primed, is then what priming it on the same frames and begin would
+ * have made it: begin resets every other field priming touches. Touches
+ * only the rest stage's baselines, so a worker may run d's filter stage
+ * meanwhile. */
+void cramp__detector_take_primed(cramp_detector *d, cramp_detector *primed);
 /* The rest stage fed with a tick's sums instead of frames (the front, the
  * filters and the accumulate kernel, on another thread: night_threads.c):
  * `ticks` finished ticks, each a record of CRAMP__TICK_RECORD x channels

@@ -862,6 +862,21 @@ void cramp__detector_begin(cramp_detector *d, cramp_activity *out, size_t out_ca
 
 size_t cramp__detector_outputs(const cramp_detector *d) { return d->n_out; }
 
+void cramp__detector_take_primed(cramp_detector *d, cramp_detector *primed)
+{
+    /* what priming leaves that begin's reset_front keeps: the resting levels */
+    cramp_baseline *b = d->rest_band, *m = d->rest_motion;
+    const double *bl = d->rest_band_level, *ml = d->rest_motion_level;
+    d->rest_band = primed->rest_band;
+    d->rest_motion = primed->rest_motion;
+    d->rest_band_level = primed->rest_band_level;
+    d->rest_motion_level = primed->rest_motion_level;
+    primed->rest_band = b;
+    primed->rest_motion = m;
+    primed->rest_band_level = bl;
+    primed->rest_motion_level = ml;
+}
+
 cramp_status cramp_detector_prime(cramp_detector *d, const float *in, size_t frames)
 {
     if (!d || (!in && frames)) return CRAMP_EINVAL;

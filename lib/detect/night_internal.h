@@ -81,4 +81,10 @@ cramp_status cramp__night_run_forced_cut(const cramp_night_source *src,
                                          size_t n_late, cramp_night_result *res,
                                          cramp_error *err);
 
+/* Tests: called in the calling thread of a 2-thread run split at the ticks
+ * on a recording (run_read_ticks with the worker reading) right before it
+ * primes apart, the worker already running; NULL (the default): nothing.
+ * Set it only while no run is going. */
+extern void (*cramp__night_before_prime_apart)(void);
+
 #endif

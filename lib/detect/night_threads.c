@@ -41,6 +41,8 @@ typedef struct part {
     cramp_status st;
     cramp_error err;
     const float *prime;       /* the group's first minute (primed x g->n) */
+    const cramp_detect_channel *info; /* its channels' (rails), for a
+                                 detector primed apart (prime_apart) */
     struct ring *ring;        /* NULL: run by the calling thread */
     pthread_t tid;
     /* a pipelined part: the filter stage on one worker (tid, writing
@@ -1120,6 +1122,32 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
     return did;
 }
 
+/* Priming apart, while the worker already runs p->d's filter stage on the
+ * night from frame 0 (run_read_ticks): a second detector like p->d (same
+ * configuration, channels and rails) primed with the first minute in the
+ * calling thread, its resting levels then given to p->d
+ * (cramp__detector_take_primed); p->d's filters are untouched, and begin
+ * would have reset everything else priming p->d itself changes, so the
+ * bits are those of part_prime on p->d. Its stage times added to prof. */
+void (*cramp__night_before_prime_apart)(void);
+
+static cramp_status prime_apart(part *p, cramp_profile *prof, cramp_error *err)
+{
+    if (cramp__night_before_prime_apart) cramp__night_before_prime_apart();
+    cramp_detector *dp = NULL;
+    cramp_error e;
+    memset(&e, 0, sizeof e);
+    cramp_status st = cramp_detector_create(&dp, p->n, &p->d->cfg, p->info, &e);
+    if (st != CRAMP_OK) return cramp__fail(err, st, "%s", e.message);
+    if (prof) cramp_detector_set_profile(dp, 1);
+    cramp__detector_set_finite(dp, p->d->input_finite);
+    st = cramp_detector_prime(dp, p->prime, p->g->primed);
+    if (st == CRAMP_OK) cramp__detector_take_primed(p->d, dp);
+    if (prof) cramp_detector_profile_add(dp, prof);
+    cramp_detector_destroy(dp);
+    return st;
+}
+
 /* Two threads, one part, split at the ticks: a worker runs the filters and
  * sums each tick (front_loop), the calling thread runs the rest of the
  * detector on the ticks' sums (envelopes, baselines, segments, spectra from
@@ -1160,7 +1188,9 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         st = CRAMP_ENOMEM;
     }
     if (st != CRAMP_OK) return cramp__fail(err, st, "out of memory");
-    if ((st = part_prime(p)) != CRAMP_OK) goto end;
+    /* self: primed apart once the worker runs (prime_apart), so the
+       worker's first blocks overlap the priming */
+    if (!self && (st = part_prime(p)) != CRAMP_OK) goto end;
     cramp__detector_begin(p->d, p->tmp, p->tcap);
     p->ring = self ? NULL : &in;
     p->stage = &out;
@@ -1175,10 +1205,14 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
         goto end;
     }
+    /* a priming that fails fails the run as it would on one thread, before
+       any read's status */
+    const int prime_failed = self && (st = prime_apart(p, prof, err)) != CRAMP_OK;
+    if (prime_failed) ring_stop(&out);
     double *wait = prof ? &g->reader_wait_s : NULL;
     int read_all = 0;
     unsigned busy = 0; /* turns spun while the worker read */
-    for (uint64_t seq_in = 0, seq = 0, frames = 0;;) {
+    for (uint64_t seq_in = 0, seq = 0, frames = 0; st == CRAMP_OK;) {
         size_t k = 0;
         /* out of ticks: read the next block for the worker, or, while the
            worker reads one itself, spin a short while to read the one
@@ -1239,7 +1273,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         frames += k;
     }
     pthread_join(p->tid, NULL);
-    if (w.st != CRAMP_OK) {
+    if (w.st != CRAMP_OK && !prime_failed) {
         /* the worker's read failed: its status and message are the run's */
         st = w.st;
         if (err) *err = w.err;
@@ -1324,6 +1358,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         p->first = v0 * w;
         p->n = (v1 * w < g->n ? v1 * w : g->n) - p->first;
         p->prime = prime;
+        p->info = info + p->first;
         cramp_error e;
         memset(&e, 0, sizeof e);
         st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Priming apart (lib/detect/night_threads.c, run_read_ticks with the worker
+ * reading a recording itself): on 2 threads the worker starts on the night
+ * from frame 0 before the calling thread primes; the calling thread primes
+ * a second detector with the first minute and hands its resting levels to
+ * the worker's (cramp__detector_take_primed). The priming is made to start
+ * late here (cramp__night_before_prime_apart sleeps), so the worker runs
+ * well ahead of it, fills its rings and decodes ahead: the episodes and
+ * summary must still be one thread's bytes (EDF of 8 and 16 channels at
+ * 1 kHz, blocks of 4096 and 777, with and without stage timers), the hook
+ * must have run once per 2-thread run (the path is taken), and a read that
+ * fails two records after the first minute (a bad TAL, TALs as read) while
+ * the calling thread has not primed yet fails the run with one thread's
+ * status and message, nothing kept. Labelled `threads`: run under
+ * ThreadSanitizer too. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/night_sim.h" /* public headers only */
+#include "cramp/night.h"
+#include "detect/night_internal.h"
+#include "testutil.h"
+
+static int hook_calls;
+
+/* The calling thread starts priming 100 ms late: about 20 times what the
+ * worker takes for 62 s of 8 channels at 1 kHz without sanitizers. */
+static void prime_late(void)
+{
+    hook_calls++;
+    const struct timespec t = {0, 100 * 1000 * 1000};
+    nanosleep(&t, NULL);
+}
+
+static void check(size_t channels, unsigned seed)
+{
+    char text[512], dir[] = "/tmp/cramp_prime_apart_XXXXXX", path[64], bad[64];
+    snprintf(text, sizeof text,
+             "duration_min 4\nfs 1000\nchannels %zu\nseed %u\n"
+             "cramp_per_hour 30\ncramp_duration_s 5 40\nplm_series_per_hour 12\n"
+             "burst_per_hour 200\nmovement_per_hour 30\nmotion_per_hour 40\n",
+             channels, seed);
+    night_sim s;
+    if (!night_sim_make(&s, text, channels)) return;
+    if (!mkdtemp(dir)) {
+        CHECK(0, "no temporary directory");
+        free(s.x);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/night.edf", dir);
+    snprintf(bad, sizeof bad, "%s/bad.edf", dir);
+    cramp_night_result ref, res;
+    cramp_error err, err1;
+    cramp_status st = CRAMP_EIO;
+    if (night_sim_write_edf(&s, path) && night_sim_bad_tal(path, bad, &s, 62))
+        st = night_sim_run_file(path, 1, 4096, 0, 0, &ref, &err);
+    CHECK(st == CRAMP_OK, "%zu channels, one thread: %s", channels, err.message);
+    CHECK(st != CRAMP_OK || ref.n_episodes > 0, "%zu channels: no episodes", channels);
+    static const size_t blocks[] = {4096, 777};
+    cramp__night_before_prime_apart = prime_late;
+    for (size_t k = 0; k < 4 && st == CRAMP_OK; k++) {
+        char what[96];
+        snprintf(what, sizeof what, "%zu channels, 2 threads, blocks of %zu%s", channels,
+                 blocks[k % 2], k >= 2 ? ", timers" : "");
+        hook_calls = 0;
+        const cramp_status st2 =
+            night_sim_run_file(path, 2, blocks[k % 2], 0, k >= 2, &res, &err);
+        CHECK(st2 == CRAMP_OK, "%s: %s", what, err.message);
+        CHECK(hook_calls == 1, "%s: primed apart %d times, expected once", what, hook_calls);
+        if (st2 != CRAMP_OK) continue;
+        night_sim_same(&ref, &res, what);
+        cramp_night_result_free(&res);
+    }
+    if (st == CRAMP_OK) cramp_night_result_free(&ref);
+    /* the bad TAL at record 62: the worker's read fails before the priming */
+    cramp__night_before_prime_apart = NULL;
+    const cramp_status st1 = night_sim_run_file(bad, 1, 4096, 1, 0, &ref, &err1);
+    CHECK(st1 == CRAMP_EFORMAT && strstr(err1.message, "data record 62") != NULL,
+          "%zu channels, bad TAL, one thread: status %d '%s'", channels, (int)st1, err1.message);
+    cramp__night_before_prime_apart = prime_late;
+    for (size_t k = 0; k < 2; k++) {
+        hook_calls = 0;
+        st = night_sim_run_file(bad, 2, blocks[k], 1, 0, &res, &err);
+        CHECK(st == st1 && !strcmp(err.message, err1.message),
+              "%zu channels, bad TAL, 2 threads, blocks of %zu: status %d '%s', one thread %d "
+              "'%s'",
+              channels, blocks[k], (int)st, err.message, (int)st1, err1.message);
+        CHECK(hook_calls == 1, "%zu channels, bad TAL: primed apart %d times", channels,
+              hook_calls);
+        CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
+    }
+    cramp__night_before_prime_apart = NULL;
+    unlink(bad);
+    unlink(path);
+    rmdir(dir);
+    free(s.x);
+}
+
+int main(void)
+{
+    check(8, 41);
+    check(16, 43);
+    return cramp_test_finish("night_prime_apart");
+}
