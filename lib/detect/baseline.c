@@ -402,16 +402,32 @@ cramp_status cramp_baseline_create(cramp_baseline **out, size_t channels,
     return CRAMP_OK;
 }
 
-cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t frames)
+/* frames > 1 (apart, so that the one-frame call below needs no registers
+   saved for a loop) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void process_frames(cramp_baseline *b, const float *in, size_t frames)
 {
-    if (!b) return CRAMP_EINVAL;
-    if (frames == 0) return CRAMP_OK;
-    if (!in) return CRAMP_EINVAL;
     const size_t nch = b->channels;
     for (size_t i = 0; i < frames; i++) {
         b->block_add(b->k0, b->s1, b->s2, b->nf, in + i * nch, nch);
         if (++b->pos == b->p.block_n) block_end(b);
     }
+}
+
+cramp_status cramp_baseline_process(cramp_baseline *b, const float *in, size_t frames)
+{
+    if (!b) return CRAMP_EINVAL;
+    if (frames == 0) return CRAMP_OK;
+    if (!in) return CRAMP_EINVAL;
+    if (frames > 1) {
+        process_frames(b, in, frames);
+        return CRAMP_OK;
+    }
+    /* the detector's call, one tick at a time */
+    b->block_add(b->k0, b->s1, b->s2, b->nf, in, b->channels);
+    if (++b->pos == b->p.block_n) block_end(b);
     return CRAMP_OK;
 }
 

@@ -428,8 +428,15 @@ void cramp__seg_emit_flat(cramp_detector *d, size_t c, uint64_t t0, uint64_t t1)
 void cramp__seg_close_motion(cramp_detector *d, size_t c, uint64_t off_tick);
 /* The envelope level that opens an EMG segment over rest L, thr the onset
    threshold L + max(onset_uv, onset_k L): thr, or lower with
-   lm_onset_power (h12ai). */
-double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr);
+   lm_onset_power (h12ai). Inline for the default (the key off): emg_open
+   asks for it on every tick of every channel at rest, and the call kept
+   that early return from being a leaf (its callee-saved registers pushed
+   and popped every time); the key's own form stays in segments.c. */
+double cramp__seg_open_thr_power(const cramp_detect_config *cfg, double L, double thr);
+static inline double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr)
+{
+    return cfg->lm_onset_power ? cramp__seg_open_thr_power(cfg, L, thr) : thr;
+}
 /* onset_rise.c: the rise out of a precursor, watched tick by tick (after the
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */

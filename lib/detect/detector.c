@@ -505,7 +505,7 @@ static void motion_tick(cramp_detector *d, size_t c, uint64_t j, uint64_t centre
 
 /* Opens an EMG segment on channel c at tick j when the envelope reaches the
    onset threshold over its resting level L. */
-static void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, double env)
+TICK_INLINE void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t centre, double env)
 {
     cramp__det_channel *h = &d->chan[c];
     const double L = d->rest_band_level[c];

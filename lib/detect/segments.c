@@ -46,9 +46,8 @@ void cramp__seg_spectrum_at(cramp_detector *d, size_t c, uint64_t f0, double *mn
    would have opened without the key: the sparse start of a cramp (its
    first units, a precursor) counted from the lower opening made its tonic
    share fail (development traces, bench/README.md). */
-double cramp__seg_open_thr(const cramp_detect_config *cfg, double L, double thr)
+double cramp__seg_open_thr_power(const cramp_detect_config *cfg, double L, double thr)
 {
-    if (!cfg->lm_onset_power) return thr;
     const double own = sqrt(L * L + cfg->onset_uv * cfg->onset_uv);
     const double guard = L + cfg->onset_k * L;
     return fmin(thr, fmax(own, guard));
@@ -72,15 +71,21 @@ static void emit(cramp_detector *d, const cramp_activity *a)
 static void step_watch(cramp_detector *d, cramp__det_channel *h, size_t c, uint64_t j, size_t k)
 {
     const double r = d->cfg.precursor_ratio;
-    const double wt = d->cfg.precursor_window_s * d->fs / (double)d->tick_frames;
     if (j == h->emg_onset_tick) {
         h->step_tick = 0;
         h->step_win_ticks = 0;
         h->step_lead_max = 0;
     }
+    /* found already (the usual state once found: nothing to compute) */
+    if (h->step_tick) return;
+    const double wt = d->cfg.precursor_window_s * d->fs / (double)d->tick_frames;
     /* off, or a window the tick ring cannot look back over */
-    if (!(r > 0) || !(wt >= 1 && wt <= 256) || h->step_tick) return;
-    const uint64_t w = (uint64_t)llround(wt);
+    if (!(r > 0) || !(wt >= 1 && wt <= 256)) return;
+    /* llround(wt) without the libm call: for 1 <= wt <= 256 the fraction
+       wt - trunc(wt) is exact, and a half rounds up, as llround does for a
+       positive value */
+    uint64_t w = (uint64_t)wt;
+    if (wt - (double)w >= 0.5) w++;
     if (h->step_win_ticks == 0) {
         h->step_win_start = j;
         h->step_win_energy = 0;
@@ -172,8 +177,17 @@ static void rel_rise_watch(cramp_detector *d, cramp__det_channel *h, size_t c, u
     const uint64_t oldest = d->ticks + 2 > CRAMP__TICK_RING ? d->ticks + 2 - CRAMP__TICK_RING : 0;
     uint64_t t0 = j + 1 >= W ? j + 1 - W : 0;
     if (t0 < oldest) t0 = oldest;
+    /* the window's ticks in order (the sum's bits), walked by pointer
+       through the ring's rows: no index product or modulo per tick */
+    const size_t C = d->channels;
     double e = 0;
-    for (uint64_t t = t0; t <= j; t++) e += d->tick_band_energy[cramp__tick_at(d, c, t)];
+    for (uint64_t t = t0; t <= j;) {
+        const size_t r = (size_t)(t % CRAMP__TICK_RING);
+        const uint64_t run = CRAMP__TICK_RING - r < j + 1 - t ? CRAMP__TICK_RING - r : j + 1 - t;
+        const double *p = d->tick_band_energy + r * C + c;
+        for (uint64_t q = 0; q < run; q++, p += C) e += *p;
+        t += run;
+    }
     const double env = sqrt(e / ((double)(j + 1 - t0) * (double)d->tick_frames));
     const double rest = h->emg_rest_uv, x = env - rest;
     const double on_ex = h->emg_onset_thr_uv - rest, off_ex = h->emg_offset_thr_uv - rest;
@@ -218,9 +232,9 @@ void cramp__seg_add_tick(cramp_detector *d, size_t c, uint64_t j)
     step_watch(d, h, c, j, k);
     /* movement rhythm (envmod.c): from the onset, and anew from a precursor
        step (the step itself would read as a slow modulation) */
-    const double tick_hz = d->fs / (double)d->tick_frames;
     const double pw = d->tick_band_energy[k] / (double)d->tick_frames;
-    if (j == h->emg_onset_tick || h->step_tick != step) cramp__envmod_start(&h->envmod, tick_hz, pw);
+    if (j == h->emg_onset_tick || h->step_tick != step)
+        cramp__envmod_start(&h->envmod, d->fs / (double)d->tick_frames, pw);
     cramp__envmod_add(&h->envmod, pw);
     h->seg_band_energy += d->tick_band_energy[k];
     h->seg_motion_energy += d->tick_motion_energy[k];
