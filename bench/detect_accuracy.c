@@ -133,7 +133,8 @@ static void plain_block(void *user, const cramp_night_group *g, const float *buf
    (movement_signs_rule, h12ak), --plm-leg-muscles (plm_leg_muscles, h12af),
    --lm-onset-power (lm_onset_power, h12ai), --no-plm-rhythm-rule
    (plm_rhythm_rule 0, h12aj; the ninth freeze), --no-stretch-split-rule
-   (stretch_split_rule 0, h12al; the ninth freeze). Its rules id heads the
+   (stretch_split_rule 0, h12al; the ninth freeze), --plm-edge-rhythm[=2]
+   (plm_edge_rhythm 1 or 2, h12an). Its rules id heads the
    tables. */
 static cramp_detect_config g_detect;
 
@@ -335,7 +336,8 @@ static void usage(FILE *f)
             "                       [--cramp-rhythm-rule | --cramp-rhythm-half series|after] "
             "[--crosstalk-time-rule] [--no-reaction-rule] [--no-plm-bridge] [--both-legs-rule]\n"
             "                       [--movement-signs-rule] [--plm-leg-muscles] [--lm-onset-power]\n"
-            "                       [--no-plm-rhythm-rule] [--no-stretch-split-rule]\n"
+            "                       [--no-plm-rhythm-rule] [--no-stretch-split-rule] "
+            "[--plm-edge-rhythm[=2]]\n"
             "                       [--set KEY=VALUE ...]\n"
             "                       [--ledger FILE] [--rerun-spent] SCENARIO...\n"
             "       detect-accuracy --variants FILE [--quick] [same seed, bootstrap and "
@@ -423,6 +425,10 @@ int main(int argc, char **argv)
             g_detect.plm_rhythm_rule = 0;
         else if (!strcmp(argv[i], "--no-stretch-split-rule")) /* opt-out (h12al; the ninth freeze) */
             g_detect.stretch_split_rule = 0;
+        else if (!strcmp(argv[i], "--plm-edge-rhythm")) /* opt-in (h12an) */
+            g_detect.plm_edge_rhythm = 1;
+        else if (!strcmp(argv[i], "--plm-edge-rhythm=1") || !strcmp(argv[i], "--plm-edge-rhythm=2"))
+            g_detect.plm_edge_rhythm = argv[i][18] - '0';
         else if (!strcmp(argv[i], "--cramp-rhythm-rule")) /* opt-in (h12y) */
             g_detect.cramp_rhythm_rule = 1;
         else if (!strcmp(argv[i], "--cramp-rhythm-half") && i + 1 < argc) { /* (h12z) */

@@ -210,6 +210,10 @@ void cmd_detect_help(FILE *out)
             "                          or more after it and carries it to its end (a\n"
             "                          cramp and the antagonist's stretch after it, joined\n"
             "                          by the stretch's crosstalk)\n"
+            "  --plm-edge-rhythm[=2]   opt-in (off by default): a PLM series' first and\n"
+            "                          last LM join only in its rhythm (their interval\n"
+            "                          within x2.5 of the next one inside, while 4 are\n"
+            "                          left); 2: only an edge interval over x2.5 of it\n"
             "  --no-plm-bridge         a gap of more than 90 s always ends a PLM series\n"
             "                          (by default one missed LM inside a series is\n"
             "                          bridged); for nights scored as the AASM manual\n"
@@ -257,7 +261,7 @@ void cmd_detect_help(FILE *out)
 enum { OPT_KEEP_ANN = 240, OPT_DROP_ANN };
 enum { OPT_JSON = 256, OPT_EDF, OPT_QUIET,
        OPT_SPARSE_RULE, OPT_MIN_CONF,
-       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_NO_PLM_RHYTHM_RULE, OPT_NO_STRETCH_SPLIT_RULE,
+       OPT_VOLUNTARY_RULE, OPT_CRAMP_RHYTHM_RULE, OPT_CRAMP_RHYTHM_HALF, OPT_CROSSTALK_TIME, OPT_NO_PLM_BRIDGE, OPT_NO_REACTION_RULE, OPT_BOTH_LEGS_RULE, OPT_MOVEMENT_SIGNS_RULE, OPT_PLM_LEG_MUSCLES, OPT_LM_ONSET_POWER, OPT_NO_PLM_RHYTHM_RULE, OPT_NO_STRETCH_SPLIT_RULE, OPT_PLM_EDGE_RHYTHM,
        OPT_THREADS, OPT_PROFILE, OPT_NO_TUNING };
 
 typedef struct detect_opts {
@@ -497,6 +501,7 @@ int cmd_detect(int argc, char *argv[])
         {"lm-onset-power", no_argument, NULL, OPT_LM_ONSET_POWER},
         {"no-plm-rhythm-rule", no_argument, NULL, OPT_NO_PLM_RHYTHM_RULE},
         {"no-stretch-split-rule", no_argument, NULL, OPT_NO_STRETCH_SPLIT_RULE},
+        {"plm-edge-rhythm", optional_argument, NULL, OPT_PLM_EDGE_RHYTHM},
         {"min-confidence", required_argument, NULL, OPT_MIN_CONF},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"no-tuning", no_argument, NULL, OPT_NO_TUNING},
@@ -544,6 +549,11 @@ int cmd_detect(int argc, char *argv[])
         case OPT_LM_ONSET_POWER: o.night.detect.lm_onset_power = 1; break;
         case OPT_NO_PLM_RHYTHM_RULE: o.night.detect.plm_rhythm_rule = 0; break;
         case OPT_NO_STRETCH_SPLIT_RULE: o.night.detect.stretch_split_rule = 0; break;
+        case OPT_PLM_EDGE_RHYTHM: /* opt-in (h12an) */
+            if (optarg && strcmp(optarg, "1") && strcmp(optarg, "2"))
+                return cli_usage_error("--plm-edge-rhythm wants 1 or 2, not '%s'", optarg);
+            o.night.detect.plm_edge_rhythm = optarg ? optarg[0] - '0' : 1;
+            break;
         case OPT_PROFILE: o.night.profile = 1; break;
         case OPT_NO_TUNING: no_tuning = 1; break;
         case OPT_MIN_CONF: {

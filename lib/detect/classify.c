@@ -638,6 +638,8 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     if (cfg->plm_rhythm_rule) id_put(&t, "plm_rhythm_rule", cfg->plm_rhythm_rule);
     /* opt-in (h12al, classify_h12al.c): a cramp cut from the stretch after it */
     if (cfg->stretch_split_rule) id_put(&t, "stretch_split_rule", cfg->stretch_split_rule);
+    /* opt-in (h12an, classify_plm_edges.c): a series' edges in its rhythm */
+    if (cfg->plm_edge_rhythm) id_put(&t, "plm_edge_rhythm", cfg->plm_edge_rhythm);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

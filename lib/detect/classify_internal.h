@@ -119,6 +119,11 @@ double cramp__plm_series_interval(const rule_ctx *x, size_t last, size_t k, doub
 size_t cramp__plm_next_candidate(const rule_ctx *x, size_t k);
 int cramp__rhythm_lm_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
                           double prev);
+/* The opt-in plm_edge_rhythm (classify_plm_edges.c, h12an): the series
+   ser[0..ns), about to be closed, with its first and last member taken out
+   where their interval is out of step (PLM_BRIDGE_RATIO) with the next
+   one inside; returns the new count (ser shifted in place). */
+size_t cramp__plm_trim_edges(const rule_ctx *x, size_t *ser, size_t ns);
 int cramp__rhythm_end_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
                            double prev);
 

@@ -330,6 +330,7 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
             breaks = 1;
         }
         if (breaks) {
+            ns = cramp__plm_trim_edges(x, ser, ns); /* opt-in (h12an) */
             if (ns >= cfg->plm_min_count) {
                 series_no++;
                 for (size_t q = 0; q < ns; q++) {

@@ -73,6 +73,7 @@ void cramp_detect_config_default(cramp_detect_config *c)
     c->lm_onset_power = 0; /* opt-in (h12ai, segments.c) */
     c->plm_rhythm_rule = 1;    /* the ninth freeze (issue 12, h12aj) */
     c->stretch_split_rule = 1; /* the ninth freeze (issue 12, h12al) */
+    c->plm_edge_rhythm = 0;    /* opt-in (issue 12, h12an) */
     c->env_mod_max = 1.0;
     c->simd = CRAMP_SIMD_AUTO;
 }

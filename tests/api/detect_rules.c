@@ -190,7 +190,8 @@ static void test_id(void)
                 {"movement_signs_rule", offsetof(cramp_detect_config, movement_signs_rule)},
                 {"lm_onset_power", offsetof(cramp_detect_config, lm_onset_power)},
                 {"plm_rhythm_rule", offsetof(cramp_detect_config, plm_rhythm_rule)},
-                {"stretch_split_rule", offsetof(cramp_detect_config, stretch_split_rule)}};
+                {"stretch_split_rule", offsetof(cramp_detect_config, stretch_split_rule)},
+                {"plm_edge_rhythm", offsetof(cramp_detect_config, plm_edge_rhythm)}};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         c = def;
         int *v = (int *)(void *)((char *)&c + keys[i].off);

@@ -688,6 +688,26 @@ typedef struct cramp_detect_config {
                                      with the first is read as a
                                      one-muscle contraction and a movement;
                                      legs or muscles unknown: no effect */
+    int plm_edge_rhythm;          /* 0 (default; the rules and id as frozen):
+                                     1: a PLM series' first member whose
+                                     interval to the second is out of step
+                                     (PLM_BRIDGE_RATIO) with the second
+                                     interval, and its last member whose
+                                     interval is out of step with the one
+                                     before, are taken out of the series
+                                     while plm_min_count members are left:
+                                     a series is periodic (Ferri et al.,
+                                     Sleep 2006;29:759), and an edge
+                                     member is held by one interval alone,
+                                     so a lone LM-length event 10-90 s
+                                     from a series joined it wherever it
+                                     fell (h12an; classify_plm_edges.c;
+                                     bench/README.md); 2: only an edge
+                                     interval longer than PLM_BRIDGE_RATIO
+                                     times the inner one (a missed LM
+                                     inside lengthens the inner one).
+                                     Named in the rules id when on. Limits:
+                                     a true edge LM out of step is lost */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
