@@ -10,18 +10,10 @@ that no detected cramp matches (IoU >= 0.2, one-to-one as the scorer), then one
 row per detected episode (fragmentary myoclonus left out) overlapping it, with
 its label, reason and the measures the cramp row reads. Last line: tp / false / missed.
 """
-import csv, os, subprocess, sys, tempfile
+import os, subprocess, sys, tempfile
 
-
-def rd(p):
-    with open(p) as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
-def iou(a0, a1, b0, b1):
-    ov = min(a1, b1) - max(a0, b0)
-    un = max(a1, b1) - min(a0, b0)
-    return ov / un if ov > 0 and un > 0 else 0.0, max(ov, 0.0)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "one-channel-h12am"))
+from trace import iou, rd  # h12am's reader and interval overlap  # noqa: E402
 
 
 def span(r):
