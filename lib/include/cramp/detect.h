@@ -353,7 +353,12 @@
  *                                  tonic_fraction >= 0.95 (a cramp is
  *                                  sustained, not phasic; 0.95 from
  *                                  development nights,
- *                                  bench/derive-constants.sh). Limits: a
+ *                                  bench/derive-constants.sh), or with
+ *                                  the opt-in ramp_tonic_rule (--ramp-
+ *                                  tonic-rule; h12ao) one run without a
+ *                                  pause over half of it (pauses only in
+ *                                  the recruitment and as the units drop
+ *                                  out: Minetto 2009). Limits: a
  *                                  sustained voluntary contraction of one
  *                                  muscle (a one-channel montage, REM tonic
  *                                  activity reaching one channel) looks the
