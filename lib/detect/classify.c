@@ -157,7 +157,8 @@ static int sustained(const rule_ctx *x, const cramp_episode *e)
    of bursts). */
 static int tonic(const rule_ctx *x, const cramp_episode *e)
 {
-    return isfinite(e->tonic_fraction) && e->tonic_fraction >= x->cfg->tonic_min;
+    return isfinite(e->tonic_fraction) &&
+           (e->tonic_fraction >= x->cfg->tonic_min || cramp__tonic_after_ramp(x, e));
 }
 
 /* The cramp row's own test (sustained and tonic), shared with the opt-in
@@ -298,11 +299,16 @@ static const char *cramp(const rule_ctx *x, size_t k, double *conf)
        threshold over the distance from the threshold to 1 */
     double mt = cfg->tonic_min < 1 ? (e->tonic_fraction - cfg->tonic_min) / (1 - cfg->tonic_min)
                                    : 1;
+    if (mt < 0) mt = 0; /* tonic by its run without a pause (ramp_tonic_rule) */
     double mm = fmin(fmin(margin(e->duration_s, cfg->cramp_min_s),
                           margin(e->rms_uv, cramp__above_rest(e->rest_uv, cfg->onset_uv,
                                                               cfg->onset_k))),
                      fmin(mt, 1));
     *conf = conf_of(mm);
+    if (e->tonic_fraction < cfg->tonic_min) /* tonic by cramp__tonic_after_ramp */
+        return "sustained >= 5 s on one muscle, mean RMS above the onset threshold; its pauses "
+               "only around one run without a pause over half of it (recruitment, "
+               "--ramp-tonic-rule)";
     if (e->precursor_s > 0)
         return "sustained >= 5 s on one muscle, mean RMS above the onset threshold, tonic; "
                "lower-level activity of the muscle before it cut off as its precursor";
@@ -640,6 +646,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* on by default since the ninth freeze (h12al, classify_stretch_split.c):
        a cramp cut from the stretch after it; named only when on */
     if (cfg->stretch_split_rule) id_put(&t, "stretch_split_rule", cfg->stretch_split_rule);
+    /* opt-in (h12ao, classify_ramp_tonic.c): pauses only in the recruitment
+       half of an episode leave it tonic */
+    if (cfg->ramp_tonic_rule) id_put(&t, "ramp_tonic_rule", cfg->ramp_tonic_rule);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -142,4 +142,10 @@ cramp_status cramp__stretch_split(cramp_activity **act, size_t *n_act,
                                   const cramp_detect_channel *ch, size_t C,
                                   const cramp_detect_config *cfg);
 
+/* The opt-in ramp-tonic test (ramp_tonic_rule; classify_ramp_tonic.c): 1 when
+   one segment of episode e's main channel ran without a pause for at least
+   half of e (a cramp's gradual recruitment and its end around one sustained
+   contraction); 0 otherwise or when off. */
+int cramp__tonic_after_ramp(const rule_ctx *x, const cramp_episode *e);
+
 #endif

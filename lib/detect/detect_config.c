@@ -26,7 +26,8 @@
     X(plm_leg_muscles, 0, "a one-leg LM of 3-10 s on two muscles joins a PLM series")    \
     X(lm_onset_power, 0, "a segment also opens on the envelope's power above rest")      \
     X(plm_rhythm_rule, 1, "off-rhythm long LMs neither join nor end a PLM series")       \
-    X(stretch_split_rule, 1, "a segment is cut where a stronger muscle of its leg starts")
+    X(stretch_split_rule, 1, "a segment is cut where a stronger muscle of its leg starts") \
+    X(ramp_tonic_rule, 0, "one pause-free run over half the episode is tonic (ramps)")
 #define AS_SWITCH(field, on, what) {#field, on, what},
 #define AS_OFFSET(field, on, what) offsetof(cramp_detect_config, field),
 static const cramp_detect_switch switches[] = {SWITCHES(AS_SWITCH)};

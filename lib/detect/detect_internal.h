@@ -194,6 +194,9 @@ typedef struct cramp__det_channel {
     uint64_t seg_quiet_run;        /* ticks of the current run at or under the offset threshold */
     uint32_t seg_bursts;
     int seg_below;                 /* a pause since the last rise */
+    /* the longest run without a pause (h12ao): where the current one began
+       (the onset or the end of the last pause) and the longest closed, ticks */
+    uint64_t seg_run_start_tick, seg_longest_run;
     /* rhythm: rises back to the onset threshold after any dip to the offset
        threshold, and the intervals between them (sum, sum of squares, ticks) */
     int seg_dipped;

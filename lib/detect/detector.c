@@ -546,6 +546,8 @@ TICK_INLINE void emg_open(cramp_detector *d, size_t c, uint64_t j, uint64_t cent
     h->seg_rise_iv_sum = h->seg_rise_iv_sq = 0;
     h->seg_bursts = 1;
     h->seg_below = 0;
+    h->seg_run_start_tick = on;
+    h->seg_longest_run = 0;
     h->start_spectrum_done = 0;
     h->mnf_start_hz = h->mdf_start_hz = (double)NAN;
     h->block_band_sq = h->block_band_fourth = 0;
@@ -589,6 +591,10 @@ static void emg_continue(cramp_detector *d, size_t c, uint64_t j, uint64_t centr
         if (h->seg_quiet_run >= d->pause_ticks) { /* a pause ended */
             h->seg_low_ticks += h->seg_quiet_run;
             h->seg_below = 1;
+            const uint64_t ps = centre > h->seg_quiet_run ? centre - h->seg_quiet_run : 0;
+            if (ps > h->seg_run_start_tick && ps - h->seg_run_start_tick > h->seg_longest_run)
+                h->seg_longest_run = ps - h->seg_run_start_tick; /* h12ao */
+            h->seg_run_start_tick = centre;
         }
         h->seg_quiet_run = 0;
         if (h->seg_below && env >= h->emg_onset_thr_uv) {

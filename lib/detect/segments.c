@@ -333,6 +333,13 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     a.tonic_fraction = 1.0 - (double)h->seg_low_ticks / (double)seen;
     a.env_mod_ratio = cramp__envmod_ratio(&h->envmod, d->fs / (double)d->tick_frames);
     a.sub_bursts = h->seg_bursts;
+    /* the longest run without a pause, the last one (to the closing quiet)
+       included, never longer than the segment with its recruitment ramp (h12ao) */
+    uint64_t run = h->seg_longest_run;
+    if (off_tick > h->seg_run_start_tick && off_tick - h->seg_run_start_tick > run)
+        run = off_tick - h->seg_run_start_tick;
+    const double ramp = a.precursor_s < d->cfg.cramp_min_s ? a.precursor_s : 0; /* episodes.c */
+    a.longest_run_s = fmin((double)run * tick, a.offset_s - a.onset_s + ramp);
     /* rises on the bursts' own scale (rel_rise_watch) */
     a.rises = h->rel_rises;
     if (h->rel_rises >= 3) {

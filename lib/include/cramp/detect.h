@@ -353,7 +353,12 @@
  *                                  tonic_fraction >= 0.95 (a cramp is
  *                                  sustained, not phasic; 0.95 from
  *                                  development nights,
- *                                  bench/derive-constants.sh). Limits: a
+ *                                  bench/derive-constants.sh), or with
+ *                                  the opt-in ramp_tonic_rule (--ramp-
+ *                                  tonic-rule; h12ao) one run without a
+ *                                  pause over half of it (pauses only in
+ *                                  the recruitment and as the units drop
+ *                                  out: Minetto 2009). Limits: a
  *                                  sustained voluntary contraction of one
  *                                  muscle (a one-channel montage, REM tonic
  *                                  activity reaching one channel) looks the
@@ -688,6 +693,19 @@ typedef struct cramp_detect_config {
                                      with the first is read as a
                                      one-muscle contraction and a movement;
                                      legs or muscles unknown: no effect */
+    int ramp_tonic_rule;          /* 0 (default; opt-in): 1: an episode
+                                     one segment of whose main channel ran
+                                     without a pause (longest_run_s) for
+                                     at least half of it counts as tonic:
+                                     the pauses around it are the cramp's
+                                     gradual recruitment (Minetto et al.
+                                     2009) and its last units dropping
+                                     out, not a train of bursts (h12ao;
+                                     classify_ramp_tonic.c; bench/
+                                     README.md). Named in the rules id
+                                     when on. Limits: a burst train with
+                                     one burst as long as the rest of it
+                                     is tonic too */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
@@ -775,6 +793,9 @@ typedef struct cramp_activity {
                                 from a rise to the next dip (or the end) over the
                                 rises, s; EMG segments (h12j) and short bursts
                                 (h12m); 0 (flat, LF) otherwise */
+    double longest_run_s;    /* the longest stretch of the segment without a pause
+                                (see tonic_fraction), s (h12ao); 0 for short
+                                bursts, flat and LF segments */
 } cramp_activity;
 
 typedef struct cramp_detector cramp_detector;
