@@ -362,7 +362,13 @@
  *                                  sustained voluntary contraction of one
  *                                  muscle (a one-channel montage, REM tonic
  *                                  activity reaching one channel) looks the
- *                                  same; a 5-10 s cramp involving a TA
+ *                                  same: on one or two channels an
+ *                                  awakening's steady contraction is most
+ *                                  false cramps (59 %, REM tonic 24 %;
+ *                                  h12am, bench/README.md), and only
+ *                                  sparseness separates it across the
+ *                                  model variants, which fails on cramps
+ *                                  of many units; a 5-10 s cramp involving a TA
  *                                  10-90 s from other LMs joins a series.
  *   burst                burst     anything else (short, phasic, weak, or
  *                                  on more than one muscle).
