@@ -87,4 +87,15 @@ cramp_status cramp__night_run_forced_cut(const cramp_night_source *src,
  * Set it only while no run is going. */
 extern void (*cramp__night_before_prime_apart)(void);
 
+/* Tests, the same path: cramp__night_after_piece is called in the calling
+ * thread after each piece of a block it reads for the worker is published
+ * (SELF_READ_PIECE frames; the read mutex held), cramp__night_worker_block
+ * in the worker before it takes each block, cramp__night_front_early in the
+ * worker before it runs its front on pieces of a block the calling thread
+ * is still decoding; NULL (the default): nothing. Set them only while no
+ * run is going. */
+extern void (*cramp__night_after_piece)(void);
+extern void (*cramp__night_worker_block)(void);
+extern void (*cramp__night_front_early)(void);
+
 #endif

@@ -957,6 +957,11 @@ typedef struct self_read {
     size_t frames[RING_MAX];
     _Atomic uint64_t next;    /* the next block to read (in order): written
                                  under mu, read without it by the worker */
+    _Atomic uint64_t avail;   /* frames of the night read so far, by either
+                                 thread; the calling thread, reading a block
+                                 in pieces, adds each piece's (under mu, read
+                                 without it by the worker): stored before
+                                 `next` passes the block */
     int ended;                /* a read gave the end */
     int failed;               /* a read failed (either thread) */
     cramp_status st;          /* the worker's reads' status */
@@ -985,17 +990,52 @@ static inline void spin_pause(void)
 #define CALLER_SPIN_TURNS 256
 #define CALLER_SPIN_PAUSES 64
 
-/* 1 when block seq is in a slot of w, read by the calling thread (its
- * frames and slot visible to the worker), without taking the mutex. 0: the
- * worker holds w's mutex (to read the block, or take it from the slot if
- * the calling thread read it meanwhile). While the calling thread holds the
- * mutex (decoding a block) the worker spins, trying it, a short while
- * before it sleeps on it: a blocking lock there was a futex sleep and
+/* Frames the calling thread decodes in one go when it reads a block for
+ * the worker (self_read_ahead); each piece is published (w->avail) as it is
+ * done, so that the worker, waiting for that very block, runs its front on
+ * the first pieces while the rest is decoded instead of spinning (h16ab: 15-17
+ * ms of spin per 1 h x 8 ch run; bench/README.md, h16ad). */
+#define SELF_READ_PIECE 1024
+
+void (*cramp__night_after_piece)(void);
+void (*cramp__night_front_early)(void);
+void (*cramp__night_worker_block)(void);
+
+/* The worker before block seq (at: its first frame; rec: its tick-ring
+ * slot; *done: frames of it through the front so far, 0 on entry). 1 when
+ * block seq is in a slot of w, read by the calling thread (its frames and
+ * slot visible to the worker), without taking the mutex; the frames from
+ * *done on are left to the front. 0: the worker holds w's mutex (to read the
+ * block, or take it from the slot if the calling thread read it meanwhile).
+ * -1: the front failed (p->st_filter). While the calling thread decodes
+ * block seq in pieces, the worker runs the front on each piece published;
+ * while it holds the mutex otherwise the worker spins, trying it, a short
+ * while before it sleeps on it: a blocking lock there was a futex sleep and
  * wake-up on about a block in seven (1 h x 8 ch, bench/README.md, h16aa). */
-static int self_read_claim(self_read *w, uint64_t seq)
+static int self_read_claim(self_read *w, uint64_t seq, uint64_t at, front *f, float *rec,
+                           size_t *done)
 {
+    part *p = w->p;
+    const size_t n = p->n, D = p->d->tick_frames;
+    const float *slot = w->slot[seq % w->slots];
     for (unsigned i = 0;; i++) {
+        /* avail before next: with next still seq, avail counts no frame
+           past block seq's (the calling thread reads block seq, its pieces
+           up to avail in seq's slot) */
+        const uint64_t a = atomic_load_explicit(&w->avail, memory_order_acquire);
         if (atomic_load_explicit(&w->next, memory_order_acquire) > seq) return 1;
+        if (a > at + *done) {
+            const size_t m = (size_t)(a - at) - *done;
+            const uint64_t from = at + *done;
+            if (cramp__night_front_early) cramp__night_front_early();
+            if (front_stage(p, f, slot + *done * n, m,
+                            rec + (size_t)(from / D - at / D) * CRAMP__TICK_RECORD * n,
+                            from) != CRAMP_OK)
+                return -1;
+            *done += m;
+            i = 0;
+            continue;
+        }
         if (pthread_mutex_trylock(&w->mu) == 0) return 0;
         if (i == SELF_READ_SPIN) {
             pthread_mutex_lock(&w->mu);
@@ -1028,6 +1068,8 @@ static int self_read_fill(self_read *w, uint64_t seq)
         } else {
             w->frames[s] = k;
             w->ended |= k == 0;
+            atomic_store_explicit(&w->avail, atomic_load_explicit(&w->avail, memory_order_relaxed) + k,
+                                  memory_order_release);
             atomic_store_explicit(&w->next, r + 1, memory_order_release);
         }
         did = 1;
@@ -1053,8 +1095,15 @@ static void *self_read_worker(void *arg)
         if (!ring_wait_free(out, seq, wait)) break;
         const size_t s = (size_t)(seq % out->depth);
         const float *in = w->buf;
-        size_t k = 0;
-        if (self_read_claim(w, seq)) { /* the calling thread read it */
+        size_t k = 0, done = 0; /* done: frames through the front while the
+                                   calling thread decoded the block */
+        if (cramp__night_worker_block) cramp__night_worker_block();
+        const int got = self_read_claim(w, seq, at, &f, out->slot[s], &done);
+        if (got < 0) {
+            ring_stop(out);
+            break;
+        }
+        if (got) { /* the calling thread read it */
             in = w->slot[seq % w->slots];
             k = w->frames[seq % w->slots];
         } else {
@@ -1065,6 +1114,9 @@ static void *self_read_worker(void *arg)
             if (atomic_load_explicit(&w->next, memory_order_relaxed) == seq) {
                 w->st = cramp__night_read(w->src, w->idx, p->g->n, w->buf, w->block, &k,
                                           &w->err, p->prof ? &w->prof : NULL);
+                atomic_store_explicit(
+                    &w->avail, atomic_load_explicit(&w->avail, memory_order_relaxed) + k,
+                    memory_order_release);
                 atomic_store_explicit(&w->next, seq + 1, memory_order_release);
                 w->ended |= k == 0;
             } else { /* read by the calling thread while the worker waited */
@@ -1073,7 +1125,11 @@ static void *self_read_worker(void *arg)
             }
             pthread_mutex_unlock(&w->mu);
         }
-        if (w->st != CRAMP_OK || front_stage(p, &f, in, k, out->slot[s], at) != CRAMP_OK) {
+        const size_t D = p->d->tick_frames;
+        if (w->st != CRAMP_OK ||
+            front_stage(p, &f, in + done * p->n, k - done,
+                        out->slot[s] + (size_t)((at + done) / D - at / D) * CRAMP__TICK_RECORD * p->n,
+                        at + done) != CRAMP_OK) {
             ring_stop(out);
             break;
         }
@@ -1107,8 +1163,20 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
        (the calling thread's slots: CRAMP_NIGHT_RING_BLOCKS) */
     if (!w->ended && !w->failed && !ring_ready(out, r) &&
         (r < w->slots || ring_ready(out, r - w->slots))) {
-        const size_t s = (size_t)(r % w->slots);
-        *st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, k, err, prof);
+        const size_t s = (size_t)(r % w->slots), n = w->p->g->n;
+        /* in pieces, each published (w->avail) for the worker's front; a
+           piece short of its frames ends the block, as one read would */
+        uint64_t a = atomic_load_explicit(&w->avail, memory_order_relaxed);
+        *k = 0;
+        for (size_t want = 0, got = 0; *k < w->block && got == want; *k += got) {
+            want = w->block - *k < SELF_READ_PIECE ? w->block - *k : SELF_READ_PIECE;
+            got = 0;
+            *st = cramp__night_read(w->src, w->idx, n, w->slot[s] + *k * n, want, &got, err, prof);
+            if (*st != CRAMP_OK) break;
+            a += got;
+            atomic_store_explicit(&w->avail, a, memory_order_release);
+            if (cramp__night_after_piece) cramp__night_after_piece();
+        }
         if (*st != CRAMP_OK) {
             w->failed = 1;
         } else {

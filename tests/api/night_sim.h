@@ -127,6 +127,96 @@ static inline void night_sim_same(const cramp_night_result *r, const cramp_night
               "%s: group %zu differs", what, k);
 }
 
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200809L /* mkdtemp, unlink, rmdir */
+#include <unistd.h>
+
+static inline cramp_status night_sim_run_file(const char *path, size_t threads, size_t block,
+                                              int as_read, int profile, cramp_night_result *res,
+                                              cramp_error *err);
+
+/* The files of a test on a recording (night_sim_files). */
+typedef struct night_files {
+    night_sim s;
+    char dir[48], path[64], bad[64];
+    cramp_night_result ref; /* one thread's run of path */
+    cramp_status st;        /* its status */
+} night_files;
+
+/* A 4-minute night of `channels` channels at 1 kHz (seed; cramps, PLM
+   series, bursts, movements, motion) made into f->s, the folder f->dir
+   made (/tmp/cramp_NAME_XXXXXX), the night written as EDF+ to f->path and,
+   with a bad TAL at data record bad_rec, to f->bad, and one thread's run of
+   f->path (blocks of 4096) in f->ref: f->st its status, CRAMP_EIO when a
+   file was not written (failed CHECKs name what; err the run's message).
+   Returns 1 when f->s and f->dir were made (night_sim_files_done removes
+   them; f->ref is the caller's to free with f->st CRAMP_OK), 0 when not. */
+static inline int night_sim_files(night_files *f, size_t channels, unsigned seed, size_t bad_rec,
+                                  const char *name, cramp_error *err)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "duration_min 4\nfs 1000\nchannels %zu\nseed %u\n"
+             "cramp_per_hour 30\ncramp_duration_s 5 40\nplm_series_per_hour 12\n"
+             "burst_per_hour 200\nmovement_per_hour 30\nmotion_per_hour 40\n",
+             channels, seed);
+    if (!night_sim_make(&f->s, text, channels)) return 0;
+    snprintf(f->dir, sizeof f->dir, "/tmp/cramp_%s_XXXXXX", name);
+    if (!mkdtemp(f->dir)) {
+        CHECK(0, "no temporary directory");
+        free(f->s.x);
+        return 0;
+    }
+    snprintf(f->path, sizeof f->path, "%s/night.edf", f->dir);
+    snprintf(f->bad, sizeof f->bad, "%s/bad.edf", f->dir);
+    memset(err, 0, sizeof *err);
+    f->st = CRAMP_EIO;
+    if (night_sim_write_edf(&f->s, f->path) && night_sim_bad_tal(f->path, f->bad, &f->s, bad_rec))
+        f->st = night_sim_run_file(f->path, 1, 4096, 0, 0, &f->ref, err);
+    CHECK(f->st == CRAMP_OK, "%zu channels, one thread: %s", channels, err->message);
+    CHECK(f->st != CRAMP_OK || f->ref.n_episodes > 0, "%zu channels: no episodes", channels);
+    return 1;
+}
+
+/* f->bad (TALs as read, bad TAL at data record bad_rec) on one thread: its
+   status (CRAMP_EFORMAT naming the record, or a failed CHECK), the message
+   in err1. */
+static inline cramp_status night_sim_bad_one(const night_files *f, size_t channels,
+                                             size_t bad_rec, cramp_error *err1)
+{
+    cramp_night_result res;
+    char want[48];
+    snprintf(want, sizeof want, "data record %zu", bad_rec);
+    const cramp_status st1 = night_sim_run_file(f->bad, 1, 4096, 1, 0, &res, err1);
+    CHECK(st1 == CRAMP_EFORMAT && strstr(err1->message, want) != NULL,
+          "%zu channels, bad TAL, one thread: status %d '%s'", channels, (int)st1, err1->message);
+    if (st1 == CRAMP_OK) cramp_night_result_free(&res);
+    return st1;
+}
+
+/* f->bad (TALs as read) on 2 threads, blocks of `block`: the status st1 and
+   message err1 of one thread's run, nothing kept, or failed CHECKs. */
+static inline void night_sim_bad_as_one(const night_files *f, size_t channels, size_t block,
+                                        cramp_status st1, const cramp_error *err1)
+{
+    cramp_night_result res;
+    cramp_error err;
+    const cramp_status st = night_sim_run_file(f->bad, 2, block, 1, 0, &res, &err);
+    CHECK(st == st1 && !strcmp(err.message, err1->message),
+          "%zu channels, bad TAL, 2 threads, blocks of %zu: status %d '%s', one thread %d '%s'",
+          channels, block, (int)st, err.message, (int)st1, err1->message);
+    CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
+}
+
+/* Removes f's files and folder, frees its night (not f->ref). */
+static inline void night_sim_files_done(night_files *f)
+{
+    unlink(f->bad);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f->s.x);
+}
+#endif
+
 /* The recording at path through the night driver on `threads` threads,
    blocks of `block` frames, stage timers when `profile`; as_read: opened
    with its TALs as read (parsed by whichever thread reads a record,

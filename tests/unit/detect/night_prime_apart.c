@@ -37,28 +37,11 @@ static void prime_late(void)
 
 static void check(size_t channels, unsigned seed)
 {
-    char text[512], dir[] = "/tmp/cramp_prime_apart_XXXXXX", path[64], bad[64];
-    snprintf(text, sizeof text,
-             "duration_min 4\nfs 1000\nchannels %zu\nseed %u\n"
-             "cramp_per_hour 30\ncramp_duration_s 5 40\nplm_series_per_hour 12\n"
-             "burst_per_hour 200\nmovement_per_hour 30\nmotion_per_hour 40\n",
-             channels, seed);
-    night_sim s;
-    if (!night_sim_make(&s, text, channels)) return;
-    if (!mkdtemp(dir)) {
-        CHECK(0, "no temporary directory");
-        free(s.x);
-        return;
-    }
-    snprintf(path, sizeof path, "%s/night.edf", dir);
-    snprintf(bad, sizeof bad, "%s/bad.edf", dir);
-    cramp_night_result ref, res;
+    night_files f;
+    cramp_night_result res;
     cramp_error err, err1;
-    cramp_status st = CRAMP_EIO;
-    if (night_sim_write_edf(&s, path) && night_sim_bad_tal(path, bad, &s, 62))
-        st = night_sim_run_file(path, 1, 4096, 0, 0, &ref, &err);
-    CHECK(st == CRAMP_OK, "%zu channels, one thread: %s", channels, err.message);
-    CHECK(st != CRAMP_OK || ref.n_episodes > 0, "%zu channels: no episodes", channels);
+    if (!night_sim_files(&f, channels, seed, 62, "prime_apart", &err)) return;
+    cramp_status st = f.st;
     static const size_t blocks[] = {4096, 777};
     cramp__night_before_prime_apart = prime_late;
     for (size_t k = 0; k < 4 && st == CRAMP_OK; k++) {
@@ -67,36 +50,26 @@ static void check(size_t channels, unsigned seed)
                  blocks[k % 2], k >= 2 ? ", timers" : "");
         hook_calls = 0;
         const cramp_status st2 =
-            night_sim_run_file(path, 2, blocks[k % 2], 0, k >= 2, &res, &err);
+            night_sim_run_file(f.path, 2, blocks[k % 2], 0, k >= 2, &res, &err);
         CHECK(st2 == CRAMP_OK, "%s: %s", what, err.message);
         CHECK(hook_calls == 1, "%s: primed apart %d times, expected once", what, hook_calls);
         if (st2 != CRAMP_OK) continue;
-        night_sim_same(&ref, &res, what);
+        night_sim_same(&f.ref, &res, what);
         cramp_night_result_free(&res);
     }
-    if (st == CRAMP_OK) cramp_night_result_free(&ref);
+    if (st == CRAMP_OK) cramp_night_result_free(&f.ref);
     /* the bad TAL at record 62: the worker's read fails before the priming */
     cramp__night_before_prime_apart = NULL;
-    const cramp_status st1 = night_sim_run_file(bad, 1, 4096, 1, 0, &ref, &err1);
-    CHECK(st1 == CRAMP_EFORMAT && strstr(err1.message, "data record 62") != NULL,
-          "%zu channels, bad TAL, one thread: status %d '%s'", channels, (int)st1, err1.message);
+    const cramp_status st1 = night_sim_bad_one(&f, channels, 62, &err1);
     cramp__night_before_prime_apart = prime_late;
     for (size_t k = 0; k < 2; k++) {
         hook_calls = 0;
-        st = night_sim_run_file(bad, 2, blocks[k], 1, 0, &res, &err);
-        CHECK(st == st1 && !strcmp(err.message, err1.message),
-              "%zu channels, bad TAL, 2 threads, blocks of %zu: status %d '%s', one thread %d "
-              "'%s'",
-              channels, blocks[k], (int)st, err.message, (int)st1, err1.message);
+        night_sim_bad_as_one(&f, channels, blocks[k], st1, &err1);
         CHECK(hook_calls == 1, "%zu channels, bad TAL: primed apart %d times", channels,
               hook_calls);
-        CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
     }
     cramp__night_before_prime_apart = NULL;
-    unlink(bad);
-    unlink(path);
-    rmdir(dir);
-    free(s.x);
+    night_sim_files_done(&f);
 }
 
 int main(void)
