@@ -28,11 +28,21 @@ void cmd_detect_print_profile(FILE *f, const cramp_profile *p)
             (double)p->samples / 1e6, 100 * share, p->cpu_s, p->total_wall_s);
     fprintf(f, "  %-10s %9s %7s %12s %9s %12s\n", "stage", "wall_s", "share", "M samples/s",
             "cpu_s~", "M/s of CPU~");
-    for (int s = 0; s <= CRAMP_STAGES; s++) {
-        const char *name = s < CRAMP_STAGES ? cramp_stage_name((cramp_stage)s) : "other";
-        const double w = s < CRAMP_STAGES ? p->wall_s[s] : total - staged;
+    /* On more than one thread the stages are timed on each thread and
+       summed, so they can add up past the run's wall time (the calling
+       thread primes while the worker filters): that excess is printed as
+       "overlap", negative, so that the rows still add up to the total, and
+       "other" (what no stage timed) is then 0. */
+    const double other = total > staged ? total - staged : 0;
+    const double overlap = staged > total ? staged - total : 0;
+    for (int s = 0; s <= CRAMP_STAGES + (overlap > 0); s++) {
+        const char *name = s < CRAMP_STAGES    ? cramp_stage_name((cramp_stage)s)
+                           : s == CRAMP_STAGES ? "other"
+                                               : "overlap";
+        const double w = s < CRAMP_STAGES ? p->wall_s[s] : s == CRAMP_STAGES ? other : -overlap;
         fprintf(f, "  %-10s %9.4f %6.1f%% %12.0f %9.4f %12.0f\n", name, w,
-                total > 0 ? 100 * w / total : 0, rate(p, w), w * share, rate(p, w * share));
+                total > 0 ? 100 * w / total : 0, w > 0 ? rate(p, w) : 0, w * share,
+                w > 0 ? rate(p, w * share) : 0);
     }
     fprintf(f, "  %-10s %9.4f %6.1f%% %12.0f %9.4f %12.0f\n", "total", total, 100.0,
             rate(p, total), total * share, rate(p, total * share));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # cramp detect --profile (issue 16 item 1): the stage table on stderr names
-# every stage, its times add up to the total within rounding, the events
+# every stage, its times add up to the total within rounding (with a
+# negative overlap row where two threads' stages ran at once), the events
 # are the same bytes as without --profile, and --json carries a "profile"
 # object with the library's stages; without --profile neither appears.
 # Usage: tests/cli_profile.sh PATH/TO/cramp
@@ -21,11 +22,23 @@ for s in read filter envelope baseline segment spectral classify output other to
     grep -Eq "^  $s +[0-9]" prof.err || fail "no '$s' row: $(cat prof.err)"
 done
 grep -q "CPU share" prof.err || fail "no CPU share"
-# the stage rows (and other) add up to the total row, within the rounding
-awk '$1 == "total" { t = $2 } /^  [a-z]+ +[0-9]/ && $1 != "total" && $1 != "stage" { s += $2 }
+# the stage rows (and other, and on several threads a negative overlap where
+# the threads' stages ran at once) add up to the total row, within the
+# rounding; other is never negative
+awk '$1 == "total" { t = $2 } /^  [a-z]+ +-?[0-9]/ && $1 != "total" && $1 != "stage" { s += $2 }
+     $1 == "other" && $2 < 0 { print "other " $2; exit 1 }
+     $1 == "overlap" && $2 > 0 { print "overlap " $2; exit 1 }
      END { if (t <= 0 || s < t - 0.002 || s > t + 0.002) { print "sum " s " total " t; exit 1 } }' \
     prof.err || fail "stages do not add up: $(cat prof.err)"
-"$CRAMP" detect n.edf -o p.json --json --quiet --profile 2>/dev/zero || fail "--json --profile"
+# on one thread nothing overlaps: no overlap row
+"$CRAMP" detect n.edf -o prof1.tsv --quiet --profile --threads 1 2>prof1.err ||
+    fail "detect --profile --threads 1"
+grep -q "^  overlap" prof1.err && fail "an overlap row on one thread: $(cat prof1.err)"
+grep -Eq "^  other +[0-9]" prof1.err || fail "no other row on one thread: $(cat prof1.err)"
+# the JSON's stages on one thread fit in its wall time (on several they are
+# summed over the threads)
+"$CRAMP" detect n.edf -o p.json --json --quiet --profile --threads 1 2>/dev/zero ||
+    fail "--json --profile"
 "$CRAMP" detect n.edf -o q.json --json --quiet 2>/dev/zero || fail "--json"
 grep -q '"profile"' q.json && fail "a profile in the JSON without --profile"
 python3 - p.json <<'PY' || fail "JSON profile"

@@ -23,10 +23,13 @@
  *   classify   merging the segments into episodes, the rules and the summary
  *   output     writing the events table (timed by the tool, not the library)
  * What a run spends outside them (creating detectors and FFTW plans, the
- * mains guess, allocation) is total_wall_s less their sum.
+ * mains guess, allocation) is total_wall_s less their sum on one thread; on
+ * several threads the stages are summed over the threads, so their sum can
+ * pass total_wall_s where two threads ran stages at once (cramp detect
+ * --profile prints that excess as a negative "overlap" row).
  *
- * Times are wall-clock seconds (CLOCK_MONOTONIC) summed over every call and
- * rate group; on a loaded machine they include the time the thread waited for
+ * Times are wall-clock seconds (CLOCK_MONOTONIC) summed over every call,
+ * rate group and thread; on a loaded machine they include the time the thread waited for
  * a CPU, which cpu_s / total_wall_s (the run's CPU share) shows.
  *
  * Threads: a cramp_profile is plain data; the functions below are pure or act
