@@ -1045,6 +1045,37 @@ static int self_read_claim(self_read *w, uint64_t seq, uint64_t at, front *f, fl
     }
 }
 
+/* Reads block r, the next (the caller holds w's mutex), into its slot in
+ * pieces of `piece` frames, each published (w->avail) as it is done and
+ * followed by after() (may be NULL); a piece short of its frames ends the
+ * block, as one read would. Read, the block's frames, the end and `next`
+ * are published; failed, w->failed is set. *k: the block's frames. */
+static cramp_status slot_read(self_read *w, uint64_t r, size_t piece, void (*after)(void),
+                              size_t *k, cramp_error *err, cramp_profile *prof)
+{
+    const size_t s = (size_t)(r % w->slots), n = w->p->g->n;
+    uint64_t a = atomic_load_explicit(&w->avail, memory_order_relaxed);
+    cramp_status st = CRAMP_OK;
+    *k = 0;
+    for (size_t want = 0, got = 0; *k < w->block && got == want; *k += got) {
+        want = w->block - *k < piece ? w->block - *k : piece;
+        got = 0;
+        st = cramp__night_read(w->src, w->idx, n, w->slot[s] + *k * n, want, &got, err, prof);
+        if (st != CRAMP_OK) break;
+        a += got;
+        atomic_store_explicit(&w->avail, a, memory_order_release);
+        if (after) after();
+    }
+    if (st != CRAMP_OK) {
+        w->failed = 1;
+        return st;
+    }
+    w->frames[s] = *k;
+    w->ended |= *k == 0;
+    atomic_store_explicit(&w->next, r + 1, memory_order_release);
+    return st;
+}
+
 /* The worker, its tick ring full (the calling thread behind) before block
  * seq: decodes the next block nobody read into its slot, ahead of its
  * turn, instead of sleeping (the decode is then off the worker's later
@@ -1059,19 +1090,8 @@ static int self_read_fill(self_read *w, uint64_t seq)
     /* blocks before seq are done with: the slot of block r is free while
        r < seq + slots */
     if (!w->ended && !w->failed && r < seq + w->slots) {
-        const size_t s = (size_t)(r % w->slots);
-        size_t k = 0;
-        w->st = cramp__night_read(w->src, w->idx, w->p->g->n, w->slot[s], w->block, &k, &w->err,
-                                  w->p->prof ? &w->prof : NULL);
-        if (w->st != CRAMP_OK) {
-            w->failed = 1;
-        } else {
-            w->frames[s] = k;
-            w->ended |= k == 0;
-            atomic_store_explicit(&w->avail, atomic_load_explicit(&w->avail, memory_order_relaxed) + k,
-                                  memory_order_release);
-            atomic_store_explicit(&w->next, r + 1, memory_order_release);
-        }
+        size_t k = 0; /* in one piece: the worker's own front waits for none */
+        w->st = slot_read(w, r, w->block, NULL, &k, &w->err, w->p->prof ? &w->prof : NULL);
         did = 1;
     }
     pthread_mutex_unlock(&w->mu);
@@ -1163,27 +1183,8 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
        (the calling thread's slots: CRAMP_NIGHT_RING_BLOCKS) */
     if (!w->ended && !w->failed && !ring_ready(out, r) &&
         (r < w->slots || ring_ready(out, r - w->slots))) {
-        const size_t s = (size_t)(r % w->slots), n = w->p->g->n;
-        /* in pieces, each published (w->avail) for the worker's front; a
-           piece short of its frames ends the block, as one read would */
-        uint64_t a = atomic_load_explicit(&w->avail, memory_order_relaxed);
-        *k = 0;
-        for (size_t want = 0, got = 0; *k < w->block && got == want; *k += got) {
-            want = w->block - *k < SELF_READ_PIECE ? w->block - *k : SELF_READ_PIECE;
-            got = 0;
-            *st = cramp__night_read(w->src, w->idx, n, w->slot[s] + *k * n, want, &got, err, prof);
-            if (*st != CRAMP_OK) break;
-            a += got;
-            atomic_store_explicit(&w->avail, a, memory_order_release);
-            if (cramp__night_after_piece) cramp__night_after_piece();
-        }
-        if (*st != CRAMP_OK) {
-            w->failed = 1;
-        } else {
-            w->frames[s] = *k;
-            w->ended |= *k == 0;
-            atomic_store_explicit(&w->next, r + 1, memory_order_release);
-        }
+        /* in pieces, each published for the worker's front */
+        *st = slot_read(w, r, SELF_READ_PIECE, cramp__night_after_piece, k, err, prof);
         did = 1;
     }
     pthread_mutex_unlock(&w->mu);
