@@ -440,6 +440,15 @@ static inline double cramp__seg_open_thr(const cramp_detect_config *cfg, double 
 {
     return cfg->lm_onset_power ? cramp__seg_open_thr_power(cfg, L, thr) : thr;
 }
+/* A lead-in cut off as a precursor but shorter than a cramp's minimum is the
+   cramp's own recruitment ramp (docs/detect.md, "Recruitment ramp"): its
+   length, s, or 0 when the precursor (precursor_s of a segment) is none or
+   a precursor of its own. The episode builder starts the episode at its
+   lead (episodes.c); a segment's longest run may include it (segments.c). */
+static inline double cramp__recruitment_ramp_s(const cramp_detect_config *cfg, double precursor_s)
+{
+    return precursor_s > 0 && precursor_s < cfg->cramp_min_s ? precursor_s : 0;
+}
 /* onset_rise.c: the rise out of a precursor, watched tick by tick (after the
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */

@@ -179,11 +179,9 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
             q->mdf0 = s->mdf_start_hz;
             q->t_first = s->onset_s;
             q->precursor = s->precursor_s;
-            /* a lead-in cut off as a precursor but shorter than a cramp's
-               minimum is the cramp's own recruitment ramp (docs/detect.md,
-               "Recruitment ramp"): the episode starts at its lead */
-            if (s->precursor_s > 0 && s->precursor_s < cfg->cramp_min_s) {
-                ramp = s->precursor_s;
+            /* a recruitment ramp: the episode starts at its lead */
+            ramp = cramp__recruitment_ramp_s(cfg, s->precursor_s);
+            if (ramp > 0) {
                 q->on = s->onset_s - ramp;
                 q->precursor = 0;
             }

@@ -338,7 +338,7 @@ void cramp__seg_close_emg(cramp_detector *d, size_t c, uint64_t off_tick)
     uint64_t run = h->seg_longest_run;
     if (off_tick > h->seg_run_start_tick && off_tick - h->seg_run_start_tick > run)
         run = off_tick - h->seg_run_start_tick;
-    const double ramp = a.precursor_s < d->cfg.cramp_min_s ? a.precursor_s : 0; /* episodes.c */
+    const double ramp = cramp__recruitment_ramp_s(&d->cfg, a.precursor_s);
     a.longest_run_s = fmin((double)run * tick, a.offset_s - a.onset_s + ramp);
     /* rises on the bursts' own scale (rel_rise_watch) */
     a.rises = h->rel_rises;
