@@ -148,4 +148,13 @@ cramp_status cramp__stretch_split(cramp_activity **act, size_t *n_act,
    contraction); 0 otherwise or when off. */
 int cramp__tonic_after_ramp(const rule_ctx *x, const cramp_episode *e);
 
+/* The opt-in two-legs-apart reading (legs_apart_rule; classify_legs_apart.c):
+   of a cluster spanning both legs for longer than lm_max_s (has: its
+   channels, active_s: each one's time above the offset threshold), the mask of
+   the leg's channels to build apart when the other leg carries the span
+   (a channel active >= concurrent_fraction of it) and this leg does not; 0
+   otherwise, when off or with ch NULL. */
+uint32_t cramp__legs_apart(const cramp_detect_config *cfg, const cramp_detect_channel *ch,
+                           size_t C, uint32_t has, const double *active_s, double span);
+
 #endif

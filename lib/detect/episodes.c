@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "detect/detect_internal.h"
+#include "detect/classify_internal.h"
 
 static int cmp_act(const void *a, const void *b)
 {
@@ -146,7 +146,7 @@ static double involve_amp(const channel_sums *g, size_t c, size_t main,
    returns the index after the cluster. */
 static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
                           const cramp_detect_channel *ch, size_t C,
-                          const cramp_detect_config *cfg, cramp_episode *e)
+                          const cramp_detect_config *cfg, cramp_episode *e, uint32_t *apart)
 {
     channel_sums g[CRAMP_DETECT_MAX_CHANNELS];
     memset(g, 0, sizeof g);
@@ -229,10 +229,19 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
        not reach the other leg). */
     const double cl_span = end - start;
     const int two_legs = cl_legs == 3u && cl_span > cfg->lm_max_s;
+    /* legs_apart_rule (h12ap, classify_legs_apart.c): the leg that does not
+       carry a long two-leg episode is built apart */
+    double active[CRAMP_DETECT_MAX_CHANNELS];
+    uint32_t has = 0;
+    for (size_t c = 0; c < C; c++) {
+        active[c] = g[c].tonic;
+        if (g[c].has) has |= 1u << c;
+    }
+    *apart = two_legs ? cramp__legs_apart(cfg, ch, C, has, active, cl_span) : 0;
     double amax = 0;
     size_t main = 0;
     for (size_t c = 0; c < C; c++) {
-        if (!g[c].has) continue;
+        if (!g[c].has || (*apart >> c & 1u)) continue;
         double amp = sqrt(g[c].bp_ex / g[c].dur);
         if (amp > amax || !g[main].has) {
             amax = amp;
@@ -251,7 +260,7 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->offset_s = -HUGE_VAL;
     double lf = 0, bp = 0, clip = 0, flat = 0;
     for (size_t c = 0; c < C; c++) {
-        if (!g[c].has) continue;
+        if (!g[c].has || (*apart >> c & 1u)) continue;
         double amp = sqrt(g[c].bp_ex / g[c].dur);
         if (two_legs && (main_leg == 0 || main_leg == 1) && c != main &&
             (ch[c].leg == 0 || ch[c].leg == 1) && ch[c].leg != main_leg) {
@@ -300,6 +309,26 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
     e->flat_fraction = flat;
     e->prev_interval_s = e->next_interval_s = (double)NAN;
     return j;
+}
+
+/* The segments of cluster a[0..n) on the channels in apart, clustered into
+   episodes of their own (legs_apart_rule); returns how many. The segments
+   are packed to the front of a (the cluster's others were used), so the
+   episodes number at most the segments taken out. */
+static size_t legs_apart_build(cramp_activity *a, size_t n, uint32_t apart,
+                               const cramp_detect_channel *ch, size_t C,
+                               const cramp_detect_config *cfg, ep_sort *out)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (a[k].kind == CRAMP_ACTIVITY_EMG && (apart >> a[k].channel & 1u)) a[m++] = a[k];
+    size_t ne = 0;
+    for (size_t k = 0; k < m; ne++) {
+        uint32_t none = 0;
+        out[ne].origin = CRAMP__FROM_EMG;
+        k = emg_cluster(a, m, k, ch, C, cfg, &out[ne].e, &none);
+    }
+    return ne;
 }
 
 cramp_status cramp__episodes_build(const cramp_activity *act, size_t n_act,
@@ -368,8 +397,11 @@ cramp_status cramp__episodes_build(const cramp_activity *act, size_t n_act,
             continue;
         }
         eps[ne].origin = CRAMP__FROM_EMG;
-        i = emg_cluster(a, n_act, i, ch, C, cfg, &eps[ne].e);
+        uint32_t apart = 0;
+        const size_t from = i;
+        i = emg_cluster(a, n_act, i, ch, C, cfg, &eps[ne].e, &apart);
         ne++;
+        if (apart) ne += legs_apart_build(a + from, i - from, apart, ch, C, cfg, eps + ne);
     }
     qsort(eps, ne, sizeof *eps, cmp_ep);
     for (size_t k = 0; k < ne; k++) {

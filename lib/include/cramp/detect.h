@@ -712,6 +712,27 @@ typedef struct cramp_detect_config {
                                      when on. Limits: a burst train with
                                      one burst as long as the rest of it
                                      is tonic too */
+    int legs_apart_rule;          /* 0 (default; opt-in): 1: an episode
+                                     spanning both legs for longer than
+                                     lm_max_s, one leg with a channel
+                                     active >= concurrent_fraction of it
+                                     and the other leg with none, is built
+                                     without the other leg: its main
+                                     channel from the carrying leg, the
+                                     other leg's segments episodes of
+                                     their own (the AASM joins the two
+                                     legs within bilateral_s only as leg
+                                     movements; a cramp is focal, Minetto
+                                     et al. 2013). Before, the other leg's
+                                     brief strong event (the stretch after
+                                     its own cramp) became the main channel
+                                     and the cramp a two-leg movement
+                                     (h12ap; classify_legs_apart.c; bench/
+                                     README.md). No new constant. Named in
+                                     the rules id when on. Limits: legs
+                                     unknown: no effect; two legs both
+                                     sustained (a cramp on each at once)
+                                     stay one movement */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
