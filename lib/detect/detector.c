@@ -189,9 +189,37 @@ const cramp__detect_kernels *cramp__detect_kernels_for(cramp_simd s)
     return &cramp__detect_kernels_base;
 }
 
+/* The spectral stage: FFT plans (about 1.5 ms on 1 h x 8 ch, most of the
+ * time of creating a detector) and the window's buffer. */
+cramp_status cramp__detector_add_spectral(cramp_detector *d, cramp_error *err)
+{
+    if (d->spectral) return CRAMP_OK;
+    cramp_spectral_config sc;
+    cramp_spectral_config_default(&sc);
+    sc.fs = d->fs;
+    sc.epoch_s = (double)d->spectral_frames / d->fs;
+    sc.segment_s = sc.epoch_s / 2;
+    sc.effort = d->cfg.fft_effort;
+    sc.wisdom_path = d->cfg.fft_wisdom ? d->cfg.fft_wisdom : "";
+    cramp_status st = cramp_spectral_create(&d->spectral, 1, &sc, err);
+    if (st != CRAMP_OK) return st;
+    d->spectral_buf =
+        malloc((d->spectral_frames ? d->spectral_frames : 1) * sizeof *d->spectral_buf);
+    if (!d->spectral_buf) return cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
+    return CRAMP_OK;
+}
+
 cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
                                    const cramp_detect_config *cfg,
                                    const cramp_detect_channel *chi, cramp_error *err)
+{
+    return cramp__detector_create_parts(out, channels, cfg, chi, CRAMP__DETECTOR_SPECTRAL, err);
+}
+
+cramp_status cramp__detector_create_parts(cramp_detector **out, size_t channels,
+                                          const cramp_detect_config *cfg,
+                                          const cramp_detect_channel *chi, unsigned parts,
+                                          cramp_error *err)
 {
     if (!out) return cramp__fail(err, CRAMP_EINVAL, "detector: out is NULL");
     *out = NULL;
@@ -242,7 +270,10 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->history_frames =
         d->spectral_frames + (d->add_lag_ticks + d->env_ticks + 4) * d->tick_frames;
     if (d->history_frames < (size_t)(2 * fs)) d->history_frames = (size_t)(2 * fs);
-    d->ring_frames = d->history_frames + CRAMP__CHUNK;
+    /* a primer's ring holds the chunk being filtered only: it never reads
+       the history (no segments, no spectra while priming) */
+    d->ring_frames = (parts & CRAMP__DETECTOR_PRIMER) ? CRAMP__CHUNK
+                                                      : d->history_frames + CRAMP__CHUNK;
 
     st = make_filters(d, err);
     if (st != CRAMP_OK) goto bad;
@@ -260,15 +291,8 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->rest_band_level = cramp__baseline_level_array(d->rest_band);
     d->rest_motion_level = cramp__baseline_level_array(d->rest_motion);
 
-    cramp_spectral_config sc;
-    cramp_spectral_config_default(&sc);
-    sc.fs = fs;
-    sc.epoch_s = (double)d->spectral_frames / fs;
-    sc.segment_s = sc.epoch_s / 2;
-    sc.effort = cfg->fft_effort;
-    sc.wisdom_path = cfg->fft_wisdom ? cfg->fft_wisdom : "";
-    st = cramp_spectral_create(&d->spectral, 1, &sc, err);
-    if (st != CRAMP_OK) goto bad;
+    if ((parts & CRAMP__DETECTOR_SPECTRAL) && (st = cramp__detector_add_spectral(d, err)) != CRAMP_OK)
+        goto bad;
 
     const size_t nt = CRAMP__TICK_RING * channels;
     d->finite_in = malloc(CRAMP__CHUNK * channels * sizeof *d->finite_in);
@@ -283,13 +307,11 @@ cramp_status cramp_detector_create(cramp_detector **out, size_t channels,
     d->tick_flat = malloc(nt * sizeof *d->tick_flat);
     d->env_uv = malloc(channels * sizeof *d->env_uv);
     d->motion_tick_rms_uv = malloc(channels * sizeof *d->motion_tick_rms_uv);
-    d->spectral_buf =
-        malloc((d->spectral_frames ? d->spectral_frames : 1) * sizeof *d->spectral_buf);
     d->chan = calloc(channels, sizeof *d->chan);
     if (!d->finite_in || !d->motion || !d->band_ring ||
         !d->tick_band_energy || !d->tick_motion_energy || !d->tick_band_fourth ||
         !d->kurtosis_hist || !d->tick_band_max || !d->tick_clipped || !d->tick_flat ||
-        !d->env_uv || !d->motion_tick_rms_uv || !d->spectral_buf || !d->chan) {
+        !d->env_uv || !d->motion_tick_rms_uv || !d->chan) {
         st = cramp__fail(err, CRAMP_ENOMEM, "detector: out of memory");
         goto bad;
     }

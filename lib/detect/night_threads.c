@@ -1192,21 +1192,28 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
 }
 
 /* Priming apart, while the worker already runs p->d's filter stage on the
- * night from frame 0 (run_read_ticks): a second detector like p->d (same
- * configuration, channels and rails) primed with the first minute in the
+ * night from frame 0 (run_read_ticks): first p->d's spectral stage (its FFT
+ * plans, left out when it was made so that the worker starts sooner), then
+ * a primer like p->d (same configuration, channels and rails; no spectral
+ * stage, a band ring of one chunk) primed with the first minute in the
  * calling thread, its resting levels then given to p->d
  * (cramp__detector_take_primed); p->d's filters are untouched, and begin
  * would have reset everything else priming p->d itself changes, so the
  * bits are those of part_prime on p->d. Its stage times added to prof. */
 void (*cramp__night_before_prime_apart)(void);
 
-static cramp_status prime_apart(part *p, cramp_profile *prof, cramp_error *err)
+static cramp_status prime_apart(const cramp_night_options *o, part *p, cramp_profile *prof,
+                                cramp_error *err)
 {
     if (cramp__night_before_prime_apart) cramp__night_before_prime_apart();
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
     cramp_detector *dp = NULL;
     cramp_error e;
     memset(&e, 0, sizeof e);
-    cramp_status st = cramp_detector_create(&dp, p->n, &p->d->cfg, p->info, &e);
+    cramp_status st = cramp__detector_add_spectral(p->d, &e);
+    if (st != CRAMP_OK)
+        return cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
+    st = cramp__detector_create_parts(&dp, p->n, &p->d->cfg, p->info, CRAMP__DETECTOR_PRIMER, &e);
     if (st != CRAMP_OK) return cramp__fail(err, st, "%s", e.message);
     if (prof) cramp_detector_set_profile(dp, 1);
     cramp__detector_set_finite(dp, p->d->input_finite);
@@ -1276,7 +1283,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     }
     /* a priming that fails fails the run as it would on one thread, before
        any read's status */
-    const int prime_failed = self && (st = prime_apart(p, prof, err)) != CRAMP_OK;
+    const int prime_failed = self && (st = prime_apart(o, p, prof, err)) != CRAMP_OK;
     if (prime_failed) ring_stop(&out);
     double *wait = prof ? &g->reader_wait_s : NULL;
     int read_all = 0;
@@ -1430,7 +1437,10 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         p->info = info + p->first;
         cramp_error e;
         memset(&e, 0, sizeof e);
-        st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);
+        /* the tick split on a recording makes the FFT plans once its worker
+           runs (prime_apart): the worker never uses them */
+        st = cramp__detector_create_parts(&p->d, p->n, &g->cfg, info + p->first,
+                                          tick_split && self ? 0u : CRAMP__DETECTOR_SPECTRAL, &e);
         if (st != CRAMP_OK) {
             cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
             break;
