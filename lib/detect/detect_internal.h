@@ -377,6 +377,24 @@ size_t cramp__detector_outputs(const cramp_detector *d);
  * only the rest stage's baselines, so a worker may run d's filter stage
  * meanwhile. */
 void cramp__detector_take_primed(cramp_detector *d, cramp_detector *primed);
+/* cramp_detector_create with some parts only (the night driver on 2
+ * threads, night_threads.c): CRAMP__DETECTOR_SPECTRAL the spectral stage
+ * (FFT plans and window; without it the detector may filter and prime but
+ * must not close a segment until cramp__detector_add_spectral has made it);
+ * CRAMP__DETECTOR_PRIMER a band ring of one chunk instead of the history
+ * (the frames filtered are not kept: for priming only). The detector
+ * otherwise as cramp_detector_create makes it, the same bits. */
+#define CRAMP__DETECTOR_SPECTRAL 1u
+#define CRAMP__DETECTOR_PRIMER 2u
+cramp_status cramp__detector_create_parts(cramp_detector **out, size_t channels,
+                                          const cramp_detect_config *cfg,
+                                          const cramp_detect_channel *chi, unsigned parts,
+                                          cramp_error *err);
+/* The spectral stage of a detector created without it (a no-op if it has
+ * it); touches only the rest stage's fields, so a worker may run d's filter
+ * stage meanwhile. CRAMP_OK, or the FFT's or CRAMP_ENOMEM (then d keeps no
+ * spectral stage; destroy it). */
+cramp_status cramp__detector_add_spectral(cramp_detector *d, cramp_error *err);
 /* The rest stage fed with a tick's sums instead of frames (the front, the
  * filters and the accumulate kernel, on another thread: night_threads.c):
  * `ticks` finished ticks, each a record of CRAMP__TICK_RECORD x channels

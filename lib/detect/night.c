@@ -220,7 +220,7 @@ static cramp_status run_channels(const cramp_night_source *src, const double *fs
     for (size_t k = 0; k < r->n_groups; k++) {
         cramp_night_group *g = &r->group[k];
         g->cfg.mains_hz = r->mains_hz;
-        st = cramp__night_run_group(src, o, forced, r, g, prime[k], buf, &done_s, total_s, &segs,
+        st = cramp__night_run_group(src, o, forced, r, g, &prime[k], buf, &done_s, total_s, &segs,
                                     err);
         free(prime[k]);
         prime[k] = NULL;

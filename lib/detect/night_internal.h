@@ -55,7 +55,8 @@ typedef struct cramp__night_forced_cut {
 } cramp__night_forced_cut;
 
 /* Step 4 for group g (night_threads.c): split into parts, create, prime
-   (from prime: g->primed frames x g->n), rewind, run (in the calling thread
+   (from *prime: g->primed frames x g->n, malloc'd; freed and set to NULL
+   here once no part needs it, else the caller frees it), rewind, run (in the calling thread
    with buf, block_frames x g->n floats, or on o->threads workers), finish;
    the segments, renumbered to the night's channels, appended to segs.
    *done_s: seconds of the night done before (progress), advanced by the
@@ -63,7 +64,7 @@ typedef struct cramp__night_forced_cut {
 cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_night_options *o,
                                     const cramp__night_forced_cut *forced,
                                     cramp_night_result *r, cramp_night_group *g,
-                                    const float *prime, float *buf, double *done_s,
+                                    float **prime, float *buf, double *done_s,
                                     double total_s, cramp__seg_list *segs, cramp_error *err);
 
 /* Blocks between two choices of where a run on 2 threads with one part cuts

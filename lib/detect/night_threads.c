@@ -219,7 +219,7 @@ static cramp_status ring_init(ring *q, size_t floats, size_t depth)
 
 static void ring_free(ring *q)
 {
-    if (!q->mem) return;
+    if (!q->depth) return; /* never made (its memory may be gone: self_read_done) */
     pthread_cond_destroy(&q->filled_cv);
     pthread_cond_destroy(&q->free_cv);
     pthread_mutex_destroy(&q->mu);
@@ -964,6 +964,13 @@ typedef struct self_read {
                                  `next` passes the block */
     int ended;                /* a read gave the end */
     int failed;               /* a read failed (either thread) */
+    /* freed by whichever thread is done with them last, under mu, so that
+       their unmapping is not serial work after the join (h16ae): */
+    void *slots_mem;          /* the slots' memory: the worker's at its end
+                                 (after the end block nobody writes a slot) */
+    float **prime;            /* the first minute: once primed apart and
+                                 the worker done */
+    int primed, worker_done;
     cramp_status st;          /* the worker's reads' status */
     cramp_error err;          /* and message */
     cramp_profile prof;       /* the worker's reads' wall time (profiling) */
@@ -1098,6 +1105,30 @@ static int self_read_fill(self_read *w, uint64_t seq)
     return did;
 }
 
+/* One side done with the shared buffers (worker: 1 at its end, else the
+ * calling thread once primed apart): frees what neither side needs any
+ * more, the slots after the end block, the first minute after both. */
+static void self_read_done(self_read *w, int worker)
+{
+    pthread_mutex_lock(&w->mu);
+    if (worker) {
+        w->worker_done = 1;
+        if (w->ended && !w->failed) {
+            free(w->slots_mem);
+            w->slots_mem = NULL;
+        }
+    } else {
+        w->primed = 1;
+    }
+    if (w->primed && w->worker_done && w->prime) {
+        free(*w->prime);
+        *w->prime = NULL;
+        w->p->prime = NULL;
+        w->prime = NULL;
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
 static void *self_read_worker(void *arg)
 {
     self_read *w = arg;
@@ -1157,6 +1188,7 @@ static void *self_read_worker(void *arg)
         at += k;
         if (k == 0) break;
     }
+    self_read_done(w, 1);
     return worker_end(p, 0);
 }
 
@@ -1192,21 +1224,28 @@ static int self_read_ahead(self_read *w, ring *out, cramp_status *st, size_t *k,
 }
 
 /* Priming apart, while the worker already runs p->d's filter stage on the
- * night from frame 0 (run_read_ticks): a second detector like p->d (same
- * configuration, channels and rails) primed with the first minute in the
+ * night from frame 0 (run_read_ticks): first p->d's spectral stage (its FFT
+ * plans, left out when it was made so that the worker starts sooner), then
+ * a primer like p->d (same configuration, channels and rails; no spectral
+ * stage, a band ring of one chunk) primed with the first minute in the
  * calling thread, its resting levels then given to p->d
  * (cramp__detector_take_primed); p->d's filters are untouched, and begin
  * would have reset everything else priming p->d itself changes, so the
  * bits are those of part_prime on p->d. Its stage times added to prof. */
 void (*cramp__night_before_prime_apart)(void);
 
-static cramp_status prime_apart(part *p, cramp_profile *prof, cramp_error *err)
+static cramp_status prime_apart(const cramp_night_options *o, part *p, cramp_profile *prof,
+                                cramp_error *err)
 {
     if (cramp__night_before_prime_apart) cramp__night_before_prime_apart();
+    char pb[CRAMP_ERROR_MESSAGE_SIZE];
     cramp_detector *dp = NULL;
     cramp_error e;
     memset(&e, 0, sizeof e);
-    cramp_status st = cramp_detector_create(&dp, p->n, &p->d->cfg, p->info, &e);
+    cramp_status st = cramp__detector_add_spectral(p->d, &e);
+    if (st != CRAMP_OK)
+        return cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
+    st = cramp__detector_create_parts(&dp, p->n, &p->d->cfg, p->info, CRAMP__DETECTOR_PRIMER, &e);
     if (st != CRAMP_OK) return cramp__fail(err, st, "%s", e.message);
     if (prof) cramp_detector_set_profile(dp, 1);
     cramp__detector_set_finite(dp, p->d->input_finite);
@@ -1230,7 +1269,7 @@ static cramp_status prime_apart(part *p, cramp_profile *prof, cramp_error *err)
  * bits. */
 static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_night_options *o,
                                    cramp_night_group *g, const size_t *idx, part *p, int self,
-                                   double done_s, double total_s, cramp_error *err,
+                                   float **prime, double done_s, double total_s, cramp_error *err,
                                    cramp_profile *prof)
 {
     ring in, out;
@@ -1269,6 +1308,8 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     w.block = o->block_frames;
     memcpy(w.slot, in.slot, sizeof w.slot);
     w.slots = in.depth;
+    w.slots_mem = in.mem;
+    w.prime = prime;
     if (pthread_create(&p->tid, NULL, self ? self_read_worker : front_worker,
                        self ? (void *)&w : (void *)p) != 0) {
         st = cramp__fail(err, CRAMP_ENOMEM, "night: cannot start a thread (0 running)");
@@ -1276,7 +1317,8 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
     }
     /* a priming that fails fails the run as it would on one thread, before
        any read's status */
-    const int prime_failed = self && (st = prime_apart(p, prof, err)) != CRAMP_OK;
+    const int prime_failed = self && (st = prime_apart(o, p, prof, err)) != CRAMP_OK;
+    if (self) self_read_done(&w, 0);
     if (prime_failed) ring_stop(&out);
     double *wait = prof ? &g->reader_wait_s : NULL;
     int read_all = 0;
@@ -1342,6 +1384,7 @@ static cramp_status run_read_ticks(const cramp_night_source *src, const cramp_ni
         frames += k;
     }
     pthread_join(p->tid, NULL);
+    in.mem = w.slots_mem; /* NULL: the worker freed them */
     if (w.st != CRAMP_OK && !prime_failed) {
         /* the worker's read failed: its status and message are the run's */
         st = w.st;
@@ -1381,7 +1424,7 @@ static cramp_status run_inline(const cramp_night_source *src, const cramp_night_
 cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_night_options *o,
                                     const cramp__night_forced_cut *forced,
                                     cramp_night_result *r, cramp_night_group *g,
-                                    const float *prime, float *buf, double *done_s,
+                                    float **prime, float *buf, double *done_s,
                                     double total_s, cramp__seg_list *segs, cramp_error *err)
 {
     char pb[CRAMP_ERROR_MESSAGE_SIZE];
@@ -1426,11 +1469,14 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
         p->g = g;
         p->first = v0 * w;
         p->n = (v1 * w < g->n ? v1 * w : g->n) - p->first;
-        p->prime = prime;
+        p->prime = *prime;
         p->info = info + p->first;
         cramp_error e;
         memset(&e, 0, sizeof e);
-        st = cramp_detector_create(&p->d, p->n, &g->cfg, info + p->first, &e);
+        /* the tick split on a recording makes the FFT plans once its worker
+           runs (prime_apart): the worker never uses them */
+        st = cramp__detector_create_parts(&p->d, p->n, &g->cfg, info + p->first,
+                                          tick_split && self ? 0u : CRAMP__DETECTOR_SPECTRAL, &e);
         if (st != CRAMP_OK) {
             cramp__fail(err, st, "%s%s", cramp__night_prefix(o, pb, sizeof pb), e.message);
             break;
@@ -1472,7 +1518,7 @@ cramp_status cramp__night_run_group(const cramp_night_source *src, const cramp_n
      * 25, medians: busier thread 101 ms, both 189, against 117 and 210 for
      * the cut (one thread 169-171); bench/README.md, h16d. */
     if (st == CRAMP_OK && tick_split)
-        st = run_read_ticks(src, o, g, idx, &pt[0], self, *done_s, total_s, err, prof);
+        st = run_read_ticks(src, o, g, idx, &pt[0], self, prime, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK && threads == 2 && np == 1)
         st = run_read_filter(src, o, g, idx, &pt[0], forced, *done_s, total_s, err, prof);
     else if (st == CRAMP_OK)
