@@ -27,7 +27,8 @@
     X(lm_onset_power, 0, "a segment also opens on the envelope's power above rest")      \
     X(plm_rhythm_rule, 1, "off-rhythm long LMs neither join nor end a PLM series")       \
     X(stretch_split_rule, 1, "a segment is cut where a stronger muscle of its leg starts") \
-    X(ramp_tonic_rule, 0, "one pause-free run over half the episode is tonic (ramps)")
+    X(ramp_tonic_rule, 0, "one pause-free run over half the episode is tonic (ramps)")  \
+    X(bilateral_lm_only, 0, "the other leg's LM joins a sustained episode in 5 s as no LM")
 #define AS_SWITCH(field, on, what) {#field, on, what},
 #define AS_OFFSET(field, on, what) offsetof(cramp_detect_config, field),
 static const cramp_detect_switch switches[] = {SWITCHES(AS_SWITCH)};
