@@ -26,6 +26,7 @@ int main(void)
     cramp_detect_config_default(&cfg);
     cfg.fs = 2000;
     CHECK(cfg.bilateral_lm_only == 0, "off by default (%d)", cfg.bilateral_lm_only);
+    cramp_episode *ep = NULL;
     cramp_activity act[] = {
         /* 1000 s: a 110-s right calf cramp; four left TA LMs of 3 s in it */
         handmade_seg(HM_R_GAS, 1000.0, 1110.0, 100),
@@ -40,8 +41,7 @@ int main(void)
         handmade_seg(HM_L_GAS, 1700.0, 1720.0, 80),
         handmade_seg(HM_R_GAS, 1701.0, 1720.0, 80),
     };
-    const size_t n_act = sizeof act / sizeof act[0];
-    cramp_episode *ep = NULL;
+    const size_t n_act = sizeof act / sizeof *act;
 
     cfg.bilateral_lm_only = 1; /* its place in the rules id: detect_rules.c */
     size_t n = handmade_classify(act, n_act, 4, &cfg, &ep, "on");

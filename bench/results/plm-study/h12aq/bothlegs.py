@@ -19,16 +19,13 @@ true PLM is removed. Per variant: tp/fp/fn and F1 of ours and plain under
 both truths, and the number of relabelled bursts. Development seeds only.
 """
 import os
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "h12aj"))
-from study import dev_args, match, night, rd, write_scenario  # noqa: E402
-from trace import variants_text  # noqa: E402
-from vsplain import split_names  # noqa: E402
+from study import dev_args, match  # noqa: E402
+from vsplain import variant_nights  # noqa: E402
 
 
 def legs(t):
@@ -80,40 +77,30 @@ def main():
     args = dev_args(sys.argv[1:], 7, __doc__, "bothlegs.py")
     if args is None:
         return 2
-    cramp, plain, vfile, lo, hi, minutes, names = args
-    base_text, defs = variants_text(vfile)
-    print("variant\ttruth\tours_tp\tours_fp\tours_fn\tours_f1\tplain_tp\tplain_fp\tplain_fn\tplain_f1\trelabelled")
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in split_names(names, defs):
-            scen = os.path.join(tmp, "v.scenario")
-            write_scenario(scen, base_text,
-                           [(k, v) for k, v in defs.get("*set*", []) + defs[name] if k])
-            tot = {"sim": [0] * 6, "aasm2": [0] * 6}
-            nrel = 0
-            for seed in range(lo, hi + 1):
-                truth, det = night(cramp, tmp, scen, seed, minutes)
-                pe = os.path.join(tmp, "p.tsv")
-                subprocess.run([plain, scen, "--seed", str(seed), "--minutes", minutes,
-                                "--raw", "/dev/null", "-o", pe], check=True,
-                               stderr=subprocess.DEVNULL)
-                pdet = rd(pe)
-                rel = relabel(truth)
-                nrel += len(rel)
-                ours = [d for d in det if d["trial_type"] == "plm"]
-                pl = [d for d in pdet if d["trial_type"] == "plm"]
-                for key, tl in (("sim", [t for t in truth if t["trial_type"] == "plm"]),
-                                ("aasm2", [t for i, t in enumerate(truth)
-                                           if t["trial_type"] == "plm" or i in rel])):
-                    for off, lst in ((0, ours), (3, pl)):
-                        ti, dj = match(tl, lst)
-                        tot[key][off] += len(ti)
-                        tot[key][off + 1] += len(lst) - len(dj)
-                        tot[key][off + 2] += len(tl) - len(ti)
+    print("variant\ttruth\tours_tp\tours_fp\tours_fn\tours_f1\tplain_tp\tplain_fp\tplain_fn"
+          "\tplain_f1\trelabelled")
+    tot, nrel = {"sim": [0] * 6, "aasm2": [0] * 6}, 0
+    for name, seed, truth, det, pdet in variant_nights(args):
+        if seed is None:
             for key in ("sim", "aasm2"):
                 a = tot[key]
                 print(f"{name}\t{key}\t{a[0]}\t{a[1]}\t{a[2]}\t{f1(*a[:3]):.3f}\t"
                       f"{a[3]}\t{a[4]}\t{a[5]}\t{f1(*a[3:]):.3f}\t{nrel if key == 'aasm2' else 0}")
             sys.stdout.flush()
+            tot, nrel = {"sim": [0] * 6, "aasm2": [0] * 6}, 0
+            continue
+        rel = relabel(truth)
+        nrel += len(rel)
+        ours = [d for d in det if d["trial_type"] == "plm"]
+        pl = [d for d in pdet if d["trial_type"] == "plm"]
+        for key, tl in (("sim", [t for t in truth if t["trial_type"] == "plm"]),
+                        ("aasm2", [t for i, t in enumerate(truth)
+                                   if t["trial_type"] == "plm" or i in rel])):
+            for off, lst in ((0, ours), (3, pl)):
+                ti, dj = match(tl, lst)
+                tot[key][off] += len(ti)
+                tot[key][off + 1] += len(lst) - len(dj)
+                tot[key][off + 2] += len(tl) - len(ti)
     return 0
 
 
