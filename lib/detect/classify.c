@@ -652,6 +652,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in (h12ap, classify_legs_apart.c): a long two-leg episode's leg
        that does not carry it built apart */
     if (cfg->legs_apart_rule) id_put(&t, "legs_apart_rule", cfg->legs_apart_rule);
+    /* opt-in (h12aq, episodes_bilateral_lm.c): the AASM's bilateral join
+       for LMs only */
+    if (cfg->bilateral_lm_only) id_put(&t, "bilateral_lm_only", cfg->bilateral_lm_only);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

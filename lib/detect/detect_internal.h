@@ -467,6 +467,14 @@ static inline double cramp__recruitment_ramp_s(const cramp_detect_config *cfg, d
 {
     return precursor_s > 0 && precursor_s < cfg->cramp_min_s ? precursor_s : 0;
 }
+/* episodes_bilateral_lm.c (opt-in bilateral_lm_only, h12aq): 1 when segment
+   s, of a leg the episode being built (start..end so far) does not hold yet
+   and starting within bilateral_s of it, may join it as the AASM's
+   bilateral LM does; 0 when the rule is on, s is LM-long (<= lm_max_s) and
+   the episode is already longer than a bilateral candidate LM (15 s, WASM
+   2016). Always 1 with the rule off. */
+int cramp__bilateral_lm_joins(const cramp_detect_config *cfg, double start, double end,
+                              const cramp_activity *s);
 /* onset_rise.c: the rise out of a precursor, watched tick by tick (after the
    segment's sums took tick j at ring index k), and the cut it makes when the
    segment closes: 1 and *cut (etc.) set when a rise later than *cut passes */

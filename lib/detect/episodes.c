@@ -165,7 +165,8 @@ static size_t emg_cluster(const cramp_activity *a, size_t n_act, size_t i,
                within bilateral_s (AASM); a cramp on each leg stays two */
             int leg = ch ? ch[s->channel].leg : -1;
             if ((leg == 0 || leg == 1) && cl_legs && !(cl_legs >> leg & 1u) &&
-                s->onset_s - start > cfg->bilateral_s)
+                (s->onset_s - start > cfg->bilateral_s ||
+                 !cramp__bilateral_lm_joins(cfg, start, end, s))) /* h12aq, opt-in */
                 break;
         }
         if (ch && (ch[s->channel].leg == 0 || ch[s->channel].leg == 1))

@@ -733,6 +733,24 @@ typedef struct cramp_detect_config {
                                      unknown: no effect; two legs both
                                      sustained (a cramp on each at once)
                                      stay one movement */
+    int bilateral_lm_only;        /* 0 (default; opt-in): 1: a segment of
+                                     the other leg, no longer than an LM
+                                     (lm_max_s), joins an episode that
+                                     starts within bilateral_s of it only
+                                     while that episode is no longer than
+                                     a bilateral candidate LM (15 s): the
+                                     AASM's rule (LMs of the two legs < 5 s
+                                     apart are one LM) joins two LMs, and
+                                     a cramp or other sustained activity
+                                     of one leg is no LM (WASM 2016:
+                                     bilateral LM <= 15 s), so an LM of
+                                     the other leg during it is its own
+                                     episode, as are that leg's later LMs
+                                     in it (h12aq; episodes_bilateral_lm.c;
+                                     bench/README.md). Named in the rules
+                                     id when on. Limits: an LM that starts
+                                     first, with a cramp of the other leg
+                                     from within 5 s, still joins it */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */

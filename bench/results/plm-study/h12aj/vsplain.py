@@ -50,56 +50,68 @@ def split_names(names, defs):
     return out
 
 
-def main():
-    cut = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
-    args, extra = dev_args(sys.argv[1:cut], 7, __doc__, "vsplain.py"), sys.argv[cut + 1:]
-    if args is None:
-        return 2
+def variant_nights(args, extra=()):
+    """For each named variant and seed of args (CRAMP PLAIN_DETECT VARIANTS
+    SEED_LO SEED_HI MINUTES NAMES, as dev_args gives them) one night:
+    (name, seed, truth, ours, plain's); after a variant's last night
+    (name, None, None, None, None)."""
     cramp, plain, vfile, lo, hi, minutes, names = args
     base_text, defs = variants_text(vfile)
-    print("variant\tseed\tkind\twho\tonset\tdur\tdetail\tevents")
     with tempfile.TemporaryDirectory() as tmp:
         for name in split_names(names, defs):
             scen = os.path.join(tmp, "v.scenario")
             write_scenario(scen, base_text,
                            [(k, v) for k, v in defs.get("*set*", []) + defs[name] if k])
-            tot = [0] * 6
             for seed in range(lo, hi + 1):
                 truth, det = night(cramp, tmp, scen, seed, minutes, extra)
                 pe = os.path.join(tmp, "p.tsv")
                 subprocess.run([plain, scen, "--seed", str(seed), "--minutes", minutes,
                                 "--raw", "/dev/null", "-o", pe], check=True,
                                stderr=subprocess.DEVNULL)
-                pdet = rd(pe)
-                tp_l = [t for t in truth if t["trial_type"] == "plm"]
-                ours = [d for d in det if d["trial_type"] == "plm"]
-                pl = [d for d in pdet if d["trial_type"] == "plm"]
-                ti_o, dj_o = match(tp_l, ours)
-                ti_p, dj_p = match(tp_l, pl)
-                tot[0] += len(ti_o); tot[1] += len(ours) - len(dj_o); tot[2] += len(tp_l) - len(ti_o)
-                tot[3] += len(ti_p); tot[4] += len(pl) - len(dj_p); tot[5] += len(tp_l) - len(ti_p)
-                for i, t in enumerate(tp_l):
-                    mo, mp = i in ti_o, i in ti_p
-                    if mo and mp:
-                        continue
-                    who = "both" if not mo and not mp else ("ours" if not mo else "plain")
-                    ev = [desc(d) for d in det if overlap(t, d) > 0]
-                    print("\t".join([name, str(seed), "fn", who, t["onset"], t["duration"],
-                                     t["detail"], "; ".join(ev) or "none"]))
-                for src, lst, dj, other in (("ours", ours, dj_o, pl), ("plain", pl, dj_p, ours)):
-                    for j, d in enumerate(lst):
-                        if j in dj:
-                            continue
-                        also = any(overlap(d, e) > 0 for e in other)
-                        if src == "plain" and also:
-                            continue  # listed with ours
-                        who = "both" if also else src
-                        ev = [desc(t) for t in truth if overlap(t, d) > 0]
-                        print("\t".join([name, str(seed), "fp", who, d["onset"], d["duration"],
-                                         desc(d) if src == "ours" else "", "; ".join(ev) or "nothing"]))
-                sys.stdout.flush()
+                yield name, seed, truth, det, rd(pe)
+            yield name, None, None, None, None
+
+
+def main():
+    cut = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
+    args, extra = dev_args(sys.argv[1:cut], 7, __doc__, "vsplain.py"), sys.argv[cut + 1:]
+    if args is None:
+        return 2
+    print("variant\tseed\tkind\twho\tonset\tdur\tdetail\tevents")
+    tot = [0] * 6
+    for name, seed, truth, det, pdet in variant_nights(args, extra):
+        if seed is None:
             print(f"# {name} tp/fp/fn ours {tot[0]}/{tot[1]}/{tot[2]} plain {tot[3]}/{tot[4]}/{tot[5]}")
             sys.stdout.flush()
+            tot = [0] * 6
+            continue
+        tp_l = [t for t in truth if t["trial_type"] == "plm"]
+        ours = [d for d in det if d["trial_type"] == "plm"]
+        pl = [d for d in pdet if d["trial_type"] == "plm"]
+        ti_o, dj_o = match(tp_l, ours)
+        ti_p, dj_p = match(tp_l, pl)
+        tot[0] += len(ti_o); tot[1] += len(ours) - len(dj_o); tot[2] += len(tp_l) - len(ti_o)
+        tot[3] += len(ti_p); tot[4] += len(pl) - len(dj_p); tot[5] += len(tp_l) - len(ti_p)
+        for i, t in enumerate(tp_l):
+            mo, mp = i in ti_o, i in ti_p
+            if mo and mp:
+                continue
+            who = "both" if not mo and not mp else ("ours" if not mo else "plain")
+            ev = [desc(d) for d in det if overlap(t, d) > 0]
+            print("\t".join([name, str(seed), "fn", who, t["onset"], t["duration"],
+                             t["detail"], "; ".join(ev) or "none"]))
+        for src, lst, dj, other in (("ours", ours, dj_o, pl), ("plain", pl, dj_p, ours)):
+            for j, d in enumerate(lst):
+                if j in dj:
+                    continue
+                also = any(overlap(d, e) > 0 for e in other)
+                if src == "plain" and also:
+                    continue  # listed with ours
+                who = "both" if also else src
+                ev = [desc(t) for t in truth if overlap(t, d) > 0]
+                print("\t".join([name, str(seed), "fp", who, d["onset"], d["duration"],
+                                 desc(d) if src == "ours" else "", "; ".join(ev) or "nothing"]))
+        sys.stdout.flush()
     return 0
 
 
