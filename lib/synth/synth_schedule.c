@@ -870,8 +870,11 @@ cramp_status synth_schedule(const cramp_scenario *sc, const synth_channel *ch, g
             double t0 = onset(r, night, d);
             size_t c = gsl_rng_uniform_int(r, nc);
             uint32_t m = 1u << c;
+            /* isolated from the LMs of both legs: a burst within 90 s of
+               the other leg's LM is a member of its series by the AASM's
+               count over both legs (h12aq), not the lone burst drawn here */
             if (t0 < 0 || overlaps(&l, t0, t0 + d, m, MARGIN_S) ||
-                near_leg_movement(&l, t0, t0 + d, leg_mask(ch, nc, ch[c].leg)))
+                near_leg_movement(&l, t0, t0 + d, all))
                 continue;
             synth_ev *e = push(&l);
             if (!e) goto nomem;
