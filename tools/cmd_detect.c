@@ -243,6 +243,11 @@ void cmd_detect_help(FILE *out)
             "                          written, and the rules id (cramp batch) changes\n",
             d.onset_uv, d.onset_uv, d.cramp_min_s + d.lm_min_s, d.lm_max_s, d.cramp_min_s,
             d.env_mod_max);
+    fputs("  --plm-rhythm-legs       opt-in (off by default): an LM of both legs is held\n"
+          "                          to the PLM rhythm rule only past 8.25 s active, not\n"
+          "                          5.5 s (the WASM's 15 s against 10 s for a bilateral\n"
+          "                          LM: it spans the lag between the legs' onsets)\n",
+          out);
     fputs("  --min-confidence X      write only episodes with confidence >= X (0-1);\n"
           "                          the summary counts those written\n"
           "  --threads N             threads for one recording (default: the saved\n"

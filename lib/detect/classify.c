@@ -655,6 +655,9 @@ size_t cramp_detect_rules_text(const cramp_detect_config *cfg, char *buf, size_t
     /* opt-in (h12aq, episodes_bilateral_lm.c): the AASM's bilateral join
        for LMs only */
     if (cfg->bilateral_lm_only) id_put(&t, "bilateral_lm_only", cfg->bilateral_lm_only);
+    /* opt-in (h12as, classify_rhythm_legs.c): the rhythm rule's bound for
+       an LM of both legs x PLM_BILATERAL_MAX_S / lm_max_s */
+    if (cfg->plm_rhythm_legs) id_put(&t, "plm_rhythm_legs", cfg->plm_rhythm_legs);
     /* the movement-rhythm row (envmod.c), only when on: with it off the
        text is that of the second freeze */
     if (cfg->env_mod_max > 0) {

@@ -121,6 +121,10 @@ int cramp__rhythm_lm_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_
                           double prev);
 int cramp__rhythm_end_skip(const rule_ctx *x, const size_t *ser, size_t ns, size_t k,
                            double prev);
+/* opt-in plm_rhythm_legs (h12as, classify_rhythm_legs.c): 1 when candidate
+   LM k involves both legs and is active for no more than the rhythm rule's
+   bound times PLM_BILATERAL_MAX_S / lm_max_s, so the rule passes it over. */
+int cramp__rhythm_legs_pass(const rule_ctx *x, size_t k);
 
 /* The opt-in both-legs row (both_legs_rule; classify_both_legs.c): a would-be
    cramp with a muscle of the other leg active over most of it from within

@@ -309,7 +309,10 @@ cramp_status cramp__classify_plm_series(rule_ctx *x)
                     !cramp__plm_keeps_rhythm(x, ser, ns, k, counted_prev))
                     continue;
                 /* plm_rhythm_rule (h12aj, classify_plm_rhythm.c): a 5-10-s LM off the rhythm */
-                if (cramp__rhythm_lm_skip(x, ser, ns, k, counted_prev)) continue;
+                /* opt-in plm_rhythm_legs (h12as): both legs' LM, bound x 1.5 */
+                if (!cramp__rhythm_legs_pass(x, k) &&
+                    cramp__rhythm_lm_skip(x, ser, ns, k, counted_prev))
+                    continue;
                 member = 1;
             } else if (muscles_lm(x, k)) {
                 /* opt-in (h12af): a one-leg multi-muscle LM, in rhythm only */

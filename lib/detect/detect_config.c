@@ -29,7 +29,8 @@
     X(stretch_split_rule, 1, "a segment is cut where a stronger muscle of its leg starts") \
     X(ramp_tonic_rule, 0, "one pause-free run over half the episode is tonic (ramps)")   \
     X(legs_apart_rule, 0, "a long two-leg episode: a leg that does not carry it apart")  \
-    X(bilateral_lm_only, 0, "an LM of the other leg joins no episode longer than 15 s")
+    X(bilateral_lm_only, 0, "an LM of the other leg joins no episode longer than 15 s") \
+    X(plm_rhythm_legs, 0, "a both-legs LM is held to the rhythm rule's bound x 1.5")
 #define AS_SWITCH(field, on, what) {#field, on, what},
 #define AS_OFFSET(field, on, what) offsetof(cramp_detect_config, field),
 static const cramp_detect_switch switches[] = {SWITCHES(AS_SWITCH)};

@@ -188,7 +188,8 @@ static void test_id(void)
                            "crosstalk_time_rule", "plm_bridge",      "reaction_rule",
                            "both_legs_rule",  "movement_signs_rule", "plm_leg_muscles",
                            "lm_onset_power",  "plm_rhythm_rule",     "stretch_split_rule",
-                           "ramp_tonic_rule", "legs_apart_rule", "bilateral_lm_only"};
+                           "ramp_tonic_rule", "legs_apart_rule", "bilateral_lm_only",
+                           "plm_rhythm_legs"};
     for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
         CHECK(cramp_detect_switch_get(&def, known[k]) >= 0, "%s is no switch", known[k]);
     for (size_t i = 0; i < ns; i++) {

@@ -751,6 +751,20 @@ typedef struct cramp_detect_config {
                                      id when on. Limits: an LM that starts
                                      first, with a cramp of the other leg
                                      from within 5 s, still joins it */
+    int plm_rhythm_legs;          /* 0 (default; opt-in): 1: plm_rhythm_rule's
+                                     bound (a candidate LM active > 5.5 s
+                                     joins only in the series' rhythm) is
+                                     one leg's; for an LM that involves both
+                                     legs it is lengthened by WASM 2016's
+                                     own ratio for a bilateral candidate LM,
+                                     PLM_BILATERAL_MAX_S / lm_max_s (15/10:
+                                     8.25 s), since such an LM spans the lag
+                                     between the legs' onsets too (h12as;
+                                     classify_rhythm_legs.c; bench/
+                                     README.md). Named in the rules id when
+                                     on. Limits: a bilateral arousal
+                                     movement or turn of 5.5-8.25 s inside
+                                     a series joins it */
 } cramp_detect_config;
 
 /* The defaults above; fs = 0 (the caller sets it). */
