@@ -35,6 +35,15 @@ cramp_status cramp__simd_resolve(cramp_simd s, cramp_simd *out);
 cramp_status cramp__read_text_file(const char *path, size_t max_bytes, char **text, size_t *len,
                                    int *open_errno);
 
+/* A buffer of `bytes` (0 taken as 1) aligned to `align` (a power of two,
+ * a multiple of sizeof(void *)); from CRAMP_HUGE_PAGE bytes on aligned to
+ * that and advised as transparent huge pages where the system has them
+ * (Linux madvise; advice only), so that a multi-megabyte buffer touched
+ * once costs a few page faults instead of one per 4 KB (bench/README.md,
+ * h16k, h16ae). Free with free(); NULL when out of memory. Thread-safe. */
+#define CRAMP_HUGE_PAGE ((size_t)2 << 20)
+void *cramp__alloc_huge(size_t bytes, size_t align);
+
 /* Writes a formatted message into err (if not NULL) and returns status. */
 cramp_status cramp__fail(cramp_error *err, cramp_status status, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -4,12 +4,10 @@
  * closes segments per channel. Closing a segment and measuring it is in
  * segments.c; the rules are listed in cramp/detect.h, their reasons in
  * docs/detect.md. */
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (Linux; left out elsewhere) */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/internal.h"
 #include "detect/detect_internal.h"
@@ -841,20 +839,11 @@ cramp_status cramp__detector_ring_ahead(cramp_detector *d, size_t frames)
     const size_t want = d->history_frames + CRAMP__CHUNK + frames;
     if (want <= d->ring_frames) return CRAMP_OK;
     if (want > SIZE_MAX / sizeof *d->band_ring / d->channels) return CRAMP_ENOMEM;
-    /* from 2 MB on aligned to 2 MB and advised as transparent huge pages
-       where the system has them, as the night driver's rings (h16k): the
+    /* on huge pages from 2 MB on, as the night driver's rings (h16k): the
        worker touches it first, 6 MB on 1 h x 8 ch x 2 kHz, about 1500 page
        faults in 4-KB pages at the start of a 2-thread run (bench/README.md,
        h16ae) */
-    const size_t bytes = want * d->channels * sizeof *d->band_ring, huge = (size_t)2 << 20;
-    void *r = NULL;
-#ifdef MADV_HUGEPAGE
-    if (bytes >= huge) {
-        if (posix_memalign(&r, huge, bytes) != 0) r = NULL;
-        if (r) (void)madvise(r, bytes, MADV_HUGEPAGE); /* advice only */
-    } else
-#endif
-        r = malloc(bytes);
+    float *r = cramp__alloc_huge(want * d->channels * sizeof *d->band_ring, 64);
     if (!r) return CRAMP_ENOMEM;
     free(d->band_ring);
     d->band_ring = r;

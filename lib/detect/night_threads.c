@@ -10,7 +10,6 @@
  * comb and motion band go where the measured thread CPU time balances the
  * two threads). */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (Linux; left out elsewhere) */
 #include "cramp/night.h"
 #include "core/internal.h"
 #include "detect/detect_internal.h"
@@ -21,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,15 +174,11 @@ static void ring_stop(ring *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* The ring's slots in one allocation; from RING_HUGE bytes on aligned to it
- * and advised as transparent huge pages where the system has them: the
- * tick split's rings are 1-4 MB touched once each, which in 4-KB pages was
- * about 2400 page faults a run on 2 threads (6100 minor faults against
- * 3650 on one thread, 1 h x 8 ch). */
-#define RING_HUGE ((size_t)2 << 20)
-
 /* A ring of `depth` (<= RING_MAX) slots of `floats` floats each; CRAMP_OK
- * or CRAMP_ENOMEM. */
+ * or CRAMP_ENOMEM. The slots are one allocation, on huge pages from 2 MB on
+ * (cramp__alloc_huge): the tick split's rings are 1-4 MB touched once each,
+ * which in 4-KB pages was about 2400 page faults a run on 2 threads (6100
+ * minor faults against 3650 on one thread, 1 h x 8 ch). */
 static cramp_status ring_init(ring *q, size_t floats, size_t depth)
 {
     memset(q, 0, sizeof *q);
@@ -195,17 +189,11 @@ static cramp_status ring_init(ring *q, size_t floats, size_t depth)
     if (floats > (SIZE_MAX - 63) / sizeof(float) / depth) return CRAMP_ENOMEM;
     /* each slot on its own cache lines */
     const size_t per = (floats * sizeof(float) + 63) / 64 * 64, bytes = per * depth;
-    size_t align = 64;
-#ifdef MADV_HUGEPAGE
-    if (bytes >= RING_HUGE) align = RING_HUGE;
-#endif
-    if (posix_memalign(&q->mem, align, bytes) != 0) {
+    q->mem = cramp__alloc_huge(bytes, 64);
+    if (!q->mem) {
         memset(q, 0, sizeof *q);
         return CRAMP_ENOMEM;
     }
-#ifdef MADV_HUGEPAGE
-    if (align == RING_HUGE) (void)madvise(q->mem, bytes, MADV_HUGEPAGE); /* advice only */
-#endif
     for (size_t s = 0; s < depth; s++) q->slot[s] = (float *)((char *)q->mem + s * per);
     if (pthread_mutex_init(&q->mu, NULL) != 0) {
         free(q->mem);
