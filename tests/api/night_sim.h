@@ -207,6 +207,22 @@ static inline void night_sim_bad_as_one(const night_files *f, size_t channels, s
     CHECK(res.episodes == NULL && res.n_episodes == 0, "result not cleared");
 }
 
+/* f->path on 2 threads, blocks of `block` (profile: with the stage
+   timers): the same episodes and result as one thread's f->ref, or failed
+   CHECKs naming `what`; nothing kept. Returns the run's status. */
+static inline cramp_status night_sim_two_same(const night_files *f, size_t block, int profile,
+                                              const char *what)
+{
+    cramp_night_result res;
+    cramp_error err;
+    const cramp_status st = night_sim_run_file(f->path, 2, block, 0, profile, &res, &err);
+    CHECK(st == CRAMP_OK, "%s: %s", what, err.message);
+    if (st != CRAMP_OK) return st;
+    night_sim_same(&f->ref, &res, what);
+    cramp_night_result_free(&res);
+    return st;
+}
+
 /* Removes f's files and folder, frees its night (not f->ref). */
 static inline void night_sim_files_done(night_files *f)
 {
